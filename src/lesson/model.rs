@@ -1,0 +1,184 @@
+//! The lesson model: what a parsed lesson holds, independent of any backend or UI.
+//!
+//! Spans are 1-based line and column in the lesson's source file, so that every
+//! message can point at `file:line:column`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// A position in a lesson file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The backends a lesson or a step can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackendKind {
+    DryRun,
+    Live,
+    Context,
+}
+
+impl BackendKind {
+    pub const ALL: [BackendKind; 3] = [BackendKind::DryRun, BackendKind::Live, BackendKind::Context];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::DryRun => "dry-run",
+            BackendKind::Live => "live",
+            BackendKind::Context => "context",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.name() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lesson {
+    /// Where the lesson was read from (for messages only).
+    pub path: PathBuf,
+    pub front: FrontMatter,
+    /// The body in reading order: prose and steps interleaved.
+    pub blocks: Vec<Block>,
+    pub steps: Vec<Step>,
+    /// Speaker notes from HTML comments, in order.
+    pub notes: Vec<SpeakerNote>,
+    /// Diagram name -> text rendering, loaded from `assets/diagrams/`.
+    pub diagrams: BTreeMap<String, String>,
+    /// Names of profile variables the lesson uses.
+    pub variables: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontMatter {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub minutes: u32,
+    /// Backends the lesson needs; empty means any.
+    pub backends: Vec<BackendKind>,
+    /// Order in the lesson list (lower first).
+    pub order: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Block {
+    /// CommonMark source of a stretch of prose (may contain images, lists, code...).
+    Markdown { source: String, span: Span },
+    /// Index into `Lesson::steps`.
+    Step(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    /// The command with profile variables still unexpanded (`{{name}}`).
+    pub command: String,
+    /// What the episode typed, when it differs from `command`.
+    pub episode_command: Option<String>,
+    #[serde(with = "duration_secs")]
+    pub timeout: Duration,
+    pub billable: bool,
+    pub interactive: bool,
+    /// Backends the step runs on; empty means all.
+    pub backends: Vec<BackendKind>,
+    /// Why the step is skipped on the other backends.
+    pub skip_reason: Option<String>,
+    pub checks: Vec<Check>,
+    pub hints: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub kind: CheckKind,
+    #[serde(with = "duration_secs")]
+    pub timeout: Duration,
+    /// Shown when the check fails.
+    pub hint: String,
+    pub span: Span,
+}
+
+/// A declarative, typed check. String fields may hold profile variables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// At least (or exactly) `count` nodes are Ready.
+    NodesReady { count: u32 },
+    /// A Deployment reports these replica counts.
+    Deployment {
+        name: String,
+        namespace: Option<String>,
+        ready: Option<u32>,
+        up_to_date: Option<u32>,
+        available: Option<u32>,
+    },
+    /// Pods matching a label selector: how many, and in which phase.
+    Pods {
+        selector: String,
+        namespace: Option<String>,
+        count: Option<u32>,
+        phase: Option<String>,
+    },
+    /// A Service's type, ports and nodePort range.
+    Service {
+        name: String,
+        namespace: Option<String>,
+        service_type: Option<String>,
+        ports: Vec<u16>,
+        node_port_range: Option<(u16, u16)>,
+    },
+    /// A ConfigMap key whose value contains a text.
+    ConfigMapKey {
+        name: String,
+        namespace: Option<String>,
+        key: String,
+        contains: String,
+    },
+    EksCluster { name: String, region: String, status: String },
+    EksNodegroup {
+        cluster: String,
+        nodegroup: String,
+        region: String,
+        status: String,
+    },
+    /// HTTP GET; optionally a JSON field (dotted path) must equal a value.
+    Http {
+        url: String,
+        status: u16,
+        json_field: Option<String>,
+        equals: Option<serde_json::Value>,
+    },
+    /// No object of this kind and name (or selector) exists.
+    Absent {
+        resource: String,
+        name: Option<String>,
+        selector: Option<String>,
+        namespace: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeakerNote {
+    pub text: String,
+    pub span: Span,
+}
+
+mod duration_secs {
+    use std::time::Duration;
+
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+}

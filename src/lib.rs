@@ -1,0 +1,1 @@
+//! trinetes: an interactive terminal tutorial for Trino on Kubernetes.
