@@ -1,0 +1,70 @@
+//! The command line: global flags and subcommands, parsed with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// An interactive terminal tutorial: Trino on Kubernetes and AWS EKS, from
+/// Trino Community Broadcast 31 ("Trinetes II").
+///
+/// With no subcommand it opens the tutorial in the terminal, on the dry-run
+/// backend (a simulated EKS, Helm and Kubernetes; no AWS account needed) and
+/// the built-in lessons.
+#[derive(Debug, Parser)]
+#[command(name = "trinetes", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Read lessons from this folder instead of the built-in ones.
+    #[arg(long, global = true, value_name = "DIR", env = "TRINETES_LESSONS")]
+    pub lessons: Option<PathBuf>,
+    /// Where steps run: dry-run (simulated, the default), live (real AWS), or
+    /// context[=NAME] (an existing kubeconfig context).
+    #[arg(long, global = true, value_name = "BACKEND", default_value = "dry-run")]
+    pub backend: String,
+    /// Which values the lessons use: "current" (what works today) or
+    /// "episode-2021" (what the episode typed).
+    #[arg(long, global = true, value_name = "PROFILE", default_value = "current")]
+    pub profile: String,
+    /// Colour theme.
+    #[arg(long, global = true, value_enum, default_value_t = ThemeName::Dark)]
+    pub theme: ThemeName,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List lessons with their progress, or validate lesson files.
+    Lessons(LessonsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LessonsArgs {
+    /// Print every lesson with its steps (id, title, command, checks) as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<LessonsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LessonsCommand {
+    /// Validate lesson files and report every error as file:line:column.
+    /// Exits non-zero when anything is wrong.
+    Check {
+        /// The folder to check (default: --lessons, or the built-in lessons).
+        dir: Option<PathBuf>,
+    },
+}
