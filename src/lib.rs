@@ -4,5 +4,6 @@
 //! `lesson`, `check`, `backend` -> `sim`. `sim` knows nothing above it.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod lesson;

@@ -1,0 +1,81 @@
+//! Runs a lesson's declarative checks against a cluster, an EKS endpoint or an
+//! HTTP URL. The same code serves every backend; only the endpoints differ.
+//!
+//! Kubernetes checks are watch-driven: they resolve as soon as the condition
+//! holds, and at the timeout they report the last state they saw.
+
+mod eval;
+mod http;
+mod watch;
+
+use std::time::Duration;
+
+use crate::lesson::{Check, CheckKind};
+
+pub use eval::Evaluation;
+
+/// Where checks look. A check whose endpoint is missing fails with a clear reason.
+#[derive(Clone, Default)]
+pub struct CheckContext {
+    pub kube: Option<kube::Client>,
+    pub http: reqwest::Client,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Passed {
+        /// What was seen when the condition held.
+        seen: String,
+        elapsed: Duration,
+    },
+    Failed {
+        /// The last state seen before giving up, or why nothing could be seen.
+        last_seen: String,
+        hint: String,
+        elapsed: Duration,
+    },
+}
+
+impl CheckOutcome {
+    pub fn passed(&self) -> bool {
+        matches!(self, CheckOutcome::Passed { .. })
+    }
+}
+
+/// Run one check (with profile variables already expanded) until it passes or
+/// its timeout ends.
+pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
+    let started = tokio::time::Instant::now();
+    let result = match &check.kind {
+        CheckKind::Http {
+            url,
+            status,
+            json_field,
+            equals,
+        } => {
+            let want = http::HttpWant {
+                status: *status,
+                json_field: json_field.as_deref(),
+                equals: equals.as_ref(),
+            };
+            http::poll(&ctx.http, url, &want, check.timeout).await
+        }
+        CheckKind::EksCluster { .. } | CheckKind::EksNodegroup { .. } => Err(
+            "EKS checks need an EKS endpoint, and none is configured for this backend".to_string(),
+        ),
+        kind => match &ctx.kube {
+            Some(client) => watch::until(client.clone(), kind, check.timeout).await,
+            None => Err("no Kubernetes cluster is configured for this backend".to_string()),
+        },
+    };
+    let elapsed = started.elapsed();
+    match result {
+        Ok(seen) => CheckOutcome::Passed { seen, elapsed },
+        Err(last_seen) => CheckOutcome::Failed {
+            last_seen,
+            hint: check.hint.clone(),
+            elapsed,
+        },
+    }
+}
