@@ -241,7 +241,7 @@ pub(crate) fn humanize(d: Duration) -> String {
     match secs {
         0 => format!("{}ms", d.as_millis()),
         1..=119 => format!("{secs}s"),
-        _ if secs % 60 == 0 => format!("{}m", secs / 60),
+        _ if secs.is_multiple_of(60) => format!("{}m", secs / 60),
         _ => format!("{}m{}s", secs / 60, secs % 60),
     }
 }
