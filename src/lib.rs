@@ -4,6 +4,8 @@
 //! `lesson`, `check`, `backend` -> `sim`. `sim` knows nothing above it.
 
 pub mod app;
+pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod lesson;
+pub mod runner;

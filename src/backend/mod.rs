@@ -1,0 +1,83 @@
+//! Backends run one step command and stream its output. The `live` and
+//! `context` backends run real tools; `dry-run` routes commands to the
+//! simulated world. Each backend also says where checks should look.
+
+pub mod live;
+pub mod process;
+
+use futures::future::BoxFuture;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::check::CheckContext;
+use crate::lesson::{BackendKind, Step};
+
+/// What a running command reports while it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepEvent {
+    /// One line of merged stdout/stderr, without its line ending.
+    Output(String),
+    /// A named stage of a long command and how far along it is (0.0–1.0), when known.
+    Stage { name: String, fraction: Option<f32> },
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandExit {
+    /// The exit code; `None` when the process was ended by a signal.
+    pub code: Option<i32>,
+}
+
+impl CommandExit {
+    pub fn success(self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("cannot start `{command}`: {source}")]
+    Spawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{tool} is not installed or not on PATH: {install}")]
+    MissingTool { tool: String, install: String },
+    #[error("the step was cancelled")]
+    Cancelled,
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// One place where steps run.
+pub trait Backend: Send + Sync {
+    fn kind(&self) -> BackendKind;
+
+    /// A short name for the status bar, e.g. `dry-run` or `context kind-tcb`.
+    fn label(&self) -> String;
+
+    /// Run one command (variables already expanded), sending output as it comes.
+    fn run_command<'a>(
+        &'a self,
+        command: &'a str,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>>;
+
+    /// Where checks look for this backend.
+    fn check_context(&self) -> CheckContext;
+
+    /// Why a step does not run on this backend, if it does not.
+    fn skip_reason(&self, step: &Step) -> Option<String> {
+        if step.backends.is_empty() || step.backends.contains(&self.kind()) {
+            return None;
+        }
+        Some(step.skip_reason.clone().unwrap_or_else(|| {
+            let on: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
+            format!("this step runs only on {}", on.join(", "))
+        }))
+    }
+}
