@@ -3,6 +3,7 @@
 //! simulated world. Each backend also says where checks should look.
 
 pub mod live;
+pub mod portforward;
 pub mod process;
 
 use futures::future::BoxFuture;
