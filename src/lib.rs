@@ -9,3 +9,4 @@ pub mod check;
 pub mod cli;
 pub mod lesson;
 pub mod runner;
+pub mod sim;
