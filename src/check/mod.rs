@@ -79,3 +79,12 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
         },
     }
 }
+
+/// A kube client for a plain-http API server such as the simulator's.
+pub fn client_for_url(url: &str) -> Result<kube::Client, String> {
+    let uri = url
+        .parse()
+        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    kube::Client::try_from(kube::Config::new(uri))
+        .map_err(|e| format!("cannot build a client for {url}: {e}"))
+}

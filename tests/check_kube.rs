@@ -1,0 +1,276 @@
+//! Kubernetes checks against the simulator's API server, with objects written
+//! straight into its store so each test controls exactly what the watch sees.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use trinetes::backend::portforward;
+use trinetes::check::{self, CheckContext, CheckOutcome};
+use trinetes::lesson::{Check, CheckKind, Span};
+use trinetes::sim::clock::Clock;
+use trinetes::sim::network::RouterPortHandler;
+use trinetes::sim::server::ApiServer;
+use trinetes::sim::store::Store;
+
+struct Sim {
+    store: Store,
+    server: ApiServer,
+    ctx: CheckContext,
+}
+
+async fn sim() -> Sim {
+    let store = Store::new(Clock::real(1.0));
+    let server = ApiServer::start(store.clone(), None)
+        .await
+        .expect("server starts");
+    let client = check::client_for_url(&server.url()).expect("client");
+    Sim {
+        store,
+        server,
+        ctx: CheckContext {
+            kube: Some(client),
+            ..CheckContext::default()
+        },
+    }
+}
+
+fn node(name: &str, ready: bool) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name},
+        "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]}
+    })
+}
+
+fn pod(name: &str, labels: Value, phase: &str) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {"containers": [{"name": "web", "image": "nginx", "ports": [{"name": "http", "containerPort": 80}]}]},
+        "status": {"phase": phase}
+    })
+}
+
+fn check(kind: CheckKind, timeout: Duration) -> Check {
+    Check {
+        kind,
+        timeout,
+        hint: "look at kubectl get nodes".to_string(),
+        span: Span::default(),
+    }
+}
+
+#[tokio::test]
+async fn nodes_ready_resolves_as_soon_as_the_second_node_turns_ready() {
+    let sim = sim().await;
+    sim.store
+        .create("Node", node("ip-192-168-2-123.ec2.internal", true))
+        .expect("node");
+    let store = sim.store.clone();
+    let writer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        store
+            .create("Node", node("ip-192-168-55-167.ec2.internal", true))
+            .expect("node");
+    });
+    let c = check(CheckKind::NodesReady { count: 2 }, Duration::from_secs(20));
+    let outcome = check::run(&sim.ctx, &c).await;
+    writer.await.expect("writer");
+    match outcome {
+        CheckOutcome::Passed { seen, elapsed } => {
+            assert_eq!(seen, "2 of 2 node(s) Ready (want 2)");
+            assert!(
+                elapsed < Duration::from_secs(20),
+                "resolved by the watch, not the timeout"
+            );
+        }
+        other => panic!("expected a pass, got {other:?}"),
+    }
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_timed_out_check_reports_the_last_state_and_the_hint() {
+    let sim = sim().await;
+    sim.store
+        .create("Node", node("ip-192-168-2-123.ec2.internal", false))
+        .expect("node");
+    let c = check(
+        CheckKind::NodesReady { count: 2 },
+        Duration::from_millis(1500),
+    );
+    match check::run(&sim.ctx, &c).await {
+        CheckOutcome::Failed {
+            last_seen, hint, ..
+        } => {
+            assert_eq!(
+                last_seen,
+                "timed out after 1s; last seen: 0 of 1 node(s) Ready (want 2)"
+            );
+            assert_eq!(hint, "look at kubectl get nodes");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn pods_and_absent_checks_follow_creates_and_deletes() {
+    let sim = sim().await;
+    let labels = json!({"app": "trino", "component": "worker"});
+    sim.store
+        .create("Pod", pod("worker-a", labels.clone(), "Running"))
+        .expect("pod");
+    sim.store
+        .create("Pod", pod("worker-b", labels.clone(), "Running"))
+        .expect("pod");
+    sim.store
+        .create("Pod", pod("other", json!({"app": "nginx"}), "Running"))
+        .expect("pod");
+    let two_running = check(
+        CheckKind::Pods {
+            selector: "app=trino,component=worker".to_string(),
+            namespace: None,
+            count: Some(2),
+            phase: Some("Running".to_string()),
+        },
+        Duration::from_secs(10),
+    );
+    assert!(check::run(&sim.ctx, &two_running).await.passed());
+
+    let absent = check(
+        CheckKind::Absent {
+            resource: "pods".to_string(),
+            name: None,
+            selector: Some("app=trino".to_string()),
+            namespace: Some("default".to_string()),
+        },
+        Duration::from_secs(20),
+    );
+    let store = sim.store.clone();
+    let deleter = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        store
+            .delete("Pod", Some("default"), "worker-a")
+            .expect("delete a");
+        store
+            .delete("Pod", Some("default"), "worker-b")
+            .expect("delete b");
+    });
+    match check::run(&sim.ctx, &absent).await {
+        CheckOutcome::Passed { seen, .. } => {
+            assert_eq!(seen, "no pods matching \"app=trino\" left")
+        }
+        other => panic!("expected a pass, got {other:?}"),
+    }
+    deleter.await.expect("deleter");
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn deployment_and_configmap_checks_read_the_named_object() {
+    let sim = sim().await;
+    sim.store
+        .create(
+            "ConfigMap",
+            json!({"apiVersion": "v1", "kind": "ConfigMap",
+                   "metadata": {"name": "tcb-trino-coordinator", "namespace": "default"},
+                   "data": {"config.properties": "coordinator=true\n"}}),
+        )
+        .expect("configmap");
+    let cm = check(
+        CheckKind::ConfigMapKey {
+            name: "tcb-trino-coordinator".to_string(),
+            namespace: None,
+            key: "config.properties".to_string(),
+            contains: "coordinator=true".to_string(),
+        },
+        Duration::from_secs(10),
+    );
+    assert!(check::run(&sim.ctx, &cm).await.passed());
+
+    let missing = check(
+        CheckKind::Deployment {
+            name: "tcb-trino-worker".to_string(),
+            namespace: None,
+            ready: Some(2),
+            up_to_date: None,
+            available: None,
+        },
+        Duration::from_millis(800),
+    );
+    match check::run(&sim.ctx, &missing).await {
+        CheckOutcome::Failed { last_seen, .. } => {
+            assert!(
+                last_seen.ends_with("deployment tcb-trino-worker does not exist"),
+                "{last_seen}"
+            );
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn port_forward_to_a_service_reaches_the_pod_behind_it() {
+    let sim = sim().await;
+    let labels = json!({"app": "web"});
+    sim.store
+        .create("Pod", pod("web-1", labels.clone(), "Running"))
+        .expect("pod");
+    sim.store
+        .create(
+            "Service",
+            json!({"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": "web", "namespace": "default"},
+                   "spec": {"selector": labels, "ports": [{"port": 8080, "targetPort": "http"}]}}),
+        )
+        .expect("service");
+    let router = axum::Router::new().route(
+        "/v1/info",
+        axum::routing::get(|| async { "{\"coordinator\":true}" }),
+    );
+    sim.store.pod_network().bind(
+        "default",
+        "web-1",
+        80,
+        Arc::new(RouterPortHandler::new(router)),
+    );
+
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let words: Vec<String> = format!("kubectl port-forward svc/web {free}:8080")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let args = portforward::parse_args(&words).expect("args");
+    let client = sim.ctx.kube.clone().expect("client");
+    let forward = portforward::start(client, "default", &args)
+        .await
+        .expect("forward starts");
+    assert_eq!(forward.pod, "web-1");
+
+    let check_info = check(
+        CheckKind::Http {
+            url: format!("http://{}/v1/info", forward.local),
+            status: 200,
+            json_field: Some("coordinator".to_string()),
+            equals: Some(json!(true)),
+        },
+        Duration::from_secs(10),
+    );
+    // Two checks in a row: each opens its own connection and so its own stream.
+    assert!(check::run(&sim.ctx, &check_info).await.passed());
+    assert!(check::run(&sim.ctx, &check_info).await.passed());
+    let local = forward.local;
+    forward.stop().await;
+    assert!(
+        tokio::net::TcpStream::connect(local).await.is_err(),
+        "the listener must be closed after stop"
+    );
+    sim.server.shutdown().await;
+}
