@@ -40,8 +40,9 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
 
 const POD_PHASES: [&str; 5] = ["Pending", "Running", "Succeeded", "Failed", "Unknown"];
 const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
-const EKS_CLUSTER_STATUSES: [&str; 6] =
-    ["CREATING", "ACTIVE", "DELETING", "FAILED", "UPDATING", "PENDING"];
+const EKS_CLUSTER_STATUSES: [&str; 6] = [
+    "CREATING", "ACTIVE", "DELETING", "FAILED", "UPDATING", "PENDING",
+];
 const EKS_NODEGROUP_STATUSES: [&str; 7] = [
     "CREATING",
     "ACTIVE",
@@ -105,8 +106,8 @@ pub fn parse_check(
     let f = &fields;
     let s = |diag: &mut Diagnostics, key: &str| f.string(map, diag, key, true);
     let opt = |diag: &mut Diagnostics, key: &str| f.string(map, diag, key, false);
-    let one_of_these = |diag: &mut Diagnostics, key: &str, value: Option<String>, allowed: &[&str]| {
-        match value {
+    let one_of_these =
+        |diag: &mut Diagnostics, key: &str, value: Option<String>, allowed: &[&str]| match value {
             Some(v) if !allowed.contains(&v.as_str()) => {
                 diag.at(
                     f.value_at(map, key),
@@ -119,8 +120,7 @@ pub fn parse_check(
                 None
             }
             other => other,
-        }
-    };
+        };
 
     let check_kind = match kind.as_str() {
         "nodes-ready" => CheckKind::NodesReady {

@@ -59,7 +59,10 @@ impl CheckKind {
                     None => "pods".to_string(),
                 };
                 let phase = phase.as_ref().map_or(String::new(), |p| format!(" {p}"));
-                format!("{what}{phase} matching {selector}{}", in_namespace(namespace))
+                format!(
+                    "{what}{phase} matching {selector}{}",
+                    in_namespace(namespace)
+                )
             }
             CheckKind::Service {
                 name,
@@ -163,8 +166,14 @@ mod tests {
 
     #[test]
     fn sentences_read_like_the_episode_output() {
-        assert_eq!(check(CheckKind::NodesReady { count: 2 }).describe(), "2 nodes Ready");
-        assert_eq!(check(CheckKind::NodesReady { count: 1 }).describe(), "1 node Ready");
+        assert_eq!(
+            check(CheckKind::NodesReady { count: 2 }).describe(),
+            "2 nodes Ready"
+        );
+        assert_eq!(
+            check(CheckKind::NodesReady { count: 1 }).describe(),
+            "1 node Ready"
+        );
         let worker = CheckKind::Deployment {
             name: "tcb-trino-worker".into(),
             namespace: None,
@@ -172,7 +181,10 @@ mod tests {
             up_to_date: None,
             available: None,
         };
-        assert_eq!(check(worker).describe(), "deployment tcb-trino-worker: 2/2 ready");
+        assert_eq!(
+            check(worker).describe(),
+            "deployment tcb-trino-worker: 2/2 ready"
+        );
         let pods = CheckKind::Pods {
             selector: "app=hello".into(),
             namespace: None,
@@ -197,7 +209,10 @@ mod tests {
             namespace: None,
             region: Some("us-east-1".into()),
         };
-        assert_eq!(check(gone).describe(), "no EKS cluster tcb-cluster in us-east-1");
+        assert_eq!(
+            check(gone).describe(),
+            "no EKS cluster tcb-cluster in us-east-1"
+        );
         let svc = CheckKind::Service {
             name: "web".into(),
             namespace: None,

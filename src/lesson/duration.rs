@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 /// What a malformed duration message says was expected.
-pub const EXPECTED: &str = "expected a number and a unit (`h`, `m`, `s` or `ms`), e.g. `90s`, `15m` or `1h30m`";
+pub const EXPECTED: &str =
+    "expected a number and a unit (`h`, `m`, `s` or `ms`), e.g. `90s`, `15m` or `1h30m`";
 
 /// Parses one or more `<number><unit>` parts; `None` if anything else is there.
 pub fn parse_duration(text: &str) -> Option<Duration> {
@@ -13,7 +14,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     }
     let mut total = Duration::ZERO;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }

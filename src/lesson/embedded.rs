@@ -12,7 +12,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "02-labels-selectors.md",
         include_str!("../../lessons/02-labels-selectors.md"),
     ),
-    ("90-eks-demo.md", include_str!("../../lessons/90-eks-demo.md")),
+    (
+        "90-eks-demo.md",
+        include_str!("../../lessons/90-eks-demo.md"),
+    ),
 ];
 
 /// (file name, text) of every diagram under `assets/diagrams/`.
@@ -49,5 +52,8 @@ pub const PRICES: &str = include_str!("../../assets/prices.toml");
 /// (`../assets/diagrams/NAME.txt` -> `NAME.txt`).
 pub fn diagram(dest: &str) -> Option<&'static str> {
     let name = dest.rsplit('/').next()?;
-    DIAGRAMS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    DIAGRAMS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }

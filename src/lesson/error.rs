@@ -89,7 +89,8 @@ impl<'s> Diagnostics<'s> {
     /// Records an error at a byte offset of the lesson source.
     pub fn at(&mut self, offset: usize, message: impl Into<String>) {
         let span = self.span(offset);
-        self.errors.push(LessonError::new(&self.path, span, message));
+        self.errors
+            .push(LessonError::new(&self.path, span, message));
     }
 }
 

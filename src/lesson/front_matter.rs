@@ -96,7 +96,10 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
             continue;
         };
         if values.contains_key(known) {
-            diag.at(key_at, format!("`{key}` is given twice in the front matter"));
+            diag.at(
+                key_at,
+                format!("`{key}` is given twice in the front matter"),
+            );
             continue;
         }
         match parse_value(value_text, value_at) {
@@ -213,7 +216,10 @@ pub fn parse_backends(items: &[(String, usize)], diag: &mut Diagnostics) -> Vec<
 fn parse_value(text: &str, at: usize) -> Result<Raw, (usize, String)> {
     if let Some(inner) = text.strip_prefix('[') {
         let Some(close) = inner.rfind(']') else {
-            return Err((at, "a list must end with `]`, e.g. `[dry-run, live]`".into()));
+            return Err((
+                at,
+                "a list must end with `]`, e.g. `[dry-run, live]`".into(),
+            ));
         };
         let mut items = Vec::new();
         let mut item_at = at + 1;
@@ -244,7 +250,10 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
                 if c == q {
                     let rest = body[i + 1..].trim();
                     if !rest.is_empty() && !rest.starts_with('#') {
-                        return Err((at + 1 + i + 1, "unexpected text after the closing quote".into()));
+                        return Err((
+                            at + 1 + i + 1,
+                            "unexpected text after the closing quote".into(),
+                        ));
                     }
                     return Ok((out, at));
                 }

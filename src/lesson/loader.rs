@@ -14,7 +14,9 @@ pub fn builtin_checked() -> Result<Vec<Lesson>, Vec<LessonError>> {
     let mut errors = Vec::new();
     for (name, text) in embedded::LESSONS {
         let path = Path::new("lessons").join(name);
-        match parse(&path, text, &|dest| embedded::diagram(dest).map(str::to_string)) {
+        match parse(&path, text, &|dest| {
+            embedded::diagram(dest).map(str::to_string)
+        }) {
             Ok(lesson) => lessons.push(lesson),
             Err(mut e) => errors.append(&mut e),
         }
@@ -41,7 +43,10 @@ pub fn builtin() -> Vec<Lesson> {
                 .iter()
                 .filter_map(|(name, text)| {
                     let path = Path::new("lessons").join(name);
-                    parse(&path, text, &|dest| embedded::diagram(dest).map(str::to_string)).ok()
+                    parse(&path, text, &|dest| {
+                        embedded::diagram(dest).map(str::to_string)
+                    })
+                    .ok()
                 })
                 .collect();
             sort(&mut lessons);

@@ -44,7 +44,10 @@ pub fn parse_with_variables(
     let mut diag = Diagnostics::new(path, source);
 
     let (front, body_start) = match front_matter::locate(source) {
-        Some(block) => (front_matter::parse(source, &block, &mut diag), block.body_start),
+        Some(block) => (
+            front_matter::parse(source, &block, &mut diag),
+            block.body_start,
+        ),
         None => {
             diag.at(
                 0,
@@ -150,7 +153,8 @@ fn collect_items(
     body_start: usize,
     diag: &mut Diagnostics,
 ) -> (Vec<Item>, Vec<ImageRef>) {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut items = Vec::new();
     let mut images = Vec::new();
     let mut depth = 0usize;
@@ -372,7 +376,10 @@ impl Body {
                 continue;
             }
             let Some((key, value)) = word.split_once('=') else {
-                diag.at(at, format!("expected `key=value` after `step`, found `{word}`"));
+                diag.at(
+                    at,
+                    format!("expected `key=value` after `step`, found `{word}`"),
+                );
                 continue;
             };
             if key == "id" {

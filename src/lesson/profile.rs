@@ -56,10 +56,11 @@ enum VarValue {
 impl Profile {
     /// Parses a profile from its TOML text.
     pub fn from_toml(name: &str, text: &str) -> Result<Profile, ProfileError> {
-        let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Malformed {
-            name: name.to_string(),
-            source,
-        })?;
+        let mut profile: Profile =
+            toml::from_str(text).map_err(|source| ProfileError::Malformed {
+                name: name.to_string(),
+                source,
+            })?;
         profile.expanded_vars = profile
             .vars
             .iter()
@@ -200,7 +201,10 @@ mod tests {
         let err = Profile::builtin("episode-2022").expect_err("no such profile");
         let text = err.to_string();
         assert!(text.contains("episode-2022"), "{text}");
-        assert!(text.contains("current") && text.contains("episode-2021"), "{text}");
+        assert!(
+            text.contains("current") && text.contains("episode-2021"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -212,13 +216,18 @@ mod tests {
             "eksctl create cluster --name tcb-cluster --version 1.21"
         );
         let err = p.expand("{{cluster_nam}}").expect_err("unknown variable");
-        assert!(err.to_string().contains("did you mean `cluster_name`"), "{err}");
+        assert!(
+            err.to_string().contains("did you mean `cluster_name`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn prices_give_the_demo_estimate() {
         let prices = Prices::builtin().expect("prices");
-        let hourly = prices.cluster_per_hour("t2.large", 2).expect("t2.large priced");
+        let hourly = prices
+            .cluster_per_hour("t2.large", 2)
+            .expect("t2.large priced");
         assert!((hourly - 0.2856).abs() < 1e-9, "{hourly}");
         assert!(!prices.as_of.is_empty());
         assert_eq!(prices.cluster_per_hour("x9.huge", 1), None);

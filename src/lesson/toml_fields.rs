@@ -76,7 +76,10 @@ impl<'t> Fields<'t> {
     pub fn missing(&self, diag: &mut Diagnostics, key: &str, example: &str) {
         diag.at(
             self.at,
-            format!("{} is missing `{key}` (expected `{key} = {example}`)", self.what),
+            format!(
+                "{} is missing `{key}` (expected `{key} = {example}`)",
+                self.what
+            ),
         );
     }
 
@@ -112,7 +115,10 @@ impl<'t> Fields<'t> {
         item.as_bool().unwrap_or_else(|| {
             diag.at(
                 self.value_at(map, key),
-                format!("`{key}` must be `true` or `false`, found {}", item.type_name()),
+                format!(
+                    "`{key}` must be `true` or `false`, found {}",
+                    item.type_name()
+                ),
             );
             false
         })
@@ -135,7 +141,10 @@ impl<'t> Fields<'t> {
         if parsed.is_none() {
             diag.at(
                 self.value_at(map, key),
-                format!("`{key}` must be a whole number in range, found {}", item.type_name()),
+                format!(
+                    "`{key}` must be a whole number in range, found {}",
+                    item.type_name()
+                ),
             );
         }
         parsed
@@ -264,10 +273,8 @@ fn to_json(value: &Value) -> serde_json::Value {
         Value::Boolean(b) => serde_json::Value::Bool(*b.value()),
         Value::Datetime(d) => serde_json::Value::String(d.value().to_string()),
         Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
-        Value::InlineTable(t) => serde_json::Value::Object(
-            t.iter()
-                .map(|(k, v)| (k.to_string(), to_json(v)))
-                .collect(),
-        ),
+        Value::InlineTable(t) => {
+            serde_json::Value::Object(t.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
+        }
     }
 }
