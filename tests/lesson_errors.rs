@@ -227,3 +227,18 @@ fn missing_front_matter_is_reported_at_the_top() {
     let e = one_error("# Just a heading\n");
     assert_at(&e, 1, 1, "expected front matter");
 }
+
+#[test]
+fn duplicate_lesson_ids_across_a_folder_point_at_the_second_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.md"), FRONT).expect("write");
+    std::fs::write(
+        dir.path().join("b.md"),
+        FRONT.replace("order: 1", "order: 2"),
+    )
+    .expect("write");
+    let errors = trinetes::lesson::load_dir(dir.path()).expect_err("duplicate ids");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].file, dir.path().join("b.md"));
+    assert_at(&errors[0], 2, 5, "duplicate lesson id `demo`");
+}

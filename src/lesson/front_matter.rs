@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::error::{Diagnostics, did_you_mean, one_of};
-use super::model::{BackendKind, FrontMatter};
+use super::model::{BackendKind, FrontMatter, Span};
 
 pub const KEYS: [&str; 6] = ["id", "title", "summary", "minutes", "backends", "order"];
 const REQUIRED: [&str; 5] = ["id", "title", "summary", "minutes", "order"];
@@ -168,6 +168,23 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
         backends,
         order,
     }
+}
+
+/// Position of the `id` value in a lesson's front matter (1:1 if there is none).
+pub fn id_position(source: &str) -> Span {
+    let Some(block) = locate(source) else {
+        return Span { line: 1, column: 1 };
+    };
+    for (i, line) in source[block.content].split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("id:") {
+            let column = 4 + rest.len() - rest.trim_start().len();
+            return Span {
+                line: i + 2,
+                column,
+            };
+        }
+    }
+    Span { line: 1, column: 1 }
 }
 
 pub fn is_identifier(s: &str) -> bool {

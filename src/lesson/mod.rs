@@ -1,6 +1,7 @@
 //! Lessons: the model, the markdown parser, validation, profiles and variables.
 //! Pure: no UI, no backends, no async.
 
+mod body;
 mod check_parse;
 mod describe;
 mod duration;
