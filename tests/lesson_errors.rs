@@ -242,3 +242,10 @@ fn duplicate_lesson_ids_across_a_folder_point_at_the_second_id() {
     assert_eq!(errors[0].file, dir.path().join("b.md"));
     assert_at(&errors[0], 2, 5, "duplicate lesson id `demo`");
 }
+
+#[test]
+fn an_unquoted_value_with_a_colon_must_be_quoted() {
+    let src = FRONT.replace("title: A demo", "title: Demo: EKS");
+    let e = one_error(&src);
+    assert_at(&e, 3, 12, "must be quoted");
+}

@@ -62,6 +62,7 @@ impl Raw {
 /// values are reported and replaced by neutral defaults so parsing can go on.
 pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontMatter {
     let mut values: BTreeMap<&'static str, Raw> = BTreeMap::new();
+    let mut broken: Vec<&'static str> = Vec::new();
     let mut offset = block.content.start;
     for line in source[block.content.clone()].split_inclusive('\n') {
         let line_offset = offset;
@@ -106,13 +107,17 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
             Ok(raw) => {
                 values.insert(known, raw);
             }
-            Err((at, message)) => diag.at(at, message),
+            Err((at, message)) => {
+                // Reported once here; not again as "missing".
+                broken.push(*known);
+                diag.at(at, message);
+            }
         }
     }
 
     let fence_at = 0;
     for key in REQUIRED {
-        if !values.contains_key(key) {
+        if !values.contains_key(key) && !broken.contains(&key) {
             diag.at(
                 fence_at,
                 format!("the front matter is missing `{key}` (expected a line `{key}: ...`)"),
@@ -289,6 +294,13 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
         _ => {
             // A ` #` starts a comment in plain YAML scalars.
             let plain = text.find(" #").map_or(text, |i| &text[..i]).trim_end();
+            if let Some(i) = plain.find(": ") {
+                // YAML (and so GitHub's front matter table) would read a nested map.
+                return Err((
+                    at + i,
+                    "a value containing `: ` must be quoted, e.g. `title: \"Demo: EKS\"`".into(),
+                ));
+            }
             Ok((plain.to_string(), at))
         }
     }

@@ -52,7 +52,8 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// Speaker notes from HTML comments, in order.
     pub notes: Vec<SpeakerNote>,
-    /// Diagram name -> text rendering, loaded from `assets/diagrams/`.
+    /// Image destination exactly as written in the markdown (e.g.
+    /// `../assets/diagrams/clusterip.txt`) -> the diagram's text.
     pub diagrams: BTreeMap<String, String>,
     /// Names of profile variables the lesson uses.
     pub variables: Vec<String>,
