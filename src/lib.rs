@@ -7,6 +7,7 @@ pub mod app;
 pub mod backend;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod lesson;
 pub mod runner;
 pub mod sim;
