@@ -1,0 +1,7 @@
+//! Controllers of the simulated cluster: pure reconcile functions and the
+//! tasks that drive them from the store's watch.
+
+pub mod change;
+pub mod deployment;
+pub mod names;
+pub mod resources;

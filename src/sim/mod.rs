@@ -1,0 +1,3 @@
+//! The simulated world.
+pub mod controllers;
+pub mod runtime;

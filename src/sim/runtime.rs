@@ -1,0 +1,3 @@
+//! Container runtimes.
+#[derive(Debug, Clone)]
+pub struct ContainerContext {}
