@@ -1,3 +1,4 @@
 //! The simulated world.
 pub mod controllers;
+pub mod nodes;
 pub mod runtime;

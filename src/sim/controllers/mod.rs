@@ -4,4 +4,7 @@
 pub mod change;
 pub mod deployment;
 pub mod names;
+pub mod pods;
+pub mod replicaset;
 pub mod resources;
+pub mod scheduler;
