@@ -1,4 +1,5 @@
 //! The simulated world.
 pub mod controllers;
+pub mod network;
 pub mod nodes;
 pub mod runtime;

@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod deployment;
+pub mod kubelet;
 pub mod names;
 pub mod pods;
 pub mod replicaset;
