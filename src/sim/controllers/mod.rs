@@ -3,9 +3,12 @@
 
 pub mod change;
 pub mod deployment;
+pub mod events;
+pub mod gc;
 pub mod kubelet;
 pub mod names;
 pub mod pods;
 pub mod replicaset;
 pub mod resources;
 pub mod scheduler;
+pub mod services;
