@@ -1,5 +1,17 @@
-//! The simulated world.
+//! The simulated Kubernetes world: an object store with watches, a clock, a pod
+//! network for port-forwarding, and an HTTP API server that kubectl and kube-rs
+//! talk to unchanged. Nothing here imports the layers above `sim`.
+
+pub mod clock;
 pub mod controllers;
+pub mod kinds;
+pub mod kubeconfig;
 pub mod network;
 pub mod nodes;
 pub mod runtime;
+pub mod store;
+
+pub use clock::Clock;
+pub use kubeconfig::write_kubeconfig;
+pub use network::{PodNetwork, PortHandler, RouterPortHandler};
+pub use store::{Store, StoreError, WatchEvent, WatchEventType, WatchStream};
