@@ -4,9 +4,12 @@
 
 pub mod api;
 pub mod clock;
+pub mod controllers;
 pub mod kinds;
 pub mod kubeconfig;
 pub mod network;
+pub mod nodes;
+pub mod runtime;
 pub mod server;
 pub mod store;
 
