@@ -1,0 +1,3 @@
+//! The simulated EKS service endpoint.
+
+pub mod naming;

@@ -1,0 +1,4 @@
+//! The simulated world (dry-run backend).
+
+pub mod eks;
+pub mod eksctl;
