@@ -4,6 +4,8 @@
 //! `lesson`, `check`, `backend` -> `sim`. `sim` knows nothing above it.
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod lesson;
 pub mod sim;
+pub mod tls;
