@@ -6,8 +6,10 @@
 pub mod app;
 pub mod backend;
 pub mod check;
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod lesson;
 pub mod runner;
 pub mod sim;
+pub mod tls;

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod clock;
 pub mod controllers;
+pub mod eks;
+pub mod eksctl;
 pub mod kinds;
 pub mod kubeconfig;
 pub mod network;
