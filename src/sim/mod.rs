@@ -1,0 +1,2 @@
+//! The simulated world.
+pub mod helm;
