@@ -1,0 +1,106 @@
+//! Writing kubeconfig files that point kubectl at the simulated API server.
+
+use std::io;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+fn named(name: &str, key: &str, body: Value) -> Value {
+    let mut m = Mapping::new();
+    m.insert("name".into(), name.into());
+    m.insert(key.into(), body);
+    Value::Mapping(m)
+}
+
+fn upsert(list: &mut Vec<Value>, entry: Value) {
+    let name = entry.get("name").cloned();
+    list.retain(|e| e.get("name") != name.as_ref());
+    list.push(entry);
+}
+
+/// Writes (or merges into an existing file) one cluster, one user and one
+/// context named `context_name`, and makes it the current context. The user
+/// has no credentials: the simulator does not authenticate.
+pub fn write_kubeconfig(
+    path: &Path,
+    cluster_name: &str,
+    context_name: &str,
+    server_url: &str,
+) -> io::Result<()> {
+    let mut doc: Value = match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => serde_yaml::from_str(&text)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+        Ok(_) => Value::Null,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Value::Null,
+        Err(e) => return Err(e),
+    };
+    if !doc.is_mapping() {
+        doc = Value::Mapping(Mapping::new());
+    }
+    let root = doc.as_mapping_mut().expect("made a mapping above");
+    root.insert("apiVersion".into(), "v1".into());
+    root.insert("kind".into(), "Config".into());
+    let user_name = format!("{context_name}-user");
+    let mut cluster = Mapping::new();
+    cluster.insert("server".into(), server_url.into());
+    let mut context = Mapping::new();
+    context.insert("cluster".into(), cluster_name.into());
+    context.insert("user".into(), user_name.as_str().into());
+    let entries = [
+        (
+            "clusters",
+            named(cluster_name, "cluster", Value::Mapping(cluster)),
+        ),
+        (
+            "users",
+            named(&user_name, "user", Value::Mapping(Mapping::new())),
+        ),
+        (
+            "contexts",
+            named(context_name, "context", Value::Mapping(context)),
+        ),
+    ];
+    for (key, entry) in entries {
+        let mut list = match root.remove(key) {
+            Some(Value::Sequence(s)) => s,
+            _ => Vec::new(),
+        };
+        upsert(&mut list, entry);
+        root.insert(key.into(), Value::Sequence(list));
+    }
+    root.insert("current-context".into(), context_name.into());
+    root.entry("preferences".into())
+        .or_insert(Value::Mapping(Mapping::new()));
+    let text =
+        serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_merges_contexts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kube/config");
+        write_kubeconfig(&path, "one", "ctx-one", "http://127.0.0.1:1").expect("write");
+        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:2").expect("merge");
+        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:3").expect("replace");
+        let doc: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("yaml");
+        assert_eq!(doc["current-context"], "ctx-two");
+        assert_eq!(doc["contexts"].as_sequence().map(Vec::len), Some(2));
+        assert_eq!(
+            doc["clusters"][1]["cluster"]["server"],
+            "http://127.0.0.1:3"
+        );
+        assert_eq!(
+            doc["clusters"][0]["cluster"]["server"],
+            "http://127.0.0.1:1"
+        );
+    }
+}

@@ -1,0 +1,553 @@
+//! The object store: every object by kind, namespace and name in its wire form
+//! (JSON), one global resourceVersion bumped on every write, defaulting the API
+//! server would do on create, namespace deletion, pod logs, and watches backed
+//! by a bounded event history.
+
+mod defaults;
+mod watch;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Value, json};
+
+use crate::sim::clock::Clock;
+use crate::sim::kinds::{self, ResourceKind};
+use crate::sim::network::PodNetwork;
+
+pub use watch::{WatchEvent, WatchEventType, WatchStream};
+
+/// How many events the watch history keeps; older resourceVersions are Expired.
+pub const DEFAULT_HISTORY: usize = 10_000;
+/// How many log lines are kept per container.
+const LOG_LINES_KEPT: usize = 10_000;
+
+/// Why a store operation failed; the API server turns each into a Status.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    #[error("the server could not find the requested resource (kind {0})")]
+    UnknownKind(String),
+    #[error("{resource} \"{name}\" not found")]
+    NotFound { resource: String, name: String },
+    #[error("{resource} \"{name}\" already exists")]
+    AlreadyExists { resource: String, name: String },
+    #[error(
+        "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+    )]
+    Conflict { resource: String, name: String },
+    #[error("{kind} \"{name}\" is invalid: {}", causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect::<Vec<_>>().join(", "))]
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<InvalidCause>,
+    },
+    #[error("too old resource version: {requested} ({oldest})")]
+    Expired { requested: u64, oldest: u64 },
+}
+
+/// One field problem of an Invalid error, like Status `details.causes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidCause {
+    /// "FieldValueRequired", "FieldValueInvalid", ...
+    pub reason: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl StoreError {
+    fn not_found(kind: &ResourceKind, name: &str) -> StoreError {
+        StoreError::NotFound {
+            resource: kind.qualified_plural(),
+            name: name.to_string(),
+        }
+    }
+
+    /// An Invalid error with a single cause.
+    pub fn invalid(kind: &str, name: &str, reason: &str, field: &str, message: &str) -> StoreError {
+        StoreError::Invalid {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            causes: vec![InvalidCause {
+                reason: reason.to_string(),
+                field: field.to_string(),
+                message: message.to_string(),
+            }],
+        }
+    }
+}
+
+/// The shared store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Mutex<Inner>>,
+    clock: Clock,
+    network: PodNetwork,
+}
+
+type ObjectsByName = BTreeMap<(String, String), Value>;
+
+struct Inner {
+    objects: HashMap<&'static str, ObjectsByName>,
+    rv: u64,
+    history: VecDeque<WatchEvent>,
+    history_cap: usize,
+    /// The highest resourceVersion no longer in `history`.
+    dropped_up_to: u64,
+    watchers: Vec<watch::Watcher>,
+    logs: HashMap<(String, String, String), VecDeque<String>>,
+    ip_counter: u32,
+    node_port_counter: u16,
+}
+
+impl Store {
+    pub fn new(clock: Clock) -> Store {
+        Store::with_history(clock, DEFAULT_HISTORY)
+    }
+
+    /// A store whose watch history keeps `history_cap` events (at least 1).
+    pub fn with_history(clock: Clock, history_cap: usize) -> Store {
+        let store = Store {
+            inner: Arc::new(Mutex::new(Inner {
+                objects: HashMap::new(),
+                rv: 0,
+                history: VecDeque::new(),
+                history_cap: history_cap.max(1),
+                dropped_up_to: 0,
+                watchers: Vec::new(),
+                logs: HashMap::new(),
+                ip_counter: 0,
+                node_port_counter: 0,
+            })),
+            clock,
+            network: PodNetwork::default(),
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            store
+                .create(
+                    "Namespace",
+                    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                )
+                .expect("seeding a fresh store cannot conflict");
+        }
+        store
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn pod_network(&self) -> &PodNetwork {
+        &self.network
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves consistent data: every write
+        // completes its map change before it records the event.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.lock().rv
+    }
+
+    pub fn create(&self, kind: &str, mut obj: Value) -> Result<Value, StoreError> {
+        let rk = resolve(kind)?;
+        if !obj.is_object() {
+            return Err(StoreError::invalid(
+                rk.kind,
+                "",
+                "FieldValueInvalid",
+                "",
+                "the object must be a JSON object",
+            ));
+        }
+        let mut inner = self.lock();
+        let name = match meta_str(&obj, "name") {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => match meta_str(&obj, "generateName") {
+                Some(prefix) if !prefix.is_empty() => generated_name(prefix),
+                _ => {
+                    return Err(StoreError::invalid(
+                        rk.kind,
+                        "",
+                        "FieldValueRequired",
+                        "metadata.name",
+                        "Required value: name or generateName is required",
+                    ));
+                }
+            },
+        };
+        let ns = namespace_for(rk, &obj);
+        if let Some(ns) = &ns {
+            let namespace_exists = inner
+                .objects
+                .get("Namespace")
+                .is_some_and(|m| m.contains_key(&(String::new(), ns.clone())));
+            if !namespace_exists {
+                return Err(StoreError::NotFound {
+                    resource: "namespaces".into(),
+                    name: ns.clone(),
+                });
+            }
+        }
+        let key = (ns.clone().unwrap_or_default(), name.clone());
+        if inner
+            .objects
+            .get(rk.kind)
+            .is_some_and(|m| m.contains_key(&key))
+        {
+            return Err(StoreError::AlreadyExists {
+                resource: rk.qualified_plural(),
+                name,
+            });
+        }
+        let now = timestamp(&self.clock);
+        obj["apiVersion"] = Value::String(rk.api_version());
+        obj["kind"] = Value::String(rk.kind.to_string());
+        let meta = ensure_object(&mut obj, "metadata");
+        meta.insert("name".into(), Value::String(name.clone()));
+        match &ns {
+            Some(ns) => {
+                meta.insert("namespace".into(), Value::String(ns.clone()));
+            }
+            None => {
+                meta.remove("namespace");
+            }
+        }
+        meta.insert("uid".into(), Value::String(new_uid()));
+        meta.insert("creationTimestamp".into(), Value::String(now));
+        meta.remove("deletionTimestamp");
+        if rk.has_generation {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.remove("generation");
+        }
+        let inner_ref = &mut *inner;
+        defaults::apply_on_create(
+            rk,
+            &mut obj,
+            &mut inner_ref.ip_counter,
+            &mut inner_ref.node_port_counter,
+        );
+        let stored = inner.commit(rk, key, Some(obj), WatchEventType::Added);
+        Ok(stored)
+    }
+
+    pub fn get(&self, kind: &str, ns: Option<&str>, name: &str) -> Option<Value> {
+        let rk = kinds::by_kind(kind)?;
+        let key = object_key(rk, ns, name);
+        self.lock().objects.get(rk.kind)?.get(&key).cloned()
+    }
+
+    /// All objects of a kind (in one namespace, or all when `ns` is None),
+    /// sorted by namespace and name, with the store's resourceVersion.
+    pub fn list(&self, kind: &str, ns: Option<&str>) -> (Vec<Value>, u64) {
+        let inner = self.lock();
+        let Some(rk) = kinds::by_kind(kind) else {
+            return (Vec::new(), inner.rv);
+        };
+        let items = match inner.objects.get(rk.kind) {
+            None => Vec::new(),
+            Some(map) => match ns.filter(|_| rk.namespaced) {
+                None => map.values().cloned().collect(),
+                Some(ns) => map
+                    .range((ns.to_string(), String::new())..)
+                    .take_while(|((n, _), _)| n == ns)
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+            },
+        };
+        (items, inner.rv)
+    }
+
+    /// Replaces an object. Fails with Conflict when `metadata.resourceVersion`
+    /// is set and stale. `.status` is kept from the stored object for kinds whose
+    /// status is a subresource; spec changes bump `metadata.generation`. An
+    /// update that changes nothing returns the stored object without an event.
+    pub fn update(&self, kind: &str, obj: Value) -> Result<Value, StoreError> {
+        self.replace(kind, obj, false)
+    }
+
+    /// Changes only `.status` of a stored object.
+    pub fn update_status(&self, kind: &str, obj: Value) -> Result<Value, StoreError> {
+        self.replace(kind, obj, true)
+    }
+
+    fn replace(&self, kind: &str, mut obj: Value, status_only: bool) -> Result<Value, StoreError> {
+        let rk = resolve(kind)?;
+        let name = meta_str(&obj, "name").unwrap_or_default().to_string();
+        if name.is_empty() {
+            return Err(StoreError::invalid(
+                rk.kind,
+                "",
+                "FieldValueRequired",
+                "metadata.name",
+                "Required value: name is required",
+            ));
+        }
+        let ns = namespace_for(rk, &obj);
+        let key = (ns.unwrap_or_default(), name.clone());
+        let mut inner = self.lock();
+        let Some(existing) = inner
+            .objects
+            .get(rk.kind)
+            .and_then(|m| m.get(&key))
+            .cloned()
+        else {
+            return Err(StoreError::not_found(rk, &name));
+        };
+        if let Some(rv) = meta_str(&obj, "resourceVersion").filter(|s| !s.is_empty())
+            && Some(rv) != meta_str(&existing, "resourceVersion")
+        {
+            return Err(StoreError::Conflict {
+                resource: rk.qualified_plural(),
+                name,
+            });
+        }
+        let next = if status_only {
+            let mut next = existing.clone();
+            match obj.get("status") {
+                Some(status) => next["status"] = status.clone(),
+                None => {
+                    if let Some(m) = next.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+            }
+            next
+        } else {
+            obj["apiVersion"] = Value::String(rk.api_version());
+            obj["kind"] = Value::String(rk.kind.to_string());
+            let meta = ensure_object(&mut obj, "metadata");
+            for keep in [
+                "uid",
+                "creationTimestamp",
+                "namespace",
+                "generation",
+                "deletionTimestamp",
+            ] {
+                match existing["metadata"].get(keep) {
+                    Some(v) => {
+                        meta.insert(keep.into(), v.clone());
+                    }
+                    None => {
+                        meta.remove(keep);
+                    }
+                }
+            }
+            if rk.status_subresource {
+                match existing.get("status") {
+                    Some(s) => obj["status"] = s.clone(),
+                    None => {
+                        if let Some(m) = obj.as_object_mut() {
+                            m.remove("status");
+                        }
+                    }
+                }
+            }
+            defaults::apply_on_update(rk, &mut obj, &existing);
+            if rk.has_generation && obj.get("spec") != existing.get("spec") {
+                let generation = existing["metadata"]["generation"].as_i64().unwrap_or(1);
+                obj["metadata"]["generation"] = json!(generation + 1);
+            }
+            obj
+        };
+        if same_apart_from_rv(&next, &existing) {
+            return Ok(existing);
+        }
+        Ok(inner.commit(rk, key, Some(next), WatchEventType::Modified))
+    }
+
+    /// Removes an object and returns it as last stored (with the deletion's
+    /// resourceVersion). Deleting a namespace first deletes everything in it.
+    pub fn delete(&self, kind: &str, ns: Option<&str>, name: &str) -> Result<Value, StoreError> {
+        let rk = resolve(kind)?;
+        let key = object_key(rk, ns, name);
+        let mut inner = self.lock();
+        if !inner
+            .objects
+            .get(rk.kind)
+            .is_some_and(|m| m.contains_key(&key))
+        {
+            return Err(StoreError::not_found(rk, name));
+        }
+        if rk.kind == "Namespace" {
+            for inner_kind in kinds::KINDS.iter().filter(|k| k.namespaced) {
+                let keys: Vec<(String, String)> = inner
+                    .objects
+                    .get(inner_kind.kind)
+                    .map(|m| m.keys().filter(|(n, _)| n == name).cloned().collect())
+                    .unwrap_or_default();
+                for k in keys {
+                    if inner_kind.kind == "Pod" {
+                        self.network.unbind_pod(&k.0, &k.1);
+                    }
+                    inner.commit(inner_kind, k, None, WatchEventType::Deleted);
+                }
+            }
+            inner.logs.retain(|(n, _, _), _| n != name);
+        }
+        if rk.kind == "Pod" {
+            self.network.unbind_pod(&key.0, &key.1);
+            inner
+                .logs
+                .retain(|(n, p, _), _| !(n == &key.0 && p == &key.1));
+        }
+        Ok(inner.commit(rk, key, None, WatchEventType::Deleted))
+    }
+
+    /// Streams changes with resourceVersion above `since_rv`, oldest first,
+    /// for one kind (or all when None) and one namespace (or all).
+    /// Fails with Expired when events after `since_rv` were already dropped.
+    pub fn watch(
+        &self,
+        kind: Option<&str>,
+        ns: Option<&str>,
+        since_rv: u64,
+    ) -> Result<WatchStream, StoreError> {
+        let kind = match kind {
+            Some(k) => Some(resolve(k)?.kind),
+            None => None,
+        };
+        let mut inner = self.lock();
+        inner.subscribe(kind, ns.map(str::to_string), since_rv)
+    }
+
+    pub fn append_log(&self, ns: &str, pod: &str, container: &str, line: String) {
+        let mut inner = self.lock();
+        let lines = inner
+            .logs
+            .entry((ns.to_string(), pod.to_string(), container.to_string()))
+            .or_default();
+        if lines.len() >= LOG_LINES_KEPT {
+            lines.pop_front();
+        }
+        lines.push_back(line);
+    }
+
+    pub fn logs(&self, ns: &str, pod: &str, container: &str) -> Vec<String> {
+        self.lock()
+            .logs
+            .get(&(ns.to_string(), pod.to_string(), container.to_string()))
+            .map(|l| l.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Inner {
+    /// Stores (or removes, when `obj` is None) one object under a new
+    /// resourceVersion, records the event and hands it to the watchers.
+    fn commit(
+        &mut self,
+        rk: &'static ResourceKind,
+        key: (String, String),
+        obj: Option<Value>,
+        event_type: WatchEventType,
+    ) -> Value {
+        self.rv += 1;
+        let rv = self.rv;
+        let map = self.objects.entry(rk.kind).or_default();
+        let mut object = match obj {
+            Some(o) => o,
+            None => map.remove(&key).unwrap_or(Value::Null),
+        };
+        object["metadata"]["resourceVersion"] = Value::String(rv.to_string());
+        if event_type != WatchEventType::Deleted {
+            map.insert(key, object.clone());
+        }
+        let event = WatchEvent {
+            kind: rk.kind.to_string(),
+            event_type,
+            object: object.clone(),
+            resource_version: rv,
+        };
+        self.watchers.retain(|w| w.offer(&event));
+        if self.history.len() >= self.history_cap
+            && let Some(old) = self.history.pop_front()
+        {
+            self.dropped_up_to = old.resource_version;
+        }
+        self.history.push_back(event);
+        object
+    }
+}
+
+fn resolve(kind: &str) -> Result<&'static ResourceKind, StoreError> {
+    kinds::by_kind(kind).ok_or_else(|| StoreError::UnknownKind(kind.to_string()))
+}
+
+fn object_key(rk: &ResourceKind, ns: Option<&str>, name: &str) -> (String, String) {
+    let ns = if rk.namespaced {
+        ns.unwrap_or("default")
+    } else {
+        ""
+    };
+    (ns.to_string(), name.to_string())
+}
+
+fn namespace_for(rk: &ResourceKind, obj: &Value) -> Option<String> {
+    if !rk.namespaced {
+        return None;
+    }
+    Some(
+        meta_str(obj, "namespace")
+            .filter(|s| !s.is_empty())
+            .unwrap_or("default")
+            .to_string(),
+    )
+}
+
+pub(crate) fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
+    obj.get("metadata")?.get(field)?.as_str()
+}
+
+fn ensure_object<'a>(obj: &'a mut Value, field: &str) -> &'a mut serde_json::Map<String, Value> {
+    if !obj[field].is_object() {
+        obj[field] = Value::Object(serde_json::Map::new());
+    }
+    obj[field].as_object_mut().expect("just made an object")
+}
+
+fn same_apart_from_rv(a: &Value, b: &Value) -> bool {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    a["metadata"]["resourceVersion"] = Value::Null;
+    b["metadata"]["resourceVersion"] = Value::Null;
+    a == b
+}
+
+fn timestamp(clock: &Clock) -> String {
+    let now = clock.now();
+    jiff::Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
+}
+
+/// Lower-case letters and digits as Kubernetes uses for generated suffixes
+/// (no vowels, so no words).
+const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+fn generated_name(prefix: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let suffix: String = (0..5)
+        .map(|_| SUFFIX_ALPHABET[rng.random_range(0..SUFFIX_ALPHABET.len())] as char)
+        .collect();
+    format!("{prefix}{suffix}")
+}
+
+fn new_uid() -> String {
+    let bytes: [u8; 16] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-4{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests;
