@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::sim::store::{Store, StoreError};
+
 /// An error from the cluster, already phrased as the API server phrases it
 /// (`configmaps "x" already exists`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,4 +37,34 @@ pub trait ClusterApply {
     fn get(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<Value>;
     fn list(&self, kind: &str, namespace: Option<&str>) -> Vec<Value>;
     fn delete(&self, kind: &str, namespace: Option<&str>, name: &str) -> Result<(), ClusterError>;
+}
+
+impl From<StoreError> for ClusterError {
+    fn from(error: StoreError) -> ClusterError {
+        let not_found = matches!(error, StoreError::NotFound { .. });
+        ClusterError {
+            message: error.to_string(),
+            not_found,
+        }
+    }
+}
+
+impl ClusterApply for Store {
+    fn create(&self, kind: &str, object: Value) -> Result<Value, ClusterError> {
+        Ok(Store::create(self, kind, object)?)
+    }
+
+    fn get(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+        Store::get(self, kind, namespace, name)
+    }
+
+    fn list(&self, kind: &str, namespace: Option<&str>) -> Vec<Value> {
+        Store::list(self, kind, namespace).0
+    }
+
+    fn delete(&self, kind: &str, namespace: Option<&str>, name: &str) -> Result<(), ClusterError> {
+        Store::delete(self, kind, namespace, name)
+            .map(|_| ())
+            .map_err(ClusterError::from)
+    }
 }

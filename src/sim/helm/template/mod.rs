@@ -179,3 +179,6 @@ fn print_scalar(value: &Value) -> Result<String, String> {
 fn print_inline(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "<unprintable>".to_string())
 }
+
+#[cfg(test)]
+mod tests;
