@@ -7,6 +7,7 @@ pub mod clock;
 pub mod controllers;
 pub mod eks;
 pub mod eksctl;
+pub mod helm;
 pub mod kinds;
 pub mod kubeconfig;
 pub mod network;

@@ -1,0 +1,20 @@
+//! The simulated helm: the project's Trino charts, values and `--set` merging, the
+//! template engine, release records kept in the cluster, and the helm command line.
+//! No terminal or process I/O: callers pass arguments in and get text back.
+
+pub mod args;
+pub mod chart;
+pub mod cluster;
+pub mod output;
+pub mod release;
+pub mod run;
+pub mod template;
+pub mod values;
+
+pub use chart::{
+    Chart, ChartError, ChartMeta, Manifest, ReleaseTarget, Rendered, fullname, trino_chart,
+};
+pub use cluster::{ClusterApply, ClusterError};
+pub use release::{ReleaseRecord, ReleaseStatus, ResourceRef};
+pub use run::{ChartRepo, HelmEnv, HelmOutput, HelmSim, TRINO_REPO_URL, WaitRequest};
+pub use values::{UserValues, ValuesError};

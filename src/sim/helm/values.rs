@@ -1,0 +1,425 @@
+//! Chart values: parsing values files, helm's `--set` syntax, and merging them
+//! in helm's order (chart defaults, then `-f` files, then `--set`).
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValuesError {
+    #[error("failed to parse {source_name}: {message}")]
+    Yaml {
+        source_name: String,
+        message: String,
+    },
+    #[error("failed parsing --set data: {0}")]
+    Set(String),
+}
+
+/// Parses a values file. An empty file is an empty map; anything but a map is an error.
+pub fn parse_values_yaml(source_name: &str, text: &str) -> Result<Value, ValuesError> {
+    let yaml_error = |message: String| ValuesError::Yaml {
+        source_name: source_name.to_string(),
+        message,
+    };
+    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(e.to_string()))?;
+    match value {
+        Value::Null => Ok(Value::Object(Map::new())),
+        Value::Object(_) => Ok(value),
+        _ => Err(yaml_error(
+            "error converting YAML to JSON: the top level must be a map".to_string(),
+        )),
+    }
+}
+
+/// Merges `overlay` into `base`: maps merge key by key, everything else
+/// (lists included) is replaced, and a `null` in the overlay removes the key.
+pub fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(base_map), Value::Object(overlay_map)) => {
+            for (key, value) in overlay_map {
+                if value.is_null() {
+                    base_map.remove(&key);
+                    continue;
+                }
+                match base_map.get_mut(&key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        base_map.insert(key, strip_nulls(value));
+                    }
+                }
+            }
+        }
+        (base, overlay) => *base = strip_nulls(overlay),
+    }
+}
+
+fn strip_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The user's values in the order helm applies them: `-f` files, then `--set`
+/// and `--set-string` in command-line order. Chart defaults come last, in
+/// [`coalesce`].
+#[derive(Debug, Clone, Default)]
+pub struct UserValues {
+    values: Value,
+}
+
+impl UserValues {
+    pub fn new() -> UserValues {
+        UserValues {
+            values: Value::Object(Map::new()),
+        }
+    }
+
+    pub fn add_file(&mut self, source_name: &str, text: &str) -> Result<(), ValuesError> {
+        let file = parse_values_yaml(source_name, text)?;
+        deep_overwrite(&mut self.values, file);
+        Ok(())
+    }
+
+    /// One `--set` argument (`a.b=1,c={x,y}`); with `as_string`, `--set-string`.
+    pub fn add_set(&mut self, expression: &str, as_string: bool) -> Result<(), ValuesError> {
+        for (key, raw) in split_assignments(expression)? {
+            let value = match raw {
+                RawValue::Scalar(text) => typed_value(&text, as_string),
+                RawValue::List(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|item| typed_value(item, as_string))
+                        .collect(),
+                ),
+            };
+            set_path(&mut self.values, &parse_key(&key)?, value)?;
+        }
+        Ok(())
+    }
+
+    pub fn as_value(&self) -> &Value {
+        &self.values
+    }
+}
+
+/// Chart defaults overlaid with the user's values.
+pub fn coalesce(chart_defaults: &Value, user: &UserValues) -> Value {
+    let mut values = chart_defaults.clone();
+    merge(&mut values, user.values.clone());
+    values
+}
+
+/// Like [`merge`] but keeps nulls, so that a later layer can still delete a chart default.
+fn deep_overwrite(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(base_map), Value::Object(overlay_map)) => {
+            for (key, value) in overlay_map {
+                match base_map.get_mut(&key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        deep_overwrite(existing, value)
+                    }
+                    _ => {
+                        base_map.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, overlay) => *base = overlay,
+    }
+}
+
+/// helm's scalar typing for `--set`: booleans, null, integers without a leading
+/// zero; everything else (floats included) stays a string.
+fn typed_value(text: &str, as_string: bool) -> Value {
+    if as_string {
+        return Value::String(text.to_string());
+    }
+    if text.eq_ignore_ascii_case("true") {
+        return Value::Bool(true);
+    }
+    if text.eq_ignore_ascii_case("false") {
+        return Value::Bool(false);
+    }
+    if text.eq_ignore_ascii_case("null") {
+        return Value::Null;
+    }
+    if text == "0" {
+        return Value::from(0);
+    }
+    if !text.is_empty()
+        && !text.starts_with('0')
+        && let Ok(n) = text.parse::<i64>()
+    {
+        return Value::from(n);
+    }
+    Value::String(text.to_string())
+}
+
+enum RawValue {
+    Scalar(String),
+    List(Vec<String>),
+}
+
+/// Splits `a=1,b={x,y},c=d\,e` into assignments, honouring `\` escapes and braces.
+fn split_assignments(expression: &str) -> Result<Vec<(String, RawValue)>, ValuesError> {
+    let mut out = Vec::new();
+    let mut chars = expression.chars().peekable();
+    loop {
+        let mut key = String::new();
+        let mut found_equals = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    // Keep the escape in keys: `\.` must survive to parse_key.
+                    key.push('\\');
+                    if let Some(n) = chars.next() {
+                        key.push(n);
+                    }
+                }
+                '=' => {
+                    found_equals = true;
+                    break;
+                }
+                ',' => {
+                    return Err(ValuesError::Set(format!(
+                        "key {key:?} has no value (cannot end with ,)"
+                    )));
+                }
+                c => key.push(c),
+            }
+        }
+        if !found_equals {
+            if key.is_empty() && out.is_empty() {
+                return Err(ValuesError::Set("empty --set expression".to_string()));
+            }
+            return Err(ValuesError::Set(format!("key {key:?} has no value")));
+        }
+        let value = if chars.peek() == Some(&'{') {
+            chars.next();
+            let mut items = Vec::new();
+            let mut item = String::new();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => item.extend(chars.next()),
+                    ',' => items.push(std::mem::take(&mut item)),
+                    '}' => {
+                        closed = true;
+                        break;
+                    }
+                    c => item.push(c),
+                }
+            }
+            if !closed {
+                return Err(ValuesError::Set(format!(
+                    "list value of key {key:?} has no closing brace"
+                )));
+            }
+            if !item.is_empty() || !items.is_empty() {
+                items.push(item);
+            }
+            RawValue::List(items)
+        } else {
+            let mut text = String::new();
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                chars.next();
+                if c == '\\' {
+                    text.extend(chars.next());
+                } else {
+                    text.push(c);
+                }
+            }
+            RawValue::Scalar(text)
+        };
+        out.push((key, value));
+        match chars.next() {
+            None => return Ok(out),
+            Some(',') => continue,
+            Some(c) => {
+                return Err(ValuesError::Set(format!(
+                    "unexpected {c:?} after the value of key {:?}",
+                    out.last().map(|(k, _)| k.as_str()).unwrap_or("")
+                )));
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum KeyPart {
+    Field(String),
+    Index(usize),
+}
+
+/// `a.b[0].c\.d` → Field(a) Field(b) Index(0) Field(c.d)
+fn parse_key(key: &str) -> Result<Vec<KeyPart>, ValuesError> {
+    let bad = |why: &str| ValuesError::Set(format!("key {key:?}: {why}"));
+    let mut parts = Vec::new();
+    let mut field = String::new();
+    let mut chars = key.chars();
+    let mut after_index = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => field.extend(chars.next()),
+            '.' => {
+                if field.is_empty() && !after_index {
+                    return Err(bad("empty key segment"));
+                }
+                if !field.is_empty() {
+                    parts.push(KeyPart::Field(std::mem::take(&mut field)));
+                }
+                after_index = false;
+            }
+            '[' => {
+                if !field.is_empty() {
+                    parts.push(KeyPart::Field(std::mem::take(&mut field)));
+                }
+                let digits: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                let index = digits
+                    .parse::<usize>()
+                    .map_err(|_| bad("list index must be a non-negative integer"))?;
+                if index > 65536 {
+                    return Err(bad("list index is too large"));
+                }
+                parts.push(KeyPart::Index(index));
+                after_index = true;
+            }
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() {
+        parts.push(KeyPart::Field(field));
+    } else if !after_index {
+        return Err(bad("empty key segment"));
+    }
+    if parts.is_empty() {
+        return Err(bad("empty key"));
+    }
+    Ok(parts)
+}
+
+fn set_path(target: &mut Value, path: &[KeyPart], value: Value) -> Result<(), ValuesError> {
+    let Some((first, rest)) = path.split_first() else {
+        *target = value;
+        return Ok(());
+    };
+    match first {
+        KeyPart::Field(name) => {
+            if !target.is_object() {
+                *target = Value::Object(Map::new());
+            }
+            let map = target.as_object_mut().expect("just made an object");
+            let slot = map.entry(name.clone()).or_insert(Value::Null);
+            if rest.is_empty() {
+                *slot = value;
+                Ok(())
+            } else {
+                set_path(slot, rest, value)
+            }
+        }
+        KeyPart::Index(index) => {
+            if !target.is_array() {
+                *target = Value::Array(Vec::new());
+            }
+            let list = target.as_array_mut().expect("just made a list");
+            if list.len() <= *index {
+                list.resize(index + 1, Value::Null);
+            }
+            set_path(&mut list[*index], rest, value)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn set(expressions: &[&str]) -> Value {
+        let mut user = UserValues::new();
+        for e in expressions {
+            user.add_set(e, false).expect("valid --set");
+        }
+        user.as_value().clone()
+    }
+
+    #[test]
+    fn dotted_paths_and_types() {
+        assert_eq!(
+            set(&[
+                "server.workers=3",
+                "image.tag=355",
+                "a=true",
+                "b=1.5",
+                "c=007",
+                "d=0"
+            ]),
+            json!({"server": {"workers": 3}, "image": {"tag": 355}, "a": true, "b": "1.5", "c": "007", "d": 0})
+        );
+    }
+
+    #[test]
+    fn lists_commas_and_escapes() {
+        assert_eq!(
+            set(&["x={a,b},y=c\\,d", "e.f\\.g=h", "l[1]=z"]),
+            json!({"x": ["a", "b"], "y": "c,d", "e": {"f.g": "h"}, "l": [null, "z"]})
+        );
+    }
+
+    #[test]
+    fn set_string_keeps_text() {
+        let mut user = UserValues::new();
+        user.add_set("image.tag=355", true).expect("valid");
+        assert_eq!(user.as_value(), &json!({"image": {"tag": "355"}}));
+    }
+
+    #[test]
+    fn missing_value_is_an_error() {
+        let mut user = UserValues::new();
+        let err = user.add_set("server.workers", false).expect_err("no =");
+        assert_eq!(
+            err.to_string(),
+            "failed parsing --set data: key \"server.workers\" has no value"
+        );
+        assert!(user.add_set("a=1,b", false).is_err());
+        assert!(user.add_set("a={x,y", false).is_err());
+    }
+
+    #[test]
+    fn files_then_set_then_coalesce_with_null_deleting() {
+        let defaults = json!({"image": {"repository": "trinodb/trino", "tag": "latest"},
+                              "server": {"workers": 2}, "resources": {"limits": {"cpu": 1}}});
+        let mut user = UserValues::new();
+        user.add_file("a.yaml", "server:\n  workers: 5\nimage:\n  tag: \"400\"\n")
+            .expect("valid yaml");
+        user.add_file("b.yaml", "server:\n  workers: 4\n")
+            .expect("valid yaml");
+        user.add_set("image.tag=355,resources=null", false)
+            .expect("valid");
+        let values = coalesce(&defaults, &user);
+        assert_eq!(
+            values,
+            json!({"image": {"repository": "trinodb/trino", "tag": 355}, "server": {"workers": 4}})
+        );
+    }
+
+    #[test]
+    fn values_file_must_be_a_map() {
+        assert!(parse_values_yaml("v.yaml", "- a\n- b\n").is_err());
+        assert_eq!(
+            parse_values_yaml("v.yaml", "").expect("empty ok"),
+            json!({})
+        );
+    }
+}
