@@ -4,9 +4,9 @@
 //! `lesson`, `check`, `backend` -> `sim`. `sim` knows nothing above it.
 
 pub mod app;
+pub mod aws;
 pub mod backend;
 pub mod check;
-pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod lesson;

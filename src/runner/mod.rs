@@ -170,7 +170,7 @@ async fn run_checks(
 ) -> StepOutcome {
     let ctx = backend.check_context();
     for (index, c) in step.checks.iter().enumerate() {
-        let description = format!("{:?}", c.kind); // MERGE: Check::describe
+        let description = c.describe();
         send(
             events,
             RunEvent::CheckStarted {
