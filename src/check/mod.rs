@@ -4,6 +4,7 @@
 //! Kubernetes checks are watch-driven: they resolve as soon as the condition
 //! holds, and at the timeout they report the last state they saw.
 
+mod eks;
 mod eval;
 mod http;
 mod watch;
@@ -12,12 +13,14 @@ use std::time::Duration;
 
 use crate::lesson::{Check, CheckKind};
 
+pub use eks::EksTarget;
 pub use eval::Evaluation;
 
 /// Where checks look. A check whose endpoint is missing fails with a clear reason.
 #[derive(Clone, Default)]
 pub struct CheckContext {
     pub kube: Option<kube::Client>,
+    pub eks: Option<EksTarget>,
     pub http: reqwest::Client,
 }
 
@@ -61,9 +64,37 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
             };
             http::poll(&ctx.http, url, &want, check.timeout).await
         }
-        CheckKind::EksCluster { .. } | CheckKind::EksNodegroup { .. } => Err(
-            "EKS checks need an EKS endpoint, and none is configured for this backend".to_string(),
-        ),
+        CheckKind::EksCluster {
+            name,
+            region,
+            status,
+        } => {
+            let want = eks::EksWant::ClusterStatus { name, status };
+            eks_poll(ctx, region, &want, check).await
+        }
+        CheckKind::EksNodegroup {
+            cluster,
+            nodegroup,
+            region,
+            status,
+        } => {
+            let want = eks::EksWant::NodegroupStatus {
+                cluster,
+                nodegroup,
+                status,
+            };
+            eks_poll(ctx, region, &want, check).await
+        }
+        CheckKind::Absent {
+            resource,
+            name: Some(name),
+            region,
+            ..
+        } if resource == "eks-cluster" => {
+            let region = region.as_deref().unwrap_or("us-east-1");
+            let want = eks::EksWant::ClusterAbsent { name };
+            eks_poll(ctx, region, &want, check).await
+        }
         kind => match &ctx.kube {
             Some(client) => watch::until(client.clone(), kind, check.timeout).await,
             None => Err("no Kubernetes cluster is configured for this backend".to_string()),
@@ -77,6 +108,20 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
             hint: check.hint.clone(),
             elapsed,
         },
+    }
+}
+
+async fn eks_poll(
+    ctx: &CheckContext,
+    region: &str,
+    want: &eks::EksWant<'_>,
+    check: &Check,
+) -> Result<String, String> {
+    match &ctx.eks {
+        Some(target) => eks::poll(target, region, want, check.timeout).await,
+        None => Err(
+            "EKS checks need an EKS endpoint, and none is configured for this backend".to_string(),
+        ),
     }
 }
 

@@ -106,6 +106,7 @@ pub async fn until(client: Client, kind: &CheckKind, timeout: Duration) -> Resul
             name,
             selector,
             namespace,
+            ..
         } => {
             let Some((ar, namespaced)) = api_resource(resource) else {
                 return Err(format!(
