@@ -26,7 +26,8 @@ pub enum BackendKind {
 }
 
 impl BackendKind {
-    pub const ALL: [BackendKind; 3] = [BackendKind::DryRun, BackendKind::Live, BackendKind::Context];
+    pub const ALL: [BackendKind; 3] =
+        [BackendKind::DryRun, BackendKind::Live, BackendKind::Context];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -144,7 +145,11 @@ pub enum CheckKind {
         key: String,
         contains: String,
     },
-    EksCluster { name: String, region: String, status: String },
+    EksCluster {
+        name: String,
+        region: String,
+        status: String,
+    },
     EksNodegroup {
         cluster: String,
         nodegroup: String,

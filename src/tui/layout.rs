@@ -1,0 +1,54 @@
+//! Screen areas, computed the same way by `update` (to know the reading width
+//! and page height) and by the views.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The reader's areas: title, optional warning, body text, optional notes,
+/// optional prompt, status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderAreas {
+    pub title: Rect,
+    pub warning: Rect,
+    pub text: Rect,
+    pub notes: Option<Rect>,
+    pub prompt: Rect,
+    pub status: Rect,
+}
+
+pub fn frame_areas(area: Rect, warning: bool, prompt: bool) -> (Rect, Rect, Rect, Rect, Rect) {
+    let [title, warning_area, body, prompt_area, status] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(warning)),
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(prompt)),
+        Constraint::Length(1),
+    ]));
+    (title, warning_area, body, prompt_area, status)
+}
+
+pub fn reader_areas(area: Rect, warning: bool, prompt: bool, notes: bool) -> ReaderAreas {
+    let (title, warning, body, prompt, status) = frame_areas(area, warning, prompt);
+    let (text_column, notes) = if notes {
+        let [text, notes] = body.layout(&Layout::horizontal([
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+        ]));
+        (text, Some(notes))
+    } else {
+        (body, None)
+    };
+    // One column of margin each side keeps text off the terminal edge.
+    let text = Rect {
+        x: text_column.x + 1,
+        width: text_column.width.saturating_sub(2),
+        ..text_column
+    };
+    ReaderAreas {
+        title,
+        warning,
+        text,
+        notes,
+        prompt,
+        status,
+    }
+}

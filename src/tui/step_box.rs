@@ -1,0 +1,269 @@
+//! A lesson step drawn as a box: number and id, title, the command
+//! (highlighted), what will be checked, and badges.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::lesson::{BackendKind, Check, CheckKind, Step};
+use crate::tui::markdown::highlight::{Language, highlight};
+use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
+use crate::tui::strings;
+use crate::tui::theme::Theme;
+
+/// What the box needs besides the step.
+#[derive(Debug, Clone, Copy)]
+pub struct StepBoxContext<'a> {
+    pub theme: &'a Theme,
+    pub backend: BackendKind,
+    pub selected: bool,
+}
+
+/// The box as lines exactly `width` columns wide (minimum 12).
+pub fn render(
+    step: &Step,
+    number: usize,
+    total: usize,
+    width: u16,
+    ctx: &StepBoxContext,
+) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let width = usize::from(width).max(12);
+    let inner = width - 4;
+    let border = if ctx.selected {
+        theme.step_border_selected
+    } else {
+        theme.step_border
+    };
+    let mut body: Vec<Vec<Seg>> = Vec::new();
+
+    let title = [Seg::new(step.title.clone(), theme.step_title)];
+    body.extend(wrap(&title, inner));
+
+    let badges = badges(step, ctx);
+    if !badges.is_empty() {
+        body.extend(wrap(&badges, inner));
+    }
+
+    body.push(Vec::new());
+    push_command(&mut body, &step.command, "$ ", inner, theme);
+    if let Some(episode) = &step.episode_command {
+        body.push(Vec::new());
+        body.extend(wrap(
+            &[Seg::new(strings::STEP_EPISODE_TYPED, theme.dim)],
+            inner,
+        ));
+        push_command(&mut body, episode, "  ", inner, theme);
+    }
+
+    if !step.checks.is_empty() {
+        body.push(Vec::new());
+        body.extend(wrap(&[Seg::new(strings::STEP_CHECKS, theme.dim)], inner));
+        for check in &step.checks {
+            let line = [
+                Seg::new("✓ ", theme.check),
+                Seg::new(describe_check(check), theme.text),
+            ];
+            for (i, mut piece) in wrap(&line, inner - 2).into_iter().enumerate() {
+                if i > 0 {
+                    piece.insert(0, Seg::new("  ", theme.text));
+                }
+                body.push(piece);
+            }
+        }
+    }
+
+    let mut lines = Vec::with_capacity(body.len() + 2);
+    lines.push(top_border(step, number, total, width, border, theme));
+    for segs in body {
+        let pad = inner.saturating_sub(segs_width(&segs));
+        let mut spans = vec![Span::styled("│ ", border)];
+        spans.extend(segs.into_iter().map(|s| Span::styled(s.text, s.style)));
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(" │", border));
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("╰{}╯", "─".repeat(width - 2)),
+        border,
+    )));
+    lines
+}
+
+fn top_border(
+    step: &Step,
+    number: usize,
+    total: usize,
+    width: usize,
+    border: Style,
+    theme: &Theme,
+) -> Line<'static> {
+    let label = format!(" {} {number}/{total} · {} ", strings::STEP, step.id);
+    let room = width - 3;
+    let label: String = hard_wrap(&[Seg::new(label, border)], room)
+        .into_iter()
+        .next()
+        .map(|segs| segs.into_iter().map(|s| s.text).collect())
+        .unwrap_or_default();
+    let used = crate::tui::markdown::wrap::text_width(&label);
+    Line::from(vec![
+        Span::styled("╭─", border),
+        Span::styled(label, border.patch(theme.step_title)),
+        Span::styled(format!("{}╮", "─".repeat(width - 3 - used)), border),
+    ])
+}
+
+fn push_command(
+    body: &mut Vec<Vec<Seg>>,
+    command: &str,
+    prompt: &str,
+    inner: usize,
+    theme: &Theme,
+) {
+    let width = inner.saturating_sub(2).max(1);
+    for (i, line) in highlight(Language::Shell, command, theme)
+        .into_iter()
+        .enumerate()
+    {
+        for (j, piece) in hard_wrap(&line, width).into_iter().enumerate() {
+            let lead = if i == 0 && j == 0 { prompt } else { "  " };
+            let mut segs = vec![Seg::new(lead, theme.step_prompt)];
+            segs.extend(piece);
+            body.push(segs);
+        }
+    }
+}
+
+fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
+    let theme = ctx.theme;
+    let mut segs = Vec::new();
+    let mut add = |text: String, style: Style| {
+        if !segs.is_empty() {
+            segs.push(Seg::new(" ", theme.text));
+        }
+        segs.push(Seg::new(format!(" {text} "), style));
+    };
+    if step.billable {
+        add(strings::BADGE_BILLABLE.to_string(), theme.badge_billable);
+    }
+    if step.interactive {
+        add(
+            strings::BADGE_INTERACTIVE.to_string(),
+            theme.badge_interactive,
+        );
+    }
+    if !step.backends.is_empty() && !step.backends.contains(&ctx.backend) {
+        add(
+            format!("{} {}", strings::BADGE_SKIPPED_ON, ctx.backend.name()),
+            theme.badge_skipped,
+        );
+        if let Some(reason) = &step.skip_reason {
+            segs.push(Seg::new(format!(" {reason}"), theme.dim));
+        }
+    }
+    segs
+}
+
+/// One line saying what a check verifies.
+// TODO(lesson merge): switch to `Check::describe` once the lesson branch lands.
+pub fn describe_check(check: &Check) -> String {
+    let ns = |n: &Option<String>| n.as_deref().map(|n| format!(" in {n}")).unwrap_or_default();
+    let some = |label: &str, v: Option<u32>| v.map(|v| format!(" {label}={v}"));
+    match &check.kind {
+        CheckKind::NodesReady { count } => format!("{count} nodes are Ready"),
+        CheckKind::Deployment {
+            name,
+            namespace,
+            ready,
+            up_to_date,
+            available,
+        } => {
+            let counts: String = [
+                some("ready", *ready),
+                some("up-to-date", *up_to_date),
+                some("available", *available),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            format!("deployment {name}{}:{counts}", ns(namespace))
+        }
+        CheckKind::Pods {
+            selector,
+            namespace,
+            count,
+            phase,
+        } => {
+            let count = count
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "some".into());
+            let phase = phase
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default();
+            format!("{count}{phase} pods match {selector}{}", ns(namespace))
+        }
+        CheckKind::Service {
+            name,
+            namespace,
+            service_type,
+            ports,
+            node_port_range,
+        } => {
+            let mut s = format!("service {name}{}", ns(namespace));
+            if let Some(t) = service_type {
+                s.push_str(&format!(" is {t}"));
+            }
+            if !ports.is_empty() {
+                let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+                s.push_str(&format!(", ports {}", ports.join(",")));
+            }
+            if let Some((lo, hi)) = node_port_range {
+                s.push_str(&format!(", nodePort in {lo}-{hi}"));
+            }
+            s
+        }
+        CheckKind::ConfigMapKey {
+            name,
+            namespace,
+            key,
+            contains,
+        } => format!(
+            "configmap {name}{} key {key} contains {contains:?}",
+            ns(namespace)
+        ),
+        CheckKind::EksCluster {
+            name,
+            region,
+            status,
+        } => {
+            format!("EKS cluster {name} ({region}) is {status}")
+        }
+        CheckKind::EksNodegroup {
+            cluster,
+            nodegroup,
+            region,
+            status,
+        } => format!("EKS nodegroup {cluster}/{nodegroup} ({region}) is {status}"),
+        CheckKind::Http {
+            url,
+            status,
+            json_field,
+            equals,
+        } => match (json_field, equals) {
+            (Some(field), Some(value)) => format!("GET {url} → {status}, {field} = {value}"),
+            _ => format!("GET {url} → {status}"),
+        },
+        CheckKind::Absent {
+            resource,
+            name,
+            selector,
+            namespace,
+        } => {
+            let what = name
+                .clone()
+                .or_else(|| selector.as_ref().map(|s| format!("matching {s}")))
+                .unwrap_or_default();
+            format!("no {resource} {what}{} remains", ns(namespace))
+        }
+    }
+}

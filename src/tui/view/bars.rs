@@ -1,0 +1,78 @@
+//! The one-line bars: title, warning, search prompt, status.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::state::App;
+use crate::tui::strings;
+
+pub fn draw_title(app: &App, frame: &mut Frame, area: Rect, title: &str) {
+    let theme = &app.settings.theme;
+    let line = Line::from(vec![
+        Span::styled(format!(" {} ", strings::APP_NAME), theme.status_key),
+        Span::styled(format!(" {title}"), theme.heading2),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn draw_warning(app: &App, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.settings.theme;
+    let text = match (&app.warning, &app.notice) {
+        (Some(w), _) => format!(" ⚠ {w} {}", strings::WARNING_DISMISS),
+        (None, Some(n)) => format!(" {n} {}", strings::WARNING_DISMISS),
+        (None, None) => return,
+    };
+    let style = if app.warning.is_some() {
+        theme.warning
+    } else {
+        theme.prompt
+    };
+    frame.render_widget(Paragraph::new(text).style(style), area);
+}
+
+pub fn draw_prompt(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(text) = &app.prompt else {
+        return;
+    };
+    let theme = &app.settings.theme;
+    let line = Line::from(vec![
+        Span::styled(strings::SEARCH_PROMPT, theme.prompt),
+        Span::raw(text.clone()),
+        Span::styled("█", theme.prompt),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Status segments, left to right, joined with separators.
+pub fn draw_status(app: &App, frame: &mut Frame, area: Rect, segments: &[String]) {
+    let theme = &app.settings.theme;
+    let mut spans = Vec::new();
+    for (i, seg) in segments.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", theme.status_bar));
+        }
+        spans.push(Span::styled(seg.clone(), theme.status_bar));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let hint = format!("{} ", strings::HELP_HINT);
+    let room = usize::from(area.width).saturating_sub(used + hint.len() + 1);
+    spans.insert(0, Span::styled(" ", theme.status_bar));
+    spans.push(Span::styled(" ".repeat(room), theme.status_bar));
+    spans.push(Span::styled(hint, theme.status_key));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar),
+        area,
+    );
+}
+
+pub fn backend_and_profile(app: &App) -> [String; 2] {
+    [
+        format!("{}: {}", strings::BACKEND, app.settings.backend_label),
+        format!("{}: {}", strings::PROFILE, app.settings.profile),
+    ]
+}
