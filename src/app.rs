@@ -7,6 +7,6 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => anyhow::bail!("the terminal UI is not built yet"),
-        Some(Command::Lessons(_args)) => anyhow::bail!("lessons: not built yet"),
+        Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
     }
 }

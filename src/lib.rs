@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod lesson;
 pub mod progress;
 pub mod tui;

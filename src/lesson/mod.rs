@@ -1,6 +1,33 @@
 //! Lessons: the model, the markdown parser, validation, profiles and variables.
 //! Pure: no UI, no backends, no async.
 
+mod check_parse;
+mod describe;
+mod duration;
+mod embedded;
+mod error;
+mod expand;
+mod front_matter;
+mod loader;
 pub mod model;
+mod parse;
+mod profile;
+mod step_config;
+mod toml_fields;
+pub mod vars;
 
+pub use check_parse::KINDS as CHECK_KINDS;
+pub use duration::parse_duration;
+pub use error::LessonError;
+pub use loader::{builtin, builtin_checked, load_dir};
 pub use model::*;
+pub use parse::{parse, parse_with_variables};
+pub use profile::{Prices, Profile, ProfileError, builtin_variable_names};
+
+/// File names of the embedded lessons and diagrams (for tests and tooling).
+pub fn builtin_files() -> (Vec<&'static str>, Vec<&'static str>) {
+    (
+        embedded::LESSONS.iter().map(|(n, _)| *n).collect(),
+        embedded::DIAGRAMS.iter().map(|(n, _)| *n).collect(),
+    )
+}

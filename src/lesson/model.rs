@@ -86,10 +86,15 @@ pub struct Step {
     pub command: String,
     /// What the episode typed, when it differs from `command`.
     pub episode_command: Option<String>,
+    /// Why today's command differs from the episode's.
+    pub episode_why: Option<String>,
     #[serde(with = "duration_secs")]
     pub timeout: Duration,
     pub billable: bool,
     pub interactive: bool,
+    /// Keep running in the background (e.g. a port-forward) while the checks run
+    /// and later steps go on; stopped when the lesson ends.
+    pub background: bool,
     /// Backends the step runs on; empty means all.
     pub backends: Vec<BackendKind>,
     /// Why the step is skipped on the other backends.
@@ -101,6 +106,7 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
+    #[serde(flatten)]
     pub kind: CheckKind,
     #[serde(with = "duration_secs")]
     pub timeout: Duration,
@@ -163,12 +169,15 @@ pub enum CheckKind {
         json_field: Option<String>,
         equals: Option<serde_json::Value>,
     },
-    /// No object of this kind and name (or selector) exists.
+    /// No object of this kind and name (or selector) exists. `resource` is a
+    /// Kubernetes kind in lower case (`deployment`, `pod`, ...) or `eks-cluster`,
+    /// which needs `region`.
     Absent {
         resource: String,
         name: Option<String>,
         selector: Option<String>,
         namespace: Option<String>,
+        region: Option<String>,
     },
 }
 

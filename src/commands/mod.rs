@@ -1,0 +1,3 @@
+//! Headless subcommands, one file each; `app.rs` dispatches to them.
+
+pub mod lessons;

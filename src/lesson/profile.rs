@@ -1,0 +1,235 @@
+//! Profiles: the values lessons refer to as `{{variables}}` ("the episode as aired"
+//! versus "what works today"), and the price list. Both are data under `assets/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::embedded;
+use super::error::did_you_mean;
+use super::vars;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("unknown profile `{name}`; expected one of: {}", valid.join(", "))]
+    Unknown { name: String, valid: Vec<String> },
+    #[error("profile `{name}` is not valid TOML for a profile: {source}")]
+    Malformed {
+        name: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("profile `{profile}` does not define the variable `{variable}`{suggestion}")]
+    UnknownVariable {
+        profile: String,
+        variable: String,
+        suggestion: String,
+    },
+    #[error("the price list is not valid: {0}")]
+    Prices(#[source] toml::de::Error),
+}
+
+/// A named set of values for lesson variables, plus what the simulated eksctl
+/// accepts and what is known not to work today with these values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    pub summary: String,
+    /// EKS versions that `eksctl create cluster --version` accepts with this profile.
+    pub supported_eks_versions: Vec<String>,
+    /// What is known not to work today with these values, one sentence each.
+    #[serde(default)]
+    pub known_issues: Vec<String>,
+    vars: BTreeMap<String, VarValue>,
+    #[serde(skip)]
+    expanded_vars: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum VarValue {
+    Text(String),
+    Number(i64),
+}
+
+impl Profile {
+    /// Parses a profile from its TOML text.
+    pub fn from_toml(name: &str, text: &str) -> Result<Profile, ProfileError> {
+        let mut profile: Profile =
+            toml::from_str(text).map_err(|source| ProfileError::Malformed {
+                name: name.to_string(),
+                source,
+            })?;
+        profile.expanded_vars = profile
+            .vars
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    VarValue::Text(s) => s.clone(),
+                    VarValue::Number(n) => n.to_string(),
+                };
+                (k.clone(), text)
+            })
+            .collect();
+        Ok(profile)
+    }
+
+    /// A profile shipped with trinetes (`current` or `episode-2021`).
+    pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
+        match embedded::PROFILES.iter().find(|(n, _)| *n == name) {
+            Some((n, text)) => Profile::from_toml(n, text),
+            None => Err(ProfileError::Unknown {
+                name: name.to_string(),
+                valid: Profile::names().iter().map(|n| n.to_string()).collect(),
+            }),
+        }
+    }
+
+    /// Names of the built-in profiles.
+    pub fn names() -> Vec<&'static str> {
+        embedded::PROFILES.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// Variable name -> value, values as text.
+    pub fn vars(&self) -> &BTreeMap<String, String> {
+        &self.expanded_vars
+    }
+
+    /// Substitutes every `{{variable}}`; an unknown variable is an error.
+    pub fn expand(&self, text: &str) -> Result<String, ProfileError> {
+        let (out, unknown) = self.expand_lenient(text);
+        match unknown.into_iter().next() {
+            None => Ok(out),
+            Some(variable) => Err(ProfileError::UnknownVariable {
+                profile: self.name.clone(),
+                suggestion: did_you_mean(&variable, self.vars().keys().map(String::as_str)),
+                variable,
+            }),
+        }
+    }
+
+    /// Substitutes the variables this profile knows and leaves the others as written.
+    pub fn expand_lenient(&self, text: &str) -> (String, Vec<String>) {
+        vars::substitute(text, |name| self.vars().get(name).map(String::as_str))
+    }
+}
+
+/// Every variable that some built-in profile defines. Lessons are validated
+/// against this set; a test makes sure each profile defines all of them.
+pub fn builtin_variable_names() -> BTreeSet<String> {
+    embedded::PROFILES
+        .iter()
+        .filter_map(|(name, text)| Profile::from_toml(name, text).ok())
+        .flat_map(|p| p.vars().keys().cloned().collect::<Vec<_>>())
+        .collect()
+}
+
+/// Public list prices, shown as estimates with the date they were taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    /// When these prices were looked up (e.g. "2026-11").
+    pub as_of: String,
+    pub currency: String,
+    pub region: String,
+    pub source: String,
+    /// EKS control plane, per cluster-hour, on standard support.
+    pub eks_control_plane_per_hour: f64,
+    /// EKS control plane, per cluster-hour, on extended support.
+    pub eks_extended_support_per_hour: f64,
+    /// On-demand Linux instance prices per hour, by instance type.
+    pub instance_per_hour: BTreeMap<String, f64>,
+    /// What the estimate leaves out (NAT gateway, EBS, public IPv4, ...).
+    pub not_included: Vec<String>,
+}
+
+impl Prices {
+    pub fn builtin() -> Result<Prices, ProfileError> {
+        toml::from_str(embedded::PRICES).map_err(ProfileError::Prices)
+    }
+
+    /// Control plane plus `nodes` instances of `node_type`, per hour; `None` when
+    /// the instance type has no price here.
+    pub fn cluster_per_hour(&self, node_type: &str, nodes: u32) -> Option<f64> {
+        let node = self.instance_per_hour.get(node_type)?;
+        Some(self.eks_control_plane_per_hour + node * f64::from(nodes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_builtin_profiles_load_with_the_episode_values() {
+        let episode = Profile::builtin("episode-2021").expect("episode profile");
+        let current = Profile::builtin("current").expect("current profile");
+        assert_eq!(episode.vars()["eks_version"], "1.21");
+        assert_eq!(episode.vars()["chart_version"], "0.3.0");
+        assert_eq!(episode.vars()["image_tag"], "latest");
+        assert_eq!(current.vars()["chart_version"], "1.42.2");
+        for p in [&episode, &current] {
+            assert_eq!(p.vars()["cluster_name"], "tcb-cluster");
+            assert_eq!(p.vars()["region"], "us-east-1");
+            assert_eq!(p.vars()["node_type"], "t2.large");
+            assert_eq!(p.vars()["node_count"], "2");
+            assert_eq!(p.vars()["release_name"], "tcb");
+            assert!(
+                p.supported_eks_versions.contains(&p.vars()["eks_version"]),
+                "{}: its own EKS version must be in its supported list",
+                p.name
+            );
+        }
+        assert!(!current.supported_eks_versions.contains(&"1.21".to_string()));
+        assert!(!episode.known_issues.is_empty());
+    }
+
+    #[test]
+    fn every_builtin_profile_defines_every_variable() {
+        let all = builtin_variable_names();
+        for name in Profile::names() {
+            let profile = Profile::builtin(name).expect("builtin profile");
+            let defined: BTreeSet<String> = profile.vars().keys().cloned().collect();
+            let missing: Vec<_> = all.difference(&defined).collect();
+            assert!(missing.is_empty(), "profile {name} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_profile_lists_the_valid_names() {
+        let err = Profile::builtin("episode-2022").expect_err("no such profile");
+        let text = err.to_string();
+        assert!(text.contains("episode-2022"), "{text}");
+        assert!(
+            text.contains("current") && text.contains("episode-2021"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn expand_substitutes_and_rejects_unknown() {
+        let p = Profile::builtin("episode-2021").expect("profile");
+        assert_eq!(
+            p.expand("eksctl create cluster --name {{cluster_name}} --version {{ eks_version }}")
+                .expect("known variables"),
+            "eksctl create cluster --name tcb-cluster --version 1.21"
+        );
+        let err = p.expand("{{cluster_nam}}").expect_err("unknown variable");
+        assert!(
+            err.to_string().contains("did you mean `cluster_name`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn prices_give_the_demo_estimate() {
+        let prices = Prices::builtin().expect("prices");
+        let hourly = prices
+            .cluster_per_hour("t2.large", 2)
+            .expect("t2.large priced");
+        assert!((hourly - 0.2856).abs() < 1e-9, "{hourly}");
+        assert!(!prices.as_of.is_empty());
+        assert_eq!(prices.cluster_per_hour("x9.huge", 1), None);
+    }
+}

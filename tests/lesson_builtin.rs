@@ -1,0 +1,306 @@
+//! The shipped lessons, profiles and diagrams: they validate, the embedded copies
+//! match the files on disk, and they teach what the episode teaches.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use trinetes::lesson::{
+    BackendKind, Block, CheckKind, Lesson, Profile, builtin, builtin_checked, builtin_files,
+    builtin_variable_names, load_dir, vars::find_vars,
+};
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn lesson<'a>(lessons: &'a [Lesson], id: &str) -> &'a Lesson {
+    lessons
+        .iter()
+        .find(|l| l.front.id == id)
+        .unwrap_or_else(|| panic!("no built-in lesson {id}"))
+}
+
+#[test]
+fn every_builtin_lesson_validates() {
+    let lessons = builtin_checked().unwrap_or_else(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("built-in lessons are invalid:\n{}", text.join("\n"))
+    });
+    assert!(lessons.len() >= 2);
+    assert_eq!(builtin(), lessons);
+    let orders: Vec<i32> = lessons.iter().map(|l| l.front.order).collect();
+    let mut sorted = orders.clone();
+    sorted.sort();
+    assert_eq!(orders, sorted, "built-in lessons come sorted by order");
+}
+
+#[test]
+fn embedded_tables_list_every_file_on_disk() {
+    let (lessons, diagrams) = builtin_files();
+    let on_disk = |dir: &str, ext: &str| -> BTreeSet<String> {
+        std::fs::read_dir(manifest_dir().join(dir))
+            .expect("folder exists")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(ext) && n != "README.md")
+            .collect()
+    };
+    let embedded: BTreeSet<String> = lessons.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        embedded,
+        on_disk("lessons", ".md"),
+        "src/lesson/embedded.rs LESSONS"
+    );
+    let embedded: BTreeSet<String> = diagrams.iter().map(|s| s.to_string()).collect();
+    assert_eq!(embedded, on_disk("assets/diagrams", ".txt"), "DIAGRAMS");
+    let profiles: BTreeSet<String> = Profile::names()
+        .iter()
+        .map(|s| format!("{s}.toml"))
+        .collect();
+    assert_eq!(profiles, on_disk("assets/profiles", ".toml"), "PROFILES");
+}
+
+#[test]
+fn the_lessons_folder_loads_like_the_builtin_set() {
+    let from_disk = load_dir(&manifest_dir().join("lessons")).unwrap_or_else(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("{}", text.join("\n"))
+    });
+    let ids = |ls: &[Lesson]| ls.iter().map(|l| l.front.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&from_disk), ids(&builtin()));
+    // Diagrams were read relative to the lesson files and match the embedded ones.
+    for (a, b) in from_disk.iter().zip(builtin()) {
+        assert_eq!(a.diagrams, b.diagrams);
+        assert_eq!(a.steps, b.steps);
+    }
+}
+
+#[test]
+fn each_profile_defines_every_variable_a_lesson_uses() {
+    let known = builtin_variable_names();
+    for l in builtin() {
+        for name in Profile::names() {
+            let profile = Profile::builtin(name).expect("profile");
+            for var in &l.variables {
+                assert!(
+                    profile.vars().contains_key(var),
+                    "profile {name} lacks `{var}` used by {}",
+                    l.front.id
+                );
+                assert!(known.contains(var));
+            }
+        }
+    }
+}
+
+#[test]
+fn expanded_lessons_have_no_variables_left() {
+    for name in Profile::names() {
+        let profile = Profile::builtin(name).expect("profile");
+        for l in builtin() {
+            let x = l.expanded(&profile);
+            let json = serde_json::to_string(&x).expect("serialize");
+            assert!(
+                find_vars(&json).is_empty(),
+                "{} under {name} still has {:?}",
+                l.front.id,
+                find_vars(&json).iter().map(|v| v.name).collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn replicasets_lesson_runs_locally_and_shows_the_nesting_diagram() {
+    let lessons = builtin();
+    let l = lesson(&lessons, "replicasets");
+    assert_eq!(
+        l.front.backends,
+        [BackendKind::DryRun, BackendKind::Context]
+    );
+    let ids: Vec<&str> = l.steps.iter().map(|s| s.id.as_str()).collect();
+    assert!(
+        ids.contains(&"delete-pods") && ids.contains(&"scale-up"),
+        "{ids:?}"
+    );
+    let url = "../assets/diagrams/deployment-replicaset-pod.txt";
+    assert!(l.diagrams[url].contains("ReplicaSet"));
+    // The image stays in the prose so the TUI can draw the diagram in place.
+    let prose_with_image = l
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Markdown { source, .. } if source.contains(url)));
+    assert!(prose_with_image);
+    assert!(!l.notes.is_empty());
+    for step in &l.steps {
+        assert!(!step.checks.is_empty(), "step {} has no check", step.id);
+    }
+}
+
+#[test]
+fn eks_demo_follows_the_episode_and_explains_each_change() {
+    let lessons = builtin();
+    let l = lesson(&lessons, "eks-demo");
+    let step = |id: &str| {
+        l.steps
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
+    let ids: Vec<&str> = l.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "create-cluster",
+            "get-nodes",
+            "helm-repo",
+            "helm-install",
+            "get-deployments",
+            "port-forward",
+            "helm-uninstall",
+            "delete-cluster"
+        ]
+    );
+
+    let create = step("create-cluster");
+    assert!(create.billable);
+    assert!(
+        create.timeout.as_secs() >= 15 * 60,
+        "eksctl takes up to 15 minutes"
+    );
+    assert!(
+        create
+            .episode_command
+            .as_deref()
+            .is_some_and(|c| c.contains("--version 1.21"))
+    );
+    assert!(
+        create
+            .episode_why
+            .as_deref()
+            .is_some_and(|w| w.contains("no longer supported"))
+    );
+    assert_eq!(create.backends, [BackendKind::DryRun, BackendKind::Live]);
+    assert!(create.skip_reason.is_some());
+
+    assert!(matches!(
+        step("get-nodes").checks[0].kind,
+        CheckKind::NodesReady { count: 2 }
+    ));
+    assert!(
+        step("helm-install")
+            .command
+            .contains("--version {{chart_version}}")
+    );
+
+    let deployments: Vec<(String, Option<u32>)> = step("get-deployments")
+        .checks
+        .iter()
+        .filter_map(|c| match &c.kind {
+            CheckKind::Deployment { name, ready, .. } => Some((name.clone(), *ready)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        deployments,
+        [
+            ("{{release_name}}-trino-coordinator".to_string(), Some(1)),
+            ("{{release_name}}-trino-worker".to_string(), Some(2))
+        ]
+    );
+
+    let forward = step("port-forward");
+    assert!(forward.background && !forward.interactive);
+    let http: Vec<(String, serde_json::Value)> = forward
+        .checks
+        .iter()
+        .filter_map(|c| match &c.kind {
+            CheckKind::Http {
+                url,
+                json_field: Some(f),
+                equals: Some(v),
+                ..
+            } => {
+                assert_eq!(url, "http://127.0.0.1:8080/v1/info");
+                Some((f.clone(), v.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        http,
+        [
+            ("coordinator".to_string(), serde_json::Value::Bool(true)),
+            ("starting".to_string(), serde_json::Value::Bool(false))
+        ]
+    );
+
+    let uninstall = step("helm-uninstall");
+    assert_eq!(uninstall.command, "helm uninstall {{release_name}}");
+    assert!(
+        uninstall
+            .episode_command
+            .as_deref()
+            .is_some_and(|c| c.contains("--all"))
+    );
+    assert!(
+        uninstall
+            .episode_why
+            .as_deref()
+            .is_some_and(|w| w.contains("kube-root-ca.crt"))
+    );
+
+    let delete = step("delete-cluster");
+    assert!(
+        delete
+            .episode_command
+            .as_deref()
+            .is_some_and(|c| c.contains("test-cluster"))
+    );
+    assert!(delete.checks.iter().any(
+        |c| matches!(&c.kind, CheckKind::Absent { resource, .. } if resource == "eks-cluster")
+    ));
+}
+
+#[test]
+fn profiles_change_what_the_demo_runs() {
+    let lessons = builtin();
+    let l = lesson(&lessons, "eks-demo");
+    let episode = l.expanded(&Profile::builtin("episode-2021").expect("profile"));
+    let current = l.expanded(&Profile::builtin("current").expect("profile"));
+    let create_ep = &episode.steps[0].command;
+    assert_eq!(
+        create_ep,
+        "eksctl create cluster --name tcb-cluster --version 1.21 --region us-east-1 --nodegroup-name k8s-tcb-cluster --node-type t2.large --nodes 2"
+    );
+    assert_eq!(Some(create_ep), episode.steps[0].episode_command.as_ref());
+    assert!(!current.steps[0].command.contains("1.21"));
+    let install = |x: &Lesson| {
+        x.steps
+            .iter()
+            .find(|s| s.id == "helm-install")
+            .expect("step")
+            .command
+            .clone()
+    };
+    assert_eq!(
+        install(&episode),
+        "helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"
+    );
+    assert!(install(&current).contains("--version 1.42.2"));
+    let pods_selector = |x: &Lesson| {
+        x.steps
+            .iter()
+            .flat_map(|s| &s.checks)
+            .find_map(|c| match &c.kind {
+                CheckKind::Pods { selector, .. } => Some(selector.clone()),
+                _ => None,
+            })
+            .expect("a pods check")
+    };
+    assert_eq!(
+        pods_selector(&episode),
+        "app=trino,release=tcb,component=coordinator"
+    );
+    assert!(pods_selector(&current).starts_with("app.kubernetes.io/name=trino"));
+}

@@ -1,0 +1,229 @@
+//! Validation: each kind of error is reported at its exact line and column, says
+//! what was expected, and all errors of a file are reported together.
+
+use std::path::Path;
+
+use trinetes::lesson::{LessonError, parse};
+
+const FRONT: &str = "---
+id: demo
+title: A demo
+summary: Something short.
+minutes: 5
+order: 1
+---
+
+# Heading
+";
+
+fn errors_of(source: &str) -> Vec<LessonError> {
+    let err = parse(Path::new("lessons/t.md"), source, &|_| None)
+        .expect_err("this lesson must not validate");
+    assert!(!err.is_empty());
+    err
+}
+
+fn one_error(source: &str) -> LessonError {
+    let errors = errors_of(source);
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected exactly one error, got {errors:#?}"
+    );
+    errors.into_iter().next().expect("one error")
+}
+
+fn assert_at(error: &LessonError, line: usize, column: usize, needle: &str) {
+    assert_eq!(
+        (error.line, error.column),
+        (line, column),
+        "wrong position for: {error}"
+    );
+    assert!(
+        error.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        error.message
+    );
+}
+
+/// A valid step with one check, with `config` lines appended to its step-config.
+fn step(id: &str, config: &str) -> String {
+    format!(
+        "```sh step id={id}\nkubectl get pods\n```\n\n```toml step-config\ntitle = \"Look\"\ntimeout = \"10s\"\n{config}```\n\n"
+    )
+}
+
+#[test]
+fn a_valid_lesson_parses() {
+    let src = format!("{FRONT}{}", step("look", ""));
+    let lesson = parse(Path::new("t.md"), &src, &|_| None).expect("valid");
+    assert_eq!(lesson.steps[0].id, "look");
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    let src = FRONT.replace("minutes: 5", "minutes: 5\nsumary: typo");
+    let e = one_error(&src);
+    // line 6, the misspelled key starts in column 1.
+    assert_at(&e, 6, 1, "unknown front matter key `sumary`");
+    assert!(e.message.contains("did you mean `summary`?"), "{e}");
+    assert_eq!(e.to_string(), format!("lessons/t.md:6:1: {}", e.message));
+}
+
+#[test]
+fn unknown_step_config_key_suggests_the_right_one() {
+    let src = format!("{FRONT}{}", step("look", "timout = \"5s\"\n"));
+    let e = one_error(&src);
+    // FRONT is 9 lines; the step opens on line 10 and `timout` follows `timeout` on line 17.
+    assert_at(&e, 17, 1, "unknown key `timout`");
+    assert!(e.message.contains("did you mean `timeout`?"), "{e}");
+}
+
+#[test]
+fn unknown_check_key_suggests_the_right_one() {
+    let check = "\n[[check]]\nkind = \"pods\"\nselector = \"app=x\"\ncuont = 3\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 21, 1, "unknown key `cuont` in check `pods`");
+    assert!(e.message.contains("did you mean `count`?"), "{e}");
+}
+
+#[test]
+fn duplicate_step_ids_point_at_the_second_id() {
+    let src = format!("{FRONT}{}{}", step("look", ""), step("look", ""));
+    let e = one_error(&src);
+    // The second step's fence is on line 19: "```sh step id=look"; the id value is column 15.
+    assert_at(&e, 19, 15, "duplicate step id `look`");
+    assert!(e.message.contains("line 10"), "{e}");
+}
+
+#[test]
+fn unknown_check_kind_is_rejected_at_its_value() {
+    let check = "\n[[check]]\nkind = \"deploymnet\"\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 19, 8, "unknown check kind `deploymnet`");
+    assert!(e.message.contains("did you mean `deployment`?"), "{e}");
+}
+
+#[test]
+fn missing_required_front_matter_field() {
+    let src = FRONT.replace("title: A demo\n", "");
+    let e = one_error(&src);
+    assert_at(&e, 1, 1, "missing `title`");
+}
+
+#[test]
+fn missing_required_step_field_points_at_the_config_block() {
+    let src = format!(
+        "{FRONT}```sh step id=look\nkubectl get pods\n```\n\n```toml step-config\ntimeout = \"10s\"\n```\n"
+    );
+    let e = one_error(&src);
+    assert_at(&e, 14, 1, "missing `title`");
+}
+
+#[test]
+fn missing_required_check_field_points_at_its_table() {
+    let check = "\n[[check]]\nkind = \"deployment\"\nready = 2\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 18, 1, "check `deployment` is missing `name`");
+}
+
+#[test]
+fn unknown_variable_is_reported_where_it_is_used() {
+    let src = format!(
+        "{FRONT}Run it in {{{{regoin}}}}.\n\n```sh step id=look\neksctl get cluster --name {{{{cluster_name}}}}\n```\n\n```toml step-config\ntitle = \"Look\"\ntimeout = \"10s\"\n```\n"
+    );
+    let e = one_error(&src);
+    assert_at(&e, 10, 11, "unknown variable `regoin`");
+    assert!(e.message.contains("did you mean `region`?"), "{e}");
+}
+
+#[test]
+fn malformed_duration_is_reported_at_its_value() {
+    let src = format!(
+        "{FRONT}```sh step id=look\nkubectl get pods\n```\n\n```toml step-config\ntitle = \"Look\"\ntimeout = \"15 minutes\"\n```\n"
+    );
+    let e = one_error(&src);
+    assert_at(&e, 16, 11, "malformed duration \"15 minutes\"");
+    assert!(e.message.contains("`1h30m`"), "says what is expected: {e}");
+}
+
+#[test]
+fn unknown_backend_in_front_matter_and_in_runs_on() {
+    let front = FRONT.replace("order: 1", "order: 1\nbackends: [dry-run, lve]");
+    let src = format!(
+        "{front}{}",
+        step(
+            "look",
+            "runs-on = [\"live\", \"kind\"]\nskip-reason = \"r\"\n"
+        )
+    );
+    let errors = errors_of(&src);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_at(&errors[0], 7, 21, "unknown backend `lve`");
+    assert!(errors[0].message.contains("did you mean `live`?"));
+    assert_at(&errors[1], 18, 20, "unknown backend `kind`");
+}
+
+#[test]
+fn every_error_of_a_file_is_reported_not_just_the_first() {
+    let front = FRONT.replace("minutes: 5", "minutes: five\ncolour: red");
+    let check =
+        "\n[[check]]\nkind = \"nodes-ready\"\ncount = 2\ntimeout = \"soon\"\nhint = \"h\"\n";
+    let src = format!(
+        "{front}{}{}",
+        step("look", check),
+        step("look", "billable = \"yes\"\n")
+    );
+    let errors = errors_of(&src);
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 5, "{text:#?}");
+    for needle in [
+        "`minutes` must be a whole number",
+        "unknown front matter key `colour`",
+        "malformed duration",
+        "duplicate step id",
+        "`billable` must be `true` or `false`",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(needle)),
+            "{needle}: {text:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_step_without_config_and_a_stray_config_are_errors() {
+    let src = format!(
+        "{FRONT}```sh step id=look\nkubectl get pods\n```\n\nSome prose.\n\n```toml step-config\ntitle = \"x\"\n```\n"
+    );
+    let errors = errors_of(&src);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_at(&errors[0], 10, 1, "step `look` has no step-config");
+    assert_at(&errors[1], 16, 1, "must come right after a step's command");
+}
+
+#[test]
+fn a_missing_diagram_is_an_error_at_the_image() {
+    let src = format!("{FRONT}See ![the picture](../assets/diagrams/nope.txt) here.\n");
+    let e = one_error(&src);
+    assert_at(&e, 10, 5, "diagram `../assets/diagrams/nope.txt` not found");
+}
+
+#[test]
+fn invalid_toml_is_reported_inside_the_block() {
+    let src = format!(
+        "{FRONT}```sh step id=look\nkubectl get pods\n```\n\n```toml step-config\ntitle = \"Look\"\ntimeout = \n```\n"
+    );
+    let e = one_error(&src);
+    assert_eq!(e.line, 16, "{e}");
+    assert!(e.message.contains("not valid TOML"), "{e}");
+}
+
+#[test]
+fn missing_front_matter_is_reported_at_the_top() {
+    let e = one_error("# Just a heading\n");
+    assert_at(&e, 1, 1, "expected front matter");
+}
