@@ -4,7 +4,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::lesson::{BackendKind, Check, CheckKind, Step};
+use crate::lesson::{BackendKind, Step};
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
 use crate::tui::strings;
@@ -53,6 +53,9 @@ pub fn render(
             inner,
         ));
         push_command(&mut body, episode, "  ", inner, theme);
+        if let Some(why) = &step.episode_why {
+            body.extend(wrap(&[Seg::new(why.clone(), theme.dim)], inner));
+        }
     }
 
     if !step.checks.is_empty() {
@@ -61,7 +64,7 @@ pub fn render(
         for check in &step.checks {
             let line = [
                 Seg::new("✓ ", theme.check),
-                Seg::new(describe_check(check), theme.text),
+                Seg::new(check.describe(), theme.text),
             ];
             for (i, mut piece) in wrap(&line, inner - 2).into_iter().enumerate() {
                 if i > 0 {
@@ -151,6 +154,12 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
             theme.badge_interactive,
         );
     }
+    if step.background {
+        add(
+            strings::BADGE_BACKGROUND.to_string(),
+            theme.badge_interactive,
+        );
+    }
     if !step.backends.is_empty() && !step.backends.contains(&ctx.backend) {
         add(
             format!("{} {}", strings::BADGE_SKIPPED_ON, ctx.backend.name()),
@@ -161,109 +170,4 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
     }
     segs
-}
-
-/// One line saying what a check verifies.
-// TODO(lesson merge): switch to `Check::describe` once the lesson branch lands.
-pub fn describe_check(check: &Check) -> String {
-    let ns = |n: &Option<String>| n.as_deref().map(|n| format!(" in {n}")).unwrap_or_default();
-    let some = |label: &str, v: Option<u32>| v.map(|v| format!(" {label}={v}"));
-    match &check.kind {
-        CheckKind::NodesReady { count } => format!("{count} nodes are Ready"),
-        CheckKind::Deployment {
-            name,
-            namespace,
-            ready,
-            up_to_date,
-            available,
-        } => {
-            let counts: String = [
-                some("ready", *ready),
-                some("up-to-date", *up_to_date),
-                some("available", *available),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            format!("deployment {name}{}:{counts}", ns(namespace))
-        }
-        CheckKind::Pods {
-            selector,
-            namespace,
-            count,
-            phase,
-        } => {
-            let count = count
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "some".into());
-            let phase = phase
-                .as_deref()
-                .map(|p| format!(" {p}"))
-                .unwrap_or_default();
-            format!("{count}{phase} pods match {selector}{}", ns(namespace))
-        }
-        CheckKind::Service {
-            name,
-            namespace,
-            service_type,
-            ports,
-            node_port_range,
-        } => {
-            let mut s = format!("service {name}{}", ns(namespace));
-            if let Some(t) = service_type {
-                s.push_str(&format!(" is {t}"));
-            }
-            if !ports.is_empty() {
-                let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
-                s.push_str(&format!(", ports {}", ports.join(",")));
-            }
-            if let Some((lo, hi)) = node_port_range {
-                s.push_str(&format!(", nodePort in {lo}-{hi}"));
-            }
-            s
-        }
-        CheckKind::ConfigMapKey {
-            name,
-            namespace,
-            key,
-            contains,
-        } => format!(
-            "configmap {name}{} key {key} contains {contains:?}",
-            ns(namespace)
-        ),
-        CheckKind::EksCluster {
-            name,
-            region,
-            status,
-        } => {
-            format!("EKS cluster {name} ({region}) is {status}")
-        }
-        CheckKind::EksNodegroup {
-            cluster,
-            nodegroup,
-            region,
-            status,
-        } => format!("EKS nodegroup {cluster}/{nodegroup} ({region}) is {status}"),
-        CheckKind::Http {
-            url,
-            status,
-            json_field,
-            equals,
-        } => match (json_field, equals) {
-            (Some(field), Some(value)) => format!("GET {url} → {status}, {field} = {value}"),
-            _ => format!("GET {url} → {status}"),
-        },
-        CheckKind::Absent {
-            resource,
-            name,
-            selector,
-            namespace,
-        } => {
-            let what = name
-                .clone()
-                .or_else(|| selector.as_ref().map(|s| format!("matching {s}")))
-                .unwrap_or_default();
-            format!("no {resource} {what}{} remains", ns(namespace))
-        }
-    }
 }

@@ -8,6 +8,7 @@ pub const STEP_EPISODE_TYPED: &str = "The episode typed:";
 pub const STEP_CHECKS: &str = "Then checks that:";
 pub const BADGE_BILLABLE: &str = "billable";
 pub const BADGE_INTERACTIVE: &str = "interactive";
+pub const BADGE_BACKGROUND: &str = "runs in background";
 pub const BADGE_SKIPPED_ON: &str = "skipped on";
 pub const MARK_NOT_STARTED: &str = "○";
 pub const MARK_OPENED: &str = "◐";

@@ -87,7 +87,7 @@ pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
             strings::confirm_reset_lesson(app.lessons.get(i).map_or("", |l| l.front.title.as_str()))
         }
     };
-    let popup = centered(area, 50, 6);
+    let popup = centered(area, 64, 6);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
