@@ -17,7 +17,7 @@ pub mod view;
 
 use std::path::PathBuf;
 
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::lesson::Lesson;
@@ -79,7 +79,10 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
             .map_err(TuiError::Terminal)?;
         let first = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => keys::action_for_event(&app, &event),
+                Some(Ok(event)) => {
+                    tracing::trace!(?event, "event");
+                    keys::action_for_event(&app, &event)
+                }
                 Some(Err(e)) => return Err(TuiError::Terminal(e)),
                 None => Some(Action::ForceQuit),
             },
@@ -87,17 +90,26 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
             _ = sighup.recv() => Some(Action::ForceQuit),
         };
         if let Some(action) = first {
+            tracing::debug!(?action, "action");
             update::update(&mut app, action);
         }
-        // A burst of events (a held key, a resize drag) makes one frame.
+        // A burst of events (a held key, a resize drag) makes one frame. The
+        // poll must use this task's waker: crossterm's EventStream keeps the
+        // first waker it is given until input arrives, so a throwaway waker
+        // (`now_or_never`) would leave the loop asleep.
         while !app.should_quit {
-            match events.next().now_or_never() {
-                Some(Some(Ok(event))) => {
-                    if let Some(action) = keys::action_for_event(&app, &event) {
-                        update::update(&mut app, action);
-                    }
-                }
-                _ => break,
+            let ready = tokio::select! {
+                biased;
+                event = events.next() => event,
+                () = std::future::ready(()) => None,
+            };
+            let Some(Ok(event)) = ready else {
+                break;
+            };
+            tracing::trace!(?event, "event");
+            if let Some(action) = keys::action_for_event(&app, &event) {
+                tracing::debug!(?action, "action");
+                update::update(&mut app, action);
             }
         }
         if app.progress_dirty {
