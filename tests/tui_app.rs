@@ -436,3 +436,40 @@ fn hyperlinks_only_on_known_terminals() {
         ("TMUX", "x")
     ])));
 }
+
+#[test]
+fn help_scrolls_when_the_screen_is_short() {
+    let mut app = app(80, 24);
+    apply(&mut app, [Action::ToggleHelp]);
+    let last = strings::KEYS.last().unwrap().2;
+    assert!(
+        !frame(&app).contains(last),
+        "the last key is below the fold at 80×24"
+    );
+    assert!(frame(&app).contains("↓ more"));
+    assert_eq!(
+        action_for_key(&app, &key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+    apply(&mut app, [Action::PageDown, Action::PageDown]);
+    let screen = frame(&app);
+    assert!(screen.contains(last), "{screen}");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Help),
+        "scrolling keeps the help open"
+    );
+    assert_eq!(app.screen, Screen::List, "and does not move the list");
+}
+
+#[test]
+fn status_bar_drops_right_segments_rather_than_cutting() {
+    let mut app = app(60, 16);
+    apply(&mut app, [Action::Open, Action::StartSearch]);
+    apply(&mut app, "replica".chars().map(Action::PromptInput));
+    apply(&mut app, [Action::PromptSubmit]);
+    let screen = frame(&app);
+    let status = screen.lines().nth(15).unwrap();
+    assert!(status.contains("replicasets"), "{status}");
+    assert!(status.ends_with("? help"), "{status}");
+}

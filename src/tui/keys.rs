@@ -40,6 +40,10 @@ pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
     match app.overlay {
         Some(Overlay::Help) => {
             return match key.code {
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                KeyCode::PageUp => Some(Action::PageUp),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
                     Some(Action::CloseOverlay)
                 }

@@ -15,10 +15,10 @@ pub struct ReaderAreas {
     pub status: Rect,
 }
 
-pub fn frame_areas(area: Rect, warning: bool, prompt: bool) -> (Rect, Rect, Rect, Rect, Rect) {
+pub fn frame_areas(area: Rect, warning: u16, prompt: bool) -> (Rect, Rect, Rect, Rect, Rect) {
     let [title, warning_area, body, prompt_area, status] = area.layout(&Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(u16::from(warning)),
+        Constraint::Length(warning),
         Constraint::Fill(1),
         Constraint::Length(u16::from(prompt)),
         Constraint::Length(1),
@@ -26,7 +26,7 @@ pub fn frame_areas(area: Rect, warning: bool, prompt: bool) -> (Rect, Rect, Rect
     (title, warning_area, body, prompt_area, status)
 }
 
-pub fn reader_areas(area: Rect, warning: bool, prompt: bool, notes: bool) -> ReaderAreas {
+pub fn reader_areas(area: Rect, warning: u16, prompt: bool, notes: bool) -> ReaderAreas {
     let (title, warning, body, prompt, status) = frame_areas(area, warning, prompt);
     let (text_column, notes) = if notes {
         let [text, notes] = body.layout(&Layout::horizontal([
@@ -51,4 +51,14 @@ pub fn reader_areas(area: Rect, warning: bool, prompt: bool, notes: bool) -> Rea
         prompt,
         status,
     }
+}
+
+/// Rows the warning or notice banner needs at this width (at most 3).
+pub fn banner_height(text: Option<&str>, width: u16) -> u16 {
+    let Some(text) = text else {
+        return 0;
+    };
+    let width = usize::from(width.max(1));
+    let needed = crate::tui::markdown::wrap::text_width(text).div_ceil(width);
+    u16::try_from(needed.clamp(1, 3)).unwrap_or(3)
 }

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
 use crate::tui::document::{DocumentStyle, Match, RenderedLesson};
+use crate::tui::strings;
 use crate::tui::theme::Theme;
 
 /// Below this the UI shows a "too small" notice instead of the screens.
@@ -70,6 +71,8 @@ pub struct App {
     pub list_selected: usize,
     pub reader: Option<Reader>,
     pub overlay: Option<Overlay>,
+    /// First line of the help overlay, when it does not fit.
+    pub help_scroll: u16,
     /// The search text being typed, while the prompt is open.
     pub prompt: Option<String>,
     pub notes_visible: bool,
@@ -99,6 +102,7 @@ impl App {
             list_selected: 0,
             reader: None,
             overlay: None,
+            help_scroll: 0,
             prompt: None,
             notes_visible: false,
             size,
@@ -130,6 +134,19 @@ impl App {
         self.reader
             .as_ref()
             .and_then(|r| self.lessons.get(r.lesson))
+    }
+
+    /// The banner text (a warning wins over a notice), as drawn.
+    pub fn banner(&self) -> Option<String> {
+        match (&self.warning, &self.notice) {
+            (Some(w), _) => Some(format!(" ⚠ {w} {}", strings::WARNING_DISMISS)),
+            (None, Some(n)) => Some(format!(" {n} {}", strings::WARNING_DISMISS)),
+            (None, None) => None,
+        }
+    }
+
+    pub fn banner_height(&self) -> u16 {
+        crate::tui::layout::banner_height(self.banner().as_deref(), self.size.0)
     }
 
     pub fn area(&self) -> Rect {

@@ -41,7 +41,8 @@ pub fn render(
 
     let badges = badges(step, ctx);
     if !badges.is_empty() {
-        body.extend(wrap(&badges, inner));
+        // Cut rather than word-wrapped: wrapping would eat a badge's padding.
+        body.extend(hard_wrap(&badges, inner));
     }
 
     body.push(Vec::new());

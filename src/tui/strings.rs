@@ -17,7 +17,6 @@ pub const STATUS_NOT_STARTED: &str = "not started";
 pub const STATUS_OPENED: &str = "opened";
 pub const STATUS_COMPLETED: &str = "completed";
 pub const MINUTES: &str = "min";
-pub const STEPS: &str = "steps";
 pub const NO_STEP: &str = "no step";
 pub const BACKEND: &str = "backend";
 pub const PROFILE: &str = "profile";
@@ -42,6 +41,14 @@ pub fn confirm_reset_lesson(title: &str) -> String {
 
 pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
     format!("too small (need {need_w}×{need_h}, have {have_w}×{have_h})")
+}
+
+pub fn step_count(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{n} steps")
+    }
 }
 
 pub fn step_position(current: usize, total: usize) -> String {
@@ -75,7 +82,11 @@ impl KeyScope {
 /// Every key, for the help overlay. The key handling in `keys.rs` follows
 /// this table; a test checks the two agree.
 pub const KEYS: &[(KeyScope, &str, &str)] = &[
-    (KeyScope::Everywhere, "?", "show or hide this help"),
+    (
+        KeyScope::Everywhere,
+        "?",
+        "show or hide this help (↑ ↓ scroll it)",
+    ),
     (
         KeyScope::Everywhere,
         "q",

@@ -8,6 +8,22 @@ use crate::tui::state::{App, Confirm, Overlay, Reader, Screen, Search};
 use crate::tui::strings;
 
 pub fn update(app: &mut App, action: Action) {
+    if app.overlay == Some(Overlay::Help) {
+        let step: i32 = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            _ => 0,
+        };
+        if step != 0 {
+            // The view clamps to what is left below; this bound only stops runaway counts.
+            let max = u16::try_from(strings::KEYS.len() * 2).unwrap_or(u16::MAX);
+            let moved = (i32::from(app.help_scroll) + step).clamp(0, i32::from(max));
+            app.help_scroll = u16::try_from(moved).unwrap_or(0);
+            return;
+        }
+    }
     match action {
         Action::Resize(w, h) => {
             app.size = (w, h);
@@ -22,6 +38,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::ToggleHelp => {
+            app.help_scroll = 0;
             app.overlay = match app.overlay {
                 Some(Overlay::Help) => None,
                 _ => Some(Overlay::Help),
@@ -120,7 +137,7 @@ fn confirm(app: &mut App) {
 pub fn text_area(app: &App) -> (u16, u16) {
     let areas = reader_areas(
         app.area(),
-        app.warning.is_some() || app.notice.is_some(),
+        app.banner_height(),
         app.prompt.is_some(),
         app.notes_visible,
     );

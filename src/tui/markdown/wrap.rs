@@ -43,7 +43,7 @@ pub fn segs_width(segs: &[Seg]) -> usize {
 
 enum Token {
     Word(Vec<Seg>),
-    Space(Style),
+    Space(Style, Option<usize>),
     Newline,
 }
 
@@ -72,8 +72,8 @@ fn tokenize(segs: &[Seg]) -> Vec<Token> {
                 if !word.is_empty() {
                     tokens.push(Token::Word(std::mem::take(&mut word)));
                 }
-                if !matches!(tokens.last(), Some(Token::Space(_))) {
-                    tokens.push(Token::Space(seg.style));
+                if !matches!(tokens.last(), Some(Token::Space(..))) {
+                    tokens.push(Token::Space(seg.style, seg.link));
                 }
             } else {
                 push_char(&mut word, c, seg);
@@ -136,21 +136,25 @@ pub fn wrap(segs: &[Seg], width: usize) -> Vec<Vec<Seg>> {
         current: Vec::new(),
         current_width: 0,
     };
-    let mut pending_space: Option<Style> = None;
+    let mut pending_space: Option<(Style, Option<usize>)> = None;
     for token in tokenize(segs) {
         match token {
             Token::Newline => {
                 b.break_line();
                 pending_space = None;
             }
-            Token::Space(style) => pending_space = Some(style),
+            Token::Space(style, link) => pending_space = Some((style, link)),
             Token::Word(word) => {
                 let w = segs_width(&word);
                 let space = usize::from(pending_space.is_some() && b.current_width > 0);
                 if b.current_width > 0 && b.current_width + space + w > b.width {
                     b.break_line();
-                } else if let (Some(style), 1) = (pending_space, space) {
-                    b.push(Seg::new(" ", style));
+                } else if let (Some((style, link)), 1) = (pending_space, space) {
+                    b.push(Seg {
+                        text: " ".to_string(),
+                        style,
+                        link,
+                    });
                 }
                 pending_space = None;
                 if w > b.width {

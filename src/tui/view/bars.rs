@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::tui::markdown::wrap::text_width;
 use crate::tui::state::App;
 use crate::tui::strings;
 
@@ -22,17 +23,20 @@ pub fn draw_warning(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let theme = &app.settings.theme;
-    let text = match (&app.warning, &app.notice) {
-        (Some(w), _) => format!(" ⚠ {w} {}", strings::WARNING_DISMISS),
-        (None, Some(n)) => format!(" {n} {}", strings::WARNING_DISMISS),
-        (None, None) => return,
+    let Some(text) = app.banner() else {
+        return;
     };
     let style = if app.warning.is_some() {
         theme.warning
     } else {
         theme.prompt
     };
-    frame.render_widget(Paragraph::new(text).style(style), area);
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(style)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 pub fn draw_prompt(app: &App, frame: &mut Frame, area: Rect) {
@@ -51,6 +55,16 @@ pub fn draw_prompt(app: &App, frame: &mut Frame, area: Rect) {
 /// Status segments, left to right, joined with separators.
 pub fn draw_status(app: &App, frame: &mut Frame, area: Rect, segments: &[String]) {
     let theme = &app.settings.theme;
+    let hint = format!("{} ", strings::HELP_HINT);
+    // Drop segments from the right until the bar fits; the first ones matter most.
+    let mut segments = segments;
+    let fits = |segs: &[String]| {
+        let used: usize = segs.iter().map(|s| text_width(s) + 3).sum();
+        used + hint.len() < usize::from(area.width)
+    };
+    while segments.len() > 1 && !fits(segments) {
+        segments = &segments[..segments.len() - 1];
+    }
     let mut spans = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
         if i > 0 {
@@ -59,7 +73,6 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect, segments: &[String]
         spans.push(Span::styled(seg.clone(), theme.status_bar));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let hint = format!("{} ", strings::HELP_HINT);
     let room = usize::from(area.width).saturating_sub(used + hint.len() + 1);
     spans.insert(0, Span::styled(" ", theme.status_bar));
     spans.push(Span::styled(" ".repeat(room), theme.status_bar));

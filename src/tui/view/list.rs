@@ -13,8 +13,7 @@ use crate::tui::view::bars;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    let banner = app.warning.is_some() || app.notice.is_some();
-    let (title, warning, body, _prompt, status) = frame_areas(area, banner, false);
+    let (title, warning, body, _prompt, status) = frame_areas(area, app.banner_height(), false);
     bars::draw_title(app, frame, title, strings::LIST_TITLE);
     bars::draw_warning(app, frame, warning);
 
@@ -88,9 +87,8 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
         LessonStatus::Completed => strings::STATUS_COMPLETED,
     };
     let facts = format!(
-        "{} {} · {} {} · {status}",
-        lesson.steps.len(),
-        strings::STEPS,
+        "{} · {} {} · {status}",
+        strings::step_count(lesson.steps.len()),
         lesson.front.minutes,
         strings::MINUTES
     );

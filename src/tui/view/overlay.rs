@@ -74,7 +74,23 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(lines), l);
         frame.render_widget(Paragraph::new(right), r);
     } else {
-        frame.render_widget(Paragraph::new(lines).block(block), popup);
+        let visible = popup.height.saturating_sub(2);
+        let max_scroll = height.saturating_sub(2).saturating_sub(visible);
+        let scroll = app.help_scroll.min(max_scroll);
+        let block = if max_scroll > 0 {
+            let more = if scroll < max_scroll {
+                "↓ more"
+            } else {
+                "↑"
+            };
+            block.title_bottom(Span::styled(format!(" {more} "), theme.dim))
+        } else {
+            block
+        };
+        frame.render_widget(
+            Paragraph::new(lines).block(block).scroll((scroll, 0)),
+            popup,
+        );
     }
 }
 

@@ -24,7 +24,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let areas = reader_areas(
         area,
-        app.warning.is_some() || app.notice.is_some(),
+        app.banner_height(),
         app.prompt.is_some(),
         app.notes_visible,
     );
