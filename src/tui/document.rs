@@ -67,15 +67,13 @@ impl RenderedLesson {
                     }));
                     lines.extend(rendered.lines);
                 }
-                Block::Step(index) => {
-                    let Some(step) = lesson.steps.get(*index) else {
-                        continue;
-                    };
+                Block::Step(index) if *index < lesson.steps.len() => {
                     let start = lines.len();
                     lines.extend(render_step(lesson, *index, width, selected, style));
                     steps[*index] = start..lines.len();
-                    let _ = step;
                 }
+                // A dangling index cannot come from the parser; skip it rather than panic.
+                Block::Step(_) => {}
             }
         }
         let plain = lines.iter().map(line_text).collect();
