@@ -1,7 +1,8 @@
 //! End to end: the real binary in a private tmux server. Opens a lesson,
 //! scrolls, searches, opens the help, quits, and checks the terminal came back
 //! (alternate screen off, shell prompt usable). Then starts again and checks
-//! it resumes in the same lesson, and that Ctrl-C also restores the terminal.
+//! it resumes in the same lesson, and that Ctrl-C, SIGTERM and a panic also
+//! restore the terminal.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -36,6 +37,8 @@ impl TmuxServer {
             &format!("XDG_STATE_HOME={}", state_dir.display()),
             "-e",
             "TRINETES_LOG=debug",
+            "-e",
+            "RUST_BACKTRACE=0",
             "sh",
         ]);
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
@@ -67,6 +70,26 @@ impl TmuxServer {
 
     fn screen(&self) -> String {
         let out = self.tmux(&["capture-pane", "-p", "-t", "e2e"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The pid of the one process the pane's shell is running.
+    fn child_of_shell(&self) -> i32 {
+        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .expect("read the shell's children from /proc");
+        let pids: Vec<i32> = children
+            .split_whitespace()
+            .map(|p| p.parse().expect("a pid"))
+            .collect();
+        assert_eq!(pids.len(), 1, "the shell runs exactly trinetes: {pids:?}");
+        pids[0]
+    }
+
+    /// The screen with wrapped lines joined (long paths stay whole).
+    fn screen_joined(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-J", "-t", "e2e"]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -117,12 +140,13 @@ fn status_line(screen: &str) -> String {
         .to_string()
 }
 
-fn wait_for_shell(server: &TmuxServer) {
+/// The alternate screen is off and the shell answers. `round` makes the
+/// expected output unique, so an earlier answer still on screen cannot match.
+fn wait_for_shell(server: &TmuxServer, round: u32) {
     server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
-    // The prompt answers: a command typed now runs and prints.
-    server.type_text("echo back-$((40+2))");
+    server.type_text(&format!("echo back-$((1000+{round}))"));
     server.keys(&["Enter"]);
-    server.wait_text("back-42");
+    server.wait_text(&format!("back-{}", 1000 + round));
 }
 
 #[test]
@@ -189,7 +213,7 @@ fn drive_the_real_binary_in_tmux() {
 
     // Quit: the terminal is back and the shell works.
     server.keys(&["q"]);
-    wait_for_shell(&server);
+    wait_for_shell(&server, 1);
 
     let progress = std::fs::read_to_string(state.join("trinetes/progress.toml"))
         .expect("progress.toml written in XDG_STATE_HOME/trinetes");
@@ -211,6 +235,32 @@ fn drive_the_real_binary_in_tmux() {
 
     // Ctrl-C restores the terminal too.
     server.keys(&["C-c"]);
-    wait_for_shell(&server);
+    wait_for_shell(&server, 2);
+
+    // SIGTERM: the program restores the terminal and exits.
+    server.type_text(binary);
+    server.keys(&["Enter"]);
+    server.wait_text("replicasets │ step 1/");
+    let pid = server.child_of_shell();
+    // SAFETY: kill(2) with a pid this test started (the shell's only child).
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0, "kill -TERM {pid}");
+    wait_for_shell(&server, 3);
+
+    // A panic: the hook restores the terminal first, then prints the
+    // message and where the log is.
+    server.type_text(&format!("TRINETES_CRASH_TEST=1 {binary}"));
+    server.keys(&["Enter"]);
+    server.wait_text("replicasets │ step 1/");
+    server.keys(&["F12"]);
+    server.wait_text("the terminal was restored");
+    wait_for_shell(&server, 4);
+    let after = server.screen_joined();
+    assert!(after.contains("crash test: F12 pressed"), "{after}");
+    let log = state.join("trinetes/trinetes.log");
+    assert!(
+        after.contains(&format!("The log is at {}", log.display())),
+        "{after}"
+    );
     drop(server);
 }

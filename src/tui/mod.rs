@@ -79,10 +79,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
             .map_err(TuiError::Terminal)?;
         let first = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => {
-                    tracing::trace!(?event, "event");
-                    keys::action_for_event(&app, &event)
-                }
+                Some(Ok(event)) => action_for(&app, &event),
                 Some(Err(e)) => return Err(TuiError::Terminal(e)),
                 None => Some(Action::ForceQuit),
             },
@@ -106,8 +103,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
             let Some(Ok(event)) = ready else {
                 break;
             };
-            tracing::trace!(?event, "event");
-            if let Some(action) = keys::action_for_event(&app, &event) {
+            if let Some(action) = action_for(&app, &event) {
                 tracing::debug!(?action, "action");
                 update::update(&mut app, action);
             }
@@ -124,6 +120,28 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     drop(owner);
     Ok(())
 }
+
+fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
+    tracing::trace!(?event, "event");
+    crash_test(event);
+    keys::action_for_event(app, event)
+}
+
+/// Debug builds only: with `TRINETES_CRASH_TEST` set, F12 panics, so the
+/// end-to-end test can check that a panic gives the terminal back.
+#[cfg(debug_assertions)]
+fn crash_test(event: &crossterm::event::Event) {
+    use crossterm::event::{Event, KeyCode};
+    if let Event::Key(key) = event
+        && key.code == KeyCode::F(12)
+        && std::env::var_os("TRINETES_CRASH_TEST").is_some()
+    {
+        panic!("crash test: F12 pressed with TRINETES_CRASH_TEST set");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn crash_test(_: &crossterm::event::Event) {}
 
 /// Reopens the lesson, scroll position and step the learner left.
 pub fn resume(app: &mut App) {

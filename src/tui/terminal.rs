@@ -5,6 +5,7 @@
 use std::io::{Stdout, Write, stdout};
 use std::path::PathBuf;
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -29,6 +30,7 @@ impl TerminalOwner {
     pub fn acquire(log_path: PathBuf) -> Result<Self, TuiError> {
         install_panic_hook(log_path);
         enable_raw_mode().map_err(TuiError::Terminal)?;
+        TAKEN.store(true, Ordering::SeqCst);
         let mut out = stdout();
         if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
             restore();
@@ -49,13 +51,20 @@ impl TerminalOwner {
 
 impl Drop for TerminalOwner {
     fn drop(&mut self) {
-        let _ = self.terminal.show_cursor();
         restore();
     }
 }
 
-/// Puts the terminal back. Safe to call more than once.
+/// Whether the terminal is currently in raw mode / the alternate screen.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back. Only the first call after `acquire` acts: leaving
+/// the alternate screen twice would move the cursor back over whatever was
+/// printed in between (the panic message).
 pub fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = stdout();
     let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen);
     let _ = disable_raw_mode();
