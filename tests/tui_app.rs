@@ -473,3 +473,36 @@ fn status_bar_drops_right_segments_rather_than_cutting() {
     assert!(status.contains("replicasets"), "{status}");
     assert!(status.ends_with("? help"), "{status}");
 }
+
+#[test]
+fn hyperlinks_go_into_one_cell_with_a_forced_width() {
+    use ratatui::buffer::CellDiffOption;
+    let mut app = app(120, 40);
+    app.settings.hyperlinks = true;
+    apply(&mut app, [Action::Open]);
+    let backend = ratatui::backend::TestBackend::new(120, 40);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    let completed = terminal.draw(|f| trinetes::tui::view::draw(&app, f)).unwrap();
+    let buf = completed.buffer.clone();
+    let url = "https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/";
+    let mut found = Vec::new();
+    for y in 0..40 {
+        for x in 0..120 {
+            let cell = &buf[(x, y)];
+            if cell.symbol().starts_with("\x1b]8;;") {
+                found.push((x, y, cell.symbol().to_string(), cell.diff_option));
+            }
+        }
+    }
+    assert_eq!(found.len(), 2, "the link text and its url: {found:?}");
+    let (x, y, symbol, option) = &found[0];
+    assert_eq!(symbol, &format!("\x1b]8;;{url}\x1b\\the docs\x1b]8;;\x1b\\"));
+    assert_eq!(*option, CellDiffOption::ForcedWidth(8.try_into().unwrap()));
+    for dx in 1..8 {
+        assert_eq!(buf[(x + dx, *y)].diff_option, CellDiffOption::Skip);
+    }
+
+    app.settings.hyperlinks = false;
+    let plain = tui_support::buffer(&app);
+    assert!(plain.content.iter().all(|c| !c.symbol().contains('\x1b')));
+}

@@ -37,7 +37,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let visible: Vec<Line> = reader.doc.lines[start..end].to_vec();
     frame.render_widget(Paragraph::new(visible), areas.text);
     highlight_matches(app, reader, frame.buffer_mut(), areas.text);
-    if app.settings.hyperlinks {
+    // Not under an overlay: a forced-width cell would hide the popup's cells
+    // that it spans from ratatui's diff.
+    if app.settings.hyperlinks && app.overlay.is_none() {
         add_hyperlinks(reader, frame.buffer_mut(), areas.text);
     }
 
