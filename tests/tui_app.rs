@@ -482,7 +482,9 @@ fn hyperlinks_go_into_one_cell_with_a_forced_width() {
     apply(&mut app, [Action::Open]);
     let backend = ratatui::backend::TestBackend::new(120, 40);
     let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    let completed = terminal.draw(|f| trinetes::tui::view::draw(&app, f)).unwrap();
+    let completed = terminal
+        .draw(|f| trinetes::tui::view::draw(&app, f))
+        .unwrap();
     let buf = completed.buffer.clone();
     let url = "https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/";
     let mut found = Vec::new();
@@ -496,7 +498,10 @@ fn hyperlinks_go_into_one_cell_with_a_forced_width() {
     }
     assert_eq!(found.len(), 2, "the link text and its url: {found:?}");
     let (x, y, symbol, option) = &found[0];
-    assert_eq!(symbol, &format!("\x1b]8;;{url}\x1b\\the docs\x1b]8;;\x1b\\"));
+    assert_eq!(
+        symbol,
+        &format!("\x1b]8;;{url}\x1b\\the docs\x1b]8;;\x1b\\")
+    );
     assert_eq!(*option, CellDiffOption::ForcedWidth(8.try_into().unwrap()));
     for dx in 1..8 {
         assert_eq!(buf[(x + dx, *y)].diff_option, CellDiffOption::Skip);
@@ -505,4 +510,19 @@ fn hyperlinks_go_into_one_cell_with_a_forced_width() {
     app.settings.hyperlinks = false;
     let plain = tui_support::buffer(&app);
     assert!(plain.content.iter().all(|c| !c.symbol().contains('\x1b')));
+}
+
+#[test]
+fn list_says_when_a_lesson_was_written_for_other_backends() {
+    let mut lessons = tui_support::fixture_lessons();
+    lessons[0].front.backends = vec![trinetes::lesson::BackendKind::Live];
+    let mut app = trinetes::tui::state::App::new(
+        lessons,
+        Progress::default(),
+        tui_support::settings(),
+        (100, 24),
+    );
+    assert!(frame(&app).contains("Written for live; on dry-run its steps may be skipped."));
+    apply(&mut app, [Action::Down]);
+    assert!(!frame(&app).contains("Written for"));
 }

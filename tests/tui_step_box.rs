@@ -127,3 +127,29 @@ fn long_commands_and_tiny_widths_stay_inside_the_box() {
         }
     }
 }
+
+#[test]
+fn backticks_in_titles_and_reasons_become_code() {
+    let t = Theme::dark();
+    let mut s = step("x", "Run `helm`", "helm list");
+    s.episode_command = Some("helm ls".to_string());
+    s.episode_why = Some("`ls` is an alias".to_string());
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+    };
+    let lines = render(&s, 1, 1, 40, &ctx);
+    assert_eq!(
+        line_text(&lines[1]),
+        "│ Run helm                             │"
+    );
+    let helm = lines[1].spans.iter().find(|s| s.content == "helm").unwrap();
+    assert_eq!(helm.style, t.step_title.patch(t.inline_code));
+    let why = lines
+        .iter()
+        .find(|l| line_text(l).contains("is an alias"))
+        .unwrap();
+    let ls = why.spans.iter().find(|s| s.content == "ls").unwrap();
+    assert_eq!(ls.style, t.dim.patch(t.inline_code));
+}

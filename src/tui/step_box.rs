@@ -36,7 +36,7 @@ pub fn render(
     };
     let mut body: Vec<Vec<Seg>> = Vec::new();
 
-    let title = [Seg::new(step.title.clone(), theme.step_title)];
+    let title = with_inline_code(&step.title, theme.step_title, theme);
     body.extend(wrap(&title, inner));
 
     let badges = badges(step, ctx);
@@ -55,7 +55,7 @@ pub fn render(
         ));
         push_command(&mut body, episode, "  ", inner, theme);
         if let Some(why) = &step.episode_why {
-            body.extend(wrap(&[Seg::new(why.clone(), theme.dim)], inner));
+            body.extend(wrap(&with_inline_code(why, theme.dim, theme), inner));
         }
     }
 
@@ -114,6 +114,22 @@ fn top_border(
         Span::styled(label, border.patch(theme.step_title)),
         Span::styled(format!("{}╮", "─".repeat(width - 3 - used)), border),
     ])
+}
+
+/// Plain text where `backticks` mark code, as lesson authors write it.
+fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, piece)| !piece.is_empty())
+        .map(|(i, piece)| {
+            let style = if i % 2 == 1 {
+                style.patch(theme.inline_code)
+            } else {
+                style
+            };
+            Seg::new(piece, style)
+        })
+        .collect()
 }
 
 fn push_command(

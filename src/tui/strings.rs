@@ -43,6 +43,10 @@ pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
     format!("too small (need {need_w}×{need_h}, have {have_w}×{have_h})")
 }
 
+pub fn needs_backends(current: &str, needed: &str) -> String {
+    format!("Written for {needed}; on {current} its steps may be skipped.")
+}
+
 pub fn step_count(n: usize) -> String {
     if n == 1 {
         "1 step".to_string()

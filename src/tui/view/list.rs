@@ -92,10 +92,18 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
         lesson.front.minutes,
         strings::MINUTES
     );
-    let text = vec![
+    let mut text = vec![
         Line::from(Span::styled(lesson.front.summary.clone(), theme.text)),
         Line::from(Span::styled(facts, theme.dim)),
     ];
+    let backends = &lesson.front.backends;
+    if !backends.is_empty() && !backends.contains(&app.settings.backend) {
+        let names: Vec<&str> = backends.iter().map(|b| b.name()).collect();
+        text.push(Line::from(Span::styled(
+            strings::needs_backends(app.settings.backend.name(), &names.join(", ")),
+            theme.prompt,
+        )));
+    }
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.rule)
