@@ -1,23 +1,24 @@
-//! The pulldown-cmark event walk that turns markdown into lines.
+//! The pulldown-cmark event walk that turns markdown into lines. Code,
+//! diagrams and HTML have their own files.
+
+mod code;
+mod html;
+mod output;
+
+use output::Container;
+
+use html::strip_html_comments;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
-use crate::tui::markdown::highlight::{Language, highlight};
+use crate::tui::markdown::highlight::Language;
 use crate::tui::markdown::table::TableBuilder;
-use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, text_width, wrap};
+use crate::tui::markdown::wrap::{Seg, segs_width, text_width};
 use crate::tui::markdown::{LinkRegion, RenderContext, Rendered};
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
-const CODE_INDENT: &str = "  ";
-
-/// A block that prefixes its lines: a quote bar, a list marker.
-struct Container {
-    first: Vec<Seg>,
-    rest: Vec<Seg>,
-    first_used: bool,
-}
 
 struct Renderer<'c> {
     ctx: &'c RenderContext<'c>,
@@ -93,17 +94,6 @@ impl Renderer<'_> {
         }
     }
 
-    fn prefix_width(&self) -> usize {
-        self.containers
-            .iter()
-            .map(|c| segs_width(&c.rest).max(segs_width(&c.first)))
-            .sum()
-    }
-
-    fn available(&self) -> usize {
-        self.width.saturating_sub(self.prefix_width()).max(1)
-    }
-
     fn push_text(&mut self, text: &str, style: Style) {
         let link = self.open_links.last().map(|&(i, _)| i);
         self.inline.push(Seg {
@@ -111,92 +101,6 @@ impl Renderer<'_> {
             style,
             link,
         });
-    }
-
-    /// Emits one line: container prefixes, then the body. Records link regions.
-    fn emit(&mut self, body: Vec<Seg>) {
-        let mut segs = Vec::new();
-        for c in &mut self.containers {
-            if c.first_used {
-                segs.extend(c.rest.iter().cloned());
-            } else {
-                segs.extend(c.first.iter().cloned());
-                c.first_used = true;
-            }
-        }
-        segs.extend(body);
-        self.push_line(segs);
-    }
-
-    fn push_line(&mut self, segs: Vec<Seg>) {
-        let line_index = self.out.len();
-        let mut column = 0usize;
-        let mut spans = Vec::with_capacity(segs.len());
-        for seg in segs {
-            let w = seg.width();
-            if let Some(i) = seg.link {
-                let url = &self.link_urls[i];
-                match self.links.last_mut() {
-                    Some(last)
-                        if last.line == line_index
-                            && &last.url == url
-                            && usize::from(last.column + last.width) == column =>
-                    {
-                        last.width += to_u16(w);
-                    }
-                    _ => self.links.push(LinkRegion {
-                        line: line_index,
-                        column: to_u16(column),
-                        width: to_u16(w),
-                        url: url.clone(),
-                    }),
-                }
-            }
-            column += w;
-            spans.push(Span::styled(seg.text, seg.style));
-        }
-        self.out.push(Line::from(spans));
-    }
-
-    /// A blank line between blocks, drawn with the continuation prefixes so a
-    /// quote's bar stays unbroken.
-    fn block_start(&mut self) {
-        if self.gap && !self.out.is_empty() {
-            let mut segs: Vec<Seg> = Vec::new();
-            for c in &self.containers {
-                segs.extend(c.rest.iter().cloned());
-            }
-            if let Some(last) = segs.last_mut() {
-                let trimmed = last.text.trim_end().to_string();
-                last.text = trimmed;
-            }
-            self.push_line(segs);
-        }
-        self.gap = false;
-    }
-
-    fn flush_inline(&mut self) {
-        if !self.inline.is_empty() {
-            let segs = std::mem::take(&mut self.inline);
-            for line in wrap(&segs, self.available()) {
-                self.emit(line);
-            }
-        }
-        for diagram in std::mem::take(&mut self.pending_diagrams) {
-            self.emit_diagram(&diagram);
-        }
-    }
-
-    fn emit_diagram(&mut self, text: &str) {
-        let style = self.ctx.theme.diagram;
-        let width = self.available().saturating_sub(CODE_INDENT.len()).max(1);
-        for source_line in text.trim_end_matches('\n').split('\n') {
-            for piece in hard_wrap(&[Seg::new(source_line, style)], width) {
-                let mut body = vec![Seg::new(CODE_INDENT, style)];
-                body.extend(piece);
-                self.emit(body);
-            }
-        }
     }
 
     fn event(&mut self, event: Event) {
@@ -480,58 +384,4 @@ impl Renderer<'_> {
             }
         }
     }
-
-    fn emit_code(&mut self, language: Language, info: &str, code: &str) {
-        let theme = self.ctx.theme;
-        let label = info.split_whitespace().next().unwrap_or("");
-        if !label.is_empty() {
-            self.emit(vec![Seg::new(label.to_string(), theme.code_label)]);
-        }
-        let width = self.available().saturating_sub(CODE_INDENT.len()).max(1);
-        for line in highlight(language, code, theme) {
-            for piece in hard_wrap(&line, width) {
-                let mut body = vec![Seg::new(CODE_INDENT, theme.code)];
-                body.extend(piece);
-                self.emit(body);
-            }
-        }
-    }
-
-    fn inline_html(&mut self, html: &str) {
-        let trimmed = html.trim();
-        if self.in_inline_comment {
-            if trimmed.contains("-->") {
-                self.in_inline_comment = false;
-            }
-            return;
-        }
-        if trimmed.starts_with("<!--") {
-            self.in_inline_comment = !trimmed.contains("-->");
-            return;
-        }
-        let tag = trimmed.to_ascii_lowercase();
-        if tag.starts_with("<br") {
-            self.push_text("\n", self.style());
-        }
-        // Other inline tags (<kbd>, <sup>...) are dropped; their text still shows.
-    }
-}
-
-fn to_u16(n: usize) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX)
-}
-
-/// Removes `<!-- ... -->` comments (speaker notes live in the lesson model).
-pub(crate) fn strip_html_comments(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        match rest[start + 4..].find("-->") {
-            Some(end) => rest = &rest[start + 4 + end + 3..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
 }
