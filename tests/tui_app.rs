@@ -526,3 +526,26 @@ fn list_says_when_a_lesson_was_written_for_other_backends() {
     apply(&mut app, [Action::Down]);
     assert!(!frame(&app).contains("Written for"));
 }
+
+#[test]
+fn mouse_wheel_scrolls_the_reader_and_moves_in_the_list() {
+    use crossterm::event::{Event, MouseEvent, MouseEventKind};
+    use trinetes::tui::keys::action_for_event;
+    let wheel = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 5,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = app(80, 24);
+    let down = action_for_event(&app, &wheel(MouseEventKind::ScrollDown)).unwrap();
+    apply(&mut app, [down]);
+    assert_eq!(app.list_selected, 1);
+    apply(&mut app, [Action::Open]);
+    let down = action_for_event(&app, &wheel(MouseEventKind::ScrollDown)).unwrap();
+    assert_eq!(down, Action::ScrollBy(3));
+    let up = action_for_event(&app, &wheel(MouseEventKind::ScrollUp)).unwrap();
+    assert_eq!(up, Action::ScrollBy(-3));
+}

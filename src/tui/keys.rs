@@ -11,10 +11,15 @@ const WHEEL_LINES: i32 = 3;
 pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, key),
-        Event::Mouse(mouse) if app.screen == Screen::Reader && app.overlay.is_none() => {
+        Event::Mouse(mouse) if app.overlay.is_none() && app.prompt.is_none() => {
+            // In the list the wheel moves the selection one lesson at a time.
+            let lines = match app.screen {
+                Screen::Reader => WHEEL_LINES,
+                Screen::List => 1,
+            };
             match mouse.kind {
-                MouseEventKind::ScrollUp => Some(Action::ScrollBy(-WHEEL_LINES)),
-                MouseEventKind::ScrollDown => Some(Action::ScrollBy(WHEEL_LINES)),
+                MouseEventKind::ScrollUp => Some(Action::ScrollBy(-lines)),
+                MouseEventKind::ScrollDown => Some(Action::ScrollBy(lines)),
                 _ => None,
             }
         }
