@@ -304,3 +304,27 @@ fn profiles_change_what_the_demo_runs() {
     );
     assert!(pods_selector(&current).starts_with("app.kubernetes.io/name=trino"));
 }
+
+#[test]
+fn the_complete_example_in_the_authors_guide_validates() {
+    let guide = std::fs::read_to_string(manifest_dir().join("lessons/README.md")).expect("guide");
+    let start = guide
+        .find("````markdown\n---\n")
+        .expect("the complete example")
+        + "````markdown\n".len();
+    let end = start + guide[start..].find("\n````\n").expect("end of the example") + 1;
+    let example = &guide[start..end];
+    let base = manifest_dir().join("lessons");
+    let lesson = trinetes::lesson::parse(Path::new("example.md"), example, &|dest| {
+        std::fs::read_to_string(base.join(dest)).ok()
+    })
+    .unwrap_or_else(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("{}", text.join("\n"))
+    });
+    assert_eq!(lesson.front.id, "hello-pods");
+    assert_eq!(lesson.steps.len(), 2);
+    assert_eq!(lesson.notes.len(), 1);
+    assert_eq!(lesson.diagrams.len(), 1);
+    assert_eq!(lesson.variables, ["cluster_name"]);
+}

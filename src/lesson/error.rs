@@ -94,7 +94,7 @@ impl<'s> Diagnostics<'s> {
     }
 }
 
-/// ", did you mean `x`?" when a known name is close to what was written.
+/// " (did you mean `x`?)" when a known name is close to what was written.
 pub fn did_you_mean<'a>(written: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     let best = known
         .into_iter()
@@ -102,7 +102,7 @@ pub fn did_you_mean<'a>(written: &str, known: impl IntoIterator<Item = &'a str>)
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
-        Some((_, k)) => format!("; did you mean `{k}`?"),
+        Some((_, k)) => format!(" (did you mean `{k}`?)"),
         None => String::new(),
     }
 }
@@ -136,7 +136,7 @@ mod tests {
     fn suggestions_only_for_close_names() {
         assert_eq!(
             did_you_mean("timout", ["title", "timeout"]),
-            "; did you mean `timeout`?"
+            " (did you mean `timeout`?)"
         );
         assert_eq!(did_you_mean("zzz", ["title", "timeout"]), "");
         assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::error::{Diagnostics, did_you_mean, one_of};
-use super::model::{BackendKind, FrontMatter};
+use super::model::{BackendKind, FrontMatter, Span};
 
 pub const KEYS: [&str; 6] = ["id", "title", "summary", "minutes", "backends", "order"];
 const REQUIRED: [&str; 5] = ["id", "title", "summary", "minutes", "order"];
@@ -62,6 +62,7 @@ impl Raw {
 /// values are reported and replaced by neutral defaults so parsing can go on.
 pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontMatter {
     let mut values: BTreeMap<&'static str, Raw> = BTreeMap::new();
+    let mut broken: Vec<&'static str> = Vec::new();
     let mut offset = block.content.start;
     for line in source[block.content.clone()].split_inclusive('\n') {
         let line_offset = offset;
@@ -106,13 +107,17 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
             Ok(raw) => {
                 values.insert(known, raw);
             }
-            Err((at, message)) => diag.at(at, message),
+            Err((at, message)) => {
+                // Reported once here; not again as "missing".
+                broken.push(*known);
+                diag.at(at, message);
+            }
         }
     }
 
     let fence_at = 0;
     for key in REQUIRED {
-        if !values.contains_key(key) {
+        if !values.contains_key(key) && !broken.contains(&key) {
             diag.at(
                 fence_at,
                 format!("the front matter is missing `{key}` (expected a line `{key}: ...`)"),
@@ -168,6 +173,23 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
         backends,
         order,
     }
+}
+
+/// Position of the `id` value in a lesson's front matter (1:1 if there is none).
+pub fn id_position(source: &str) -> Span {
+    let Some(block) = locate(source) else {
+        return Span { line: 1, column: 1 };
+    };
+    for (i, line) in source[block.content].split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("id:") {
+            let column = 4 + rest.len() - rest.trim_start().len();
+            return Span {
+                line: i + 2,
+                column,
+            };
+        }
+    }
+    Span { line: 1, column: 1 }
 }
 
 pub fn is_identifier(s: &str) -> bool {
@@ -245,8 +267,14 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
         Some(q @ ('"' | '\'')) => {
             let body = &text[1..];
             let mut out = String::new();
-            let mut chars = body.char_indices();
+            let mut chars = body.char_indices().peekable();
             while let Some((i, c)) = chars.next() {
+                if c == '\'' && q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    // YAML writes a quote inside single quotes as two.
+                    chars.next();
+                    out.push('\'');
+                    continue;
+                }
                 if c == q {
                     let rest = body[i + 1..].trim();
                     if !rest.is_empty() && !rest.starts_with('#') {
@@ -272,7 +300,81 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
         _ => {
             // A ` #` starts a comment in plain YAML scalars.
             let plain = text.find(" #").map_or(text, |i| &text[..i]).trim_end();
+            if let Some(i) = plain.find(": ") {
+                // YAML (and so GitHub's front matter table) would read a nested map.
+                return Err((
+                    at + i,
+                    "a value containing `: ` must be quoted, e.g. `title: \"Demo: EKS\"`".into(),
+                ));
+            }
             Ok((plain.to_string(), at))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn front(text: &str) -> (FrontMatter, Vec<String>) {
+        let source = format!("---\n{text}---\nbody\n");
+        let block = locate(&source).expect("front matter found");
+        assert_eq!(&source[block.body_start..], "body\n");
+        let mut diag = Diagnostics::new(Path::new("f.md"), &source);
+        let fm = parse(&source, &block, &mut diag);
+        (fm, diag.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn quoted_commented_and_list_values() {
+        let (fm, errors) = front(
+            "# a comment\nid: x-1\ntitle: 'It''s: quoted'\nsummary: \"Say \\\"hi\\\"\" # trailing\n\
+             minutes: 3 # about\norder: -2\nbackends: live\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.id, "x-1");
+        assert_eq!(fm.title, "It's: quoted");
+        assert_eq!(fm.summary, "Say \"hi\"");
+        assert_eq!(fm.minutes, 3);
+        assert_eq!(fm.order, -2);
+        assert_eq!(fm.backends, [BackendKind::Live]);
+    }
+
+    #[test]
+    fn bad_values_are_reported_once_each() {
+        let (_, errors) = front(
+            "id: Not_Valid\ntitle: t\nsummary: s\nminutes: -1\norder: 1\nbackends: [live, live]\nid: again\n",
+        );
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("f.md:8:1: `id` is given twice"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:2:5: lesson id `Not_Valid`"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:5:10: `minutes` must be"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:7:18: backend `live` is listed twice"))
+        );
+    }
+
+    #[test]
+    fn no_front_matter_without_an_opening_fence() {
+        assert!(locate("# Title\n---\n").is_none());
+        assert!(
+            locate("---\nid: x\n").is_none(),
+            "an unclosed block is not front matter"
+        );
     }
 }

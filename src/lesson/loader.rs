@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::embedded;
 use super::error::LessonError;
+use super::front_matter::id_position;
 use super::model::{Lesson, Span};
 use super::parse::parse;
 
@@ -17,12 +18,13 @@ pub fn builtin_checked() -> Result<Vec<Lesson>, Vec<LessonError>> {
         match parse(&path, text, &|dest| {
             embedded::diagram(dest).map(str::to_string)
         }) {
-            Ok(lesson) => lessons.push(lesson),
+            Ok(lesson) => lessons.push((lesson, id_position(text))),
             Err(mut e) => errors.append(&mut e),
         }
     }
     check_unique_ids(&lessons, &mut errors);
     if errors.is_empty() {
+        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|(l, _)| l).collect();
         sort(&mut lessons);
         Ok(lessons)
     } else {
@@ -102,12 +104,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, Vec<LessonError>> {
                 .or_else(|| builtin_fallback(dest))
         };
         match parse(&file, &source, &resolve) {
-            Ok(lesson) => lessons.push(lesson),
+            Ok(lesson) => lessons.push((lesson, id_position(&source))),
             Err(mut e) => errors.append(&mut e),
         }
     }
     check_unique_ids(&lessons, &mut errors);
     if errors.is_empty() {
+        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|(l, _)| l).collect();
         sort(&mut lessons);
         Ok(lessons)
     } else {
@@ -123,13 +126,14 @@ fn builtin_fallback(dest: &str) -> Option<String> {
         .flatten()
 }
 
-fn check_unique_ids(lessons: &[Lesson], errors: &mut Vec<LessonError>) {
+/// Lesson ids must be unique; each lesson comes with the position of its id.
+fn check_unique_ids(lessons: &[(Lesson, Span)], errors: &mut Vec<LessonError>) {
     let mut seen: BTreeMap<&str, &Lesson> = BTreeMap::new();
-    for lesson in lessons {
+    for (lesson, id_at) in lessons {
         match seen.get(lesson.front.id.as_str()) {
             Some(first) => errors.push(LessonError::new(
                 &lesson.path,
-                Span { line: 2, column: 1 },
+                *id_at,
                 format!(
                     "duplicate lesson id `{}`: {} already uses it; expected ids unique across lessons",
                     lesson.front.id,

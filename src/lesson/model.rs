@@ -42,7 +42,7 @@ impl BackendKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Lesson {
     /// Where the lesson was read from (for messages only).
     pub path: PathBuf,
@@ -52,13 +52,14 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// Speaker notes from HTML comments, in order.
     pub notes: Vec<SpeakerNote>,
-    /// Diagram name -> text rendering, loaded from `assets/diagrams/`.
+    /// Image destination exactly as written in the markdown (e.g.
+    /// `../assets/diagrams/clusterip.txt`) -> the diagram's text.
     pub diagrams: BTreeMap<String, String>,
     /// Names of profile variables the lesson uses.
     pub variables: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct FrontMatter {
     pub id: String,
     pub title: String,
@@ -78,7 +79,7 @@ pub enum Block {
     Step(usize),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Step {
     pub id: String,
     pub title: String,

@@ -1,0 +1,229 @@
+//! `trinetes lessons` through the real binary: listing, JSON, and checking a
+//! folder of broken lessons.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn trinetes(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(args)
+        .env_remove("TRINETES_LESSONS")
+        .output()
+        .expect("the trinetes binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const GOOD: &str = "---
+id: good
+title: A good lesson
+summary: It validates.
+minutes: 3
+order: 1
+---
+
+Some prose.
+
+```sh step id=look
+kubectl get nodes
+```
+
+```toml step-config
+title = \"Look at the nodes\"
+timeout = \"10s\"
+
+[[check]]
+kind = \"nodes-ready\"
+count = 2
+timeout = \"1m\"
+hint = \"Wait a little.\"
+```
+";
+
+/// Two broken files: four errors in all, on known lines and columns.
+fn write_broken(dir: &Path) {
+    let first = GOOD
+        .replace("minutes: 3", "minutes: 3\nordr: 2")
+        .replace("kind = \"nodes-ready\"", "kind = \"node-ready\"");
+    std::fs::write(dir.join("a.md"), first).expect("write a.md");
+    let second = GOOD
+        .replace("id: good", "id: second")
+        .replace("timeout = \"10s\"", "timeout = \"10 s\"")
+        .replace("kubectl get nodes", "kubectl get nodes -n {{namespce}}");
+    std::fs::write(dir.join("b.md"), second).expect("write b.md");
+    std::fs::write(dir.join("README.md"), "# Not a lesson, never parsed\n").expect("write README");
+}
+
+#[test]
+fn lessons_lists_the_builtin_lessons() {
+    let out = trinetes(&["lessons"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    let header = lines.next().expect("a header");
+    for column in ["ID", "TITLE", "MINUTES", "STEPS", "PROGRESS"] {
+        assert!(header.contains(column), "{header}");
+    }
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows[0].starts_with("replicasets "), "{stdout}");
+    let demo = rows
+        .iter()
+        .find(|r| r.starts_with("eks-demo"))
+        .expect("the EKS demo is listed");
+    let cells: Vec<&str> = demo.split_whitespace().collect();
+    assert_eq!(cells[cells.len() - 3..], ["40", "8", "-"], "{demo}");
+}
+
+#[test]
+fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
+    let out = trinetes(&["--profile", "episode-2021", "lessons", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["profile"], "episode-2021");
+    let lessons = json["lessons"].as_array().expect("lessons array");
+    let demo = lessons
+        .iter()
+        .find(|l| l["id"] == "eks-demo")
+        .expect("eks-demo");
+    let create = &demo["steps"][0];
+    assert_eq!(create["id"], "create-cluster");
+    assert!(
+        create["command"]
+            .as_str()
+            .expect("command")
+            .contains("--version 1.21")
+    );
+    assert_eq!(create["billable"], true);
+    let check = &create["checks"][0];
+    assert_eq!(check["kind"], "eks-cluster");
+    assert_eq!(check["name"], "tcb-cluster");
+    assert_eq!(
+        check["description"],
+        "EKS cluster tcb-cluster (us-east-1) is ACTIVE"
+    );
+}
+
+#[test]
+fn unknown_profile_is_a_clear_error() {
+    let out = trinetes(&["--profile", "episode-1999", "lessons"]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("unknown profile `episode-1999`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("current") && stderr.contains("episode-2021"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_of_the_builtin_lessons_passes() {
+    let out = trinetes(&["lessons", "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("OK: 3 lessons"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1);
+}
+
+#[test]
+fn check_reports_every_error_as_file_line_column_and_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_broken(dir.path());
+    let out = trinetes(&["lessons", "check", dir.path().to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let a = dir.path().join("a.md");
+    let b = dir.path().join("b.md");
+    let expected = [
+        format!("{}:6:1: unknown front matter key `ordr`", a.display()),
+        format!("{}:21:8: unknown check kind `node-ready`", a.display()),
+        format!("{}:12:22: unknown variable `namespce`", b.display()),
+        format!("{}:17:11: malformed duration \"10 s\"", b.display()),
+    ];
+    for line in &expected {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(line.as_str())),
+            "missing {line:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("did you mean `order`?"), "{stderr}");
+    assert!(stderr.contains("did you mean `nodes-ready`?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `namespace`?") || stderr.contains("expected"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("4 error(s)")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("README"),
+        "README.md is not a lesson: {stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn the_global_lessons_flag_chooses_the_folder() {
+    let broken = tempfile::tempdir().expect("temp dir");
+    write_broken(broken.path());
+    let out = trinetes(&[
+        "--lessons",
+        broken.path().to_str().expect("utf-8"),
+        "lessons",
+        "check",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+
+    let good = tempfile::tempdir().expect("temp dir");
+    std::fs::write(good.path().join("only.md"), GOOD).expect("write");
+    let dir = good.path().to_str().expect("utf-8");
+    let out = trinetes(&["--lessons", dir, "lessons", "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("OK: 1 lessons, 1 steps, 1 checks"));
+
+    let out = trinetes(&["--lessons", dir, "lessons"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("good ")),
+        "{stdout}"
+    );
+
+    // Listing a broken folder fails too, and says how to see the errors.
+    let out = trinetes(&[
+        "--lessons",
+        broken.path().to_str().expect("utf-8"),
+        "lessons",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("trinetes lessons check"));
+}
+
+#[test]
+fn check_of_a_missing_folder_fails_with_a_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nope");
+    let out = trinetes(&["lessons", "check", missing.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("cannot read the lessons folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.starts_with(&format!("{}:1:1:", missing.display())),
+        "{stderr}"
+    );
+}
