@@ -2,11 +2,61 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use anyhow::Context;
+
+use crate::cli::{Cli, Command, GlobalArgs, ThemeName};
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => anyhow::bail!("the terminal UI is not built yet"),
+        None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
     }
+}
+
+/// The TUI on the chosen lessons, profile, backend and theme.
+fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    use crate::lesson::{self, BackendKind, Profile};
+    use crate::tui::theme::{Theme, ThemeKind};
+
+    let profile = Profile::builtin(&global.profile)?;
+    let lessons = match &global.lessons {
+        None => lesson::builtin(),
+        Some(dir) => lesson::load_dir(dir).map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!(
+                "{}\n{} error(s) in {}",
+                list.join("\n"),
+                errors.len(),
+                dir.display()
+            )
+        })?,
+    };
+    let lessons = lessons.iter().map(|l| l.expanded(&profile)).collect();
+    let backend_name = global.backend.split('=').next().unwrap_or_default();
+    let backend = BackendKind::parse(backend_name).with_context(|| {
+        format!(
+            "unknown backend {:?} (dry-run, live, context[=NAME])",
+            global.backend
+        )
+    })?;
+    let kind = match global.theme {
+        ThemeName::Dark => ThemeKind::Dark,
+        ThemeName::Light => ThemeKind::Light,
+        ThemeName::HighContrast => ThemeKind::HighContrast,
+    };
+    let settings = crate::tui::state::Settings {
+        theme: Theme::from_env(kind, std::env::var_os("NO_COLOR").as_deref()),
+        backend,
+        backend_label: global.backend.clone(),
+        profile: global.profile.clone(),
+        hyperlinks: crate::tui::hyperlinks_supported(|k| std::env::var(k).ok()),
+    };
+    let store = crate::progress::ProgressStore::in_state_dir()?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::tui::run(crate::tui::TuiConfig {
+        lessons,
+        settings,
+        store,
+    }))?;
+    Ok(ExitCode::SUCCESS)
 }

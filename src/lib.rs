@@ -13,3 +13,5 @@ pub mod lesson;
 pub mod runner;
 pub mod sim;
 pub mod tls;
+pub mod progress;
+pub mod tui;

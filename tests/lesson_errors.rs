@@ -249,3 +249,42 @@ fn an_unquoted_value_with_a_colon_must_be_quoted() {
     let e = one_error(&src);
     assert_at(&e, 3, 12, "must be quoted");
 }
+
+#[test]
+fn unknown_step_attribute_in_the_info_string() {
+    let src = format!("{FRONT}{}", step("look", "")).replace("step id=look", "step idd=look");
+    let errors = errors_of(&src);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_at(&errors[0], 10, 7, "a step needs an id");
+    assert_at(&errors[1], 10, 12, "unknown step attribute `idd`");
+    assert!(
+        errors[1].message.contains("did you mean `id`?"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn values_outside_a_fixed_set_are_rejected_with_a_suggestion() {
+    let check = "\n[[check]]\nkind = \"pods\"\nselector = \"app=x\"\nphase = \"running\"\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 21, 9, "`phase` = `running` is not valid");
+    assert!(e.message.contains("did you mean `Running`?"), "{e}");
+}
+
+#[test]
+fn a_single_bracket_check_table_is_explained() {
+    let check = "\n[check]\nkind = \"nodes-ready\"\ncount = 2\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 18, 2, "`[[check]]` tables (double brackets)");
+}
+
+#[test]
+fn http_check_needs_json_field_and_equals_together() {
+    let check = "\n[[check]]\nkind = \"http\"\nurl = \"http://127.0.0.1:8080/v1/info\"\njson-field = \"starting\"\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let src = format!("{FRONT}{}", step("look", check));
+    let e = one_error(&src);
+    assert_at(&e, 18, 1, "`json-field` and `equals` together");
+}

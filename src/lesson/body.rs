@@ -212,8 +212,12 @@ impl Body {
                 value
             }
             None => {
+                let marker_at = words
+                    .iter()
+                    .find(|(w, _)| *w == STEP_MARKER)
+                    .map_or(info_at, |(_, at)| info_at + at);
                 diag.at(
-                    info_at,
+                    marker_at,
                     "a step needs an id: expected `step id=some-name` in the info string",
                 );
                 String::new()

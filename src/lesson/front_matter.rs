@@ -267,8 +267,14 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
         Some(q @ ('"' | '\'')) => {
             let body = &text[1..];
             let mut out = String::new();
-            let mut chars = body.char_indices();
+            let mut chars = body.char_indices().peekable();
             while let Some((i, c)) = chars.next() {
+                if c == '\'' && q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    // YAML writes a quote inside single quotes as two.
+                    chars.next();
+                    out.push('\'');
+                    continue;
+                }
                 if c == q {
                     let rest = body[i + 1..].trim();
                     if !rest.is_empty() && !rest.starts_with('#') {
@@ -303,5 +309,72 @@ fn unquote(text: &str, at: usize) -> Result<(String, usize), (usize, String)> {
             }
             Ok((plain.to_string(), at))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn front(text: &str) -> (FrontMatter, Vec<String>) {
+        let source = format!("---\n{text}---\nbody\n");
+        let block = locate(&source).expect("front matter found");
+        assert_eq!(&source[block.body_start..], "body\n");
+        let mut diag = Diagnostics::new(Path::new("f.md"), &source);
+        let fm = parse(&source, &block, &mut diag);
+        (fm, diag.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn quoted_commented_and_list_values() {
+        let (fm, errors) = front(
+            "# a comment\nid: x-1\ntitle: 'It''s: quoted'\nsummary: \"Say \\\"hi\\\"\" # trailing\n\
+             minutes: 3 # about\norder: -2\nbackends: live\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.id, "x-1");
+        assert_eq!(fm.title, "It's: quoted");
+        assert_eq!(fm.summary, "Say \"hi\"");
+        assert_eq!(fm.minutes, 3);
+        assert_eq!(fm.order, -2);
+        assert_eq!(fm.backends, [BackendKind::Live]);
+    }
+
+    #[test]
+    fn bad_values_are_reported_once_each() {
+        let (_, errors) = front(
+            "id: Not_Valid\ntitle: t\nsummary: s\nminutes: -1\norder: 1\nbackends: [live, live]\nid: again\n",
+        );
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("f.md:8:1: `id` is given twice"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:2:5: lesson id `Not_Valid`"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:5:10: `minutes` must be"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("f.md:7:18: backend `live` is listed twice"))
+        );
+    }
+
+    #[test]
+    fn no_front_matter_without_an_opening_fence() {
+        assert!(locate("# Title\n---\n").is_none());
+        assert!(
+            locate("---\nid: x\n").is_none(),
+            "an unclosed block is not front matter"
+        );
     }
 }

@@ -12,6 +12,7 @@ mod front_matter;
 mod loader;
 pub mod model;
 mod parse;
+mod prices;
 mod profile;
 mod step_config;
 mod toml_fields;
@@ -23,7 +24,8 @@ pub use error::LessonError;
 pub use loader::{builtin, builtin_checked, load_dir};
 pub use model::*;
 pub use parse::{parse, parse_with_variables};
-pub use profile::{Prices, Profile, ProfileError, builtin_variable_names};
+pub use prices::{Prices, PricesError};
+pub use profile::{Profile, ProfileError, builtin_variable_names};
 
 /// File names of the embedded lessons and diagrams (for tests and tooling).
 pub fn builtin_files() -> (Vec<&'static str>, Vec<&'static str>) {

@@ -42,7 +42,7 @@ impl BackendKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Lesson {
     /// Where the lesson was read from (for messages only).
     pub path: PathBuf,
@@ -59,7 +59,7 @@ pub struct Lesson {
     pub variables: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct FrontMatter {
     pub id: String,
     pub title: String,
@@ -79,7 +79,7 @@ pub enum Block {
     Step(usize),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Step {
     pub id: String,
     pub title: String,

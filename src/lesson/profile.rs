@@ -1,5 +1,5 @@
 //! Profiles: the values lessons refer to as `{{variables}}` ("the episode as aired"
-//! versus "what works today"), and the price list. Both are data under `assets/`.
+//! versus "what works today"). They are data, under `assets/profiles/`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,8 +25,6 @@ pub enum ProfileError {
         variable: String,
         suggestion: String,
     },
-    #[error("the price list is not valid: {0}")]
-    Prices(#[source] toml::de::Error),
 }
 
 /// A named set of values for lesson variables, plus what the simulated eksctl
@@ -125,38 +123,6 @@ pub fn builtin_variable_names() -> BTreeSet<String> {
         .collect()
 }
 
-/// Public list prices, shown as estimates with the date they were taken.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Prices {
-    /// When these prices were looked up (e.g. "2026-11").
-    pub as_of: String,
-    pub currency: String,
-    pub region: String,
-    pub source: String,
-    /// EKS control plane, per cluster-hour, on standard support.
-    pub eks_control_plane_per_hour: f64,
-    /// EKS control plane, per cluster-hour, on extended support.
-    pub eks_extended_support_per_hour: f64,
-    /// On-demand Linux instance prices per hour, by instance type.
-    pub instance_per_hour: BTreeMap<String, f64>,
-    /// What the estimate leaves out (NAT gateway, EBS, public IPv4, ...).
-    pub not_included: Vec<String>,
-}
-
-impl Prices {
-    pub fn builtin() -> Result<Prices, ProfileError> {
-        toml::from_str(embedded::PRICES).map_err(ProfileError::Prices)
-    }
-
-    /// Control plane plus `nodes` instances of `node_type`, per hour; `None` when
-    /// the instance type has no price here.
-    pub fn cluster_per_hour(&self, node_type: &str, nodes: u32) -> Option<f64> {
-        let node = self.instance_per_hour.get(node_type)?;
-        Some(self.eks_control_plane_per_hour + node * f64::from(nodes))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,16 +186,5 @@ mod tests {
             err.to_string().contains("did you mean `cluster_name`"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn prices_give_the_demo_estimate() {
-        let prices = Prices::builtin().expect("prices");
-        let hourly = prices
-            .cluster_per_hour("t2.large", 2)
-            .expect("t2.large priced");
-        assert!((hourly - 0.2856).abs() < 1e-9, "{hourly}");
-        assert!(!prices.as_of.is_empty());
-        assert_eq!(prices.cluster_per_hour("x9.huge", 1), None);
     }
 }

@@ -1,0 +1,424 @@
+//! The learner's progress on disk: which lessons were opened or completed, each
+//! step's last outcome, and where the reader stopped. One plain TOML file in the
+//! XDG state directory, written atomically, readable and editable by hand.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+const FILE_NAME: &str = "progress.toml";
+const BACKUP_NAME: &str = "progress.toml.bak";
+const HEADER: &str = "# trinetes progress. Plain text: safe to read, copy or edit.\n\
+# Delete a [lessons.<id>] table to reset that lesson, or this file to reset all.\n\n";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error("cannot find a state directory: neither XDG_STATE_HOME nor HOME is set")]
+    NoStateDir,
+    #[error("cannot create {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode progress: {0}")]
+    Encode(#[from] toml::ser::Error),
+}
+
+/// Where a lesson stands for the learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LessonStatus {
+    NotStarted,
+    Opened,
+    Completed,
+}
+
+/// The last result of running one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepOutcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// Where the reader was when the learner last left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastPosition {
+    pub lesson: String,
+    /// First visible line of the rendered lesson.
+    #[serde(default)]
+    pub scroll: usize,
+    /// Id of the selected step, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LessonProgress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened: Option<jiff::Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<jiff::Timestamp>,
+    /// Step id -> last outcome.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, StepOutcome>,
+}
+
+/// Everything in `progress.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<LastPosition>,
+    #[serde(default)]
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            version: 1,
+            last: None,
+            lessons: BTreeMap::new(),
+        }
+    }
+}
+
+impl Progress {
+    pub fn status(&self, lesson: &str) -> LessonStatus {
+        match self.lessons.get(lesson) {
+            Some(p) if p.completed.is_some() => LessonStatus::Completed,
+            Some(p) if p.opened.is_some() || !p.steps.is_empty() => LessonStatus::Opened,
+            _ => LessonStatus::NotStarted,
+        }
+    }
+
+    /// Records the first opening; later openings keep the first time.
+    pub fn mark_opened(&mut self, lesson: &str) {
+        let entry = self.lessons.entry(lesson.to_string()).or_default();
+        entry.opened.get_or_insert_with(jiff::Timestamp::now);
+    }
+
+    pub fn mark_completed(&mut self, lesson: &str) {
+        let entry = self.lessons.entry(lesson.to_string()).or_default();
+        entry.opened.get_or_insert_with(jiff::Timestamp::now);
+        entry.completed = Some(jiff::Timestamp::now());
+    }
+
+    pub fn record_step(&mut self, lesson: &str, step: &str, outcome: StepOutcome) {
+        let entry = self.lessons.entry(lesson.to_string()).or_default();
+        entry.opened.get_or_insert_with(jiff::Timestamp::now);
+        entry.steps.insert(step.to_string(), outcome);
+    }
+
+    pub fn step_outcome(&self, lesson: &str, step: &str) -> Option<StepOutcome> {
+        self.lessons.get(lesson)?.steps.get(step).copied()
+    }
+
+    pub fn set_last(&mut self, lesson: &str, scroll: usize, step: Option<&str>) {
+        self.last = Some(LastPosition {
+            lesson: lesson.to_string(),
+            scroll,
+            step: step.map(str::to_string),
+        });
+    }
+
+    pub fn reset_lesson(&mut self, lesson: &str) {
+        self.lessons.remove(lesson);
+        if self.last.as_ref().is_some_and(|l| l.lesson == lesson) {
+            self.last = None;
+        }
+    }
+
+    pub fn reset_all(&mut self) {
+        *self = Progress::default();
+    }
+}
+
+/// What loading found: the progress, and a warning to show when the file was
+/// unreadable and was set aside.
+#[derive(Debug)]
+pub struct Loaded {
+    pub progress: Progress,
+    pub warning: Option<String>,
+}
+
+/// Reads and writes `progress.toml` in one directory.
+#[derive(Debug, Clone)]
+pub struct ProgressStore {
+    dir: PathBuf,
+}
+
+impl ProgressStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ProgressStore { dir: dir.into() }
+    }
+
+    /// The store in the user's state directory.
+    pub fn in_state_dir() -> Result<Self, ProgressError> {
+        Ok(Self::new(state_dir()?))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.dir.join(BACKUP_NAME)
+    }
+
+    /// A missing file is a fresh start. A corrupt one is renamed to
+    /// `progress.toml.bak` and reported in `Loaded::warning`.
+    pub fn load(&self) -> Result<Loaded, ProgressError> {
+        let path = self.path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Loaded {
+                    progress: Progress::default(),
+                    warning: None,
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return self.set_aside(&path, "it is not UTF-8 text");
+            }
+            Err(source) => return Err(ProgressError::Read { path, source }),
+        };
+        match toml::from_str::<Progress>(&text) {
+            Ok(progress) => Ok(Loaded {
+                progress,
+                warning: None,
+            }),
+            Err(e) => {
+                let reason = e.message().to_string();
+                self.set_aside(&path, &reason)
+            }
+        }
+    }
+
+    fn set_aside(&self, path: &Path, reason: &str) -> Result<Loaded, ProgressError> {
+        let backup = self.backup_path();
+        std::fs::rename(path, &backup).map_err(|source| ProgressError::Write {
+            path: backup.clone(),
+            source,
+        })?;
+        tracing::warn!(path = %path.display(), reason, "progress file unreadable; set aside");
+        Ok(Loaded {
+            progress: Progress::default(),
+            warning: Some(format!(
+                "Progress file could not be read ({reason}); kept as {} and started fresh.",
+                backup.display()
+            )),
+        })
+    }
+
+    /// Writes through a temporary file in the same directory and renames it over
+    /// the old file, so a crash never leaves a half-written file behind.
+    pub fn save(&self, progress: &Progress) -> Result<(), ProgressError> {
+        std::fs::create_dir_all(&self.dir).map_err(|source| ProgressError::CreateDir {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let body = toml::to_string_pretty(progress)?;
+        let path = self.path();
+        let write_err = |source| ProgressError::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_err)?;
+        tmp.write_all(HEADER.as_bytes()).map_err(write_err)?;
+        tmp.write_all(body.as_bytes()).map_err(write_err)?;
+        tmp.as_file().sync_all().map_err(write_err)?;
+        tmp.persist(&path).map_err(|e| write_err(e.error))?;
+        Ok(())
+    }
+}
+
+/// `$XDG_STATE_HOME/trinetes`, else `~/.local/state/trinetes`.
+pub fn state_dir() -> Result<PathBuf, ProgressError> {
+    state_dir_from(std::env::var_os("XDG_STATE_HOME"), std::env::var_os("HOME"))
+}
+
+/// The XDG spec says a relative `XDG_STATE_HOME` is invalid and must be ignored.
+pub fn state_dir_from(
+    xdg_state_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Result<PathBuf, ProgressError> {
+    if let Some(xdg) = xdg_state_home.map(PathBuf::from)
+        && xdg.is_absolute()
+    {
+        return Ok(xdg.join("trinetes"));
+    }
+    match home.map(PathBuf::from) {
+        Some(home) if !home.as_os_str().is_empty() => {
+            Ok(home.join(".local").join("state").join("trinetes"))
+        }
+        _ => Err(ProgressError::NoStateDir),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, ProgressStore) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = ProgressStore::new(dir.path().join("trinetes"));
+        (dir, store)
+    }
+
+    #[test]
+    fn missing_file_is_a_fresh_start() {
+        let (_dir, store) = store();
+        let loaded = store.load().expect("load");
+        assert_eq!(loaded.progress, Progress::default());
+        assert!(loaded.warning.is_none());
+    }
+
+    #[test]
+    fn statuses_follow_opening_and_completion() {
+        let mut p = Progress::default();
+        assert_eq!(p.status("rs"), LessonStatus::NotStarted);
+        p.mark_opened("rs");
+        assert_eq!(p.status("rs"), LessonStatus::Opened);
+        p.mark_completed("rs");
+        assert_eq!(p.status("rs"), LessonStatus::Completed);
+        assert_eq!(p.status("other"), LessonStatus::NotStarted);
+    }
+
+    #[test]
+    fn save_then_load_round_trips_everything() {
+        let (_dir, store) = store();
+        let mut p = Progress::default();
+        p.mark_opened("replicasets");
+        p.record_step("replicasets", "create", StepOutcome::Passed);
+        p.record_step("replicasets", "scale", StepOutcome::Failed);
+        p.mark_completed("labels");
+        p.set_last("replicasets", 42, Some("scale"));
+        store.save(&p).expect("save");
+
+        let loaded = store.load().expect("load");
+        assert!(loaded.warning.is_none());
+        assert_eq!(loaded.progress, p);
+        let last = loaded.progress.last.clone().expect("last position");
+        assert_eq!(last.lesson, "replicasets");
+        assert_eq!(last.scroll, 42);
+        assert_eq!(last.step.as_deref(), Some("scale"));
+        assert_eq!(
+            loaded.progress.step_outcome("replicasets", "scale"),
+            Some(StepOutcome::Failed)
+        );
+    }
+
+    #[test]
+    fn the_file_is_plain_readable_toml() {
+        let (_dir, store) = store();
+        let mut p = Progress::default();
+        p.record_step("services", "expose", StepOutcome::Passed);
+        p.set_last("services", 3, None);
+        store.save(&p).expect("save");
+        let text = std::fs::read_to_string(store.path()).expect("read");
+        assert!(text.starts_with("# trinetes progress"), "{text}");
+        assert!(text.contains("[lessons.services.steps]"), "{text}");
+        assert!(text.contains("expose = \"passed\""), "{text}");
+        assert!(text.contains("lesson = \"services\""), "{text}");
+    }
+
+    #[test]
+    fn save_leaves_no_temporary_files_behind() {
+        let (_dir, store) = store();
+        store.save(&Progress::default()).expect("first save");
+        store.save(&Progress::default()).expect("second save");
+        let names: Vec<String> = std::fs::read_dir(store.dir())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["progress.toml".to_string()]);
+    }
+
+    #[test]
+    fn corrupt_file_is_kept_as_bak_with_a_warning() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.dir()).expect("mkdir");
+        std::fs::write(store.path(), "version = [unclosed").expect("write");
+        let loaded = store.load().expect("load");
+        assert_eq!(loaded.progress, Progress::default());
+        let warning = loaded.warning.expect("a warning");
+        assert!(warning.contains("progress.toml.bak"), "{warning}");
+        assert!(!store.path().exists());
+        assert_eq!(
+            std::fs::read_to_string(store.backup_path()).expect("backup"),
+            "version = [unclosed"
+        );
+        // The fresh start saves normally afterwards.
+        store.save(&loaded.progress).expect("save");
+        assert!(store.load().expect("reload").warning.is_none());
+    }
+
+    #[test]
+    fn non_utf8_file_is_also_set_aside() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.dir()).expect("mkdir");
+        std::fs::write(store.path(), [0xff, 0xfe, 0x00]).expect("write");
+        let loaded = store.load().expect("load");
+        assert!(loaded.warning.is_some());
+        assert!(store.backup_path().exists());
+    }
+
+    #[test]
+    fn reset_lesson_and_reset_all() {
+        let mut p = Progress::default();
+        p.mark_completed("a");
+        p.mark_opened("b");
+        p.set_last("a", 5, None);
+        p.reset_lesson("a");
+        assert_eq!(p.status("a"), LessonStatus::NotStarted);
+        assert_eq!(p.status("b"), LessonStatus::Opened);
+        assert!(
+            p.last.is_none(),
+            "the last position pointed at the reset lesson"
+        );
+        p.reset_all();
+        assert_eq!(p, Progress::default());
+    }
+
+    #[test]
+    fn opened_keeps_the_first_time() {
+        let mut p = Progress::default();
+        p.mark_opened("a");
+        let first = p.lessons["a"].opened;
+        p.mark_opened("a");
+        assert_eq!(p.lessons["a"].opened, first);
+    }
+
+    #[test]
+    fn state_dir_prefers_absolute_xdg_state_home() {
+        let dir = state_dir_from(Some("/x/state".into()), Some("/home/u".into())).expect("dir");
+        assert_eq!(dir, PathBuf::from("/x/state/trinetes"));
+        let dir = state_dir_from(Some("relative".into()), Some("/home/u".into())).expect("dir");
+        assert_eq!(dir, PathBuf::from("/home/u/.local/state/trinetes"));
+        let dir = state_dir_from(None, Some("/home/u".into())).expect("dir");
+        assert_eq!(dir, PathBuf::from("/home/u/.local/state/trinetes"));
+        assert!(matches!(
+            state_dir_from(None, None),
+            Err(ProgressError::NoStateDir)
+        ));
+    }
+}

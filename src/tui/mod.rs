@@ -1,0 +1,180 @@
+//! The terminal UI: state, actions, the event loop, pure views, markdown
+//! rendering and the theme.
+
+pub mod action;
+pub mod document;
+pub mod keys;
+pub mod layout;
+pub mod logging;
+pub mod markdown;
+pub mod state;
+pub mod step_box;
+pub mod strings;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::path::PathBuf;
+
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::lesson::Lesson;
+use crate::progress::{ProgressError, ProgressStore};
+use crate::tui::action::Action;
+use crate::tui::state::{App, Settings};
+use crate::tui::terminal::TerminalOwner;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("terminal: {0}")]
+    Terminal(#[source] std::io::Error),
+    #[error("cannot open the log file {path}: {source}")]
+    Log {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen for signals: {0}")]
+    Signal(#[source] std::io::Error),
+    #[error(transparent)]
+    Progress(#[from] ProgressError),
+}
+
+/// What the TUI starts with.
+pub struct TuiConfig {
+    pub lessons: Vec<Lesson>,
+    pub settings: Settings,
+    pub store: ProgressStore,
+}
+
+/// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. The
+/// terminal is restored on every way out, panics included.
+pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
+    let TuiConfig {
+        lessons,
+        settings,
+        store,
+    } = config;
+    let log_path = logging::init(store.dir())?;
+    tracing::info!(lessons = lessons.len(), "starting the TUI");
+    let (progress, mut warning) = match store.load() {
+        Ok(loaded) => (loaded.progress, loaded.warning),
+        Err(e) => (Default::default(), Some(e.to_string())),
+    };
+    let mut sigterm = signal(SignalKind::terminate()).map_err(TuiError::Signal)?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(TuiError::Signal)?;
+
+    let mut owner = TerminalOwner::acquire(log_path)?;
+    let size = owner.terminal.size().map_err(TuiError::Terminal)?;
+    let mut app = App::new(lessons, progress, settings, (size.width, size.height));
+    resume(&mut app);
+    app.warning = warning.take();
+
+    let mut events = crossterm::event::EventStream::new();
+    while !app.should_quit {
+        owner
+            .terminal
+            .draw(|frame| view::draw(&app, frame))
+            .map_err(TuiError::Terminal)?;
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => action_for(&app, &event),
+                Some(Err(e)) => return Err(TuiError::Terminal(e)),
+                None => Some(Action::ForceQuit),
+            },
+            _ = sigterm.recv() => Some(Action::ForceQuit),
+            _ = sighup.recv() => Some(Action::ForceQuit),
+        };
+        if let Some(action) = first {
+            tracing::debug!(?action, "action");
+            update::update(&mut app, action);
+        }
+        // A burst of events (a held key, a resize drag) makes one frame. The
+        // poll must use this task's waker: crossterm's EventStream keeps the
+        // first waker it is given until input arrives, so a throwaway waker
+        // (`now_or_never`) would leave the loop asleep.
+        while !app.should_quit {
+            let ready = tokio::select! {
+                biased;
+                event = events.next() => event,
+                () = std::future::ready(()) => None,
+            };
+            let Some(Ok(event)) = ready else {
+                break;
+            };
+            if let Some(action) = action_for(&app, &event) {
+                tracing::debug!(?action, "action");
+                update::update(&mut app, action);
+            }
+        }
+        if app.progress_dirty {
+            app.progress_dirty = false;
+            if let Err(e) = store.save(&app.progress) {
+                tracing::warn!(error = %e, "saving progress failed");
+                app.warning = Some(e.to_string());
+            }
+        }
+    }
+    tracing::info!("leaving the TUI");
+    drop(owner);
+    Ok(())
+}
+
+fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
+    tracing::trace!(?event, "event");
+    crash_test(event);
+    keys::action_for_event(app, event)
+}
+
+/// Debug builds only: with `TRINETES_CRASH_TEST` set, F12 panics, so the
+/// end-to-end test can check that a panic gives the terminal back.
+#[cfg(debug_assertions)]
+fn crash_test(event: &crossterm::event::Event) {
+    use crossterm::event::{Event, KeyCode};
+    if let Event::Key(key) = event
+        && key.code == KeyCode::F(12)
+        && std::env::var_os("TRINETES_CRASH_TEST").is_some()
+    {
+        panic!("crash test: F12 pressed with TRINETES_CRASH_TEST set");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn crash_test(_: &crossterm::event::Event) {}
+
+/// Reopens the lesson, scroll position and step the learner left.
+pub fn resume(app: &mut App) {
+    let Some(last) = app.progress.last.clone() else {
+        return;
+    };
+    let Some(index) = app.lessons.iter().position(|l| l.front.id == last.lesson) else {
+        return;
+    };
+    let step = last
+        .step
+        .as_deref()
+        .and_then(|id| app.lessons[index].steps.iter().position(|s| s.id == id));
+    update::open_lesson(app, index, last.scroll, step);
+    app.progress_dirty = false;
+}
+
+/// Whether to emit OSC 8 hyperlinks: terminals known to support them, and
+/// not inside tmux or screen (which may not pass them through).
+pub fn hyperlinks_supported(var: impl Fn(&str) -> Option<String>) -> bool {
+    if let Some(v) = var("TRINETES_HYPERLINKS") {
+        return v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true");
+    }
+    if var("TMUX").is_some() || var("STY").is_some() {
+        return false;
+    }
+    let program = var("TERM_PROGRAM").unwrap_or_default();
+    matches!(
+        program.as_str(),
+        "iTerm.app" | "WezTerm" | "vscode" | "ghostty"
+    ) || var("KITTY_WINDOW_ID").is_some()
+        || var("WT_SESSION").is_some()
+        || var("VTE_VERSION")
+            .and_then(|v| v.parse::<u32>().ok())
+            .is_some_and(|v| v >= 5000)
+}

@@ -1,0 +1,155 @@
+//! Step boxes: id, title, highlighted command, checks and badges.
+
+mod tui_support;
+
+use trinetes::lesson::BackendKind;
+use trinetes::tui::markdown::line_text;
+use trinetes::tui::step_box::{StepBoxContext, render};
+use trinetes::tui::theme::Theme;
+use tui_support::{pods_check, step};
+use unicode_width::UnicodeWidthStr;
+
+#[test]
+fn box_shows_number_id_title_command_and_checks() {
+    let t = Theme::dark();
+    let mut s = step("create", "Create the pods", "kubectl apply -f web.yaml");
+    s.checks.push(pods_check("app=web", 2));
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+    };
+    let lines = render(&s, 2, 7, 40, &ctx);
+    let texts: Vec<String> = lines.iter().map(line_text).collect();
+    assert_eq!(
+        texts,
+        [
+            "╭─ step 2/7 · create ──────────────────╮",
+            "│ Create the pods                      │",
+            "│                                      │",
+            "│ $ kubectl apply -f web.yaml          │",
+            "│                                      │",
+            "│ Then checks that:                    │",
+            "│ ✓ 2 pods Running matching app=web    │",
+            "╰──────────────────────────────────────╯",
+        ]
+    );
+    for line in &lines {
+        let w: usize = line.spans.iter().map(|s| s.content.width()).sum();
+        assert_eq!(w, 40, "{line:?}");
+    }
+    assert_eq!(lines[0].spans[0].style, t.step_border);
+    let kubectl = lines[3]
+        .spans
+        .iter()
+        .find(|s| s.content == "kubectl")
+        .expect("program span");
+    assert_eq!(kubectl.style, t.code_keyword);
+}
+
+#[test]
+fn selected_box_uses_the_selected_border() {
+    let t = Theme::dark();
+    let s = step("a", "A", "ls");
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: true,
+    };
+    let lines = render(&s, 1, 1, 30, &ctx);
+    assert_eq!(lines[0].spans[0].style, t.step_border_selected);
+    assert_eq!(lines.last().unwrap().spans[0].style, t.step_border_selected);
+}
+
+#[test]
+fn badges_for_billable_interactive_and_skipped() {
+    let t = Theme::dark();
+    let mut s = step("eks", "Create the cluster", "eksctl create cluster");
+    s.billable = true;
+    s.interactive = true;
+    s.backends = vec![BackendKind::Live];
+    s.skip_reason = Some("needs AWS".to_string());
+    s.episode_command = Some("eksctl create cluster --version 1.21".to_string());
+    s.episode_why = Some("EKS 1.21 is retired.".to_string());
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+    };
+    let lines = render(&s, 1, 1, 80, &ctx);
+    let texts: Vec<String> = lines.iter().map(line_text).collect();
+    assert!(
+        texts[2].contains(" billable   interactive   skipped on dry-run  needs AWS"),
+        "{texts:#?}"
+    );
+    let billable = lines[2]
+        .spans
+        .iter()
+        .find(|s| s.content.contains("billable"))
+        .unwrap();
+    assert_eq!(billable.style, t.badge_billable);
+    assert!(texts.iter().any(|l| l.contains("The episode typed:")));
+    assert!(
+        texts
+            .iter()
+            .any(|l| l.contains("eksctl create cluster --version 1.21"))
+    );
+    assert!(texts.iter().any(|l| l.contains("EKS 1.21 is retired.")));
+
+    let live = StepBoxContext {
+        backend: BackendKind::Live,
+        ..ctx
+    };
+    let texts: Vec<String> = render(&s, 1, 1, 80, &live).iter().map(line_text).collect();
+    assert!(
+        !texts.iter().any(|l| l.contains("skipped on")),
+        "runs on live"
+    );
+}
+
+#[test]
+fn long_commands_and_tiny_widths_stay_inside_the_box() {
+    let t = Theme::dark();
+    let s = step(
+        "very-long-step-identifier-that-goes-on",
+        "A title long enough to need wrapping inside the box",
+        "helm install tcb trino/trino --version 0.30.0 --values values.yaml --namespace default",
+    );
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+    };
+    for width in [0u16, 5, 12, 20, 33] {
+        for line in render(&s, 10, 12, width, &ctx) {
+            let w: usize = line.spans.iter().map(|s| s.content.width()).sum();
+            assert_eq!(w, usize::from(width.max(12)), "{width}: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn backticks_in_titles_and_reasons_become_code() {
+    let t = Theme::dark();
+    let mut s = step("x", "Run `helm`", "helm list");
+    s.episode_command = Some("helm ls".to_string());
+    s.episode_why = Some("`ls` is an alias".to_string());
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+    };
+    let lines = render(&s, 1, 1, 40, &ctx);
+    assert_eq!(
+        line_text(&lines[1]),
+        "│ Run helm                             │"
+    );
+    let helm = lines[1].spans.iter().find(|s| s.content == "helm").unwrap();
+    assert_eq!(helm.style, t.step_title.patch(t.inline_code));
+    let why = lines
+        .iter()
+        .find(|l| line_text(l).contains("is an alias"))
+        .unwrap();
+    let ls = why.spans.iter().find(|s| s.content == "ls").unwrap();
+    assert_eq!(ls.style, t.dim.patch(t.inline_code));
+}
