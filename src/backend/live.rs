@@ -75,4 +75,10 @@ impl Backend for ShellBackend {
     fn check_context(&self) -> CheckContext {
         self.checks.clone()
     }
+
+    fn interactive_command(&self, command: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg(command).envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
 }

@@ -71,6 +71,14 @@ pub trait Backend: Send + Sync {
     /// Where checks look for this backend.
     fn check_context(&self) -> CheckContext;
 
+    /// The process for an interactive step: the caller hands it the terminal
+    /// (inherited stdin, stdout and stderr) and takes the terminal back after.
+    fn interactive_command(&self, command: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg(command);
+        cmd
+    }
+
     /// Why a step does not run on this backend, if it does not.
     fn skip_reason(&self, step: &Step) -> Option<String> {
         if step.backends.is_empty() || step.backends.contains(&self.kind()) {
