@@ -121,19 +121,22 @@ async fn main() {
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
     for i in 0..writes {
-        let mut map = written.lock().expect("lock");
-        let created = store
-            .create(
-                "ConfigMap",
-                json!({"metadata": {"name": format!("cm-{i}"), "namespace": "default"}}),
-            )
-            .expect("create");
-        let rv = created["metadata"]["resourceVersion"]
-            .as_str()
-            .and_then(|r| r.parse().ok())
-            .unwrap_or(0);
-        map.insert(rv, Instant::now());
-        drop(map);
+        // The write and its timestamp are recorded under one lock so the
+        // watcher cannot see the event before its start time is known.
+        {
+            let mut map = written.lock().expect("lock");
+            let created = store
+                .create(
+                    "ConfigMap",
+                    json!({"metadata": {"name": format!("cm-{i}"), "namespace": "default"}}),
+                )
+                .expect("create");
+            let rv = created["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0);
+            map.insert(rv, Instant::now());
+        }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let mut delays = watcher.await.expect("watcher");
