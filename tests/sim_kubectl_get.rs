@@ -312,3 +312,55 @@ async fn get_events() {
 async fn describe_pod() {
     check("describe_pod", &["describe pod trino-5d4f8c7b9-q9m4z"]).await;
 }
+
+/// `kubectl get -w`: a watch that asks for Table rows. The writes happen only
+/// after kubectl has printed the initial list, so the output is deterministic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_watch_prints_table_rows() {
+    use tokio::io::AsyncBufReadExt;
+    let sim = Sim::start().await;
+    seed(&sim.store, "ConfigMap", configmap("first", &[("k", "v")]));
+    let mut child = tokio::process::Command::new("kubectl")
+        .args(["get", "configmaps", "--watch", "--output-watch-events"])
+        .env("KUBECONFIG", sim.path("kubeconfig"))
+        .env("KUBECACHEDIR", sim.path("cache"))
+        .env("HOME", sim.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("install kubectl 1.32");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut next_line = async || {
+        tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("kubectl prints in time")
+            .expect("read")
+            .expect("a line")
+    };
+    let mut seen = vec![next_line().await, next_line().await];
+    sim.store
+        .create("ConfigMap", configmap("second", &[("a", "1"), ("b", "2")]))
+        .expect("create");
+    seen.push(next_line().await);
+    sim.store
+        .delete("ConfigMap", Some("default"), "first")
+        .expect("delete");
+    seen.push(next_line().await);
+    let squeezed: Vec<String> = seen
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        squeezed,
+        vec![
+            "EVENT NAME DATA AGE",
+            "ADDED first 1 0s",
+            "ADDED second 2 0s",
+            "DELETED first 1 0s"
+        ]
+    );
+    child.kill().await.expect("stop kubectl");
+    sim.stop().await;
+}

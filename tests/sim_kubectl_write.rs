@@ -322,7 +322,9 @@ async fn logs() {
     );
     let missing = t.run(&["logs", "nope"], &[]).await;
     assert!(
-        missing.stderr.contains("error from server (NotFound): pods \"nope\" not found"),
+        missing
+            .stderr
+            .contains("error from server (NotFound): pods \"nope\" not found"),
         "{}",
         missing.stderr
     );
