@@ -2,6 +2,7 @@
 //! network for port-forwarding, and an HTTP API server that kubectl and kube-rs
 //! talk to unchanged. Nothing here imports the layers above `sim`.
 
+pub mod api;
 pub mod clock;
 pub mod controllers;
 pub mod kinds;
@@ -9,9 +10,11 @@ pub mod kubeconfig;
 pub mod network;
 pub mod nodes;
 pub mod runtime;
+pub mod server;
 pub mod store;
 
 pub use clock::Clock;
 pub use kubeconfig::write_kubeconfig;
 pub use network::{PodNetwork, PortHandler, RouterPortHandler};
+pub use server::{ApiServer, SimError};
 pub use store::{Store, StoreError, WatchEvent, WatchEventType, WatchStream};
