@@ -63,28 +63,60 @@ fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
 #[test]
 fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sim = start(&dir.path().join("state"), &["--nodes", "3", "--node-type", "t3.large"]);
+    let mut sim = start(
+        &dir.path().join("state"),
+        &["--nodes", "3", "--node-type", "t3.large"],
+    );
     let mut printed = Vec::new();
     let export = loop {
-        let line = sim.lines.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("no export line; printed so far: {printed:?}"));
+        let line = sim
+            .lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no export line; printed so far: {printed:?}"));
         printed.push(line.clone());
         if let Some(path) = line.strip_prefix("export KUBECONFIG=") {
             break path.to_string();
         }
     };
-    assert_eq!(export, dir.path().join("state/trinetes/sim/kubeconfig").to_string_lossy());
-    let url = printed.iter().find_map(|l| l.strip_prefix("API server: ")).expect("the server URL is printed").to_string();
+    assert_eq!(
+        export,
+        dir.path()
+            .join("state/trinetes/sim/kubeconfig")
+            .to_string_lossy()
+    );
+    let url = printed
+        .iter()
+        .find_map(|l| l.strip_prefix("API server: "))
+        .expect("the server URL is printed")
+        .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let cache = dir.path().join("cache");
-    let out = kubectl(&export, &cache, &["get", "nodes", "--no-headers", "-o", "custom-columns=NAME:.metadata.name,TYPE:.metadata.labels.node\\.kubernetes\\.io/instance-type,READY:.status.conditions[?(@.type==\"Ready\")].status"]);
+    let out = kubectl(
+        &export,
+        &cache,
+        &[
+            "get",
+            "nodes",
+            "--no-headers",
+            "-o",
+            "custom-columns=NAME:.metadata.name,TYPE:.metadata.labels.node\\.kubernetes\\.io/instance-type,READY:.status.conditions[?(@.type==\"Ready\")].status",
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "kubectl failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kubectl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows: Vec<&str> = stdout.lines().collect();
     assert_eq!(rows.len(), 3, "{stdout}");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
-        assert!(cols[0].starts_with("ip-192-168-") && cols[0].ends_with(".ec2.internal"), "{row}");
+        assert!(
+            cols[0].starts_with("ip-192-168-") && cols[0].ends_with(".ec2.internal"),
+            "{row}"
+        );
         assert_eq!(&cols[1..], ["t3.large", "True"], "{row}");
     }
 
@@ -96,7 +128,10 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
     let rest: Vec<String> = sim.lines.try_iter().collect();
     assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
     let port = url.rsplit(':').next().unwrap();
-    assert!(std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(), "the API server still listens after exit");
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "the API server still listens after exit"
+    );
 }
 
 #[test]
@@ -109,7 +144,10 @@ fn an_unknown_node_type_is_refused_with_the_known_ones() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("unknown node type \"t9.huge\"") && stderr.contains("t2.large"), "{stderr}");
+    assert!(
+        stderr.contains("unknown node type \"t9.huge\"") && stderr.contains("t2.large"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -128,5 +166,8 @@ fn a_port_in_use_is_reported_clearly() {
     assert!(!status.success());
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert!(stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{stderr}"
+    );
 }
