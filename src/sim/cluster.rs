@@ -109,15 +109,15 @@ impl SimCluster {
                 });
             }
         };
-        if let Some(path) = &opts.kubeconfig {
-            if let Err(source) = write_kubeconfig_file(path, &opts, &server.url()) {
-                server.shutdown().await;
-                controllers.shutdown().await;
-                return Err(ClusterError::Kubeconfig {
-                    path: path.clone(),
-                    source,
-                });
-            }
+        if let Some(path) = &opts.kubeconfig
+            && let Err(source) = write_kubeconfig_file(path, &opts, &server.url())
+        {
+            server.shutdown().await;
+            controllers.shutdown().await;
+            return Err(ClusterError::Kubeconfig {
+                path: path.clone(),
+                source,
+            });
         }
         Ok(SimCluster {
             store,
