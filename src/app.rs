@@ -10,6 +10,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
+        Some(Command::Sim(args)) => crate::sim_command::run(&args),
     }
 }
 

@@ -15,3 +15,4 @@ pub mod sim;
 pub mod tls;
 pub mod progress;
 pub mod tui;
+pub mod sim_command;
