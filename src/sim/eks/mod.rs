@@ -10,6 +10,8 @@
 mod api_error;
 mod http;
 pub mod naming;
+mod nodegroups;
+mod records;
 mod shapes;
 mod state;
 
@@ -17,7 +19,8 @@ use std::time::Duration;
 
 pub use api_error::{EksApiError, EksErrorKind};
 pub use http::{EksServer, router};
-pub use state::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, EksState};
+pub use records::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, ScalingConfig};
+pub use state::EksState;
 
 #[cfg(doc)]
 use crate::sim::Clock;

@@ -433,7 +433,7 @@ fn tab_alignment_matches_gos_tabwriter() {
         ],
     ];
     assert_eq!(
-        plan::tab_aligned(&rows),
+        get::tab_aligned(&rows),
         ["NAME\tREGION\t\tEKSCTL CREATED", "c1\tus-east-1\tTrue"]
     );
 }
