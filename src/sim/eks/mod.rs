@@ -121,3 +121,6 @@ pub enum EksError {
         source: std::io::Error,
     },
 }
+
+#[cfg(test)]
+mod tests;
