@@ -97,9 +97,13 @@ pub enum EksEvent {
     NodegroupActive {
         cluster: String,
         nodegroup: String,
+        /// The nodegroup's Kubernetes version, e.g. `1.21` (see
+        /// [`naming::kubelet_version`] for what the nodes report).
+        version: String,
         desired: u32,
         instance_type: String,
-        /// The names the nodes should get (see [`naming::node_names`]).
+        /// The names the nodes should get (see [`naming::node_names`]; node
+        /// `i` lives in [`naming::node_zone`]`(region, i)`).
         node_names: Vec<String>,
     },
     NodegroupDeleted {

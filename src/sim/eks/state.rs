@@ -166,6 +166,7 @@ impl EksState {
                 Some(EksEvent::NodegroupActive {
                     cluster: cluster_name.to_string(),
                     nodegroup: name.to_string(),
+                    version: ng.version.clone(),
                     desired: ng.desired,
                     instance_type: ng.instance_types.first().cloned().unwrap_or_default(),
                     node_names: naming::node_names(
