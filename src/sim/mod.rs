@@ -2,15 +2,18 @@
 //! network for port-forwarding, and an HTTP API server that kubectl and kube-rs
 //! talk to unchanged. Nothing here imports the layers above `sim`.
 
+pub mod api;
 pub mod clock;
 pub mod eks;
 pub mod eksctl;
 pub mod kinds;
 pub mod kubeconfig;
 pub mod network;
+pub mod server;
 pub mod store;
 
 pub use clock::Clock;
 pub use kubeconfig::write_kubeconfig;
 pub use network::{PodNetwork, PortHandler, RouterPortHandler};
+pub use server::{ApiServer, SimError};
 pub use store::{Store, StoreError, WatchEvent, WatchEventType, WatchStream};

@@ -129,6 +129,17 @@ impl Store {
                 )
                 .expect("seeding a fresh store cannot conflict");
         }
+        // Every cluster has the API server's own service in `default`.
+        store
+            .create(
+                "Service",
+                json!({"apiVersion": "v1", "kind": "Service",
+                       "metadata": {"name": "kubernetes", "namespace": "default",
+                                    "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                       "spec": {"clusterIP": "10.100.0.1", "clusterIPs": ["10.100.0.1"],
+                                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 443}]}}),
+            )
+            .expect("seeding a fresh store cannot conflict");
         store
     }
 
