@@ -125,10 +125,12 @@ async fn cluster_and_nodegroup_go_through_their_life_cycle_on_the_clock() {
         EksEvent::NodegroupActive {
             cluster,
             nodegroup,
+            version,
             desired,
             instance_type,
             node_names,
         } => {
+            assert_eq!(version, "1.32");
             assert_eq!(
                 (cluster.as_str(), nodegroup.as_str()),
                 ("tcb-cluster", "k8s-tcb-cluster")

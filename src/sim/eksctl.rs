@@ -5,6 +5,10 @@
 //! backend drives the plan against the simulated EKS endpoint and cluster.
 
 mod args;
+mod create;
+mod delete;
+mod eks_requests;
+mod get;
 mod plan;
 
 use std::time::Duration;
@@ -13,7 +17,11 @@ pub use args::{
     CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, parse_args,
     parse_command_line, split_command_line,
 };
-pub use plan::{PlanAction, plan, plan_create, plan_delete, plan_get};
+pub use create::plan_create;
+pub use delete::plan_delete;
+pub use eks_requests::{EKSCTL_CLUSTER_TAG, existing_clusters};
+pub use get::plan_get;
+pub use plan::{PlanAction, plan};
 
 /// The eksctl version the episode used (its first log line).
 pub const EPISODE_EKSCTL_VERSION: &str = "0.76.0";

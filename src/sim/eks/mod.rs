@@ -10,6 +10,8 @@
 mod api_error;
 mod http;
 pub mod naming;
+mod nodegroups;
+mod records;
 mod shapes;
 mod state;
 
@@ -17,7 +19,8 @@ use std::time::Duration;
 
 pub use api_error::{EksApiError, EksErrorKind};
 pub use http::{EksServer, router};
-pub use state::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, EksState};
+pub use records::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, ScalingConfig};
+pub use state::EksState;
 
 #[cfg(doc)]
 use crate::sim::Clock;
@@ -94,9 +97,13 @@ pub enum EksEvent {
     NodegroupActive {
         cluster: String,
         nodegroup: String,
+        /// The nodegroup's Kubernetes version, e.g. `1.21` (see
+        /// [`naming::kubelet_version`] for what the nodes report).
+        version: String,
         desired: u32,
         instance_type: String,
-        /// The names the nodes should get (see [`naming::node_names`]).
+        /// The names the nodes should get (see [`naming::node_names`]; node
+        /// `i` lives in [`naming::node_zone`]`(region, i)`).
         node_names: Vec<String>,
     },
     NodegroupDeleted {
@@ -118,3 +125,6 @@ pub enum EksError {
         source: std::io::Error,
     },
 }
+
+#[cfg(test)]
+mod tests;

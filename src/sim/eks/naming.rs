@@ -49,6 +49,33 @@ pub fn node_names(cluster: &str, nodegroup: &str, region: &str, count: u32) -> V
         .collect()
 }
 
+/// The zone node `index` of a nodegroup lives in (nodes are spread over
+/// the zones in turn, as their addresses in [`node_names`] are).
+pub fn node_zone(region: &str, index: u32) -> String {
+    let zones = availability_zones(region);
+    zones[index as usize % zones.len()].clone()
+}
+
+/// What an EKS node's kubelet reports for a Kubernetes minor version, e.g.
+/// `v1.21.5-eks-bc4871b` for `1.21`.
+pub fn kubelet_version(version: &str) -> String {
+    // Patch levels EKS shipped late in each version's life; later minors
+    // get a plausible one.
+    let patch = match version {
+        "1.18" => 20,
+        "1.19" => 15,
+        "1.20" => 11,
+        "1.21" => 5,
+        _ => 2,
+    };
+    let build: String = Sha256::digest(version.as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("v{version}.{patch}-eks-{}", &build[..7])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +108,16 @@ mod tests {
                 .iter()
                 .all(|n| n.ends_with(".eu-central-1.compute.internal"))
         );
+    }
+
+    #[test]
+    fn nodes_take_zones_in_turn_and_report_an_eks_kubelet() {
+        assert_eq!(node_zone("us-east-1", 0), "us-east-1a");
+        assert_eq!(node_zone("us-east-1", 1), "us-east-1e");
+        assert_eq!(node_zone("us-east-1", 2), "us-east-1a");
+        let kubelet = kubelet_version("1.21");
+        assert!(kubelet.starts_with("v1.21.5-eks-"), "{kubelet}");
+        assert_eq!(kubelet.len(), "v1.21.5-eks-".len() + 7);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::EksConfig;
-use super::state::{ClusterRecord, NodegroupRecord};
+use super::records::{ClusterRecord, NodegroupRecord};
 
 /// EKS sends timestamps as epoch seconds with a fraction.
 fn epoch_seconds(ts: Timestamp) -> Value {

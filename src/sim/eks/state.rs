@@ -6,131 +6,18 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::api_error::{EksApiError, EksErrorKind};
+use super::records::{ClusterRecord, ClusterSummary, CreateClusterRequest, Status};
 use super::{EksConfig, EksEvent, naming, shapes};
 use crate::sim::clock::Clock;
 
-/// The CreateCluster body (the fields the simulator keeps).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClusterRequest {
-    pub name: Option<String>,
-    pub version: Option<String>,
-    pub role_arn: Option<String>,
-    pub resources_vpc_config: Option<Value>,
-    pub kubernetes_network_config: Option<Value>,
-    pub logging: Option<Value>,
-    pub client_request_token: Option<String>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-}
-
-/// The CreateNodegroup body (the fields the simulator keeps).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateNodegroupRequest {
-    pub nodegroup_name: Option<String>,
-    pub scaling_config: Option<ScalingConfig>,
-    pub disk_size: Option<u32>,
-    pub subnets: Option<Vec<String>>,
-    pub instance_types: Option<Vec<String>>,
-    pub ami_type: Option<String>,
-    pub node_role: Option<String>,
-    pub capacity_type: Option<String>,
-    pub version: Option<String>,
-    pub release_version: Option<String>,
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    pub client_request_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScalingConfig {
-    pub min_size: Option<u32>,
-    pub max_size: Option<u32>,
-    pub desired_size: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Status {
-    Creating,
-    Active,
-    Deleting,
-}
-
-impl Status {
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            Status::Creating => "CREATING",
-            Status::Active => "ACTIVE",
-            Status::Deleting => "DELETING",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct ClusterRecord {
-    pub name: String,
-    pub arn: String,
-    pub version: String,
-    pub role_arn: String,
-    pub resources_vpc_config: Value,
-    pub kubernetes_network_config: Option<Value>,
-    pub logging: Option<Value>,
-    pub client_request_token: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    pub created_at: Timestamp,
-    pub status: Status,
-    /// When the current status ends.
-    pub due: Option<Timestamp>,
-    pub endpoint: String,
-    pub nodegroups: BTreeMap<String, NodegroupRecord>,
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct NodegroupRecord {
-    pub name: String,
-    pub arn: String,
-    pub cluster: String,
-    pub version: String,
-    pub release_version: String,
-    pub created_at: Timestamp,
-    pub modified_at: Timestamp,
-    pub status: Status,
-    pub due: Option<Timestamp>,
-    pub min: u32,
-    pub max: u32,
-    pub desired: u32,
-    pub instance_types: Vec<String>,
-    pub ami_type: String,
-    pub disk_size: u32,
-    pub capacity_type: String,
-    pub subnets: Vec<String>,
-    pub node_role: String,
-    pub labels: BTreeMap<String, String>,
-    pub tags: BTreeMap<String, String>,
-}
-
-/// A cluster as the rest of the world sees it (for eksctl's view).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterSummary {
-    pub name: String,
-    pub region: String,
-    pub status: String,
-    pub nodegroups: Vec<String>,
-}
-
-struct Inner {
-    config: EksConfig,
-    clock: Clock,
+pub(super) struct Inner {
+    pub(super) config: EksConfig,
+    pub(super) clock: Clock,
     clusters: Mutex<BTreeMap<String, ClusterRecord>>,
     events: broadcast::Sender<EksEvent>,
     // Timer tasks stop when the state goes away.
@@ -151,7 +38,7 @@ impl Drop for Inner {
 /// is due first, so reads are exact on a manual clock too.
 #[derive(Clone)]
 pub struct EksState {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for EksState {
@@ -162,7 +49,7 @@ impl std::fmt::Debug for EksState {
     }
 }
 
-fn after(now: Timestamp, d: Duration) -> Timestamp {
+pub(super) fn after(now: Timestamp, d: Duration) -> Timestamp {
     let step = SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
     now.checked_add(step).unwrap_or(Timestamp::MAX)
 }
@@ -205,7 +92,7 @@ impl EksState {
 
     /// Applies every transition that is due, in time order, and emits its
     /// event. Returns the locked data.
-    fn settled(&self) -> MutexGuard<'_, BTreeMap<String, ClusterRecord>> {
+    pub(super) fn settled(&self) -> MutexGuard<'_, BTreeMap<String, ClusterRecord>> {
         let now = self.inner.clock.now();
         let mut clusters = self.lock();
         loop {
@@ -279,6 +166,7 @@ impl EksState {
                 Some(EksEvent::NodegroupActive {
                     cluster: cluster_name.to_string(),
                     nodegroup: name.to_string(),
+                    version: ng.version.clone(),
                     desired: ng.desired,
                     instance_type: ng.instance_types.first().cloned().unwrap_or_default(),
                     node_names: naming::node_names(
@@ -302,7 +190,7 @@ impl EksState {
 
     /// Makes sure the transition due at `due` happens on time even if no
     /// request comes: a timer task settles the state then.
-    fn schedule(&self, due: Timestamp) {
+    pub(super) fn schedule(&self, due: Timestamp) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // Without a runtime, transitions still happen at the next call.
             return;
@@ -444,170 +332,6 @@ impl EksState {
         Ok(body)
     }
 
-    /// CreateNodegroup: the cluster must be ACTIVE.
-    pub fn create_nodegroup(
-        &self,
-        cluster_name: &str,
-        request: CreateNodegroupRequest,
-    ) -> Result<Value, EksApiError> {
-        let config = &self.inner.config;
-        let name = request
-            .nodegroup_name
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| EksApiError::invalid_parameter("nodegroupName is required"))?;
-        let node_role = request.node_role.ok_or_else(|| {
-            EksApiError::invalid_parameter("nodeRole is required")
-                .cluster(cluster_name)
-                .nodegroup(&name)
-        })?;
-        let subnets = request.subnets.unwrap_or_default();
-        if subnets.is_empty() {
-            return Err(EksApiError::invalid_parameter("subnets are required")
-                .cluster(cluster_name)
-                .nodegroup(&name));
-        }
-        let scaling = request.scaling_config.unwrap_or(ScalingConfig {
-            min_size: None,
-            max_size: None,
-            desired_size: None,
-        });
-        let desired = scaling.desired_size.unwrap_or(2);
-        let min = scaling.min_size.unwrap_or(desired.min(1));
-        let max = scaling.max_size.unwrap_or(desired.max(2));
-        if min > max || desired < min || desired > max {
-            return Err(EksApiError::invalid_parameter(format!(
-                "Invalid scaling config: minSize {min}, maxSize {max}, desiredSize {desired}"
-            ))
-            .cluster(cluster_name)
-            .nodegroup(&name));
-        }
-        let now = self.inner.clock.now();
-        let due = after(now, config.durations.nodegroup_create);
-        let body = {
-            let mut clusters = self.settled();
-            let cluster = clusters
-                .get_mut(cluster_name)
-                .ok_or_else(|| EksApiError::cluster_not_found(cluster_name))?;
-            if cluster.nodegroups.contains_key(&name) {
-                return Err(EksApiError::new(
-                    EksErrorKind::ResourceInUse,
-                    format!(
-                        "NodeGroup already exists with name {name} and cluster name {cluster_name}"
-                    ),
-                )
-                .cluster(cluster_name)
-                .nodegroup(&name));
-            }
-            if cluster.status != Status::Active {
-                return Err(EksApiError::new(
-                    EksErrorKind::InvalidRequest,
-                    format!("Cluster '{cluster_name}' is not in ACTIVE status"),
-                )
-                .cluster(cluster_name));
-            }
-            let version = request.version.unwrap_or_else(|| cluster.version.clone());
-            let record = NodegroupRecord {
-                arn: format!(
-                    "arn:aws:eks:{}:{}:nodegroup/{cluster_name}/{name}/{}",
-                    config.region,
-                    config.account_id,
-                    shapes::stable_uuid(&format!("{cluster_name}/{name}/{now}"))
-                ),
-                name: name.clone(),
-                cluster: cluster_name.to_string(),
-                release_version: request
-                    .release_version
-                    .unwrap_or_else(|| shapes::release_version(&version)),
-                ami_type: request
-                    .ami_type
-                    .unwrap_or_else(|| shapes::default_ami_type(&version).to_string()),
-                version,
-                created_at: now,
-                modified_at: now,
-                status: Status::Creating,
-                due: Some(due),
-                min,
-                max,
-                desired,
-                instance_types: request
-                    .instance_types
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| vec!["t3.medium".into()]),
-                disk_size: request.disk_size.unwrap_or(20),
-                capacity_type: request.capacity_type.unwrap_or_else(|| "ON_DEMAND".into()),
-                subnets,
-                node_role,
-                labels: request.labels,
-                tags: request.tags,
-            };
-            let body = shapes::nodegroup(&record);
-            cluster.nodegroups.insert(name, record);
-            body
-        };
-        self.schedule(due);
-        Ok(body)
-    }
-
-    /// DescribeNodegroup.
-    pub fn describe_nodegroup(&self, cluster: &str, nodegroup: &str) -> Result<Value, EksApiError> {
-        let clusters = self.settled();
-        let c = clusters
-            .get(cluster)
-            .ok_or_else(|| EksApiError::cluster_not_found(cluster))?;
-        let ng = c
-            .nodegroups
-            .get(nodegroup)
-            .ok_or_else(|| EksApiError::nodegroup_not_found(cluster, nodegroup))?;
-        Ok(shapes::nodegroup(ng))
-    }
-
-    /// ListNodegroups.
-    pub fn list_nodegroups(
-        &self,
-        cluster: &str,
-        max_results: Option<usize>,
-        next_token: Option<&str>,
-    ) -> Result<(Vec<String>, Option<String>), EksApiError> {
-        let clusters = self.settled();
-        let c = clusters
-            .get(cluster)
-            .ok_or_else(|| EksApiError::cluster_not_found(cluster))?;
-        page(
-            c.nodegroups.keys().cloned().collect(),
-            max_results,
-            next_token,
-        )
-    }
-
-    /// DeleteNodegroup.
-    pub fn delete_nodegroup(&self, cluster: &str, nodegroup: &str) -> Result<Value, EksApiError> {
-        let config = &self.inner.config;
-        let (body, due) = {
-            let mut clusters = self.settled();
-            let c = clusters
-                .get_mut(cluster)
-                .ok_or_else(|| EksApiError::cluster_not_found(cluster))?;
-            let ng = c
-                .nodegroups
-                .get_mut(nodegroup)
-                .ok_or_else(|| EksApiError::nodegroup_not_found(cluster, nodegroup))?;
-            let mut due = None;
-            if ng.status != Status::Deleting {
-                let now = self.inner.clock.now();
-                let when = after(now, config.durations.nodegroup_delete);
-                ng.status = Status::Deleting;
-                ng.modified_at = now;
-                ng.due = Some(when);
-                due = Some(when);
-            }
-            (shapes::nodegroup(ng), due)
-        };
-        if let Some(due) = due {
-            self.schedule(due);
-        }
-        Ok(body)
-    }
-
     /// Every cluster with its status and nodegroups, for in-process callers
     /// (the simulated eksctl's view of the world).
     pub fn summaries(&self) -> Vec<ClusterSummary> {
@@ -619,13 +343,14 @@ impl EksState {
                 region: self.inner.config.region.clone(),
                 status: c.status.as_str().to_string(),
                 nodegroups: c.nodegroups.keys().cloned().collect(),
+                tags: c.tags.clone(),
             })
             .collect()
     }
 }
 
 /// One page of `names`: `next_token` is the index to start at.
-fn page(
+pub(super) fn page(
     names: Vec<String>,
     max_results: Option<usize>,
     next_token: Option<&str>,

@@ -227,7 +227,8 @@ fn scan(specs: &[FlagSpec], words: &[&str]) -> Result<(Vec<FoundFlag>, Vec<Strin
                 None if tail.is_empty() => None,
                 None => Some(tail),
             };
-            (spec, format!("-{letter}"), inline)
+            // pflag names a short flag in errors as `'n' in -n`.
+            (spec, format!("'{letter}' in -{letter}"), inline)
         } else {
             positional.push(word.to_string());
             continue;

@@ -77,6 +77,8 @@ fn unknown_flags_and_missing_values_read_like_eksctl() {
 
     let err = parse_command_line("eksctl create cluster --name").unwrap_err();
     assert_eq!(err.to_string(), "flag needs an argument: --name");
+    let err = parse_command_line("eksctl create cluster -n").unwrap_err();
+    assert_eq!(err.to_string(), "flag needs an argument: 'n' in -n");
 
     let err = parse_command_line("eksctl create cluster --nodes two").unwrap_err();
     assert_eq!(
@@ -433,7 +435,7 @@ fn tab_alignment_matches_gos_tabwriter() {
         ],
     ];
     assert_eq!(
-        plan::tab_aligned(&rows),
+        get::tab_aligned(&rows),
         ["NAME\tREGION\t\tEKSCTL CREATED", "c1\tus-east-1\tTrue"]
     );
 }
