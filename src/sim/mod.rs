@@ -4,10 +4,13 @@
 
 pub mod api;
 pub mod clock;
+pub mod controllers;
 pub mod helm;
 pub mod kinds;
 pub mod kubeconfig;
 pub mod network;
+pub mod nodes;
+pub mod runtime;
 pub mod server;
 pub mod store;
 

@@ -1,0 +1,636 @@
+//! The kubelet of every simulated node: takes a bound pod through
+//! ContainerCreating, Running and Ready, restarts containers that exit or
+//! fail liveness (with CrashLoopBackOff back-off), and reports status.
+
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, Node, Pod, PodCondition, PodIP, PodStatus,
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use super::change::{Change, EventRecord, object_ref, time, to_wire};
+use super::pods;
+use crate::sim::runtime::{ContainerBehaviour, ContainerContext, RuntimeRegistry};
+
+const COMPONENT: &str = "kubelet";
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone)]
+pub struct KubeletSettings {
+    /// Pulling and creating a container: from bound to running.
+    pub start_delay: Duration,
+    /// From running to Ready, unless the runtime says otherwise.
+    pub readiness_delay: Duration,
+}
+
+impl Default for KubeletSettings {
+    fn default() -> Self {
+        KubeletSettings {
+            start_delay: Duration::from_secs(2),
+            readiness_delay: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Pod IPs in use, so that new ones are unique. EKS's VPC CNI gives pods
+/// addresses from the node subnets, 192.168.0.0/16 with eksctl.
+#[derive(Debug, Default)]
+pub struct PodIps {
+    used: BTreeSet<Ipv4Addr>,
+}
+
+impl PodIps {
+    pub fn from_pods<'a>(
+        pods: impl IntoIterator<Item = &'a Pod>,
+        reserved: impl IntoIterator<Item = Ipv4Addr>,
+    ) -> PodIps {
+        let mut used: BTreeSet<Ipv4Addr> = reserved.into_iter().collect();
+        used.extend(
+            pods.into_iter()
+                .filter_map(|p| p.status.as_ref()?.pod_ip.as_ref()?.parse::<Ipv4Addr>().ok()),
+        );
+        PodIps { used }
+    }
+
+    fn allocate(&mut self) -> Ipv4Addr {
+        let mut rng = rand::rng();
+        loop {
+            let ip = Ipv4Addr::new(192, 168, rng.random_range(0..96), rng.random_range(2..255));
+            if self.used.insert(ip) {
+                return ip;
+            }
+        }
+    }
+}
+
+/// One kubelet pass over one pod bound to `node`: the writes, and when the
+/// pod next needs a look.
+pub fn reconcile_pod(
+    pod: &Pod,
+    node: &Node,
+    runtimes: &RuntimeRegistry,
+    settings: &KubeletSettings,
+    ips: &mut PodIps,
+    now: Timestamp,
+) -> (Vec<Change>, Option<Timestamp>) {
+    let mut pass = Pass {
+        pod,
+        node_name: node.metadata.name.clone().unwrap_or_default(),
+        runtimes,
+        settings,
+        now,
+        changes: Vec::new(),
+        wake: None,
+    };
+    if pod.metadata.deletion_timestamp.is_some() || pods::node_name(pod).is_none() {
+        return (Vec::new(), None);
+    }
+    let mut status = pod.status.clone().unwrap_or_default();
+    if status.container_statuses.is_none() {
+        pass.accept(&mut status, node, ips);
+    } else {
+        pass.advance(&mut status);
+    }
+    pass.summarise(&mut status);
+    let mut changes = pass.changes;
+    if pod.status.as_ref() != Some(&status) {
+        let mut updated = pod.clone();
+        updated.status = Some(status);
+        changes.insert(
+            0,
+            Change::UpdateStatus {
+                kind: "Pod",
+                object: to_wire(&updated),
+            },
+        );
+    }
+    (changes, pass.wake)
+}
+
+struct Pass<'a> {
+    pod: &'a Pod,
+    node_name: String,
+    runtimes: &'a RuntimeRegistry,
+    settings: &'a KubeletSettings,
+    now: Timestamp,
+    changes: Vec<Change>,
+    wake: Option<Timestamp>,
+}
+
+impl Pass<'_> {
+    fn containers(&self) -> Vec<Container> {
+        self.pod
+            .spec
+            .as_ref()
+            .map(|s| s.containers.clone())
+            .unwrap_or_default()
+    }
+
+    fn wake_at(&mut self, at: Timestamp) {
+        if at > self.now {
+            self.wake = Some(self.wake.map_or(at, |w| w.min(at)));
+        }
+    }
+
+    fn event(&mut self, reason: &str, message: String, warning: bool, field_path: Option<String>) {
+        let mut involved = object_ref("v1", "Pod", &self.pod.metadata);
+        involved.field_path = field_path;
+        let record = if warning {
+            EventRecord::warning(involved, COMPONENT, reason, message)
+        } else {
+            EventRecord::normal(involved, COMPONENT, reason, message)
+        };
+        self.changes
+            .push(Change::Event(record.on_host(&self.node_name)));
+    }
+
+    fn context(
+        &self,
+        container: &Container,
+        status: &PodStatus,
+        restart_count: i32,
+    ) -> ContainerContext {
+        ContainerContext {
+            namespace: self.pod.metadata.namespace.clone().unwrap_or_default(),
+            pod: self.pod.metadata.name.clone().unwrap_or_default(),
+            container: container.name.clone(),
+            image: container.image.clone().unwrap_or_default(),
+            command: container.command.clone().unwrap_or_default(),
+            args: container.args.clone().unwrap_or_default(),
+            env: container
+                .env
+                .iter()
+                .flatten()
+                .filter_map(|e| Some((e.name.clone(), e.value.clone()?)))
+                .collect(),
+            ports: container
+                .ports
+                .iter()
+                .flatten()
+                .filter_map(|p| u16::try_from(p.container_port).ok())
+                .collect(),
+            pod_ip: status.pod_ip.clone().unwrap_or_default(),
+            node: self.node_name.clone(),
+            restart_count,
+        }
+    }
+
+    fn behaviour(&self, ctx: &ContainerContext) -> ContainerBehaviour {
+        self.runtimes.for_image(&ctx.image).behaviour(ctx)
+    }
+
+    /// First sight of a bound pod: addresses, start time, ContainerCreating.
+    fn accept(&mut self, status: &mut PodStatus, node: &Node, ips: &mut PodIps) {
+        let host_ip = node
+            .status
+            .as_ref()
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
+            .map(|a| a.address.clone());
+        let pod_ip = ips.allocate().to_string();
+        status.host_ip = host_ip.clone();
+        status.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
+        status.pod_ip = Some(pod_ip.clone());
+        status.pod_ips = Some(vec![PodIP { ip: pod_ip }]);
+        status.start_time = Some(time(self.now));
+        status.phase = Some("Pending".to_string());
+        let mut statuses = Vec::new();
+        for c in self.containers() {
+            let image = c.image.clone().unwrap_or_default();
+            self.event(
+                "Pulling",
+                format!("Pulling image \"{image}\""),
+                false,
+                Some(format!("spec.containers{{{}}}", c.name)),
+            );
+            statuses.push(ContainerStatus {
+                name: c.name.clone(),
+                image: normalise_image(&image),
+                image_id: String::new(),
+                ready: false,
+                restart_count: 0,
+                started: Some(false),
+                state: Some(waiting("ContainerCreating", None)),
+                ..ContainerStatus::default()
+            });
+        }
+        status.container_statuses = Some(statuses);
+        self.wake_at(self.now + self.settings.start_delay);
+    }
+
+    fn advance(&mut self, status: &mut PodStatus) {
+        let started_at = status.start_time.as_ref().map_or(self.now, |t| t.0);
+        let containers = self.containers();
+        let mut statuses = status.container_statuses.clone().unwrap_or_default();
+        for (c, cs) in containers.iter().zip(statuses.iter_mut()) {
+            let ctx = self.context(c, status, cs.restart_count);
+            let behaviour = self.behaviour(&ctx);
+            let field = Some(format!("spec.containers{{{}}}", c.name));
+            let state = cs.state.clone().unwrap_or_default();
+            if let Some(w) = state.waiting.as_ref() {
+                match w.reason.as_deref() {
+                    Some("ContainerCreating") => {
+                        let due = started_at + self.settings.start_delay;
+                        if self.now >= due {
+                            let image = c.image.clone().unwrap_or_default();
+                            let secs = self.settings.start_delay.as_secs_f64();
+                            self.event("Pulled", format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", behaviour.image_size_bytes), false, field.clone());
+                            self.start(cs, &ctx, &behaviour, field);
+                        } else {
+                            self.wake_at(due);
+                        }
+                    }
+                    Some("CrashLoopBackOff") => {
+                        let finished = terminated_at(cs).unwrap_or(self.now);
+                        let due = finished + backoff(cs.restart_count);
+                        if self.now >= due {
+                            cs.restart_count += 1;
+                            let ctx = self.context(c, status, cs.restart_count);
+                            let behaviour = self.behaviour(&ctx);
+                            let image = c.image.clone().unwrap_or_default();
+                            self.event(
+                                "Pulled",
+                                format!("Container image \"{image}\" already present on machine"),
+                                false,
+                                field.clone(),
+                            );
+                            self.start(cs, &ctx, &behaviour, field);
+                        } else {
+                            self.wake_at(due);
+                        }
+                    }
+                    _ => {}
+                }
+            } else if let Some(running) = state.running.as_ref() {
+                let since = running.started_at.as_ref().map_or(self.now, |t| t.0);
+                self.check_running(cs, &ctx, &behaviour, since, field);
+            }
+        }
+        status.container_statuses = Some(statuses);
+    }
+
+    fn start(
+        &mut self,
+        cs: &mut ContainerStatus,
+        ctx: &ContainerContext,
+        behaviour: &ContainerBehaviour,
+        field: Option<String>,
+    ) {
+        self.event(
+            "Created",
+            format!("Created container: {}", ctx.container),
+            false,
+            field.clone(),
+        );
+        self.event(
+            "Started",
+            format!("Started container {}", ctx.container),
+            false,
+            field,
+        );
+        cs.state = Some(ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(time(self.now)),
+            }),
+            ..ContainerState::default()
+        });
+        cs.started = Some(true);
+        cs.ready = false;
+        cs.container_id = Some(format!("containerd://{}", random_hex(64)));
+        cs.image_id = image_id(&cs.image);
+        self.changes.push(Change::StartContainer(ctx.clone()));
+        if !behaviour.startup_logs.is_empty() {
+            self.changes
+                .push(self.log(ctx, behaviour.startup_logs.clone()));
+        }
+        let readiness = behaviour
+            .readiness_delay
+            .unwrap_or(self.settings.readiness_delay);
+        self.wake_at(self.now + readiness);
+        if let Some(exit) = &behaviour.exit {
+            self.wake_at(self.now + exit.after);
+        }
+        if let Some(after) = behaviour.liveness_fails_after {
+            self.wake_at(self.now + after);
+        }
+    }
+
+    fn check_running(
+        &mut self,
+        cs: &mut ContainerStatus,
+        ctx: &ContainerContext,
+        behaviour: &ContainerBehaviour,
+        since: Timestamp,
+        field: Option<String>,
+    ) {
+        let exit = behaviour
+            .exit
+            .as_ref()
+            .map(|e| (since + e.after, e.code, e.logs.clone()));
+        let liveness = behaviour.liveness_fails_after.map(|after| since + after);
+        let stop = match (exit, liveness) {
+            (Some((at, code, logs)), live) if live.is_none_or(|l| at <= l) => {
+                Some((at, code, logs, false))
+            }
+            (_, Some(at)) => Some((at, 137, Vec::new(), true)),
+            _ => None,
+        };
+        if let Some((at, code, logs, killed)) = stop {
+            if self.now >= at {
+                if killed {
+                    self.event(
+                        "Unhealthy",
+                        "Liveness probe failed: HTTP probe failed with statuscode: 500".to_string(),
+                        true,
+                        field.clone(),
+                    );
+                    self.event(
+                        "Killing",
+                        format!(
+                            "Container {} failed liveness probe, will be restarted",
+                            ctx.container
+                        ),
+                        false,
+                        field.clone(),
+                    );
+                }
+                if !logs.is_empty() {
+                    self.changes.push(self.log(ctx, logs));
+                }
+                self.stop(cs, ctx, since, code, field);
+                return;
+            }
+            self.wake_at(at);
+        }
+        let ready_at = since
+            + behaviour
+                .readiness_delay
+                .unwrap_or(self.settings.readiness_delay);
+        if self.now >= ready_at {
+            cs.ready = true;
+        } else {
+            self.wake_at(ready_at);
+        }
+    }
+
+    /// A container ended: restart it after the back-off, or leave it
+    /// terminated when the pod does not restart containers.
+    fn stop(
+        &mut self,
+        cs: &mut ContainerStatus,
+        ctx: &ContainerContext,
+        since: Timestamp,
+        code: i32,
+        field: Option<String>,
+    ) {
+        let terminated = ContainerStateTerminated {
+            exit_code: code,
+            reason: Some(if code == 0 { "Completed" } else { "Error" }.to_string()),
+            started_at: Some(time(since)),
+            finished_at: Some(time(self.now)),
+            container_id: cs.container_id.clone(),
+            ..ContainerStateTerminated::default()
+        };
+        cs.ready = false;
+        cs.started = Some(false);
+        self.changes.push(Change::StopPod {
+            namespace: ctx.namespace.clone(),
+            pod: ctx.pod.clone(),
+        });
+        let policy = self
+            .pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.restart_policy.as_deref())
+            .unwrap_or("Always");
+        let restarts = policy == "Always" || (policy == "OnFailure" && code != 0);
+        if !restarts {
+            cs.state = Some(ContainerState {
+                terminated: Some(terminated),
+                ..ContainerState::default()
+            });
+            return;
+        }
+        let delay = backoff(cs.restart_count);
+        let uid = self.pod.metadata.uid.clone().unwrap_or_default();
+        let message = format!(
+            "back-off {}s restarting failed container={} pod={}_{}({uid})",
+            delay.as_secs(),
+            ctx.container,
+            ctx.pod,
+            ctx.namespace
+        );
+        cs.last_state = Some(ContainerState {
+            terminated: Some(terminated),
+            ..ContainerState::default()
+        });
+        cs.state = Some(waiting("CrashLoopBackOff", Some(message)));
+        self.event(
+            "BackOff",
+            format!(
+                "Back-off restarting failed container {} in pod {}_{}({uid})",
+                ctx.container, ctx.pod, ctx.namespace
+            ),
+            true,
+            field,
+        );
+        self.wake_at(self.now + delay);
+    }
+
+    fn log(&self, ctx: &ContainerContext, lines: Vec<String>) -> Change {
+        Change::Log {
+            namespace: ctx.namespace.clone(),
+            pod: ctx.pod.clone(),
+            container: ctx.container.clone(),
+            lines,
+        }
+    }
+
+    /// Phase and the pod conditions follow from the container states.
+    fn summarise(&self, status: &mut PodStatus) {
+        let statuses = status.container_statuses.clone().unwrap_or_default();
+        let all_ready = !statuses.is_empty() && statuses.iter().all(|c| c.ready);
+        let all_terminated = !statuses.is_empty()
+            && statuses
+                .iter()
+                .all(|c| c.state.as_ref().is_some_and(|s| s.terminated.is_some()));
+        let any_running = statuses.iter().any(|c| {
+            c.state.as_ref().is_some_and(|s| s.running.is_some()) || c.last_state.is_some()
+        });
+        status.phase = Some(
+            if all_terminated {
+                let failed = statuses.iter().any(|c| {
+                    c.state
+                        .as_ref()
+                        .and_then(|s| s.terminated.as_ref())
+                        .is_some_and(|t| t.exit_code != 0)
+                });
+                if failed { "Failed" } else { "Succeeded" }
+            } else if any_running {
+                "Running"
+            } else {
+                "Pending"
+            }
+            .to_string(),
+        );
+        let unready: Vec<&str> = statuses
+            .iter()
+            .filter(|c| !c.ready)
+            .map(|c| c.name.as_str())
+            .collect();
+        let not_ready = (!all_ready)
+            .then(|| format!("containers with unready status: [{}]", unready.join(" ")));
+        let conditions = status.conditions.get_or_insert_with(Vec::new);
+        set_condition(
+            conditions,
+            "PodReadyToStartContainers",
+            true,
+            None,
+            self.now,
+        );
+        set_condition(conditions, "Initialized", true, None, self.now);
+        set_condition(conditions, "Ready", all_ready, not_ready.clone(), self.now);
+        set_condition(
+            conditions,
+            "ContainersReady",
+            all_ready,
+            not_ready,
+            self.now,
+        );
+        set_condition(conditions, "PodScheduled", true, None, self.now);
+        const ORDER: [&str; 5] = [
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+            "PodScheduled",
+        ];
+        conditions.sort_by_key(|c| {
+            ORDER
+                .iter()
+                .position(|o| *o == c.type_)
+                .unwrap_or(ORDER.len())
+        });
+    }
+}
+
+fn set_condition(
+    conditions: &mut Vec<PodCondition>,
+    type_: &str,
+    ok: bool,
+    message: Option<String>,
+    now: Timestamp,
+) {
+    let status = if ok { "True" } else { "False" };
+    let reason = (!ok && message.is_some()).then(|| {
+        if type_ == "Ready" {
+            "ContainersNotReady"
+        } else {
+            "ContainersNotReady"
+        }
+        .to_string()
+    });
+    match conditions.iter_mut().find(|c| c.type_ == type_) {
+        Some(c) if c.status == status && c.message == message => {}
+        Some(c) => {
+            if c.status != status {
+                c.last_transition_time = Some(time(now));
+            }
+            c.status = status.to_string();
+            c.reason = reason;
+            c.message = message;
+        }
+        None => conditions.push(PodCondition {
+            type_: type_.to_string(),
+            status: status.to_string(),
+            reason,
+            message,
+            last_transition_time: Some(time(now)),
+            ..PodCondition::default()
+        }),
+    }
+}
+
+fn waiting(reason: &str, message: Option<String>) -> ContainerState {
+    ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.to_string()),
+            message,
+        }),
+        ..ContainerState::default()
+    }
+}
+
+fn terminated_at(cs: &ContainerStatus) -> Option<Timestamp> {
+    Some(
+        cs.last_state
+            .as_ref()?
+            .terminated
+            .as_ref()?
+            .finished_at
+            .as_ref()?
+            .0,
+    )
+}
+
+/// 10s, 20s, 40s ... capped at five minutes, as the kubelet backs off.
+pub fn backoff(restart_count: i32) -> Duration {
+    let exp = u32::try_from(restart_count.clamp(0, 10)).expect("clamped to 0..=10");
+    (Duration::from_secs(10) * 2u32.pow(exp)).min(MAX_BACKOFF)
+}
+
+/// "nginx" -> "docker.io/library/nginx:latest", as container statuses show.
+pub fn normalise_image(image: &str) -> String {
+    let (name, has_tag) = match image.rsplit_once('/') {
+        Some((_, last)) => (image.to_string(), last.contains(':') || last.contains('@')),
+        None => (
+            image.to_string(),
+            image.contains(':') || image.contains('@'),
+        ),
+    };
+    let first = name.split('/').next().unwrap_or_default();
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let qualified = match (has_registry, name.contains('/')) {
+        (true, _) => name,
+        (false, true) => format!("docker.io/{name}"),
+        (false, false) => format!("docker.io/library/{name}"),
+    };
+    if has_tag {
+        qualified
+    } else {
+        format!("{qualified}:latest")
+    }
+}
+
+fn image_id(image: &str) -> String {
+    let repo = image.split('@').next().unwrap_or(image);
+    let repo = match repo.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => repo,
+    };
+    let digest = Sha256::digest(image.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{repo}@sha256:{hex}")
+}
+
+fn random_hex(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from_digit(rng.random_range(0..16), 16).expect("below 16"))
+        .collect()
+}
+
+pub fn signed(d: Duration) -> SignedDuration {
+    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
+}
+
+#[cfg(test)]
+#[path = "kubelet_tests.rs"]
+mod tests;
