@@ -80,12 +80,28 @@ fn chart_0_3_0_renders_the_episodes_objects() {
 fn chart_0_3_0_matches_the_manifests_printed_in_the_episode() {
     let rendered = render("0.3.0", &[]);
     for (kind, name, file) in [
-        ("Deployment", "tcb-trino-worker", "episode-0.3.0-deployment-worker.yaml"),
-        ("ConfigMap", "tcb-trino-worker", "episode-0.3.0-configmap-worker.yaml"),
-        ("ConfigMap", "tcb-trino-catalog", "episode-0.3.0-configmap-catalog.yaml"),
+        (
+            "Deployment",
+            "tcb-trino-worker",
+            "episode-0.3.0-deployment-worker.yaml",
+        ),
+        (
+            "ConfigMap",
+            "tcb-trino-worker",
+            "episode-0.3.0-configmap-worker.yaml",
+        ),
+        (
+            "ConfigMap",
+            "tcb-trino-catalog",
+            "episode-0.3.0-configmap-catalog.yaml",
+        ),
         ("Service", "tcb-trino", "episode-0.3.0-service.yaml"),
     ] {
-        assert_eq!(object(&rendered, kind, name), &fixture(file), "{kind} {name}");
+        assert_eq!(
+            object(&rendered, kind, name),
+            &fixture(file),
+            "{kind} {name}"
+        );
     }
 }
 
@@ -105,7 +121,10 @@ fn chart_0_3_0_coordinator_has_no_replicas_and_old_labels() {
     let container = &coordinator["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(container["image"], "trinodb/trino:latest");
     for probe in ["livenessProbe", "readinessProbe"] {
-        assert_eq!(container[probe], json!({"httpGet": {"path": "/v1/info", "port": "http"}}));
+        assert_eq!(
+            container[probe],
+            json!({"httpGet": {"path": "/v1/info", "port": "http"}})
+        );
     }
     let config = object(&rendered, "ConfigMap", "tcb-trino-coordinator");
     let properties = config["data"]["config.properties"].as_str().expect("text");
@@ -170,12 +189,15 @@ fn chart_1_42_2_renders_current_objects() {
     assert_eq!(headless["spec"]["clusterIP"], "None");
     let service = object(&rendered, "Service", "tcb-trino");
     assert_eq!(service["spec"]["type"], "ClusterIP");
-    assert_eq!(service["spec"]["selector"]["app.kubernetes.io/component"], "coordinator");
-    let properties = object(&rendered, "ConfigMap", "tcb-trino-coordinator")["data"]
-        ["config.properties"]
-        .as_str()
-        .expect("text")
-        .to_string();
+    assert_eq!(
+        service["spec"]["selector"]["app.kubernetes.io/component"],
+        "coordinator"
+    );
+    let properties =
+        object(&rendered, "ConfigMap", "tcb-trino-coordinator")["data"]["config.properties"]
+            .as_str()
+            .expect("text")
+            .to_string();
     assert!(!properties.contains("max-total-memory-per-node"));
     let catalog = object(&rendered, "ConfigMap", "tcb-trino-catalog");
     assert_eq!(
@@ -187,20 +209,26 @@ fn chart_1_42_2_renders_current_objects() {
 #[test]
 fn chart_1_42_2_notes_forward_the_service() {
     let notes = render("1.42.2", &[]).notes;
-    assert!(notes.contains("kubectl port-forward svc/tcb-trino 8080:8080\n"), "{notes}");
+    assert!(
+        notes.contains("kubectl port-forward svc/tcb-trino 8080:8080\n"),
+        "{notes}"
+    );
 }
 
 #[test]
 fn set_workers_changes_replicas_and_zero_drops_the_worker_deployment() {
     let rendered = render("0.3.0", &["server.workers=3"]);
-    assert_eq!(object(&rendered, "Deployment", "tcb-trino-worker")["spec"]["replicas"], 3);
+    assert_eq!(
+        object(&rendered, "Deployment", "tcb-trino-worker")["spec"]["replicas"],
+        3
+    );
     let rendered = render("0.3.0", &["server.workers=0"]);
     assert!(rendered.find("Deployment", "tcb-trino-worker").is_none());
-    let properties = object(&rendered, "ConfigMap", "tcb-trino-coordinator")["data"]
-        ["config.properties"]
-        .as_str()
-        .expect("text")
-        .to_string();
+    let properties =
+        object(&rendered, "ConfigMap", "tcb-trino-coordinator")["data"]["config.properties"]
+            .as_str()
+            .expect("text")
+            .to_string();
     assert!(properties.contains("node-scheduler.include-coordinator=true"));
     let rendered = render("1.42.2", &["server.workers=0"]);
     assert!(rendered.find("Deployment", "tcb-trino-worker").is_none());
@@ -212,8 +240,7 @@ fn set_image_tag_pins_every_container() {
     let rendered = render("0.3.0", &["image.tag=355"]);
     for name in ["tcb-trino-coordinator", "tcb-trino-worker"] {
         assert_eq!(
-            object(&rendered, "Deployment", name)["spec"]["template"]["spec"]["containers"][0]
-                ["image"],
+            object(&rendered, "Deployment", name)["spec"]["template"]["spec"]["containers"][0]["image"],
             "trinodb/trino:355"
         );
     }
@@ -222,9 +249,19 @@ fn set_image_tag_pins_every_container() {
 #[test]
 fn set_service_type_node_port_changes_the_service_and_the_notes() {
     let rendered = render("0.3.0", &["service.type=NodePort"]);
-    assert_eq!(object(&rendered, "Service", "tcb-trino")["spec"]["type"], "NodePort");
-    assert!(rendered.notes.contains("export NODE_PORT="), "{}", rendered.notes);
-    let rendered = render("1.42.2", &["service.type=NodePort", "service.nodePort=30080"]);
+    assert_eq!(
+        object(&rendered, "Service", "tcb-trino")["spec"]["type"],
+        "NodePort"
+    );
+    assert!(
+        rendered.notes.contains("export NODE_PORT="),
+        "{}",
+        rendered.notes
+    );
+    let rendered = render(
+        "1.42.2",
+        &["service.type=NodePort", "service.nodePort=30080"],
+    );
     let service = object(&rendered, "Service", "tcb-trino");
     assert_eq!(service["spec"]["type"], "NodePort");
     assert_eq!(service["spec"]["ports"][0]["nodePort"], 30080);
@@ -233,9 +270,12 @@ fn set_service_type_node_port_changes_the_service_and_the_notes() {
 #[test]
 fn set_service_port_moves_container_and_service_ports() {
     let rendered = render("0.3.0", &["service.port=9090"]);
-    assert_eq!(object(&rendered, "Service", "tcb-trino")["spec"]["ports"][0]["port"], 9090);
-    let container = &object(&rendered, "Deployment", "tcb-trino-worker")["spec"]["template"]
-        ["spec"]["containers"][0];
+    assert_eq!(
+        object(&rendered, "Service", "tcb-trino")["spec"]["ports"][0]["port"],
+        9090
+    );
+    let container = &object(&rendered, "Deployment", "tcb-trino-worker")["spec"]["template"]["spec"]
+        ["containers"][0];
     assert_eq!(container["ports"][0]["containerPort"], 9090);
 }
 
@@ -255,12 +295,15 @@ fn values_files_merge_under_set() {
         worker["spec"]["template"]["spec"]["containers"][0]["resources"],
         json!({"limits": {"memory": "4Gi"}})
     );
-    let properties = object(&rendered, "ConfigMap", "tcb-trino-worker")["data"]
-        ["config.properties"]
-        .as_str()
-        .expect("text")
-        .to_string();
-    assert!(properties.contains("\nquery.max-run-time=1h\n"), "{properties}");
+    let properties =
+        object(&rendered, "ConfigMap", "tcb-trino-worker")["data"]["config.properties"]
+            .as_str()
+            .expect("text")
+            .to_string();
+    assert!(
+        properties.contains("\nquery.max-run-time=1h\n"),
+        "{properties}"
+    );
     assert_eq!(rendered.values["server"]["jvm"]["maxHeapSize"], "8G");
 }
 

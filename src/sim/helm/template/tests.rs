@@ -40,7 +40,8 @@ fn missing_values_print_nothing() {
 
 #[test]
 fn conditionals_drop_their_own_lines() {
-    let source = "a: 1\n  {{ if gt .Values.n 0 }}\nb: yes\n  {{ else }}\nb: no\n  {{ end }}\nc: 3\n";
+    let source =
+        "a: 1\n  {{ if gt .Values.n 0 }}\nb: yes\n  {{ else }}\nb: no\n  {{ end }}\nc: 3\n";
     assert_eq!(render(source, json!({"n": 2})), "a: 1\nb: yes\nc: 3\n");
     assert_eq!(render(source, json!({"n": 0})), "a: 1\nb: no\nc: 3\n");
 }
@@ -79,9 +80,13 @@ fn truthiness_follows_go_templates() {
 
 #[test]
 fn default_and_quote_in_pipes() {
-    let source = "image: {{ .Values.tag | default .Chart.AppVersion }} v: {{ .Chart.AppVersion | quote }}";
+    let source =
+        "image: {{ .Values.tag | default .Chart.AppVersion }} v: {{ .Chart.AppVersion | quote }}";
     assert_eq!(render(source, json!({"tag": ""})), "image: 355 v: \"355\"");
-    assert_eq!(render(source, json!({"tag": "latest"})), "image: latest v: \"355\"");
+    assert_eq!(
+        render(source, json!({"tag": "latest"})),
+        "image: latest v: \"355\""
+    );
     assert_eq!(render(source, json!({"tag": 480})), "image: 480 v: \"355\"");
 }
 
@@ -92,15 +97,22 @@ fn to_yaml_indents_maps_and_prints_empty_collections_inline() {
         render(source, json!({"r": {"limits": {"cpu": "2"}}, "e": []})),
         "resources:\n    limits:\n      cpu: '2'\nenv:\n    []\n"
     );
-    assert_eq!(render(source, json!({"r": {}, "e": []})), "resources:\n    {}\nenv:\n    []\n");
+    assert_eq!(
+        render(source, json!({"r": {}, "e": []})),
+        "resources:\n    {}\nenv:\n    []\n"
+    );
 }
 
 #[test]
 fn range_over_lists_and_maps() {
     let source = "props:\n  {{ range .Values.extra }}\n  {{ . }}\n  {{ end }}\n";
-    assert_eq!(render(source, json!({"extra": ["a=1", "b=2"]})), "props:\n  a=1\n  b=2\n");
+    assert_eq!(
+        render(source, json!({"extra": ["a=1", "b=2"]})),
+        "props:\n  a=1\n  b=2\n"
+    );
     assert_eq!(render(source, json!({"extra": []})), "props:\n");
-    let source = "{{ range .Values.m }}\n{{ .key }}.properties: |{{ nindent .value 2 }}\n{{ end }}\n";
+    let source =
+        "{{ range .Values.m }}\n{{ .key }}.properties: |{{ nindent .value 2 }}\n{{ end }}\n";
     assert_eq!(
         render(source, json!({"m": {"tpch": "connector.name=tpch\n"}})),
         "tpch.properties: |\n  connector.name=tpch\n"
@@ -122,7 +134,10 @@ fn comments_vanish() {
 fn fullname_keeps_a_release_that_names_trino() {
     assert_eq!(crate::sim::helm::fullname("tcb", "trino"), "tcb-trino");
     assert_eq!(crate::sim::helm::fullname("my-trino", "trino"), "my-trino");
-    assert_eq!(crate::sim::helm::fullname(&"x".repeat(70), "trino").len(), 63);
+    assert_eq!(
+        crate::sim::helm::fullname(&"x".repeat(70), "trino").len(),
+        63
+    );
 }
 
 #[test]
