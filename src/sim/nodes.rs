@@ -324,3 +324,49 @@ mod tests {
         );
     }
 }
+
+/// Creates `count` Ready nodes of one instance type in the store, spread
+/// over two zones as eksctl spreads a nodegroup; returns their names.
+pub fn add_nodes(
+    store: &crate::sim::store::Store,
+    count: usize,
+    instance_type: &str,
+) -> Result<Vec<String>, AddNodesError> {
+    let mut names = Vec::new();
+    let mut taken: std::collections::BTreeSet<Ipv4Addr> = store
+        .list("Node", None)
+        .0
+        .iter()
+        .filter_map(|n| {
+            n.pointer("/status/addresses/0/address")?
+                .as_str()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    for i in 0..count {
+        let mut template = NodeTemplate::new(instance_type);
+        while !taken.insert(template.private_ip) {
+            template = NodeTemplate::new(instance_type);
+        }
+        template.zone = if i % 2 == 0 {
+            "us-east-1a"
+        } else {
+            "us-east-1b"
+        }
+        .to_string();
+        let mut node = make_node(&template)?;
+        stamp_conditions(&mut node, store.clock().now());
+        store.create("Node", node)?;
+        names.push(template.node_name());
+    }
+    Ok(names)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddNodesError {
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    #[error("could not store the node: {0}")]
+    Store(#[from] crate::sim::store::StoreError),
+}

@@ -528,14 +528,7 @@ fn set_condition(
     now: Timestamp,
 ) {
     let status = if ok { "True" } else { "False" };
-    let reason = (!ok && message.is_some()).then(|| {
-        if type_ == "Ready" {
-            "ContainersNotReady"
-        } else {
-            "ContainersNotReady"
-        }
-        .to_string()
-    });
+    let reason = (!ok && message.is_some()).then(|| "ContainersNotReady".to_string());
     match conditions.iter_mut().find(|c| c.type_ == type_) {
         Some(c) if c.status == status && c.message == message => {}
         Some(c) => {

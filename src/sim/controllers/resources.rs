@@ -13,14 +13,18 @@ pub struct Resources {
     pub memory_bytes: i64,
 }
 
-impl Resources {
-    pub fn add(self, other: Resources) -> Resources {
+impl std::ops::Add for Resources {
+    type Output = Resources;
+
+    fn add(self, other: Resources) -> Resources {
         Resources {
             cpu_millis: self.cpu_millis + other.cpu_millis,
             memory_bytes: self.memory_bytes + other.memory_bytes,
         }
     }
+}
 
+impl Resources {
     pub fn from_list(list: Option<&BTreeMap<String, Quantity>>) -> Resources {
         let get = |key: &str| {
             list.and_then(|l| l.get(key))
@@ -39,7 +43,7 @@ impl Resources {
             .containers
             .iter()
             .map(|c| Resources::from_list(c.resources.as_ref().and_then(|r| r.requests.as_ref())))
-            .fold(Resources::default(), Resources::add);
+            .fold(Resources::default(), |a, b| a + b);
         let init = spec
             .init_containers
             .iter()

@@ -63,7 +63,7 @@ pub fn schedule(all_pods: &[Pod], nodes: &[Node], now: Timestamp) -> Vec<Change>
         match best {
             Some((_, i)) => {
                 let c = &mut candidates[i];
-                c.used = c.used.add(wants);
+                c.used = c.used + wants;
                 c.pods += 1;
                 changes.extend(bind(pod, &c.name, now));
             }
@@ -87,7 +87,7 @@ fn candidate<'a>(node: &'a Node, all_pods: &[Pod]) -> Candidate<'a> {
         .filter(|p| pods::node_name(p) == Some(name.as_str()) && pods::is_active(p));
     let (used, count) = on_node.fold((Resources::default(), 0), |(r, n), p| {
         (
-            r.add(Resources::requested_by(&p.spec.clone().unwrap_or_default())),
+            r + Resources::requested_by(&p.spec.clone().unwrap_or_default()),
             n + 1,
         )
     });
@@ -114,7 +114,7 @@ impl Candidate<'_> {
                 1.0
             }
         };
-        let after = self.used.add(wants);
+        let after = self.used + wants;
         (frac(after.cpu_millis, self.allocatable.cpu_millis)
             + frac(after.memory_bytes, self.allocatable.memory_bytes))
             / 2.0

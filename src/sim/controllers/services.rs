@@ -38,11 +38,10 @@ pub struct FieldError {
 /// addresses and ports against those allocated, then allocate the missing
 /// ones. `existing` are the Services already stored (any namespace).
 pub fn admit_service(service: &mut Value, existing: &[Value]) -> Result<(), FieldError> {
-    let mut used_ips: BTreeSet<String> = existing
+    let used_ips: BTreeSet<String> = existing
         .iter()
         .filter_map(|s| s.pointer("/spec/clusterIP")?.as_str().map(str::to_string))
         .collect();
-    used_ips.insert(KUBERNETES_SERVICE_IP.to_string());
     let mut used_ports: BTreeSet<u16> = existing.iter().flat_map(node_ports).collect();
     let spec = service
         .as_object_mut()
@@ -156,12 +155,14 @@ fn node_ports(service: &Value) -> Vec<u16> {
         .unwrap_or_default()
 }
 
+/// A free address; 10.100.0.1 stays for the `kubernetes` Service even
+/// while it is deleted, as the real allocator reserves it.
 fn allocate_cluster_ip(used: &BTreeSet<String>) -> String {
     let mut rng = rand::rng();
     loop {
         let ip =
             Ipv4Addr::new(10, 100, rng.random_range(0..=255), rng.random_range(1..255)).to_string();
-        if !used.contains(&ip) {
+        if ip != KUBERNETES_SERVICE_IP && !used.contains(&ip) {
             return ip;
         }
     }
@@ -307,10 +308,8 @@ pub fn endpoints_for(service: &Service, all_pods: &[Pod]) -> Option<Endpoints> {
             && p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some()
     });
     // Pods that resolve the Service's ports to the same numbers share a subset.
-    let mut subsets: BTreeMap<
-        Vec<(Option<String>, i32, String)>,
-        (Vec<EndpointAddress>, Vec<EndpointAddress>),
-    > = BTreeMap::new();
+    let mut subsets: BTreeMap<ResolvedPorts, (Vec<EndpointAddress>, Vec<EndpointAddress>)> =
+        BTreeMap::new();
     for pod in selected {
         let Some(ports) = resolve_ports(spec.ports.as_deref().unwrap_or_default(), pod) else {
             continue;
@@ -371,12 +370,15 @@ pub fn endpoints_for(service: &Service, all_pods: &[Pod]) -> Option<Endpoints> {
     })
 }
 
+/// (name, number, protocol) of each Service port for one pod.
+type ResolvedPorts = Vec<(Option<String>, i32, String)>;
+
 /// The pod's numbers for the Service's target ports; a named target port
 /// the pod does not declare leaves that pod out.
 fn resolve_ports(
     ports: &[k8s_openapi::api::core::v1::ServicePort],
     pod: &Pod,
-) -> Option<Vec<(Option<String>, i32, String)>> {
+) -> Option<ResolvedPorts> {
     let containers = pod
         .spec
         .as_ref()

@@ -51,10 +51,12 @@ fn out_of_range_ports_and_taken_ips_are_refused() {
             .message
             .contains("not in the valid range")
     );
+    let mut kubernetes = kubernetes_service();
+    admit_service(&mut kubernetes, &[]).unwrap();
     let mut svc = service("ClusterIP", None);
     svc["spec"]["clusterIP"] = json!(KUBERNETES_SERVICE_IP);
     assert!(
-        admit_service(&mut svc, &[])
+        admit_service(&mut svc, &[kubernetes])
             .unwrap_err()
             .message
             .contains("already allocated")

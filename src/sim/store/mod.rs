@@ -97,7 +97,15 @@ struct Inner {
     logs: HashMap<(String, String, String), VecDeque<String>>,
     ip_counter: u32,
     node_port_counter: u16,
+    admission: Option<Admission>,
 }
+
+/// A check-and-fill step run on every create before defaulting, as the API
+/// server's admission does: it may change the object or refuse it. It gets
+/// the stored objects of the same kind (all namespaces) and runs under the
+/// store lock, so it must not call the store.
+pub type Admission =
+    Arc<dyn Fn(&str, &mut Value, &[Value]) -> Result<(), StoreError> + Send + Sync>;
 
 impl Store {
     pub fn new(clock: Clock) -> Store {
@@ -117,6 +125,7 @@ impl Store {
                 logs: HashMap::new(),
                 ip_counter: 0,
                 node_port_counter: 0,
+                admission: None,
             })),
             clock,
             network: PodNetwork::default(),
@@ -129,7 +138,23 @@ impl Store {
                 )
                 .expect("seeding a fresh store cannot conflict");
         }
+        // Every cluster has the API server's own service in `default`.
         store
+            .create(
+                "Service",
+                json!({"apiVersion": "v1", "kind": "Service",
+                       "metadata": {"name": "kubernetes", "namespace": "default",
+                                    "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                       "spec": {"clusterIP": "10.100.0.1", "clusterIPs": ["10.100.0.1"],
+                                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 443}]}}),
+            )
+            .expect("seeding a fresh store cannot conflict");
+        store
+    }
+
+    /// Installs the admission step (replacing an earlier one).
+    pub fn set_admission(&self, admission: Admission) {
+        self.lock().admission = Some(admission);
     }
 
     pub fn clock(&self) -> &Clock {
@@ -221,6 +246,14 @@ impl Store {
             meta.insert("generation".into(), json!(1));
         } else {
             meta.remove("generation");
+        }
+        if let Some(admit) = inner.admission.clone() {
+            let existing: Vec<Value> = inner
+                .objects
+                .get(rk.kind)
+                .map(|m| m.values().cloned().collect())
+                .unwrap_or_default();
+            admit(rk.kind, &mut obj, &existing)?;
         }
         let inner_ref = &mut *inner;
         defaults::apply_on_create(

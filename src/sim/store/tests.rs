@@ -31,7 +31,7 @@ fn seeds_namespaces() {
         names,
         vec!["default", "kube-node-lease", "kube-public", "kube-system"]
     );
-    assert_eq!(rv, 4);
+    assert_eq!(rv, 5, "four namespaces and the kubernetes service");
     assert_eq!(items[0]["status"]["phase"], "Active");
 }
 
@@ -44,7 +44,7 @@ fn create_fills_metadata_and_rejects_duplicates() {
         created["metadata"]["creationTimestamp"],
         "2026-01-01T00:00:00Z"
     );
-    assert_eq!(created["metadata"]["resourceVersion"], "5");
+    assert_eq!(created["metadata"]["resourceVersion"], "6");
     assert_eq!(created["metadata"]["uid"].as_str().map(str::len), Some(36));
     assert_eq!(created["spec"]["strategy"]["type"], "RollingUpdate");
     let err = s
