@@ -5,9 +5,13 @@
 pub mod args;
 pub mod chart;
 pub mod cluster;
+mod install;
 pub mod output;
 pub mod release;
+mod releases;
+mod repo;
 pub mod run;
+mod set_syntax;
 pub mod template;
 pub mod values;
 
