@@ -16,6 +16,7 @@ use trinetes::sim::{Clock, Store};
 struct Demo {
     store: Store,
     reconciler: Reconciler,
+    helm: HelmSim,
 }
 
 impl Demo {
@@ -42,7 +43,17 @@ impl Demo {
         args.extend_from_slice(extra_args);
         let out = helm.run(&args, &env);
         assert_eq!(out.exit_code, 0, "{}", out.stderr);
-        Demo { store, reconciler }
+        Demo {
+            store,
+            reconciler,
+            helm,
+        }
+    }
+
+    fn helm(&mut self, args: &[&str]) {
+        let env = HelmEnv::new(self.store.clock().now()).with_cluster(&self.store);
+        let out = self.helm.run(args, &env);
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
     }
 
     /// Settles the controllers and jumps to each next timer until `done` holds.
@@ -182,4 +193,34 @@ async fn the_current_chart_runs_trino_480() {
     assert_eq!(info["starting"], false);
     let cluster = get_json(&demo.store, &name, "/v1/cluster").await;
     assert_eq!(cluster["activeWorkers"], 3);
+}
+
+#[test]
+fn upgrading_with_a_pinned_tag_fixes_the_crash_loop() {
+    let mut demo = Demo::install(&["--version", "0.3.0"]);
+    demo.run_until("coordinator in CrashLoopBackOff", |store| {
+        store
+            .list("Pod", Some("default"))
+            .0
+            .iter()
+            .any(in_crash_loop)
+    });
+    demo.helm(&[
+        "upgrade",
+        "tcb",
+        "trino/trino",
+        "--version",
+        "0.3.0",
+        "--set",
+        "image.tag=355",
+    ]);
+    demo.run_until("the rollout of 355 completes", |store| {
+        ready(store, "tcb-trino-coordinator", 1)
+            && ready(store, "tcb-trino-worker", 2)
+            && store
+                .list("Pod", Some("default"))
+                .0
+                .iter()
+                .all(|p| p["spec"]["containers"][0]["image"] == "trinodb/trino:355")
+    });
 }

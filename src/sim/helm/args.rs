@@ -40,6 +40,16 @@ pub enum HelmCommand {
         create_namespace: bool,
         wait: Option<Duration>,
     },
+    Upgrade {
+        release: String,
+        chart: String,
+        options: ChartOptions,
+        install: bool,
+        reuse_values: bool,
+        reset_values: bool,
+        create_namespace: bool,
+        wait: Option<Duration>,
+    },
     Template {
         release: String,
         chart: String,
@@ -105,6 +115,10 @@ const SWITCHES: &[&str] = &[
     "--short",
     "--force-update",
     "--atomic",
+    "--install",
+    "-i",
+    "--reuse-values",
+    "--reset-values",
 ];
 
 struct Parsed {
@@ -229,12 +243,19 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
             chart: chart.to_string(),
             options: chart_options(&parsed),
             create_namespace: parsed.has(&["--create-namespace"]),
-            wait: if parsed.has(&["--wait", "--atomic"]) {
-                Some(parse_duration(parsed.last(&["--timeout"]).as_deref())?)
-            } else {
-                None
-            },
+            wait: wait_flag(&parsed)?,
         },
+        ["upgrade", release, chart] => HelmCommand::Upgrade {
+            release: release.to_string(),
+            chart: chart.to_string(),
+            options: chart_options(&parsed),
+            install: parsed.has(&["--install", "-i"]),
+            reuse_values: parsed.has(&["--reuse-values"]),
+            reset_values: parsed.has(&["--reset-values"]),
+            create_namespace: parsed.has(&["--create-namespace"]),
+            wait: wait_flag(&parsed)?,
+        },
+        ["upgrade", ..] => return Err(usage("upgrade", "exactly 2 arguments")),
         ["install" | "i", _] => {
             return Err(UsageError(
                 "INSTALLATION FAILED: must either provide a name or specify --generate-name"
@@ -286,6 +307,16 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
         }
     };
     Ok(Invocation { command, namespace })
+}
+
+fn wait_flag(parsed: &Parsed) -> Result<Option<Duration>, UsageError> {
+    if parsed.has(&["--wait", "--atomic"]) {
+        Ok(Some(parse_duration(
+            parsed.last(&["--timeout"]).as_deref(),
+        )?))
+    } else {
+        Ok(None)
+    }
 }
 
 /// helm's `--timeout` (a Go duration like `5m0s`, `90s`); default 5 minutes.

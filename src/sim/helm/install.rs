@@ -1,5 +1,6 @@
 //! `helm install` and `helm template`: values from `-f`/`--set`, rendering,
 //! and creating the release's objects in the cluster in dependency order.
+//! Also the object helpers `helm upgrade` shares.
 
 use std::time::Duration;
 
@@ -17,7 +18,15 @@ impl HelmSim {
         options: &ChartOptions,
         env: &HelmEnv<'_>,
     ) -> Result<UserValues, String> {
-        let mut user = UserValues::new();
+        Self::user_values_onto(UserValues::new(), options, env)
+    }
+
+    /// `base` (earlier values, for `--reuse-values`) overlaid with the command's own.
+    pub(super) fn user_values_onto(
+        mut user: UserValues,
+        options: &ChartOptions,
+        env: &HelmEnv<'_>,
+    ) -> Result<UserValues, String> {
         for source in &options.value_sources {
             match source {
                 ValueSource::File(path) => {
@@ -184,7 +193,7 @@ pub(super) struct InstallRequest<'a> {
     pub(super) create_namespace: bool,
 }
 
-fn kind_and_name(object: &Value) -> (&str, &str) {
+pub(super) fn kind_and_name(object: &Value) -> (&str, &str) {
     (
         object["kind"].as_str().unwrap_or(""),
         object["metadata"]["name"].as_str().unwrap_or(""),
@@ -193,7 +202,7 @@ fn kind_and_name(object: &Value) -> (&str, &str) {
 
 /// helm's install order, shortened to the kinds a chart here can hold: what
 /// others depend on (namespaces, config) goes before what uses it.
-fn install_rank(kind: &str) -> usize {
+pub(super) fn install_rank(kind: &str) -> usize {
     const ORDER: &[&str] = &[
         "Namespace",
         "ServiceAccount",
@@ -210,7 +219,7 @@ fn install_rank(kind: &str) -> usize {
 }
 
 /// Marks an object as the release's, as helm does before creating it.
-fn owned_by_release(mut object: Value, release: &str, namespace: &str) -> Value {
+pub(super) fn owned_by_release(mut object: Value, release: &str, namespace: &str) -> Value {
     let metadata = &mut object["metadata"];
     metadata["namespace"] = json!(namespace);
     if !metadata["labels"].is_object() {

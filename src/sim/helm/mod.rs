@@ -13,6 +13,7 @@ mod repo;
 pub mod run;
 mod set_syntax;
 pub mod template;
+mod upgrade;
 pub mod values;
 
 pub use chart::{

@@ -17,6 +17,7 @@ const RECORD_TYPE: &str = "helm.sh/release.v1";
 #[serde(rename_all = "kebab-case")]
 pub enum ReleaseStatus {
     Deployed,
+    Superseded,
     Failed,
     Uninstalled,
 }
@@ -25,6 +26,7 @@ impl ReleaseStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             ReleaseStatus::Deployed => "deployed",
+            ReleaseStatus::Superseded => "superseded",
             ReleaseStatus::Failed => "failed",
             ReleaseStatus::Uninstalled => "uninstalled",
         }
@@ -129,6 +131,18 @@ pub fn store_record(
     record: &ReleaseRecord,
 ) -> Result<(), ClusterError> {
     cluster.create(RECORD_KIND, record.to_secret()).map(|_| ())
+}
+
+/// Rewrites a stored record (e.g. to mark it superseded).
+pub fn update_record(
+    cluster: &dyn ClusterApply,
+    record: &ReleaseRecord,
+) -> Result<(), ClusterError> {
+    let mut secret = record.to_secret();
+    if let Some(stored) = cluster.get(RECORD_KIND, Some(&record.namespace), &record.secret_name()) {
+        secret["metadata"]["resourceVersion"] = stored["metadata"]["resourceVersion"].clone();
+    }
+    cluster.update(RECORD_KIND, secret).map(|_| ())
 }
 
 /// Deletes every stored revision of a release.

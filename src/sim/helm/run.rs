@@ -10,6 +10,7 @@ use super::args::{HelmCommand, parse_helm_args};
 use super::cluster::ClusterApply;
 use super::install::InstallRequest;
 use super::releases::{list, status, uninstall};
+use super::upgrade::UpgradeRequest;
 
 /// The one chart repository the offline simulator can serve.
 pub const TRINO_REPO_URL: &str = "https://trinodb.github.io/charts";
@@ -140,6 +141,29 @@ impl HelmSim {
                     chart_ref: &chart,
                     options: &options,
                     namespace: &namespace,
+                    create_namespace,
+                },
+                env,
+                wait,
+            ),
+            HelmCommand::Upgrade {
+                release,
+                chart,
+                options,
+                install,
+                reuse_values,
+                reset_values,
+                create_namespace,
+                wait,
+            } => self.upgrade(
+                &UpgradeRequest {
+                    release: &release,
+                    chart_ref: &chart,
+                    options: &options,
+                    namespace: &namespace,
+                    install,
+                    reuse_values,
+                    reset_values,
                     create_namespace,
                 },
                 env,

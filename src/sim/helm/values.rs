@@ -94,6 +94,19 @@ impl UserValues {
         set_syntax::apply_set(&mut self.values, expression, as_string)
     }
 
+    /// Values recorded earlier (a release's), to build on with `--reuse-values`.
+    pub fn from_value(values: Value) -> UserValues {
+        if values.is_object() {
+            UserValues { values }
+        } else {
+            UserValues::new()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.as_object().is_none_or(|m| m.is_empty())
+    }
+
     pub fn as_value(&self) -> &Value {
         &self.values
     }
