@@ -541,3 +541,36 @@ fn upgrade_of_a_missing_release_needs_install() {
     );
     assert!(out.stdout.contains("REVISION: 1\n"));
 }
+
+#[test]
+fn history_and_get_values_follow_the_revisions() {
+    let store = store();
+    let mut helm = helm_with_repo();
+    run(&mut helm, &store, "install tcb trino/trino --version 0.3.0");
+    let values = run(&mut helm, &store, "get values tcb");
+    assert_eq!(values.stdout, "USER-SUPPLIED VALUES:\nnull\n");
+    run(
+        &mut helm,
+        &store,
+        "upgrade tcb trino/trino --version 0.3.0 --set image.tag=355",
+    );
+    let values = run(&mut helm, &store, "get values tcb");
+    assert_eq!(values.stdout, "USER-SUPPLIED VALUES:\nimage:\n  tag: 355\n");
+    let all = run(&mut helm, &store, "get values tcb --all");
+    assert!(all.stdout.starts_with("COMPUTED VALUES:\n"));
+    assert!(all.stdout.contains("  workers: 2\n"), "{}", all.stdout);
+    let history = run(&mut helm, &store, "history tcb");
+    let lines: Vec<&str> = history.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", history.stdout);
+    assert!(lines[0].starts_with("REVISION\tUPDATED"));
+    assert!(lines[1].starts_with("1       \tThu Dec 16 18:05:03 2021\tsuperseded\ttrino-0.3.0\t355        \tInstall complete"), "{}", lines[1]);
+    assert!(
+        lines[2].contains("\tdeployed  \t") && lines[2].ends_with("Upgrade complete"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(
+        run(&mut helm, &store, "history nope").stderr,
+        "Error: release: not found\n"
+    );
+}

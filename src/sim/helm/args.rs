@@ -72,6 +72,13 @@ pub enum HelmCommand {
     Uninstall {
         releases: Vec<String>,
     },
+    History {
+        release: String,
+    },
+    GetValues {
+        release: String,
+        all: bool,
+    },
     Version {
         short: bool,
     },
@@ -289,6 +296,13 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
             release: release.to_string(),
         },
         ["status", ..] => return Err(usage("status", "exactly 1 argument")),
+        ["history" | "hist", release] => HelmCommand::History {
+            release: release.to_string(),
+        },
+        ["get", "values", release] => HelmCommand::GetValues {
+            release: release.to_string(),
+            all: parsed.has(&["-a", "--all"]),
+        },
         ["uninstall" | "un" | "delete" | "del", releases @ ..] if !releases.is_empty() => {
             HelmCommand::Uninstall {
                 releases: releases.iter().map(|s| s.to_string()).collect(),

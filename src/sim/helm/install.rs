@@ -149,6 +149,7 @@ impl HelmSim {
             app_version: chart.meta.app_version.clone(),
             updated: env.now,
             notes: rendered.notes.clone(),
+            description: "Install complete".to_string(),
             user_values: user.as_value().clone(),
             resources: Vec::new(),
         };
@@ -170,6 +171,11 @@ impl HelmSim {
         }
         if failure.is_some() {
             record.status = ReleaseStatus::Failed;
+            record.description = format!(
+                "Install \"{}\" failed: {}",
+                record.name,
+                failure.as_deref().unwrap_or_default()
+            );
         }
         store_record(cluster, &record).map_err(|e| e.to_string())?;
         if let Some(message) = failure {

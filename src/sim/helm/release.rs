@@ -53,6 +53,9 @@ pub struct ReleaseRecord {
     pub app_version: String,
     pub updated: Timestamp,
     pub notes: String,
+    /// `Install complete`, `Upgrade complete`, or why it failed.
+    #[serde(default)]
+    pub description: String,
     /// The values the user supplied (`-f`, `--set`), as `helm get values` shows them.
     pub user_values: Value,
     pub resources: Vec<ResourceRef>,
@@ -93,6 +96,22 @@ impl ReleaseRecord {
         let bytes = BASE64.decode(encoded).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
+}
+
+/// Every stored revision of one release, oldest first.
+pub fn release_history(
+    cluster: &dyn ClusterApply,
+    namespace: &str,
+    name: &str,
+) -> Vec<ReleaseRecord> {
+    let mut records: Vec<ReleaseRecord> = cluster
+        .list(RECORD_KIND, Some(namespace))
+        .iter()
+        .filter_map(ReleaseRecord::from_secret)
+        .filter(|r| r.name == name)
+        .collect();
+    records.sort_by_key(|r| r.revision);
+    records
 }
 
 /// The newest revision of every release in `namespace` (`None`: all namespaces).

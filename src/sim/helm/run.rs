@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::args::{HelmCommand, parse_helm_args};
 use super::cluster::ClusterApply;
 use super::install::InstallRequest;
-use super::releases::{list, status, uninstall};
+use super::releases::{get_values, history, list, status, uninstall};
 use super::upgrade::UpgradeRequest;
 
 /// The one chart repository the offline simulator can serve.
@@ -190,6 +190,8 @@ impl HelmSim {
                 list(env, (!all_namespaces).then_some(namespace.as_str()))
             }
             HelmCommand::Status { release } => status(env, &namespace, &release),
+            HelmCommand::History { release } => history(env, &namespace, &release),
+            HelmCommand::GetValues { release, all } => get_values(env, &namespace, &release, all),
             HelmCommand::Uninstall { releases } => uninstall(env, &namespace, &releases),
             HelmCommand::Version { short } => HelmOutput::ok(if short {
                 format!("{HELM_VERSION}+g0000000\n")

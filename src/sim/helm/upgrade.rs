@@ -123,6 +123,7 @@ impl HelmSim {
             app_version: chart.meta.app_version.clone(),
             updated: env.now,
             notes: rendered.notes.clone(),
+            description: "Upgrade complete".to_string(),
             user_values: user.as_value().clone(),
             resources: Vec::new(),
         };
@@ -166,6 +167,11 @@ impl HelmSim {
         }
         if failure.is_some() {
             record.status = ReleaseStatus::Failed;
+            record.description = format!(
+                "Upgrade \"{}\" failed: {}",
+                record.name,
+                failure.as_deref().unwrap_or_default()
+            );
         } else {
             previous.status = ReleaseStatus::Superseded;
             update_record(cluster, &previous).map_err(|e| e.to_string())?;
