@@ -295,3 +295,39 @@ async fn edit_scale_delete() {
     t.finish("write_edit_scale_delete.txt");
     sim.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs() {
+    let sim = Sim::start().await;
+    seed(&sim.store, "Pod", pod("web-1", "web", "n1", "10.1.0.1"));
+    for i in 1..=3 {
+        sim.store
+            .append_log("default", "web-1", "web", format!("request {i} served"));
+    }
+    let mut t = Transcript {
+        sim: &sim,
+        text: String::new(),
+    };
+    assert_eq!(
+        t.ok(&["logs", "web-1"]).await,
+        "request 1 served\nrequest 2 served\nrequest 3 served\n"
+    );
+    assert_eq!(
+        t.ok(&["logs", "web-1", "--tail=1"]).await,
+        "request 3 served\n"
+    );
+    assert_eq!(
+        t.ok(&["logs", "pod/web-1", "-c", "web", "--tail=2"]).await,
+        "request 2 served\nrequest 3 served\n"
+    );
+    let missing = t.run(&["logs", "nope"], &[]).await;
+    assert!(
+        missing
+            .stderr
+            .contains("error from server (NotFound): pods \"nope\" not found"),
+        "{}",
+        missing.stderr
+    );
+    t.finish("write_logs.txt");
+    sim.stop().await;
+}

@@ -8,6 +8,7 @@ pub mod patch;
 pub mod portforward;
 pub mod request;
 pub mod resources;
+pub mod scale;
 pub mod selectors;
 pub mod status;
 pub mod table;

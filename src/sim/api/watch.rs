@@ -74,19 +74,19 @@ impl WatchTask {
     async fn forward(&mut self, event_type: WatchEventType, object: &Value) -> bool {
         let key = object_key(object);
         let was = self.visible.contains(&key);
-        let now = event_type != WatchEventType::Deleted && self.selectors.matches(object);
-        let wire = match (was, now, event_type) {
-            (true, _, WatchEventType::Deleted) => "DELETED",
-            (false, _, WatchEventType::Deleted) => return true,
-            (true, true, _) => "MODIFIED",
-            (false, true, _) => "ADDED",
-            (true, false, _) => "DELETED",
-            (false, false, _) => return true,
+        let matches = self.selectors.matches(object);
+        let wire = match event_type {
+            WatchEventType::Added if matches => "ADDED",
+            WatchEventType::Modified if matches && was => "MODIFIED",
+            WatchEventType::Modified if matches => "ADDED",
+            WatchEventType::Modified if was => "DELETED",
+            WatchEventType::Deleted if was || matches => "DELETED",
+            _ => return true,
         };
-        if now {
-            self.visible.insert(key);
-        } else {
+        if wire == "DELETED" {
             self.visible.remove(&key);
+        } else {
+            self.visible.insert(key);
         }
         self.send(wire, object).await
     }
