@@ -8,5 +8,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => anyhow::bail!("the terminal UI is not built yet"),
         Some(Command::Lessons(_args)) => anyhow::bail!("lessons: not built yet"),
+        Some(Command::Sim(args)) => crate::sim_command::run(&args),
     }
 }

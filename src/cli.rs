@@ -48,6 +48,30 @@ pub enum ThemeName {
 pub enum Command {
     /// List lessons with their progress, or validate lesson files.
     Lessons(LessonsArgs),
+    /// Start the simulated Kubernetes cluster alone, with Ready EKS-like
+    /// nodes, and print the kubeconfig to use it with kubectl. Stops on
+    /// Ctrl-C or SIGTERM.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// How many worker nodes.
+    #[arg(long, default_value_t = 2)]
+    pub nodes: usize,
+    /// EC2 instance type of the nodes (t2.large, t3.medium, t3.large, m5.large, ...).
+    #[arg(long, value_name = "TYPE", default_value = "t2.large")]
+    pub node_type: String,
+    /// Port of the API server on 127.0.0.1 (default: a free one).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Where to write the kubeconfig (default:
+    /// $XDG_STATE_HOME/trinetes/sim/kubeconfig).
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// How much faster than the wall clock simulated time runs.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
 }
 
 #[derive(Debug, Args)]

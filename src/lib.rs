@@ -7,3 +7,4 @@ pub mod app;
 pub mod cli;
 pub mod lesson;
 pub mod sim;
+pub mod sim_command;

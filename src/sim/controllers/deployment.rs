@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet};
-use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -13,6 +12,7 @@ use super::change::{
     Change, EventRecord, controller_ref, is_terminating, object_ref, time, to_wire,
 };
 use super::names::{POD_TEMPLATE_HASH, pod_template_hash};
+use super::templates::same_template;
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
@@ -542,33 +542,6 @@ fn set_condition(
             last_update_time: Some(now),
         }),
     }
-}
-
-fn same_template(rs_template: Option<&PodTemplateSpec>, dep_template: &PodTemplateSpec) -> bool {
-    let Some(rs_template) = rs_template else {
-        return false;
-    };
-    let mut stripped = rs_template.clone();
-    if let Some(labels) = stripped.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.remove(POD_TEMPLATE_HASH);
-    }
-    normalise(stripped) == normalise(dep_template.clone())
-}
-
-/// Empty label or annotation maps and a missing one mean the same.
-fn normalise(mut t: PodTemplateSpec) -> PodTemplateSpec {
-    if let Some(m) = t.metadata.as_mut() {
-        if m.labels.as_ref().is_some_and(BTreeMap::is_empty) {
-            m.labels = None;
-        }
-        if m.annotations.as_ref().is_some_and(BTreeMap::is_empty) {
-            m.annotations = None;
-        }
-        if *m == ObjectMeta::default() {
-            t.metadata = None;
-        }
-    }
-    t
 }
 
 fn is_recreate(dep: &Deployment) -> bool {

@@ -17,6 +17,7 @@ pub mod replicaset;
 pub mod resources;
 pub mod scheduler;
 pub mod services;
+pub mod templates;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -135,10 +136,20 @@ impl Controllers {
     }
 }
 
-/// The store admission the API server would do: Services get their
-/// ClusterIP and NodePorts checked and allocated.
+/// The store admission the API server would do: pod templates and pods get
+/// their defaults, Services their ClusterIP and NodePorts checked and
+/// allocated.
 pub fn admission() -> Admission {
     Arc::new(|kind: &str, obj: &mut Value, existing: &[Value]| {
+        match kind {
+            "Deployment" | "ReplicaSet" => templates::default_template(obj),
+            "Pod" => {
+                if let Some(spec) = obj.get_mut("spec") {
+                    templates::default_pod_spec(spec);
+                }
+            }
+            _ => {}
+        }
         if kind != "Service" {
             return Ok(());
         }

@@ -13,7 +13,12 @@ pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 /// (plus the collision count), written as decimal and mapped onto the safe
 /// alphabet digit by digit, as the deployment controller does.
 pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let mut bytes = serde_json::to_vec(template).expect("a PodTemplateSpec always serialises");
+    // Hash the canonical form, so that a template that went through
+    // kubectl's Go structs (`resources: {}`) keeps its hash.
+    let value = super::templates::canonical(
+        serde_json::to_value(template).expect("a PodTemplateSpec always serialises"),
+    );
+    let mut bytes = serde_json::to_vec(&value).expect("a JSON value always serialises");
     if let Some(count) = collision_count {
         bytes.extend_from_slice(&count.to_le_bytes());
     }
