@@ -1,51 +1,10 @@
-//! The simulated helm command line against the simulated cluster's Store.
+//! The simulated helm command line: repositories, install, template, list,
+//! status and uninstall, against the simulated cluster's Store.
 
-use jiff::Timestamp;
-use trinetes::sim::helm::{HelmEnv, HelmOutput, HelmSim};
-use trinetes::sim::{Clock, Store};
+mod helm_support;
 
-fn now() -> Timestamp {
-    "2021-12-16T18:05:03Z".parse().expect("valid timestamp")
-}
-
-fn store() -> Store {
-    Store::new(Clock::manual(now()))
-}
-
-fn helm_with_repo() -> HelmSim {
-    let mut helm = HelmSim::new();
-    let out = helm.run(
-        &[
-            "helm",
-            "repo",
-            "add",
-            "trino",
-            "https://trinodb.github.io/charts/",
-        ],
-        &HelmEnv::new(now()),
-    );
-    assert_eq!(
-        out.stdout,
-        "\"trino\" has been added to your repositories\n"
-    );
-    helm
-}
-
-fn run(helm: &mut HelmSim, store: &Store, args: &str) -> HelmOutput {
-    let args: Vec<&str> = args.split_whitespace().collect();
-    helm.run(&args, &HelmEnv::new(now()).with_cluster(store))
-}
-
-fn names(store: &Store, kind: &str) -> Vec<String> {
-    let mut names: Vec<String> = store
-        .list(kind, Some("default"))
-        .0
-        .iter()
-        .map(|o| o["metadata"]["name"].as_str().expect("name").to_string())
-        .collect();
-    names.sort();
-    names
-}
+use helm_support::{helm_with_repo, names, now, run, store};
+use trinetes::sim::helm::{HelmEnv, HelmSim};
 
 #[test]
 fn repo_add_update_and_search() {

@@ -16,6 +16,7 @@ pub mod nodes;
 pub mod runtime;
 pub mod server;
 pub mod store;
+pub mod trino;
 
 pub use clock::Clock;
 pub use kubeconfig::write_kubeconfig;

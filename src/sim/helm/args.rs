@@ -40,6 +40,16 @@ pub enum HelmCommand {
         create_namespace: bool,
         wait: Option<Duration>,
     },
+    Upgrade {
+        release: String,
+        chart: String,
+        options: ChartOptions,
+        install: bool,
+        reuse_values: bool,
+        reset_values: bool,
+        create_namespace: bool,
+        wait: Option<Duration>,
+    },
     Template {
         release: String,
         chart: String,
@@ -61,6 +71,13 @@ pub enum HelmCommand {
     },
     Uninstall {
         releases: Vec<String>,
+    },
+    History {
+        release: String,
+    },
+    GetValues {
+        release: String,
+        all: bool,
     },
     Version {
         short: bool,
@@ -105,6 +122,10 @@ const SWITCHES: &[&str] = &[
     "--short",
     "--force-update",
     "--atomic",
+    "--install",
+    "-i",
+    "--reuse-values",
+    "--reset-values",
 ];
 
 struct Parsed {
@@ -229,12 +250,19 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
             chart: chart.to_string(),
             options: chart_options(&parsed),
             create_namespace: parsed.has(&["--create-namespace"]),
-            wait: if parsed.has(&["--wait", "--atomic"]) {
-                Some(parse_duration(parsed.last(&["--timeout"]).as_deref())?)
-            } else {
-                None
-            },
+            wait: wait_flag(&parsed)?,
         },
+        ["upgrade", release, chart] => HelmCommand::Upgrade {
+            release: release.to_string(),
+            chart: chart.to_string(),
+            options: chart_options(&parsed),
+            install: parsed.has(&["--install", "-i"]),
+            reuse_values: parsed.has(&["--reuse-values"]),
+            reset_values: parsed.has(&["--reset-values"]),
+            create_namespace: parsed.has(&["--create-namespace"]),
+            wait: wait_flag(&parsed)?,
+        },
+        ["upgrade", ..] => return Err(usage("upgrade", "exactly 2 arguments")),
         ["install" | "i", _] => {
             return Err(UsageError(
                 "INSTALLATION FAILED: must either provide a name or specify --generate-name"
@@ -268,6 +296,13 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
             release: release.to_string(),
         },
         ["status", ..] => return Err(usage("status", "exactly 1 argument")),
+        ["history" | "hist", release] => HelmCommand::History {
+            release: release.to_string(),
+        },
+        ["get", "values", release] => HelmCommand::GetValues {
+            release: release.to_string(),
+            all: parsed.has(&["-a", "--all"]),
+        },
         ["uninstall" | "un" | "delete" | "del", releases @ ..] if !releases.is_empty() => {
             HelmCommand::Uninstall {
                 releases: releases.iter().map(|s| s.to_string()).collect(),
@@ -286,6 +321,16 @@ pub fn parse_helm_args<S: AsRef<str>>(args: &[S]) -> Result<Invocation, UsageErr
         }
     };
     Ok(Invocation { command, namespace })
+}
+
+fn wait_flag(parsed: &Parsed) -> Result<Option<Duration>, UsageError> {
+    if parsed.has(&["--wait", "--atomic"]) {
+        Ok(Some(parse_duration(
+            parsed.last(&["--timeout"]).as_deref(),
+        )?))
+    } else {
+        Ok(None)
+    }
 }
 
 /// helm's `--timeout` (a Go duration like `5m0s`, `90s`); default 5 minutes.

@@ -36,6 +36,8 @@ pub trait ClusterApply {
     fn create(&self, kind: &str, object: Value) -> Result<Value, ClusterError>;
     fn get(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<Value>;
     fn list(&self, kind: &str, namespace: Option<&str>) -> Vec<Value>;
+    /// Replaces an existing object (its `metadata.resourceVersion`, if set, must be current).
+    fn update(&self, kind: &str, object: Value) -> Result<Value, ClusterError>;
     fn delete(&self, kind: &str, namespace: Option<&str>, name: &str) -> Result<(), ClusterError>;
 }
 
@@ -60,6 +62,10 @@ impl ClusterApply for Store {
 
     fn list(&self, kind: &str, namespace: Option<&str>) -> Vec<Value> {
         Store::list(self, kind, namespace).0
+    }
+
+    fn update(&self, kind: &str, object: Value) -> Result<Value, ClusterError> {
+        Ok(Store::update(self, kind, object)?)
     }
 
     fn delete(&self, kind: &str, namespace: Option<&str>, name: &str) -> Result<(), ClusterError> {

@@ -5,10 +5,15 @@
 pub mod args;
 pub mod chart;
 pub mod cluster;
+mod install;
 pub mod output;
 pub mod release;
+mod releases;
+mod repo;
 pub mod run;
+mod set_syntax;
 pub mod template;
+mod upgrade;
 pub mod values;
 
 pub use chart::{

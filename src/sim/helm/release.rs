@@ -17,6 +17,7 @@ const RECORD_TYPE: &str = "helm.sh/release.v1";
 #[serde(rename_all = "kebab-case")]
 pub enum ReleaseStatus {
     Deployed,
+    Superseded,
     Failed,
     Uninstalled,
 }
@@ -25,6 +26,7 @@ impl ReleaseStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             ReleaseStatus::Deployed => "deployed",
+            ReleaseStatus::Superseded => "superseded",
             ReleaseStatus::Failed => "failed",
             ReleaseStatus::Uninstalled => "uninstalled",
         }
@@ -51,6 +53,9 @@ pub struct ReleaseRecord {
     pub app_version: String,
     pub updated: Timestamp,
     pub notes: String,
+    /// `Install complete`, `Upgrade complete`, or why it failed.
+    #[serde(default)]
+    pub description: String,
     /// The values the user supplied (`-f`, `--set`), as `helm get values` shows them.
     pub user_values: Value,
     pub resources: Vec<ResourceRef>,
@@ -93,6 +98,22 @@ impl ReleaseRecord {
     }
 }
 
+/// Every stored revision of one release, oldest first.
+pub fn release_history(
+    cluster: &dyn ClusterApply,
+    namespace: &str,
+    name: &str,
+) -> Vec<ReleaseRecord> {
+    let mut records: Vec<ReleaseRecord> = cluster
+        .list(RECORD_KIND, Some(namespace))
+        .iter()
+        .filter_map(ReleaseRecord::from_secret)
+        .filter(|r| r.name == name)
+        .collect();
+    records.sort_by_key(|r| r.revision);
+    records
+}
+
 /// The newest revision of every release in `namespace` (`None`: all namespaces).
 pub fn latest_releases(cluster: &dyn ClusterApply, namespace: Option<&str>) -> Vec<ReleaseRecord> {
     let mut latest: Vec<ReleaseRecord> = Vec::new();
@@ -129,6 +150,18 @@ pub fn store_record(
     record: &ReleaseRecord,
 ) -> Result<(), ClusterError> {
     cluster.create(RECORD_KIND, record.to_secret()).map(|_| ())
+}
+
+/// Rewrites a stored record (e.g. to mark it superseded).
+pub fn update_record(
+    cluster: &dyn ClusterApply,
+    record: &ReleaseRecord,
+) -> Result<(), ClusterError> {
+    let mut secret = record.to_secret();
+    if let Some(stored) = cluster.get(RECORD_KIND, Some(&record.namespace), &record.secret_name()) {
+        secret["metadata"]["resourceVersion"] = stored["metadata"]["resourceVersion"].clone();
+    }
+    cluster.update(RECORD_KIND, secret).map(|_| ())
 }
 
 /// Deletes every stored revision of a release.
