@@ -11,6 +11,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
         Some(Command::Sim(args)) => crate::sim_command::run(&args),
+        Some(Command::Run(args)) => crate::commands::run::run(&cli.global, &args),
     }
 }
 

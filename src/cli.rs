@@ -52,6 +52,47 @@ pub enum Command {
     /// nodes, and print the kubeconfig to use it with kubectl. Stops on
     /// Ctrl-C or SIGTERM.
     Sim(SimArgs),
+    /// Run lessons headless: every step and its checks, with progress lines.
+    /// Exits non-zero on the first failed step (unless --keep-going).
+    ///
+    /// Example: trinetes run --all --pace fast --report report.xml
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run this lesson (repeat for several); see `trinetes lessons` for ids.
+    #[arg(long = "lesson", value_name = "ID")]
+    pub lessons: Vec<String>,
+    /// Run every lesson, in order.
+    #[arg(long, conflicts_with = "lessons")]
+    pub all: bool,
+    /// Stop after this step id.
+    #[arg(long, value_name = "STEP_ID")]
+    pub until: Option<String>,
+    /// How fast simulated long steps play: fast (about a second) or
+    /// realistic (a real ~15-minute eksctl run squeezed into --pace-total).
+    #[arg(long, value_enum, default_value_t = PaceName::Realistic)]
+    pub pace: PaceName,
+    /// The length of a realistic eksctl run, e.g. 60s or 2m.
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub pace_total: String,
+    /// Write a report: JUnit XML when the name ends in .xml, JSON otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Go on after a failed step, and fail at the end.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// After the last step, keep the simulated world and any port-forward
+    /// running until Ctrl-C or SIGTERM, and print how to reach them.
+    #[arg(long)]
+    pub hold: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaceName {
+    Fast,
+    Realistic,
 }
 
 #[derive(Debug, Args)]

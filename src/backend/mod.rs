@@ -2,9 +2,11 @@
 //! `context` backends run real tools; `dry-run` routes commands to the
 //! simulated world. Each backend also says where checks should look.
 
+pub mod dryrun;
 pub mod live;
 pub mod portforward;
 pub mod process;
+pub mod setup;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

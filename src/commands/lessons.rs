@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> 
     }
 }
 
-fn load(dir: Option<&Path>) -> anyhow::Result<Vec<Lesson>> {
+pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Vec<Lesson>> {
     match dir {
         None => Ok(lesson::builtin()),
         Some(dir) => lesson::load_dir(dir).map_err(|errors| {

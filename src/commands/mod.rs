@@ -1,3 +1,6 @@
 //! Headless subcommands, one file each; `app.rs` dispatches to them.
 
 pub mod lessons;
+pub mod report;
+pub mod run;
+mod run_print;

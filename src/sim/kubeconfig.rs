@@ -104,3 +104,48 @@ mod tests {
         );
     }
 }
+
+fn read_doc(path: &Path) -> io::Result<Value> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => {
+            serde_yaml::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        }
+        Ok(_) => Ok(Value::Null),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Value::Null),
+        Err(e) => Err(e),
+    }
+}
+
+/// The `current-context` of a kubeconfig file, if it names one.
+pub fn current_context(path: &Path) -> io::Result<Option<String>> {
+    Ok(read_doc(path)?
+        .get("current-context")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string))
+}
+
+/// Removes a context, its cluster entry and its user, as `eksctl delete cluster`
+/// does; clears `current-context` when it named the removed context.
+pub fn remove_context(path: &Path, context_name: &str, cluster_name: &str) -> io::Result<()> {
+    let mut doc = read_doc(path)?;
+    let Some(root) = doc.as_mapping_mut() else {
+        return Ok(());
+    };
+    let user_name = format!("{context_name}-user");
+    for (key, name) in [
+        ("contexts", context_name),
+        ("clusters", cluster_name),
+        ("users", user_name.as_str()),
+    ] {
+        if let Some(Value::Sequence(list)) = root.get_mut(key) {
+            list.retain(|e| e.get("name").and_then(Value::as_str) != Some(name));
+        }
+    }
+    if root.get("current-context").and_then(Value::as_str) == Some(context_name) {
+        root.insert("current-context".into(), "".into());
+    }
+    let text =
+        serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    std::fs::write(path, text)
+}

@@ -17,6 +17,7 @@ pub mod runtime;
 pub mod server;
 pub mod store;
 pub mod trino;
+pub mod world;
 
 pub use clock::Clock;
 pub use kubeconfig::write_kubeconfig;

@@ -1,0 +1,207 @@
+//! The dry-run backend: step commands go to the simulated world. `eksctl` and
+//! `helm` are simulated; `kubectl port-forward` is carried out by trinetes
+//! itself; everything else (kubectl first of all) runs for real, with
+//! KUBECONFIG and the AWS endpoint pointing into the world.
+
+use std::sync::{Arc, Mutex};
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::portforward::{self, PortForward};
+use super::process::{self, ShellCommand};
+use super::{Backend, BackendError, CommandExit, StepEvent};
+use crate::check::{self, CheckContext, EksTarget};
+use crate::lesson::BackendKind;
+use crate::sim::world::{World, WorldOutput};
+
+/// Characters that make a command a shell script rather than one tool call.
+const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
+
+pub struct DryRunBackend {
+    world: Arc<World>,
+    forwards: Mutex<Vec<PortForward>>,
+}
+
+impl DryRunBackend {
+    pub fn new(world: Arc<World>) -> Self {
+        DryRunBackend {
+            world,
+            forwards: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn world(&self) -> &Arc<World> {
+        &self.world
+    }
+
+    pub fn into_world(self) -> Arc<World> {
+        self.world
+    }
+
+    /// The environment every real tool gets: the world's kubeconfig, and the
+    /// simulated EKS endpoint with test credentials for the `aws` CLI.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("KUBECONFIG".into(), self.world.kubeconfig_path().display().to_string()),
+            ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
+            ("AWS_ACCESS_KEY_ID".into(), crate::aws::TEST_ACCESS_KEY_ID.into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+            ("AWS_DEFAULT_REGION".into(), self.world.region().into()),
+            ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ]
+    }
+
+    /// The forwarded addresses that are still open.
+    pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
+        self.forwards_guard().iter().map(|f| f.local).collect()
+    }
+
+    /// Close every port-forward (the lesson ended, or the run is over).
+    pub async fn stop_forwards(&self) {
+        let forwards = std::mem::take(&mut *self.forwards_guard());
+        for f in forwards {
+            f.stop().await;
+        }
+    }
+
+    fn forwards_guard(&self) -> std::sync::MutexGuard<'_, Vec<PortForward>> {
+        self.forwards.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn run(
+        &self,
+        command: &str,
+        events: &mpsc::Sender<StepEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<CommandExit, BackendError> {
+        let is_script = SHELL_SYNTAX.iter().any(|s| command.contains(s));
+        let words = shell_words::split(&command.replace("\\\n", " ")).unwrap_or_default();
+        let tool = if is_script { None } else { words.first().map(String::as_str) };
+        match tool {
+            Some("eksctl") => {
+                let (tx, rx) = mpsc::channel(256);
+                let work = self.world.eksctl(command, &tx);
+                world_call(work, rx, events, cancel).await
+            }
+            Some("helm") => {
+                let (tx, rx) = mpsc::channel(256);
+                let work = self.world.helm(&words[1..], &tx);
+                world_call(work, rx, events, cancel).await
+            }
+            Some("kubectl") if words.get(1).map(String::as_str) == Some("port-forward") => {
+                self.port_forward(&words, events).await
+            }
+            _ => {
+                let spec = ShellCommand {
+                    command: command.to_string(),
+                    env: self.env(),
+                    dir: None,
+                };
+                process::run(&spec, events, cancel).await
+            }
+        }
+    }
+
+    async fn port_forward(
+        &self,
+        words: &[String],
+        events: &mpsc::Sender<StepEvent>,
+    ) -> Result<CommandExit, BackendError> {
+        let say = |line: String| async move {
+            let _ = events.send(StepEvent::Output(line)).await;
+        };
+        let args = match portforward::parse_args(words) {
+            Ok(a) => a,
+            Err(e) => {
+                say(format!("error: {e}")).await;
+                return Ok(CommandExit { code: Some(1) });
+            }
+        };
+        let Some(url) = self.world.current_cluster_url() else {
+            say("error: the current kubeconfig context has no running cluster".into()).await;
+            return Ok(CommandExit { code: Some(1) });
+        };
+        let client = check::client_for_url(&url).map_err(BackendError::Other)?;
+        match portforward::start(client, "default", &args).await {
+            Ok(forward) => {
+                say(forward.describe(args.remote_port)).await;
+                say(format!(
+                    "Open http://{} in a browser; the forward runs in the background until the lesson ends.",
+                    forward.local
+                ))
+                .await;
+                self.forwards_guard().push(forward);
+                Ok(CommandExit { code: Some(0) })
+            }
+            Err(e) => {
+                say(format!("error: {e}")).await;
+                Ok(CommandExit { code: Some(1) })
+            }
+        }
+    }
+}
+
+/// Run a world command, passing its output on as step events in order.
+async fn world_call(
+    work: impl std::future::Future<Output = i32>,
+    mut output: mpsc::Receiver<WorldOutput>,
+    events: &mpsc::Sender<StepEvent>,
+    cancel: &CancellationToken,
+) -> Result<CommandExit, BackendError> {
+    let pass_on = |out: WorldOutput| match out {
+        WorldOutput::Line(line) => StepEvent::Output(line),
+        WorldOutput::Stage { name, fraction } => StepEvent::Stage { name, fraction },
+    };
+    tokio::pin!(work);
+    let code = loop {
+        tokio::select! {
+            biased;
+            Some(out) = output.recv() => { let _ = events.send(pass_on(out)).await; }
+            code = &mut work => break code,
+            () = cancel.cancelled() => return Err(BackendError::Cancelled),
+        }
+    };
+    while let Ok(out) = output.try_recv() {
+        let _ = events.send(pass_on(out)).await;
+    }
+    Ok(CommandExit { code: Some(code) })
+}
+
+impl Backend for DryRunBackend {
+    fn kind(&self) -> BackendKind {
+        BackendKind::DryRun
+    }
+
+    fn label(&self) -> String {
+        "dry-run".to_string()
+    }
+
+    fn run_command<'a>(
+        &'a self,
+        command: &'a str,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        self.run(command, events, cancel).boxed()
+    }
+
+    fn check_context(&self) -> CheckContext {
+        CheckContext {
+            kube: self
+                .world
+                .current_cluster_url()
+                .and_then(|url| check::client_for_url(&url).ok()),
+            eks: Some(EksTarget::Endpoint(self.world.eks_url())),
+            ..CheckContext::default()
+        }
+    }
+
+    fn interactive_command(&self, command: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg(command).envs(self.env());
+        cmd
+    }
+}

@@ -1,0 +1,110 @@
+//! Turns `--backend` and the profile into a running backend: for dry-run, the
+//! simulated world it drives; for live, the user's own tools and AWS account.
+
+use std::sync::Arc;
+
+use super::dryrun::DryRunBackend;
+use super::live::ShellBackend;
+use super::{Backend, BackendError};
+use crate::check::{CheckContext, EksTarget};
+use crate::lesson::Profile;
+use crate::sim::eksctl::Pace;
+use crate::sim::world::{World, WorldOptions};
+
+/// A started backend and what it owns.
+pub enum ActiveBackend {
+    DryRun {
+        backend: Arc<DryRunBackend>,
+        /// The world's folder (kubeconfig), removed when the backend is dropped.
+        dir: tempfile::TempDir,
+    },
+    Live(Arc<ShellBackend>),
+}
+
+impl ActiveBackend {
+    pub fn backend(&self) -> Arc<dyn Backend> {
+        match self {
+            ActiveBackend::DryRun { backend, .. } => backend.clone(),
+            ActiveBackend::Live(backend) => backend.clone(),
+        }
+    }
+
+    /// Lines to paste into another terminal to use the same world by hand.
+    pub fn exports(&self) -> Vec<String> {
+        match self {
+            ActiveBackend::DryRun { backend, .. } => backend.world().exports(),
+            ActiveBackend::Live(_) => Vec::new(),
+        }
+    }
+
+    pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
+        match self {
+            ActiveBackend::DryRun { backend, .. } => backend.forwarded(),
+            ActiveBackend::Live(_) => Vec::new(),
+        }
+    }
+
+    /// Stop port-forwards and the simulated world; nothing is left running.
+    pub async fn shutdown(self) {
+        if let ActiveBackend::DryRun { backend, dir } = self {
+            backend.stop_forwards().await;
+            match Arc::try_unwrap(backend) {
+                Ok(backend) => {
+                    if let Ok(world) = Arc::try_unwrap(backend.into_world()) {
+                        world.shutdown().await;
+                    }
+                }
+                Err(backend) => tracing::warn!(
+                    "the dry-run backend is still shared ({} users); its world stops when they drop it",
+                    Arc::strong_count(&backend)
+                ),
+            }
+            drop(dir);
+        }
+    }
+}
+
+/// Start the backend that `--backend` names.
+pub async fn start(spec: &str, profile: &Profile, pace: Pace, state_dir: &std::path::Path) -> Result<ActiveBackend, BackendError> {
+    crate::tls::install_crypto_provider();
+    let (name, _context) = spec.split_once('=').map_or((spec, None), |(n, c)| (n, Some(c)));
+    match name {
+        "dry-run" => {
+            std::fs::create_dir_all(state_dir)?;
+            let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
+            let mut opts = WorldOptions::new(dir.path().to_path_buf(), pace);
+            let vars = profile.vars();
+            if let Some(region) = vars.get("region") {
+                opts.region = region.clone();
+            }
+            if !profile.supported_eks_versions.is_empty() {
+                opts.supported_versions = profile.supported_eks_versions.clone();
+            }
+            if let Some(version) = vars.get("eks_version") {
+                opts.default_version = version.clone();
+            }
+            let world = World::start(opts)
+                .await
+                .map_err(|e| BackendError::Other(format!("cannot start the simulated world: {e}")))?;
+            Ok(ActiveBackend::DryRun {
+                backend: Arc::new(DryRunBackend::new(Arc::new(world))),
+                dir,
+            })
+        }
+        "live" => {
+            let kube = kube::Client::try_default().await.ok();
+            let checks = CheckContext {
+                kube,
+                eks: Some(EksTarget::Aws),
+                ..CheckContext::default()
+            };
+            Ok(ActiveBackend::Live(Arc::new(ShellBackend::live(checks))))
+        }
+        "context" => Err(BackendError::Other(
+            "the context backend (an existing kind, minikube or k3d cluster) is not available yet; use --backend dry-run or live".to_string(),
+        )),
+        other => Err(BackendError::Other(format!(
+            "unknown backend {other:?}; choose dry-run, live or context[=NAME]"
+        ))),
+    }
+}

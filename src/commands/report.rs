@@ -1,0 +1,227 @@
+//! The report of a headless run: JSON for tools, JUnit XML for CI systems.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub backend: String,
+    pub profile: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub duration_secs: f64,
+    pub lessons: Vec<LessonReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonReport {
+    pub id: String,
+    pub title: String,
+    pub steps: Vec<StepReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepReport {
+    pub id: String,
+    pub title: String,
+    pub command: String,
+    /// passed, failed, timed-out, cancelled or skipped.
+    pub outcome: String,
+    /// Why it failed or was skipped.
+    pub reason: Option<String>,
+    pub duration_secs: f64,
+    pub output: Vec<String>,
+    pub checks: Vec<CheckReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub description: String,
+    pub passed: bool,
+    /// What was seen: when it held, or the last state before giving up.
+    pub seen: String,
+    pub hint: Option<String>,
+}
+
+impl RunReport {
+    /// Write JUnit XML when the file name ends in `.xml`, JSON otherwise.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+            self.junit()
+        } else {
+            serde_json::to_string_pretty(self).map_err(std::io::Error::other)? + "\n"
+        };
+        std::fs::write(path, text)
+    }
+
+    pub fn junit(&self) -> String {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        xml.push_str(&format!(
+            "<testsuites name=\"trinetes\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">\n",
+            self.passed + self.failed + self.skipped,
+            self.failed,
+            self.skipped,
+            self.duration_secs
+        ));
+        for lesson in &self.lessons {
+            let failures = lesson.steps.iter().filter(|s| is_failure(&s.outcome)).count();
+            let skipped = lesson.steps.iter().filter(|s| s.outcome == "skipped").count();
+            let time: f64 = lesson.steps.iter().map(|s| s.duration_secs).sum();
+            xml.push_str(&format!(
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{time:.3}\">\n",
+                escape(&lesson.id),
+                lesson.steps.len()
+            ));
+            for step in &lesson.steps {
+                xml.push_str(&format!(
+                    "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",
+                    escape(&lesson.id),
+                    escape(&step.id),
+                    step.duration_secs
+                ));
+                let reason = escape(step.reason.as_deref().unwrap_or_default());
+                if is_failure(&step.outcome) {
+                    xml.push_str(&format!(
+                        "      <failure type=\"{}\" message=\"{reason}\">{}</failure>\n",
+                        step.outcome,
+                        escape(&failure_text(step))
+                    ));
+                } else if step.outcome == "skipped" {
+                    xml.push_str(&format!("      <skipped message=\"{reason}\"/>\n"));
+                }
+                if !step.output.is_empty() {
+                    xml.push_str(&format!(
+                        "      <system-out>{}</system-out>\n",
+                        escape(&step.output.join("\n"))
+                    ));
+                }
+                xml.push_str("    </testcase>\n");
+            }
+            xml.push_str("  </testsuite>\n");
+        }
+        xml.push_str("</testsuites>\n");
+        xml
+    }
+}
+
+fn is_failure(outcome: &str) -> bool {
+    matches!(outcome, "failed" | "timed-out" | "cancelled")
+}
+
+fn failure_text(step: &StepReport) -> String {
+    let mut text = format!("$ {}\n", step.command);
+    for c in step.checks.iter().filter(|c| !c.passed) {
+        text.push_str(&format!("check failed: {}\n  last seen: {}\n", c.description, c.seen));
+        if let Some(hint) = &c.hint {
+            text.push_str(&format!("  hint: {hint}\n"));
+        }
+    }
+    text
+}
+
+/// Escape text for XML attributes and content; drops characters XML 1.0 forbids.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> RunReport {
+        RunReport {
+            backend: "dry-run".into(),
+            profile: "current".into(),
+            passed: 1,
+            failed: 1,
+            skipped: 1,
+            duration_secs: 2.5,
+            lessons: vec![LessonReport {
+                id: "90-eks-demo".into(),
+                title: "Demo".into(),
+                steps: vec![
+                    StepReport {
+                        id: "get-nodes".into(),
+                        title: "Nodes".into(),
+                        command: "kubectl get nodes".into(),
+                        outcome: "passed".into(),
+                        reason: None,
+                        duration_secs: 0.5,
+                        output: vec!["NAME STATUS".into()],
+                        checks: vec![],
+                    },
+                    StepReport {
+                        id: "helm-install".into(),
+                        title: "Install".into(),
+                        command: "helm install tcb trino/trino".into(),
+                        outcome: "failed".into(),
+                        reason: Some("check failed: <deployment> & more".into()),
+                        duration_secs: 2.0,
+                        output: vec![],
+                        checks: vec![CheckReport {
+                            description: "deployment tcb-trino-worker: 2/2 ready".into(),
+                            passed: false,
+                            seen: "1/2 ready".into(),
+                            hint: Some("kubectl describe pods".into()),
+                        }],
+                    },
+                    StepReport {
+                        id: "practice".into(),
+                        title: "Practice".into(),
+                        command: "kubectl get pods".into(),
+                        outcome: "skipped".into(),
+                        reason: Some("dry-run only".into()),
+                        duration_secs: 0.0,
+                        output: vec![],
+                        checks: vec![],
+                    },
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn junit_marks_failures_and_skips_and_escapes_text() {
+        let xml = report().junit();
+        assert!(xml.contains("<testsuites name=\"trinetes\" tests=\"3\" failures=\"1\" skipped=\"1\""));
+        assert!(xml.contains("<testcase classname=\"90-eks-demo\" name=\"helm-install\" time=\"2.000\">"));
+        assert!(xml.contains("message=\"check failed: &lt;deployment&gt; &amp; more\""));
+        assert!(xml.contains("hint: kubectl describe pods"));
+        assert!(xml.contains("<skipped message=\"dry-run only\"/>"));
+        assert_eq!(xml.matches("<testcase ").count(), 3);
+        assert_eq!(xml.matches("</testcase>").count(), 3);
+    }
+
+    #[test]
+    fn report_file_format_follows_the_extension() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let json_path = dir.path().join("r.json");
+        let xml_path = dir.path().join("r.XML");
+        report().write(&json_path).expect("json");
+        report().write(&xml_path).expect("xml");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json_path).expect("read")).expect("valid JSON");
+        assert_eq!(json["lessons"][0]["steps"][1]["checks"][0]["hint"], "kubectl describe pods");
+        assert!(std::fs::read_to_string(&xml_path).expect("read").starts_with("<?xml"));
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_xml() {
+        assert_eq!(escape("a\u{1b}[31mb\tc"), "a[31mb\tc");
+    }
+}

@@ -1,0 +1,229 @@
+//! `trinetes run`: lessons headless, step by step, with their checks.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::report::{LessonReport, RunReport, StepReport};
+use super::run_print::{Printer, outcome_parts};
+use crate::backend::setup::{self, ActiveBackend};
+use crate::cli::{GlobalArgs, PaceName, RunArgs};
+use crate::lesson::{self, Lesson, Profile};
+use crate::progress::{self, ProgressStore};
+use crate::runner::{self, StepOutcome};
+use crate::sim::eksctl::Pace;
+
+pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(run_lessons(global, args))
+}
+
+async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let profile = Profile::builtin(&global.profile)?;
+    let all = super::lessons::load(global.lessons.as_deref())?;
+    let lessons: Vec<Lesson> = select(&all, args)?.iter().map(|l| l.expanded(&profile)).collect();
+    if let Some(until) = &args.until
+        && !lessons.iter().any(|l| l.steps.iter().any(|s| &s.id == until))
+    {
+        anyhow::bail!("--until {until:?} names no step of the chosen lessons");
+    }
+    let pace = match args.pace {
+        PaceName::Fast => Pace::Fast,
+        PaceName::Realistic => Pace::Realistic {
+            total: lesson::parse_duration(&args.pace_total)
+                .with_context(|| {
+                format!("--pace-total {:?} is not a duration like 60s or 2m", args.pace_total)
+            })?,
+        },
+    };
+    let state_dir = progress::state_dir()?;
+    let printer = Printer::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    printer.line(&format!("starting the {} backend (profile {})…", global.backend, profile.name));
+    let active = setup::start(&global.backend, &profile, pace, &state_dir)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let cancel = CancellationToken::new();
+    let signals = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let started = Instant::now();
+    let store = ProgressStore::new(state_dir);
+    let mut report = RunReport {
+        backend: global.backend.clone(),
+        profile: profile.name.clone(),
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        duration_secs: 0.0,
+        lessons: Vec::new(),
+    };
+    let backend = active.backend();
+    'lessons: for lesson in &lessons {
+        printer.lesson(&lesson.front.id, &lesson.front.title);
+        let mut lesson_report = LessonReport {
+            id: lesson.front.id.clone(),
+            title: lesson.front.title.clone(),
+            steps: Vec::new(),
+        };
+        let mut stop = false;
+        for step in &lesson.steps {
+            let mut step_report = StepReport {
+                id: step.id.clone(),
+                title: step.title.clone(),
+                command: step.command.clone(),
+                outcome: String::new(),
+                reason: None,
+                duration_secs: 0.0,
+                output: Vec::new(),
+                checks: Vec::new(),
+            };
+            let (tx, mut rx) = mpsc::channel(512);
+            let running = runner::run_step(backend.as_ref(), step, &tx, &cancel);
+            tokio::pin!(running);
+            let outcome = loop {
+                tokio::select! {
+                    biased;
+                    Some(event) = rx.recv() => printer.event(&event, &mut step_report),
+                    outcome = &mut running => break outcome,
+                }
+            };
+            while let Ok(event) = rx.try_recv() {
+                printer.event(&event, &mut step_report);
+            }
+            record(&store, &lesson.front.id, &step.id, &outcome);
+            match &outcome {
+                StepOutcome::Passed => report.passed += 1,
+                StepOutcome::Skipped { .. } => report.skipped += 1,
+                _ => report.failed += 1,
+            }
+            let (_, reason) = outcome_parts(&outcome);
+            if step_report.reason.is_none() {
+                step_report.reason = reason;
+            }
+            lesson_report.steps.push(step_report);
+            if outcome == StepOutcome::Cancelled {
+                stop = true;
+            } else if !outcome.ok() && !args.keep_going {
+                stop = true;
+            }
+            if args.until.as_deref() == Some(step.id.as_str()) {
+                stop = true;
+            }
+            if stop {
+                break;
+            }
+        }
+        let all_ok = lesson_report.steps.len() == lesson.steps.len()
+            && lesson_report.steps.iter().all(|s| s.outcome != "failed" && s.outcome != "timed-out" && s.outcome != "cancelled");
+        if all_ok {
+            mark_completed(&store, &lesson.front.id);
+        }
+        report.lessons.push(lesson_report);
+        if stop {
+            break 'lessons;
+        }
+    }
+    report.duration_secs = started.elapsed().as_secs_f64();
+    printer.line(&format!(
+        "{} passed, {} failed, {} skipped in {}",
+        report.passed,
+        report.failed,
+        report.skipped,
+        super::run_print::human(started.elapsed())
+    ));
+    if let Some(path) = &args.report {
+        report
+            .write(path)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+        printer.line(&format!("report written to {}", path.display()));
+    }
+    if args.hold && !cancel.is_cancelled() {
+        hold(&printer, &active, &cancel).await;
+    }
+    signals.abort();
+    active.shutdown().await;
+    Ok(if cancel.is_cancelled() {
+        ExitCode::from(130)
+    } else if report.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The lessons `--lesson` names, or all of them with `--all`.
+fn select<'a>(all: &'a [Lesson], args: &RunArgs) -> anyhow::Result<Vec<&'a Lesson>> {
+    if args.all {
+        return Ok(all.iter().collect());
+    }
+    if args.lessons.is_empty() {
+        anyhow::bail!("name the lessons to run with --lesson ID (see `trinetes lessons`), or use --all");
+    }
+    args.lessons
+        .iter()
+        .map(|id| {
+            all.iter().find(|l| &l.front.id == id).ok_or_else(|| {
+                let ids: Vec<&str> = all.iter().map(|l| l.front.id.as_str()).collect();
+                anyhow::anyhow!("no lesson {id:?}; the lessons are: {}", ids.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// Keep the world and its port-forwards up until Ctrl-C or SIGTERM.
+async fn hold(printer: &Printer, active: &ActiveBackend, cancel: &CancellationToken) {
+    printer.line("holding the world open; Ctrl-C or SIGTERM ends it. In another terminal:");
+    for line in active.exports() {
+        printer.line(&line);
+    }
+    for addr in active.forwarded() {
+        printer.line(&format!("forwarded: http://{addr}"));
+    }
+    cancel.cancelled().await;
+    printer.line("stopping…");
+}
+
+async fn cancel_on_signal(cancel: CancellationToken) {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
+    cancel.cancel();
+}
+
+fn record(store: &ProgressStore, lesson: &str, step: &str, outcome: &StepOutcome) {
+    let kept = match outcome {
+        StepOutcome::Passed => progress::StepOutcome::Passed,
+        StepOutcome::Skipped { .. } => progress::StepOutcome::Skipped,
+        _ => progress::StepOutcome::Failed,
+    };
+    update_progress(store, |p| p.record_step(lesson, step, kept));
+}
+
+fn mark_completed(store: &ProgressStore, lesson: &str) {
+    update_progress(store, |p| p.mark_completed(lesson));
+}
+
+/// Progress is a convenience: failing to save it must not fail the run.
+fn update_progress(store: &ProgressStore, change: impl FnOnce(&mut progress::Progress)) {
+    match store.load() {
+        Ok(mut loaded) => {
+            change(&mut loaded.progress);
+            if let Err(e) = store.save(&loaded.progress) {
+                tracing::warn!("cannot save progress: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("cannot load progress: {e}"),
+    }
+}

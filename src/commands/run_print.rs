@@ -1,0 +1,123 @@
+//! Prints a headless run as it happens and collects what the report needs.
+//! Plain text when stdout is not a terminal; a little colour when it is.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::commands::report::{CheckReport, StepReport};
+use crate::runner::{RunEvent, StepOutcome};
+
+/// How many output lines of a step the report keeps (the last ones).
+const REPORT_OUTPUT_LINES: usize = 200;
+
+pub struct Printer {
+    color: bool,
+}
+
+impl Printer {
+    pub fn new(color: bool) -> Self {
+        Printer { color }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn line(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+    }
+
+    pub fn lesson(&self, id: &str, title: &str) {
+        self.line(&self.paint("1", &format!("== {id}: {title}")));
+    }
+
+    /// Print one event and fold it into the step's report.
+    pub fn event(&self, event: &RunEvent, report: &mut StepReport) {
+        match event {
+            RunEvent::StepStarted { step, command } => {
+                self.line(&self.paint("1", &format!("▶ {step}: {}", report.title)));
+                self.line(&format!("  $ {command}"));
+            }
+            RunEvent::StepSkipped { step, reason } => {
+                self.line(&self.paint("2", &format!("○ {step} skipped: {reason}")));
+            }
+            RunEvent::Output { line, .. } => {
+                self.line(&format!("  │ {line}"));
+                report.output.push(line.clone());
+                if report.output.len() > REPORT_OUTPUT_LINES {
+                    report.output.remove(0);
+                }
+            }
+            RunEvent::Stage { name, fraction, .. } => {
+                let pct = fraction.map(|f| format!(" ({:.0}%)", f * 100.0)).unwrap_or_default();
+                self.line(&self.paint("36", &format!("  … {name}{pct}")));
+            }
+            RunEvent::CheckStarted { description, .. } => {
+                self.line(&format!("  ? checking: {description}"));
+                report.checks.push(CheckReport {
+                    description: description.clone(),
+                    passed: false,
+                    seen: String::new(),
+                    hint: None,
+                });
+            }
+            RunEvent::CheckPassed { seen, .. } => {
+                self.line(&self.paint("32", &format!("  ✔ {seen}")));
+                if let Some(c) = report.checks.last_mut() {
+                    c.passed = true;
+                    c.seen = seen.clone();
+                }
+            }
+            RunEvent::CheckFailed { last_seen, hint, .. } => {
+                self.line(&self.paint("31", &format!("  ✘ {last_seen}")));
+                self.line(&format!("    hint: {hint}"));
+                if let Some(c) = report.checks.last_mut() {
+                    c.seen = last_seen.clone();
+                    c.hint = Some(hint.clone());
+                }
+            }
+            RunEvent::StepFinished { step, outcome, duration } => {
+                report.duration_secs = duration.as_secs_f64();
+                let (name, reason) = outcome_parts(outcome);
+                report.outcome = name.to_string();
+                report.reason = reason.clone();
+                let took = human(*duration);
+                let text = match outcome {
+                    StepOutcome::Passed => self.paint("32", &format!("✔ {step} passed in {took}")),
+                    StepOutcome::Skipped { .. } => return,
+                    _ => self.paint(
+                        "31",
+                        &format!("✘ {step} {name} after {took}: {}", reason.unwrap_or_default()),
+                    ),
+                };
+                self.line(&text);
+            }
+        }
+    }
+}
+
+pub fn outcome_parts(outcome: &StepOutcome) -> (&'static str, Option<String>) {
+    match outcome {
+        StepOutcome::Passed => ("passed", None),
+        StepOutcome::Failed { reason } => ("failed", Some(reason.clone())),
+        StepOutcome::TimedOut => ("timed-out", Some("the step ran past its timeout".to_string())),
+        StepOutcome::Cancelled => ("cancelled", Some("the step was cancelled".to_string())),
+        StepOutcome::Skipped { reason } => ("skipped", Some(reason.clone())),
+    }
+}
+
+pub fn human(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else if d < Duration::from_secs(120) {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", d.as_secs() / 60, d.as_secs() % 60)
+    }
+}

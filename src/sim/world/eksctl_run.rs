@@ -1,0 +1,269 @@
+//! Carrying out the simulated eksctl's plans: the log lines at their paced
+//! times, and each action against the EKS endpoint, the clusters and the
+//! kubeconfig.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::{ClusterEntry, World, WorldOutput, send, start_cluster};
+use crate::sim::eks::naming;
+use crate::sim::eksctl::{
+    EksctlEnv, PlanAction, PlanItem, existing_clusters, parse_command_line, plan,
+};
+use crate::sim::helm::HelmSim;
+use crate::sim::kubeconfig;
+use crate::sim::nodes::{NodeTemplate, make_node, stamp_conditions};
+
+/// The simulated AWS account.
+const ACCOUNT: &str = "123456789012";
+/// How long an await may take beyond its plan before the run gives up.
+const AWAIT_LIMIT: Duration = Duration::from_secs(120);
+
+impl World {
+    /// Run one `eksctl ...` command line; returns its exit code.
+    pub async fn eksctl(&self, line: &str, out: &mpsc::Sender<WorldOutput>) -> i32 {
+        let now = || {
+            jiff::Timestamp::now()
+                .to_zoned(TimeZone::system())
+                .datetime()
+        };
+        let command = match parse_command_line(line) {
+            Ok(c) => c,
+            Err(e) => {
+                send(out, e.to_output().render(now())).await;
+                return 1;
+            }
+        };
+        let env = EksctlEnv {
+            default_region: self.opts.region.clone(),
+            supported_versions: self.opts.supported_versions.clone(),
+            default_version: self.opts.default_version.clone(),
+            iam_user: self.opts.iam_user.clone(),
+            kubeconfig_display: self.kubeconfig.display().to_string(),
+            existing_clusters: existing_clusters(&self.eks.state().summaries()),
+            ..EksctlEnv::default()
+        };
+        let plan = match plan(&command, &env) {
+            Ok(p) => p,
+            Err(e) => {
+                send(out, e.to_output().render(now())).await;
+                return 1;
+            }
+        };
+        let started = Instant::now();
+        let start_time = now();
+        let total = plan.total().max(Duration::from_millis(1));
+        for (at, step) in plan.paced(self.opts.pace) {
+            tokio::time::sleep_until(started + at).await;
+            match &step.item {
+                PlanItem::Line(line) => {
+                    let stamp = start_time
+                        .checked_add(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default())
+                        .unwrap_or(start_time);
+                    send(out, line.render(stamp)).await;
+                }
+                PlanItem::Action(action) => {
+                    if let Some(name) = stage_name(action) {
+                        let fraction = step.at.as_secs_f32() / total.as_secs_f32();
+                        let _ = out
+                            .send(WorldOutput::Stage {
+                                name: name.to_string(),
+                                fraction: Some(fraction.clamp(0.0, 1.0)),
+                            })
+                            .await;
+                    }
+                    if let Err(message) = self.act(action).await {
+                        send(out, format!("Error: {message}")).await;
+                        return 1;
+                    }
+                }
+            }
+        }
+        plan.exit_code
+    }
+
+    async fn act(&self, action: &PlanAction) -> Result<(), String> {
+        let eks = self.eks.state();
+        match action {
+            PlanAction::CreateCluster { .. } => {
+                let request = action
+                    .create_cluster_request(ACCOUNT)
+                    .ok_or("no CreateCluster request")?;
+                eks.create_cluster(request).map(drop).map_err(|e| e.to_string())
+            }
+            PlanAction::AwaitClusterActive { name } => {
+                wait_for(&format!("cluster {name} to become ACTIVE"), || {
+                    eks.describe_cluster(name)
+                        .is_ok_and(|c| c["cluster"]["status"] == "ACTIVE" || c["status"] == "ACTIVE")
+                })
+                .await
+            }
+            PlanAction::CreateNodegroup { .. } => {
+                let (cluster, request) = action
+                    .create_nodegroup_request(&self.opts.region, ACCOUNT)
+                    .ok_or("no CreateNodegroup request")?;
+                eks.create_nodegroup(&cluster, request)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            PlanAction::AwaitNodegroupActive { cluster, nodegroup } => {
+                wait_for(&format!("nodegroup {nodegroup} to become ACTIVE"), || {
+                    eks.describe_nodegroup(cluster, nodegroup).is_ok_and(|n| {
+                        n["nodegroup"]["status"] == "ACTIVE" || n["status"] == "ACTIVE"
+                    })
+                })
+                .await
+            }
+            PlanAction::WriteKubeconfig {
+                cluster_entry,
+                context,
+                ..
+            } => self.start_eks_cluster(cluster_entry, context).await,
+            PlanAction::AwaitNodesReady {
+                cluster,
+                nodegroup,
+                count,
+            } => self.add_eks_nodes(cluster, nodegroup, *count).await,
+            PlanAction::RemoveKubeconfigContext {
+                context,
+                cluster_entry,
+            } => {
+                let entry = self.clusters().remove(context);
+                if let Some(entry) = entry {
+                    entry.cluster.stop().await;
+                }
+                kubeconfig::remove_context(&self.kubeconfig, context, cluster_entry)
+                    .map_err(|e| format!("cannot update {}: {e}", self.kubeconfig.display()))
+            }
+            PlanAction::DeleteNodegroup { cluster, nodegroup } => eks
+                .delete_nodegroup(cluster, nodegroup)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            PlanAction::AwaitNodegroupDeleted { cluster, nodegroup } => {
+                wait_for(&format!("nodegroup {nodegroup} to be deleted"), || {
+                    eks.describe_nodegroup(cluster, nodegroup).is_err()
+                })
+                .await
+            }
+            PlanAction::DeleteCluster { name } => {
+                eks.delete_cluster(name).map(drop).map_err(|e| e.to_string())
+            }
+            PlanAction::AwaitClusterDeleted { name } => {
+                wait_for(&format!("cluster {name} to be deleted"), || {
+                    eks.describe_cluster(name).is_err()
+                })
+                .await
+            }
+        }
+    }
+
+    /// The Kubernetes side of a new EKS cluster: its API server and kubeconfig
+    /// context, made current as eksctl does. Nodes join when the nodegroup is up.
+    async fn start_eks_cluster(&self, cluster_entry: &str, context: &str) -> Result<(), String> {
+        let eks_name = cluster_entry.split('.').next().unwrap_or(cluster_entry).to_string();
+        let cluster = start_cluster(&self.opts, cluster_entry, context, 0, &self.kubeconfig)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut helm = HelmSim::new();
+        // Helm repositories are the client's, not the cluster's: carry them over.
+        let repos: Vec<(String, String)> = {
+            self.clusters()
+                .values()
+                .flat_map(|e| e.helm.repos().iter().map(|r| (r.name.clone(), r.url.clone())))
+                .collect()
+        };
+        let env = crate::sim::helm::HelmEnv::new(cluster.store().clock().now());
+        for (name, url) in repos {
+            helm.run(&["repo", "add", name.as_str(), url.as_str()], &env);
+        }
+        self.clusters().insert(
+            context.to_string(),
+            ClusterEntry {
+                cluster,
+                helm,
+                eks_name: Some(eks_name),
+            },
+        );
+        Ok(())
+    }
+
+    async fn add_eks_nodes(&self, cluster: &str, nodegroup: &str, count: u32) -> Result<(), String> {
+        let clusters = self.clusters();
+        let entry = clusters
+            .values()
+            .find(|e| e.eks_name.as_deref() == Some(cluster))
+            .ok_or_else(|| format!("no kubeconfig context for cluster {cluster}"))?;
+        let store = entry.cluster.store();
+        let instance_type = self
+            .eks
+            .state()
+            .describe_nodegroup(cluster, nodegroup)
+            .ok()
+            .and_then(|n| {
+                let ng = if n.get("nodegroup").is_some() { &n["nodegroup"] } else { &n };
+                ng["instanceTypes"][0].as_str().map(str::to_string)
+            })
+            .unwrap_or_else(|| "t2.large".to_string());
+        for (i, name) in naming::node_names(cluster, nodegroup, &self.opts.region, count)
+            .into_iter()
+            .enumerate()
+        {
+            let mut template = NodeTemplate::new(&instance_type);
+            template.cluster_name = cluster.to_string();
+            template.nodegroup = nodegroup.to_string();
+            template.region = self.opts.region.clone();
+            template.zone = naming::node_zone(&self.opts.region, i as u32);
+            if let Some(ip) = ip_of(&name) {
+                template.private_ip = ip;
+            }
+            let mut node = make_node(&template).map_err(|e| e.to_string())?;
+            stamp_conditions(&mut node, store.clock().now());
+            store.create("Node", node).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+/// `ip-192-168-2-123.ec2.internal` -> 192.168.2.123
+fn ip_of(node_name: &str) -> Option<Ipv4Addr> {
+    let host = node_name.strip_prefix("ip-")?.split('.').next()?;
+    host.replace('-', ".").parse().ok()
+}
+
+fn stage_name(action: &PlanAction) -> Option<&'static str> {
+    Some(match action {
+        PlanAction::CreateCluster { .. } => "creating the control plane",
+        PlanAction::CreateNodegroup { .. } => "creating the managed nodegroup",
+        PlanAction::WriteKubeconfig { .. } => "writing the kubeconfig",
+        PlanAction::AwaitNodesReady { .. } => "waiting for nodes",
+        PlanAction::DeleteNodegroup { .. } => "deleting the nodegroup",
+        PlanAction::DeleteCluster { .. } => "deleting the control plane",
+        _ => return None,
+    })
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) -> Result<(), String> {
+    let deadline = Instant::now() + AWAIT_LIMIT;
+    while !done() {
+        if Instant::now() >= deadline {
+            return Err(format!("timed out waiting for {what}"));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_of;
+
+    #[test]
+    fn node_names_carry_their_address() {
+        assert_eq!(ip_of("ip-192-168-2-123.ec2.internal"), Some("192.168.2.123".parse().expect("ip")));
+        assert_eq!(ip_of("node-1"), None);
+    }
+}

@@ -1,0 +1,225 @@
+//! The dry-run world: a local practice cluster that exists from the start, a
+//! simulated EKS endpoint, the clusters `eksctl create cluster` makes, and the
+//! Helm releases installed into them. One kubeconfig holds a context per
+//! cluster; like the real tools, eksctl switches the current context.
+
+mod eksctl_run;
+mod helm_run;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+
+use crate::sim::Clock;
+use crate::sim::cluster::{ClusterError, SimCluster, SimOptions};
+use crate::sim::eks::{EksConfig, EksDurations, EksServer, EksState};
+use crate::sim::eksctl::Pace;
+use crate::sim::helm::HelmSim;
+use crate::sim::kubeconfig;
+use crate::sim::trino::{StartupTiming, register_trino_runtime};
+
+/// The practice cluster's name and context, named the way kind names them.
+pub const PRACTICE_CONTEXT: &str = "kind-trinetes";
+
+/// What a command in the world prints while it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorldOutput {
+    Line(String),
+    Stage { name: String, fraction: Option<f32> },
+}
+
+#[derive(Debug, Clone)]
+pub struct WorldOptions {
+    /// Where the world keeps its kubeconfig.
+    pub dir: PathBuf,
+    pub pace: Pace,
+    pub region: String,
+    /// EKS versions `eksctl create cluster --version` accepts.
+    pub supported_versions: Vec<String>,
+    pub default_version: String,
+    pub practice_nodes: usize,
+    /// How much faster than real time the clusters' clocks run.
+    pub speed: f64,
+    pub trino: StartupTiming,
+    /// The IAM user eksctl names the kubeconfig user after.
+    pub iam_user: String,
+}
+
+impl WorldOptions {
+    pub fn new(dir: PathBuf, pace: Pace) -> Self {
+        let fast = matches!(pace, Pace::Fast);
+        WorldOptions {
+            dir,
+            pace,
+            region: "us-east-1".to_string(),
+            supported_versions: ["1.32", "1.33", "1.34", "1.35"].map(String::from).to_vec(),
+            default_version: "1.35".to_string(),
+            practice_nodes: 2,
+            speed: 1.0,
+            trino: if fast {
+                StartupTiming {
+                    http_up: Duration::from_millis(100),
+                    started: Duration::from_millis(300),
+                }
+            } else {
+                StartupTiming::default()
+            },
+            iam_user: "learner".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    #[error("cannot start a simulated cluster: {0}")]
+    Cluster(#[from] ClusterError),
+    #[error("cannot start the simulated EKS endpoint: {0}")]
+    Eks(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+struct ClusterEntry {
+    cluster: SimCluster,
+    helm: HelmSim,
+    /// The EKS cluster it belongs to; None for the practice cluster.
+    eks_name: Option<String>,
+}
+
+pub struct World {
+    opts: WorldOptions,
+    kubeconfig: PathBuf,
+    eks: EksServer,
+    clusters: Mutex<BTreeMap<String, ClusterEntry>>,
+}
+
+impl World {
+    /// Start the practice cluster and the EKS endpoint; write the kubeconfig.
+    pub async fn start(opts: WorldOptions) -> Result<World, WorldError> {
+        std::fs::create_dir_all(&opts.dir).map_err(|source| WorldError::Io {
+            path: opts.dir.clone(),
+            source,
+        })?;
+        let kubeconfig = opts.dir.join("kubeconfig");
+        let _ = std::fs::remove_file(&kubeconfig);
+        let step = match opts.pace {
+            Pace::Fast => Duration::from_millis(20),
+            Pace::Realistic { total } => total / 60,
+        };
+        let eks_config = EksConfig {
+            region: opts.region.clone(),
+            supported_versions: opts.supported_versions.clone(),
+            default_version: opts.default_version.clone(),
+            durations: EksDurations::uniform(step),
+            ..EksConfig::default()
+        };
+        let eks = EksServer::start(EksState::new(Clock::real(1.0), eks_config), None)
+            .await
+            .map_err(|e| WorldError::Eks(e.to_string()))?;
+        let practice = start_cluster(&opts, PRACTICE_CONTEXT, PRACTICE_CONTEXT, opts.practice_nodes, &kubeconfig).await?;
+        let mut clusters = BTreeMap::new();
+        clusters.insert(
+            PRACTICE_CONTEXT.to_string(),
+            ClusterEntry {
+                cluster: practice,
+                helm: HelmSim::new(),
+                eks_name: None,
+            },
+        );
+        Ok(World {
+            opts,
+            kubeconfig,
+            eks,
+            clusters: Mutex::new(clusters),
+        })
+    }
+
+    pub fn kubeconfig_path(&self) -> &Path {
+        &self.kubeconfig
+    }
+
+    pub fn eks_url(&self) -> String {
+        self.eks.url()
+    }
+
+    pub fn eks_state(&self) -> &EksState {
+        self.eks.state()
+    }
+
+    pub fn region(&self) -> &str {
+        &self.opts.region
+    }
+
+    /// The lines a presenter pastes into another terminal to use the world by hand.
+    pub fn exports(&self) -> Vec<String> {
+        vec![
+            format!("export KUBECONFIG={}", self.kubeconfig.display()),
+            format!("export AWS_ENDPOINT_URL_EKS={}", self.eks.url()),
+        ]
+    }
+
+    /// The kubeconfig's current context, as kubectl would use it.
+    pub fn current_context(&self) -> Option<String> {
+        kubeconfig::current_context(&self.kubeconfig).ok().flatten()
+    }
+
+    /// The API server URL of the current context's cluster, if it still exists.
+    pub fn current_cluster_url(&self) -> Option<String> {
+        let context = self.current_context()?;
+        self.clusters().get(&context).map(|e| e.cluster.url())
+    }
+
+    /// Every context with a running cluster, with its EKS cluster name if any.
+    pub fn contexts(&self) -> Vec<(String, Option<String>)> {
+        self.clusters()
+            .iter()
+            .map(|(ctx, e)| (ctx.clone(), e.eks_name.clone()))
+            .collect()
+    }
+
+    /// The clusters by context. A panic elsewhere while holding the lock
+    /// leaves the map itself consistent, so a poisoned lock is still usable.
+    fn clusters(&self) -> MutexGuard<'_, BTreeMap<String, ClusterEntry>> {
+        self.clusters.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stop every cluster and the EKS endpoint.
+    pub async fn shutdown(self) {
+        let clusters = std::mem::take(&mut *self.clusters());
+        for (_, entry) in clusters {
+            entry.cluster.stop().await;
+        }
+        self.eks.shutdown().await;
+    }
+}
+
+async fn start_cluster(
+    opts: &WorldOptions,
+    cluster_name: &str,
+    context: &str,
+    nodes: usize,
+    kubeconfig: &Path,
+) -> Result<SimCluster, WorldError> {
+    let sim_opts = SimOptions {
+        nodes,
+        kubeconfig: Some(kubeconfig.to_path_buf()),
+        cluster_name: cluster_name.to_string(),
+        context_name: context.to_string(),
+        clock: Clock::real(opts.speed),
+        ..SimOptions::default()
+    };
+    let cluster = SimCluster::start(sim_opts).await?;
+    register_trino_runtime(cluster.runtimes(), cluster.store().clone(), opts.trino.clone());
+    Ok(cluster)
+}
+
+async fn send(out: &mpsc::Sender<WorldOutput>, line: impl Into<String>) {
+    let _ = out.send(WorldOutput::Line(line.into())).await;
+}
