@@ -62,10 +62,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Run this lesson (repeat for several); see `trinetes lessons` for ids.
-    #[arg(long = "lesson", value_name = "ID")]
+    #[arg(long = "lesson", id = "lesson", value_name = "ID")]
     pub lessons: Vec<String>,
     /// Run every lesson, in order.
-    #[arg(long, conflicts_with = "lessons")]
+    #[arg(long, conflicts_with = "lesson")]
     pub all: bool,
     /// Stop after this step id.
     #[arg(long, value_name = "STEP_ID")]

@@ -1,0 +1,72 @@
+//! The dry-run world carrying out eksctl: create and delete an EKS cluster,
+//! with its nodes, kubeconfig context and EKS records.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use trinetes::sim::eksctl::Pace;
+use trinetes::sim::world::{PRACTICE_CONTEXT, World, WorldOptions, WorldOutput};
+
+async fn run_eksctl(world: &World, line: &str) -> (i32, Vec<String>) {
+    let (tx, mut rx) = mpsc::channel(1024);
+    let code = tokio::time::timeout(Duration::from_secs(60), world.eksctl(line, &tx))
+        .await
+        .unwrap_or_else(|_| panic!("`{line}` did not finish within 60 s"));
+    drop(tx);
+    let mut lines = Vec::new();
+    while let Some(out) = rx.recv().await {
+        if let WorldOutput::Line(l) = out {
+            lines.push(l);
+        }
+    }
+    (code, lines)
+}
+
+#[tokio::test]
+async fn create_then_delete_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let world = World::start(WorldOptions::new(dir.path().to_path_buf(), Pace::Fast))
+        .await
+        .expect("world starts");
+    assert_eq!(world.current_context().as_deref(), Some(PRACTICE_CONTEXT));
+
+    let (code, lines) = run_eksctl(
+        &world,
+        "eksctl create cluster --name tcb-cluster --version 1.35 --region us-east-1 --nodegroup-name k8s-tcb-cluster --node-type t2.large --nodes 2",
+    )
+    .await;
+    assert_eq!(code, 0, "{lines:#?}");
+    assert!(lines.last().expect("output").ends_with("EKS cluster \"tcb-cluster\" in \"us-east-1\" region is ready"));
+    let context = world.current_context().expect("a current context");
+    assert_eq!(context, "learner@tcb-cluster.us-east-1.eksctl.io");
+    assert!(world.current_cluster_url().is_some());
+
+    let (code, lines) = run_eksctl(&world, "eksctl delete cluster --name tcb-cluster --region us-east-1").await;
+    assert_eq!(code, 0, "{lines:#?}");
+    assert!(lines.last().expect("output").ends_with("all cluster resources were deleted"), "{lines:#?}");
+    assert_eq!(world.current_context(), None, "eksctl removes the context it added");
+    assert_eq!(world.contexts().len(), 1, "only the practice cluster is left");
+    assert!(world.eks_state().summaries().is_empty(), "no EKS cluster is left");
+    world.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unsupported_version_fails_before_creating_anything() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let world = World::start(WorldOptions::new(dir.path().to_path_buf(), Pace::Fast))
+        .await
+        .expect("world starts");
+    let (code, lines) = run_eksctl(
+        &world,
+        "eksctl create cluster --name tcb-cluster --version 1.21 --region us-east-1 --nodegroup-name k8s-tcb-cluster --node-type t2.large --nodes 2",
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(
+        lines.iter().any(|l| l.contains("invalid version, 1.21 is no longer supported")),
+        "{lines:#?}"
+    );
+    assert!(world.eks_state().summaries().is_empty());
+    assert_eq!(world.current_context().as_deref(), Some(PRACTICE_CONTEXT));
+    world.shutdown().await;
+}
