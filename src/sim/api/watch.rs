@@ -94,6 +94,8 @@ impl WatchTask {
     async fn run(
         mut self,
         initial: Vec<Value>,
+        since: u64,
+        initial_events_end: bool,
         mut stream: WatchStream,
         bookmark: bool,
         timeout: Duration,
@@ -105,9 +107,18 @@ impl WatchTask {
                 return;
             }
         }
+        if initial_events_end {
+            // The marker a streaming-list client waits for before it trusts its cache.
+            let mark = json!({"kind": self.kind.kind, "apiVersion": self.kind.api_version(),
+                              "metadata": {"resourceVersion": since.to_string(),
+                                           "annotations": {"k8s.io/initial-events-end": "true"}}});
+            if self.tx.send(line("BOOKMARK", &mark)).await.is_err() {
+                return;
+            }
+        }
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
-        let mut last_rv = 0u64;
+        let mut last_rv = since;
         loop {
             tokio::select! {
                 event = stream.next() => {
@@ -160,7 +171,12 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
         .then(|| IncludeObject::parse(ctx.query.get("includeObject")));
     let ns = ctx.target.namespace.clone();
     let (tx, rx) = mpsc::channel::<Bytes>(256);
-    let requested = ctx.query.get("resourceVersion").unwrap_or("");
+    let send_initial = ctx.query.flag("sendInitialEvents");
+    let requested = if send_initial {
+        ""
+    } else {
+        ctx.query.get("resourceVersion").unwrap_or("")
+    };
     let (initial, since, known): (Vec<Value>, u64, Vec<Value>) = match requested {
         "" | "0" => {
             let (items, rv) = store.list(rk.kind, ns.as_deref());
@@ -193,6 +209,8 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
             }
             tokio::spawn(task.run(
                 initial,
+                since,
+                send_initial,
                 stream,
                 bookmark,
                 timeout,
