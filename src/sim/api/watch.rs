@@ -38,6 +38,19 @@ fn object_key(obj: &Value) -> (String, String) {
     )
 }
 
+/// How one watch starts and ends.
+struct WatchPlan {
+    /// Objects sent as ADDED before any change.
+    initial: Vec<Value>,
+    /// The resourceVersion the watch follows from.
+    since: u64,
+    /// Whether to mark the end of `initial` with a bookmark (streaming lists).
+    initial_events_end: bool,
+    /// Whether the client accepts BOOKMARK events.
+    bookmark: bool,
+    timeout: Duration,
+}
+
 struct WatchTask {
     kind: &'static ResourceKind,
     selectors: Selectors,
@@ -93,14 +106,17 @@ impl WatchTask {
 
     async fn run(
         mut self,
-        initial: Vec<Value>,
-        since: u64,
-        initial_events_end: bool,
+        plan: WatchPlan,
         mut stream: WatchStream,
-        bookmark: bool,
-        timeout: Duration,
         shutdown: tokio_util::sync::CancellationToken,
     ) {
+        let WatchPlan {
+            initial,
+            since,
+            initial_events_end,
+            bookmark,
+            timeout,
+        } = plan;
         for obj in &initial {
             self.visible.insert(object_key(obj));
             if !self.send("ADDED", obj).await {
@@ -207,15 +223,14 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
             for obj in &known {
                 task.visible.insert(object_key(obj));
             }
-            tokio::spawn(task.run(
+            let plan = WatchPlan {
                 initial,
                 since,
-                send_initial,
-                stream,
+                initial_events_end: send_initial,
                 bookmark,
                 timeout,
-                ctx.state.shutdown.clone(),
-            ));
+            };
+            tokio::spawn(task.run(plan, stream, ctx.state.shutdown.clone()));
         }
         Err(err @ StoreError::Expired { .. }) => {
             let status = ApiError::new(410, "Expired", err.to_string()).to_status();
