@@ -7,15 +7,18 @@
 
 pub mod change;
 pub mod deployment;
+mod deployment_status;
 pub mod events;
 pub mod gc;
 pub mod kubelet;
+pub mod kubelet_status;
 pub mod names;
 pub mod pods;
 pub mod reconciler;
 pub mod replicaset;
 pub mod resources;
 pub mod scheduler;
+mod service_admission;
 pub mod services;
 pub mod templates;
 
