@@ -87,6 +87,9 @@ impl Controllers {
         let stop = cancel.clone();
         let task = tokio::spawn(async move {
             loop {
+                if stop.is_cancelled() {
+                    return;
+                }
                 // Watching from before the last pass means a write that
                 // lands during the pass is not missed.
                 let settled_at = store.resource_version();
