@@ -183,6 +183,7 @@ async fn get_nodes() {
             "get nodes",
             "get no -o wide",
             "get node ip-192-168-12-34.ec2.internal -o yaml",
+            "get node ip-192-168-45-67.ec2.internal -o json",
             "get nodes -o jsonpath={.items[*].status.addresses[?(@.type==\"InternalIP\")].address}",
             "get nodes -l node-role.kubernetes.io/worker",
         ],
@@ -201,6 +202,7 @@ async fn get_pods() {
             "get pods -l app!=trino,app",
             "get pods -l 'app in (db,cache)' -o name",
             "get pod trino-5d4f8c7b9-x7k2p -o json",
+            "get pod db-0 -o yaml",
             "get pods -o 'jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}'",
             "get pods --field-selector status.phase=Pending",
             "get pods -A",
@@ -219,6 +221,7 @@ async fn get_deployments() {
             "get deployments",
             "get deploy -o wide",
             "get deployment trino -o yaml",
+            "get deploy -o json",
             "get deploy -o jsonpath={.items[0].spec.template.spec.containers[0].image}",
         ],
     )
@@ -233,6 +236,7 @@ async fn get_replicasets() {
             "get replicasets",
             "get rs -o wide",
             "get rs trino-5d4f8c7b9 -o json",
+            "get rs -o yaml",
             "get rs -o jsonpath={.items[*].metadata.ownerReferences[0].kind}",
         ],
     )
@@ -247,6 +251,7 @@ async fn get_services() {
             "get services",
             "get svc -o wide",
             "get svc trino -o yaml",
+            "get svc trino-lb -o json",
             "get svc -o jsonpath={.items[*].spec.clusterIP}",
             "get svc -l app=trino",
         ],
@@ -280,6 +285,7 @@ async fn get_namespaces() {
             "get namespaces",
             "get ns -o wide",
             "get ns default -o yaml",
+            "get ns kube-system -o json",
             "get ns -o jsonpath={.items[*].metadata.name}",
             "get ns -l kubernetes.io/metadata.name=kube-system",
         ],
@@ -295,6 +301,7 @@ async fn get_events() {
             "get events",
             "get ev -o wide",
             "get events --field-selector involvedObject.kind=Deployment -o yaml",
+            "get events --field-selector reason=BackOff -o json",
             "get ev -o jsonpath={.items[*].reason}",
         ],
     )
@@ -304,4 +311,56 @@ async fn get_events() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn describe_pod() {
     check("describe_pod", &["describe pod trino-5d4f8c7b9-q9m4z"]).await;
+}
+
+/// `kubectl get -w`: a watch that asks for Table rows. The writes happen only
+/// after kubectl has printed the initial list, so the output is deterministic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_watch_prints_table_rows() {
+    use tokio::io::AsyncBufReadExt;
+    let sim = Sim::start().await;
+    seed(&sim.store, "ConfigMap", configmap("first", &[("k", "v")]));
+    let mut child = tokio::process::Command::new("kubectl")
+        .args(["get", "configmaps", "--watch", "--output-watch-events"])
+        .env("KUBECONFIG", sim.path("kubeconfig"))
+        .env("KUBECACHEDIR", sim.path("cache"))
+        .env("HOME", sim.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("install kubectl 1.32");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut next_line = async || {
+        tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("kubectl prints in time")
+            .expect("read")
+            .expect("a line")
+    };
+    let mut seen = vec![next_line().await, next_line().await];
+    sim.store
+        .create("ConfigMap", configmap("second", &[("a", "1"), ("b", "2")]))
+        .expect("create");
+    seen.push(next_line().await);
+    sim.store
+        .delete("ConfigMap", Some("default"), "first")
+        .expect("delete");
+    seen.push(next_line().await);
+    let squeezed: Vec<String> = seen
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        squeezed,
+        vec![
+            "EVENT NAME DATA AGE",
+            "ADDED first 1 0s",
+            "ADDED second 2 0s",
+            "DELETED first 1 0s"
+        ]
+    );
+    child.kill().await.expect("stop kubectl");
+    sim.stop().await;
 }

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::sim::api::patch::{self, PatchType};
 use crate::sim::api::request::{Query, ResourcePath};
-use crate::sim::api::selectors::{FieldSelector, LabelSelector, Selectors, format_label_selector};
+use crate::sim::api::selectors::{FieldSelector, LabelSelector, Selectors};
 use crate::sim::api::status::{ApiError, json_response, success_status};
 use crate::sim::api::table::{self, IncludeObject};
-use crate::sim::api::{ApiState, logs, watch};
+use crate::sim::api::{ApiState, logs, scale, watch};
 use crate::sim::kinds::ResourceKind;
 use crate::sim::store::meta_str;
 
@@ -26,11 +26,11 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    fn kind(&self) -> &'static ResourceKind {
+    pub(crate) fn kind(&self) -> &'static ResourceKind {
         self.target.kind
     }
 
-    fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.target.name.as_deref().unwrap_or_default()
     }
 
@@ -47,7 +47,7 @@ impl RequestContext {
     }
 
     /// The stored object at the request path, or 404.
-    fn stored(&self) -> Result<Value, ApiError> {
+    pub(crate) fn stored(&self) -> Result<Value, ApiError> {
         self.state
             .store
             .get(self.kind().kind, self.namespace(), self.name())
@@ -55,12 +55,18 @@ impl RequestContext {
     }
 
     /// The request body as an object (JSON, or YAML when so declared).
-    fn body_object(&self) -> Result<Value, ApiError> {
+    pub(crate) fn body_object(&self) -> Result<Value, ApiError> {
         let yaml = self
             .content_type
             .as_deref()
             .is_some_and(|c| c.contains("yaml"));
-        let parsed: Result<Value, String> = if yaml {
+        let protobuf = self
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.contains("protobuf"));
+        let parsed: Result<Value, String> = if protobuf {
+            crate::sim::api::protobuf::decode(&self.body).map_err(|e| e.to_string())
+        } else if yaml {
             serde_yaml::from_slice(&self.body).map_err(|e| e.to_string())
         } else {
             serde_json::from_slice(&self.body).map_err(|e| e.to_string())
@@ -149,7 +155,7 @@ impl RequestContext {
     }
 }
 
-fn ok(body: &Value) -> Response {
+pub(crate) fn ok(body: &Value) -> Response {
     json_response(StatusCode::OK, body)
 }
 
@@ -164,16 +170,16 @@ pub async fn serve(ctx: RequestContext, method: Method) -> Result<Response, ApiE
         ("GET", false, _) if ctx.query.flag("watch") => watch::serve(ctx),
         ("GET", false, _) => list(&ctx),
         ("GET", true, None | Some("status")) => get(&ctx),
-        ("GET", true, Some("scale")) => Ok(ok(&to_scale(&ctx.stored()?))),
+        ("GET", true, Some("scale")) => Ok(ok(&scale::to_scale(&ctx.stored()?))),
         ("GET", true, Some("log")) => logs::serve(ctx),
         ("POST", false, None) => create(&ctx),
         ("PUT", true, None) => replace(&ctx),
         ("PUT", true, Some("status")) => replace_status(&ctx),
-        ("PUT", true, Some("scale")) => replace_scale(&ctx),
+        ("PUT", true, Some("scale")) => scale::replace_scale(&ctx),
         ("PATCH", true, None | Some("status")) => {
             patch_object(&ctx, sub.as_deref() == Some("status"))
         }
-        ("PATCH", true, Some("scale")) => patch_scale(&ctx),
+        ("PATCH", true, Some("scale")) => scale::patch_scale(&ctx),
         ("DELETE", true, None) => delete(&ctx),
         ("DELETE", false, None) => delete_collection(&ctx),
         (m, _, _) => Err(ApiError::method_not_allowed(format!(
@@ -356,74 +362,6 @@ fn patch_object(ctx: &RequestContext, status_only: bool) -> Result<Response, Api
         ctx.state.store.update(rk.kind, target)
     };
     Ok(ok(&result.map_err(|e| ApiError::from_store(rk, e))?))
-}
-
-/// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
-fn to_scale(obj: &Value) -> Value {
-    let m = &obj["metadata"];
-    json!({
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": {
-            "name": m["name"], "namespace": m["namespace"], "uid": m["uid"],
-            "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"],
-        },
-        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(0)},
-        "status": {
-            "replicas": obj["status"]["replicas"].as_i64().unwrap_or(0),
-            "selector": format_label_selector(obj["spec"].get("selector")).replace("<none>", ""),
-        },
-    })
-}
-
-fn write_scale(ctx: &RequestContext, scale: &Value) -> Result<Response, ApiError> {
-    let rk = ctx.kind();
-    let mut obj = ctx.stored()?;
-    let Some(replicas) = scale["spec"]["replicas"].as_i64() else {
-        return Err(ApiError::invalid(
-            rk,
-            ctx.name(),
-            "FieldValueRequired",
-            "spec.replicas",
-            "Required value",
-        ));
-    };
-    if replicas < 0 {
-        return Err(ApiError::invalid(
-            rk,
-            ctx.name(),
-            "FieldValueInvalid",
-            "spec.replicas",
-            &format!("Invalid value: {replicas}: must be greater than or equal to 0"),
-        ));
-    }
-    if let Some(rv) = meta_str(scale, "resourceVersion").filter(|r| !r.is_empty()) {
-        obj["metadata"]["resourceVersion"] = json!(rv);
-    }
-    obj["spec"]["replicas"] = json!(replicas);
-    let stored = ctx
-        .state
-        .store
-        .update(rk.kind, obj)
-        .map_err(|e| ApiError::from_store(rk, e))?;
-    Ok(ok(&to_scale(&stored)))
-}
-
-fn replace_scale(ctx: &RequestContext) -> Result<Response, ApiError> {
-    let scale = ctx.body_object()?;
-    write_scale(ctx, &scale)
-}
-
-fn patch_scale(ctx: &RequestContext) -> Result<Response, ApiError> {
-    let patch_type = PatchType::from_content_type(ctx.content_type.as_deref())?;
-    let patch_body = patch::decode_patch(patch_type, &ctx.body)?;
-    let mut scale = to_scale(&ctx.stored()?);
-    let current_rv = scale["metadata"]["resourceVersion"].clone();
-    patch::apply_patch(patch_type, &mut scale, &patch_body)?;
-    if scale["metadata"]["resourceVersion"] == current_rv {
-        scale["metadata"]["resourceVersion"] = Value::Null;
-    }
-    write_scale(ctx, &scale)
 }
 
 fn delete(ctx: &RequestContext) -> Result<Response, ApiError> {

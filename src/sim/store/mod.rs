@@ -4,6 +4,8 @@
 //! by a bounded event history.
 
 mod defaults;
+mod error;
+mod names;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -15,66 +17,14 @@ use crate::sim::clock::Clock;
 use crate::sim::kinds::{self, ResourceKind};
 use crate::sim::network::PodNetwork;
 
+pub use error::{InvalidCause, StoreError};
+use names::{generated_name, new_uid, timestamp};
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
 /// How many events the watch history keeps; older resourceVersions are Expired.
 pub const DEFAULT_HISTORY: usize = 10_000;
 /// How many log lines are kept per container.
 const LOG_LINES_KEPT: usize = 10_000;
-
-/// Why a store operation failed; the API server turns each into a Status.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum StoreError {
-    #[error("the server could not find the requested resource (kind {0})")]
-    UnknownKind(String),
-    #[error("{resource} \"{name}\" not found")]
-    NotFound { resource: String, name: String },
-    #[error("{resource} \"{name}\" already exists")]
-    AlreadyExists { resource: String, name: String },
-    #[error(
-        "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
-    )]
-    Conflict { resource: String, name: String },
-    #[error("{kind} \"{name}\" is invalid: {}", causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect::<Vec<_>>().join(", "))]
-    Invalid {
-        kind: String,
-        name: String,
-        causes: Vec<InvalidCause>,
-    },
-    #[error("too old resource version: {requested} ({oldest})")]
-    Expired { requested: u64, oldest: u64 },
-}
-
-/// One field problem of an Invalid error, like Status `details.causes`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvalidCause {
-    /// "FieldValueRequired", "FieldValueInvalid", ...
-    pub reason: String,
-    pub field: String,
-    pub message: String,
-}
-
-impl StoreError {
-    fn not_found(kind: &ResourceKind, name: &str) -> StoreError {
-        StoreError::NotFound {
-            resource: kind.qualified_plural(),
-            name: name.to_string(),
-        }
-    }
-
-    /// An Invalid error with a single cause.
-    pub fn invalid(kind: &str, name: &str, reason: &str, field: &str, message: &str) -> StoreError {
-        StoreError::Invalid {
-            kind: kind.to_string(),
-            name: name.to_string(),
-            causes: vec![InvalidCause {
-                reason: reason.to_string(),
-                field: field.to_string(),
-                message: message.to_string(),
-            }],
-        }
-    }
-}
 
 /// The shared store; cheap to clone.
 #[derive(Clone)]
@@ -446,6 +396,34 @@ impl Store {
         inner.subscribe(kind, ns.map(str::to_string), since_rv)
     }
 
+    /// The current objects and a watch of every change after them, taken
+    /// atomically: what a controller needs to start without missing a write.
+    pub fn list_and_watch(
+        &self,
+        kind: &str,
+        ns: Option<&str>,
+    ) -> Result<(Vec<Value>, u64, WatchStream), StoreError> {
+        let rk = resolve(kind)?;
+        let mut inner = self.lock();
+        let rv = inner.rv;
+        let items: Vec<Value> = inner
+            .objects
+            .get(rk.kind)
+            .map(|m| {
+                m.iter()
+                    .filter(|((n, _), _)| ns.is_none_or(|want| !rk.namespaced || n == want))
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let stream = inner.subscribe(
+            Some(rk.kind),
+            ns.filter(|_| rk.namespaced).map(str::to_string),
+            rv,
+        )?;
+        Ok((items, rv, stream))
+    }
+
     pub fn append_log(&self, ns: &str, pod: &str, container: &str, line: String) {
         let mut inner = self.lock();
         let lines = inner
@@ -547,39 +525,6 @@ fn same_apart_from_rv(a: &Value, b: &Value) -> bool {
     a["metadata"]["resourceVersion"] = Value::Null;
     b["metadata"]["resourceVersion"] = Value::Null;
     a == b
-}
-
-fn timestamp(clock: &Clock) -> String {
-    let now = clock.now();
-    jiff::Timestamp::from_second(now.as_second())
-        .unwrap_or(now)
-        .to_string()
-}
-
-/// Lower-case letters and digits as Kubernetes uses for generated suffixes
-/// (no vowels, so no words).
-const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-
-fn generated_name(prefix: &str) -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    let suffix: String = (0..5)
-        .map(|_| SUFFIX_ALPHABET[rng.random_range(0..SUFFIX_ALPHABET.len())] as char)
-        .collect();
-    format!("{prefix}{suffix}")
-}
-
-fn new_uid() -> String {
-    let bytes: [u8; 16] = rand::random();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-4{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 #[cfg(test)]
