@@ -128,3 +128,32 @@ async fn a_deployment_rolls_out_updates_rolls_back_and_scales_with_kubectl() {
 
     sim.stop().await;
 }
+
+/// Through the API server, a requested NodePort that another Service holds
+/// is refused as kubectl shows a 422 Invalid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_sees_a_taken_node_port_refused() {
+    let sim = Cluster::start().await;
+    let service = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\n    nodePort: 30080\n"
+        )
+    };
+    let first = sim.dir.path().join("first.yaml");
+    let second = sim.dir.path().join("second.yaml");
+    std::fs::write(&first, service("first")).unwrap();
+    std::fs::write(&second, service("second")).unwrap();
+    let out = sim
+        .kubectl(&["create", "-f", first.to_str().unwrap()])
+        .await;
+    assert_eq!(out, "service/first created\n");
+    let (code, _, stderr) = sim
+        .kubectl_status(&["create", "-f", second.to_str().unwrap()])
+        .await;
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("The Service \"second\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"),
+        "{stderr}"
+    );
+    sim.stop().await;
+}

@@ -81,3 +81,27 @@ pub fn map_selects(
     !selector.is_empty()
         && labels.is_some_and(|l| selector.iter().all(|(k, v)| l.get(k) == Some(v)))
 }
+
+/// The pod's QoS class: Guaranteed when every container's cpu and memory
+/// limits equal its requests, BestEffort when nothing is set, else Burstable.
+pub fn qos_class(spec: &k8s_openapi::api::core::v1::PodSpec) -> &'static str {
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &spec.containers {
+        let resources = c.resources.clone().unwrap_or_default();
+        let requests = resources.requests.unwrap_or_default();
+        let limits = resources.limits.unwrap_or_default();
+        any |= !requests.is_empty() || !limits.is_empty();
+        for key in ["cpu", "memory"] {
+            let limit = limits.get(key);
+            // A limit without a request makes the request equal to it.
+            let request = requests.get(key).or(limit);
+            guaranteed &= limit.is_some() && request == limit;
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
+}

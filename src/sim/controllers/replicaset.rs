@@ -119,6 +119,7 @@ pub fn pod_for(rs: &ReplicaSet) -> Pod {
     let template_meta = template.metadata.unwrap_or_default();
     let mut spec: PodSpec = template.spec.unwrap_or_default();
     spec.node_name = None;
+    let qos = pods::qos_class(&spec);
     Pod {
         metadata: ObjectMeta {
             name: Some(format!("{rs_name}-{}", random_suffix(5))),
@@ -134,7 +135,7 @@ pub fn pod_for(rs: &ReplicaSet) -> Pod {
         spec: Some(spec),
         status: Some(PodStatus {
             phase: Some("Pending".to_string()),
-            qos_class: Some("BestEffort".to_string()),
+            qos_class: Some(qos.to_string()),
             ..PodStatus::default()
         }),
     }
@@ -220,6 +221,29 @@ mod tests {
             })
             .collect();
         assert_eq!(reasons, ["SuccessfulCreate", "SuccessfulCreate"]);
+    }
+
+    #[test]
+    fn new_pods_carry_their_qos_class() {
+        let mut rs = replica_set(1);
+        assert_eq!(
+            pod_for(&rs).status.unwrap().qos_class.as_deref(),
+            Some("BestEffort")
+        );
+        let template = rs.spec.template.as_mut().unwrap().spec.as_mut().unwrap();
+        template.containers[0].resources =
+            serde_json::from_value(json!({"requests": {"cpu": "100m"}})).unwrap();
+        assert_eq!(
+            pod_for(&rs).status.unwrap().qos_class.as_deref(),
+            Some("Burstable")
+        );
+        let template = rs.spec.template.as_mut().unwrap().spec.as_mut().unwrap();
+        template.containers[0].resources =
+            serde_json::from_value(json!({"limits": {"cpu": "1", "memory": "1Gi"}})).unwrap();
+        assert_eq!(
+            pod_for(&rs).status.unwrap().qos_class.as_deref(),
+            Some("Guaranteed")
+        );
     }
 
     #[test]
