@@ -480,3 +480,35 @@ async fn kubectl_port_forward_gets_a_clear_error() {
     );
     sim.stop().await;
 }
+
+/// A streaming list (`sendInitialEvents=true`) ends its initial ADDED events
+/// with a BOOKMARK annotated `k8s.io/initial-events-end`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_list_marks_the_end_of_initial_events() {
+    let sim = Sim::start().await;
+    seed(&sim.store, "ConfigMap", configmap("one", &[]));
+    let url = format!(
+        "{}{CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1",
+        sim.url()
+    );
+    let text = reqwest::get(url)
+        .await
+        .expect("watch")
+        .text()
+        .await
+        .expect("body");
+    let events: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(events.len(), 3, "{text}");
+    assert_eq!(events[0]["type"], "ADDED");
+    assert_eq!(events[1]["type"], "BOOKMARK");
+    assert_eq!(
+        events[1]["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"],
+        "true"
+    );
+    assert_eq!(events[2]["type"], "BOOKMARK", "the closing bookmark");
+    assert!(text.ends_with('\n'));
+    sim.stop().await;
+}

@@ -331,3 +331,102 @@ async fn logs() {
     t.finish("write_logs.txt");
     sim.stop().await;
 }
+
+/// kubectl's typed commands send protobuf bodies; the server decodes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imperative_create_commands() {
+    let sim = Sim::start().await;
+    let mut t = Transcript {
+        sim: &sim,
+        text: String::new(),
+    };
+    t.ok(&["create", "namespace", "trino"]).await;
+    assert!(sim.store.get("Namespace", None, "trino").is_some());
+    t.ok(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.27",
+        "--replicas=2",
+        "--port=8080",
+    ])
+    .await;
+    let d = sim
+        .store
+        .get("Deployment", Some("default"), "web")
+        .expect("deployment");
+    assert_eq!(d["spec"]["replicas"], 2);
+    assert_eq!(
+        d["spec"]["selector"],
+        json!({"matchLabels": {"app": "web"}})
+    );
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+        8080
+    );
+    assert_eq!(d["spec"]["strategy"]["type"], "RollingUpdate");
+    assert!(
+        d["spec"]["template"]["metadata"].get("name").is_none(),
+        "empty protobuf strings are dropped"
+    );
+    t.ok(&[
+        "expose",
+        "deployment",
+        "web",
+        "--port=80",
+        "--target-port=8080",
+        "--type=NodePort",
+    ])
+    .await;
+    let svc = sim
+        .store
+        .get("Service", Some("default"), "web")
+        .expect("service");
+    assert_eq!(svc["spec"]["ports"][0]["targetPort"], 8080);
+    t.ok(&["create", "configmap", "cfg", "--from-literal=a=b"])
+        .await;
+    assert_eq!(
+        sim.store
+            .get("ConfigMap", Some("default"), "cfg")
+            .expect("cm")["data"],
+        json!({"a": "b"})
+    );
+    t.ok(&[
+        "create",
+        "secret",
+        "generic",
+        "creds",
+        "--from-literal=user=admin",
+    ])
+    .await;
+    assert_eq!(
+        sim.store
+            .get("Secret", Some("default"), "creds")
+            .expect("secret")["data"],
+        json!({"user": "YWRtaW4="})
+    );
+    t.ok(&["create", "service", "clusterip", "api", "--tcp=5678:8080"])
+        .await;
+    let api = sim
+        .store
+        .get("Service", Some("default"), "api")
+        .expect("service");
+    assert_eq!(api["spec"]["ports"][0]["port"], 5678);
+    t.ok(&["label", "deployment", "web", "tier=front"]).await;
+    t.ok(&["annotate", "deployment", "web", "note=hi"]).await;
+    let d = sim
+        .store
+        .get("Deployment", Some("default"), "web")
+        .expect("deployment");
+    assert_eq!(d["metadata"]["labels"]["tier"], "front");
+    assert_eq!(d["metadata"]["annotations"]["note"], "hi");
+    t.ok(&["get", "svc"]).await;
+    t.ok(&["delete", "namespace", "trino"]).await;
+    assert!(sim.store.get("Namespace", None, "trino").is_none());
+    t.finish("write_imperative.txt");
+    sim.stop().await;
+}

@@ -6,6 +6,7 @@ pub mod logs;
 pub mod openapi;
 pub mod patch;
 pub mod portforward;
+pub mod protobuf;
 pub mod request;
 pub mod resources;
 pub mod scale;

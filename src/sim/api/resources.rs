@@ -60,7 +60,13 @@ impl RequestContext {
             .content_type
             .as_deref()
             .is_some_and(|c| c.contains("yaml"));
-        let parsed: Result<Value, String> = if yaml {
+        let protobuf = self
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.contains("protobuf"));
+        let parsed: Result<Value, String> = if protobuf {
+            crate::sim::api::protobuf::decode(&self.body).map_err(|e| e.to_string())
+        } else if yaml {
             serde_yaml::from_slice(&self.body).map_err(|e| e.to_string())
         } else {
             serde_json::from_slice(&self.body).map_err(|e| e.to_string())

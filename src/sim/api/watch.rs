@@ -38,6 +38,19 @@ fn object_key(obj: &Value) -> (String, String) {
     )
 }
 
+/// How one watch starts and ends.
+struct WatchPlan {
+    /// Objects sent as ADDED before any change.
+    initial: Vec<Value>,
+    /// The resourceVersion the watch follows from.
+    since: u64,
+    /// Whether to mark the end of `initial` with a bookmark (streaming lists).
+    initial_events_end: bool,
+    /// Whether the client accepts BOOKMARK events.
+    bookmark: bool,
+    timeout: Duration,
+}
+
 struct WatchTask {
     kind: &'static ResourceKind,
     selectors: Selectors,
@@ -93,21 +106,35 @@ impl WatchTask {
 
     async fn run(
         mut self,
-        initial: Vec<Value>,
+        plan: WatchPlan,
         mut stream: WatchStream,
-        bookmark: bool,
-        timeout: Duration,
         shutdown: tokio_util::sync::CancellationToken,
     ) {
+        let WatchPlan {
+            initial,
+            since,
+            initial_events_end,
+            bookmark,
+            timeout,
+        } = plan;
         for obj in &initial {
             self.visible.insert(object_key(obj));
             if !self.send("ADDED", obj).await {
                 return;
             }
         }
+        if initial_events_end {
+            // The marker a streaming-list client waits for before it trusts its cache.
+            let mark = json!({"kind": self.kind.kind, "apiVersion": self.kind.api_version(),
+                              "metadata": {"resourceVersion": since.to_string(),
+                                           "annotations": {"k8s.io/initial-events-end": "true"}}});
+            if self.tx.send(line("BOOKMARK", &mark)).await.is_err() {
+                return;
+            }
+        }
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
-        let mut last_rv = 0u64;
+        let mut last_rv = since;
         loop {
             tokio::select! {
                 event = stream.next() => {
@@ -160,7 +187,12 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
         .then(|| IncludeObject::parse(ctx.query.get("includeObject")));
     let ns = ctx.target.namespace.clone();
     let (tx, rx) = mpsc::channel::<Bytes>(256);
-    let requested = ctx.query.get("resourceVersion").unwrap_or("");
+    let send_initial = ctx.query.flag("sendInitialEvents");
+    let requested = if send_initial {
+        ""
+    } else {
+        ctx.query.get("resourceVersion").unwrap_or("")
+    };
     let (initial, since, known): (Vec<Value>, u64, Vec<Value>) = match requested {
         "" | "0" => {
             let (items, rv) = store.list(rk.kind, ns.as_deref());
@@ -191,13 +223,14 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
             for obj in &known {
                 task.visible.insert(object_key(obj));
             }
-            tokio::spawn(task.run(
+            let plan = WatchPlan {
                 initial,
-                stream,
+                since,
+                initial_events_end: send_initial,
                 bookmark,
                 timeout,
-                ctx.state.shutdown.clone(),
-            ));
+            };
+            tokio::spawn(task.run(plan, stream, ctx.state.shutdown.clone()));
         }
         Err(err @ StoreError::Expired { .. }) => {
             let status = ApiError::new(410, "Expired", err.to_string()).to_status();

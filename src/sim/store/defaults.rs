@@ -79,42 +79,61 @@ pub(super) fn apply_on_create(
             set_default(spec, "replicas", json!(1));
             set_default(spec, "revisionHistoryLimit", json!(10));
             set_default(spec, "progressDeadlineSeconds", json!(600));
-            set_default(
-                spec,
-                "strategy",
-                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
-            );
+            if spec["strategy"].get("type").is_none_or(Value::is_null) {
+                let mut strategy = json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}});
+                if let Some(given) = spec["strategy"].get("rollingUpdate") {
+                    strategy["rollingUpdate"] = given.clone();
+                }
+                spec["strategy"] = strategy;
+            }
+            if obj["spec"]["template"]["spec"].is_object() {
+                default_pod_spec(&mut obj["spec"]["template"]["spec"]);
+            }
             obj["status"] = json!({});
         }
         "ReplicaSet" => {
             set_default(obj, "spec", json!({}));
             set_default(&mut obj["spec"], "replicas", json!(1));
+            if obj["spec"]["template"]["spec"].is_object() {
+                default_pod_spec(&mut obj["spec"]["template"]["spec"]);
+            }
             obj["status"] = json!({"replicas": 0});
         }
         "Pod" => {
             set_default(obj, "spec", json!({}));
-            let spec = &mut obj["spec"];
-            set_default(spec, "restartPolicy", json!("Always"));
-            set_default(spec, "dnsPolicy", json!("ClusterFirst"));
-            set_default(spec, "schedulerName", json!("default-scheduler"));
-            set_default(spec, "terminationGracePeriodSeconds", json!(30));
-            if let Some(containers) = spec["containers"].as_array_mut() {
-                for c in containers {
-                    set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
-                    set_default(c, "terminationMessagePolicy", json!("File"));
-                    let latest = c["image"]
-                        .as_str()
-                        .is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
-                    set_default(
-                        c,
-                        "imagePullPolicy",
-                        json!(if latest { "Always" } else { "IfNotPresent" }),
-                    );
-                }
-            }
+            default_pod_spec(&mut obj["spec"]);
             set_default(obj, "status", json!({"phase": "Pending"}));
         }
         _ => {}
+    }
+}
+
+/// What the server fills into every pod spec, including pod templates.
+fn default_pod_spec(spec: &mut Value) {
+    set_default(spec, "restartPolicy", json!("Always"));
+    set_default(spec, "dnsPolicy", json!("ClusterFirst"));
+    set_default(spec, "schedulerName", json!("default-scheduler"));
+    set_default(spec, "terminationGracePeriodSeconds", json!(30));
+    set_default(spec, "securityContext", json!({}));
+    if let Some(containers) = spec["containers"].as_array_mut() {
+        for c in containers {
+            set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
+            set_default(c, "terminationMessagePolicy", json!("File"));
+            set_default(c, "resources", json!({}));
+            let latest = c["image"]
+                .as_str()
+                .is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
+            set_default(
+                c,
+                "imagePullPolicy",
+                json!(if latest { "Always" } else { "IfNotPresent" }),
+            );
+            if let Some(ports) = c["ports"].as_array_mut() {
+                for p in ports {
+                    set_default(p, "protocol", json!("TCP"));
+                }
+            }
+        }
     }
 }
 

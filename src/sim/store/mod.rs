@@ -396,6 +396,34 @@ impl Store {
         inner.subscribe(kind, ns.map(str::to_string), since_rv)
     }
 
+    /// The current objects and a watch of every change after them, taken
+    /// atomically: what a controller needs to start without missing a write.
+    pub fn list_and_watch(
+        &self,
+        kind: &str,
+        ns: Option<&str>,
+    ) -> Result<(Vec<Value>, u64, WatchStream), StoreError> {
+        let rk = resolve(kind)?;
+        let mut inner = self.lock();
+        let rv = inner.rv;
+        let items: Vec<Value> = inner
+            .objects
+            .get(rk.kind)
+            .map(|m| {
+                m.iter()
+                    .filter(|((n, _), _)| ns.is_none_or(|want| !rk.namespaced || n == want))
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let stream = inner.subscribe(
+            Some(rk.kind),
+            ns.filter(|_| rk.namespaced).map(str::to_string),
+            rv,
+        )?;
+        Ok((items, rv, stream))
+    }
+
     pub fn append_log(&self, ns: &str, pod: &str, container: &str, line: String) {
         let mut inner = self.lock();
         let lines = inner

@@ -25,12 +25,14 @@ pub(super) fn generated_name(prefix: &str) -> String {
 pub(super) fn new_uid() -> String {
     let bytes: [u8; 16] = rand::random();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    // A version-4 UUID: version nibble 4, variant bits 10.
+    let variant = ['8', '9', 'a', 'b'][usize::from(bytes[8] & 3)];
     format!(
-        "{}-{}-4{}-{}-{}",
+        "{}-{}-4{}-{variant}{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[13..16],
-        &hex[16..20],
+        &hex[17..20],
         &hex[20..32]
     )
 }

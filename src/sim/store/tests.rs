@@ -1,3 +1,5 @@
+//! Unit tests of the store: metadata filling, conflicts, namespaces, watches and history.
+
 use std::time::Duration;
 
 use serde_json::json;
@@ -280,4 +282,18 @@ fn logs_are_kept_per_container() {
     assert_eq!(s.logs("default", "p", "a"), vec!["one", "two"]);
     assert_eq!(s.logs("default", "p", "b"), vec!["other"]);
     assert!(s.logs("default", "q", "a").is_empty());
+}
+
+#[tokio::test]
+async fn list_and_watch_misses_nothing() {
+    let s = store();
+    s.create("ConfigMap", cm("before", "default")).expect("cm");
+    let (items, rv, mut stream) = s.list_and_watch("ConfigMap", Some("default")).expect("ok");
+    assert_eq!(items.len(), 1);
+    assert_eq!(rv, s.resource_version());
+    s.create("ConfigMap", cm("after", "default")).expect("cm");
+    let e = stream.next().await.expect("event");
+    assert_eq!(meta_str(&e.object, "name"), Some("after"));
+    assert_eq!(e.resource_version, rv + 1);
+    assert!(s.list_and_watch("Widget", None).is_err());
 }
