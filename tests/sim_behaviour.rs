@@ -399,3 +399,28 @@ async fn spawned_controllers_follow_the_watch_and_the_clock() {
         store.get("Deployment", Some("default"), "web").unwrap()
     );
 }
+
+/// A Deployment stored without the API server's defaults (seeded before
+/// admission was installed) still maps onto one ReplicaSet; the controller
+/// must not mistake the defaulted copy for a different template.
+#[test]
+fn a_deployment_without_defaults_settles_on_one_replica_set() {
+    use trinetes::sim::controllers::{ControllerOptions, admission};
+    use trinetes::sim::{Clock, Store};
+    let store = Store::new(Clock::manual(sim_support::t0()));
+    trinetes::sim::nodes::add_nodes(&store, 1, "t2.large").unwrap();
+    store
+        .create("Deployment", nginx_deployment("web", 1, "nginx:1.27"))
+        .unwrap();
+    store.set_admission(admission());
+    let mut reconciler = ControllerOptions::default().reconciler(store.clone());
+    for _ in 0..20 {
+        reconciler.settle();
+        store.clock().advance(std::time::Duration::from_secs(1));
+    }
+    assert_eq!(store.list("ReplicaSet", None).0.len(), 1);
+    assert!(rolled_out(
+        &store.get("Deployment", Some("default"), "web").unwrap(),
+        1
+    ));
+}

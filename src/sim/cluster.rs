@@ -86,6 +86,9 @@ impl SimCluster {
             });
         }
         let store = Store::new(opts.clock.clone());
+        // Admission first, so that seeded objects get the same defaults as
+        // those created through the API.
+        store.set_admission(crate::sim::controllers::admission());
         let node_names = nodes::add_nodes(&store, opts.nodes, &opts.node_type)?;
         if opts.system_pods {
             // The seeded object is well-formed; failing here is a bug.

@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus, ReplicaSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::change::{
-    Change, EventRecord, controller_ref, is_terminating, object_ref, time, to_wire,
+use super::change::{Change, EventRecord, controller_ref, is_terminating, object_ref, to_wire};
+use super::deployment_status::{
+    Progress, available_replicas, deployment_status, spec_replicas, status_replicas,
 };
 use super::names::{POD_TEMPLATE_HASH, pod_template_hash};
 use super::templates::same_template;
@@ -72,7 +73,18 @@ pub fn reconcile_deployment(dep: &Deployment, owned: &[ReplicaSet], now: Timesta
             });
         }
     }
-    let status = sync.status(replicas, created.is_some(), complete, paused, now);
+    let status = deployment_status(
+        dep,
+        &sync.rss,
+        sync.new_index,
+        Progress {
+            replicas,
+            created: created.is_some(),
+            complete,
+            paused,
+        },
+        now,
+    );
     if dep.status.as_ref() != Some(&status) {
         let mut updated = dep.clone();
         updated.status = Some(status);
@@ -404,144 +416,6 @@ impl<'a> Sync<'a> {
         }
         writes
     }
-
-    fn status(
-        &self,
-        replicas: i32,
-        created: bool,
-        complete: bool,
-        paused: bool,
-        now: Timestamp,
-    ) -> DeploymentStatus {
-        let old = self.dep.status.clone().unwrap_or_default();
-        let new_rs = self.new_index.map(|i| &self.rss[i]);
-        let total_spec: i32 = self.rss.iter().map(spec_replicas).sum();
-        let available: i32 = self.rss.iter().map(available_replicas).sum();
-        let (_, max_unavailable) = fenceposts(self.dep, replicas);
-        let new_name = new_rs
-            .and_then(|rs| rs.metadata.name.clone())
-            .unwrap_or_default();
-
-        let mut conditions = old.conditions.clone().unwrap_or_default();
-        let (status, reason, message) = if available >= replicas - max_unavailable {
-            (
-                "True",
-                "MinimumReplicasAvailable",
-                "Deployment has minimum availability.",
-            )
-        } else {
-            (
-                "False",
-                "MinimumReplicasUnavailable",
-                "Deployment does not have minimum availability.",
-            )
-        };
-        set_condition(
-            &mut conditions,
-            "Available",
-            status,
-            reason,
-            message.to_string(),
-            now,
-        );
-        if paused {
-            set_condition(
-                &mut conditions,
-                "Progressing",
-                "Unknown",
-                "DeploymentPaused",
-                "Deployment is paused".to_string(),
-                now,
-            );
-        } else if complete {
-            set_condition(
-                &mut conditions,
-                "Progressing",
-                "True",
-                "NewReplicaSetAvailable",
-                format!("ReplicaSet \"{new_name}\" has successfully progressed."),
-                now,
-            );
-        } else if created {
-            set_condition(
-                &mut conditions,
-                "Progressing",
-                "True",
-                "NewReplicaSetCreated",
-                format!("Created new replica set \"{new_name}\""),
-                now,
-            );
-        } else if new_rs.is_some() {
-            set_condition(
-                &mut conditions,
-                "Progressing",
-                "True",
-                "ReplicaSetUpdated",
-                format!("ReplicaSet \"{new_name}\" is progressing."),
-                now,
-            );
-        }
-        // Kubernetes lists Available before Progressing.
-        conditions.sort_by_key(|c| c.type_.as_deref() != Some("Available"));
-
-        let positive = |v: i32| (v > 0).then_some(v);
-        DeploymentStatus {
-            observed_generation: self.dep.metadata.generation,
-            replicas: positive(self.rss.iter().map(status_replicas).sum()),
-            updated_replicas: positive(new_rs.map_or(0, status_replicas)),
-            ready_replicas: positive(
-                self.rss
-                    .iter()
-                    .map(|rs| {
-                        rs.status
-                            .as_ref()
-                            .and_then(|s| s.ready_replicas)
-                            .unwrap_or(0)
-                    })
-                    .sum(),
-            ),
-            available_replicas: positive(available),
-            unavailable_replicas: positive(total_spec - available),
-            conditions: Some(conditions),
-            collision_count: old.collision_count,
-            terminating_replicas: None,
-        }
-    }
-}
-
-fn set_condition(
-    conditions: &mut Vec<DeploymentCondition>,
-    type_: &str,
-    status: &str,
-    reason: &str,
-    message: String,
-    now: Timestamp,
-) {
-    let now = time(now);
-    match conditions
-        .iter_mut()
-        .find(|c| c.type_.as_deref() == Some(type_))
-    {
-        Some(c) => {
-            if c.status.as_deref() != Some(status) {
-                c.status = Some(status.to_string());
-                c.last_transition_time = Some(now.clone());
-            }
-            if c.reason.as_deref() != Some(reason) || c.message.as_ref() != Some(&message) {
-                c.reason = Some(reason.to_string());
-                c.message = Some(message);
-                c.last_update_time = Some(now);
-            }
-        }
-        None => conditions.push(DeploymentCondition {
-            type_: Some(type_.to_string()),
-            status: Some(status.to_string()),
-            reason: Some(reason.to_string()),
-            message: Some(message),
-            last_transition_time: Some(now.clone()),
-            last_update_time: Some(now),
-        }),
-    }
 }
 
 fn is_recreate(dep: &Deployment) -> bool {
@@ -591,21 +465,6 @@ fn scaled(value: &IntOrString, total: i32, round_up: bool) -> i32 {
 
 pub fn revision_of(meta: &ObjectMeta) -> Option<u64> {
     meta.annotations.as_ref()?.get(REVISION)?.parse().ok()
-}
-
-fn spec_replicas(rs: &ReplicaSet) -> i32 {
-    rs.spec.replicas.unwrap_or(1)
-}
-
-fn status_replicas(rs: &ReplicaSet) -> i32 {
-    rs.status.as_ref().map_or(0, |s| s.replicas)
-}
-
-fn available_replicas(rs: &ReplicaSet) -> i32 {
-    rs.status
-        .as_ref()
-        .and_then(|s| s.available_replicas)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::sim::controllers::change::time;
 use serde_json::json;
 
 fn t0() -> Timestamp {

@@ -6,20 +6,21 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
-    ContainerStateWaiting, ContainerStatus, Node, Pod, PodCondition, PodIP, PodStatus,
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus,
+    Node, Pod, PodIP, PodStatus,
 };
 use rand::Rng;
-use sha2::{Digest, Sha256};
 
 use super::change::{Change, EventRecord, object_ref, time, to_wire};
+use super::kubelet_status::{
+    backoff, image_id, normalise_image, random_hex, summarise, terminated_at, waiting,
+};
 use super::pods;
 use crate::sim::runtime::{ContainerBehaviour, ContainerContext, RuntimeRegistry};
 
 const COMPONENT: &str = "kubelet";
-const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone)]
 pub struct KubeletSettings {
@@ -97,7 +98,7 @@ pub fn reconcile_pod(
     } else {
         pass.advance(&mut status);
     }
-    pass.summarise(&mut status);
+    summarise(&mut status, now);
     let mut changes = pass.changes;
     if pod.status.as_ref() != Some(&status) {
         let mut updated = pod.clone();
@@ -451,177 +452,6 @@ impl Pass<'_> {
             lines,
         }
     }
-
-    /// Phase and the pod conditions follow from the container states.
-    fn summarise(&self, status: &mut PodStatus) {
-        let statuses = status.container_statuses.clone().unwrap_or_default();
-        let all_ready = !statuses.is_empty() && statuses.iter().all(|c| c.ready);
-        let all_terminated = !statuses.is_empty()
-            && statuses
-                .iter()
-                .all(|c| c.state.as_ref().is_some_and(|s| s.terminated.is_some()));
-        let any_running = statuses.iter().any(|c| {
-            c.state.as_ref().is_some_and(|s| s.running.is_some()) || c.last_state.is_some()
-        });
-        status.phase = Some(
-            if all_terminated {
-                let failed = statuses.iter().any(|c| {
-                    c.state
-                        .as_ref()
-                        .and_then(|s| s.terminated.as_ref())
-                        .is_some_and(|t| t.exit_code != 0)
-                });
-                if failed { "Failed" } else { "Succeeded" }
-            } else if any_running {
-                "Running"
-            } else {
-                "Pending"
-            }
-            .to_string(),
-        );
-        let unready: Vec<&str> = statuses
-            .iter()
-            .filter(|c| !c.ready)
-            .map(|c| c.name.as_str())
-            .collect();
-        let not_ready = (!all_ready)
-            .then(|| format!("containers with unready status: [{}]", unready.join(" ")));
-        let conditions = status.conditions.get_or_insert_with(Vec::new);
-        set_condition(
-            conditions,
-            "PodReadyToStartContainers",
-            true,
-            None,
-            self.now,
-        );
-        set_condition(conditions, "Initialized", true, None, self.now);
-        set_condition(conditions, "Ready", all_ready, not_ready.clone(), self.now);
-        set_condition(
-            conditions,
-            "ContainersReady",
-            all_ready,
-            not_ready,
-            self.now,
-        );
-        set_condition(conditions, "PodScheduled", true, None, self.now);
-        const ORDER: [&str; 5] = [
-            "PodReadyToStartContainers",
-            "Initialized",
-            "Ready",
-            "ContainersReady",
-            "PodScheduled",
-        ];
-        conditions.sort_by_key(|c| {
-            ORDER
-                .iter()
-                .position(|o| *o == c.type_)
-                .unwrap_or(ORDER.len())
-        });
-    }
-}
-
-fn set_condition(
-    conditions: &mut Vec<PodCondition>,
-    type_: &str,
-    ok: bool,
-    message: Option<String>,
-    now: Timestamp,
-) {
-    let status = if ok { "True" } else { "False" };
-    let reason = (!ok && message.is_some()).then(|| "ContainersNotReady".to_string());
-    match conditions.iter_mut().find(|c| c.type_ == type_) {
-        Some(c) if c.status == status && c.message == message => {}
-        Some(c) => {
-            if c.status != status {
-                c.last_transition_time = Some(time(now));
-            }
-            c.status = status.to_string();
-            c.reason = reason;
-            c.message = message;
-        }
-        None => conditions.push(PodCondition {
-            type_: type_.to_string(),
-            status: status.to_string(),
-            reason,
-            message,
-            last_transition_time: Some(time(now)),
-            ..PodCondition::default()
-        }),
-    }
-}
-
-fn waiting(reason: &str, message: Option<String>) -> ContainerState {
-    ContainerState {
-        waiting: Some(ContainerStateWaiting {
-            reason: Some(reason.to_string()),
-            message,
-        }),
-        ..ContainerState::default()
-    }
-}
-
-fn terminated_at(cs: &ContainerStatus) -> Option<Timestamp> {
-    Some(
-        cs.last_state
-            .as_ref()?
-            .terminated
-            .as_ref()?
-            .finished_at
-            .as_ref()?
-            .0,
-    )
-}
-
-/// 10s, 20s, 40s ... capped at five minutes, as the kubelet backs off.
-pub fn backoff(restart_count: i32) -> Duration {
-    let exp = u32::try_from(restart_count.clamp(0, 10)).expect("clamped to 0..=10");
-    (Duration::from_secs(10) * 2u32.pow(exp)).min(MAX_BACKOFF)
-}
-
-/// "nginx" -> "docker.io/library/nginx:latest", as container statuses show.
-pub fn normalise_image(image: &str) -> String {
-    let (name, has_tag) = match image.rsplit_once('/') {
-        Some((_, last)) => (image.to_string(), last.contains(':') || last.contains('@')),
-        None => (
-            image.to_string(),
-            image.contains(':') || image.contains('@'),
-        ),
-    };
-    let first = name.split('/').next().unwrap_or_default();
-    let has_registry =
-        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
-    let qualified = match (has_registry, name.contains('/')) {
-        (true, _) => name,
-        (false, true) => format!("docker.io/{name}"),
-        (false, false) => format!("docker.io/library/{name}"),
-    };
-    if has_tag {
-        qualified
-    } else {
-        format!("{qualified}:latest")
-    }
-}
-
-fn image_id(image: &str) -> String {
-    let repo = image.split('@').next().unwrap_or(image);
-    let repo = match repo.rsplit_once(':') {
-        Some((r, tag)) if !tag.contains('/') => r,
-        _ => repo,
-    };
-    let digest = Sha256::digest(image.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{repo}@sha256:{hex}")
-}
-
-fn random_hex(len: usize) -> String {
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| char::from_digit(rng.random_range(0..16), 16).expect("below 16"))
-        .collect()
-}
-
-pub fn signed(d: Duration) -> SignedDuration {
-    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
 }
 
 #[cfg(test)]

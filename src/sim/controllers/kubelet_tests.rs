@@ -1,4 +1,5 @@
 use super::*;
+use crate::sim::controllers::kubelet_status::{backoff, normalise_image};
 use crate::sim::nodes::{NodeTemplate, make_node};
 use serde_json::json;
 

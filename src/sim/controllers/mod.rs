@@ -7,15 +7,18 @@
 
 pub mod change;
 pub mod deployment;
+mod deployment_status;
 pub mod events;
 pub mod gc;
 pub mod kubelet;
+pub mod kubelet_status;
 pub mod names;
 pub mod pods;
 pub mod reconciler;
 pub mod replicaset;
 pub mod resources;
 pub mod scheduler;
+mod service_admission;
 pub mod services;
 pub mod templates;
 
@@ -84,6 +87,9 @@ impl Controllers {
         let stop = cancel.clone();
         let task = tokio::spawn(async move {
             loop {
+                if stop.is_cancelled() {
+                    return;
+                }
                 // Watching from before the last pass means a write that
                 // lands during the pass is not missed.
                 let settled_at = store.resource_version();

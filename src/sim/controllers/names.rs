@@ -15,7 +15,7 @@ pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
     // Hash the canonical form, so that a template that went through
     // kubectl's Go structs (`resources: {}`) keeps its hash.
-    let value = super::templates::canonical(
+    let value = super::templates::comparable(
         serde_json::to_value(template).expect("a PodTemplateSpec always serialises"),
     );
     let mut bytes = serde_json::to_vec(&value).expect("a JSON value always serialises");

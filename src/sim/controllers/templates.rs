@@ -28,7 +28,17 @@ pub fn same_template(
     }
     let dep_value =
         serde_json::to_value(dep_template).expect("a PodTemplateSpec always serialises");
-    canonical(rs_value) == canonical(dep_value)
+    comparable(rs_value) == comparable(dep_value)
+}
+
+/// A template with the API server's defaults filled and empty fields
+/// dropped: two templates that Kubernetes would store alike compare equal,
+/// whether or not they went through admission.
+pub fn comparable(mut template: Value) -> Value {
+    if let Some(spec) = template.get_mut("spec") {
+        default_pod_spec(spec);
+    }
+    canonical(template)
 }
 
 /// Drops nulls, empty objects and empty arrays, recursively.
