@@ -223,4 +223,7 @@ fn upgrading_with_a_pinned_tag_fixes_the_crash_loop() {
                 .iter()
                 .all(|p| p["spec"]["containers"][0]["image"] == "trinodb/trino:355")
     });
+    // One new ReplicaSet per Deployment: the upgrade kept the template's
+    // server-side defaults, so the controller sees exactly one change.
+    assert_eq!(demo.store.list("ReplicaSet", Some("default")).0.len(), 4);
 }

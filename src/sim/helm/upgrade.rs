@@ -16,6 +16,7 @@ use super::release::{
 };
 use super::run::{HelmEnv, HelmOutput, HelmSim, WaitRequest};
 use super::values::UserValues;
+use crate::sim::api::patch::strategic_merge;
 
 pub(super) struct UpgradeRequest<'a> {
     pub(super) release: &'a str,
@@ -137,9 +138,11 @@ impl HelmSim {
             };
             let result = match cluster.get(kind, Some(request.namespace), name) {
                 Some(mut live) => {
-                    // A merge keeps what the cluster filled in (clusterIP,
-                    // resourceVersion, status) and takes everything the chart sets.
-                    json_patch::merge(&mut live, &object);
+                    // Like helm, a strategic merge: lists merge by key (containers by
+                    // name, ports by port), so what the cluster filled in (clusterIP,
+                    // nodePorts, defaults, resourceVersion, status) stays, and
+                    // everything the chart sets wins.
+                    strategic_merge(&mut live, &object, "");
                     cluster.update(kind, live).map(|_| ())
                 }
                 None => cluster.create(kind, object.clone()).map(|_| ()),
