@@ -3,24 +3,35 @@
 
 pub mod action;
 pub mod document;
+pub mod exec;
 pub mod keys;
 pub mod layout;
 pub mod logging;
 pub mod markdown;
+pub mod output;
+pub mod run;
 pub mod state;
 pub mod step_box;
+pub mod step_result;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+pub mod update_run;
 pub mod view;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::backend::Backend;
 use crate::lesson::Lesson;
+use crate::runner::RunEvent;
+use crate::tui::exec::{ActiveRun, Job};
+use crate::tui::run::RunMode;
 use crate::progress::{ProgressError, ProgressStore};
 use crate::tui::action::Action;
 use crate::tui::state::{App, Settings};
@@ -46,7 +57,14 @@ pub struct TuiConfig {
     pub lessons: Vec<Lesson>,
     pub settings: Settings,
     pub store: ProgressStore,
+    /// Where steps run.
+    pub backend: Arc<dyn Backend>,
 }
+
+/// How often the elapsed time and spinner move while a step runs.
+const TICK: Duration = Duration::from_millis(250);
+/// How long a cancelled step may take to stop when the program exits.
+const SETTLE: Duration = Duration::from_secs(3);
 
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. The
 /// terminal is restored on every way out, panics included.
@@ -55,6 +73,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
         lessons,
         settings,
         store,
+        backend,
     } = config;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
@@ -72,17 +91,31 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     app.warning = warning.take();
 
     let mut events = crossterm::event::EventStream::new();
+    let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
+    let mut active: Option<ActiveRun> = None;
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     while !app.should_quit {
+        if let Some(request) = app.pending_run.take() {
+            let started = start_run(&mut app, request, &backend, &actions_tx, &mut owner, &mut events)
+                .await?;
+            active = started.or(active);
+        }
         owner
             .terminal
             .draw(|frame| view::draw(&app, frame))
             .map_err(TuiError::Terminal)?;
+        let running = app.running;
         let first = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => action_for(&app, &event),
                 Some(Err(e)) => return Err(TuiError::Terminal(e)),
                 None => Some(Action::ForceQuit),
             },
+            Some(action) = actions_rx.recv() => Some(action),
+            _ = ticker.tick(), if running => active
+                .as_ref()
+                .map(|a| Action::RunTick(a.started.elapsed())),
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };
@@ -118,7 +151,73 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     }
     tracing::info!("leaving the TUI");
     drop(owner);
+    if let Some(run) = active {
+        run.settle(SETTLE).await;
+    }
     Ok(())
+}
+
+/// Starts what `update` asked for. An interactive command gets the terminal
+/// first (the TUI waits for it), then its checks run like any other job.
+async fn start_run(
+    app: &mut App,
+    request: run::RunRequest,
+    backend: &Arc<dyn Backend>,
+    actions: &tokio::sync::mpsc::Sender<Action>,
+    owner: &mut TerminalOwner,
+    events: &mut crossterm::event::EventStream,
+) -> Result<Option<ActiveRun>, TuiError> {
+    let Some(step) = app
+        .lessons
+        .get(request.lesson)
+        .and_then(|l| l.steps.get(request.step))
+        .cloned()
+    else {
+        return Ok(None);
+    };
+    let Some(cancel) = app.run.as_ref().map(|r| r.cancel.clone()) else {
+        return Ok(None);
+    };
+    let job = match request.mode {
+        RunMode::Full => Job::Step,
+        RunMode::ChecksOnly => Job::Checks,
+        RunMode::Interactive => {
+            tracing::info!(step = %step.id, "handing the terminal to an interactive step");
+            // The event stream would read keys meant for the child.
+            *events = crossterm::event::EventStream::new();
+            owner.suspend();
+            let mut command = backend.interactive_command(&step.command);
+            let status = tokio::task::spawn_blocking(move || command.status()).await;
+            owner.resume()?;
+            *events = crossterm::event::EventStream::new();
+            let line = match status {
+                Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
+                Ok(Err(e)) => {
+                    update::update(
+                        app,
+                        Action::RunEvents(exec::failed_to_start(&step, e.to_string())),
+                    );
+                    return Ok(None);
+                }
+                Err(e) => strings::interactive_ended(&e.to_string()),
+            };
+            update::update(
+                app,
+                Action::RunEvents(vec![RunEvent::Output {
+                    step: step.id.clone(),
+                    line,
+                }]),
+            );
+            Job::Checks
+        }
+    };
+    Ok(Some(exec::spawn(
+        Arc::clone(backend),
+        step,
+        job,
+        cancel,
+        actions.clone(),
+    )))
 }
 
 fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
