@@ -69,7 +69,7 @@ pub enum KeyScope {
     Everywhere,
     List,
     Reader,
-    Running,
+    Output,
     Search,
 }
 
@@ -79,7 +79,7 @@ impl KeyScope {
             KeyScope::Everywhere => "Everywhere",
             KeyScope::List => "Lesson list",
             KeyScope::Reader => "Reading a lesson",
-            KeyScope::Running => "While a step runs",
+            KeyScope::Output => "In the output pane (after o)",
             KeyScope::Search => "While a search is active",
         }
     }
@@ -98,7 +98,7 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
         "q",
         "quit (asks first while a step runs)",
     ),
-    (KeyScope::Everywhere, "Ctrl-C", "quit now"),
+    (KeyScope::Everywhere, "Ctrl-C", "quit now (first stops a step)"),
     (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
     (KeyScope::Everywhere, "x", "dismiss a warning"),
     (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
@@ -111,23 +111,15 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
     (KeyScope::Reader, "Tab  Shift-Tab", "next / previous step"),
     (KeyScope::Reader, "n  p", "next / previous step"),
     (KeyScope::Reader, "/", "search in this lesson"),
-    (
-        KeyScope::Reader,
-        "Enter",
-        "run the selected step (billable steps ask first)",
-    ),
+    (KeyScope::Reader, "Enter", "run the selected step"),
     (KeyScope::Reader, "v", "retry the selected step's checks"),
-    (
-        KeyScope::Reader,
-        "o",
-        "show the output pane and scroll or search it (/), or back",
-    ),
-    (KeyScope::Reader, "O", "hide the output pane"),
-    (KeyScope::Running, "Esc  Ctrl-C", "stop the running step"),
+    (KeyScope::Reader, "Esc  Ctrl-C", "stop the running step"),
+    (KeyScope::Reader, "o  O", "focus the output pane / hide it"),
     (KeyScope::Reader, "c", "mark the lesson completed"),
     (KeyScope::Reader, "r", "reset this lesson (asks first)"),
     (KeyScope::Reader, "s", "show or hide speaker notes"),
     (KeyScope::Reader, "Esc  ← h", "back to the lesson list"),
+    (KeyScope::Output, "↑ ↓ PgUp PgDn / n N", "scroll, search its lines"),
     (KeyScope::Search, "Enter", "search for the typed text"),
     (
         KeyScope::Search,
