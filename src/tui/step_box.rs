@@ -67,7 +67,8 @@ pub fn render(
         }
     }
 
-    if !step.checks.is_empty() {
+    // With a run, the checks are listed with their states by `push_result`.
+    if !step.checks.is_empty() && ctx.run.is_none() {
         body.push(Vec::new());
         body.extend(wrap(&[Seg::new(strings::STEP_CHECKS, theme.dim)], inner));
         for check in &step.checks {

@@ -17,30 +17,23 @@ pub fn push_result(
     inner: usize,
     theme: &Theme,
 ) {
-    let mut push = |segs: Vec<Seg>, indent: usize| {
-        for (i, mut piece) in wrap(&segs, inner.saturating_sub(indent).max(1))
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                piece.insert(0, Seg::new(" ".repeat(indent), theme.text));
-            }
-            body.push(piece);
-        }
-    };
+
     if run.is_running() && run.checks.iter().all(|c| c.state == CheckState::Pending) {
-        push(vec![Seg::new(strings::RESULT_RUNNING, theme.dim)], 2);
+        push(body, inner, theme, vec![Seg::new(strings::RESULT_RUNNING, theme.dim)], 2);
+    }
+    if !run.checks.is_empty() {
+        push(body, inner, theme, vec![Seg::new(strings::STEP_CHECKS, theme.dim)], 0);
     }
     for check in &run.checks {
         match &check.state {
-            CheckState::Pending => push(
+            CheckState::Pending => push(body, inner, theme, 
                 vec![
-                    Seg::new("· ", theme.dim),
+                    Seg::new("○ ", theme.dim),
                     Seg::new(check.description.clone(), theme.dim),
                 ],
                 2,
             ),
-            CheckState::Running => push(
+            CheckState::Running => push(body, inner, theme, 
                 vec![
                     Seg::new("… ", theme.step_prompt),
                     Seg::new(
@@ -50,7 +43,7 @@ pub fn push_result(
                 ],
                 2,
             ),
-            CheckState::Passed { seen } => push(
+            CheckState::Passed { seen } => push(body, inner, theme, 
                 vec![
                     Seg::new("✔ ", theme.check),
                     Seg::new(format!("{}: ", check.description), theme.text),
@@ -59,25 +52,27 @@ pub fn push_result(
                 2,
             ),
             CheckState::Failed { last_seen, hint } => {
-                push(
+                push(body, inner, theme, 
                     vec![
                         Seg::new("✘ ", theme.warning),
                         Seg::new(check.description.clone(), theme.text),
                     ],
                     2,
                 );
-                push(
+                push_at(body, inner, theme, 
                     vec![
-                        Seg::new(format!("  {} ", strings::RESULT_LAST_SEEN), theme.dim),
+                        Seg::new(format!("{} ", strings::RESULT_LAST_SEEN), theme.dim),
                         Seg::new(last_seen.clone(), theme.text),
                     ],
+                    2,
                     4,
                 );
-                push(
+                push_at(body, inner, theme, 
                     vec![
-                        Seg::new(format!("  {} ", strings::RESULT_HINT), theme.dim),
+                        Seg::new(format!("{} ", strings::RESULT_HINT), theme.dim),
                         Seg::new(hint.clone(), theme.text),
                     ],
+                    2,
                     4,
                 );
             }
@@ -94,7 +89,7 @@ pub fn push_result(
         StepOutcome::Cancelled => ("■ ", theme.warning, strings::RESULT_CANCELLED.to_string()),
         StepOutcome::Skipped { reason } => ("» ", theme.badge_skipped, strings::result_skipped(reason)),
     };
-    push(vec![Seg::new(mark, style), Seg::new(text, style)], 2);
+    push(body, inner, theme, vec![Seg::new(mark, style), Seg::new(text, style)], 2);
     let what_next = if outcome.ok() {
         match next {
             Some((id, title)) => strings::next_step(id, title),
@@ -107,11 +102,35 @@ pub fn push_result(
     } else {
         strings::NEXT_AFTER_COMMAND_FAILED.to_string()
     };
-    push(
+    push(body, inner, theme, 
         vec![
             Seg::new(format!("{} ", strings::NEXT), theme.step_title),
             Seg::new(what_next, theme.text),
         ],
         2,
     );
+}
+
+fn push(body: &mut Vec<Vec<Seg>>, inner: usize, theme: &Theme, segs: Vec<Seg>, indent: usize) {
+    push_at(body, inner, theme, segs, 0, indent);
+}
+
+/// Wraps `segs`, then indents the first piece by `lead` and the rest by
+/// `indent` (after wrapping, which would trim leading spaces).
+fn push_at(
+    body: &mut Vec<Vec<Seg>>,
+    inner: usize,
+    theme: &Theme,
+    segs: Vec<Seg>,
+    lead: usize,
+    indent: usize,
+) {
+    let width = inner.saturating_sub(indent.max(lead)).max(1);
+    for (i, mut piece) in wrap(&segs, width).into_iter().enumerate() {
+        let pad = if i == 0 { lead } else { indent };
+        if pad > 0 {
+            piece.insert(0, Seg::new(" ".repeat(pad), theme.text));
+        }
+        body.push(piece);
+    }
 }

@@ -383,8 +383,9 @@ pub fn reveal_step_end(app: &mut App) {
     let Some(range) = r.step.and_then(|s| r.doc.steps.get(s).cloned()) else {
         return;
     };
+    // The results are at the bottom of the box: they win over its top.
     if range.end > r.scroll + height {
-        r.scroll = range.end.saturating_sub(height).min(range.start.saturating_sub(1));
+        r.scroll = range.end.saturating_sub(height);
     }
 }
 

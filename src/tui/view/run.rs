@@ -23,7 +23,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut title = strings::OUTPUT_TITLE.to_string();
     if let Some(run) = &app.run {
-        title.push_str(&format!("· {}", strings::run_header(&run.command)));
+        title.push_str(&format!("·{}", strings::run_header(&run.command)));
     }
     let keys = if app.output.focused {
         strings::OUTPUT_FOCUSED
@@ -47,9 +47,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(border)
-        .title(Span::styled(title, theme.popup_title))
-        .title_bottom(Span::styled(bottom, theme.dim));
+        .title(Line::from(Span::styled(title, theme.popup_title)))
+        .title(Line::from(Span::styled(bottom, theme.dim)).right_aligned());
+    // One column of margin each side, like the lesson text.
     let inner = block.inner(area);
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
     frame.render_widget(block, area);
     let [gauge_area, text_area] = inner.layout(&Layout::vertical([
         Constraint::Length(1),
