@@ -100,8 +100,10 @@ impl crate::backend::Backend for DryRunPending {
         _command: &'a str,
         _events: &'a tokio::sync::mpsc::Sender<crate::backend::StepEvent>,
         _cancel: &'a tokio_util::sync::CancellationToken,
-    ) -> futures::future::BoxFuture<'a, Result<crate::backend::CommandExit, crate::backend::BackendError>>
-    {
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::backend::CommandExit, crate::backend::BackendError>,
+    > {
         Box::pin(async {
             Err(crate::backend::BackendError::Other(
                 "the dry-run world is not available in this build; use --backend live".to_string(),

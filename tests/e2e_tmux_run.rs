@@ -237,7 +237,10 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
     server.keys(&["Enter"]);
     let passed = server.wait_text("passed in");
     assert!(passed.contains("hello-from-step"), "output pane:\n{passed}");
-    assert!(passed.contains("Output · $ echo hello-from-step"), "{passed}");
+    assert!(
+        passed.contains("Output · $ echo hello-from-step"),
+        "{passed}"
+    );
     let passed = server.wait_text("Tab to step not-ready");
     assert!(passed.contains("✔"), "{passed}");
 

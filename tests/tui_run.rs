@@ -45,12 +45,20 @@ fn at_first_step(w: u16, h: u16) -> trinetes::tui::state::App {
 fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
     let mut app = at_first_step(120, 40);
     apply(&mut app, [Action::RunStep]);
-    let request = app.pending_run.expect("Enter asks the loop to start the step");
-    assert_eq!((request.lesson, request.step, request.mode), (0, 0, RunMode::Full));
+    let request = app
+        .pending_run
+        .expect("Enter asks the loop to start the step");
+    assert_eq!(
+        (request.lesson, request.step, request.mode),
+        (0, 0, RunMode::Full)
+    );
     assert!(app.running && app.is_busy());
     assert!(app.output.visible, "the pane opens when a step starts");
     let screen = frame(&app);
-    assert!(screen.contains("$ kubectl create deployment hello"), "{screen}");
+    assert!(
+        screen.contains("$ kubectl create deployment hello"),
+        "{screen}"
+    );
     assert!(screen.contains(strings::RESULT_RUNNING), "{screen}");
 
     let id = "create-deployment";
@@ -91,7 +99,10 @@ fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
         Some(Recorded::Passed)
     );
     let screen = frame(&app);
-    assert!(screen.contains("✔ app=hello") || screen.contains("3 pods Running"), "{screen}");
+    assert!(
+        screen.contains("✔ app=hello") || screen.contains("3 pods Running"),
+        "{screen}"
+    );
     assert!(screen.contains("passed in 7s"), "{screen}");
     assert!(screen.contains("Tab to step list-pods"), "{screen}");
     // Three more steps have not passed, so the lesson is not completed.
@@ -169,7 +180,8 @@ fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
     assert!(!app.running);
     assert!(frame(&app).contains(strings::RESULT_CANCELLED));
     assert_eq!(
-        app.progress.step_outcome("replicasets", "create-deployment"),
+        app.progress
+            .step_outcome("replicasets", "create-deployment"),
         None,
         "a cancelled run records nothing"
     );
@@ -181,7 +193,10 @@ fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
 fn a_billable_step_shows_its_command_and_asks_first() {
     let mut app = app(120, 40);
     app.settings.backend = BackendKind::Live;
-    apply(&mut app, [Action::Down, Action::Down, Action::Open, Action::NextStep]);
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
     apply(&mut app, [Action::RunStep]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
     assert!(app.pending_run.is_none(), "nothing runs before the answer");
@@ -201,7 +216,10 @@ fn a_billable_step_shows_its_command_and_asks_first() {
 #[test]
 fn a_billable_step_that_this_backend_skips_does_not_ask() {
     let mut app = app(80, 24);
-    apply(&mut app, [Action::Down, Action::Down, Action::Open, Action::NextStep]);
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
     apply(&mut app, [Action::RunStep]);
     assert_eq!(app.overlay, None);
     assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
@@ -245,10 +263,21 @@ fn enter_without_a_selected_step_explains_instead_of_running() {
 #[test]
 fn the_only_step_passing_completes_the_lesson_and_reopening_shows_it() {
     let mut app = app(80, 24);
-    apply(&mut app, [Action::Down, Action::Open, Action::NextStep, Action::RunStep]);
     apply(
         &mut app,
-        [Action::RunEvents(vec![finished("label", StepOutcome::Passed)])],
+        [
+            Action::Down,
+            Action::Open,
+            Action::NextStep,
+            Action::RunStep,
+        ],
+    );
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![finished(
+            "label",
+            StepOutcome::Passed,
+        )])],
     );
     assert_eq!(app.progress.status("labels"), LessonStatus::Completed);
 
@@ -272,7 +301,10 @@ fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
         .collect();
     apply(&mut app, [Action::RunEvents(lines)]);
     let screen = frame(&app);
-    assert!(screen.contains("line 200"), "follows the newest line:\n{screen}");
+    assert!(
+        screen.contains("line 200"),
+        "follows the newest line:\n{screen}"
+    );
 
     assert_eq!(
         action_for_key(&app, &KeyEvent::from(KeyCode::Char('o'))),
@@ -281,7 +313,10 @@ fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
     apply(&mut app, [Action::ToggleOutput, Action::Top]);
     assert!(app.output.focused && !app.output.follow);
     let screen = frame(&app);
-    assert!(screen.contains("line 1\n") || screen.contains("line 1 "), "{screen}");
+    assert!(
+        screen.contains("line 1\n") || screen.contains("line 1 "),
+        "{screen}"
+    );
     assert!(!screen.contains("line 200"), "{screen}");
     // The reader did not move: the keys went to the pane.
     assert_eq!(app.reader.as_ref().unwrap().scroll > 0, true);
@@ -322,7 +357,10 @@ fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
 #[test]
 fn stages_drive_the_progress_line_with_elapsed_time_and_eta() {
     let mut app = at_first_step(120, 40);
-    apply(&mut app, [Action::RunStep, Action::RunTick(Duration::from_secs(5))]);
+    apply(
+        &mut app,
+        [Action::RunStep, Action::RunTick(Duration::from_secs(5))],
+    );
     let screen = frame(&app);
     assert!(screen.contains("running · elapsed 5s"), "{screen}");
     apply(

@@ -158,11 +158,5 @@ fn render_step(
             .get(index + 1)
             .map(|s| (s.id.as_str(), s.title.as_str())),
     };
-    step_box::render(
-        step,
-        index + 1,
-        lesson.steps.len(),
-        width,
-        &ctx,
-    )
+    step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
 }

@@ -32,7 +32,10 @@ pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
         // While a step runs, the first Ctrl-C stops the step, as in a shell.
-        let stoppable = app.run.as_ref().is_some_and(|r| r.is_running() && !r.cancel.is_cancelled());
+        let stoppable = app
+            .run
+            .as_ref()
+            .is_some_and(|r| r.is_running() && !r.cancel.is_cancelled());
         return Some(if stoppable {
             Action::CancelRun
         } else {

@@ -39,7 +39,9 @@ pub fn reader_areas(
     let (body, output) = if output {
         // Two fifths of the height, but never so little that the gauge and a
         // few lines of output do not fit.
-        let height = (body.height * 2 / 5).max(6).min(body.height.saturating_sub(3));
+        let height = (body.height * 2 / 5)
+            .max(6)
+            .min(body.height.saturating_sub(3));
         let [body, output] = body.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(height),

@@ -29,11 +29,11 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::backend::Backend;
 use crate::lesson::Lesson;
+use crate::progress::{ProgressError, ProgressStore};
 use crate::runner::RunEvent;
+use crate::tui::action::Action;
 use crate::tui::exec::{ActiveRun, Job};
 use crate::tui::run::RunMode;
-use crate::progress::{ProgressError, ProgressStore};
-use crate::tui::action::Action;
 use crate::tui::state::{App, Settings};
 use crate::tui::terminal::TerminalOwner;
 
@@ -97,8 +97,15 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     while !app.should_quit {
         if let Some(request) = app.pending_run.take() {
-            let started = start_run(&mut app, request, &backend, &actions_tx, &mut owner, &mut events)
-                .await?;
+            let started = start_run(
+                &mut app,
+                request,
+                &backend,
+                &actions_tx,
+                &mut owner,
+                &mut events,
+            )
+            .await?;
             active = started.or(active);
         }
         owner

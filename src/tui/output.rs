@@ -83,15 +83,17 @@ impl OutputPane {
     /// The first line to show in a pane `height` lines tall.
     pub fn top(&self, height: usize) -> usize {
         let max = self.lines.len().saturating_sub(height);
-        if self.follow { max } else { self.scroll.min(max) }
+        if self.follow {
+            max
+        } else {
+            self.scroll.min(max)
+        }
     }
 
     pub fn scroll_by(&mut self, delta: i64, height: usize) {
         let max = self.lines.len().saturating_sub(height);
         let from = i64::try_from(self.top(height)).unwrap_or(i64::MAX);
-        let to = usize::try_from((from + delta).max(0))
-            .unwrap_or(0)
-            .min(max);
+        let to = usize::try_from((from + delta).max(0)).unwrap_or(0).min(max);
         self.scroll = to;
         self.follow = to >= max;
     }

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 
 use crate::lesson::{BackendKind, Step};
 use crate::progress::StepOutcome as RecordedOutcome;
-use crate::tui::run::StepRun;
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
+use crate::tui::run::StepRun;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 

@@ -17,23 +17,40 @@ pub fn push_result(
     inner: usize,
     theme: &Theme,
 ) {
-
     if run.is_running() && run.checks.iter().all(|c| c.state == CheckState::Pending) {
-        push(body, inner, theme, vec![Seg::new(strings::RESULT_RUNNING, theme.dim)], 2);
+        push(
+            body,
+            inner,
+            theme,
+            vec![Seg::new(strings::RESULT_RUNNING, theme.dim)],
+            2,
+        );
     }
     if !run.checks.is_empty() {
-        push(body, inner, theme, vec![Seg::new(strings::STEP_CHECKS, theme.dim)], 0);
+        push(
+            body,
+            inner,
+            theme,
+            vec![Seg::new(strings::STEP_CHECKS, theme.dim)],
+            0,
+        );
     }
     for check in &run.checks {
         match &check.state {
-            CheckState::Pending => push(body, inner, theme, 
+            CheckState::Pending => push(
+                body,
+                inner,
+                theme,
                 vec![
                     Seg::new("○ ", theme.dim),
                     Seg::new(check.description.clone(), theme.dim),
                 ],
                 2,
             ),
-            CheckState::Running => push(body, inner, theme, 
+            CheckState::Running => push(
+                body,
+                inner,
+                theme,
                 vec![
                     Seg::new("… ", theme.step_prompt),
                     Seg::new(
@@ -43,7 +60,10 @@ pub fn push_result(
                 ],
                 2,
             ),
-            CheckState::Passed { seen } => push(body, inner, theme, 
+            CheckState::Passed { seen } => push(
+                body,
+                inner,
+                theme,
                 vec![
                     Seg::new("✔ ", theme.check),
                     Seg::new(format!("{}: ", check.description), theme.text),
@@ -52,14 +72,20 @@ pub fn push_result(
                 2,
             ),
             CheckState::Failed { last_seen, hint } => {
-                push(body, inner, theme, 
+                push(
+                    body,
+                    inner,
+                    theme,
                     vec![
                         Seg::new("✘ ", theme.warning),
                         Seg::new(check.description.clone(), theme.text),
                     ],
                     2,
                 );
-                push_at(body, inner, theme, 
+                push_at(
+                    body,
+                    inner,
+                    theme,
                     vec![
                         Seg::new(format!("{} ", strings::RESULT_LAST_SEEN), theme.dim),
                         Seg::new(last_seen.clone(), theme.text),
@@ -67,7 +93,10 @@ pub fn push_result(
                     2,
                     4,
                 );
-                push_at(body, inner, theme, 
+                push_at(
+                    body,
+                    inner,
+                    theme,
                     vec![
                         Seg::new(format!("{} ", strings::RESULT_HINT), theme.dim),
                         Seg::new(hint.clone(), theme.text),
@@ -87,9 +116,17 @@ pub fn push_result(
         StepOutcome::Failed { reason } => ("✘ ", theme.warning, strings::result_failed(reason)),
         StepOutcome::TimedOut => ("✘ ", theme.warning, strings::result_timed_out(&took)),
         StepOutcome::Cancelled => ("■ ", theme.warning, strings::RESULT_CANCELLED.to_string()),
-        StepOutcome::Skipped { reason } => ("» ", theme.badge_skipped, strings::result_skipped(reason)),
+        StepOutcome::Skipped { reason } => {
+            ("» ", theme.badge_skipped, strings::result_skipped(reason))
+        }
     };
-    push(body, inner, theme, vec![Seg::new(mark, style), Seg::new(text, style)], 2);
+    push(
+        body,
+        inner,
+        theme,
+        vec![Seg::new(mark, style), Seg::new(text, style)],
+        2,
+    );
     let what_next = if outcome.ok() {
         match next {
             Some((id, title)) => strings::next_step(id, title),
@@ -97,12 +134,19 @@ pub fn push_result(
         }
     } else if matches!(outcome, StepOutcome::Cancelled) {
         strings::NEXT_AFTER_CANCEL.to_string()
-    } else if run.checks.iter().any(|c| matches!(c.state, CheckState::Failed { .. })) {
+    } else if run
+        .checks
+        .iter()
+        .any(|c| matches!(c.state, CheckState::Failed { .. }))
+    {
         strings::NEXT_AFTER_CHECK_FAILED.to_string()
     } else {
         strings::NEXT_AFTER_COMMAND_FAILED.to_string()
     };
-    push(body, inner, theme, 
+    push(
+        body,
+        inner,
+        theme,
         vec![
             Seg::new(format!("{} ", strings::NEXT), theme.step_title),
             Seg::new(what_next, theme.text),

@@ -98,7 +98,11 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
         "q",
         "quit (asks first while a step runs)",
     ),
-    (KeyScope::Everywhere, "Ctrl-C", "quit now (first stops a step)"),
+    (
+        KeyScope::Everywhere,
+        "Ctrl-C",
+        "quit now (first stops a step)",
+    ),
     (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
     (KeyScope::Everywhere, "x", "dismiss a warning"),
     (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
@@ -119,7 +123,11 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
     (KeyScope::Reader, "r", "reset this lesson (asks first)"),
     (KeyScope::Reader, "s", "show or hide speaker notes"),
     (KeyScope::Reader, "Esc  ← h", "back to the lesson list"),
-    (KeyScope::Output, "↑ ↓ PgUp PgDn / n N", "scroll, search its lines"),
+    (
+        KeyScope::Output,
+        "↑ ↓ PgUp PgDn / n N",
+        "scroll, search its lines",
+    ),
     (KeyScope::Search, "Enter", "search for the typed text"),
     (
         KeyScope::Search,
@@ -159,7 +167,8 @@ pub const RUN_ELAPSED: &str = "elapsed";
 pub const RUN_ETA: &str = "left";
 pub const RUN_RUNNING: &str = "running";
 pub const RUN_CHECKING: &str = "checking";
-pub const RUN_INTERACTIVE: &str = "The terminal belongs to the step; trinetes comes back when it ends.";
+pub const RUN_INTERACTIVE: &str =
+    "The terminal belongs to the step; trinetes comes back when it ends.";
 pub const CONFIRM_RUN_KEYS: &str = "Enter / y: run    Esc / n: cancel";
 pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
 

@@ -4,8 +4,8 @@
 use crate::tui::action::Action;
 use crate::tui::document::RenderedLesson;
 use crate::tui::layout::reader_areas;
-use crate::tui::state::{App, Confirm, Overlay, Reader, Screen, Search};
 use crate::tui::run::RunMode;
+use crate::tui::state::{App, Confirm, Overlay, Reader, Screen, Search};
 use crate::tui::strings;
 use crate::tui::update_run;
 

@@ -8,7 +8,7 @@ use crate::tui::layout::reader_areas;
 use crate::tui::run::{self, RunMode, RunRequest, StepRun};
 use crate::tui::state::{App, Confirm, Overlay, Screen};
 use crate::tui::strings;
-use crate::tui::update::{relayout, reveal_step_end, rerender};
+use crate::tui::update::{relayout, rerender, reveal_step_end};
 
 /// Enter / `v` in the reader on the selected step.
 pub fn run_selected(app: &mut App, mode: RunMode) {
@@ -63,7 +63,8 @@ fn begin(app: &mut App, lesson: usize, step: usize, mode: RunMode) {
     app.pending_run = Some(RunRequest { lesson, step, mode });
     app.running = true;
     app.output.clear();
-    app.output.push(strings::run_header(&s.command).trim().to_string());
+    app.output
+        .push(strings::run_header(&s.command).trim().to_string());
     if !app.output.visible {
         app.output.visible = true;
         relayout(app);
@@ -146,9 +147,9 @@ pub fn output_height(app: &App) -> usize {
         app.notes_visible,
         app.output.visible,
     );
-    areas
-        .output
-        .map_or(1, |a| usize::from(a.height.saturating_sub(crate::tui::view::OUTPUT_CHROME)).max(1))
+    areas.output.map_or(1, |a| {
+        usize::from(a.height.saturating_sub(crate::tui::view::OUTPUT_CHROME)).max(1)
+    })
 }
 
 /// Handles the action in the output pane when it has the keys; false when

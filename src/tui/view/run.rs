@@ -33,7 +33,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let mut bottom = format!(" {keys} ");
     if let Some(search) = &app.output.search {
         bottom = if search.matches.is_empty() {
-            format!(" {} \"{}\" ·{bottom}", strings::SEARCH_NO_MATCH, search.query)
+            format!(
+                " {} \"{}\" ·{bottom}",
+                strings::SEARCH_NO_MATCH,
+                search.query
+            )
         } else {
             format!(
                 " {} {}/{} \"{}\" ·{bottom}",
@@ -118,7 +122,11 @@ pub fn progress_label(run: &StepRun) -> String {
         format_duration(run.elapsed)
     );
     if !checking && let Some(left) = run.fraction().and_then(|f| eta(run.elapsed, f)) {
-        label.push_str(&format!(" · {} {}", format_duration(left), strings::RUN_ETA));
+        label.push_str(&format!(
+            " · {} {}",
+            format_duration(left),
+            strings::RUN_ETA
+        ));
     }
     label
 }
@@ -127,9 +135,10 @@ fn outcome_line(outcome: &StepOutcome, run: &StepRun, theme: &Theme) -> (String,
     let took = format_duration(run.elapsed);
     match outcome {
         StepOutcome::Passed => (format!("✔ {}", strings::result_passed(&took)), theme.check),
-        StepOutcome::Failed { reason } => {
-            (format!("✘ {}", strings::result_failed(reason)), theme.warning)
-        }
+        StepOutcome::Failed { reason } => (
+            format!("✘ {}", strings::result_failed(reason)),
+            theme.warning,
+        ),
         StepOutcome::TimedOut => (
             format!("✘ {}", strings::result_timed_out(&took)),
             theme.warning,
