@@ -201,6 +201,16 @@ url = "http://127.0.0.1:{port}/never"
 timeout = "1s"
 hint = "known-hint-the-server-says-no"
 ```
+
+```sh step id=ask
+printf 'interactive-question: '; read answer; echo "interactive-answer-$answer"
+```
+
+```toml step-config
+title = "Answer a question"
+interactive = true
+timeout = "1m"
+```
 "#
     );
     std::fs::write(dir.join("01-run.md"), lesson).expect("write the lesson");
@@ -231,9 +241,9 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
 
     // Open, select the first step and run it.
     server.keys(&["Enter"]);
-    server.wait_text("run-e2e │ step 0/2");
+    server.wait_text("run-e2e │ step 0/3");
     server.keys(&["Tab"]);
-    server.wait_text("run-e2e │ step 1/2");
+    server.wait_text("run-e2e │ step 1/3");
     server.keys(&["Enter"]);
     let passed = server.wait_text("passed in");
     assert!(passed.contains("hello-from-step"), "output pane:\n{passed}");
@@ -246,12 +256,27 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
 
     // The second step's check fails and shows what was seen and the hint.
     server.keys(&["Tab"]);
-    server.wait_text("run-e2e │ step 2/2");
+    server.wait_text("run-e2e │ step 2/3");
     server.keys(&["Enter"]);
     let failed = server.wait_text("hint: known-hint-the-server-says-no");
     assert!(failed.contains("second-step-ran"), "{failed}");
     assert!(failed.contains("answered 503"), "{failed}");
     assert!(failed.contains("press v to retry"), "{failed}");
+
+    // The interactive step gets the terminal (normal screen, cooked mode),
+    // reads a typed line, and gives the terminal back.
+    server.keys(&["Tab"]);
+    server.wait_text("run-e2e │ step 3/3");
+    server.keys(&["Enter"]);
+    server.wait_for("the child to own the terminal", |s| {
+        s.contains("interactive-question:") && server.alternate_on() == "0"
+    });
+    server.type_text("yes");
+    server.keys(&["Enter"]);
+    server.wait_for("the TUI to come back", |_| server.alternate_on() == "1");
+    let back = server.wait_text("the interactive command ended: exit status: 0");
+    assert!(back.contains("run-e2e │ step 3/3"), "{back}");
+    server.wait_text("passed in");
 
     // Quit: nothing runs, so no question; the terminal comes back.
     server.keys(&["q"]);
@@ -264,5 +289,11 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
         .expect("progress.toml written in XDG_STATE_HOME/trinetes");
     assert!(progress.contains("say-hello = \"passed\""), "{progress}");
     assert!(progress.contains("not-ready = \"failed\""), "{progress}");
+    assert!(progress.contains("ask = \"passed\""), "{progress}");
+    let log = std::fs::read_to_string(state.join("trinetes/trinetes.log")).unwrap_or_default();
+    assert!(
+        log.contains("handing the terminal to an interactive step"),
+        "the log says the terminal was handed over:\n{log}"
+    );
     drop(server);
 }

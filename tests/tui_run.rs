@@ -311,7 +311,10 @@ fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
         Some(Action::ToggleOutput)
     );
     let reader_scroll = app.reader.as_ref().unwrap().scroll;
-    assert!(reader_scroll > 0, "the test needs a reader that can move up");
+    assert!(
+        reader_scroll > 0,
+        "the test needs a reader that can move up"
+    );
     apply(&mut app, [Action::ToggleOutput, Action::Top]);
     assert!(app.output.focused && !app.output.follow);
     let screen = frame(&app);

@@ -90,7 +90,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     resume(&mut app);
     app.warning = warning.take();
 
-    let mut events = crossterm::event::EventStream::new();
+    let mut events = Some(crossterm::event::EventStream::new());
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
     let mut active: Option<ActiveRun> = None;
     let mut ticker = tokio::time::interval(TICK);
@@ -114,7 +114,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
             .map_err(TuiError::Terminal)?;
         let running = app.running;
         let first = tokio::select! {
-            event = events.next() => match event {
+            event = next_event(&mut events) => match event {
                 Some(Ok(event)) => action_for(&app, &event),
                 Some(Err(e)) => return Err(TuiError::Terminal(e)),
                 None => Some(Action::ForceQuit),
@@ -137,7 +137,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
         while !app.should_quit {
             let ready = tokio::select! {
                 biased;
-                event = events.next() => event,
+                event = next_event(&mut events) => event,
                 () = std::future::ready(()) => None,
             };
             let Some(Ok(event)) = ready else {
@@ -172,7 +172,7 @@ async fn start_run(
     backend: &Arc<dyn Backend>,
     actions: &tokio::sync::mpsc::Sender<Action>,
     owner: &mut TerminalOwner,
-    events: &mut crossterm::event::EventStream,
+    events: &mut Option<crossterm::event::EventStream>,
 ) -> Result<Option<ActiveRun>, TuiError> {
     let Some(step) = app
         .lessons
@@ -190,13 +190,15 @@ async fn start_run(
         RunMode::ChecksOnly => Job::Checks,
         RunMode::Interactive => {
             tracing::info!(step = %step.id, "handing the terminal to an interactive step");
-            // The event stream would read keys meant for the child.
-            *events = crossterm::event::EventStream::new();
+            // The event stream's reader would take keys meant for the child.
+            // It must be gone before a new one is made: a new stream waits
+            // for the reader lock the old one's thread holds while it polls.
+            *events = None;
             owner.suspend();
             let mut command = backend.interactive_command(&step.command);
             let status = tokio::task::spawn_blocking(move || command.status()).await;
             owner.resume()?;
-            *events = crossterm::event::EventStream::new();
+            *events = Some(crossterm::event::EventStream::new());
             let line = match status {
                 Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
                 Ok(Err(e)) => {
@@ -225,6 +227,17 @@ async fn start_run(
         cancel,
         actions.clone(),
     )))
+}
+
+/// The next terminal event; never, while the stream is gone (a child owns
+/// the terminal).
+async fn next_event(
+    events: &mut Option<crossterm::event::EventStream>,
+) -> Option<std::io::Result<crossterm::event::Event>> {
+    match events {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
