@@ -67,9 +67,9 @@ pub fn spawn(
     }
 }
 
-/// The events of a step that could not start (e.g. an interactive command
-/// that failed to spawn), for the same path as a real run's.
-pub fn failed_to_start(step: &Step, reason: String) -> Vec<RunEvent> {
+/// The last event of a step that failed without the runner (an interactive
+/// command that could not start, or exited non-zero with no checks to run).
+pub fn finish_failed(step: &Step, reason: String) -> Vec<RunEvent> {
     vec![RunEvent::StepFinished {
         step: step.id.clone(),
         outcome: StepOutcome::Failed { reason },

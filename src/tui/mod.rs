@@ -18,6 +18,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod update_run;
+pub mod update_search;
 pub mod view;
 
 use std::path::PathBuf;
@@ -200,11 +201,17 @@ async fn start_run(
             owner.resume()?;
             *events = Some(crossterm::event::EventStream::new());
             let line = match status {
+                // Without checks, the exit status is all there is to judge by.
+                Ok(Ok(status)) if !status.success() && step.checks.is_empty() => {
+                    let reason = strings::interactive_ended(&status.to_string());
+                    update::update(app, Action::RunEvents(exec::finish_failed(&step, reason)));
+                    return Ok(None);
+                }
                 Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
                 Ok(Err(e)) => {
                     update::update(
                         app,
-                        Action::RunEvents(exec::failed_to_start(&step, e.to_string())),
+                        Action::RunEvents(exec::finish_failed(&step, e.to_string())),
                     );
                     return Ok(None);
                 }

@@ -8,6 +8,7 @@ use crate::tui::run::RunMode;
 use crate::tui::state::{App, Confirm, Overlay, Reader, Screen, Search};
 use crate::tui::strings;
 use crate::tui::update_run;
+use crate::tui::update_search;
 
 pub fn update(app: &mut App, action: Action) {
     if app.overlay == Some(Overlay::Help) {
@@ -98,14 +99,14 @@ pub fn update(app: &mut App, action: Action) {
             let height = update_run::output_height(app);
             app.output.search(query, height);
         }
-        Action::PromptSubmit => submit_search(app),
+        Action::PromptSubmit => update_search::submit_search(app),
         Action::ClearSearch => {
             if let Some(r) = &mut app.reader {
                 r.search = None;
             }
         }
-        Action::NextMatch => jump_match(app, true),
-        Action::PrevMatch => jump_match(app, false),
+        Action::NextMatch => update_search::jump_match(app, true),
+        Action::PrevMatch => update_search::jump_match(app, false),
         Action::Open => open_selected(app),
         Action::Back => back_to_list(app),
         Action::ToggleNotes => {
@@ -387,64 +388,4 @@ pub fn reveal_step_end(app: &mut App) {
     if range.end > r.scroll + height {
         r.scroll = range.end.saturating_sub(height);
     }
-}
-
-fn submit_search(app: &mut App) {
-    let Some(query) = app.prompt.take() else {
-        return;
-    };
-    let Some(r) = &mut app.reader else {
-        return;
-    };
-    if query.is_empty() {
-        r.search = None;
-        return;
-    }
-    let matches = r.doc.find(&query);
-    let current = matches.iter().position(|m| m.line >= r.scroll).unwrap_or(0);
-    r.search = Some(Search {
-        query,
-        matches,
-        current,
-    });
-    reveal_match(app);
-}
-
-fn jump_match(app: &mut App, forward: bool) {
-    let Some(Search {
-        matches, current, ..
-    }) = app.reader.as_mut().and_then(|r| r.search.as_mut())
-    else {
-        return;
-    };
-    if matches.is_empty() {
-        return;
-    }
-    let n = matches.len();
-    *current = if forward {
-        (*current + 1) % n
-    } else {
-        (*current + n - 1) % n
-    };
-    reveal_match(app);
-}
-
-/// Scrolls so the current match is on screen, a third of the way down.
-fn reveal_match(app: &mut App) {
-    let height = usize::from(text_area(app).1);
-    let Some(r) = &mut app.reader else {
-        return;
-    };
-    let Some(line) = r
-        .search
-        .as_ref()
-        .and_then(|s| s.matches.get(s.current))
-        .map(|m| m.line)
-    else {
-        return;
-    };
-    if line < r.scroll || line >= r.scroll + height {
-        r.scroll = line.saturating_sub(height / 3);
-    }
-    r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
 }
