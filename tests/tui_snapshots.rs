@@ -87,3 +87,71 @@ fn corrupt_progress_warning() {
     app.warning = Some(warning);
     snapshot("warning_120x24", frame(&app));
 }
+
+fn run_events(app: &mut trinetes::tui::state::App, events: Vec<trinetes::runner::RunEvent>) {
+    apply(app, [Action::RunEvents(events)]);
+}
+
+#[test]
+fn reader_with_a_running_step() {
+    use std::time::Duration;
+    use trinetes::runner::RunEvent;
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        let id = "create-deployment".to_string();
+        let mut events: Vec<RunEvent> = (1..=12)
+            .map(|i| RunEvent::Output {
+                step: id.clone(),
+                line: format!("[{i:02}] waiting for the deployment to roll out"),
+            })
+            .collect();
+        events.push(RunEvent::Stage {
+            step: id.clone(),
+            name: "rolling out".into(),
+            fraction: Some(0.4),
+        });
+        run_events(&mut app, events);
+        apply(&mut app, [Action::RunTick(Duration::from_secs(84))]);
+        snapshot(&format!("running_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn reader_with_a_failed_check() {
+    use std::time::Duration;
+    use trinetes::runner::{RunEvent, StepOutcome};
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        let id = "create-deployment".to_string();
+        run_events(
+            &mut app,
+            vec![
+                RunEvent::Output {
+                    step: id.clone(),
+                    line: "deployment.apps/hello created".into(),
+                },
+                RunEvent::CheckStarted {
+                    step: id.clone(),
+                    index: 0,
+                    description: "pods".into(),
+                },
+                RunEvent::CheckFailed {
+                    step: id.clone(),
+                    index: 0,
+                    last_seen: "1 of 3 pods Running (2 Pending)".into(),
+                    hint: "look at the pods".into(),
+                },
+                RunEvent::StepFinished {
+                    step: id.clone(),
+                    outcome: StepOutcome::Failed {
+                        reason: "check failed: 3 pods app=hello Running".into(),
+                    },
+                    duration: Duration::from_secs(61),
+                },
+            ],
+        );
+        snapshot(&format!("check_failed_{w}x{h}"), frame(&app));
+    }
+}

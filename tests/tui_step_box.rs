@@ -18,6 +18,9 @@ fn box_shows_number_id_title_command_and_checks() {
         theme: &t,
         backend: BackendKind::DryRun,
         selected: false,
+        recorded: None,
+        run: None,
+        next: None,
     };
     let lines = render(&s, 2, 7, 40, &ctx);
     let texts: Vec<String> = lines.iter().map(line_text).collect();
@@ -55,6 +58,9 @@ fn selected_box_uses_the_selected_border() {
         theme: &t,
         backend: BackendKind::DryRun,
         selected: true,
+        recorded: None,
+        run: None,
+        next: None,
     };
     let lines = render(&s, 1, 1, 30, &ctx);
     assert_eq!(lines[0].spans[0].style, t.step_border_selected);
@@ -75,6 +81,9 @@ fn badges_for_billable_interactive_and_skipped() {
         theme: &t,
         backend: BackendKind::DryRun,
         selected: false,
+        recorded: None,
+        run: None,
+        next: None,
     };
     let lines = render(&s, 1, 1, 80, &ctx);
     let texts: Vec<String> = lines.iter().map(line_text).collect();
@@ -119,6 +128,9 @@ fn long_commands_and_tiny_widths_stay_inside_the_box() {
         theme: &t,
         backend: BackendKind::DryRun,
         selected: false,
+        recorded: None,
+        run: None,
+        next: None,
     };
     for width in [0u16, 5, 12, 20, 33] {
         for line in render(&s, 10, 12, width, &ctx) {
@@ -138,6 +150,9 @@ fn backticks_in_titles_and_reasons_become_code() {
         theme: &t,
         backend: BackendKind::DryRun,
         selected: false,
+        recorded: None,
+        run: None,
+        next: None,
     };
     let lines = render(&s, 1, 1, 40, &ctx);
     assert_eq!(

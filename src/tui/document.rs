@@ -17,6 +17,10 @@ pub struct DocumentStyle<'a> {
     pub theme: &'a Theme,
     pub backend: BackendKind,
     pub hyperlinks: bool,
+    /// What the progress file remembers of this lesson's steps.
+    pub progress: Option<&'a crate::progress::LessonProgress>,
+    /// The run shown in this lesson, if any.
+    pub run: Option<&'a crate::tui::run::StepRun>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,16 +146,17 @@ fn render_step(
     selected: Option<usize>,
     style: &DocumentStyle,
 ) -> Vec<Line<'static>> {
+    let step = &lesson.steps[index];
     let ctx = StepBoxContext {
         theme: style.theme,
         backend: style.backend,
         selected: selected == Some(index),
+        recorded: style.progress.and_then(|p| p.steps.get(&step.id).copied()),
+        run: style.run.filter(|r| r.step == index),
+        next: lesson
+            .steps
+            .get(index + 1)
+            .map(|s| (s.id.as_str(), s.title.as_str())),
     };
-    step_box::render(
-        &lesson.steps[index],
-        index + 1,
-        lesson.steps.len(),
-        width,
-        &ctx,
-    )
+    step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
 }

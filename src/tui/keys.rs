@@ -31,7 +31,16 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
 pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
-        return Some(Action::ForceQuit);
+        // While a step runs, the first Ctrl-C stops the step, as in a shell.
+        let stoppable = app
+            .run
+            .as_ref()
+            .is_some_and(|r| r.is_running() && !r.cancel.is_cancelled());
+        return Some(if stoppable {
+            Action::CancelRun
+        } else {
+            Action::ForceQuit
+        });
     }
     if app.prompt.is_some() {
         return match key.code {
@@ -89,8 +98,19 @@ pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
             _ => None,
         },
         Screen::Reader => {
-            let searching = app.reader.as_ref().is_some_and(|r| r.search.is_some());
+            let focused = app.output.focused;
+            let searching = if focused {
+                app.output.search.is_some()
+            } else {
+                app.reader.as_ref().is_some_and(|r| r.search.is_some())
+            };
             match key.code {
+                KeyCode::Esc if app.running => Some(Action::CancelRun),
+                KeyCode::Enter => Some(Action::RunStep),
+                KeyCode::Char('v') => Some(Action::RetryChecks),
+                KeyCode::Char('o') => Some(Action::ToggleOutput),
+                KeyCode::Char('O') => Some(Action::HideOutput),
+                KeyCode::Esc if focused && !searching => Some(Action::ToggleOutput),
                 KeyCode::PageUp | KeyCode::Char('b') => Some(Action::PageUp),
                 KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
                 KeyCode::Tab => Some(Action::NextStep),

@@ -11,6 +11,8 @@ pub struct ReaderAreas {
     pub warning: Rect,
     pub text: Rect,
     pub notes: Option<Rect>,
+    /// The output pane, under the text and notes, when shown.
+    pub output: Option<Rect>,
     pub prompt: Rect,
     pub status: Rect,
 }
@@ -26,8 +28,28 @@ pub fn frame_areas(area: Rect, warning: u16, prompt: bool) -> (Rect, Rect, Rect,
     (title, warning_area, body, prompt_area, status)
 }
 
-pub fn reader_areas(area: Rect, warning: u16, prompt: bool, notes: bool) -> ReaderAreas {
+pub fn reader_areas(
+    area: Rect,
+    warning: u16,
+    prompt: bool,
+    notes: bool,
+    output: bool,
+) -> ReaderAreas {
     let (title, warning, body, prompt, status) = frame_areas(area, warning, prompt);
+    let (body, output) = if output {
+        // Two fifths of the height, but never so little that the gauge and a
+        // few lines of output do not fit.
+        let height = (body.height * 2 / 5)
+            .max(6)
+            .min(body.height.saturating_sub(3));
+        let [body, output] = body.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(height),
+        ]));
+        (body, Some(output))
+    } else {
+        (body, None)
+    };
     let (text_column, notes) = if notes {
         let [text, notes] = body.layout(&Layout::horizontal([
             Constraint::Fill(2),
@@ -48,6 +70,7 @@ pub fn reader_areas(area: Rect, warning: u16, prompt: bool, notes: bool) -> Read
         warning,
         text,
         notes,
+        output,
         prompt,
         status,
     }

@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
 use crate::tui::document::{DocumentStyle, Match, RenderedLesson};
+use crate::tui::output::OutputPane;
+use crate::tui::run::{RunRequest, StepRun};
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 
@@ -23,6 +25,8 @@ pub enum Confirm {
     Quit,
     ResetLesson(usize),
     ResetAll,
+    /// Run step `.1` of lesson `.0` (a billable one).
+    RunStep(usize, usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +84,13 @@ pub struct App {
     pub warning: Option<String>,
     pub notice: Option<String>,
     pub should_quit: bool,
-    /// True while a step runs (the runner sets it; nothing does yet).
+    /// True while a step runs.
     pub running: bool,
+    /// The step that runs, or ran last, with its results.
+    pub run: Option<StepRun>,
+    /// A run `update` asked for; the event loop takes and starts it.
+    pub pending_run: Option<RunRequest>,
+    pub output: OutputPane,
 }
 
 impl App {
@@ -110,6 +119,9 @@ impl App {
             notice: None,
             should_quit: false,
             running: false,
+            run: None,
+            pending_run: None,
+            output: OutputPane::default(),
         }
     }
 
@@ -122,11 +134,19 @@ impl App {
         self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
-    pub fn document_style(&self) -> DocumentStyle<'_> {
+    /// How lesson `index` renders: theme, backend, its recorded step
+    /// outcomes and the run shown in it.
+    pub fn document_style(&self, index: usize) -> DocumentStyle<'_> {
+        let progress = self
+            .lessons
+            .get(index)
+            .and_then(|l| self.progress.lessons.get(&l.front.id));
         DocumentStyle {
             theme: &self.settings.theme,
             backend: self.settings.backend,
             hyperlinks: self.settings.hyperlinks,
+            progress,
+            run: self.run.as_ref().filter(|r| r.lesson == index),
         }
     }
 

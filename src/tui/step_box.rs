@@ -5,8 +5,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::lesson::{BackendKind, Step};
+use crate::progress::StepOutcome as RecordedOutcome;
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
+use crate::tui::run::StepRun;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 
@@ -16,6 +18,12 @@ pub struct StepBoxContext<'a> {
     pub theme: &'a Theme,
     pub backend: BackendKind,
     pub selected: bool,
+    /// The outcome the progress file remembers for this step.
+    pub recorded: Option<RecordedOutcome>,
+    /// This step's current or last run in this session.
+    pub run: Option<&'a StepRun>,
+    /// The next step's id and title, for "what to do next".
+    pub next: Option<(&'a str, &'a str)>,
 }
 
 /// The box as lines exactly `width` columns wide (minimum 12).
@@ -59,7 +67,8 @@ pub fn render(
         }
     }
 
-    if !step.checks.is_empty() {
+    // With a run, the checks are listed with their states by `push_result`.
+    if !step.checks.is_empty() && ctx.run.is_none() {
         body.push(Vec::new());
         body.extend(wrap(&[Seg::new(strings::STEP_CHECKS, theme.dim)], inner));
         for check in &step.checks {
@@ -74,6 +83,11 @@ pub fn render(
                 body.push(piece);
             }
         }
+    }
+
+    if let Some(run) = ctx.run {
+        body.push(Vec::new());
+        crate::tui::step_result::push_result(&mut body, run, ctx.next, inner, theme);
     }
 
     let mut lines = Vec::with_capacity(body.len() + 2);
@@ -162,6 +176,14 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
         segs.push(Seg::new(format!(" {text} "), style));
     };
+    match ctx.recorded {
+        Some(RecordedOutcome::Passed) => add(strings::RECORDED_PASSED.to_string(), theme.check),
+        Some(RecordedOutcome::Failed) => add(strings::RECORDED_FAILED.to_string(), theme.warning),
+        Some(RecordedOutcome::Skipped) => {
+            add(strings::RECORDED_SKIPPED.to_string(), theme.badge_skipped)
+        }
+        None => {}
+    }
     if step.billable {
         add(strings::BADGE_BILLABLE.to_string(), theme.badge_billable);
     }

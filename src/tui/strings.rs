@@ -69,6 +69,7 @@ pub enum KeyScope {
     Everywhere,
     List,
     Reader,
+    Output,
     Search,
 }
 
@@ -78,6 +79,7 @@ impl KeyScope {
             KeyScope::Everywhere => "Everywhere",
             KeyScope::List => "Lesson list",
             KeyScope::Reader => "Reading a lesson",
+            KeyScope::Output => "In the output pane (after o)",
             KeyScope::Search => "While a search is active",
         }
     }
@@ -96,7 +98,11 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
         "q",
         "quit (asks first while a step runs)",
     ),
-    (KeyScope::Everywhere, "Ctrl-C", "quit now"),
+    (
+        KeyScope::Everywhere,
+        "Ctrl-C",
+        "quit now (first stops a step)",
+    ),
     (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
     (KeyScope::Everywhere, "x", "dismiss a warning"),
     (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
@@ -109,10 +115,19 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
     (KeyScope::Reader, "Tab  Shift-Tab", "next / previous step"),
     (KeyScope::Reader, "n  p", "next / previous step"),
     (KeyScope::Reader, "/", "search in this lesson"),
+    (KeyScope::Reader, "Enter", "run the selected step"),
+    (KeyScope::Reader, "v", "retry the selected step's checks"),
+    (KeyScope::Reader, "Esc  Ctrl-C", "stop the running step"),
+    (KeyScope::Reader, "o  O", "focus the output pane / hide it"),
     (KeyScope::Reader, "c", "mark the lesson completed"),
     (KeyScope::Reader, "r", "reset this lesson (asks first)"),
     (KeyScope::Reader, "s", "show or hide speaker notes"),
     (KeyScope::Reader, "Esc  ← h", "back to the lesson list"),
+    (
+        KeyScope::Output,
+        "↑ ↓ PgUp PgDn / n N",
+        "scroll, search its lines",
+    ),
     (KeyScope::Search, "Enter", "search for the typed text"),
     (
         KeyScope::Search,
@@ -125,3 +140,66 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
         "cancel the prompt, then clear the search",
     ),
 ];
+
+pub const RECORDED_PASSED: &str = "✔ passed";
+pub const RECORDED_FAILED: &str = "✘ failed";
+pub const RECORDED_SKIPPED: &str = "skipped";
+pub const RESULT_RUNNING: &str = "… running the command";
+pub const RESULT_CHECKING: &str = "checking";
+pub const RESULT_LAST_SEEN: &str = "last seen:";
+pub const RESULT_HINT: &str = "hint:";
+pub const RESULT_CANCELLED: &str = "cancelled";
+pub const NEXT: &str = "Next:";
+pub const NEXT_LESSON_DONE: &str = "that was the last step of this lesson (Esc: back to the list)";
+pub const NEXT_AFTER_CANCEL: &str = "press Enter to run the step again";
+pub const NEXT_AFTER_CHECK_FAILED: &str =
+    "fix what the hint says, then press v to retry the checks (Enter runs the whole step again)";
+pub const NEXT_AFTER_COMMAND_FAILED: &str =
+    "read the output (o), fix the cause, then press Enter to run the step again";
+pub const NOTICE_NO_STEP: &str = "Select a step first (Tab / n), then press Enter to run it.";
+pub const NOTICE_BUSY: &str = "A step is already running; Esc stops it.";
+pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
+pub const OUTPUT_TITLE: &str = " Output ";
+pub const OUTPUT_EMPTY: &str = "No output yet. Select a step and press Enter to run it.";
+pub const OUTPUT_FOCUSED: &str = "↑↓ scroll  / search  o back to the lesson";
+pub const OUTPUT_UNFOCUSED: &str = "o: focus";
+pub const RUN_ELAPSED: &str = "elapsed";
+pub const RUN_ETA: &str = "left";
+pub const RUN_RUNNING: &str = "running";
+pub const RUN_CHECKING: &str = "checking";
+pub const RUN_INTERACTIVE: &str =
+    "The terminal belongs to the step; trinetes comes back when it ends.";
+pub const CONFIRM_RUN_KEYS: &str = "Enter / y: run    Esc / n: cancel";
+pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
+
+pub fn confirm_run(command: &str) -> String {
+    format!("Run `{command}`?")
+}
+
+pub fn result_passed(took: &str) -> String {
+    format!("passed in {took}")
+}
+
+pub fn result_failed(reason: &str) -> String {
+    format!("failed: {reason}")
+}
+
+pub fn result_timed_out(took: &str) -> String {
+    format!("timed out after {took}")
+}
+
+pub fn result_skipped(reason: &str) -> String {
+    format!("skipped: {reason}")
+}
+
+pub fn next_step(id: &str, title: &str) -> String {
+    format!("Tab to step {id} — {title}, then Enter")
+}
+
+pub fn run_header(command: &str) -> String {
+    format!(" $ {command} ")
+}
+
+pub fn interactive_ended(status: &str) -> String {
+    format!("[the interactive command ended: {status}]")
+}

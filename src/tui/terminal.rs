@@ -49,6 +49,24 @@ impl TerminalOwner {
     }
 }
 
+impl TerminalOwner {
+    /// Gives the terminal to a child process: the normal screen, cooked
+    /// mode, no mouse capture.
+    pub fn suspend(&mut self) {
+        restore();
+    }
+
+    /// Takes the terminal back after `suspend` and forces a full redraw.
+    pub fn resume(&mut self) -> Result<(), TuiError> {
+        enable_raw_mode().map_err(TuiError::Terminal)?;
+        TAKEN.store(true, Ordering::SeqCst);
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(TuiError::Terminal)?;
+        self.terminal.clear().map_err(TuiError::Terminal)?;
+        let _ = self.terminal.hide_cursor();
+        Ok(())
+    }
+}
+
 impl Drop for TerminalOwner {
     fn drop(&mut self) {
         restore();

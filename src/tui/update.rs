@@ -4,8 +4,11 @@
 use crate::tui::action::Action;
 use crate::tui::document::RenderedLesson;
 use crate::tui::layout::reader_areas;
+use crate::tui::run::RunMode;
 use crate::tui::state::{App, Confirm, Overlay, Reader, Screen, Search};
 use crate::tui::strings;
+use crate::tui::update_run;
+use crate::tui::update_search;
 
 pub fn update(app: &mut App, action: Action) {
     if app.overlay == Some(Overlay::Help) {
@@ -24,7 +27,25 @@ pub fn update(app: &mut App, action: Action) {
             return;
         }
     }
+    if crate::tui::update_run::output_takes(app, &action) {
+        return;
+    }
     match action {
+        Action::RunStep => update_run::run_selected(app, RunMode::Full),
+        Action::RetryChecks => update_run::run_selected(app, RunMode::ChecksOnly),
+        Action::CancelRun => update_run::cancel(app),
+        Action::ToggleOutput => update_run::toggle_output(app),
+        Action::HideOutput => {
+            app.output.visible = false;
+            app.output.focused = false;
+            relayout(app);
+        }
+        Action::RunEvents(events) => update_run::apply_events(app, &events),
+        Action::RunTick(elapsed) => {
+            if let Some(run) = app.run.as_mut().filter(|r| r.is_running()) {
+                run.elapsed = elapsed;
+            }
+        }
         Action::Resize(w, h) => {
             app.size = (w, h);
             relayout(app);
@@ -73,14 +94,19 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::PromptCancel => app.prompt = None,
-        Action::PromptSubmit => submit_search(app),
+        Action::PromptSubmit if app.output.focused => {
+            let query = app.prompt.take().unwrap_or_default();
+            let height = update_run::output_height(app);
+            app.output.search(query, height);
+        }
+        Action::PromptSubmit => update_search::submit_search(app),
         Action::ClearSearch => {
             if let Some(r) = &mut app.reader {
                 r.search = None;
             }
         }
-        Action::NextMatch => jump_match(app, true),
-        Action::PrevMatch => jump_match(app, false),
+        Action::NextMatch => update_search::jump_match(app, true),
+        Action::PrevMatch => update_search::jump_match(app, false),
         Action::Open => open_selected(app),
         Action::Back => back_to_list(app),
         Action::ToggleNotes => {
@@ -109,6 +135,9 @@ pub fn update(app: &mut App, action: Action) {
 }
 
 fn quit(app: &mut App) {
+    if let Some(run) = &app.run {
+        run.cancel.cancel();
+    }
     remember_position(app);
     app.should_quit = true;
 }
@@ -119,6 +148,7 @@ fn confirm(app: &mut App) {
     };
     match what {
         Confirm::Quit => quit(app),
+        Confirm::RunStep(lesson, step) => update_run::start(app, lesson, step),
         Confirm::ResetAll => {
             app.progress.reset_all();
             app.progress_dirty = true;
@@ -140,6 +170,7 @@ pub fn text_area(app: &App) -> (u16, u16) {
         app.banner_height(),
         app.prompt.is_some(),
         app.notes_visible,
+        app.output.visible,
     );
     (areas.text.width.max(1), areas.text.height.max(1))
 }
@@ -195,7 +226,7 @@ pub fn open_lesson(app: &mut App, index: usize, scroll: usize, step: Option<usiz
         return;
     };
     let (width, height) = text_area(app);
-    let doc = RenderedLesson::build(lesson, width, step, &app.document_style());
+    let doc = RenderedLesson::build(lesson, width, step, &app.document_style(index));
     let max = doc.lines.len().saturating_sub(usize::from(height));
     let id = lesson.front.id.clone();
     app.reader = Some(Reader {
@@ -235,12 +266,12 @@ fn remember_position(app: &mut App) {
 
 /// Re-renders the open lesson when the text width changed, keeping the
 /// reader's place (the selected step, or the same fraction of the text).
-fn relayout(app: &mut App) {
+pub fn relayout(app: &mut App) {
     let (width, height) = text_area(app);
-    let style = app.document_style();
     let Some(r) = &app.reader else {
         return;
     };
+    let style = app.document_style(r.lesson);
     if r.doc.width == width {
         clamp_scroll(app);
         return;
@@ -283,17 +314,16 @@ fn clamp_scroll(app: &mut App) {
 
 fn move_step(app: &mut App, forward: bool) {
     let height = usize::from(text_area(app).1);
-    let style_theme = app.settings.theme.clone();
-    let backend = app.settings.backend;
-    let hyperlinks = app.settings.hyperlinks;
-    let Some(r) = &mut app.reader else {
+    let Some(mut r) = app.reader.take() else {
         return;
     };
     let Some(lesson) = app.lessons.get(r.lesson) else {
+        app.reader = Some(r);
         return;
     };
     let total = lesson.steps.len();
     if total == 0 {
+        app.reader = Some(r);
         return;
     }
     let next = match (r.step, forward) {
@@ -312,79 +342,50 @@ fn move_step(app: &mut App, forward: bool) {
         (Some(i), true) => (i + 1).min(total - 1),
         (Some(i), false) => i.saturating_sub(1),
     };
-    let style = crate::tui::document::DocumentStyle {
-        theme: &style_theme,
-        backend,
-        hyperlinks,
-    };
     let old = r.step;
     r.step = Some(next);
-    r.doc.reselect(lesson, old, Some(next), &style);
+    r.doc
+        .reselect(lesson, old, Some(next), &app.document_style(r.lesson));
     if let Some(range) = r.doc.steps.get(next).cloned() {
         if range.start < r.scroll || range.end > r.scroll + height {
             r.scroll = range.start.saturating_sub(1);
         }
         r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
     }
+    app.reader = Some(r);
     remember_position(app);
 }
 
-fn submit_search(app: &mut App) {
-    let Some(query) = app.prompt.take() else {
+/// Re-renders the open lesson at the same width after a step box changed
+/// (a check result came in, an outcome was recorded), keeping the place.
+pub fn rerender(app: &mut App) {
+    let height = usize::from(text_area(app).1);
+    let Some(mut r) = app.reader.take() else {
         return;
     };
-    let Some(r) = &mut app.reader else {
-        return;
-    };
-    if query.is_empty() {
-        r.search = None;
-        return;
+    if let Some(lesson) = app.lessons.get(r.lesson) {
+        r.doc = RenderedLesson::build(lesson, r.doc.width, r.step, &app.document_style(r.lesson));
+        if let Some(search) = &mut r.search {
+            search.matches = r.doc.find(&search.query);
+            search.current = search.current.min(search.matches.len().saturating_sub(1));
+        }
+        r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
     }
-    let matches = r.doc.find(&query);
-    let current = matches.iter().position(|m| m.line >= r.scroll).unwrap_or(0);
-    r.search = Some(Search {
-        query,
-        matches,
-        current,
-    });
-    reveal_match(app);
+    app.reader = Some(r);
 }
 
-fn jump_match(app: &mut App, forward: bool) {
-    let Some(Search {
-        matches, current, ..
-    }) = app.reader.as_mut().and_then(|r| r.search.as_mut())
-    else {
-        return;
-    };
-    if matches.is_empty() {
-        return;
-    }
-    let n = matches.len();
-    *current = if forward {
-        (*current + 1) % n
-    } else {
-        (*current + n - 1) % n
-    };
-    reveal_match(app);
-}
-
-/// Scrolls so the current match is on screen, a third of the way down.
-fn reveal_match(app: &mut App) {
+/// Scrolls the reader so the end of the selected step's box shows, where
+/// its results appear.
+pub fn reveal_step_end(app: &mut App) {
     let height = usize::from(text_area(app).1);
     let Some(r) = &mut app.reader else {
         return;
     };
-    let Some(line) = r
-        .search
-        .as_ref()
-        .and_then(|s| s.matches.get(s.current))
-        .map(|m| m.line)
-    else {
+    let Some(range) = r.step.and_then(|s| r.doc.steps.get(s).cloned()) else {
         return;
     };
-    if line < r.scroll || line >= r.scroll + height {
-        r.scroll = line.saturating_sub(height / 3);
+    // The results are at the bottom of the box: they win over its top.
+    if range.end > r.scroll + height {
+        r.scroll = range.end.saturating_sub(height);
     }
-    r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
 }

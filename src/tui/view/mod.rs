@@ -5,6 +5,11 @@ mod bars;
 mod list;
 mod overlay;
 mod reader;
+pub mod run;
+
+/// Rows of the output pane that are not output: its top border and the
+/// progress line.
+pub const OUTPUT_CHROME: u16 = 2;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout};

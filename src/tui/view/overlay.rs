@@ -96,7 +96,12 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
 
 pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
+    if let Confirm::RunStep(lesson, step) = what {
+        draw_confirm_run(app, lesson, step, frame, area);
+        return;
+    }
     let question = match what {
+        Confirm::RunStep(..) => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetLesson(i) => {
@@ -116,6 +121,39 @@ pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
     ];
     frame.render_widget(
         Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+        popup,
+    );
+}
+
+/// Shows the command in full and says it costs money before it runs.
+fn draw_confirm_run(app: &App, lesson: usize, step: usize, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
+        return;
+    };
+    let width = area.width.saturating_sub(4).min(76);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let question = strings::confirm_run(&s.command);
+    let rows = crate::tui::markdown::wrap::text_width(&question).div_ceil(inner)
+        + crate::tui::markdown::wrap::text_width(strings::CONFIRM_BILLABLE).div_ceil(inner)
+        + 4;
+    let popup = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.popup_border)
+        .title(Span::styled(strings::CONFIRM_TITLE, theme.popup_title));
+    let text = vec![
+        Line::from(Span::styled(question, theme.text)),
+        Line::from(Span::styled(
+            strings::CONFIRM_BILLABLE,
+            theme.badge_billable,
+        )),
+        Line::default(),
+        Line::from(Span::styled(strings::CONFIRM_RUN_KEYS, theme.dim)),
+    ];
+    frame.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
         popup,
     );
 }

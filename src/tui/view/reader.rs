@@ -27,6 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         app.banner_height(),
         app.prompt.is_some(),
         app.notes_visible,
+        app.output.visible,
     );
     bars::draw_title(app, frame, areas.title, &lesson.front.title);
     bars::draw_warning(app, frame, areas.warning);
@@ -69,6 +70,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         );
     }
 
+    if let Some(output) = areas.output {
+        crate::tui::view::run::draw(app, frame, output);
+    }
     bars::draw_prompt(app, frame, areas.prompt);
     let mut segments = vec![lesson.front.id.clone()];
     let total = lesson.steps.len();

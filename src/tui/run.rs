@@ -1,0 +1,201 @@
+//! The state of the step that runs (or last ran) in the reader: its stage,
+//! elapsed time, check results and outcome, and the pure arithmetic the
+//! progress bar shows. `update` folds `RunEvent`s into it.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::lesson::{Lesson, Step};
+use crate::runner::{RunEvent, StepOutcome};
+
+/// What the event loop must start after `update` asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunRequest {
+    pub lesson: usize,
+    pub step: usize,
+    pub mode: RunMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// The command, then its checks.
+    Full,
+    /// Only the checks again, after the learner fixed something.
+    ChecksOnly,
+    /// The command gets the terminal, then the checks run.
+    Interactive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckState {
+    Pending,
+    Running,
+    Passed { seen: String },
+    Failed { last_seen: String, hint: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub description: String,
+    pub state: CheckState,
+}
+
+/// One step's run, kept after it ends so its results stay on screen.
+#[derive(Debug, Clone)]
+pub struct StepRun {
+    pub lesson: usize,
+    pub step: usize,
+    pub step_id: String,
+    pub command: String,
+    pub mode: RunMode,
+    /// The latest stage and how far along it is, when the backend says.
+    pub stage: Option<(String, Option<f32>)>,
+    /// Time since the start, as the event loop last reported it.
+    pub elapsed: Duration,
+    pub checks: Vec<CheckLine>,
+    /// `None` while it runs.
+    pub outcome: Option<StepOutcome>,
+    pub cancel: CancellationToken,
+}
+
+impl StepRun {
+    pub fn new(lesson: usize, step_index: usize, step: &Step, mode: RunMode) -> Self {
+        StepRun {
+            lesson,
+            step: step_index,
+            step_id: step.id.clone(),
+            command: step.command.clone(),
+            mode,
+            stage: None,
+            elapsed: Duration::ZERO,
+            checks: step
+                .checks
+                .iter()
+                .map(|c| CheckLine {
+                    description: c.describe(),
+                    state: CheckState::Pending,
+                })
+                .collect(),
+            outcome: None,
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.outcome.is_none()
+    }
+
+    /// Folds one event in. Returns true when what the step box shows changed
+    /// (so the lesson must be re-rendered); output and stages do not count.
+    pub fn apply(&mut self, event: &RunEvent) -> bool {
+        match event {
+            RunEvent::Output { .. } | RunEvent::StepStarted { .. } => false,
+            RunEvent::Stage { name, fraction, .. } => {
+                self.stage = Some((name.clone(), *fraction));
+                false
+            }
+            RunEvent::StepSkipped { .. } => false,
+            RunEvent::CheckStarted { index, .. } => self.set_check(*index, CheckState::Running),
+            RunEvent::CheckPassed { index, seen, .. } => {
+                self.set_check(*index, CheckState::Passed { seen: seen.clone() })
+            }
+            RunEvent::CheckFailed {
+                index,
+                last_seen,
+                hint,
+                ..
+            } => self.set_check(
+                *index,
+                CheckState::Failed {
+                    last_seen: last_seen.clone(),
+                    hint: hint.clone(),
+                },
+            ),
+            RunEvent::StepFinished {
+                outcome, duration, ..
+            } => {
+                self.elapsed = *duration;
+                self.outcome = Some(outcome.clone());
+                true
+            }
+        }
+    }
+
+    fn set_check(&mut self, index: usize, state: CheckState) -> bool {
+        match self.checks.get_mut(index) {
+            Some(line) => {
+                line.state = state;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The stage's fraction, when the backend knows it.
+    pub fn fraction(&self) -> Option<f32> {
+        self.stage.as_ref().and_then(|(_, f)| *f)
+    }
+}
+
+/// Time left, from the time so far and the fraction done: elapsed / fraction
+/// − elapsed. `None` until the fraction says something (0 or not a number).
+pub fn eta(elapsed: Duration, fraction: f32) -> Option<Duration> {
+    if !fraction.is_finite() || fraction <= 0.0 {
+        return None;
+    }
+    let fraction = f64::from(fraction.min(1.0));
+    let total = elapsed.as_secs_f64() / fraction;
+    Duration::try_from_secs_f64((total - elapsed.as_secs_f64()).max(0.0)).ok()
+}
+
+/// `1m05s`, `12s`, `1h02m`: short enough for a status line.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// The spinner frame for a moment in the run (changes every tick).
+pub fn spinner(elapsed: Duration) -> char {
+    const FRAMES: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
+    let tick = usize::try_from(elapsed.as_millis() / 250).unwrap_or(0);
+    FRAMES[tick % FRAMES.len()]
+}
+
+/// Whether a step runs on this backend kind (the others are skipped).
+pub fn runnable(step: &Step, backend: crate::lesson::BackendKind) -> bool {
+    step.backends.is_empty() || step.backends.contains(&backend)
+}
+
+/// The progress file's record of an outcome; cancelled runs record nothing.
+pub fn recorded(outcome: &StepOutcome) -> Option<crate::progress::StepOutcome> {
+    use crate::progress::StepOutcome as Recorded;
+    match outcome {
+        StepOutcome::Passed => Some(Recorded::Passed),
+        StepOutcome::Failed { .. } | StepOutcome::TimedOut => Some(Recorded::Failed),
+        StepOutcome::Skipped { .. } => Some(Recorded::Skipped),
+        StepOutcome::Cancelled => None,
+    }
+}
+
+/// Whether every step that runs on `backend` has passed.
+pub fn lesson_done(
+    lesson: &Lesson,
+    progress: &crate::progress::Progress,
+    backend: crate::lesson::BackendKind,
+) -> bool {
+    let mut any = false;
+    for step in lesson.steps.iter().filter(|s| runnable(s, backend)) {
+        any = true;
+        if progress.step_outcome(&lesson.front.id, &step.id)
+            != Some(crate::progress::StepOutcome::Passed)
+        {
+            return false;
+        }
+    }
+    any
+}

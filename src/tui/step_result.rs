@@ -1,0 +1,180 @@
+//! The lines a step box gains once its step runs: each check's state (what
+//! was seen, or the last thing seen and the hint), the outcome, and what to
+//! do next.
+
+use crate::runner::StepOutcome;
+use crate::tui::markdown::wrap::{Seg, wrap};
+use crate::tui::run::{CheckState, StepRun, format_duration};
+use crate::tui::strings;
+use crate::tui::theme::Theme;
+
+/// Appends the run's results to a step box body `inner` columns wide. No
+/// elapsed time here: the box is re-rendered only when a check changes.
+pub fn push_result(
+    body: &mut Vec<Vec<Seg>>,
+    run: &StepRun,
+    next: Option<(&str, &str)>,
+    inner: usize,
+    theme: &Theme,
+) {
+    if run.is_running() && run.checks.iter().all(|c| c.state == CheckState::Pending) {
+        push(
+            body,
+            inner,
+            theme,
+            vec![Seg::new(strings::RESULT_RUNNING, theme.dim)],
+            2,
+        );
+    }
+    if !run.checks.is_empty() {
+        push(
+            body,
+            inner,
+            theme,
+            vec![Seg::new(strings::STEP_CHECKS, theme.dim)],
+            0,
+        );
+    }
+    for check in &run.checks {
+        match &check.state {
+            CheckState::Pending => push(
+                body,
+                inner,
+                theme,
+                vec![
+                    Seg::new("○ ", theme.dim),
+                    Seg::new(check.description.clone(), theme.dim),
+                ],
+                2,
+            ),
+            CheckState::Running => push(
+                body,
+                inner,
+                theme,
+                vec![
+                    Seg::new("… ", theme.step_prompt),
+                    Seg::new(
+                        format!("{} {}", strings::RESULT_CHECKING, check.description),
+                        theme.text,
+                    ),
+                ],
+                2,
+            ),
+            CheckState::Passed { seen } => push(
+                body,
+                inner,
+                theme,
+                vec![
+                    Seg::new("✔ ", theme.check),
+                    Seg::new(format!("{}: ", check.description), theme.text),
+                    Seg::new(seen.clone(), theme.dim),
+                ],
+                2,
+            ),
+            CheckState::Failed { last_seen, hint } => {
+                push(
+                    body,
+                    inner,
+                    theme,
+                    vec![
+                        Seg::new("✘ ", theme.warning),
+                        Seg::new(check.description.clone(), theme.text),
+                    ],
+                    2,
+                );
+                push_at(
+                    body,
+                    inner,
+                    theme,
+                    vec![
+                        Seg::new(format!("{} ", strings::RESULT_LAST_SEEN), theme.dim),
+                        Seg::new(last_seen.clone(), theme.text),
+                    ],
+                    2,
+                    4,
+                );
+                push_at(
+                    body,
+                    inner,
+                    theme,
+                    vec![
+                        Seg::new(format!("{} ", strings::RESULT_HINT), theme.dim),
+                        Seg::new(hint.clone(), theme.text),
+                    ],
+                    2,
+                    4,
+                );
+            }
+        }
+    }
+    let Some(outcome) = &run.outcome else {
+        return;
+    };
+    let took = format_duration(run.elapsed);
+    let (mark, style, text) = match outcome {
+        StepOutcome::Passed => ("✔ ", theme.check, strings::result_passed(&took)),
+        StepOutcome::Failed { reason } => ("✘ ", theme.warning, strings::result_failed(reason)),
+        StepOutcome::TimedOut => ("✘ ", theme.warning, strings::result_timed_out(&took)),
+        StepOutcome::Cancelled => ("■ ", theme.warning, strings::RESULT_CANCELLED.to_string()),
+        StepOutcome::Skipped { reason } => {
+            ("» ", theme.badge_skipped, strings::result_skipped(reason))
+        }
+    };
+    push(
+        body,
+        inner,
+        theme,
+        vec![Seg::new(mark, style), Seg::new(text, style)],
+        2,
+    );
+    let what_next = if outcome.ok() {
+        match next {
+            Some((id, title)) => strings::next_step(id, title),
+            None => strings::NEXT_LESSON_DONE.to_string(),
+        }
+    } else if matches!(outcome, StepOutcome::Cancelled) {
+        strings::NEXT_AFTER_CANCEL.to_string()
+    } else if run
+        .checks
+        .iter()
+        .any(|c| matches!(c.state, CheckState::Failed { .. }))
+    {
+        strings::NEXT_AFTER_CHECK_FAILED.to_string()
+    } else {
+        strings::NEXT_AFTER_COMMAND_FAILED.to_string()
+    };
+    push(
+        body,
+        inner,
+        theme,
+        vec![
+            Seg::new(format!("{} ", strings::NEXT), theme.step_title),
+            Seg::new(what_next, theme.text),
+        ],
+        2,
+    );
+}
+
+fn push(body: &mut Vec<Vec<Seg>>, inner: usize, theme: &Theme, segs: Vec<Seg>, indent: usize) {
+    push_at(body, inner, theme, segs, 0, indent);
+}
+
+/// Wraps `segs`, then indents the first piece by `lead` and the rest by
+/// `indent` (after wrapping, which would trim leading spaces).
+fn push_at(
+    body: &mut Vec<Vec<Seg>>,
+    inner: usize,
+    theme: &Theme,
+    segs: Vec<Seg>,
+    lead: usize,
+    indent: usize,
+) {
+    let width = inner.saturating_sub(indent.max(lead)).max(1);
+    for (i, mut piece) in wrap(&segs, width).into_iter().enumerate() {
+        let pad = if i == 0 { lead } else { indent };
+        if pad > 0 {
+            piece.insert(0, Seg::new(" ".repeat(pad), theme.text));
+        }
+        body.push(piece);
+    }
+}
