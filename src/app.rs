@@ -17,22 +17,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The TUI on the chosen lessons, profile, backend and theme.
 fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    use crate::lesson::{self, BackendKind, Profile};
+    use crate::lesson::{BackendKind, Profile};
     use crate::tui::theme::{Theme, ThemeKind};
 
     let profile = Profile::builtin(&global.profile)?;
-    let lessons = match &global.lessons {
-        None => lesson::builtin(),
-        Some(dir) => lesson::load_dir(dir).map_err(|errors| {
-            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!(
-                "{}\n{} error(s) in {}",
-                list.join("\n"),
-                errors.len(),
-                dir.display()
-            )
-        })?,
-    };
+    let lessons = crate::commands::lessons::load(global.lessons.as_deref())?;
     let lessons = lessons.iter().map(|l| l.expanded(&profile)).collect();
     let backend_name = global.backend.split('=').next().unwrap_or_default();
     let backend = BackendKind::parse(backend_name).with_context(|| {
@@ -53,74 +42,27 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         profile: global.profile.clone(),
         hyperlinks: crate::tui::hyperlinks_supported(|k| std::env::var(k).ok()),
     };
-    let store = crate::progress::ProgressStore::in_state_dir()?;
-    let backend_impl = build_backend(backend, &global.backend);
+    let state_dir = crate::progress::state_dir()?;
+    let store = crate::progress::ProgressStore::new(state_dir.clone());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::tui::run(crate::tui::TuiConfig {
-        lessons,
-        settings,
-        store,
-        backend: backend_impl,
-    }))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The one place the TUI's backend is built. `live` and `context[=NAME]` run
-/// real commands; dry-run gets the simulated world once it is wired in here.
-fn build_backend(
-    kind: crate::lesson::BackendKind,
-    spec: &str,
-) -> std::sync::Arc<dyn crate::backend::Backend> {
-    use crate::backend::live::ShellBackend;
-    use crate::check::CheckContext;
-    use crate::lesson::BackendKind;
-    match kind {
-        BackendKind::Live => std::sync::Arc::new(ShellBackend::live(CheckContext::default())),
-        BackendKind::Context => {
-            let name = spec.split_once('=').map(|(_, n)| n.to_string());
-            std::sync::Arc::new(ShellBackend::context(name, CheckContext::default()))
-        }
-        BackendKind::DryRun => std::sync::Arc::new(DryRunPending),
-    }
-}
-
-/// Stands in for the simulated world until it is wired into `build_backend`:
-/// it refuses to run anything rather than run real commands on dry-run.
-struct DryRunPending;
-
-impl crate::backend::Backend for DryRunPending {
-    fn kind(&self) -> crate::lesson::BackendKind {
-        crate::lesson::BackendKind::DryRun
-    }
-
-    fn label(&self) -> String {
-        "dry-run".to_string()
-    }
-
-    fn run_command<'a>(
-        &'a self,
-        _command: &'a str,
-        _events: &'a tokio::sync::mpsc::Sender<crate::backend::StepEvent>,
-        _cancel: &'a tokio_util::sync::CancellationToken,
-    ) -> futures::future::BoxFuture<
-        'a,
-        Result<crate::backend::CommandExit, crate::backend::BackendError>,
-    > {
-        Box::pin(async {
-            Err(crate::backend::BackendError::Other(
-                "the dry-run world is not available in this build; use --backend live".to_string(),
-            ))
+    runtime.block_on(async {
+        let active: crate::backend::setup::ActiveBackend = crate::backend::setup::start(
+            &global.backend,
+            &profile,
+            crate::sim::eksctl::Pace::default(),
+            &state_dir,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let result = crate::tui::run(crate::tui::TuiConfig {
+            lessons,
+            settings,
+            store,
+            backend: active.backend(),
         })
-    }
-
-    fn check_context(&self) -> crate::check::CheckContext {
-        crate::check::CheckContext::default()
-    }
-
-    fn interactive_command(&self, _command: &str) -> std::process::Command {
-        let mut cmd = std::process::Command::new("sh");
-        cmd.arg("-c")
-            .arg("echo 'the dry-run world is not available in this build'; exit 1");
-        cmd
-    }
+        .await;
+        active.shutdown().await;
+        result.map_err(anyhow::Error::from)
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -145,6 +145,7 @@ async fn pods_and_absent_checks_follow_creates_and_deletes() {
             name: None,
             selector: Some("app=trino".to_string()),
             namespace: Some("default".to_string()),
+            region: None,
         },
         Duration::from_secs(20),
     );

@@ -15,15 +15,8 @@ fn step(id: &str, command: &str, timeout: Duration) -> Step {
         id: id.to_string(),
         title: format!("step {id}"),
         command: command.to_string(),
-        episode_command: None,
         timeout,
-        billable: false,
-        interactive: false,
-        backends: Vec::new(),
-        skip_reason: None,
-        checks: Vec::new(),
-        hints: Vec::new(),
-        span: Span::default(),
+        ..Step::default()
     }
 }
 

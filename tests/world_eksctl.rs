@@ -46,7 +46,16 @@ async fn create_then_delete_leaves_nothing_behind() {
     assert!(lines.last().expect("output").ends_with("all cluster resources were deleted"), "{lines:#?}");
     assert_eq!(world.current_context(), None, "eksctl removes the context it added");
     assert_eq!(world.contexts().len(), 1, "only the practice cluster is left");
-    assert!(world.eks_state().summaries().is_empty(), "no EKS cluster is left");
+    // Without --wait, eksctl returns while EKS still deletes the control plane.
+    let mut gone = false;
+    for _ in 0..100 {
+        if world.eks_state().summaries().is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "no EKS cluster is left");
     world.shutdown().await;
 }
 
