@@ -36,16 +36,39 @@ async fn create_then_delete_leaves_nothing_behind() {
     )
     .await;
     assert_eq!(code, 0, "{lines:#?}");
-    assert!(lines.last().expect("output").ends_with("EKS cluster \"tcb-cluster\" in \"us-east-1\" region is ready"));
+    assert!(
+        lines
+            .last()
+            .expect("output")
+            .ends_with("EKS cluster \"tcb-cluster\" in \"us-east-1\" region is ready")
+    );
     let context = world.current_context().expect("a current context");
     assert_eq!(context, "learner@tcb-cluster.us-east-1.eksctl.io");
     assert!(world.current_cluster_url().is_some());
 
-    let (code, lines) = run_eksctl(&world, "eksctl delete cluster --name tcb-cluster --region us-east-1").await;
+    let (code, lines) = run_eksctl(
+        &world,
+        "eksctl delete cluster --name tcb-cluster --region us-east-1",
+    )
+    .await;
     assert_eq!(code, 0, "{lines:#?}");
-    assert!(lines.last().expect("output").ends_with("all cluster resources were deleted"), "{lines:#?}");
-    assert_eq!(world.current_context(), None, "eksctl removes the context it added");
-    assert_eq!(world.contexts().len(), 1, "only the practice cluster is left");
+    assert!(
+        lines
+            .last()
+            .expect("output")
+            .ends_with("all cluster resources were deleted"),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        world.current_context(),
+        None,
+        "eksctl removes the context it added"
+    );
+    assert_eq!(
+        world.contexts().len(),
+        1,
+        "only the practice cluster is left"
+    );
     // Without --wait, eksctl returns while EKS still deletes the control plane.
     let mut gone = false;
     for _ in 0..100 {
@@ -72,7 +95,9 @@ async fn an_unsupported_version_fails_before_creating_anything() {
     .await;
     assert_eq!(code, 1);
     assert!(
-        lines.iter().any(|l| l.contains("invalid version, 1.21 is no longer supported")),
+        lines
+            .iter()
+            .any(|l| l.contains("invalid version, 1.21 is no longer supported")),
         "{lines:#?}"
     );
     assert!(world.eks_state().summaries().is_empty());

@@ -45,9 +45,15 @@ impl DryRunBackend {
     /// simulated EKS endpoint with test credentials for the `aws` CLI.
     pub fn env(&self) -> Vec<(String, String)> {
         vec![
-            ("KUBECONFIG".into(), self.world.kubeconfig_path().display().to_string()),
+            (
+                "KUBECONFIG".into(),
+                self.world.kubeconfig_path().display().to_string(),
+            ),
             ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
-            ("AWS_ACCESS_KEY_ID".into(), crate::aws::TEST_ACCESS_KEY_ID.into()),
+            (
+                "AWS_ACCESS_KEY_ID".into(),
+                crate::aws::TEST_ACCESS_KEY_ID.into(),
+            ),
             ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
             ("AWS_DEFAULT_REGION".into(), self.world.region().into()),
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
@@ -79,7 +85,11 @@ impl DryRunBackend {
     ) -> Result<CommandExit, BackendError> {
         let is_script = SHELL_SYNTAX.iter().any(|s| command.contains(s));
         let words = shell_words::split(&command.replace("\\\n", " ")).unwrap_or_default();
-        let tool = if is_script { None } else { words.first().map(String::as_str) };
+        let tool = if is_script {
+            None
+        } else {
+            words.first().map(String::as_str)
+        };
         match tool {
             Some("eksctl") => {
                 let (tx, rx) = mpsc::channel(256);

@@ -78,7 +78,9 @@ impl Backend for ShellBackend {
 
     fn interactive_command(&self, command: &str) -> std::process::Command {
         let mut cmd = std::process::Command::new("sh");
-        cmd.arg("-c").arg(command).envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.arg("-c")
+            .arg(command)
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 }

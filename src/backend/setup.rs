@@ -65,9 +65,16 @@ impl ActiveBackend {
 }
 
 /// Start the backend that `--backend` names.
-pub async fn start(spec: &str, profile: &Profile, pace: Pace, state_dir: &std::path::Path) -> Result<ActiveBackend, BackendError> {
+pub async fn start(
+    spec: &str,
+    profile: &Profile,
+    pace: Pace,
+    state_dir: &std::path::Path,
+) -> Result<ActiveBackend, BackendError> {
     crate::tls::install_crypto_provider();
-    let (name, _context) = spec.split_once('=').map_or((spec, None), |(n, c)| (n, Some(c)));
+    let (name, _context) = spec
+        .split_once('=')
+        .map_or((spec, None), |(n, c)| (n, Some(c)));
     match name {
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;

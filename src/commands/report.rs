@@ -48,7 +48,10 @@ pub struct CheckReport {
 impl RunReport {
     /// Write JUnit XML when the file name ends in `.xml`, JSON otherwise.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+        let text = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        {
             self.junit()
         } else {
             serde_json::to_string_pretty(self).map_err(std::io::Error::other)? + "\n"
@@ -66,8 +69,16 @@ impl RunReport {
             self.duration_secs
         ));
         for lesson in &self.lessons {
-            let failures = lesson.steps.iter().filter(|s| is_failure(&s.outcome)).count();
-            let skipped = lesson.steps.iter().filter(|s| s.outcome == "skipped").count();
+            let failures = lesson
+                .steps
+                .iter()
+                .filter(|s| is_failure(&s.outcome))
+                .count();
+            let skipped = lesson
+                .steps
+                .iter()
+                .filter(|s| s.outcome == "skipped")
+                .count();
             let time: f64 = lesson.steps.iter().map(|s| s.duration_secs).sum();
             xml.push_str(&format!(
                 "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{time:.3}\">\n",
@@ -113,7 +124,10 @@ fn is_failure(outcome: &str) -> bool {
 fn failure_text(step: &StepReport) -> String {
     let mut text = format!("$ {}\n", step.command);
     for c in step.checks.iter().filter(|c| !c.passed) {
-        text.push_str(&format!("check failed: {}\n  last seen: {}\n", c.description, c.seen));
+        text.push_str(&format!(
+            "check failed: {}\n  last seen: {}\n",
+            c.description, c.seen
+        ));
         if let Some(hint) = &c.hint {
             text.push_str(&format!("  hint: {hint}\n"));
         }
@@ -198,8 +212,14 @@ mod tests {
     #[test]
     fn junit_marks_failures_and_skips_and_escapes_text() {
         let xml = report().junit();
-        assert!(xml.contains("<testsuites name=\"trinetes\" tests=\"3\" failures=\"1\" skipped=\"1\""));
-        assert!(xml.contains("<testcase classname=\"90-eks-demo\" name=\"helm-install\" time=\"2.000\">"));
+        assert!(
+            xml.contains("<testsuites name=\"trinetes\" tests=\"3\" failures=\"1\" skipped=\"1\"")
+        );
+        assert!(
+            xml.contains(
+                "<testcase classname=\"90-eks-demo\" name=\"helm-install\" time=\"2.000\">"
+            )
+        );
         assert!(xml.contains("message=\"check failed: &lt;deployment&gt; &amp; more\""));
         assert!(xml.contains("hint: kubectl describe pods"));
         assert!(xml.contains("<skipped message=\"dry-run only\"/>"));
@@ -215,9 +235,17 @@ mod tests {
         report().write(&json_path).expect("json");
         report().write(&xml_path).expect("xml");
         let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&json_path).expect("read")).expect("valid JSON");
-        assert_eq!(json["lessons"][0]["steps"][1]["checks"][0]["hint"], "kubectl describe pods");
-        assert!(std::fs::read_to_string(&xml_path).expect("read").starts_with("<?xml"));
+            serde_json::from_str(&std::fs::read_to_string(&json_path).expect("read"))
+                .expect("valid JSON");
+        assert_eq!(
+            json["lessons"][0]["steps"][1]["checks"][0]["hint"],
+            "kubectl describe pods"
+        );
+        assert!(
+            std::fs::read_to_string(&xml_path)
+                .expect("read")
+                .starts_with("<?xml")
+        );
     }
 
     #[test]

@@ -25,24 +25,35 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
 async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let profile = Profile::builtin(&global.profile)?;
     let all = super::lessons::load(global.lessons.as_deref())?;
-    let lessons: Vec<Lesson> = select(&all, args)?.iter().map(|l| l.expanded(&profile)).collect();
+    let lessons: Vec<Lesson> = select(&all, args)?
+        .iter()
+        .map(|l| l.expanded(&profile))
+        .collect();
     if let Some(until) = &args.until
-        && !lessons.iter().any(|l| l.steps.iter().any(|s| &s.id == until))
+        && !lessons
+            .iter()
+            .any(|l| l.steps.iter().any(|s| &s.id == until))
     {
         anyhow::bail!("--until {until:?} names no step of the chosen lessons");
     }
     let pace = match args.pace {
         PaceName::Fast => Pace::Fast,
         PaceName::Realistic => Pace::Realistic {
-            total: lesson::parse_duration(&args.pace_total)
-                .with_context(|| {
-                format!("--pace-total {:?} is not a duration like 60s or 2m", args.pace_total)
+            total: lesson::parse_duration(&args.pace_total).with_context(|| {
+                format!(
+                    "--pace-total {:?} is not a duration like 60s or 2m",
+                    args.pace_total
+                )
             })?,
         },
     };
     let state_dir = progress::state_dir()?;
-    let printer = Printer::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
-    printer.line(&format!("starting the {} backend (profile {})…", global.backend, profile.name));
+    let printer =
+        Printer::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    printer.line(&format!(
+        "starting the {} backend (profile {})…",
+        global.backend, profile.name
+    ));
     let active = setup::start(&global.backend, &profile, pace, &state_dir)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -117,7 +128,9 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             }
         }
         let all_ok = lesson_report.steps.len() == lesson.steps.len()
-            && lesson_report.steps.iter().all(|s| s.outcome != "failed" && s.outcome != "timed-out" && s.outcome != "cancelled");
+            && lesson_report.steps.iter().all(|s| {
+                s.outcome != "failed" && s.outcome != "timed-out" && s.outcome != "cancelled"
+            });
         if all_ok {
             mark_completed(&store, &lesson.front.id);
         }
@@ -160,7 +173,9 @@ fn select<'a>(all: &'a [Lesson], args: &RunArgs) -> anyhow::Result<Vec<&'a Lesso
         return Ok(all.iter().collect());
     }
     if args.lessons.is_empty() {
-        anyhow::bail!("name the lessons to run with --lesson ID (see `trinetes lessons`), or use --all");
+        anyhow::bail!(
+            "name the lessons to run with --lesson ID (see `trinetes lessons`), or use --all"
+        );
     }
     args.lessons
         .iter()

@@ -55,7 +55,9 @@ impl Printer {
                 }
             }
             RunEvent::Stage { name, fraction, .. } => {
-                let pct = fraction.map(|f| format!(" ({:.0}%)", f * 100.0)).unwrap_or_default();
+                let pct = fraction
+                    .map(|f| format!(" ({:.0}%)", f * 100.0))
+                    .unwrap_or_default();
                 self.line(&self.paint("36", &format!("  … {name}{pct}")));
             }
             RunEvent::CheckStarted { description, .. } => {
@@ -74,7 +76,9 @@ impl Printer {
                     c.seen = seen.clone();
                 }
             }
-            RunEvent::CheckFailed { last_seen, hint, .. } => {
+            RunEvent::CheckFailed {
+                last_seen, hint, ..
+            } => {
                 self.line(&self.paint("31", &format!("  ✘ {last_seen}")));
                 self.line(&format!("    hint: {hint}"));
                 if let Some(c) = report.checks.last_mut() {
@@ -82,7 +86,11 @@ impl Printer {
                     c.hint = Some(hint.clone());
                 }
             }
-            RunEvent::StepFinished { step, outcome, duration } => {
+            RunEvent::StepFinished {
+                step,
+                outcome,
+                duration,
+            } => {
                 report.duration_secs = duration.as_secs_f64();
                 let (name, reason) = outcome_parts(outcome);
                 report.outcome = name.to_string();
@@ -93,7 +101,10 @@ impl Printer {
                     StepOutcome::Skipped { .. } => return,
                     _ => self.paint(
                         "31",
-                        &format!("✘ {step} {name} after {took}: {}", reason.unwrap_or_default()),
+                        &format!(
+                            "✘ {step} {name} after {took}: {}",
+                            reason.unwrap_or_default()
+                        ),
                     ),
                 };
                 self.line(&text);
@@ -106,7 +117,10 @@ pub fn outcome_parts(outcome: &StepOutcome) -> (&'static str, Option<String>) {
     match outcome {
         StepOutcome::Passed => ("passed", None),
         StepOutcome::Failed { reason } => ("failed", Some(reason.clone())),
-        StepOutcome::TimedOut => ("timed-out", Some("the step ran past its timeout".to_string())),
+        StepOutcome::TimedOut => (
+            "timed-out",
+            Some("the step ran past its timeout".to_string()),
+        ),
         StepOutcome::Cancelled => ("cancelled", Some("the step was cancelled".to_string())),
         StepOutcome::Skipped { reason } => ("skipped", Some(reason.clone())),
     }

@@ -62,7 +62,9 @@ impl World {
             match &step.item {
                 PlanItem::Line(line) => {
                     let stamp = start_time
-                        .checked_add(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default())
+                        .checked_add(
+                            jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default(),
+                        )
                         .unwrap_or(start_time);
                     send(out, line.render(stamp)).await;
                 }
@@ -93,12 +95,15 @@ impl World {
                 let request = action
                     .create_cluster_request(ACCOUNT)
                     .ok_or("no CreateCluster request")?;
-                eks.create_cluster(request).map(drop).map_err(|e| e.to_string())
+                eks.create_cluster(request)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
             }
             PlanAction::AwaitClusterActive { name } => {
                 wait_for(&format!("cluster {name} to become ACTIVE"), || {
-                    eks.describe_cluster(name)
-                        .is_ok_and(|c| c["cluster"]["status"] == "ACTIVE" || c["status"] == "ACTIVE")
+                    eks.describe_cluster(name).is_ok_and(|c| {
+                        c["cluster"]["status"] == "ACTIVE" || c["status"] == "ACTIVE"
+                    })
                 })
                 .await
             }
@@ -149,9 +154,10 @@ impl World {
                 })
                 .await
             }
-            PlanAction::DeleteCluster { name } => {
-                eks.delete_cluster(name).map(drop).map_err(|e| e.to_string())
-            }
+            PlanAction::DeleteCluster { name } => eks
+                .delete_cluster(name)
+                .map(drop)
+                .map_err(|e| e.to_string()),
             PlanAction::AwaitClusterDeleted { name } => {
                 wait_for(&format!("cluster {name} to be deleted"), || {
                     eks.describe_cluster(name).is_err()
@@ -164,7 +170,11 @@ impl World {
     /// The Kubernetes side of a new EKS cluster: its API server and kubeconfig
     /// context, made current as eksctl does. Nodes join when the nodegroup is up.
     async fn start_eks_cluster(&self, cluster_entry: &str, context: &str) -> Result<(), String> {
-        let eks_name = cluster_entry.split('.').next().unwrap_or(cluster_entry).to_string();
+        let eks_name = cluster_entry
+            .split('.')
+            .next()
+            .unwrap_or(cluster_entry)
+            .to_string();
         let cluster = start_cluster(&self.opts, cluster_entry, context, 0, &self.kubeconfig)
             .await
             .map_err(|e| e.to_string())?;
@@ -173,7 +183,12 @@ impl World {
         let repos: Vec<(String, String)> = {
             self.clusters()
                 .values()
-                .flat_map(|e| e.helm.repos().iter().map(|r| (r.name.clone(), r.url.clone())))
+                .flat_map(|e| {
+                    e.helm
+                        .repos()
+                        .iter()
+                        .map(|r| (r.name.clone(), r.url.clone()))
+                })
                 .collect()
         };
         let env = crate::sim::helm::HelmEnv::new(cluster.store().clock().now());
@@ -191,7 +206,12 @@ impl World {
         Ok(())
     }
 
-    async fn add_eks_nodes(&self, cluster: &str, nodegroup: &str, count: u32) -> Result<(), String> {
+    async fn add_eks_nodes(
+        &self,
+        cluster: &str,
+        nodegroup: &str,
+        count: u32,
+    ) -> Result<(), String> {
         let clusters = self.clusters();
         let entry = clusters
             .values()
@@ -204,7 +224,11 @@ impl World {
             .describe_nodegroup(cluster, nodegroup)
             .ok()
             .and_then(|n| {
-                let ng = if n.get("nodegroup").is_some() { &n["nodegroup"] } else { &n };
+                let ng = if n.get("nodegroup").is_some() {
+                    &n["nodegroup"]
+                } else {
+                    &n
+                };
                 ng["instanceTypes"][0].as_str().map(str::to_string)
             })
             .unwrap_or_else(|| "t2.large".to_string());
@@ -263,7 +287,10 @@ mod tests {
 
     #[test]
     fn node_names_carry_their_address() {
-        assert_eq!(ip_of("ip-192-168-2-123.ec2.internal"), Some("192.168.2.123".parse().expect("ip")));
+        assert_eq!(
+            ip_of("ip-192-168-2-123.ec2.internal"),
+            Some("192.168.2.123".parse().expect("ip"))
+        );
         assert_eq!(ip_of("node-1"), None);
     }
 }

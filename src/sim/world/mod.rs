@@ -59,7 +59,8 @@ impl WorldOptions {
             supported_versions: ["1.32", "1.33", "1.34", "1.35"].map(String::from).to_vec(),
             default_version: "1.35".to_string(),
             practice_nodes: 2,
-            speed: 1.0,
+            // Fast runs are for checking lessons, not for watching pods start.
+            speed: if fast { 10.0 } else { 1.0 },
             trino: if fast {
                 StartupTiming {
                     http_up: Duration::from_millis(100),
@@ -123,7 +124,14 @@ impl World {
         let eks = EksServer::start(EksState::new(Clock::real(1.0), eks_config), None)
             .await
             .map_err(|e| WorldError::Eks(e.to_string()))?;
-        let practice = start_cluster(&opts, PRACTICE_CONTEXT, PRACTICE_CONTEXT, opts.practice_nodes, &kubeconfig).await?;
+        let practice = start_cluster(
+            &opts,
+            PRACTICE_CONTEXT,
+            PRACTICE_CONTEXT,
+            opts.practice_nodes,
+            &kubeconfig,
+        )
+        .await?;
         let mut clusters = BTreeMap::new();
         clusters.insert(
             PRACTICE_CONTEXT.to_string(),
@@ -216,7 +224,11 @@ async fn start_cluster(
         ..SimOptions::default()
     };
     let cluster = SimCluster::start(sim_opts).await?;
-    register_trino_runtime(cluster.runtimes(), cluster.store().clone(), opts.trino.clone());
+    register_trino_runtime(
+        cluster.runtimes(),
+        cluster.store().clone(),
+        opts.trino.clone(),
+    );
     Ok(cluster)
 }
 
