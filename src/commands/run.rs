@@ -115,9 +115,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                 step_report.reason = reason;
             }
             lesson_report.steps.push(step_report);
-            if outcome == StepOutcome::Cancelled {
-                stop = true;
-            } else if !outcome.ok() && !args.keep_going {
+            if outcome == StepOutcome::Cancelled || (!outcome.ok() && !args.keep_going) {
                 stop = true;
             }
             if args.until.as_deref() == Some(step.id.as_str()) {

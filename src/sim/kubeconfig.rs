@@ -79,32 +79,6 @@ pub fn write_kubeconfig(
     std::fs::write(path, text)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_and_merges_contexts() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("kube/config");
-        write_kubeconfig(&path, "one", "ctx-one", "http://127.0.0.1:1").expect("write");
-        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:2").expect("merge");
-        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:3").expect("replace");
-        let doc: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("yaml");
-        assert_eq!(doc["current-context"], "ctx-two");
-        assert_eq!(doc["contexts"].as_sequence().map(Vec::len), Some(2));
-        assert_eq!(
-            doc["clusters"][1]["cluster"]["server"],
-            "http://127.0.0.1:3"
-        );
-        assert_eq!(
-            doc["clusters"][0]["cluster"]["server"],
-            "http://127.0.0.1:1"
-        );
-    }
-}
-
 fn read_doc(path: &Path) -> io::Result<Value> {
     match std::fs::read_to_string(path) {
         Ok(text) if !text.trim().is_empty() => {
@@ -148,4 +122,30 @@ pub fn remove_context(path: &Path, context_name: &str, cluster_name: &str) -> io
     let text =
         serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_merges_contexts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kube/config");
+        write_kubeconfig(&path, "one", "ctx-one", "http://127.0.0.1:1").expect("write");
+        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:2").expect("merge");
+        write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:3").expect("replace");
+        let doc: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("yaml");
+        assert_eq!(doc["current-context"], "ctx-two");
+        assert_eq!(doc["contexts"].as_sequence().map(Vec::len), Some(2));
+        assert_eq!(
+            doc["clusters"][1]["cluster"]["server"],
+            "http://127.0.0.1:3"
+        );
+        assert_eq!(
+            doc["clusters"][0]["cluster"]["server"],
+            "http://127.0.0.1:1"
+        );
+    }
 }

@@ -227,7 +227,7 @@ async fn start_cluster(
     register_trino_runtime(
         cluster.runtimes(),
         cluster.store().clone(),
-        opts.trino.clone(),
+        opts.trino,
     );
     Ok(cluster)
 }
