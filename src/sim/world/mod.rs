@@ -224,11 +224,7 @@ async fn start_cluster(
         ..SimOptions::default()
     };
     let cluster = SimCluster::start(sim_opts).await?;
-    register_trino_runtime(
-        cluster.runtimes(),
-        cluster.store().clone(),
-        opts.trino,
-    );
+    register_trino_runtime(cluster.runtimes(), cluster.store().clone(), opts.trino);
     Ok(cluster)
 }
 
