@@ -24,7 +24,10 @@ fn parse_and_validate(c: &mut Criterion) {
 
 fn reader_frame(c: &mut Criterion) {
     let profile = Profile::builtin("current").expect("built-in profile");
-    let lessons: Vec<_> = lesson::builtin().iter().map(|l| l.expanded(&profile)).collect();
+    let lessons: Vec<_> = lesson::builtin()
+        .iter()
+        .map(|l| l.expanded(&profile))
+        .collect();
     let longest = lessons
         .iter()
         .enumerate()
@@ -42,11 +45,14 @@ fn reader_frame(c: &mut Criterion) {
     app.list_selected = longest;
     update(&mut app, Action::Open);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-    c.bench_function("draw one reader frame of the longest lesson at 120x40", |b| {
-        b.iter(|| {
-            terminal.draw(|f| draw(&app, f)).expect("draw");
-        })
-    });
+    c.bench_function(
+        "draw one reader frame of the longest lesson at 120x40",
+        |b| {
+            b.iter(|| {
+                terminal.draw(|f| draw(&app, f)).expect("draw");
+            })
+        },
+    );
 }
 
 criterion_group!(benches, parse_and_validate, reader_frame);

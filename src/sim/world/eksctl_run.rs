@@ -14,7 +14,6 @@ use crate::sim::eks::naming;
 use crate::sim::eksctl::{
     EksctlEnv, PlanAction, PlanItem, existing_clusters, parse_command_line, plan,
 };
-use crate::sim::helm::HelmSim;
 use crate::sim::kubeconfig;
 use crate::sim::nodes::{NodeTemplate, make_node, stamp_conditions};
 
@@ -178,28 +177,10 @@ impl World {
         let cluster = start_cluster(&self.opts, cluster_entry, context, 0, &self.kubeconfig)
             .await
             .map_err(|e| e.to_string())?;
-        let mut helm = HelmSim::new();
-        // Helm repositories are the client's, not the cluster's: carry them over.
-        let repos: Vec<(String, String)> = {
-            self.clusters()
-                .values()
-                .flat_map(|e| {
-                    e.helm
-                        .repos()
-                        .iter()
-                        .map(|r| (r.name.clone(), r.url.clone()))
-                })
-                .collect()
-        };
-        let env = crate::sim::helm::HelmEnv::new(cluster.store().clock().now());
-        for (name, url) in repos {
-            helm.run(&["repo", "add", name.as_str(), url.as_str()], &env);
-        }
         self.clusters().insert(
             context.to_string(),
             ClusterEntry {
                 cluster,
-                helm,
                 eks_name: Some(eks_name),
             },
         );

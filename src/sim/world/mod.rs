@@ -89,7 +89,6 @@ pub enum WorldError {
 
 struct ClusterEntry {
     cluster: SimCluster,
-    helm: HelmSim,
     /// The EKS cluster it belongs to; None for the practice cluster.
     eks_name: Option<String>,
 }
@@ -99,6 +98,9 @@ pub struct World {
     kubeconfig: PathBuf,
     eks: EksServer,
     clusters: Mutex<BTreeMap<String, ClusterEntry>>,
+    /// The Helm client: its repositories are local, its releases live in
+    /// whichever cluster the current context names.
+    helm: Mutex<HelmSim>,
 }
 
 impl World {
@@ -137,7 +139,6 @@ impl World {
             PRACTICE_CONTEXT.to_string(),
             ClusterEntry {
                 cluster: practice,
-                helm: HelmSim::new(),
                 eks_name: None,
             },
         );
@@ -146,6 +147,7 @@ impl World {
             kubeconfig,
             eks,
             clusters: Mutex::new(clusters),
+            helm: Mutex::new(HelmSim::new()),
         })
     }
 
