@@ -418,3 +418,28 @@ fn enter_v_o_run_keys_map_in_the_reader() {
         assert_eq!(action_for_key(&app, &KeyEvent::from(code)), Some(want));
     }
 }
+
+#[test]
+fn on_dry_run_the_billable_question_says_nothing_is_spent() {
+    let mut app = app(120, 40);
+    app.settings.backend = BackendKind::DryRun;
+    // The fixture's create-cluster step is live-only; let it run everywhere.
+    app.lessons[2].steps[0].backends.clear();
+    apply(
+        &mut app,
+        [
+            Action::Down,
+            Action::Down,
+            Action::Open,
+            Action::NextStep,
+            Action::RunStep,
+        ],
+    );
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
+    let screen = frame(&app);
+    assert!(
+        screen.contains("here it is simulated and costs nothing"),
+        "{screen}"
+    );
+    assert!(!screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
+}

@@ -171,6 +171,16 @@ pub const RUN_INTERACTIVE: &str =
     "The terminal belongs to the step; trinetes comes back when it ends.";
 pub const CONFIRM_RUN_KEYS: &str = "Enter / y: run    Esc / n: cancel";
 pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
+pub const CONFIRM_BILLABLE_SIMULATED: &str =
+    "On AWS this creates billable resources; here it is simulated and costs nothing.";
+
+/// The cost warning for a billable step on this backend.
+pub fn confirm_billable(backend: crate::lesson::BackendKind) -> &'static str {
+    match backend {
+        crate::lesson::BackendKind::DryRun => CONFIRM_BILLABLE_SIMULATED,
+        _ => CONFIRM_BILLABLE,
+    }
+}
 
 pub fn confirm_run(command: &str) -> String {
     format!("Run `{command}`?")

@@ -134,8 +134,9 @@ fn draw_confirm_run(app: &App, lesson: usize, step: usize, frame: &mut Frame, ar
     let width = area.width.saturating_sub(4).min(76);
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let question = strings::confirm_run(&s.command);
+    let cost = strings::confirm_billable(app.settings.backend);
     let rows = crate::tui::markdown::wrap::text_width(&question).div_ceil(inner)
-        + crate::tui::markdown::wrap::text_width(strings::CONFIRM_BILLABLE).div_ceil(inner)
+        + crate::tui::markdown::wrap::text_width(cost).div_ceil(inner)
         + 4;
     let popup = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
@@ -145,10 +146,7 @@ fn draw_confirm_run(app: &App, lesson: usize, step: usize, frame: &mut Frame, ar
         .title(Span::styled(strings::CONFIRM_TITLE, theme.popup_title));
     let text = vec![
         Line::from(Span::styled(question, theme.text)),
-        Line::from(Span::styled(
-            strings::CONFIRM_BILLABLE,
-            theme.badge_billable,
-        )),
+        Line::from(Span::styled(cost, theme.badge_billable)),
         Line::default(),
         Line::from(Span::styled(strings::CONFIRM_RUN_KEYS, theme.dim)),
     ];
