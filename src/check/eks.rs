@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use super::watch::humanize;
 use crate::aws::EksClient;
 
 /// Where EKS checks look.
@@ -50,23 +49,10 @@ pub async fn poll(
             Duration::from_secs(10),
         ),
     };
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut last_seen = "no answer from EKS yet".to_string();
-    loop {
-        match tokio::time::timeout_at(deadline, once(&client, want)).await {
-            Ok(Ok(seen)) => return Ok(seen),
-            Ok(Err(seen)) => last_seen = seen,
-            Err(_) => break,
-        }
-        if tokio::time::Instant::now() + every >= deadline {
-            break;
-        }
-        tokio::time::sleep(every).await;
-    }
-    Err(format!(
-        "timed out after {}; last seen: {last_seen}",
-        humanize(timeout)
-    ))
+    super::poll_until(timeout, every, "no answer from EKS yet".to_string(), || {
+        once(&client, want)
+    })
+    .await
 }
 
 async fn once(client: &EksClient, want: &EksWant<'_>) -> Result<String, String> {

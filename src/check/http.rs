@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::watch::humanize;
-
 pub struct HttpWant<'a> {
     pub status: u16,
     pub json_field: Option<&'a str>,
@@ -21,24 +19,13 @@ pub async fn poll(
     want: &HttpWant<'_>,
     timeout: Duration,
 ) -> Result<String, String> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut last_seen = format!("no answer from {url} yet");
-    loop {
-        let attempt = tokio::time::timeout_at(deadline, once(client, url, want)).await;
-        match attempt {
-            Ok(Ok(seen)) => return Ok(seen),
-            Ok(Err(seen)) => last_seen = seen,
-            Err(_) => break,
-        }
-        if tokio::time::Instant::now() + POLL_EVERY >= deadline {
-            break;
-        }
-        tokio::time::sleep(POLL_EVERY).await;
-    }
-    Err(format!(
-        "timed out after {}; last seen: {last_seen}",
-        humanize(timeout)
-    ))
+    super::poll_until(
+        timeout,
+        POLL_EVERY,
+        format!("no answer from {url} yet"),
+        || once(client, url, want),
+    )
+    .await
 }
 
 async fn once(client: &reqwest::Client, url: &str, want: &HttpWant<'_>) -> Result<String, String> {

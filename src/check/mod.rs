@@ -125,6 +125,37 @@ async fn eks_poll(
     }
 }
 
+/// Try `attempt` every `every` until it answers Ok or `timeout` ends; on
+/// timeout, report the last thing an attempt saw.
+pub(crate) async fn poll_until<F, Fut>(
+    timeout: Duration,
+    every: Duration,
+    first_seen: String,
+    mut attempt: F,
+) -> Result<String, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<String, String>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut last_seen = first_seen;
+    loop {
+        match tokio::time::timeout_at(deadline, attempt()).await {
+            Ok(Ok(seen)) => return Ok(seen),
+            Ok(Err(seen)) => last_seen = seen,
+            Err(_) => break,
+        }
+        if tokio::time::Instant::now() + every >= deadline {
+            break;
+        }
+        tokio::time::sleep(every).await;
+    }
+    Err(format!(
+        "timed out after {}; last seen: {last_seen}",
+        watch::humanize(timeout)
+    ))
+}
+
 /// A kube client for a plain-http API server such as the simulator's.
 pub fn client_for_url(url: &str) -> Result<kube::Client, String> {
     let uri = url
