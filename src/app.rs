@@ -10,7 +10,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
-        Some(Command::Sim(args)) => crate::sim_command::run(&args),
+        Some(Command::Sim(args)) => {
+            let profile = crate::lesson::Profile::builtin(&cli.global.profile)?;
+            crate::sim_command::run(&args, &profile)
+        }
         Some(Command::Run(args)) => crate::commands::run::run(&cli.global, &args),
     }
 }

@@ -48,9 +48,10 @@ pub enum ThemeName {
 pub enum Command {
     /// List lessons with their progress, or validate lesson files.
     Lessons(LessonsArgs),
-    /// Start the simulated Kubernetes cluster alone, with Ready EKS-like
-    /// nodes, and print the kubeconfig to use it with kubectl. Stops on
-    /// Ctrl-C or SIGTERM.
+    /// Start the dry-run world alone: the practice cluster (Ready EKS-like
+    /// nodes, context kind-trinetes) and the simulated EKS endpoint. Prints
+    /// `export KUBECONFIG=...` and `export AWS_ENDPOINT_URL_EKS=...` for
+    /// kubectl and the aws CLI in another terminal. Stops on Ctrl-C or SIGTERM.
     Sim(SimArgs),
     /// Run lessons headless: every step and its checks, with progress lines.
     /// Exits non-zero on the first failed step (unless --keep-going).

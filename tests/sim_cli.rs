@@ -1,5 +1,6 @@
-//! `trinetes sim` through the real binary: it prints an export line whose
-//! kubeconfig the machine's kubectl can use, and stops cleanly on SIGTERM.
+//! `trinetes sim` through the real binary: it prints two export lines, a
+//! kubeconfig the machine's kubectl uses and an EKS endpoint the `aws` CLI
+//! uses, and stops cleanly on SIGTERM, taking its context out of the kubeconfig.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -50,6 +51,12 @@ fn kubectl(kubeconfig: &str, cache: &std::path::Path, args: &[&str]) -> std::pro
         .unwrap_or_else(|e| panic!("kubectl could not be run ({e}): install kubectl 1.32"))
 }
 
+fn which(tool: &str) -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(tool))
+        .find(|p| p.is_file())
+}
+
 fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     for _ in 0..200 {
         if let Some(status) = child.try_wait().expect("wait works") {
@@ -68,16 +75,29 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
         &["--nodes", "3", "--node-type", "t3.large"],
     );
     let mut printed = Vec::new();
+    let mut eks_endpoint = None;
     let export = loop {
         let line = sim
             .lines
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no export line; printed so far: {printed:?}"));
         printed.push(line.clone());
-        if let Some(path) = line.strip_prefix("export KUBECONFIG=") {
+        if let Some(url) = line.strip_prefix("export AWS_ENDPOINT_URL_EKS=") {
+            eks_endpoint = Some(url.to_string());
+        }
+        if eks_endpoint.is_some()
+            && let Some(path) = printed
+                .iter()
+                .find_map(|l| l.strip_prefix("export KUBECONFIG="))
+        {
             break path.to_string();
         }
     };
+    let eks_endpoint = eks_endpoint.expect("loop ends only once it is set");
+    assert!(
+        eks_endpoint.starts_with("http://127.0.0.1:"),
+        "{eks_endpoint}"
+    );
     assert_eq!(
         export,
         dir.path()
@@ -120,6 +140,33 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
         assert_eq!(&cols[1..], ["t3.large", "True"], "{row}");
     }
 
+    // The aws CLI reaches the simulated EKS endpoint through the printed URL.
+    let aws = which("aws").unwrap_or_else(|| panic!("the aws CLI is missing: pip install awscli"));
+    let empty = dir.path().join("empty-aws-config");
+    std::fs::write(&empty, "").unwrap();
+    let listed = Command::new(aws)
+        .args(["eks", "list-clusters", "--output", "json"])
+        .env("AWS_ENDPOINT_URL_EKS", &eks_endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "aws eks list-clusters failed: {}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON output");
+    assert_eq!(listed["clusters"], serde_json::json!([]));
+
     // SAFETY: kill(2) on the pid of a child this test owns and has not reaped.
     let sent = unsafe { libc::kill(sim.child.id() as libc::pid_t, libc::SIGTERM) };
     assert_eq!(sent, 0);
@@ -127,6 +174,11 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
     assert!(status.success(), "exit status {status:?}");
     let rest: Vec<String> = sim.lines.try_iter().collect();
     assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
+    let left = std::fs::read_to_string(&export).unwrap_or_default();
+    assert!(
+        !left.contains("kind-trinetes"),
+        "the context is still in the kubeconfig after exit:\n{left}"
+    );
     let port = url.rsplit(':').next().unwrap();
     assert!(
         std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),

@@ -64,6 +64,23 @@ impl ActiveBackend {
     }
 }
 
+/// The dry-run world's options for a profile: its region, and the EKS
+/// versions the simulated eksctl accepts.
+pub fn world_options(profile: &Profile, pace: Pace, dir: std::path::PathBuf) -> WorldOptions {
+    let mut opts = WorldOptions::new(dir, pace);
+    let vars = profile.vars();
+    if let Some(region) = vars.get("region") {
+        opts.region = region.clone();
+    }
+    if !profile.supported_eks_versions.is_empty() {
+        opts.supported_versions = profile.supported_eks_versions.clone();
+    }
+    if let Some(version) = vars.get("eks_version") {
+        opts.default_version = version.clone();
+    }
+    opts
+}
+
 /// Start the backend that `--backend` names.
 pub async fn start(
     spec: &str,
@@ -79,17 +96,7 @@ pub async fn start(
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;
             let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
-            let mut opts = WorldOptions::new(dir.path().to_path_buf(), pace);
-            let vars = profile.vars();
-            if let Some(region) = vars.get("region") {
-                opts.region = region.clone();
-            }
-            if !profile.supported_eks_versions.is_empty() {
-                opts.supported_versions = profile.supported_eks_versions.clone();
-            }
-            if let Some(version) = vars.get("eks_version") {
-                opts.default_version = version.clone();
-            }
+            let opts = world_options(profile, pace, dir.path().to_path_buf());
             let world = World::start(opts)
                 .await
                 .map_err(|e| BackendError::Other(format!("cannot start the simulated world: {e}")))?;

@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{ClusterEntry, World, WorldOutput, send, start_cluster};
+use super::{ClusterEntry, NodeGroup, World, WorldOutput, send, start_cluster};
 use crate::sim::eks::naming;
 use crate::sim::eksctl::{
     EksctlEnv, PlanAction, PlanItem, existing_clusters, parse_command_line, plan,
@@ -174,13 +174,26 @@ impl World {
             .next()
             .unwrap_or(cluster_entry)
             .to_string();
-        let cluster = start_cluster(&self.opts, cluster_entry, context, 0, &self.kubeconfig)
-            .await
-            .map_err(|e| e.to_string())?;
+        // Nodes join later, when the nodegroup is up.
+        let no_nodes = NodeGroup {
+            count: 0,
+            node_type: &self.opts.practice_node_type,
+            port: None,
+        };
+        let cluster = start_cluster(
+            &self.opts,
+            cluster_entry,
+            context,
+            no_nodes,
+            &self.kubeconfig,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
         self.clusters().insert(
             context.to_string(),
             ClusterEntry {
                 cluster,
+                kube_cluster: cluster_entry.to_string(),
                 eks_name: Some(eks_name),
             },
         );

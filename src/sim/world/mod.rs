@@ -36,6 +36,14 @@ pub enum WorldOutput {
 pub struct WorldOptions {
     /// Where the world keeps its kubeconfig.
     pub dir: PathBuf,
+    /// A kubeconfig file to merge the world's contexts into instead of
+    /// `dir/kubeconfig`. It is never truncated, and the world removes its own
+    /// contexts from it when it shuts down.
+    pub kubeconfig: Option<PathBuf>,
+    /// EC2 instance type of the practice cluster's nodes.
+    pub practice_node_type: String,
+    /// Port of the practice cluster's API server; None picks a free one.
+    pub practice_port: Option<u16>,
     pub pace: Pace,
     pub region: String,
     /// EKS versions `eksctl create cluster --version` accepts.
@@ -54,6 +62,9 @@ impl WorldOptions {
         let fast = matches!(pace, Pace::Fast);
         WorldOptions {
             dir,
+            kubeconfig: None,
+            practice_node_type: "t2.large".to_string(),
+            practice_port: None,
             pace,
             region: "us-east-1".to_string(),
             supported_versions: ["1.32", "1.33", "1.34", "1.35"].map(String::from).to_vec(),
@@ -89,6 +100,8 @@ pub enum WorldError {
 
 struct ClusterEntry {
     cluster: SimCluster,
+    /// The cluster's name in the kubeconfig (eksctl's `NAME.REGION.eksctl.io`).
+    kube_cluster: String,
     /// The EKS cluster it belongs to; None for the practice cluster.
     eks_name: Option<String>,
 }
@@ -110,8 +123,15 @@ impl World {
             path: opts.dir.clone(),
             source,
         })?;
-        let kubeconfig = opts.dir.join("kubeconfig");
-        let _ = std::fs::remove_file(&kubeconfig);
+        let kubeconfig = match &opts.kubeconfig {
+            Some(path) => path.clone(),
+            None => {
+                // The world's own file: stale contexts from an earlier run go.
+                let path = opts.dir.join("kubeconfig");
+                let _ = std::fs::remove_file(&path);
+                path
+            }
+        };
         let step = match opts.pace {
             Pace::Fast => Duration::from_millis(20),
             Pace::Realistic { total } => total / 60,
@@ -130,7 +150,11 @@ impl World {
             &opts,
             PRACTICE_CONTEXT,
             PRACTICE_CONTEXT,
-            opts.practice_nodes,
+            NodeGroup {
+                count: opts.practice_nodes,
+                node_type: &opts.practice_node_type,
+                port: opts.practice_port,
+            },
             &kubeconfig,
         )
         .await?;
@@ -139,6 +163,7 @@ impl World {
             PRACTICE_CONTEXT.to_string(),
             ClusterEntry {
                 cluster: practice,
+                kube_cluster: PRACTICE_CONTEXT.to_string(),
                 eks_name: None,
             },
         );
@@ -200,25 +225,52 @@ impl World {
         self.clusters.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Stop every cluster and the EKS endpoint.
+    /// The practice cluster's API server URL.
+    pub fn practice_url(&self) -> Option<String> {
+        self.clusters()
+            .get(PRACTICE_CONTEXT)
+            .map(|e| e.cluster.url())
+    }
+
+    /// Stop every cluster and the EKS endpoint. A kubeconfig the world merged
+    /// into (rather than owns) loses the contexts the world added.
     pub async fn shutdown(self) {
         let clusters = std::mem::take(&mut *self.clusters());
-        for (_, entry) in clusters {
+        for (context, entry) in clusters {
+            if self.opts.kubeconfig.is_some() {
+                if let Err(e) =
+                    kubeconfig::remove_context(&self.kubeconfig, &context, &entry.kube_cluster)
+                {
+                    tracing::warn!(
+                        "cannot remove context {context} from {}: {e}",
+                        self.kubeconfig.display()
+                    );
+                }
+            }
             entry.cluster.stop().await;
         }
         self.eks.shutdown().await;
     }
 }
 
+/// The nodes a cluster starts with, and where its API server listens.
+struct NodeGroup<'a> {
+    count: usize,
+    node_type: &'a str,
+    port: Option<u16>,
+}
+
 async fn start_cluster(
     opts: &WorldOptions,
     cluster_name: &str,
     context: &str,
-    nodes: usize,
+    nodes: NodeGroup<'_>,
     kubeconfig: &Path,
 ) -> Result<SimCluster, WorldError> {
     let sim_opts = SimOptions {
-        nodes,
+        nodes: nodes.count,
+        node_type: nodes.node_type.to_string(),
+        port: nodes.port,
         kubeconfig: Some(kubeconfig.to_path_buf()),
         cluster_name: cluster_name.to_string(),
         context_name: context.to_string(),
