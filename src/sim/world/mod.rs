@@ -237,15 +237,14 @@ impl World {
     pub async fn shutdown(self) {
         let clusters = std::mem::take(&mut *self.clusters());
         for (context, entry) in clusters {
-            if self.opts.kubeconfig.is_some() {
-                if let Err(e) =
+            if self.opts.kubeconfig.is_some()
+                && let Err(e) =
                     kubeconfig::remove_context(&self.kubeconfig, &context, &entry.kube_cluster)
-                {
-                    tracing::warn!(
-                        "cannot remove context {context} from {}: {e}",
-                        self.kubeconfig.display()
-                    );
-                }
+            {
+                tracing::warn!(
+                    "cannot remove context {context} from {}: {e}",
+                    self.kubeconfig.display()
+                );
             }
             entry.cluster.stop().await;
         }
