@@ -62,6 +62,7 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             settings,
             store,
             backend: active.backend(),
+            world_exports: active.exports(),
         })
         .await;
         active.shutdown().await;

@@ -297,3 +297,148 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
     );
     drop(server);
 }
+
+fn write_dry_run_lesson(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("lessons dir");
+    let lesson = r#"---
+id: dry-e2e
+title: A step on the simulated cluster
+summary: Create a Deployment with the real kubectl, then list it.
+minutes: 1
+order: 1
+backends: [dry-run]
+---
+
+# Dry run
+
+```sh step id=create-web
+kubectl create deployment web --image=nginx --replicas=2
+```
+
+```toml step-config
+title = "Create two web pods"
+timeout = "30s"
+
+[[check]]
+kind = "deployment"
+name = "web"
+ready = 2
+timeout = "30s"
+hint = "the simulated kubelet should start both pods"
+```
+
+```sh step id=list-web
+kubectl get deployments
+```
+
+```toml step-config
+title = "List the Deployments"
+timeout = "30s"
+```
+"#;
+    std::fs::write(dir.join("01-dry.md"), lesson).expect("write the lesson");
+}
+
+#[test]
+fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_sees() {
+    let found = Command::new("tmux").arg("-V").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "this test drives the real binary in tmux: install tmux (e.g. apt-get install tmux)"
+    );
+    let kubectl_found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output();
+    assert!(
+        kubectl_found.is_ok_and(|o| o.status.success()),
+        "this test runs the real kubectl against the simulated cluster: install kubectl 1.32"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let lessons = dir.path().join("lessons");
+    let cache = dir.path().join("kube-cache");
+    write_dry_run_lesson(&lessons);
+    let server = TmuxServer::start(&dir.path().join("tmux.sock"), &state);
+
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "env -u KUBECONFIG KUBECACHEDIR={} {binary} --lessons {}",
+        cache.display(),
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text("A step on the simulated cluster");
+    server.wait_text("backend: dry-run");
+    server.wait_text("Press w");
+
+    // `w` shows the lines that point the learner's own kubectl at the world.
+    server.keys(&["w"]);
+    let overlay = server.wait_text("export AWS_ENDPOINT_URL_EKS=http://127.0.0.1:");
+    let kubeconfig = overlay
+        .lines()
+        .find_map(|l| {
+            let at = l.find("export KUBECONFIG=")?;
+            let rest = &l[at + "export KUBECONFIG=".len()..];
+            Some(rest.split([' ', '│']).next()?.to_string())
+        })
+        .unwrap_or_else(|| panic!("no KUBECONFIG line in the overlay:\n{overlay}"));
+    assert!(
+        Path::new(&kubeconfig).is_file(),
+        "the kubeconfig the TUI shows does not exist: {kubeconfig}"
+    );
+    server.keys(&["Escape"]);
+
+    // Run the first step: the real kubectl creates the Deployment and the
+    // check sees two ready pods.
+    server.keys(&["Enter"]);
+    server.wait_text("dry-e2e │ step 0/2");
+    server.keys(&["Tab"]);
+    server.wait_text("dry-e2e │ step 1/2");
+    server.keys(&["Enter"]);
+    let passed = server.wait_text("passed in");
+    assert!(
+        passed.contains("deployment.apps/web created"),
+        "output pane:\n{passed}"
+    );
+    server.wait_text("Tab to step list-web");
+
+    // The learner's own kubectl, in another terminal, sees the same cluster.
+    let theirs = Command::new("kubectl")
+        .args(["get", "deployment", "web", "--no-headers"])
+        .env("KUBECONFIG", &kubeconfig)
+        .env("KUBECACHEDIR", &cache)
+        .output()
+        .expect("kubectl runs");
+    let theirs_text = String::from_utf8_lossy(&theirs.stdout).into_owned();
+    assert!(
+        theirs.status.success() && theirs_text.contains("2/2"),
+        "the learner's kubectl: {theirs_text}{}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+
+    server.keys(&["Tab"]);
+    server.wait_text("dry-e2e │ step 2/2");
+    server.keys(&["Enter"]);
+    let listed = server.wait_for("the deployment list", |s| {
+        s.contains("Output · $ kubectl get deployments") && s.contains("passed in")
+    });
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("web") && l.contains("2/2")),
+        "{listed}"
+    );
+
+    // Quitting stops the world: its kubeconfig goes with it.
+    server.keys(&["q"]);
+    server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
+    let deadline = Instant::now() + WAIT;
+    while Path::new(&kubeconfig).exists() && Instant::now() < deadline {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !Path::new(&kubeconfig).exists(),
+        "the world's kubeconfig is still there after quitting: {kubeconfig}"
+    );
+    drop(server);
+}

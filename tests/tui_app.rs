@@ -549,3 +549,46 @@ fn mouse_wheel_scrolls_the_reader_and_moves_in_the_list() {
     let up = action_for_event(&app, &wheel(MouseEventKind::ScrollUp)).unwrap();
     assert_eq!(up, Action::ScrollBy(-3));
 }
+
+#[test]
+fn w_shows_how_to_use_the_dry_run_world_from_another_terminal() {
+    let mut app = app(100, 30);
+    app.world_exports = vec![
+        "export KUBECONFIG=/tmp/state/trinetes/world-x/kubeconfig".to_string(),
+        "export AWS_ENDPOINT_URL_EKS=http://127.0.0.1:40123".to_string(),
+    ];
+    assert_eq!(
+        action_for_key(&app, &key(KeyCode::Char('w'))),
+        Some(Action::ToggleWorld)
+    );
+    apply(&mut app, [Action::ToggleWorld]);
+    assert_eq!(app.overlay, Some(Overlay::World));
+    let screen = frame(&app);
+    for line in &app.world_exports {
+        // Each export stays on one line, so it can be copied whole.
+        assert!(
+            screen.lines().any(|l| l.contains(line.as_str())),
+            "{line} is not on one line:\n{screen}"
+        );
+    }
+    assert!(screen.contains(strings::WORLD_TITLE.trim()), "{screen}");
+    assert_eq!(
+        action_for_key(&app, &key(KeyCode::Esc)),
+        Some(Action::CloseOverlay)
+    );
+    apply(&mut app, [Action::CloseOverlay]);
+    assert_eq!(app.overlay, None);
+    assert!(!frame(&app).contains("AWS_ENDPOINT_URL_EKS"));
+}
+
+#[test]
+fn w_on_a_backend_without_a_world_says_there_is_nothing_to_export() {
+    let mut app = app(100, 30);
+    apply(&mut app, [Action::Open, Action::ToggleWorld]);
+    assert_eq!(app.overlay, Some(Overlay::World));
+    let screen = frame(&app);
+    assert!(screen.contains("nothing to export"), "{screen}");
+    assert!(!screen.contains("export KUBECONFIG"), "{screen}");
+    apply(&mut app, [Action::ToggleWorld]);
+    assert_eq!(app.overlay, None);
+}

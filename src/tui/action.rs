@@ -32,6 +32,8 @@ pub enum Action {
     PromptCancel,
     ClearSearch,
     ToggleHelp,
+    /// Show or hide how to use the dry-run world from another terminal.
+    ToggleWorld,
     CloseOverlay,
     ToggleNotes,
     MarkCompleted,

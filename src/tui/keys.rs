@@ -64,6 +64,15 @@ pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
                 _ => None,
             };
         }
+        Some(Overlay::World) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('w') | KeyCode::Char('q') | KeyCode::Enter => {
+                    Some(Action::CloseOverlay)
+                }
+                KeyCode::Char('?') => Some(Action::ToggleHelp),
+                _ => None,
+            };
+        }
         Some(Overlay::Confirm(_)) => {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
@@ -77,6 +86,7 @@ pub fn action_for_key(app: &App, key: &KeyEvent) -> Option<Action> {
     }
     let common = match key.code {
         KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Char('w') => Some(Action::ToggleWorld),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('R') => Some(Action::AskResetAll),
         KeyCode::Char('x') => Some(Action::DismissWarning),

@@ -60,6 +60,8 @@ pub struct TuiConfig {
     pub store: ProgressStore,
     /// Where steps run.
     pub backend: Arc<dyn Backend>,
+    /// How to reach the dry-run world from another terminal (empty otherwise).
+    pub world_exports: Vec<String>,
 }
 
 /// How often the elapsed time and spinner move while a step runs.
@@ -75,6 +77,7 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
         settings,
         store,
         backend,
+        world_exports,
     } = config;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
@@ -90,6 +93,10 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     let mut app = App::new(lessons, progress, settings, (size.width, size.height));
     resume(&mut app);
     app.warning = warning.take();
+    if !world_exports.is_empty() {
+        app.notice = Some(strings::WORLD_NOTICE.to_string());
+    }
+    app.world_exports = world_exports;
 
     let mut events = Some(crossterm::event::EventStream::new());
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);

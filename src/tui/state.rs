@@ -32,6 +32,8 @@ pub enum Confirm {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// How to use the dry-run world from another terminal.
+    World,
     Confirm(Confirm),
 }
 
@@ -91,6 +93,9 @@ pub struct App {
     /// A run `update` asked for; the event loop takes and starts it.
     pub pending_run: Option<RunRequest>,
     pub output: OutputPane,
+    /// Lines to paste into another terminal to use the dry-run world
+    /// (`export KUBECONFIG=...`); empty on the other backends.
+    pub world_exports: Vec<String>,
 }
 
 impl App {
@@ -122,6 +127,7 @@ impl App {
             run: None,
             pending_run: None,
             output: OutputPane::default(),
+            world_exports: Vec::new(),
         }
     }
 

@@ -30,6 +30,17 @@ pub const SEARCH_NO_MATCH: &str = "no match for";
 pub const SEARCH_MATCH: &str = "match";
 pub const WARNING_DISMISS: &str = "(x dismisses)";
 pub const CONFIRM_TITLE: &str = " Confirm ";
+pub const WORLD_TITLE: &str = " Use this world from your own shell ";
+pub const WORLD_INTRO: &str = "The simulated cluster and EKS endpoint run as long as trinetes does. Paste these lines into another terminal:";
+pub const WORLD_TRY: &str = "Then try `kubectl get nodes`, `kubectl get deployments` or `aws eks list-clusters` (the aws CLI wants credentials; any will do, e.g. AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing).";
+pub const WORLD_NOTICE: &str = "dry-run: a simulated cluster and EKS endpoint are up. Press w for the lines that point your own kubectl at them.";
+pub const WORLD_CLOSE: &str = "Esc or w closes this window";
+
+pub fn world_none(backend: &str) -> String {
+    format!(
+        "The {backend} backend uses your own kubeconfig and AWS account: your shell already talks to the same cluster, nothing to export."
+    )
+}
 pub const CONFIRM_KEYS: &str = "y: yes    n / Esc: no";
 pub const CONFIRM_QUIT_BUSY: &str = "A step is still running. Quit anyway?";
 pub const CONFIRM_RESET_ALL: &str = "Forget the progress of every lesson?";
@@ -105,6 +116,11 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
     ),
     (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
     (KeyScope::Everywhere, "x", "dismiss a warning"),
+    (
+        KeyScope::Everywhere,
+        "w",
+        "use the dry-run world from your shell",
+    ),
     (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
     (KeyScope::List, "Home End  g G", "first / last lesson"),
     (KeyScope::List, "Enter  → l", "open the lesson"),
@@ -112,8 +128,7 @@ pub const KEYS: &[(KeyScope, &str, &str)] = &[
     (KeyScope::Reader, "↑ ↓  j k  wheel", "scroll a line"),
     (KeyScope::Reader, "PgUp PgDn  Space b", "scroll a page"),
     (KeyScope::Reader, "Home End  g G", "top / bottom"),
-    (KeyScope::Reader, "Tab  Shift-Tab", "next / previous step"),
-    (KeyScope::Reader, "n  p", "next / previous step"),
+    (KeyScope::Reader, "Tab S-Tab  n p", "next / previous step"),
     (KeyScope::Reader, "/", "search in this lesson"),
     (KeyScope::Reader, "Enter", "run the selected step"),
     (KeyScope::Reader, "v", "retry the selected step's checks"),

@@ -65,6 +65,12 @@ pub fn update(app: &mut App, action: Action) {
                 _ => Some(Overlay::Help),
             }
         }
+        Action::ToggleWorld => {
+            app.overlay = match app.overlay {
+                Some(Overlay::World) => None,
+                _ => Some(Overlay::World),
+            }
+        }
         Action::CloseOverlay | Action::ConfirmNo => app.overlay = None,
         Action::ConfirmYes => confirm(app),
         Action::DismissWarning => {

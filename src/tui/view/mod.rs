@@ -30,6 +30,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     match app.overlay {
         Some(Overlay::Help) => overlay::draw_help(app, frame, area),
+        Some(Overlay::World) => overlay::draw_world(app, frame, area),
         Some(Overlay::Confirm(what)) => overlay::draw_confirm(app, what, frame, area),
         None => {}
     }

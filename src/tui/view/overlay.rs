@@ -19,33 +19,64 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.settings.theme;
-    let key_width = strings::KEYS
-        .iter()
-        .map(|(_, k, _)| crate::tui::markdown::wrap::text_width(k))
-        .max()
-        .unwrap_or(0);
-    let mut lines = Vec::new();
+/// One row of the key help: a scope heading, a key, or a gap between scopes.
+enum HelpRow {
+    Heading(&'static str),
+    Key(&'static str, &'static str),
+    Gap,
+}
+
+fn help_rows() -> Vec<HelpRow> {
+    let mut rows = Vec::new();
     let mut scope = None;
     for (s, keys, what) in strings::KEYS {
         if scope != Some(*s) {
             if scope.is_some() {
-                lines.push(Line::default());
+                rows.push(HelpRow::Gap);
             }
-            lines.push(Line::from(Span::styled(s.heading(), theme.heading3)));
+            rows.push(HelpRow::Heading(s.heading()));
             scope = Some(*s);
         }
-        let pad = key_width - crate::tui::markdown::wrap::text_width(keys);
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(keys.to_string(), theme.bullet.add_modifier(Modifier::BOLD)),
-            Span::raw(" ".repeat(pad + 2)),
-            Span::styled(what.to_string(), theme.text),
-        ]));
+        rows.push(HelpRow::Key(keys, what));
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(strings::HELP_CLOSE, theme.dim)));
+    rows.push(HelpRow::Gap);
+    rows.push(HelpRow::Heading(strings::HELP_CLOSE));
+    rows
+}
+
+/// Lines for some rows, with the key column as wide as their widest key.
+fn help_lines(app: &App, rows: &[HelpRow]) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let width = crate::tui::markdown::wrap::text_width;
+    let key_width = rows
+        .iter()
+        .filter_map(|r| match r {
+            HelpRow::Key(k, _) => Some(width(k)),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .map(|row| match row {
+            HelpRow::Gap => Line::default(),
+            HelpRow::Heading(text) if *text == strings::HELP_CLOSE => {
+                Line::from(Span::styled(*text, theme.dim))
+            }
+            HelpRow::Heading(text) => Line::from(Span::styled(*text, theme.heading3)),
+            HelpRow::Key(keys, what) => Line::from(vec![
+                Span::raw("  "),
+                Span::styled(*keys, theme.bullet.add_modifier(Modifier::BOLD)),
+                Span::raw(" ".repeat(key_width - width(keys) + 2)),
+                Span::styled(*what, theme.text),
+            ]),
+        })
+        .collect()
+}
+
+pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let rows = help_rows();
+    let lines = help_lines(app, &rows);
 
     // Two columns when the screen is wide enough to show every key at once.
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
@@ -62,17 +93,22 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     if height > area.height && area.width >= 100 {
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
-        let half = lines.len().div_ceil(2);
-        let split = (half..lines.len())
-            .find(|&i| lines[i].spans.is_empty())
-            .map_or(half, |i| i + 1);
-        let right = lines.split_off(split.min(lines.len()));
+        // Split at the first gap past the middle, so no scope is cut in two;
+        // each column gets its own key width.
+        let half = rows.len().div_ceil(2);
+        let split = (half..rows.len())
+            .find(|&i| matches!(rows[i], HelpRow::Gap))
+            .map_or(half, |i| i + 1)
+            .min(rows.len());
+        let lines = help_lines(app, &rows[..split]);
+        let right = help_lines(app, &rows[split..]);
         let [l, r] = inner.layout(&Layout::horizontal([
             Constraint::Fill(1),
             Constraint::Fill(1),
         ]));
-        frame.render_widget(Paragraph::new(lines), l);
-        frame.render_widget(Paragraph::new(right), r);
+        let wrap = Wrap { trim: false };
+        frame.render_widget(Paragraph::new(lines).wrap(wrap), l);
+        frame.render_widget(Paragraph::new(right).wrap(wrap), r);
     } else {
         let visible = popup.height.saturating_sub(2);
         let max_scroll = height.saturating_sub(2).saturating_sub(visible);
@@ -92,6 +128,47 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             popup,
         );
     }
+}
+
+/// The export lines for the dry-run world, unwrapped so they can be copied.
+pub fn draw_world(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows = |text: &str| crate::tui::markdown::wrap::text_width(text).div_ceil(inner);
+    let mut lines = Vec::new();
+    let mut height = 0;
+    if app.world_exports.is_empty() {
+        let text = strings::world_none(&app.settings.backend_label);
+        height += rows(&text);
+        lines.push(Line::from(Span::styled(text, theme.text)));
+    } else {
+        height += rows(strings::WORLD_INTRO) + 1;
+        lines.push(Line::from(Span::styled(strings::WORLD_INTRO, theme.text)));
+        lines.push(Line::default());
+        for export in &app.world_exports {
+            height += rows(export);
+            lines.push(Line::from(Span::styled(export.clone(), theme.code)));
+        }
+        height += 1 + rows(strings::WORLD_TRY);
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(strings::WORLD_TRY, theme.text)));
+    }
+    height += 2;
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(strings::WORLD_CLOSE, theme.dim)));
+    let popup = centered(area, width, u16::try_from(height + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.popup_border)
+        .title(Span::styled(strings::WORLD_TITLE, theme.popup_title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
 }
 
 pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
