@@ -173,6 +173,10 @@ fn drive_the_real_binary_in_tmux() {
     );
     let list = server.wait_text("completed │ backend: dry-run │ profile: current");
     assert!(list.contains("○"), "lessons start not started:\n{list}");
+    // On dry-run a notice points at `w`; x dismisses it and gives the lines back.
+    assert!(list.contains("Press w"), "{list}");
+    server.keys(&["x"]);
+    server.wait_for("the notice to go", |s| !s.contains("Press w"));
 
     // Open the first lesson.
     server.keys(&["Enter"]);

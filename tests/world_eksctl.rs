@@ -104,3 +104,40 @@ async fn an_unsupported_version_fails_before_creating_anything() {
     assert_eq!(world.current_context().as_deref(), Some(PRACTICE_CONTEXT));
     world.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_realistic_create_keeps_the_progress_moving_during_long_waits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pace = Pace::Realistic {
+        total: Duration::from_secs(6),
+    };
+    let world = World::start(WorldOptions::new(dir.path().to_path_buf(), pace))
+        .await
+        .expect("world starts");
+    let (tx, mut rx) = mpsc::channel(1024);
+    let line = "eksctl create cluster --name tcb-cluster --version 1.35 --region us-east-1 --nodegroup-name k8s-tcb-cluster --node-type t2.large --nodes 2";
+    let code = tokio::time::timeout(Duration::from_secs(60), world.eksctl(line, &tx))
+        .await
+        .expect("a 6-second create finishes within 60 s");
+    assert_eq!(code, 0);
+    drop(tx);
+    let mut stages = Vec::new();
+    while let Some(out) = rx.recv().await {
+        if let WorldOutput::Stage { name, fraction } = out {
+            stages.push((name, fraction.expect("eksctl knows how far along it is")));
+        }
+    }
+    let mut names: Vec<&str> = stages.iter().map(|(n, _)| n.as_str()).collect();
+    names.dedup();
+    assert!(
+        stages.len() > names.len() + 2,
+        "the stages are only sent when they change, not during the waits: {stages:?}"
+    );
+    assert!(
+        stages.windows(2).all(|w| w[0].1 <= w[1].1),
+        "the fraction goes backwards: {stages:?}"
+    );
+    let last = stages.last().expect("stages were sent").1;
+    assert!(last > 0.5, "the fraction ends at {last}: {stages:?}");
+    world.shutdown().await;
+}

@@ -56,8 +56,32 @@ impl World {
         let started = Instant::now();
         let start_time = now();
         let total = plan.total().max(Duration::from_millis(1));
-        for (at, step) in plan.paced(self.opts.pace) {
-            tokio::time::sleep_until(started + at).await;
+        let paced = plan.paced(self.opts.pace);
+        let paced_total = paced
+            .last()
+            .map_or(Duration::ZERO, |(at, _)| *at)
+            .max(Duration::from_millis(1));
+        let mut stage: Option<&'static str> = None;
+        let mut last_sent = started;
+        for (at, step) in paced {
+            // Long waits (CloudFormation) keep the progress bar moving: the
+            // current stage is re-sent every STAGE_REFRESH with the share of
+            // the run gone by.
+            let due = started + at;
+            while let Some(name) = stage
+                && last_sent + STAGE_REFRESH < due
+            {
+                tokio::time::sleep_until(last_sent + STAGE_REFRESH).await;
+                last_sent = Instant::now();
+                let fraction = started.elapsed().as_secs_f32() / paced_total.as_secs_f32();
+                let _ = out
+                    .send(WorldOutput::Stage {
+                        name: name.to_string(),
+                        fraction: Some(fraction.clamp(0.0, 1.0)),
+                    })
+                    .await;
+            }
+            tokio::time::sleep_until(due).await;
             match &step.item {
                 PlanItem::Line(line) => {
                     let stamp = start_time
@@ -69,6 +93,8 @@ impl World {
                 }
                 PlanItem::Action(action) => {
                     if let Some(name) = stage_name(action) {
+                        stage = Some(name);
+                        last_sent = Instant::now();
                         let fraction = step.at.as_secs_f32() / total.as_secs_f32();
                         let _ = out
                             .send(WorldOutput::Stage {
@@ -251,6 +277,9 @@ fn ip_of(node_name: &str) -> Option<Ipv4Addr> {
     let host = node_name.strip_prefix("ip-")?.split('.').next()?;
     host.replace('-', ".").parse().ok()
 }
+
+/// How often a long wait re-sends its stage with a fresh fraction.
+const STAGE_REFRESH: Duration = Duration::from_secs(1);
 
 fn stage_name(action: &PlanAction) -> Option<&'static str> {
     Some(match action {

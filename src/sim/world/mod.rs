@@ -71,7 +71,7 @@ impl WorldOptions {
             default_version: "1.35".to_string(),
             practice_nodes: 2,
             // Fast runs are for checking lessons, not for watching pods start.
-            speed: if fast { 10.0 } else { 1.0 },
+            speed: if fast { 40.0 } else { 1.0 },
             trino: if fast {
                 StartupTiming {
                     http_up: Duration::from_millis(100),
