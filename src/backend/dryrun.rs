@@ -205,6 +205,11 @@ impl Backend for DryRunBackend {
                 .current_cluster_url()
                 .and_then(|url| check::client_for_url(&url).ok()),
             eks: Some(EksTarget::Endpoint(self.world.eks_url())),
+            moved_ports: self
+                .forwards_guard()
+                .iter()
+                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
+                .collect(),
             ..CheckContext::default()
         }
     }

@@ -57,6 +57,22 @@ async fn once(client: &reqwest::Client, url: &str, want: &HttpWant<'_>) -> Resul
 }
 
 /// Follow a dotted path (`nodeVersion.version`, `items.0.name`) into JSON.
+/// The URL with its port replaced when it points at this machine on a port
+/// that a port-forward had to move (8080 was taken, 8081 was used).
+pub fn follow_moved_port(url: &str, moved: &std::collections::BTreeMap<u16, u16>) -> String {
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return url.to_string();
+    };
+    let local = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost"));
+    let moved_to = parsed
+        .port_or_known_default()
+        .and_then(|port| moved.get(&port));
+    match moved_to {
+        Some(&port) if local && parsed.set_port(Some(port)).is_ok() => parsed.to_string(),
+        _ => url.to_string(),
+    }
+}
+
 pub fn json_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, part| match v {
         Value::Object(map) => map.get(part),
@@ -77,7 +93,30 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::json_path;
+    use super::{follow_moved_port, json_path};
+
+    #[test]
+    fn a_check_on_a_moved_local_port_follows_it() {
+        let moved = [(8080, 8083)].into_iter().collect();
+        assert_eq!(
+            follow_moved_port("http://127.0.0.1:8080/v1/info", &moved),
+            "http://127.0.0.1:8083/v1/info"
+        );
+        assert_eq!(
+            follow_moved_port("http://localhost:8080/ui/?x=1", &moved),
+            "http://localhost:8083/ui/?x=1"
+        );
+        // Other hosts and other ports are left alone.
+        assert_eq!(
+            follow_moved_port("http://192.0.2.7:8080/v1/info", &moved),
+            "http://192.0.2.7:8080/v1/info"
+        );
+        assert_eq!(
+            follow_moved_port("http://127.0.0.1:9090/v1/info", &moved),
+            "http://127.0.0.1:9090/v1/info"
+        );
+        assert_eq!(follow_moved_port("not a url", &moved), "not a url");
+    }
 
     #[test]
     fn json_path_follows_objects_and_arrays() {

@@ -22,6 +22,9 @@ pub struct CheckContext {
     pub kube: Option<kube::Client>,
     pub eks: Option<EksTarget>,
     pub http: reqwest::Client,
+    /// Local ports a port-forward asked for but found taken, with the port it
+    /// used instead: an `http` check on 127.0.0.1 or localhost follows it.
+    pub moved_ports: std::collections::BTreeMap<u16, u16>,
 }
 
 /// The result of one check.
@@ -62,7 +65,8 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
                 json_field: json_field.as_deref(),
                 equals: equals.as_ref(),
             };
-            http::poll(&ctx.http, url, &want, check.timeout).await
+            let url = http::follow_moved_port(url, &ctx.moved_ports);
+            http::poll(&ctx.http, &url, &want, check.timeout).await
         }
         CheckKind::EksCluster {
             name,
