@@ -158,18 +158,32 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     let created = deployments.get("hello").await.expect("created for real");
     let template = created.spec.template.clone();
     let container = &template.spec.expect("pod spec").containers[0];
-    assert_eq!((container.name.as_str(), container.image.as_deref()), ("nginx", Some("nginx")));
+    assert_eq!(
+        (container.name.as_str(), container.image.as_deref()),
+        ("nginx", Some("nginx"))
+    );
     fx.wait_ready("hello", 3).await;
 
     let out = fx.ok("kubectl get deployments").await;
     assert_eq!(out[0], "NAME    READY   UP-TO-DATE   AVAILABLE   AGE");
-    assert!(out[1].starts_with("hello   3/3     3            3           "), "{out:#?}");
+    assert!(
+        out[1].starts_with("hello   3/3     3            3           "),
+        "{out:#?}"
+    );
     assert_eq!(out.len(), 2);
 
     let out = fx.ok("kubectl get pods -l app=hello").await;
-    assert_eq!(out[0].split_whitespace().collect::<Vec<_>>(), ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    assert_eq!(
+        out[0].split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    );
     assert_eq!(out.len(), 4, "{out:#?}");
-    assert!(out[1..].iter().all(|l| l.starts_with("hello-") && l.contains("Running")), "{out:#?}");
+    assert!(
+        out[1..]
+            .iter()
+            .all(|l| l.starts_with("hello-") && l.contains("Running")),
+        "{out:#?}"
+    );
     let pod_name = first_column(&out)[1].clone();
 
     let out = fx.ok("kubectl get pods -o wide --show-labels").await;
@@ -183,8 +197,14 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     assert!(out[1..].iter().all(|l| l.contains(" Ready ")), "{out:#?}");
 
     let out = fx.ok("kubectl get po -A").await;
-    assert_eq!(out[0].split_whitespace().take(2).collect::<Vec<_>>(), ["NAMESPACE", "NAME"]);
-    assert!(out.iter().any(|l| l.starts_with("kube-system ")), "{out:#?}");
+    assert_eq!(
+        out[0].split_whitespace().take(2).collect::<Vec<_>>(),
+        ["NAMESPACE", "NAME"]
+    );
+    assert!(
+        out.iter().any(|l| l.starts_with("kube-system ")),
+        "{out:#?}"
+    );
 
     let out = fx.ok("kubectl get deploy hello -o name").await;
     assert_eq!(out, ["deployment.apps/hello"]);
@@ -210,8 +230,8 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     let out = fx.ok(&format!("kubectl describe po {pod_name}")).await;
     let text = out.join("\n");
     for want in [
-        format!("Name:             {pod_name}"),
-        "Status:           Running".to_string(),
+        format!("Name:         {pod_name}"),
+        "Status:       Running".to_string(),
         "Controlled By:  ReplicaSet/hello-".to_string(),
         "  nginx:".to_string(),
         "    Ready:          True".to_string(),
@@ -229,27 +249,42 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
 
     let out = fx.ok("kubectl logs deploy/hello --tail=3").await;
     let (picked, logs) = match out.first() {
-        Some(l) if l.starts_with("Found 5 pods, using pod/") => {
-            (l.trim_start_matches("Found 5 pods, using pod/").to_string(), &out[1..])
-        }
+        Some(l) if l.starts_with("Found 5 pods, using pod/") => (
+            l.trim_start_matches("Found 5 pods, using pod/").to_string(),
+            &out[1..],
+        ),
         _ => panic!("kubectl logs deploy/ says which pod it picked: {out:#?}"),
     };
     let pods: Api<Pod> = Api::default_namespaced(fx.client());
     let direct = pods
-        .logs(&picked, &LogParams { tail_lines: Some(3), ..LogParams::default() })
+        .logs(
+            &picked,
+            &LogParams {
+                tail_lines: Some(3),
+                ..LogParams::default()
+            },
+        )
         .await
         .expect("logs through kube-rs");
     assert!(!logs.is_empty(), "nginx pods log their start-up");
     assert_eq!(logs.join("\n"), direct.trim_end());
 
-    let out = fx.ok("kubectl expose deployment hello --type=NodePort --port=80").await;
+    let out = fx
+        .ok("kubectl expose deployment hello --type=NodePort --port=80")
+        .await;
     assert_eq!(out, ["service/hello exposed"]);
     let services: Api<Service> = Api::default_namespaced(fx.client());
     let svc = services.get("hello").await.expect("service created");
     let spec = svc.spec.expect("spec");
     assert_eq!(spec.type_.as_deref(), Some("NodePort"));
     assert_eq!(spec.ports.expect("ports")[0].port, 80);
-    assert_eq!(spec.selector.expect("selector").get("app").map(String::as_str), Some("hello"));
+    assert_eq!(
+        spec.selector
+            .expect("selector")
+            .get("app")
+            .map(String::as_str),
+        Some("hello")
+    );
 
     let out = fx.ok("kubectl delete service hello").await;
     assert_eq!(out, ["service \"hello\" deleted"]);
@@ -258,12 +293,20 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     assert!(deployments.get_opt("hello").await.expect("get").is_none());
 
     let out = fx.fails("kubectl delete deployment hello").await;
-    assert_eq!(out, ["Error from server (NotFound): deployments.apps \"hello\" not found"]);
+    assert_eq!(
+        out,
+        ["Error from server (NotFound): deployments.apps \"hello\" not found"]
+    );
 
     // The ReplicaSet's pods go with it; then nothing is left to list.
     let mut left = usize::MAX;
     for _ in 0..300 {
-        left = pods.list(&ListParams::default().labels("app=hello")).await.expect("list").items.len();
+        left = pods
+            .list(&ListParams::default().labels("app=hello"))
+            .await
+            .expect("list")
+            .items
+            .len();
         if left == 0 {
             break;
         }
@@ -275,20 +318,32 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     let out = fx.ok("kubectl delete pods -l app=hello --wait=false").await;
     assert_eq!(out, ["No resources found"]);
 
-    Arc::into_inner(fx.backend.into_world()).expect("one owner").shutdown().await;
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
 }
 
 #[tokio::test]
 async fn errors_read_like_kubectls_and_exit_1() {
     let fx = Fixture::start(None).await;
     let out = fx.fails("kubectl get pods nosuch").await;
-    assert_eq!(out, ["Error from server (NotFound): pods \"nosuch\" not found"]);
+    assert_eq!(
+        out,
+        ["Error from server (NotFound): pods \"nosuch\" not found"]
+    );
 
     let out = fx.fails("kubectl describe deployment nosuch").await;
-    assert_eq!(out, ["Error from server (NotFound): deployments.apps \"nosuch\" not found"]);
+    assert_eq!(
+        out,
+        ["Error from server (NotFound): deployments.apps \"nosuch\" not found"]
+    );
 
     let out = fx.fails("kubectl get widgets").await;
-    assert_eq!(out, ["error: the server doesn't have a resource type \"widgets\""]);
+    assert_eq!(
+        out,
+        ["error: the server doesn't have a resource type \"widgets\""]
+    );
 
     let out = fx.fails("kubectl apply -f app.yaml").await;
     assert_eq!(out.len(), 1);
@@ -301,17 +356,31 @@ async fn errors_read_like_kubectls_and_exit_1() {
     );
 
     let out = fx.fails("kubectl get pods --watch").await;
-    assert!(out[0].contains("--watch") && out[0].contains("install kubectl"), "{}", out[0]);
+    assert!(
+        out[0].contains("--watch") && out[0].contains("install kubectl"),
+        "{}",
+        out[0]
+    );
 
     let out = fx.fails("kubectl describe service kubernetes").await;
-    assert!(out[0].contains("describes deployments and pods"), "{}", out[0]);
+    assert!(
+        out[0].contains("describes deployments and pods"),
+        "{}",
+        out[0]
+    );
 
     // Every fallback run says what it is first.
     let (_, lines) = fx.run("kubectl version").await;
     assert!(lines[0].contains("kubectl is not installed") && lines[0].contains("built-in"));
-    assert!(lines.iter().any(|l| l.starts_with("Server Version: v1.")), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("Server Version: v1.")),
+        "{lines:#?}"
+    );
 
-    Arc::into_inner(fx.backend.into_world()).expect("one owner").shutdown().await;
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
 }
 
 #[tokio::test]
@@ -326,8 +395,14 @@ async fn scripts_and_an_installed_kubectl_go_to_the_shell() {
     let fx = Fixture::start(Some(Path::new(&path))).await;
     assert_eq!(fx.backend.kubectl_path(), Some(fake));
     let (code, lines) = fx.run("kubectl get nodes").await;
-    assert_eq!((code, lines), (Some(0), vec!["installed kubectl: get nodes".to_string()]));
-    Arc::into_inner(fx.backend.into_world()).expect("one owner").shutdown().await;
+    assert_eq!(
+        (code, lines),
+        (Some(0), vec!["installed kubectl: get nodes".to_string()])
+    );
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
 
     // Without kubectl, a script is still the shell's: `sh` reports the missing tool.
     let shell_only = tempfile::tempdir().expect("temp dir");
@@ -337,15 +412,24 @@ async fn scripts_and_an_installed_kubectl_go_to_the_shell() {
     let (code, lines) = fx.run("kubectl get nodes; echo done").await;
     assert_eq!(code, Some(0), "{lines:#?}");
     assert!(!lines.contains(&kubectl_fallback::notice()), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("kubectl") && l.contains("not found")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("kubectl") && l.contains("not found")),
+        "{lines:#?}"
+    );
     assert_eq!(lines.last().map(String::as_str), Some("done"));
-    Arc::into_inner(fx.backend.into_world()).expect("one owner").shutdown().await;
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tables_match_the_real_kubectls_header_and_names() {
     let fx = Fixture::start(None).await;
-    fx.ok("kubectl create deployment web --image=nginx --replicas=2").await;
+    fx.ok("kubectl create deployment web --image=nginx --replicas=2")
+        .await;
     fx.wait_ready("web", 2).await;
     for args in [
         vec!["get", "nodes"],
@@ -356,9 +440,36 @@ async fn tables_match_the_real_kubectls_header_and_names() {
         let ours = fx.ok(&command).await;
         let real = fx.real_kubectl(&args).await;
         assert_eq!(ours[0], real[0], "header row of `{command}`");
-        assert_eq!(first_column(&ours), first_column(&real), "first column of `{command}`");
+        assert_eq!(
+            first_column(&ours),
+            first_column(&real),
+            "first column of `{command}`"
+        );
     }
-    Arc::into_inner(fx.backend.into_world()).expect("one owner").shutdown().await;
+    // describe, up to the events (whose ages tick between the two calls).
+    let pod = fx.real_kubectl(&["get", "pods", "-o", "name"]).await[0]
+        .trim_start_matches("pod/")
+        .to_string();
+    for args in [
+        vec!["describe", "deployment", "web"],
+        vec!["describe", "pod", &pod],
+    ] {
+        let command = format!("kubectl {}", args.join(" "));
+        let before_events = |lines: Vec<String>| -> Vec<String> {
+            lines
+                .into_iter()
+                .take_while(|l| !l.starts_with("Events:"))
+                .collect()
+        };
+        let ours = before_events(fx.ok(&command).await);
+        let real = before_events(fx.real_kubectl(&args).await);
+        assert!(ours.len() > 10, "{ours:#?}");
+        assert_eq!(ours, real, "`{command}`");
+    }
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
 }
 
 /// Every line of a step command that is a kubectl call, continuations joined.
@@ -398,7 +509,8 @@ fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
     // The lessons teach get, create, scale, delete and expose at least.
     for verb in ["get", "create", "scale", "delete", "expose"] {
         assert!(
-            seen.iter().any(|l| l.starts_with(&format!("kubectl {verb} "))),
+            seen.iter()
+                .any(|l| l.starts_with(&format!("kubectl {verb} "))),
             "no `kubectl {verb}` step found in {seen:#?}"
         );
     }

@@ -63,7 +63,7 @@ impl Resource {
         name == self.plural
             || name == self.singular
             || name == self.kind.to_lowercase()
-            || self.short_names.iter().any(|s| *s == name)
+            || self.short_names.contains(&name)
     }
 }
 
@@ -151,11 +151,17 @@ impl Server {
     pub async fn discover(&self) -> Result<Vec<Resource>, FallbackError> {
         let mut out = resources_from_list(&self.get("/api/v1").await?);
         let groups = self.get("/apis").await?;
-        for group in groups["groups"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        for group in groups["groups"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let Some(gv) = group["preferredVersion"]["groupVersion"].as_str() else {
                 continue;
             };
-            out.extend(resources_from_list(&self.get(&format!("/apis/{gv}")).await?));
+            out.extend(resources_from_list(
+                &self.get(&format!("/apis/{gv}")).await?,
+            ));
         }
         Ok(out)
     }
@@ -268,9 +274,7 @@ fn server_error(e: kube::Error, url: &str) -> FallbackError {
             },
             message: status.message.clone(),
         },
-        other => FallbackError::Transport(format!(
-            "cannot reach the server at {url}: {other}"
-        )),
+        other => FallbackError::Transport(format!("cannot reach the server at {url}: {other}")),
     }
 }
 
@@ -293,7 +297,14 @@ mod tests {
     #[test]
     fn a_type_matches_every_name_kubectl_accepts() {
         let d = deployments();
-        for word in ["deployments", "deployment", "deploy", "Deployment", "deployments.apps", "deploy.apps"] {
+        for word in [
+            "deployments",
+            "deployment",
+            "deploy",
+            "Deployment",
+            "deployments.apps",
+            "deploy.apps",
+        ] {
             assert!(d.matches(word), "{word}");
         }
         for word in ["deployments.extensions", "deploys", "pods", "rs"] {
@@ -325,13 +336,22 @@ mod tests {
         });
         let r = resources_from_list(&list);
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0].collection_path(Some("kube-system")), "/api/v1/namespaces/kube-system/pods");
-        assert_eq!(r[1].singular, "node", "an empty singularName falls back to the kind");
+        assert_eq!(
+            r[0].collection_path(Some("kube-system")),
+            "/api/v1/namespaces/kube-system/pods"
+        );
+        assert_eq!(
+            r[1].singular, "node",
+            "an empty singularName falls back to the kind"
+        );
         assert_eq!(r[1].collection_path(Some("default")), "/api/v1/nodes");
     }
 
     #[test]
     fn selectors_are_percent_encoded() {
-        assert_eq!(encode_query("app=web,tier in (a)"), "app%3Dweb%2Ctier%20in%20%28a%29");
+        assert_eq!(
+            encode_query("app=web,tier in (a)"),
+            "app%3Dweb%2Ctier%20in%20%28a%29"
+        );
     }
 }

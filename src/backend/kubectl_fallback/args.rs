@@ -432,7 +432,8 @@ fn parse_delete(rest: &[String]) -> Result<Invocation, FallbackError> {
     let target = one_target("delete", &p.positional)?;
     let all = p.bool("--all");
     let selector = p.selector();
-    let ways = usize::from(!target.names.is_empty()) + usize::from(all) + usize::from(selector.is_some());
+    let ways =
+        usize::from(!target.names.is_empty()) + usize::from(all) + usize::from(selector.is_some());
     if ways == 0 {
         return Err(FallbackError::Usage(
             "resource(s) were provided, but no name was specified".into(),

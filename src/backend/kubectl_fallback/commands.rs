@@ -63,7 +63,10 @@ fn with_selector(path: String, selector: Option<&str>) -> String {
 }
 
 fn items(list: &Value) -> &[Value] {
-    list["items"].as_array().map(Vec::as_slice).unwrap_or_default()
+    list["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 fn name_of(obj: &Value) -> &str {
@@ -103,7 +106,10 @@ async fn get(server: &Server, args: &GetArgs, out: &mut Vec<String>) -> Result<i
                 tables.push(server.get_table(&list_path).await?);
             } else {
                 for name in names {
-                    match server.get_table(&resource.object_path(namespace, name)).await {
+                    match server
+                        .get_table(&resource.object_path(namespace, name))
+                        .await
+                    {
                         Ok(t) => tables.push(t),
                         Err(e) => {
                             report(&mut errors, e)?;
@@ -280,7 +286,10 @@ async fn scale(
     out: &mut Vec<String>,
 ) -> Result<i32, FallbackError> {
     let resource = server.resolve(&target.kind).await?;
-    if !matches!(resource.kind.as_str(), "Deployment" | "ReplicaSet" | "StatefulSet") {
+    if !matches!(
+        resource.kind.as_str(),
+        "Deployment" | "ReplicaSet" | "StatefulSet"
+    ) {
         return Err(FallbackError::Usage(format!(
             "cannot scale {}: only deployments, replicasets and statefulsets scale",
             resource.plural
@@ -327,7 +336,10 @@ async fn delete(
     }
     let mut code = 0;
     for name in &names {
-        match server.delete(&resource.object_path(&args.namespace, name)).await {
+        match server
+            .delete(&resource.object_path(&args.namespace, name))
+            .await
+        {
             Ok(_) => out.push(format!(
                 "{} \"{name}\" deleted",
                 resource.singular_qualified()
@@ -353,9 +365,10 @@ fn logging_rank(pod: &Value) -> (bool, u8, bool, std::cmp::Reverse<i64>, String)
         Some("Pending") => 2,
         _ => 3,
     };
-    let ready = status["conditions"]
-        .as_array()
-        .is_some_and(|c| c.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+    let ready = status["conditions"].as_array().is_some_and(|c| {
+        c.iter()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+    });
     let restarts: i64 = status["containerStatuses"]
         .as_array()
         .map(|s| s.iter().filter_map(|c| c["restartCount"].as_i64()).sum())
@@ -390,7 +403,11 @@ fn match_labels_selector(obj: &Value) -> Result<String, FallbackError> {
     Ok(parts.join(","))
 }
 
-async fn logs(server: &Server, args: &LogsArgs, out: &mut Vec<String>) -> Result<i32, FallbackError> {
+async fn logs(
+    server: &Server,
+    args: &LogsArgs,
+    out: &mut Vec<String>,
+) -> Result<i32, FallbackError> {
     let ns = &args.namespace;
     let (kind, name) = match args.target.split_once('/') {
         Some((k, n)) => (k, n),
@@ -413,7 +430,11 @@ async fn logs(server: &Server, args: &LogsArgs, out: &mut Vec<String>) -> Result
                 )));
             };
             if pods.len() > 1 {
-                out.push(format!("Found {} pods, using pod/{}", pods.len(), name_of(first)));
+                out.push(format!(
+                    "Found {} pods, using pod/{}",
+                    pods.len(),
+                    name_of(first)
+                ));
             }
             (*first).clone()
         }
@@ -432,9 +453,10 @@ async fn logs(server: &Server, args: &LogsArgs, out: &mut Vec<String>) -> Result
                 .as_array()
                 .map(|c| c.iter().filter_map(|c| c["name"].as_str()).collect())
                 .unwrap_or_default();
-            let preferred = pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
-                .as_str()
-                .filter(|p| names.contains(p));
+            let preferred =
+                pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
+                    .as_str()
+                    .filter(|p| names.contains(p));
             match (preferred, names.as_slice()) {
                 (Some(p), _) => Some(p.to_string()),
                 (None, [_]) | (None, []) => None,
@@ -475,7 +497,13 @@ pub fn container_name(image: &str) -> String {
     let name: String = base
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     name.trim_matches('-').to_string()
 }
@@ -486,7 +514,8 @@ async fn create_deployment(
     out: &mut Vec<String>,
 ) -> Result<i32, FallbackError> {
     let labels = json!({"app": args.name});
-    let mut container = json!({"name": container_name(&args.image), "image": args.image, "resources": {}});
+    let mut container =
+        json!({"name": container_name(&args.image), "image": args.image, "resources": {}});
     if let Some(port) = args.port {
         container["ports"] = json!([{"containerPort": port}]);
     }
@@ -510,10 +539,16 @@ async fn create_deployment(
     Ok(0)
 }
 
-async fn expose(server: &Server, args: &ExposeArgs, out: &mut Vec<String>) -> Result<i32, FallbackError> {
+async fn expose(
+    server: &Server,
+    args: &ExposeArgs,
+    out: &mut Vec<String>,
+) -> Result<i32, FallbackError> {
     let resource = server.resolve(&args.target.kind).await?;
     let name = &args.target.names[0];
-    let obj = server.get(&resource.object_path(&args.namespace, name)).await?;
+    let obj = server
+        .get(&resource.object_path(&args.namespace, name))
+        .await?;
     let (selector, template_spec) = match resource.kind.as_str() {
         "Deployment" | "ReplicaSet" | "StatefulSet" => {
             match_labels_selector(&obj)?;
@@ -562,7 +597,10 @@ async fn expose(server: &Server, args: &ExposeArgs, out: &mut Vec<String>) -> Re
         "spec": spec,
     });
     server
-        .post(&format!("/api/v1/namespaces/{}/services", args.namespace), &body)
+        .post(
+            &format!("/api/v1/namespaces/{}/services", args.namespace),
+            &body,
+        )
         .await?;
     out.push(format!("service/{service_name} exposed"));
     Ok(0)

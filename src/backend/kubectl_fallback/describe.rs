@@ -24,7 +24,11 @@ impl Out {
     /// line, the rest under it in the value column.
     fn multi(&mut self, indent: usize, key: &str, values: Vec<String>) {
         let mut values = values.into_iter();
-        self.field(indent, key, values.next().unwrap_or_else(|| "<none>".into()));
+        self.field(
+            indent,
+            key,
+            values.next().unwrap_or_else(|| "<none>".into()),
+        );
         for v in values {
             self.0.push(format!("{}\t{v}", "  ".repeat(indent)));
         }
@@ -36,7 +40,9 @@ impl Out {
 }
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 fn or_none(s: &str) -> String {
@@ -47,17 +53,21 @@ fn or_none(s: &str) -> String {
     }
 }
 
+/// `key=value` lines sorted by key (so `app` comes before `app.kubernetes.io/name`).
 fn map_lines(map: &Value, sep: &str) -> Vec<String> {
-    let mut out: Vec<String> = map
+    let mut pairs: Vec<(&String, &str)> = map
         .as_object()
         .map(|m| {
             m.iter()
-                .map(|(k, v)| format!("{k}{sep}{}", v.as_str().unwrap_or_default()))
+                .map(|(k, v)| (k, v.as_str().unwrap_or_default()))
                 .collect()
         })
         .unwrap_or_default();
-    out.sort();
-    out
+    pairs.sort();
+    pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}{sep}{v}"))
+        .collect()
 }
 
 fn selector_text(selector: &Value) -> String {
@@ -103,7 +113,10 @@ fn int(v: &Value, pointer: &str) -> i64 {
 /// Containers: names at `name_indent` spaces (kubectl uses 2 in a pod and 3
 /// in a pod template), their fields at 4.
 fn containers(out: &mut Out, name_indent: usize, spec: &Value, statuses: Option<&Value>) {
-    let list = spec["containers"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let list = spec["containers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     for c in list {
         let name = str_at(c, "/name");
         out.line(format!("{}{name}:", " ".repeat(name_indent)));
@@ -132,13 +145,21 @@ fn containers(out: &mut Out, name_indent: usize, spec: &Value, statuses: Option<
             })
             .collect();
         out.field(i, "Port", or_none(&ports.join(", ")));
-        out.field(i, "Host Port", if ports.is_empty() { "<none>" } else { "0/TCP" });
+        out.field(
+            i,
+            "Host Port",
+            if ports.is_empty() { "<none>" } else { "0/TCP" },
+        );
         if let Some(s) = status {
             state(out, i, "State", &s["state"]);
             if s["lastState"].as_object().is_some_and(|m| !m.is_empty()) {
                 state(out, i, "Last State", &s["lastState"]);
             }
-            out.field(i, "Ready", if s["ready"] == true { "True" } else { "False" });
+            out.field(
+                i,
+                "Ready",
+                if s["ready"] == true { "True" } else { "False" },
+            );
             out.field(i, "Restart Count", int(s, "/restartCount").to_string());
         }
         let env: Vec<String> = c["env"]
@@ -156,7 +177,71 @@ fn containers(out: &mut Out, name_indent: usize, spec: &Value, statuses: Option<
                 out.line(format!("{}{e}", "  ".repeat(i + 1)));
             }
         }
-        out.field(i, "Mounts", "<none>");
+        let mounts: Vec<String> = c["volumeMounts"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                let mode = if m["readOnly"] == true { "ro" } else { "rw" };
+                format!(
+                    "{} from {} ({mode})",
+                    str_at(m, "/mountPath"),
+                    str_at(m, "/name")
+                )
+            })
+            .collect();
+        if mounts.is_empty() {
+            out.field(i, "Mounts", "<none>");
+        } else {
+            out.line(format!("{}Mounts:", "  ".repeat(i)));
+            for m in mounts {
+                out.line(format!("{}{m}", "  ".repeat(i + 1)));
+            }
+        }
+    }
+}
+
+/// The Volumes section: names at `name_indent` spaces, their source below.
+fn volumes(out: &mut Out, key_indent: usize, name_indent: usize, spec: &Value) {
+    let list = spec["volumes"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if list.is_empty() {
+        out.field(key_indent, "Volumes", "<none>");
+        return;
+    }
+    out.line(format!("{}Volumes:", "  ".repeat(key_indent)));
+    let pad = " ".repeat(name_indent + 1);
+    for v in list {
+        out.line(format!(
+            "{}{}:",
+            " ".repeat(name_indent),
+            str_at(v, "/name")
+        ));
+        let sourced = |kind: &str, what: &str, name: &str| {
+            [
+                format!("{pad}Type:\t{kind} (a volume populated by a {what})"),
+                format!("{pad}Name:\t{name}"),
+                format!("{pad}Optional:\tfalse"),
+            ]
+        };
+        if v.get("configMap").is_some() {
+            for l in sourced("ConfigMap", "ConfigMap", str_at(v, "/configMap/name")) {
+                out.line(l);
+            }
+        } else if v.get("secret").is_some() {
+            for l in sourced("Secret", "Secret", str_at(v, "/secret/secretName")) {
+                out.line(l);
+            }
+        } else if v.get("emptyDir").is_some() {
+            out.line(format!(
+                "{pad}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)"
+            ));
+        } else {
+            out.line(format!("{pad}Type:\t<unknown>"));
+        }
     }
 }
 
@@ -203,15 +288,12 @@ fn conditions(out: &mut Out, obj: &Value, with_reason: bool) {
         out.line("  Type\tStatus");
     }
     for c in list {
+        let (kind, status) = (str_at(c, "/type"), str_at(c, "/status"));
         if with_reason {
-            out.line(format!(
-                "  {}\t{}\t{}",
-                str_at(c, "/type"),
-                str_at(c, "/status"),
-                str_at(c, "/reason")
-            ));
+            out.line(format!("  {kind}\t{status}\t{}", str_at(c, "/reason")));
         } else {
-            out.line(format!("  {}\t{}", str_at(c, "/type"), str_at(c, "/status")));
+            // kubectl pads a pod's condition cells with one space each.
+            out.line(format!("  {kind} \t{status} "));
         }
     }
 }
@@ -297,7 +379,11 @@ pub fn deployment(
     let meta = &d["metadata"];
     out.field(0, "Name", str_at(meta, "/name"));
     out.field(0, "Namespace", str_at(meta, "/namespace"));
-    out.field(0, "CreationTimestamp", timestamp(str_at(meta, "/creationTimestamp")));
+    out.field(
+        0,
+        "CreationTimestamp",
+        timestamp(str_at(meta, "/creationTimestamp")),
+    );
     out.multi(0, "Labels", map_lines(&meta["labels"], "="));
     out.multi(0, "Annotations", map_lines(&meta["annotations"], ": "));
     out.field(0, "Selector", selector_text(&d["spec"]["selector"]));
@@ -317,7 +403,11 @@ pub fn deployment(
     let strategy = &d["spec"]["strategy"];
     let strategy_type = strategy["type"].as_str().unwrap_or("RollingUpdate");
     out.field(0, "StrategyType", strategy_type);
-    out.field(0, "MinReadySeconds", int(d, "/spec/minReadySeconds").to_string());
+    out.field(
+        0,
+        "MinReadySeconds",
+        int(d, "/spec/minReadySeconds").to_string(),
+    );
     if strategy_type == "RollingUpdate" {
         let ru = &strategy["rollingUpdate"];
         let text = |v: &Value, default: &str| match v {
@@ -340,13 +430,18 @@ pub fn deployment(
     out.multi(1, "Labels", map_lines(&template["metadata"]["labels"], "="));
     out.line("  Containers:");
     containers(&mut out, 3, &template["spec"], None);
-    out.field(1, "Volumes", "<none>");
+    volumes(&mut out, 1, 3, &template["spec"]);
+    out.field(1, "Node-Selectors", "<none>");
+    out.field(1, "Tolerations", "<none>");
     conditions(&mut out, d, true);
     let revision = str_at(meta, "/annotations/deployment.kubernetes.io~1revision");
     let rev_of = |rs: &Value| {
-        str_at(rs, "/metadata/annotations/deployment.kubernetes.io~1revision")
-            .parse::<i64>()
-            .unwrap_or(0)
+        str_at(
+            rs,
+            "/metadata/annotations/deployment.kubernetes.io~1revision",
+        )
+        .parse::<i64>()
+        .unwrap_or(0)
     };
     let new = replica_sets
         .iter()
@@ -358,7 +453,11 @@ pub fn deployment(
         .map(rs_summary)
         .collect();
     out.field(0, "OldReplicaSets", or_none(&old.join(", ")));
-    out.field(0, "NewReplicaSet", new.map(rs_summary).unwrap_or_else(|| "<none>".into()));
+    out.field(
+        0,
+        "NewReplicaSet",
+        new.map(rs_summary).unwrap_or_else(|| "<none>".into()),
+    );
     let mine: Vec<Value> = events_for(event_list, "Deployment", str_at(meta, "/name"))
         .into_iter()
         .cloned()
@@ -374,12 +473,12 @@ pub fn pod(p: &Value, event_list: &[Value], now: jiff::Timestamp) -> Vec<String>
     let status = &p["status"];
     out.field(0, "Name", str_at(meta, "/name"));
     out.field(0, "Namespace", str_at(meta, "/namespace"));
-    out.field(0, "Priority", int(p, "/spec/priority").to_string());
-    out.field(
-        0,
-        "Service Account",
-        p["spec"]["serviceAccountName"].as_str().unwrap_or("default"),
-    );
+    if let Some(priority) = p["spec"]["priority"].as_i64() {
+        out.field(0, "Priority", priority.to_string());
+    }
+    if let Some(account) = p["spec"]["serviceAccountName"].as_str() {
+        out.field(0, "Service Account", account);
+    }
     let node = str_at(p, "/spec/nodeName");
     let node = match (node, str_at(status, "/hostIP")) {
         ("", _) => "<none>".to_string(),
@@ -423,8 +522,12 @@ pub fn pod(p: &Value, event_list: &[Value], now: jiff::Timestamp) -> Vec<String>
     out.line("Containers:");
     containers(&mut out, 2, &p["spec"], Some(&status["containerStatuses"]));
     conditions(&mut out, p, false);
-    out.field(0, "Volumes", "<none>");
-    out.field(0, "QoS Class", status["qosClass"].as_str().unwrap_or("BestEffort"));
+    volumes(&mut out, 0, 2, &p["spec"]);
+    out.field(
+        0,
+        "QoS Class",
+        status["qosClass"].as_str().unwrap_or("BestEffort"),
+    );
     out.field(0, "Node-Selectors", "<none>");
     out.field(0, "Tolerations", "<none>");
     let mine: Vec<Value> = events_for(event_list, "Pod", str_at(meta, "/name"))

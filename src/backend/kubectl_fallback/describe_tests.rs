@@ -39,10 +39,21 @@ fn a_deployment_shows_replicas_template_conditions_and_its_new_replica_set() {
             "spec": {"replicas": replicas}, "status": {"replicas": replicas}})
     };
     let events = [
-        event("Deployment", "web", "ScalingReplicaSet", "2026-01-01T00:09:30Z", 1),
+        event(
+            "Deployment",
+            "web",
+            "ScalingReplicaSet",
+            "2026-01-01T00:09:30Z",
+            1,
+        ),
         event("Deployment", "other", "Ignored", "2026-01-01T00:09:30Z", 1),
     ];
-    let out = deployment(&d, &[rs("web-old", "1", 0), rs("web-new", "2", 3)], &events, now());
+    let out = deployment(
+        &d,
+        &[rs("web-old", "1", 0), rs("web-new", "2", 3)],
+        &events,
+        now(),
+    );
     assert_eq!(out[0], "Name:                   web");
     assert_eq!(line(&out, "Namespace:"), "Namespace:              default");
     assert_eq!(line(&out, "Selector:"), "Selector:               app=web");
@@ -50,15 +61,30 @@ fn a_deployment_shows_replicas_template_conditions_and_its_new_replica_set() {
         line(&out, "Replicas:"),
         "Replicas:               3 desired | 3 updated | 3 total | 2 available | 1 unavailable"
     );
-    assert_eq!(line(&out, "StrategyType:"), "StrategyType:           RollingUpdate");
+    assert_eq!(
+        line(&out, "StrategyType:"),
+        "StrategyType:           RollingUpdate"
+    );
     assert!(line(&out, "Annotations:").ends_with("deployment.kubernetes.io/revision: 2"));
     assert!(line(&out, "    Image:").ends_with("nginx:1.27"));
     assert!(line(&out, "    Port:").ends_with("80/TCP"));
-    assert!(line(&out, "  Available").contains("True") && line(&out, "  Available").ends_with("MinimumReplicasAvailable"));
+    assert!(
+        line(&out, "  Available").contains("True")
+            && line(&out, "  Available").ends_with("MinimumReplicasAvailable")
+    );
     assert!(line(&out, "NewReplicaSet:").ends_with("web-new (3/3 replicas created)"));
-    assert!(line(&out, "OldReplicaSets:").ends_with("<none>"), "a scaled-down old set is not listed");
-    assert!(line(&out, "  Normal").contains("ScalingReplicaSet") && line(&out, "  Normal").contains("30s"));
-    assert!(!out.iter().any(|l| l.contains("Ignored")), "events of other objects stay out");
+    assert!(
+        line(&out, "OldReplicaSets:").ends_with("<none>"),
+        "a scaled-down old set is not listed"
+    );
+    assert!(
+        line(&out, "  Normal").contains("ScalingReplicaSet")
+            && line(&out, "  Normal").contains("30s")
+    );
+    assert!(
+        !out.iter().any(|l| l.contains("Ignored")),
+        "events of other objects stay out"
+    );
 }
 
 #[test]
@@ -75,26 +101,39 @@ fn a_pod_shows_node_status_ip_containers_conditions_and_events() {
     });
     let events = [event("Pod", "web-1", "Started", "2026-01-01T00:01:00Z", 3)];
     let out = pod(&p, &events, now());
-    assert_eq!(line(&out, "Node:"), "Node:             node-1/10.0.0.5");
-    assert_eq!(line(&out, "Status:"), "Status:           Running");
-    assert_eq!(line(&out, "IP:"), "IP:               10.244.1.7");
+    assert_eq!(line(&out, "Node:"), "Node:         node-1/10.0.0.5");
+    assert_eq!(line(&out, "Status:"), "Status:       Running");
+    assert_eq!(line(&out, "IP:"), "IP:           10.244.1.7");
     assert!(line(&out, "Labels:").ends_with("app=web"));
-    assert!(out.iter().any(|l| l.trim() == "pod-template-hash=abc"), "{out:#?}");
+    assert!(
+        out.iter().any(|l| l.trim() == "pod-template-hash=abc"),
+        "{out:#?}"
+    );
     assert!(line(&out, "Controlled By:").ends_with("ReplicaSet/web-abc"));
     assert!(line(&out, "    State:").ends_with("Running"));
     assert!(line(&out, "      Started:").ends_with("Thu, 01 Jan 2026 00:01:00 +0000"));
     assert!(line(&out, "    Last State:").ends_with("Terminated"));
     assert!(line(&out, "    Ready:").ends_with("True"));
     assert!(line(&out, "    Restart Count:").ends_with("2"));
-    assert!(line(&out, "  Ready").ends_with("True"));
-    assert!(line(&out, "  Normal").contains("9m (x3 over 10m)"), "{out:#?}");
+    let ready = line(&out, "  Ready ");
+    assert!(
+        ready.ends_with(" True "),
+        "kubectl pads condition cells: {ready:?}"
+    );
+    assert!(
+        line(&out, "  Normal").contains("9m (x3 over 10m)"),
+        "{out:#?}"
+    );
 }
 
 #[test]
 fn no_events_and_no_node_say_none() {
     let p = json!({"metadata": {"name": "p", "namespace": "default"}, "spec": {"containers": []}, "status": {"phase": "Pending"}});
     let out = pod(&p, &[], now());
-    assert_eq!(line(&out, "Node:"), "Node:             <none>");
+    assert_eq!(line(&out, "Node:"), "Node:         <none>");
     let last = out.last().expect("output");
-    assert!(last.starts_with("Events:") && last.ends_with(" <none>"), "{last}");
+    assert!(
+        last.starts_with("Events:") && last.ends_with(" <none>"),
+        "{last}"
+    );
 }

@@ -8,15 +8,30 @@ fn s(lines: &[&str]) -> Vec<String> {
 
 #[test]
 fn columns_pad_to_the_widest_cell_plus_padding_and_the_last_is_left_alone() {
-    let out = align(&s(&["NAME\tREADY\tAGE", "web-1\t1/1\t5s", "a\tx\t10m"]), 6, 3);
-    assert_eq!(out, ["NAME    READY   AGE", "web-1   1/1     5s", "a       x       10m"]);
+    let out = align(
+        &s(&["NAME\tREADY\tAGE", "web-1\t1/1\t5s", "a\tx\t10m"]),
+        6,
+        3,
+    );
+    assert_eq!(
+        out,
+        [
+            "NAME    READY   AGE",
+            "web-1   1/1     5s",
+            "a       x       10m"
+        ]
+    );
     // The minimum width holds for narrow columns.
     assert_eq!(align(&s(&["A\tB", "c\td"]), 6, 3), ["A     B", "c     d"]);
 }
 
 #[test]
 fn a_line_without_a_cell_ends_the_column_block() {
-    let out = align(&s(&["Name:\tweb", "Pod Template:", "  Labels:\tapp=web"]), 0, 2);
+    let out = align(
+        &s(&["Name:\tweb", "Pod Template:", "  Labels:\tapp=web"]),
+        0,
+        2,
+    );
     assert_eq!(out, ["Name:  web", "Pod Template:", "  Labels:  app=web"]);
 }
 
@@ -56,7 +71,12 @@ fn tables_print_like_kubectl_get() {
 fn wide_namespace_and_labels_add_columns() {
     let out = render_tables(
         &[table()],
-        TableOptions { wide: true, with_namespace: true, show_labels: true, no_headers: false },
+        TableOptions {
+            wide: true,
+            with_namespace: true,
+            show_labels: true,
+            no_headers: false,
+        },
     );
     assert_eq!(
         out,
@@ -66,7 +86,13 @@ fn wide_namespace_and_labels_add_columns() {
             "data        db-0               0/1     12         10.244.2.9   <none>           <none>",
         ]
     );
-    let out = render_tables(&[table()], TableOptions { no_headers: true, ..TableOptions::default() });
+    let out = render_tables(
+        &[table()],
+        TableOptions {
+            no_headers: true,
+            ..TableOptions::default()
+        },
+    );
     assert_eq!(out.len(), 2);
     assert!(out[0].starts_with("web-7d4b9c-abcde   1/1"));
 }
@@ -76,7 +102,10 @@ fn several_tables_print_as_one_and_empty_input_prints_nothing() {
     let out = render_tables(&[table(), table()], TableOptions::default());
     assert_eq!(out.len(), 5);
     assert!(render_tables(&[], TableOptions::default()).is_empty());
-    assert_eq!(no_resources(Some("default")), "No resources found in default namespace.");
+    assert_eq!(
+        no_resources(Some("default")),
+        "No resources found in default namespace."
+    );
     assert_eq!(no_resources(None), "No resources found");
 }
 
