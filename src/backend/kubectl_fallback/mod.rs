@@ -1,15 +1,20 @@
 //! The dry-run backend's built-in stand-in for `kubectl`, used when no
 //! kubectl is installed: the commands the lessons use (get, describe, scale,
 //! delete, logs, create deployment, expose), talking to the simulated
-//! cluster through kube-rs. Parsing (`args`), pure layout (`format`,
-//! `describe`), API calls (`api`) and the commands themselves (`commands`).
+//! cluster through kube-rs. Parsing (`args`, `flags`), pure layout
+//! (`format`, `describe`, `describe_sections`), API calls (`api`) and the
+//! commands themselves (`commands`, `changes`, `logs`).
 
 pub mod args;
 pub mod describe;
 pub mod format;
 
 mod api;
+mod changes;
 mod commands;
+mod describe_sections;
+mod flags;
+mod logs;
 
 pub use api::Resource;
 pub use args::{COVERED, Invocation, parse};
