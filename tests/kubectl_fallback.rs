@@ -31,9 +31,13 @@ impl Fixture {
     /// real speed so that ages (and so column widths) stay put between two
     /// commands.
     async fn start(path: Option<&Path>) -> Fixture {
+        Fixture::start_at(path, 1.0).await
+    }
+
+    async fn start_at(path: Option<&Path>, speed: f64) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let opts = WorldOptions {
-            speed: 1.0,
+            speed,
             ..WorldOptions::new(dir.path().join("world"), Pace::Fast)
         };
         let world = Arc::new(World::start(opts).await.expect("world starts"));
@@ -317,6 +321,68 @@ async fn without_kubectl_the_lesson_commands_run_on_the_fallback() {
     assert_eq!(out, ["No resources found in default namespace."]);
     let out = fx.ok("kubectl delete pods -l app=hello --wait=false").await;
     assert_eq!(out, ["No resources found"]);
+
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_show_the_episode_charts_crash_loop() {
+    // A fast clock, so that the crash-looping container restarts soon.
+    let fx = Fixture::start_at(None, 10.0).await;
+    let (code, lines) = fx
+        .run("helm repo add trino https://trinodb.github.io/charts")
+        .await;
+    assert_eq!(code, Some(0), "{lines:#?}");
+    let (code, lines) = fx
+        .run("helm install tcb trino/trino --version 0.3.0 --set image.tag=latest")
+        .await;
+    assert_eq!(code, Some(0), "{lines:#?}");
+    let pods: Api<Pod> = Api::default_namespaced(fx.client());
+    let coordinator = ListParams::default().labels("app=trino,release=tcb,component=coordinator");
+    let mut restarts = 0;
+    for _ in 0..300 {
+        let list = pods.list(&coordinator).await.expect("list");
+        restarts = list
+            .items
+            .iter()
+            .flat_map(|p| {
+                p.status
+                    .iter()
+                    .flat_map(|s| s.container_statuses.iter().flatten())
+            })
+            .map(|c| c.restart_count)
+            .max()
+            .unwrap_or(0);
+        if restarts >= 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        restarts >= 1,
+        "the 0.3.0 chart's coordinator never restarted"
+    );
+
+    let out = fx
+        .ok("kubectl get pods -l app=trino,release=tcb,component=coordinator")
+        .await;
+    assert_eq!(out.len(), 2, "{out:#?}");
+    assert!(out[1].starts_with("tcb-trino-coordinator-"), "{out:#?}");
+
+    let out = fx
+        .ok("kubectl logs deploy/tcb-trino-coordinator --previous --tail 3")
+        .await;
+    assert_eq!(out.len(), 3, "{out:#?}");
+    assert_eq!(out[0], "Unrecognized VM option 'UseBiasedLocking'");
+
+    let out = fx.ok("kubectl logs deploy/tcb-trino-coordinator").await;
+    assert!(
+        out.iter().any(|l| l.contains("UseBiasedLocking")),
+        "{out:#?}"
+    );
 
     Arc::into_inner(fx.backend.into_world())
         .expect("one owner")

@@ -168,3 +168,26 @@ fn anything_else_is_refused_with_what_is_covered() {
     assert!(err("kubectl get pods -o jsonpath={.items}").contains("-o wide, name, json or yaml"));
     assert!(err("kubectl get pods -n").contains("needs an argument"));
 }
+
+#[test]
+fn the_episode_profiles_crash_loop_steps_parse() {
+    // Steps another lesson branch adds for the episode-2021 profile.
+    let g = get(
+        "kubectl get pods -l app.kubernetes.io/name=trino,app.kubernetes.io/instance=tcb,app.kubernetes.io/component=coordinator",
+    );
+    assert_eq!(
+        g.selector.as_deref(),
+        Some(
+            "app.kubernetes.io/name=trino,app.kubernetes.io/instance=tcb,app.kubernetes.io/component=coordinator"
+        )
+    );
+    let g = get("kubectl get pods -l app=trino,release=tcb,component=coordinator");
+    assert_eq!(
+        g.selector.as_deref(),
+        Some("app=trino,release=tcb,component=coordinator")
+    );
+    let Invocation::Logs(l) = ok("kubectl logs deploy/tcb-trino-coordinator") else {
+        panic!("not logs")
+    };
+    assert_eq!(l.target, "deploy/tcb-trino-coordinator");
+}
