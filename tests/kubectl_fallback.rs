@@ -1,7 +1,8 @@
 //! The dry-run backend's built-in kubectl fallback: with no kubectl on the
 //! step's PATH, `kubectl ...` steps are answered by trinetes against the
 //! simulated cluster; their output matches the real kubectl's layout, and
-//! every kubectl step of the built-in lessons is one the fallback accepts.
+//! every kubectl step of the built-in lessons is one the fallback accepts
+//! (and the lessons pass headless with no kubectl on PATH).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -591,4 +592,52 @@ fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
             "no `kubectl {verb}` step found in {seen:#?}"
         );
     }
+}
+
+#[test]
+fn the_lessons_run_headless_with_no_kubectl_installed() {
+    let state = tempfile::tempdir().expect("temp dir");
+    // A PATH with a shell and nothing else: no kubectl anywhere.
+    let bin = state.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    std::os::unix::fs::symlink("/bin/sh", bin.join("sh")).expect("symlink sh");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args([
+            "run",
+            "--lesson",
+            "replicasets",
+            "--lesson",
+            "labels-selectors",
+            "--lesson",
+            "eks-demo",
+            "--until",
+            "get-deployments",
+            "--pace",
+            "fast",
+        ])
+        .env("PATH", &bin)
+        .env("XDG_STATE_HOME", state.path())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("trinetes runs");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains(", 0 failed"), "{all}");
+    let kubectl_steps = all
+        .lines()
+        .filter(|l| l.trim_start().starts_with("$ kubectl "))
+        .count();
+    let notices = all.matches("kubectl is not installed").count();
+    assert!(kubectl_steps >= 10, "{all}");
+    assert_eq!(
+        notices, kubectl_steps,
+        "every kubectl step ran on the fallback:\n{all}"
+    );
+    assert!(all.contains("deployment.apps/hello scaled"), "{all}");
+    assert!(all.contains("service/web exposed"), "{all}");
 }
