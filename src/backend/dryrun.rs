@@ -1,8 +1,11 @@
 //! The dry-run backend: step commands go to the simulated world. `eksctl` and
 //! `helm` are simulated; `kubectl port-forward` is carried out by trinetes
 //! itself; everything else (kubectl first of all) runs for real, with
-//! KUBECONFIG and the AWS endpoint pointing into the world.
+//! KUBECONFIG and the AWS endpoint pointing into the world. A lone `kubectl`
+//! call on a machine without kubectl goes to the built-in fallback.
 
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use futures::FutureExt;
@@ -12,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::portforward::{self, PortForward};
 use super::process::{self, ShellCommand};
-use super::{Backend, BackendError, CommandExit, StepEvent};
+use super::{Backend, BackendError, CommandExit, StepEvent, kubectl_fallback};
 use crate::check::{self, CheckContext, EksTarget};
 use crate::lesson::BackendKind;
 use crate::sim::world::{World, WorldOutput};
@@ -23,6 +26,8 @@ const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
 pub struct DryRunBackend {
     world: Arc<World>,
     forwards: Mutex<Vec<PortForward>>,
+    /// The PATH steps run with, when not the process's own.
+    path: Option<OsString>,
 }
 
 impl DryRunBackend {
@@ -30,7 +35,26 @@ impl DryRunBackend {
         DryRunBackend {
             world,
             forwards: Mutex::new(Vec::new()),
+            path: None,
         }
+    }
+
+    /// A backend whose steps run with this PATH instead of the process's own
+    /// (it decides, among other things, whether kubectl is installed).
+    pub fn with_path(world: Arc<World>, path: impl Into<OsString>) -> Self {
+        DryRunBackend {
+            path: Some(path.into()),
+            ..DryRunBackend::new(world)
+        }
+    }
+
+    /// Where `kubectl` is on the PATH steps run with, if anywhere.
+    pub fn kubectl_path(&self) -> Option<PathBuf> {
+        let path = match &self.path {
+            Some(p) => p.clone(),
+            None => std::env::var_os("PATH")?,
+        };
+        find_executable("kubectl", &path)
     }
 
     pub fn world(&self) -> &Arc<World> {
@@ -58,6 +82,13 @@ impl DryRunBackend {
             ("AWS_DEFAULT_REGION".into(), self.world.region().into()),
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ]
+        .into_iter()
+        .chain(
+            self.path
+                .as_ref()
+                .map(|p| ("PATH".to_string(), p.to_string_lossy().into_owned())),
+        )
+        .collect()
     }
 
     /// The forwarded addresses that are still open.
@@ -104,6 +135,13 @@ impl DryRunBackend {
             Some("kubectl") if words.get(1).map(String::as_str) == Some("port-forward") => {
                 self.port_forward(&words, events).await
             }
+            // A newline outside a continuation makes it a script of several commands.
+            Some("kubectl")
+                if !command.replace("\\\n", " ").trim().contains('\n')
+                    && self.kubectl_path().is_none() =>
+            {
+                self.kubectl_fallback(&words, events, cancel).await
+            }
             _ => {
                 let spec = ShellCommand {
                     command: command.to_string(),
@@ -113,6 +151,28 @@ impl DryRunBackend {
                 process::run(&spec, events, cancel).await
             }
         }
+    }
+
+    async fn kubectl_fallback(
+        &self,
+        words: &[String],
+        events: &mpsc::Sender<StepEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<CommandExit, BackendError> {
+        let _ = events
+            .send(StepEvent::Output(kubectl_fallback::notice()))
+            .await;
+        let url = self.world.current_cluster_url();
+        let outcome = tokio::select! {
+            outcome = kubectl_fallback::run(url.as_deref(), words) => outcome,
+            () = cancel.cancelled() => return Err(BackendError::Cancelled),
+        };
+        for line in outcome.lines {
+            let _ = events.send(StepEvent::Output(line)).await;
+        }
+        Ok(CommandExit {
+            code: Some(outcome.code),
+        })
     }
 
     async fn port_forward(
@@ -152,6 +212,21 @@ impl DryRunBackend {
             }
         }
     }
+}
+
+/// The first executable file called `name` in a PATH-style list.
+fn find_executable(name: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(candidate: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    candidate
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Run a world command, passing its output on as step events in order.
@@ -218,5 +293,25 @@ impl Backend for DryRunBackend {
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c").arg(command).envs(self.env());
         cmd
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_executable_file_on_the_path_counts() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let empty = tempfile::tempdir().expect("temp dir");
+        let tool = dir.path().join("kubectl");
+        std::fs::write(&tool, "#!/bin/sh\n").expect("write");
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let path = std::env::join_paths([empty.path(), dir.path()]).expect("joins");
+        assert_eq!(find_executable("kubectl", &path), None, "not executable");
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        assert_eq!(find_executable("kubectl", &path), Some(tool));
+        assert_eq!(find_executable("kubectl", empty.path().as_os_str()), None);
     }
 }

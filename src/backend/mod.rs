@@ -3,6 +3,7 @@
 //! simulated world. Each backend also says where checks should look.
 
 pub mod dryrun;
+pub mod kubectl_fallback;
 pub mod live;
 pub mod portforward;
 pub mod process;
