@@ -134,6 +134,8 @@ async fn pods_and_absent_checks_follow_creates_and_deletes() {
             namespace: None,
             count: Some(2),
             phase: Some("Running".to_string()),
+            reason: None,
+            min_restarts: None,
         },
         Duration::from_secs(10),
     );

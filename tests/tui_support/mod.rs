@@ -70,6 +70,8 @@ pub fn pods_check(selector: &str, count: u32) -> Check {
             namespace: None,
             count: Some(count),
             phase: Some("Running".to_string()),
+            reason: None,
+            min_restarts: None,
         },
         timeout: Duration::from_secs(60),
         hint: "look at the pods".to_string(),
