@@ -170,8 +170,14 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
         assert_eq!(step(id).profiles, ["episode-2021"], "{id}");
         assert!(step(id).skip_reason.is_some(), "{id}");
     }
-    for other in ids.iter().filter(|id| !["see-crash-loop", "read-crash-log", "pin-image"].contains(id)) {
-        assert!(step(other).profiles.is_empty(), "{other} runs on every profile");
+    for other in ids
+        .iter()
+        .filter(|id| !["see-crash-loop", "read-crash-log", "pin-image"].contains(id))
+    {
+        assert!(
+            step(other).profiles.is_empty(),
+            "{other} runs on every profile"
+        );
     }
     assert!(matches!(
         &step("see-crash-loop").checks[0].kind,

@@ -136,7 +136,10 @@ fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
         .find(|l| l["id"] == "eks-demo")
         .cloned()
         .expect("eks-demo");
-    assert_eq!(step(&demo, "see-crash-loop")["skipped_on_profile"], "current");
+    assert_eq!(
+        step(&demo, "see-crash-loop")["skipped_on_profile"],
+        "current"
+    );
     assert_eq!(
         step(&demo, "get-deployments")["skipped_on_profile"],
         serde_json::Value::Null

@@ -302,10 +302,7 @@ fn an_unknown_profile_is_reported_at_its_name_with_a_suggestion() {
     // `profiles = ["current", "episode-2012"]`: the second name opens at column 24.
     assert_at(&e, 17, 24, "unknown profile `episode-2012`");
     assert!(e.message.contains("did you mean `episode-2021`?"), "{e}");
-    assert!(
-        e.message.contains("`current` or `episode-2021`"),
-        "{e}"
-    );
+    assert!(e.message.contains("`current` or `episode-2021`"), "{e}");
     assert_eq!(e.to_string(), format!("lessons/t.md:17:24: {}", e.message));
 }
 
@@ -343,9 +340,16 @@ fn a_pods_reason_must_be_a_status_kubectl_shows() {
     let errors = errors_of(&format!("{FRONT}{}", step("look", check)));
     assert_eq!(errors.len(), 2, "{errors:#?}");
     // The config's first line is 15; `[[check]]` follows a blank line on 18.
-    assert_at(&errors[0], 21, 10, "`reason` = `CrashLoopBackoff` is not valid");
+    assert_at(
+        &errors[0],
+        21,
+        10,
+        "`reason` = `CrashLoopBackoff` is not valid",
+    );
     assert!(
-        errors[0].message.contains("did you mean `CrashLoopBackOff`?"),
+        errors[0]
+            .message
+            .contains("did you mean `CrashLoopBackOff`?"),
         "{}",
         errors[0]
     );

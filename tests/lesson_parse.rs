@@ -331,7 +331,10 @@ fn a_step_for_some_profiles_is_skipped_on_the_others() {
     assert_eq!(episode.steps[0].profile_skip_reason(), None);
 
     let current = lesson.expanded(&Profile::builtin("current").expect("profile"));
-    assert_eq!(current.steps[0].skipped_on_profile.as_deref(), Some("current"));
+    assert_eq!(
+        current.steps[0].skipped_on_profile.as_deref(),
+        Some("current")
+    );
     assert_eq!(
         current.steps[0].profile_skip_reason().as_deref(),
         Some("not on profile current (only episode-2021): Chart 1.42.2 starts cleanly.")

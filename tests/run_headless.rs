@@ -502,7 +502,10 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         all.contains("coordinator is true") && all.contains("starting is false"),
         "{all}"
     );
-    assert!(all.contains("no deployment/tcb-trino-coordinator left"), "{all}");
+    assert!(
+        all.contains("no deployment/tcb-trino-coordinator left"),
+        "{all}"
+    );
     assert!(
         all.contains("EKS cluster tcb-cluster no longer exists"),
         "{all}"

@@ -313,7 +313,10 @@ mod tests {
         assert!(pods(sel, &pods_seen, &count_phase(Some(2), None)).holds);
         let none = pods(sel, &[], &count_phase(None, Some("Running")));
         assert!(!none.holds);
-        assert_eq!(none.seen, "0 pod(s) match \"component=worker\" (phases: none)");
+        assert_eq!(
+            none.seen,
+            "0 pod(s) match \"component=worker\" (phases: none)"
+        );
     }
 
     #[test]
