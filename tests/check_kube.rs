@@ -134,6 +134,8 @@ async fn pods_and_absent_checks_follow_creates_and_deletes() {
             namespace: None,
             count: Some(2),
             phase: Some("Running".to_string()),
+            reason: None,
+            min_restarts: None,
         },
         Duration::from_secs(10),
     );
@@ -273,5 +275,84 @@ async fn port_forward_to_a_service_reaches_the_pod_behind_it() {
         tokio::net::TcpStream::connect(local).await.is_err(),
         "the listener must be closed after stop"
     );
+    sim.server.shutdown().await;
+}
+
+/// A pod as the kubelet reports it: one container in `state` with `restarts`.
+fn trino_pod(state: Value, restarts: i32) -> Value {
+    let mut pod = pod(
+        "tcb-trino-coordinator-6f7d9c-aaaaa",
+        json!({"app": "trino", "component": "coordinator"}),
+        "Running",
+    );
+    pod["status"]["containerStatuses"] = json!([{
+        "name": "trino-coordinator", "image": "docker.io/trinodb/trino:latest", "imageID": "",
+        "ready": false, "restartCount": restarts, "state": state
+    }]);
+    pod
+}
+
+#[tokio::test]
+async fn a_pods_check_waits_for_a_crash_loop_with_restarts() {
+    let sim = sim().await;
+    sim.store
+        .create(
+            "Pod",
+            trino_pod(json!({"waiting": {"reason": "ContainerCreating"}}), 0),
+        )
+        .expect("pod");
+    let store = sim.store.clone();
+    let kubelet = tokio::spawn(async move {
+        // The first crash: CrashLoopBackOff, but not restarted yet.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let looping = json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 10s"}});
+        store
+            .update_status("Pod", trino_pod(looping.clone(), 0))
+            .expect("first crash");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        store
+            .update_status("Pod", trino_pod(looping, 1))
+            .expect("second crash");
+    });
+    let crash_loop = check(
+        CheckKind::Pods {
+            selector: "app=trino,component=coordinator".to_string(),
+            namespace: None,
+            count: Some(1),
+            phase: None,
+            reason: Some("CrashLoopBackOff".to_string()),
+            min_restarts: Some(1),
+        },
+        Duration::from_secs(20),
+    );
+    let outcome = check::run(&sim.ctx, &crash_loop).await;
+    kubelet.await.expect("kubelet");
+    match outcome {
+        CheckOutcome::Passed { seen, .. } => assert_eq!(
+            seen,
+            "1 pod(s) match \"app=trino,component=coordinator\" (phases: Running; status: CrashLoopBackOff with 1 restart)"
+        ),
+        other => panic!("expected a pass, got {other:?}"),
+    }
+
+    // Restarted once, but never twice: the check reports what it saw last.
+    let twice = check(
+        CheckKind::Pods {
+            selector: "app=trino,component=coordinator".to_string(),
+            namespace: None,
+            count: Some(1),
+            phase: None,
+            reason: Some("CrashLoopBackOff".to_string()),
+            min_restarts: Some(2),
+        },
+        Duration::from_millis(1500),
+    );
+    match check::run(&sim.ctx, &twice).await {
+        CheckOutcome::Failed { last_seen, .. } => assert_eq!(
+            last_seen,
+            "timed out after 1s; last seen: 1 pod(s) match \"app=trino,component=coordinator\" (phases: Running; status: CrashLoopBackOff with 1 restart)"
+        ),
+        other => panic!("expected a failure, got {other:?}"),
+    }
     sim.server.shutdown().await;
 }

@@ -155,11 +155,42 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
             "get-nodes",
             "helm-repo",
             "helm-install",
+            "see-crash-loop",
+            "read-crash-log",
+            "pin-image",
             "get-deployments",
             "port-forward",
             "helm-uninstall",
             "delete-cluster"
         ]
+    );
+
+    // The crash loop, its log and the fix run only where the episode's chart is.
+    for id in ["see-crash-loop", "read-crash-log", "pin-image"] {
+        assert_eq!(step(id).profiles, ["episode-2021"], "{id}");
+        assert!(step(id).skip_reason.is_some(), "{id}");
+    }
+    for other in ids
+        .iter()
+        .filter(|id| !["see-crash-loop", "read-crash-log", "pin-image"].contains(id))
+    {
+        assert!(
+            step(other).profiles.is_empty(),
+            "{other} runs on every profile"
+        );
+    }
+    assert!(matches!(
+        &step("see-crash-loop").checks[0].kind,
+        CheckKind::Pods { selector, count: Some(1), reason: Some(reason), min_restarts: Some(1), .. }
+            if selector == "{{coordinator_selector}}" && reason == "CrashLoopBackOff"
+    ));
+    assert_eq!(
+        step("read-crash-log").command,
+        "kubectl logs deploy/{{release_name}}-trino-coordinator"
+    );
+    assert_eq!(
+        step("pin-image").command,
+        "helm upgrade {{release_name}} trino/trino --version {{chart_version}} --set image.tag={{fixed_image_tag}}"
     );
 
     let create = step("create-cluster");
@@ -303,6 +334,27 @@ fn profiles_change_what_the_demo_runs() {
         "app=trino,release=tcb,component=coordinator"
     );
     assert!(pods_selector(&current).starts_with("app.kubernetes.io/name=trino"));
+
+    let pin = |x: &Lesson| {
+        x.steps
+            .iter()
+            .find(|s| s.id == "pin-image")
+            .expect("step")
+            .clone()
+    };
+    assert_eq!(
+        pin(&episode).command,
+        "helm upgrade tcb trino/trino --version 0.3.0 --set image.tag=355"
+    );
+    assert_eq!(pin(&episode).skipped_on_profile, None);
+    assert_eq!(pin(&current).skipped_on_profile.as_deref(), Some("current"));
+    assert!(
+        pin(&current)
+            .profile_skip_reason()
+            .is_some_and(|r| r.starts_with("not on profile current (only episode-2021): ")),
+        "{:?}",
+        pin(&current).profile_skip_reason()
+    );
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn lessons_lists_the_builtin_lessons() {
         .find(|r| r.starts_with("eks-demo"))
         .expect("the EKS demo is listed");
     let cells: Vec<&str> = demo.split_whitespace().collect();
-    assert_eq!(cells[cells.len() - 3..], ["40", "8", "-"], "{demo}");
+    assert_eq!(cells[cells.len() - 3..], ["40", "11", "-"], "{demo}");
 }
 
 #[test]
@@ -102,6 +102,47 @@ fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
     assert_eq!(
         check["description"],
         "EKS cluster tcb-cluster (us-east-1) is ACTIVE"
+    );
+
+    let step = |demo: &serde_json::Value, id: &str| {
+        demo["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
+    let crash = step(demo, "see-crash-loop");
+    assert_eq!(crash["profiles"], serde_json::json!(["episode-2021"]));
+    assert_eq!(crash["skipped_on_profile"], serde_json::Value::Null);
+    let looping = &crash["checks"][0];
+    assert_eq!(looping["kind"], "pods");
+    assert_eq!(looping["reason"], "CrashLoopBackOff");
+    assert_eq!(looping["min_restarts"], 1);
+    assert_eq!(
+        looping["description"],
+        "1 pod matching app=trino,release=tcb,component=coordinator with status CrashLoopBackOff, restarted at least once"
+    );
+
+    // On the current profile the same step is marked as skipped.
+    let out = trinetes(&["--profile", "current", "lessons", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let demo = json["lessons"]
+        .as_array()
+        .expect("lessons array")
+        .iter()
+        .find(|l| l["id"] == "eks-demo")
+        .cloned()
+        .expect("eks-demo");
+    assert_eq!(
+        step(&demo, "see-crash-loop")["skipped_on_profile"],
+        "current"
+    );
+    assert_eq!(
+        step(&demo, "get-deployments")["skipped_on_profile"],
+        serde_json::Value::Null
     );
 }
 

@@ -288,3 +288,70 @@ fn http_check_needs_json_field_and_equals_together() {
     let e = one_error(&src);
     assert_at(&e, 18, 1, "`json-field` and `equals` together");
 }
+
+#[test]
+fn an_unknown_profile_is_reported_at_its_name_with_a_suggestion() {
+    let src = format!(
+        "{FRONT}{}",
+        step(
+            "look",
+            "profiles = [\"current\", \"episode-2012\"]\nskip-reason = \"old\"\n"
+        )
+    );
+    let e = one_error(&src);
+    // `profiles = ["current", "episode-2012"]`: the second name opens at column 24.
+    assert_at(&e, 17, 24, "unknown profile `episode-2012`");
+    assert!(e.message.contains("did you mean `episode-2021`?"), "{e}");
+    assert!(e.message.contains("`current` or `episode-2021`"), "{e}");
+    assert_eq!(e.to_string(), format!("lessons/t.md:17:24: {}", e.message));
+}
+
+#[test]
+fn a_step_for_some_profiles_needs_a_skip_reason_and_a_name() {
+    let src = format!("{FRONT}{}", step("look", "profiles = [\"episode-2021\"]\n"));
+    let e = one_error(&src);
+    assert_at(&e, 14, 1, "missing `skip-reason`");
+
+    let src = format!("{FRONT}{}", step("look", "profiles = []\n"));
+    let e = one_error(&src);
+    assert_at(&e, 17, 12, "`profiles` lists no profile");
+
+    // Every profile listed: nothing is skipped, so no reason is needed.
+    let src = format!(
+        "{FRONT}{}",
+        step("look", "profiles = [\"current\", \"episode-2021\"]\n")
+    );
+    parse(Path::new("t.md"), &src, &|_| None).expect("valid");
+
+    let src = format!(
+        "{FRONT}{}",
+        step(
+            "look",
+            "profiles = [\"current\", \"current\"]\nskip-reason = \"x\"\n"
+        )
+    );
+    let e = one_error(&src);
+    assert_at(&e, 17, 24, "profile `current` is listed twice");
+}
+
+#[test]
+fn a_pods_reason_must_be_a_status_kubectl_shows() {
+    let check = "\n[[check]]\nkind = \"pods\"\nselector = \"app=trino\"\nreason = \"CrashLoopBackoff\"\nmin-restarts = -1\ntimeout = \"1m\"\nhint = \"h\"\n";
+    let errors = errors_of(&format!("{FRONT}{}", step("look", check)));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    // The config's first line is 15; `[[check]]` follows a blank line on 18.
+    assert_at(
+        &errors[0],
+        21,
+        10,
+        "`reason` = `CrashLoopBackoff` is not valid",
+    );
+    assert!(
+        errors[0]
+            .message
+            .contains("did you mean `CrashLoopBackOff`?"),
+        "{}",
+        errors[0]
+    );
+    assert_at(&errors[1], 22, 16, "`min-restarts` must be a whole number");
+}

@@ -265,3 +265,83 @@ fn steps_inside_lists_are_rejected() {
     );
     assert_eq!((errors[0].line, errors[0].column), (64, 3));
 }
+
+const PROFILE_ONLY: &str = r#"---
+id: fix
+title: Fix
+summary: A step for one profile.
+minutes: 1
+order: 1
+---
+
+# Fix
+
+```sh step id=see
+kubectl get pods -l {{coordinator_selector}}
+```
+
+```toml step-config
+title = "See it loop"
+timeout = "30s"
+profiles = ["episode-2021"]
+skip-reason = "Chart {{chart_version}} starts cleanly."
+
+[[check]]
+kind = "pods"
+selector = "{{coordinator_selector}}"
+count = 1
+reason = "CrashLoopBackOff"
+min-restarts = 2
+timeout = "3m"
+hint = "wait"
+```
+
+```sh step id=everywhere
+kubectl get deployments
+```
+
+```toml step-config
+title = "Everywhere"
+timeout = "30s"
+```
+"#;
+
+#[test]
+fn a_step_for_some_profiles_is_skipped_on_the_others() {
+    let lesson = parse(Path::new("fix.md"), PROFILE_ONLY, &|_| None).unwrap_or_else(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("{}", text.join("\n"))
+    });
+    assert_eq!(lesson.steps[0].profiles, ["episode-2021"]);
+    assert!(lesson.steps[1].profiles.is_empty());
+    assert_eq!(
+        lesson.steps[0].checks[0].kind,
+        CheckKind::Pods {
+            selector: "{{coordinator_selector}}".into(),
+            namespace: None,
+            count: Some(1),
+            phase: None,
+            reason: Some("CrashLoopBackOff".into()),
+            min_restarts: Some(2),
+        }
+    );
+
+    let episode = lesson.expanded(&Profile::builtin("episode-2021").expect("profile"));
+    assert_eq!(episode.steps[0].skipped_on_profile, None);
+    assert_eq!(episode.steps[0].profile_skip_reason(), None);
+
+    let current = lesson.expanded(&Profile::builtin("current").expect("profile"));
+    assert_eq!(
+        current.steps[0].skipped_on_profile.as_deref(),
+        Some("current")
+    );
+    assert_eq!(
+        current.steps[0].profile_skip_reason().as_deref(),
+        Some("not on profile current (only episode-2021): Chart 1.42.2 starts cleanly.")
+    );
+    assert_eq!(current.steps[1].skipped_on_profile, None);
+    assert_eq!(
+        current.steps[0].checks[0].describe(),
+        "1 pod matching app.kubernetes.io/name=trino,app.kubernetes.io/instance=tcb,app.kubernetes.io/component=coordinator with status CrashLoopBackOff, restarted at least 2 times"
+    );
+}

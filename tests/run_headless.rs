@@ -1,9 +1,33 @@
 //! `trinetes run` through the real binary, on the dry-run backend: the EKS
-//! demo end to end with a report, `--until`, and failure paths with their
-//! messages. Each run gets its own state folder.
+//! demo end to end on both profiles with a report, `--until`, and failure
+//! paths with their messages. Each run gets its own state folder.
 
+use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The demo forwards 127.0.0.1:8080 and its checks ask that port, so the
+/// tests that run it take turns (tests in one binary run in parallel).
+static PORT_8080: Mutex<()> = Mutex::new(());
+
+/// The steps of the EKS demo, in order; the three in the middle run only on
+/// the `episode-2021` profile.
+const DEMO_STEPS: [&str; 11] = [
+    "create-cluster",
+    "get-nodes",
+    "helm-repo",
+    "helm-install",
+    "see-crash-loop",
+    "read-crash-log",
+    "pin-image",
+    "get-deployments",
+    "port-forward",
+    "helm-uninstall",
+    "delete-cluster",
+];
+const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
 
 fn trinetes(state: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trinetes"))
@@ -50,6 +74,7 @@ fn leftover_worlds(state: &Path) -> Vec<String> {
 #[test]
 fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     require_kubectl();
+    let _port = PORT_8080.lock().unwrap_or_else(|e| e.into_inner());
     let state = tempfile::tempdir().expect("temp dir");
     let report = state.path().join("report.json");
     let out = trinetes(
@@ -66,7 +91,7 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     );
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("8 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(all.contains("8 passed, 0 failed, 3 skipped"), "{all}");
     assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
     assert!(
         all.contains("deployment tcb-trino-worker: 2/2 ready"),
@@ -86,20 +111,24 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
             .expect("JSON report");
     let steps = json["lessons"][0]["steps"].as_array().expect("steps");
     let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "create-cluster",
-            "get-nodes",
-            "helm-repo",
-            "helm-install",
-            "get-deployments",
-            "port-forward",
-            "helm-uninstall",
-            "delete-cluster"
-        ]
-    );
-    assert!(steps.iter().all(|s| s["outcome"] == "passed"), "{json:#}");
+    assert_eq!(ids, DEMO_STEPS);
+    for step in steps {
+        let id = step["id"].as_str().expect("id");
+        if EPISODE_ONLY.contains(&id) {
+            assert_eq!(step["outcome"], "skipped", "{step:#}");
+            let reason = step["reason"].as_str().expect("a skip reason");
+            assert!(
+                reason.starts_with("not on profile current (only episode-2021): "),
+                "{reason}"
+            );
+            assert!(
+                all.contains(&format!("○ {id} skipped: not on profile current")),
+                "{all}"
+            );
+        } else {
+            assert_eq!(step["outcome"], "passed", "{step:#}");
+        }
+    }
     assert!(
         leftover_worlds(state.path()).is_empty(),
         "the world folder outlived the run"
@@ -285,4 +314,278 @@ fn a_taken_port_moves_the_forward_to_the_next_one() {
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("(127.0.0.1:8080 was already in use)"), "{all}");
+}
+
+/// A `trinetes run --hold` in progress: the world stays up after the steps so
+/// that a test can look at what is left in it.
+struct HeldRun {
+    child: Child,
+    /// Everything it printed up to and including its `export` lines.
+    output: String,
+    kubeconfig: String,
+    eks_endpoint: String,
+}
+
+impl HeldRun {
+    fn start(state: &Path, args: &[&str]) -> HeldRun {
+        let stderr = std::fs::File::create(state.join("stderr.txt")).expect("stderr file");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trinetes"))
+            .args(args)
+            .arg("--hold")
+            .env("XDG_STATE_HOME", state)
+            .env("NO_COLOR", "1")
+            .env_remove("KUBECONFIG")
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("trinetes starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut held = HeldRun {
+            child,
+            output: String::new(),
+            kubeconfig: String::new(),
+            eks_endpoint: String::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(600);
+        while held.kubeconfig.is_empty() || held.eks_endpoint.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = rx.recv_timeout(left) else {
+                let _ = held.child.kill();
+                let _ = held.child.wait();
+                let stderr = std::fs::read_to_string(state.join("stderr.txt")).unwrap_or_default();
+                panic!(
+                    "the run ended or took over 10 minutes before holding the world open:\n{}\n{stderr}",
+                    held.output
+                );
+            };
+            if let Some(path) = line.strip_prefix("export KUBECONFIG=") {
+                held.kubeconfig = path.to_string();
+            }
+            if let Some(url) = line.strip_prefix("export AWS_ENDPOINT_URL_EKS=") {
+                held.eks_endpoint = url.to_string();
+            }
+            held.output.push_str(&line);
+            held.output.push('\n');
+        }
+        held
+    }
+
+    /// SIGTERM, as a user's Ctrl-C would; it must end by itself within a bound.
+    /// (A test that fails before this kills the run when it drops it.)
+    fn stop(mut self) {
+        let pid = i32::try_from(self.child.id()).expect("a pid fits in i32");
+        // SAFETY: kill(2) with a pid of the child this test started.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert_eq!(status.code(), Some(130), "{}", self.output);
+                return;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("trinetes did not stop within 60 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for HeldRun {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn kubectl(kubeconfig: &str, cache: &Path, args: &[&str]) -> Output {
+    Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .env("KUBECACHEDIR", cache)
+        .output()
+        .expect("kubectl runs")
+}
+
+fn aws_eks(endpoint: &str, config_dir: &Path, args: &[&str]) -> Output {
+    let empty = config_dir.join("empty-aws-config");
+    std::fs::write(&empty, "").expect("write an empty AWS config file");
+    let found = Command::new("aws").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "the aws CLI is missing: install awscli (pip install awscli)"
+    );
+    Command::new("aws")
+        .arg("eks")
+        .args(args)
+        .args(["--output", "json", "--region", "us-east-1"])
+        .env("AWS_ENDPOINT_URL_EKS", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("the aws CLI runs")
+}
+
+#[test]
+fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_nothing() {
+    require_kubectl();
+    let _port = PORT_8080.lock().unwrap_or_else(|e| e.into_inner());
+    let state = tempfile::tempdir().expect("temp dir");
+    let report = state.path().join("report.json");
+    let held = HeldRun::start(
+        state.path(),
+        &[
+            "--profile",
+            "episode-2021",
+            "run",
+            "--lesson",
+            "eks-demo",
+            "--pace",
+            "fast",
+            "--report",
+            report.to_str().expect("utf-8 path"),
+        ],
+    );
+    let all = held.output.clone();
+    assert!(all.contains("11 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(
+        all.contains("$ helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"),
+        "{all}"
+    );
+    assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
+    // The crash loop is seen, and its cause is in the log.
+    assert!(
+        all.contains("$ kubectl get pods -l app=trino,release=tcb,component=coordinator"),
+        "{all}"
+    );
+    assert!(all.contains("status: CrashLoopBackOff with "), "{all}");
+    assert!(
+        all.contains("Unrecognized VM option 'UseBiasedLocking'"),
+        "{all}"
+    );
+    // The fix, then 1/1 and 2/2 and a coordinator that has finished starting.
+    assert!(
+        all.contains("$ helm upgrade tcb trino/trino --version 0.3.0 --set image.tag=355"),
+        "{all}"
+    );
+    assert!(all.contains("REVISION: 2"), "{all}");
+    assert!(
+        all.contains("deployment tcb-trino-coordinator: 1/1 ready, 1 up-to-date, 1 available"),
+        "{all}"
+    );
+    assert!(
+        all.contains("deployment tcb-trino-worker: 2/2 ready, 2 up-to-date, 2 available"),
+        "{all}"
+    );
+    assert!(
+        all.contains("coordinator is true") && all.contains("starting is false"),
+        "{all}"
+    );
+    assert!(
+        all.contains("no deployment/tcb-trino-coordinator left"),
+        "{all}"
+    );
+    assert!(
+        all.contains("EKS cluster tcb-cluster no longer exists"),
+        "{all}"
+    );
+
+    // Nothing is left in the world: no EKS cluster, no nodegroup, no context
+    // for the cluster, and none of the demo nodegroup's nodes in any cluster
+    // that is left (the practice cluster keeps its own nodes).
+    let cache = state.path().join("kube-cache");
+    let clusters = aws_eks(&held.eks_endpoint, state.path(), &["list-clusters"]);
+    assert!(
+        clusters.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clusters.stderr)
+    );
+    let listed: serde_json::Value =
+        serde_json::from_slice(&clusters.stdout).expect("list-clusters answers JSON");
+    assert_eq!(listed["clusters"], serde_json::json!([]), "{listed:#}");
+    let nodegroups = aws_eks(
+        &held.eks_endpoint,
+        state.path(),
+        &["list-nodegroups", "--cluster-name", "tcb-cluster"],
+    );
+    assert!(!nodegroups.status.success());
+    assert!(
+        String::from_utf8_lossy(&nodegroups.stderr).contains("ResourceNotFoundException"),
+        "{}",
+        String::from_utf8_lossy(&nodegroups.stderr)
+    );
+    let contexts = kubectl(
+        &held.kubeconfig,
+        &cache,
+        &["config", "get-contexts", "-o", "name"],
+    );
+    assert!(contexts.status.success());
+    let contexts = String::from_utf8_lossy(&contexts.stdout).to_string();
+    assert!(!contexts.contains("tcb-cluster"), "{contexts}");
+    for context in contexts.lines().filter(|c| !c.is_empty()) {
+        let nodes = kubectl(
+            &held.kubeconfig,
+            &cache,
+            &[
+                "--context",
+                context,
+                "get",
+                "nodes",
+                "-l",
+                "eks.amazonaws.com/nodegroup=k8s-tcb-cluster",
+                "-o",
+                "name",
+            ],
+        );
+        assert!(
+            nodes.status.success(),
+            "{}",
+            String::from_utf8_lossy(&nodes.stderr)
+        );
+        let nodes = String::from_utf8_lossy(&nodes.stdout);
+        assert!(
+            nodes.trim().is_empty(),
+            "a node of the demo's nodegroup outlived its cluster in {context}: {nodes}"
+        );
+    }
+    held.stop();
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+            .expect("JSON report");
+    assert_eq!(json["profile"], "episode-2021");
+    let steps = json["lessons"][0]["steps"].as_array().expect("steps");
+    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids, DEMO_STEPS);
+    assert!(steps.iter().all(|s| s["outcome"] == "passed"), "{json:#}");
+    let crash = steps
+        .iter()
+        .find(|s| s["id"] == "see-crash-loop")
+        .expect("the crash-loop step");
+    assert_eq!(crash["checks"][0]["passed"], true, "{crash:#}");
+    assert!(
+        leftover_worlds(state.path()).is_empty(),
+        "the world folder outlived the run"
+    );
 }

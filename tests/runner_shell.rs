@@ -209,6 +209,37 @@ async fn a_step_for_another_backend_is_skipped_with_its_reason() {
 }
 
 #[tokio::test]
+async fn a_step_for_another_profile_is_skipped_with_its_reason() {
+    let backend = ShellBackend::live(CheckContext::default());
+    let mut s = step("pin", "echo should-not-run", Duration::from_secs(5));
+    s.profiles = vec!["episode-2021".to_string()];
+    s.skip_reason = Some("this chart starts cleanly".to_string());
+    s.skipped_on_profile = Some("current".to_string());
+    let (outcome, events) = run(&backend, &s, &CancellationToken::new()).await;
+    let reason = "not on profile current (only episode-2021): this chart starts cleanly";
+    assert_eq!(
+        outcome,
+        StepOutcome::Skipped {
+            reason: reason.to_string()
+        }
+    );
+    assert!(events.contains(&RunEvent::StepSkipped {
+        step: "pin".to_string(),
+        reason: reason.to_string()
+    }));
+    assert!(
+        output_lines(&events).is_empty(),
+        "a skipped step must not run"
+    );
+
+    // On the profile it names, the same step runs.
+    s.skipped_on_profile = None;
+    let (outcome, events) = run(&backend, &s, &CancellationToken::new()).await;
+    assert_eq!(outcome, StepOutcome::Passed);
+    assert_eq!(output_lines(&events), ["should-not-run"]);
+}
+
+#[tokio::test]
 async fn a_failed_check_fails_the_step_with_its_hint() {
     let backend = ShellBackend::live(CheckContext::default());
     let mut s = step("checked", "true", Duration::from_secs(5));

@@ -35,6 +35,24 @@ fn finished(step: &str, outcome: StepOutcome) -> RunEvent {
 }
 
 /// The reader on the first lesson with its first step (one pods check) selected.
+#[test]
+fn a_billable_step_that_this_profile_skips_does_not_ask() {
+    let mut app = app(80, 24);
+    app.settings.backend = BackendKind::Live;
+    let create = &mut app.lessons[2].steps[0];
+    assert!(create.billable && create.interactive);
+    create.profiles = vec!["episode-2021".to_string()];
+    create.skipped_on_profile = Some("current".to_string());
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    apply(&mut app, [Action::RunStep]);
+    assert_eq!(app.overlay, None, "a skipped step costs nothing");
+    // Skipped, so it does not take the terminal either: the runner skips it.
+    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
+}
+
 fn at_first_step(w: u16, h: u16) -> trinetes::tui::state::App {
     let mut app = app(w, h);
     apply(&mut app, [Action::Open, Action::NextStep]);

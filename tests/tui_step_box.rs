@@ -117,6 +117,42 @@ fn badges_for_billable_interactive_and_skipped() {
 }
 
 #[test]
+fn a_step_for_another_profile_shows_the_profile_and_the_reason() {
+    let t = Theme::dark();
+    let mut s = step("pin", "Pin the image", "helm upgrade tcb trino/trino");
+    s.profiles = vec!["episode-2021".to_string()];
+    s.skip_reason = Some("nothing to pin".to_string());
+    s.skipped_on_profile = Some("current".to_string());
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+        recorded: None,
+        run: None,
+        next: None,
+    };
+    let lines = render(&s, 1, 1, 80, &ctx);
+    let texts: Vec<String> = lines.iter().map(line_text).collect();
+    assert!(
+        texts[2].contains(" skipped on profile current  nothing to pin"),
+        "{texts:#?}"
+    );
+    let badge = lines[2]
+        .spans
+        .iter()
+        .find(|s| s.content.contains("skipped on"))
+        .expect("the badge");
+    assert_eq!(badge.style, t.badge_skipped);
+
+    s.skipped_on_profile = None;
+    let texts: Vec<String> = render(&s, 1, 1, 80, &ctx).iter().map(line_text).collect();
+    assert!(
+        !texts.iter().any(|l| l.contains("skipped on")),
+        "runs on its own profile: {texts:#?}"
+    );
+}
+
+#[test]
 fn long_commands_and_tiny_widths_stay_inside_the_box() {
     let t = Theme::dark();
     let s = step(

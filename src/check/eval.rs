@@ -3,7 +3,9 @@
 //! so a failed check can say how close it came.
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod, Service};
+use k8s_openapi::api::core::v1::{ConfigMap, Node, Service};
+
+pub use super::eval_pods::{PodsWant, pods};
 
 /// Whether a condition holds, and a one-line description of what was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +15,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    fn new(holds: bool, seen: impl Into<String>) -> Self {
+    pub(super) fn new(holds: bool, seen: impl Into<String>) -> Self {
         Evaluation {
             holds,
             seen: seen.into(),
@@ -60,38 +62,6 @@ pub fn deployment(name: &str, found: Option<&Deployment>, want: &DeploymentWant)
         holds,
         format!(
             "deployment {name}: {ready}/{desired} ready, {updated} up-to-date, {available} available"
-        ),
-    )
-}
-
-pub fn pod_phase(pod: &Pod) -> &str {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or("Pending")
-}
-
-pub fn pods(selector: &str, pods: &[Pod], count: Option<u32>, phase: Option<&str>) -> Evaluation {
-    let in_phase = pods
-        .iter()
-        .filter(|p| phase.is_none_or(|ph| pod_phase(p).eq_ignore_ascii_case(ph)))
-        .count();
-    let holds = match count {
-        Some(c) => in_phase == c as usize,
-        None => in_phase > 0,
-    };
-    let mut phases: Vec<&str> = pods.iter().map(pod_phase).collect();
-    phases.sort_unstable();
-    let summary = if phases.is_empty() {
-        "none".to_string()
-    } else {
-        phases.join(", ")
-    };
-    Evaluation::new(
-        holds,
-        format!(
-            "{} pod(s) match {selector:?} (phases: {summary})",
-            pods.len()
         ),
     )
 }
@@ -170,10 +140,10 @@ pub fn absent(what: &str, names: &[String]) -> Evaluation {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    pub(in crate::check) fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
         let path = format!("{}/tests/fixtures/k8s/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("fixture exists");
         serde_yaml::from_str(&text).expect("fixture parses")
@@ -221,17 +191,6 @@ mod tests {
         let eval = deployment("tcb-trino-coordinator", None, &want);
         assert!(!eval.holds);
         assert_eq!(eval.seen, "deployment tcb-trino-coordinator does not exist");
-    }
-
-    #[test]
-    fn pods_match_count_and_phase() {
-        let pods_seen: Vec<Pod> = fixture("pods-mixed.yaml");
-        assert!(pods("component=worker", &pods_seen, Some(1), Some("Running")).holds);
-        assert!(!pods("component=worker", &pods_seen, Some(2), Some("Running")).holds);
-        assert!(pods("component=worker", &pods_seen, Some(2), None).holds);
-        let none = pods("component=worker", &[], None, Some("Running"));
-        assert!(!none.holds);
-        assert!(none.seen.contains("phases: none"), "{}", none.seen);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod eks;
 mod eval;
+mod eval_pods;
 mod http;
 mod watch;
 

@@ -55,14 +55,22 @@ pub async fn until(client: Client, kind: &CheckKind, timeout: Duration) -> Resul
             namespace,
             count,
             phase,
+            reason,
+            min_restarts,
         } => {
+            let want = eval::PodsWant {
+                count: *count,
+                phase: phase.as_deref(),
+                reason: reason.as_deref(),
+                min_restarts: *min_restarts,
+            };
             drive(
                 namespaced::<Pod>(client, namespace.as_deref()),
                 watcher::Config::default().labels(selector),
                 timeout,
                 |seen| {
                     let pods: Vec<Pod> = seen.values().cloned().collect();
-                    eval::pods(selector, &pods, *count, phase.as_deref())
+                    eval::pods(selector, &pods, &want)
                 },
             )
             .await

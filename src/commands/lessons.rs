@@ -154,6 +154,10 @@ struct JsonStep {
     interactive: bool,
     background: bool,
     backends: Vec<BackendKind>,
+    /// Profiles the step runs on; empty means all.
+    profiles: Vec<String>,
+    /// Set when the chosen profile is not among `profiles`.
+    skipped_on_profile: Option<String>,
     skip_reason: Option<String>,
     hints: Vec<String>,
     checks: Vec<JsonCheck>,
@@ -206,6 +210,8 @@ impl<'a> JsonView<'a> {
                             interactive: s.interactive,
                             background: s.background,
                             backends: s.backends,
+                            profiles: s.profiles,
+                            skipped_on_profile: s.skipped_on_profile,
                         })
                         .collect(),
                 })

@@ -27,7 +27,14 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "nodes-ready" => &["count"],
         "deployment" => &["name", "namespace", "ready", "up-to-date", "available"],
-        "pods" => &["selector", "namespace", "count", "phase"],
+        "pods" => &[
+            "selector",
+            "namespace",
+            "count",
+            "phase",
+            "reason",
+            "min-restarts",
+        ],
         "service" => &["name", "namespace", "type", "ports", "node-port-range"],
         "configmap-key" => &["name", "namespace", "key", "contains"],
         "eks-cluster" => &["name", "region", "status"],
@@ -39,6 +46,30 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
 }
 
 const POD_PHASES: [&str; 5] = ["Pending", "Running", "Succeeded", "Failed", "Unknown"];
+/// What kubectl's STATUS column shows for a pod: a container's waiting or
+/// terminated reason, or else the pod's own reason or phase.
+pub const POD_STATUSES: [&str; 20] = [
+    "Pending",
+    "ContainerCreating",
+    "PodInitializing",
+    "Running",
+    "Terminating",
+    "CrashLoopBackOff",
+    "ErrImagePull",
+    "ImagePullBackOff",
+    "InvalidImageName",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
+    "Error",
+    "Completed",
+    "OOMKilled",
+    "ContainerStatusUnknown",
+    "Evicted",
+    "Succeeded",
+    "Failed",
+    "Unknown",
+];
 const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 const EKS_CLUSTER_STATUSES: [&str; 6] = [
     "CREATING", "ACTIVE", "DELETING", "FAILED", "UPDATING", "PENDING",
@@ -155,11 +186,16 @@ pub fn parse_check(
             let count = f.integer(map, diag, "count", false);
             let phase = opt(diag, "phase");
             let phase = one_of_these(diag, "phase", phase, &POD_PHASES);
+            let reason = opt(diag, "reason");
+            let reason = one_of_these(diag, "reason", reason, &POD_STATUSES);
+            let min_restarts = f.integer(map, diag, "min-restarts", false);
             CheckKind::Pods {
                 selector: selector?,
                 namespace,
                 count,
                 phase,
+                reason,
+                min_restarts,
             }
         }
         "service" => {

@@ -53,16 +53,27 @@ impl CheckKind {
                 namespace,
                 count,
                 phase,
+                reason,
+                min_restarts,
             } => {
                 let what = match count {
                     Some(n) => plural(*n, "pod", "pods"),
                     None => "pods".to_string(),
                 };
                 let phase = phase.as_ref().map_or(String::new(), |p| format!(" {p}"));
-                format!(
+                let mut text = format!(
                     "{what}{phase} matching {selector}{}",
                     in_namespace(namespace)
-                )
+                );
+                if let Some(r) = reason {
+                    text.push_str(&format!(" with status {r}"));
+                }
+                match min_restarts {
+                    Some(1) => text.push_str(", restarted at least once"),
+                    Some(n) => text.push_str(&format!(", restarted at least {n} times")),
+                    None => {}
+                }
+                text
             }
             CheckKind::Service {
                 name,
@@ -190,8 +201,22 @@ mod tests {
             namespace: None,
             count: Some(3),
             phase: Some("Running".into()),
+            reason: None,
+            min_restarts: None,
         };
         assert_eq!(check(pods).describe(), "3 pods Running matching app=hello");
+        let looping = CheckKind::Pods {
+            selector: "app=trino".into(),
+            namespace: None,
+            count: Some(1),
+            phase: None,
+            reason: Some("CrashLoopBackOff".into()),
+            min_restarts: Some(1),
+        };
+        assert_eq!(
+            check(looping).describe(),
+            "1 pod matching app=trino with status CrashLoopBackOff, restarted at least once"
+        );
         let http = CheckKind::Http {
             url: "http://127.0.0.1:8080/v1/info".into(),
             status: 200,

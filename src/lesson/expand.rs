@@ -40,6 +40,9 @@ impl Lesson {
                     skip_reason: xo(&s.skip_reason),
                     hints: s.hints.iter().map(|h| x(h)).collect(),
                     checks: s.checks.iter().map(|c| expand_check(c, &x)).collect(),
+                    skipped_on_profile: (!s.profiles.is_empty()
+                        && !s.profiles.contains(&profile.name))
+                    .then(|| profile.name.clone()),
                     ..s.clone()
                 })
                 .collect(),
@@ -80,11 +83,15 @@ fn expand_check(check: &Check, x: &dyn Fn(&str) -> String) -> Check {
             namespace,
             count,
             phase,
+            reason,
+            min_restarts,
         } => CheckKind::Pods {
             selector: x(selector),
             namespace: xo(namespace),
             count: *count,
             phase: phase.clone(),
+            reason: xo(reason),
+            min_restarts: *min_restarts,
         },
         CheckKind::Service {
             name,

@@ -98,8 +98,14 @@ pub struct Step {
     pub background: bool,
     /// Backends the step runs on; empty means all.
     pub backends: Vec<BackendKind>,
-    /// Why the step is skipped on the other backends.
+    /// Profiles the step runs on (`current`, `episode-2021`); empty means all.
+    pub profiles: Vec<String>,
+    /// Why the step is skipped on the other backends or profiles.
     pub skip_reason: Option<String>,
+    /// Set by [`Lesson::expanded`] when `profiles` leaves out the profile the
+    /// lesson was expanded for: that profile's name. Such a step is skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_on_profile: Option<String>,
     pub checks: Vec<Check>,
     pub hints: Vec<String>,
     pub span: Span,
@@ -130,12 +136,16 @@ pub enum CheckKind {
         up_to_date: Option<u32>,
         available: Option<u32>,
     },
-    /// Pods matching a label selector: how many, and in which phase.
+    /// Pods matching a label selector: how many, in which phase, with which
+    /// status (what kubectl's STATUS column shows, e.g. `CrashLoopBackOff`) and
+    /// restarted at least how often.
     Pods {
         selector: String,
         namespace: Option<String>,
         count: Option<u32>,
         phase: Option<String>,
+        reason: Option<String>,
+        min_restarts: Option<u32>,
     },
     /// A Service's type, ports and nodePort range.
     Service {
@@ -180,6 +190,19 @@ pub enum CheckKind {
         namespace: Option<String>,
         region: Option<String>,
     },
+}
+
+impl Step {
+    /// Why this step does not run on the profile its lesson was expanded for,
+    /// if it does not.
+    pub fn profile_skip_reason(&self) -> Option<String> {
+        let active = self.skipped_on_profile.as_ref()?;
+        let only = self.profiles.join(", ");
+        Some(match &self.skip_reason {
+            Some(reason) => format!("not on profile {active} (only {only}): {reason}"),
+            None => format!("not on profile {active}: this step runs only on {only}"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,18 +6,20 @@ use std::time::Duration;
 use toml_edit::ImDocument;
 
 use super::check_parse::parse_check;
-use super::error::Diagnostics;
+use super::error::{Diagnostics, did_you_mean, one_of};
 use super::front_matter::parse_backends;
 use super::model::{BackendKind, Step};
+use super::profile::Profile;
 use super::toml_fields::{ContentMap, Fields};
 
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 12] = [
     "title",
     "timeout",
     "billable",
     "interactive",
     "background",
     "runs-on",
+    "profiles",
     "skip-reason",
     "episode",
     "episode-why",
@@ -69,9 +71,22 @@ pub fn apply(step: &mut Step, text: &str, map: &ContentMap, diag: &mut Diagnosti
             );
         }
     }
+    if doc.get("profiles").is_some() {
+        let names = fields.strings(map, diag, "profiles");
+        step.profiles = parse_profiles(&names, diag);
+        if names.is_empty() {
+            diag.at(
+                fields.value_at(map, "profiles"),
+                "`profiles` lists no profile; leave it out to run on every profile",
+            );
+        }
+    }
     step.skip_reason = fields.string(map, diag, "skip-reason", false);
-    let skips_some = !step.backends.is_empty() && step.backends.len() < BackendKind::ALL.len();
-    if skips_some && step.skip_reason.is_none() {
+    let skips_backend = !step.backends.is_empty() && step.backends.len() < BackendKind::ALL.len();
+    let known = Profile::names();
+    let skips_profile =
+        !step.profiles.is_empty() && known.iter().any(|p| !step.profiles.iter().any(|s| s == p));
+    if (skips_backend || skips_profile) && step.skip_reason.is_none() {
         fields.missing(diag, "skip-reason", "\"why it does not run elsewhere\"");
     }
     step.episode_command = fields.string(map, diag, "episode", false);
@@ -106,4 +121,28 @@ pub fn apply(step: &mut Step, text: &str, map: &ContentMap, diag: &mut Diagnosti
             ),
         },
     }
+}
+
+/// Profile names as written in `profiles = [...]`: each must be a profile
+/// trinetes knows, listed once.
+fn parse_profiles(items: &[(String, usize)], diag: &mut Diagnostics) -> Vec<String> {
+    let known = Profile::names();
+    let mut out: Vec<String> = Vec::new();
+    for (name, at) in items {
+        if !known.contains(&name.as_str()) {
+            diag.at(
+                *at,
+                format!(
+                    "unknown profile `{name}`{}; expected {}",
+                    did_you_mean(name, known.iter().copied()),
+                    one_of(&known)
+                ),
+            );
+        } else if out.contains(name) {
+            diag.at(*at, format!("profile `{name}` is listed twice"));
+        } else {
+            out.push(name.clone());
+        }
+    }
+    out
 }

@@ -79,7 +79,10 @@ pub async fn run_step(
 ) -> StepOutcome {
     let started = Instant::now();
     let id = step.id.clone();
-    if let Some(reason) = backend.skip_reason(step) {
+    let skipped = step
+        .profile_skip_reason()
+        .or_else(|| backend.skip_reason(step));
+    if let Some(reason) = skipped {
         send(
             events,
             RunEvent::StepSkipped {

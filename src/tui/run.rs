@@ -166,9 +166,11 @@ pub fn spinner(elapsed: Duration) -> char {
     FRAMES[tick % FRAMES.len()]
 }
 
-/// Whether a step runs on this backend kind (the others are skipped).
+/// Whether a step runs on this backend kind and the chosen profile (the
+/// others are skipped).
 pub fn runnable(step: &Step, backend: crate::lesson::BackendKind) -> bool {
-    step.backends.is_empty() || step.backends.contains(&backend)
+    step.skipped_on_profile.is_none()
+        && (step.backends.is_empty() || step.backends.contains(&backend))
 }
 
 /// The progress file's record of an outcome; cancelled runs record nothing.

@@ -199,9 +199,16 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
             theme.badge_interactive,
         );
     }
-    if !step.backends.is_empty() && !step.backends.contains(&ctx.backend) {
+    let skipped_on = match &step.skipped_on_profile {
+        Some(profile) => Some(format!("{} {}", strings::PROFILE, profile)),
+        None if !step.backends.is_empty() && !step.backends.contains(&ctx.backend) => {
+            Some(ctx.backend.name().to_string())
+        }
+        None => None,
+    };
+    if let Some(on) = skipped_on {
         add(
-            format!("{} {}", strings::BADGE_SKIPPED_ON, ctx.backend.name()),
+            format!("{} {on}", strings::BADGE_SKIPPED_ON),
             theme.badge_skipped,
         );
         if let Some(reason) = &step.skip_reason {
