@@ -204,3 +204,45 @@ fn backticks_in_titles_and_reasons_become_code() {
     let ls = why.spans.iter().find(|s| s.content == "ls").unwrap();
     assert_eq!(ls.style, t.dim.patch(t.inline_code));
 }
+
+#[test]
+fn on_the_episode_profile_the_episode_command_is_not_repeated() {
+    let t = Theme::dark();
+    let ctx = StepBoxContext {
+        theme: &t,
+        backend: BackendKind::DryRun,
+        selected: false,
+        recorded: None,
+        run: None,
+        next: None,
+    };
+    let mut s = step(
+        "eks",
+        "Create the cluster",
+        "eksctl create cluster --version 1.21",
+    );
+    s.episode_command = Some("eksctl create cluster \\\n  --version 1.21".to_string());
+    s.episode_why = Some("EKS 1.21 is retired.".to_string());
+    let texts: Vec<String> = render(&s, 1, 1, 80, &ctx).iter().map(line_text).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|l| l.contains("This is the command the episode typed.")),
+        "{texts:#?}"
+    );
+    assert!(!texts.iter().any(|l| l.contains("The episode typed:")));
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|l| l.contains("--version 1.21"))
+            .count(),
+        1,
+        "the command is shown once: {texts:#?}"
+    );
+    assert!(texts.iter().any(|l| l.contains("EKS 1.21 is retired.")));
+
+    // Without a why there is nothing to add to the command itself.
+    s.episode_why = None;
+    let texts: Vec<String> = render(&s, 1, 1, 80, &ctx).iter().map(line_text).collect();
+    assert!(!texts.iter().any(|l| l.contains("episode")), "{texts:#?}");
+}

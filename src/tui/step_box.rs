@@ -55,13 +55,25 @@ pub fn render(
 
     body.push(Vec::new());
     push_command(&mut body, &step.command, "$ ", inner, theme);
-    if let Some(episode) = &step.episode_command {
+    // On the episode's own profile the command is the episode's: say so
+    // instead of printing it twice; the why still tells what changed since.
+    let same = |episode: &str| words(episode) == words(&step.command);
+    if let Some(episode) = step
+        .episode_command
+        .as_deref()
+        .filter(|e| !same(e) || step.episode_why.is_some())
+    {
         body.push(Vec::new());
-        body.extend(wrap(
-            &[Seg::new(strings::STEP_EPISODE_TYPED, theme.dim)],
-            inner,
-        ));
-        push_command(&mut body, episode, "  ", inner, theme);
+        let same = same(episode);
+        let label = if same {
+            strings::STEP_EPISODE_SAME
+        } else {
+            strings::STEP_EPISODE_TYPED
+        };
+        body.extend(wrap(&[Seg::new(label, theme.dim)], inner));
+        if !same {
+            push_command(&mut body, episode, "  ", inner, theme);
+        }
         if let Some(why) = &step.episode_why {
             body.extend(wrap(&with_inline_code(why, theme.dim, theme), inner));
         }
@@ -216,4 +228,9 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
     }
     segs
+}
+
+/// A command's words, so that line breaks and spacing do not count.
+fn words(command: &str) -> Vec<&str> {
+    command.split_whitespace().filter(|w| *w != "\\").collect()
 }

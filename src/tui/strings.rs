@@ -5,6 +5,7 @@ pub const LIST_TITLE: &str = "Lessons";
 pub const LIST_EMPTY: &str = "No lessons found.";
 pub const STEP: &str = "step";
 pub const STEP_EPISODE_TYPED: &str = "The episode typed:";
+pub const STEP_EPISODE_SAME: &str = "This is the command the episode typed. What changed since:";
 pub const STEP_CHECKS: &str = "Then checks that:";
 pub const BADGE_BILLABLE: &str = "billable";
 pub const BADGE_INTERACTIVE: &str = "interactive";
