@@ -64,10 +64,11 @@ pub fn push_result(
                 body,
                 inner,
                 theme,
+                // What was seen says what was checked, and more: "deployment
+                // web: 2/2 ready" rather than "deployment web: 2/2 ready: ...".
                 vec![
                     Seg::new("✔ ", theme.check),
-                    Seg::new(format!("{}: ", check.description), theme.text),
-                    Seg::new(seen.clone(), theme.dim),
+                    Seg::new(seen.clone(), theme.text),
                 ],
                 2,
             ),
