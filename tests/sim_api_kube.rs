@@ -530,6 +530,35 @@ async fn pod_logs() {
         "{bad:?}"
     );
 
+    // --previous: nothing before the first restart, then the run before.
+    let previous = LogParams {
+        previous: true,
+        ..LogParams::default()
+    };
+    let none = pods.logs("web-1", &previous).await;
+    assert!(
+        matches!(none, Err(kube::Error::Api(ref e)) if e.code == 400
+            && e.message.contains("previous terminated container \"web\"")),
+        "{none:?}"
+    );
+    sim.store.start_container_log("default", "web-2", "web");
+    seed(&sim.store, "Pod", pod("web-2", "web", "n1", "10.1.0.2"));
+    sim.store
+        .append_log("default", "web-2", "web", "crashed".into());
+    sim.store.start_container_log("default", "web-2", "web");
+    sim.store
+        .append_log("default", "web-2", "web", "running again".into());
+    assert_eq!(
+        pods.logs("web-2", &previous).await.expect("previous"),
+        "crashed\n"
+    );
+    assert_eq!(
+        pods.logs("web-2", &LogParams::default())
+            .await
+            .expect("current"),
+        "running again\n"
+    );
+
     // follow: existing lines, then new ones, until the pod is deleted.
     let stream = pods
         .log_stream(

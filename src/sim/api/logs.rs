@@ -58,7 +58,16 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
             )));
         }
     };
-    let mut lines = store.logs(&ns, &name, &container);
+    let previous = ctx.query.flag("previous");
+    let mut lines = if previous {
+        store.previous_logs(&ns, &name, &container).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{name}\" not found"
+            ))
+        })?
+    } else {
+        store.logs(&ns, &name, &container)
+    };
     if let Some(tail) = ctx
         .query
         .get("tailLines")
@@ -72,7 +81,7 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
         text.push_str(l);
         text.push('\n');
     }
-    if !ctx.query.flag("follow") {
+    if previous || !ctx.query.flag("follow") {
         return Ok((
             StatusCode::OK,
             [(axum::http::header::CONTENT_TYPE, "text/plain")],
@@ -97,6 +106,10 @@ pub fn serve(ctx: RequestContext) -> Result<Response, ApiError> {
                 _ = tx.closed() => return,
             }
             let all = store.logs(&ns, &name, &container);
+            if all.len() < sent {
+                // The container restarted: its run, and so the stream, ended.
+                return;
+            }
             // The log store keeps a bounded tail; never index past it.
             let start = sent.min(all.len());
             let mut chunk = String::new();

@@ -261,6 +261,8 @@ impl Reconciler {
                     continue;
                 }
                 Change::StartContainer(ctx) => {
+                    self.store
+                        .start_container_log(&ctx.namespace, &ctx.pod, &ctx.container);
                     let runtime = self.runtimes.for_image(&ctx.image);
                     for port in &ctx.ports {
                         if let Some(handler) = runtime.port_handler(&ctx, *port) {

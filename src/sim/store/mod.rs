@@ -44,7 +44,7 @@ struct Inner {
     /// The highest resourceVersion no longer in `history`.
     dropped_up_to: u64,
     watchers: Vec<watch::Watcher>,
-    logs: HashMap<(String, String, String), VecDeque<String>>,
+    logs: HashMap<(String, String, String), ContainerLogs>,
     ip_counter: u32,
     node_port_counter: u16,
     admission: Option<Admission>,
@@ -424,25 +424,59 @@ impl Store {
         Ok((items, rv, stream))
     }
 
-    pub fn append_log(&self, ns: &str, pod: &str, container: &str, line: String) {
+    /// A container (re)starts: what the last run wrote becomes the previous
+    /// log (`kubectl logs --previous`), and the new run starts an empty one.
+    pub fn start_container_log(&self, ns: &str, pod: &str, container: &str) {
         let mut inner = self.lock();
-        let lines = inner
+        let logs = inner
             .logs
             .entry((ns.to_string(), pod.to_string(), container.to_string()))
             .or_default();
+        if logs.started {
+            logs.previous = Some(std::mem::take(&mut logs.current));
+        }
+        logs.started = true;
+    }
+
+    pub fn append_log(&self, ns: &str, pod: &str, container: &str, line: String) {
+        let mut inner = self.lock();
+        let lines = &mut inner
+            .logs
+            .entry((ns.to_string(), pod.to_string(), container.to_string()))
+            .or_default()
+            .current;
         if lines.len() >= LOG_LINES_KEPT {
             lines.pop_front();
         }
         lines.push_back(line);
     }
 
+    /// What the container's current run has written.
     pub fn logs(&self, ns: &str, pod: &str, container: &str) -> Vec<String> {
         self.lock()
             .logs
             .get(&(ns.to_string(), pod.to_string(), container.to_string()))
-            .map(|l| l.iter().cloned().collect())
+            .map(|l| l.current.iter().cloned().collect())
             .unwrap_or_default()
     }
+
+    /// What the container's run before this one wrote; None before a restart.
+    pub fn previous_logs(&self, ns: &str, pod: &str, container: &str) -> Option<Vec<String>> {
+        self.lock()
+            .logs
+            .get(&(ns.to_string(), pod.to_string(), container.to_string()))
+            .and_then(|l| l.previous.as_ref())
+            .map(|p| p.iter().cloned().collect())
+    }
+}
+
+/// One container's logs: the current run and, after a restart, the one before.
+#[derive(Debug, Default)]
+struct ContainerLogs {
+    current: VecDeque<String>,
+    previous: Option<VecDeque<String>>,
+    /// A run has started, so the next start is a restart.
+    started: bool,
 }
 
 impl Inner {

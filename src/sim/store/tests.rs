@@ -284,6 +284,27 @@ fn logs_are_kept_per_container() {
     assert!(s.logs("default", "q", "a").is_empty());
 }
 
+#[test]
+fn a_restart_moves_the_log_to_previous() {
+    let s = store();
+    s.start_container_log("default", "p", "a");
+    s.append_log("default", "p", "a", "first run".into());
+    assert_eq!(s.previous_logs("default", "p", "a"), None);
+    s.start_container_log("default", "p", "a");
+    s.append_log("default", "p", "a", "second run".into());
+    assert_eq!(s.logs("default", "p", "a"), vec!["second run"]);
+    assert_eq!(
+        s.previous_logs("default", "p", "a"),
+        Some(vec!["first run".to_string()])
+    );
+    s.start_container_log("default", "p", "a");
+    assert!(s.logs("default", "p", "a").is_empty());
+    assert_eq!(
+        s.previous_logs("default", "p", "a"),
+        Some(vec!["second run".to_string()])
+    );
+}
+
 #[tokio::test]
 async fn list_and_watch_misses_nothing() {
     let s = store();

@@ -124,14 +124,17 @@ pub fn decide_startup(
         .lines()
         .any(|l| l.trim().ends_with("UseBiasedLocking"));
     if biased_locking && version >= JAVA_21_FROM {
+        // The JVM refuses the option before anything else runs, so the lines
+        // are there as soon as the container starts.
+        startup_logs.extend([
+            "Unrecognized VM option 'UseBiasedLocking'".to_string(),
+            "Error: Could not create the Java Virtual Machine.".to_string(),
+            "Error: A fatal exception has occurred. Program will exit.".to_string(),
+        ]);
         return StartupOutcome::Crashes {
             version,
             startup_logs,
-            exit_logs: vec![
-                "Unrecognized VM option 'UseBiasedLocking'".to_string(),
-                "Error: Could not create the Java Virtual Machine.".to_string(),
-                "Error: A fatal exception has occurred. Program will exit.".to_string(),
-            ],
+            exit_logs: Vec::new(),
             exit_code: 1,
             after: Duration::from_secs(1),
         };
