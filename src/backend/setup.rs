@@ -95,7 +95,9 @@ pub async fn start(
     match name {
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;
+            remove_orphaned_worlds(state_dir);
             let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
+            std::fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())?;
             let opts = world_options(profile, pace, dir.path().to_path_buf());
             let world = World::start(opts)
                 .await
@@ -120,5 +122,75 @@ pub async fn start(
         other => Err(BackendError::Other(format!(
             "unknown backend {other:?}; choose dry-run, live or context[=NAME]"
         ))),
+    }
+}
+
+/// The file in a world's folder that names the process running it.
+const OWNER_FILE: &str = "owner.pid";
+
+/// Worlds whose process was killed (SIGKILL, a power cut) never removed their
+/// folder; remove those whose owner is gone. A folder without an owner file is
+/// left alone: it may be a world that is just starting.
+pub fn remove_orphaned_worlds(state_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(state_dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let is_world = entry.file_name().to_string_lossy().starts_with("world-");
+        let owner = std::fs::read_to_string(path.join(OWNER_FILE))
+            .ok()
+            .and_then(|s| s.trim().parse::<i32>().ok());
+        if let (true, Some(pid)) = (is_world, owner)
+            && !process_alive(pid)
+        {
+            tracing::info!(
+                "removing the world left by process {pid}: {}",
+                path.display()
+            );
+            if let Err(e) = std::fs::remove_dir_all(&path) {
+                tracing::warn!("cannot remove {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+fn process_alive(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: kill(2) with signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OWNER_FILE, remove_orphaned_worlds};
+
+    #[test]
+    fn worlds_of_dead_processes_are_removed_and_live_ones_kept() {
+        let state = tempfile::tempdir().expect("temp dir");
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("true runs");
+        let dead = child.id();
+        child.wait().expect("true exits");
+        let world = |name: &str, owner: Option<String>| {
+            let dir = state.path().join(name);
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(dir.join("kubeconfig"), "apiVersion: v1").expect("write");
+            if let Some(pid) = owner {
+                std::fs::write(dir.join(OWNER_FILE), pid).expect("write");
+            }
+            dir
+        };
+        let orphan = world("world-dead", Some(dead.to_string()));
+        let mine = world("world-mine", Some(std::process::id().to_string()));
+        let starting = world("world-new", None);
+        let other = world("not-a-world", Some(dead.to_string()));
+        remove_orphaned_worlds(state.path());
+        assert!(!orphan.exists(), "the dead process's world is still there");
+        assert!(mine.exists() && starting.exists() && other.exists());
     }
 }
