@@ -45,18 +45,15 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         profile: global.profile.clone(),
         hyperlinks: crate::tui::hyperlinks_supported(|k| std::env::var(k).ok()),
     };
+    let pace = crate::commands::run::pace_of(global)?;
     let state_dir = crate::progress::state_dir()?;
     let store = crate::progress::ProgressStore::new(state_dir.clone());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let active: crate::backend::setup::ActiveBackend = crate::backend::setup::start(
-            &global.backend,
-            &profile,
-            crate::sim::eksctl::Pace::default(),
-            &state_dir,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let active: crate::backend::setup::ActiveBackend =
+            crate::backend::setup::start(&global.backend, &profile, pace, &state_dir)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         let result = crate::tui::run(crate::tui::TuiConfig {
             lessons,
             settings,

@@ -35,6 +35,14 @@ pub struct GlobalArgs {
     /// Colour theme.
     #[arg(long, global = true, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
+    /// On dry-run, how fast simulated long steps play: realistic (a real
+    /// ~15-minute eksctl run squeezed into --pace-total) or fast (about a
+    /// second, and pods start in a blink).
+    #[arg(long, global = true, value_enum, default_value_t = PaceName::Realistic)]
+    pub pace: PaceName,
+    /// The length of a realistic eksctl run, e.g. 60s, or 20s for a talk.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s")]
+    pub pace_total: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,13 +79,6 @@ pub struct RunArgs {
     /// Stop after this step id.
     #[arg(long, value_name = "STEP_ID")]
     pub until: Option<String>,
-    /// How fast simulated long steps play: fast (about a second) or
-    /// realistic (a real ~15-minute eksctl run squeezed into --pace-total).
-    #[arg(long, value_enum, default_value_t = PaceName::Realistic)]
-    pub pace: PaceName,
-    /// The length of a realistic eksctl run, e.g. 60s or 2m.
-    #[arg(long, value_name = "DURATION", default_value = "60s")]
-    pub pace_total: String,
     /// Write a report: JUnit XML when the name ends in .xml, JSON otherwise.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -36,17 +36,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     {
         anyhow::bail!("--until {until:?} names no step of the chosen lessons");
     }
-    let pace = match args.pace {
-        PaceName::Fast => Pace::Fast,
-        PaceName::Realistic => Pace::Realistic {
-            total: lesson::parse_duration(&args.pace_total).with_context(|| {
-                format!(
-                    "--pace-total {:?} is not a duration like 60s or 2m",
-                    args.pace_total
-                )
-            })?,
-        },
-    };
+    let pace = pace_of(global)?;
     let state_dir = progress::state_dir()?;
     let printer =
         Printer::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
@@ -162,6 +152,21 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The pace `--pace` and `--pace-total` ask for.
+pub(crate) fn pace_of(global: &GlobalArgs) -> anyhow::Result<Pace> {
+    Ok(match global.pace {
+        PaceName::Fast => Pace::Fast,
+        PaceName::Realistic => Pace::Realistic {
+            total: lesson::parse_duration(&global.pace_total).with_context(|| {
+                format!(
+                    "--pace-total {:?} is not a duration like 60s or 2m",
+                    global.pace_total
+                )
+            })?,
+        },
     })
 }
 
