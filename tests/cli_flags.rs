@@ -2,7 +2,11 @@
 //! the TUI and for `trinetes run`, in either position, and a bad value is a
 //! clear error before anything starts.
 
+mod bin_support;
+
 use std::process::{Command, Output};
+
+use bin_support::text;
 
 fn trinetes(args: &[&str]) -> Output {
     let state = tempfile::tempdir().expect("temp dir");
@@ -13,14 +17,6 @@ fn trinetes(args: &[&str]) -> Output {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("the trinetes binary runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]

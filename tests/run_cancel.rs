@@ -2,96 +2,12 @@
 //! stops the running step, the run reports it as cancelled and exits 130, and
 //! nothing is left behind: no child processes, no world folder.
 
-use std::io::{BufRead, BufReader};
+mod bin_support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-/// The binary with its stdout read line by line on a thread.
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Running {
-    fn start(state: &Path, args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_trinetes"))
-            .args(args)
-            .env("XDG_STATE_HOME", state)
-            .env("NO_COLOR", "1")
-            .env_remove("KUBECONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the trinetes binary runs");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Read until a line contains `text`; at most `secs` seconds.
-    fn wait_for(&mut self, text: &str, secs: u64) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
-        while std::time::Instant::now() < deadline {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                let found = line.contains(text);
-                self.seen.push(line);
-                if found {
-                    return;
-                }
-            }
-        }
-        panic!(
-            "no line with {text:?} within {secs} s; printed so far:\n{}",
-            self.seen.join("\n")
-        );
-    }
-
-    fn signal(&self, signal: libc::c_int) {
-        // SAFETY: kill(2) on the pid of a child this test owns and has not reaped.
-        let sent = unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
-        assert_eq!(sent, 0, "the signal could not be sent");
-    }
-
-    /// Wait for the exit (at most 30 s) and collect the rest of the output.
-    fn finish(&mut self) -> (Option<i32>, String) {
-        for _ in 0..300 {
-            if let Some(status) = self.child.try_wait().expect("wait works") {
-                // The reader thread ends at EOF; give it a moment to hand over.
-                while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
-                    self.seen.push(line);
-                }
-                return (status.code(), self.seen.join("\n"));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!(
-            "trinetes did not exit within 30 s of the signal; printed:\n{}",
-            self.seen.join("\n")
-        );
-    }
-}
+use bin_support::{Running, leftover_worlds};
 
 fn report_outcome(report: &Path, step: &str) -> String {
     let text = std::fs::read_to_string(report).expect("the report is written after a cancel");
@@ -106,18 +22,6 @@ fn report_outcome(report: &Path, step: &str) -> String {
         .as_str()
         .expect("outcome is a string")
         .to_string()
-}
-
-fn leftover_worlds(state: &Path) -> Vec<String> {
-    std::fs::read_dir(state.join("trinetes"))
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| n.starts_with("world-"))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Processes whose command line starts with `marker` (the step's shell, whose
@@ -155,7 +59,7 @@ fn ctrl_c_during_eksctl_create_cancels_the_step_and_stops_the_world() {
     );
     run.wait_for("building cluster stack", 60);
     run.signal(libc::SIGINT);
-    let (code, all) = run.finish();
+    let (code, all) = run.finish(30);
     assert_eq!(code, Some(130), "{all}");
     assert!(
         all.contains("create-cluster") && all.contains("cancelled"),
@@ -217,7 +121,7 @@ fn sigterm_during_a_shell_step_kills_the_step_and_its_children() {
         "both sleeps run before the signal: {before:?}"
     );
     run.signal(libc::SIGTERM);
-    let (code, all) = run.finish();
+    let (code, all) = run.finish(30);
     assert_eq!(code, Some(130), "{all}");
     assert!(
         !all.lines().any(|l| l.trim() == "│ not-reached"),

@@ -2,11 +2,13 @@
 //! demo end to end on both profiles with a report, `--until`, and failure
 //! paths with their messages. Each run gets its own state folder.
 
-use std::io::BufRead;
+mod bin_support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
+use bin_support::{Running, leftover_worlds, text};
 
 /// The demo forwards 127.0.0.1:8080 and its checks ask that port, so the
 /// tests that run it take turns (tests in one binary run in parallel).
@@ -39,14 +41,6 @@ fn trinetes(state: &Path, args: &[&str]) -> Output {
         .expect("trinetes runs")
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn require_kubectl() {
     let found = Command::new("kubectl")
         .arg("version")
@@ -56,19 +50,6 @@ fn require_kubectl() {
         found.is_ok_and(|o| o.status.success()),
         "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
     );
-}
-
-/// The world's folders live under the state dir while a run lasts.
-fn leftover_worlds(state: &Path) -> Vec<String> {
-    std::fs::read_dir(state.join("trinetes"))
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| n.starts_with("world-"))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -136,8 +117,6 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     let progress = std::fs::read_to_string(state.path().join("trinetes/progress.toml"))
         .expect("progress saved");
     assert!(progress.contains("create-cluster"), "{progress}");
-
-    a_taken_port_moves_the_forward_to_the_next_one();
 }
 
 #[test]
@@ -278,48 +257,10 @@ fn a_check_that_times_out_shows_what_it_saw_and_the_hint() {
     assert!(all.contains("hint: nine nodes never come"), "{all}");
 }
 
-/// Called from the demo test, not a test of its own: both want 127.0.0.1:8080,
-/// and tests in one binary run in parallel.
-fn a_taken_port_moves_the_forward_to_the_next_one() {
-    let Ok(holder) = std::net::TcpListener::bind("127.0.0.1:8080") else {
-        panic!(
-            "127.0.0.1:8080 is already taken by another program; this test needs to take it itself"
-        );
-    };
-    let state = tempfile::tempdir().expect("temp dir");
-    let mut body = step("web", "kubectl create deployment web --image=nginx", "");
-    body.push_str(&step(
-        "ready",
-        "true",
-        "\n[[check]]\nkind = \"pods\"\nselector = \"app=web\"\ncount = 1\nphase = \"Running\"\ntimeout = \"30s\"\nhint = \"the web pod should start\"\n",
-    ));
-    body.push_str(&step(
-        "forward",
-        "kubectl port-forward deployment/web 8080:80",
-        "",
-    ));
-    let lessons = lessons_dir(&body);
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            lessons.path().to_str().expect("utf-8"),
-        ],
-    );
-    drop(holder);
-    let all = text(&out);
-    assert!(out.status.success(), "{all}");
-    assert!(all.contains("(127.0.0.1:8080 was already in use)"), "{all}");
-}
-
 /// A `trinetes run --hold` in progress: the world stays up after the steps so
 /// that a test can look at what is left in it.
 struct HeldRun {
-    child: Child,
+    run: Running,
     /// Everything it printed up to and including its `export` lines.
     output: String,
     kubeconfig: String,
@@ -328,87 +269,31 @@ struct HeldRun {
 
 impl HeldRun {
     fn start(state: &Path, args: &[&str]) -> HeldRun {
-        let stderr = std::fs::File::create(state.join("stderr.txt")).expect("stderr file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_trinetes"))
-            .args(args)
-            .arg("--hold")
-            .env("XDG_STATE_HOME", state)
-            .env("NO_COLOR", "1")
-            .env_remove("KUBECONFIG")
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .expect("trinetes starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut held = HeldRun {
-            child,
-            output: String::new(),
-            kubeconfig: String::new(),
-            eks_endpoint: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(600);
-        while held.kubeconfig.is_empty() || held.eks_endpoint.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = held.child.kill();
-                let _ = held.child.wait();
-                let stderr = std::fs::read_to_string(state.join("stderr.txt")).unwrap_or_default();
-                panic!(
-                    "the run ended or took over 10 minutes before holding the world open:\n{}\n{stderr}",
-                    held.output
-                );
-            };
-            if let Some(path) = line.strip_prefix("export KUBECONFIG=") {
-                held.kubeconfig = path.to_string();
-            }
-            if let Some(url) = line.strip_prefix("export AWS_ENDPOINT_URL_EKS=") {
-                held.eks_endpoint = url.to_string();
-            }
-            held.output.push_str(&line);
-            held.output.push('\n');
+        let mut args = args.to_vec();
+        args.push("--hold");
+        let mut run = Running::start(state, &args);
+        let kubeconfig = run
+            .wait_for("export KUBECONFIG=", 600)
+            .trim_start_matches("export KUBECONFIG=")
+            .to_string();
+        let eks_endpoint = run
+            .wait_for("export AWS_ENDPOINT_URL_EKS=", 60)
+            .trim_start_matches("export AWS_ENDPOINT_URL_EKS=")
+            .to_string();
+        HeldRun {
+            output: run.output(),
+            run,
+            kubeconfig,
+            eks_endpoint,
         }
-        held
     }
 
     /// SIGTERM, as a user's Ctrl-C would; it must end by itself within a bound.
     /// (A test that fails before this kills the run when it drops it.)
     fn stop(mut self) {
-        let pid = i32::try_from(self.child.id()).expect("a pid fits in i32");
-        // SAFETY: kill(2) with a pid of the child this test started.
-        unsafe {
-            libc::kill(pid, libc::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert_eq!(status.code(), Some(130), "{}", self.output);
-                return;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("trinetes did not stop within 60 s of SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for HeldRun {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.run.signal(libc::SIGTERM);
+        let (code, all) = self.run.finish(60);
+        assert_eq!(code, Some(130), "{all}");
     }
 }
 

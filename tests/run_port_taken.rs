@@ -2,7 +2,11 @@
 //! port, says so, and the lesson's `http` checks on 127.0.0.1:8080 follow it
 //! to Trino. One test only, since it must hold 127.0.0.1:8080 itself.
 
+mod bin_support;
+
 use std::process::Command;
+
+use bin_support::text;
 
 const LESSON: &str = r#"---
 id: port-taken
@@ -85,11 +89,7 @@ fn a_taken_port_moves_the_forward_and_the_checks_follow_it() {
         .output()
         .expect("trinetes runs");
     drop(holder);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("(127.0.0.1:8080 was already in use)"), "{all}");
     let moved = all

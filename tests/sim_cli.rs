@@ -2,43 +2,17 @@
 //! kubeconfig the machine's kubectl uses and an EKS endpoint the `aws` CLI
 //! uses, and stops cleanly on SIGTERM, taking its context out of the kubeconfig.
 
-use std::io::{BufRead, BufReader};
+mod bin_support;
+
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use bin_support::Running;
 
 fn start(state: &std::path::Path, extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trinetes"))
-        .arg("sim")
-        .args(extra)
-        .env("XDG_STATE_HOME", state)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the trinetes binary runs");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    Running { child, lines }
+    let mut args = vec!["sim"];
+    args.extend_from_slice(extra);
+    Running::start(state, &args)
 }
 
 fn kubectl(kubeconfig: &str, cache: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -74,26 +48,15 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
         &dir.path().join("state"),
         &["--nodes", "3", "--node-type", "t3.large"],
     );
-    let mut printed = Vec::new();
-    let mut eks_endpoint = None;
-    let export = loop {
-        let line = sim
-            .lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no export line; printed so far: {printed:?}"));
-        printed.push(line.clone());
-        if let Some(url) = line.strip_prefix("export AWS_ENDPOINT_URL_EKS=") {
-            eks_endpoint = Some(url.to_string());
-        }
-        if eks_endpoint.is_some()
-            && let Some(path) = printed
-                .iter()
-                .find_map(|l| l.strip_prefix("export KUBECONFIG="))
-        {
-            break path.to_string();
-        }
-    };
-    let eks_endpoint = eks_endpoint.expect("loop ends only once it is set");
+    let export = sim
+        .wait_for("export KUBECONFIG=", 30)
+        .trim_start_matches("export KUBECONFIG=")
+        .to_string();
+    let eks_endpoint = sim
+        .wait_for("export AWS_ENDPOINT_URL_EKS=", 30)
+        .trim_start_matches("export AWS_ENDPOINT_URL_EKS=")
+        .to_string();
+    let printed = sim.seen.clone();
     assert!(
         eks_endpoint.starts_with("http://127.0.0.1:"),
         "{eks_endpoint}"
@@ -167,13 +130,10 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON output");
     assert_eq!(listed["clusters"], serde_json::json!([]));
 
-    // SAFETY: kill(2) on the pid of a child this test owns and has not reaped.
-    let sent = unsafe { libc::kill(sim.child.id() as libc::pid_t, libc::SIGTERM) };
-    assert_eq!(sent, 0);
-    let status = wait_exit(&mut sim.child);
-    assert!(status.success(), "exit status {status:?}");
-    let rest: Vec<String> = sim.lines.try_iter().collect();
-    assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
+    sim.signal(libc::SIGTERM);
+    let (code, all) = sim.finish(10);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(all.contains("Stopped"), "{all}");
     let left = std::fs::read_to_string(&export).unwrap_or_default();
     assert!(
         !left.contains("kind-trinetes"),
