@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Mutex;
 
-use bin_support::{Running, leftover_worlds, text};
+use bin_support::{Running, aws_eks, leftover_worlds, text};
 
 /// The demo forwards 127.0.0.1:8080 and its checks ask that port, so the
 /// tests that run it take turns (tests in one binary run in parallel).
@@ -304,32 +304,6 @@ fn kubectl(kubeconfig: &str, cache: &Path, args: &[&str]) -> Output {
         .env("KUBECACHEDIR", cache)
         .output()
         .expect("kubectl runs")
-}
-
-fn aws_eks(endpoint: &str, config_dir: &Path, args: &[&str]) -> Output {
-    let empty = config_dir.join("empty-aws-config");
-    std::fs::write(&empty, "").expect("write an empty AWS config file");
-    let found = Command::new("aws").arg("--version").output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "the aws CLI is missing: install awscli (pip install awscli)"
-    );
-    Command::new("aws")
-        .arg("eks")
-        .args(args)
-        .args(["--output", "json", "--region", "us-east-1"])
-        .env("AWS_ENDPOINT_URL_EKS", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", &empty)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_PAGER", "")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("the aws CLI runs")
 }
 
 #[test]

@@ -25,12 +25,6 @@ fn kubectl(kubeconfig: &str, cache: &std::path::Path, args: &[&str]) -> std::pro
         .unwrap_or_else(|e| panic!("kubectl could not be run ({e}): install kubectl 1.32"))
 }
 
-fn which(tool: &str) -> Option<std::path::PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(tool))
-        .find(|p| p.is_file())
-}
-
 fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     for _ in 0..200 {
         if let Some(status) = child.try_wait().expect("wait works") {
@@ -104,24 +98,7 @@ fn sim_prints_a_kubeconfig_that_kubectl_uses_and_stops_on_sigterm() {
     }
 
     // The aws CLI reaches the simulated EKS endpoint through the printed URL.
-    let aws = which("aws").unwrap_or_else(|| panic!("the aws CLI is missing: pip install awscli"));
-    let empty = dir.path().join("empty-aws-config");
-    std::fs::write(&empty, "").unwrap();
-    let listed = Command::new(aws)
-        .args(["eks", "list-clusters", "--output", "json"])
-        .env("AWS_ENDPOINT_URL_EKS", &eks_endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", &empty)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_PAGER", "")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let listed = bin_support::aws_eks(&eks_endpoint, dir.path(), &["list-clusters"]);
     assert!(
         listed.status.success(),
         "aws eks list-clusters failed: {}",

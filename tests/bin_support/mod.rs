@@ -31,6 +31,36 @@ pub fn leftover_worlds(state: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `aws eks ARGS --output json` against a simulated EKS endpoint, with test
+/// credentials and no user configuration. Fails the test, saying what to
+/// install, when the aws CLI is missing.
+pub fn aws_eks(endpoint: &str, config_dir: &Path, args: &[&str]) -> Output {
+    let empty = config_dir.join("empty-aws-config");
+    std::fs::write(&empty, "").expect("write an empty AWS config file");
+    let found = Command::new("aws").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "the aws CLI is missing: install awscli (pip install awscli)"
+    );
+    Command::new("aws")
+        .arg("eks")
+        .args(args)
+        .args(["--output", "json", "--region", "us-east-1"])
+        .env("AWS_ENDPOINT_URL_EKS", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the aws CLI runs")
+}
+
 /// The binary running in the background; killed when dropped.
 pub struct Running {
     pub child: Child,
