@@ -55,11 +55,9 @@ pub fn run(args: &SimArgs, profile: &Profile) -> anyhow::Result<ExitCode> {
         println!("Kubeconfig: {}", kubeconfig.display());
         println!();
         println!("Paste these into another terminal to use it with kubectl and the aws CLI:");
-        println!(
-            "export KUBECONFIG={}",
-            shell_quote(&kubeconfig.to_string_lossy())
-        );
-        println!("export AWS_ENDPOINT_URL_EKS={}", world.eks_url());
+        for line in world.exports() {
+            println!("{line}");
+        }
         println!("(The aws CLI still wants credentials: the simulator accepts any, e.g. AWS_ACCESS_KEY_ID=testing.)");
         println!();
         println!("Press Ctrl-C to stop.");
@@ -78,31 +76,4 @@ async fn wait_for_stop_signal() -> anyhow::Result<()> {
         _ = term.recv() => {}
     }
     Ok(())
-}
-
-/// Quotes a path for a POSIX shell only when it needs quoting.
-fn shell_quote(text: &str) -> String {
-    let plain = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
-    if plain && !text.is_empty() {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shell_quote;
-
-    #[test]
-    fn paths_are_quoted_only_when_needed() {
-        assert_eq!(
-            shell_quote("/home/a/.local/state/trinetes/sim/kubeconfig"),
-            "/home/a/.local/state/trinetes/sim/kubeconfig"
-        );
-        assert_eq!(shell_quote("/tmp/my dir/k"), "'/tmp/my dir/k'");
-        assert_eq!(shell_quote("/tmp/it's"), "'/tmp/it'\\''s'");
-    }
 }

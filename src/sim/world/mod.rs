@@ -195,7 +195,10 @@ impl World {
     /// The lines a presenter pastes into another terminal to use the world by hand.
     pub fn exports(&self) -> Vec<String> {
         vec![
-            format!("export KUBECONFIG={}", self.kubeconfig.display()),
+            format!(
+                "export KUBECONFIG={}",
+                shell_quote(&self.kubeconfig.to_string_lossy())
+            ),
             format!("export AWS_ENDPOINT_URL_EKS={}", self.eks.url()),
         ]
     }
@@ -281,6 +284,34 @@ async fn start_cluster(
     Ok(cluster)
 }
 
+/// Quotes a path for a POSIX shell only when it needs quoting, so that an
+/// export line can be pasted as it is.
+fn shell_quote(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
+    if plain && !text.is_empty() {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 async fn send(out: &mpsc::Sender<WorldOutput>, line: impl Into<String>) {
     let _ = out.send(WorldOutput::Line(line.into())).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(
+            shell_quote("/home/a/.local/state/trinetes/sim/kubeconfig"),
+            "/home/a/.local/state/trinetes/sim/kubeconfig"
+        );
+        assert_eq!(shell_quote("/tmp/my dir/k"), "'/tmp/my dir/k'");
+        assert_eq!(shell_quote("/tmp/it's"), "'/tmp/it'\\''s'");
+    }
 }
