@@ -55,7 +55,6 @@ impl World {
         };
         let started = Instant::now();
         let start_time = now();
-        let total = plan.total().max(Duration::from_millis(1));
         let paced = plan.paced(self.opts.pace);
         let paced_total = paced
             .last()
@@ -73,13 +72,7 @@ impl World {
             {
                 tokio::time::sleep_until(last_sent + STAGE_REFRESH).await;
                 last_sent = Instant::now();
-                let fraction = started.elapsed().as_secs_f32() / paced_total.as_secs_f32();
-                let _ = out
-                    .send(WorldOutput::Stage {
-                        name: name.to_string(),
-                        fraction: Some(fraction.clamp(0.0, 1.0)),
-                    })
-                    .await;
+                send_stage(out, name, started.elapsed(), paced_total).await;
             }
             tokio::time::sleep_until(due).await;
             match &step.item {
@@ -95,13 +88,7 @@ impl World {
                     if let Some(name) = stage_name(action) {
                         stage = Some(name);
                         last_sent = Instant::now();
-                        let fraction = step.at.as_secs_f32() / total.as_secs_f32();
-                        let _ = out
-                            .send(WorldOutput::Stage {
-                                name: name.to_string(),
-                                fraction: Some(fraction.clamp(0.0, 1.0)),
-                            })
-                            .await;
+                        send_stage(out, name, started.elapsed(), paced_total).await;
                     }
                     if let Err(message) = self.act(action).await {
                         send(out, format!("Error: {message}")).await;
@@ -276,6 +263,22 @@ impl World {
 fn ip_of(node_name: &str) -> Option<Ipv4Addr> {
     let host = node_name.strip_prefix("ip-")?.split('.').next()?;
     host.replace('-', ".").parse().ok()
+}
+
+/// The stage, with the share of the (paced) run gone by.
+async fn send_stage(
+    out: &mpsc::Sender<WorldOutput>,
+    name: &str,
+    elapsed: Duration,
+    total: Duration,
+) {
+    let fraction = elapsed.as_secs_f32() / total.as_secs_f32();
+    let _ = out
+        .send(WorldOutput::Stage {
+            name: name.to_string(),
+            fraction: Some(fraction.clamp(0.0, 1.0)),
+        })
+        .await;
 }
 
 /// How often a long wait re-sends its stage with a fresh fraction.
