@@ -4,132 +4,23 @@
 //! it resumes in the same lesson, and that Ctrl-C, SIGTERM and a panic also
 //! restore the terminal.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+mod tmux_support;
+
+use tmux_support::{TmuxServer, require_tmux};
 
 const PROMPT: &str = "e2e$ ";
-const WAIT: Duration = Duration::from_secs(20);
 
-/// A tmux server on its own socket, killed when dropped (even on failure).
-struct TmuxServer {
-    socket: PathBuf,
-}
-
-impl TmuxServer {
-    fn start(socket: &Path, state_dir: &Path) -> Self {
-        let server = TmuxServer {
-            socket: socket.to_path_buf(),
-        };
-        let out = server.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-e",
-            &format!("XDG_STATE_HOME={}", state_dir.display()),
-            "-e",
-            "TRINETES_LOG=debug",
-            "-e",
-            "RUST_BACKTRACE=0",
-            "sh",
-        ]);
-        assert!(out.status.success(), "tmux new-session failed: {out:?}");
-        server
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .env_remove("TMUX")
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let out = self.tmux(&args);
-        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
-    }
-
-    /// Types text literally (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        let out = self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text:?}: {out:?}");
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// The pid of the one process the pane's shell is running.
-    fn child_of_shell(&self) -> i32 {
-        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
-        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
-            .expect("read the shell's children from /proc");
-        let pids: Vec<i32> = children
-            .split_whitespace()
-            .map(|p| p.parse().expect("a pid"))
-            .collect();
-        assert_eq!(pids.len(), 1, "the shell runs exactly trinetes: {pids:?}");
-        pids[0]
-    }
-
-    /// The screen with wrapped lines joined (long paths stay whole).
-    fn screen_joined(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-J", "-t", "e2e"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn alternate_on(&self) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Polls the screen until `pred` holds, for at most `WAIT`.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_text(&self, text: &str) -> String {
-        self.wait_for(text, |s| s.contains(text))
-    }
-}
-
-impl Drop for TmuxServer {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-fn require_tmux() {
-    let found = Command::new("tmux").arg("-V").output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "this test drives the real binary in tmux: install tmux (e.g. apt-get install tmux)"
-    );
+fn start(dir: &std::path::Path, state: &std::path::Path) -> TmuxServer {
+    TmuxServer::start(
+        &dir.join("tmux.sock"),
+        100,
+        30,
+        &[
+            format!("XDG_STATE_HOME={}", state.display()),
+            "TRINETES_LOG=debug".to_string(),
+            "RUST_BACKTRACE=0".to_string(),
+        ],
+    )
 }
 
 fn status_line(screen: &str) -> String {
@@ -154,7 +45,7 @@ fn drive_the_real_binary_in_tmux() {
     require_tmux();
     let dir = tempfile::tempdir().expect("temp dir");
     let state = dir.path().join("state");
-    let server = TmuxServer::start(&dir.path().join("tmux.sock"), &state);
+    let server = start(dir.path(), &state);
     // Some shells ignore PS1 from the environment; set it in the shell.
     server.type_text(&format!("PS1='{PROMPT}'"));
     server.keys(&["Enter"]);

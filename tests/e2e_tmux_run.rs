@@ -2,109 +2,34 @@
 //! lessons folder on the live backend. The first step echoes a line and its
 //! `http` check passes against a loopback server this test starts; the
 //! second step's check fails and shows its hint. Then it quits and checks the
-//! terminal came back and the outcomes were recorded.
+//! terminal came back and the outcomes were recorded. A second test runs
+//! dry-run steps on the simulated cluster and reaches it with kubectl.
+
+mod tmux_support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(30);
+use tmux_support::{TmuxServer, WAIT, require_tmux};
 
-struct TmuxServer {
-    socket: PathBuf,
-}
-
-impl TmuxServer {
-    fn start(socket: &Path, state_dir: &Path) -> Self {
-        let server = TmuxServer {
-            socket: socket.to_path_buf(),
-        };
-        let state = format!("XDG_STATE_HOME={}", state_dir.display());
-        let out = server.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "100",
-            "-y",
-            "34",
-            "-e",
-            &state,
-            "-e",
-            "NO_PROXY=127.0.0.1",
-            "-e",
-            "no_proxy=127.0.0.1",
-            "-e",
-            "TRINETES_LOG=debug",
-            "sh",
-        ]);
-        assert!(out.status.success(), "tmux new-session failed: {out:?}");
-        server
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .env_remove("TMUX")
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let out = self.tmux(&args);
-        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
-    }
-
-    fn type_text(&self, text: &str) {
-        let out = self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text:?}: {out:?}");
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn alternate_on(&self) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_text(&self, text: &str) -> String {
-        self.wait_for(text, |s| s.contains(text))
-    }
-}
-
-impl Drop for TmuxServer {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
+fn start(dir: &Path, state: &Path) -> TmuxServer {
+    TmuxServer::start(
+        &dir.join("tmux.sock"),
+        100,
+        34,
+        &[
+            format!("XDG_STATE_HOME={}", state.display()),
+            "NO_PROXY=127.0.0.1".to_string(),
+            "no_proxy=127.0.0.1".to_string(),
+            "TRINETES_LOG=debug".to_string(),
+        ],
+    )
 }
 
 /// A loopback HTTP server: `/ready` answers `{"state":"ready"}`, anything
@@ -218,17 +143,13 @@ timeout = "1m"
 
 #[test]
 fn run_steps_in_the_real_binary_and_see_their_checks() {
-    let found = Command::new("tmux").arg("-V").output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "this test drives the real binary in tmux: install tmux (e.g. apt-get install tmux)"
-    );
+    require_tmux();
     let dir = tempfile::tempdir().expect("temp dir");
     let state = dir.path().join("state");
     let lessons = dir.path().join("lessons");
     let server_http = Loopback::start();
     write_lessons(&lessons, server_http.port);
-    let server = TmuxServer::start(&dir.path().join("tmux.sock"), &state);
+    let server = start(dir.path(), &state);
 
     let binary = env!("CARGO_BIN_EXE_trinetes");
     server.type_text(&format!(
@@ -341,11 +262,7 @@ timeout = "30s"
 
 #[test]
 fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_sees() {
-    let found = Command::new("tmux").arg("-V").output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "this test drives the real binary in tmux: install tmux (e.g. apt-get install tmux)"
-    );
+    require_tmux();
     let kubectl_found = Command::new("kubectl")
         .args(["version", "--client"])
         .output();
@@ -358,7 +275,7 @@ fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_
     let lessons = dir.path().join("lessons");
     let cache = dir.path().join("kube-cache");
     write_dry_run_lesson(&lessons);
-    let server = TmuxServer::start(&dir.path().join("tmux.sock"), &state);
+    let server = start(dir.path(), &state);
 
     let binary = env!("CARGO_BIN_EXE_trinetes");
     server.type_text(&format!(
