@@ -9,19 +9,24 @@ use trinetes::tui::theme::Theme;
 use tui_support::{pods_check, step};
 use unicode_width::UnicodeWidthStr;
 
-#[test]
-fn box_shows_number_id_title_command_and_checks() {
-    let t = Theme::dark();
-    let mut s = step("create", "Create the pods", "kubectl apply -f web.yaml");
-    s.checks.push(pods_check("app=web", 2));
-    let ctx = StepBoxContext {
-        theme: &t,
+/// A step box on dry-run, not selected, with no recorded outcome or run.
+fn plain(theme: &Theme) -> StepBoxContext<'_> {
+    StepBoxContext {
+        theme,
         backend: BackendKind::DryRun,
         selected: false,
         recorded: None,
         run: None,
         next: None,
-    };
+    }
+}
+
+#[test]
+fn box_shows_number_id_title_command_and_checks() {
+    let t = Theme::dark();
+    let mut s = step("create", "Create the pods", "kubectl apply -f web.yaml");
+    s.checks.push(pods_check("app=web", 2));
+    let ctx = plain(&t);
     let lines = render(&s, 2, 7, 40, &ctx);
     let texts: Vec<String> = lines.iter().map(line_text).collect();
     assert_eq!(
@@ -55,12 +60,8 @@ fn selected_box_uses_the_selected_border() {
     let t = Theme::dark();
     let s = step("a", "A", "ls");
     let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
         selected: true,
-        recorded: None,
-        run: None,
-        next: None,
+        ..plain(&t)
     };
     let lines = render(&s, 1, 1, 30, &ctx);
     assert_eq!(lines[0].spans[0].style, t.step_border_selected);
@@ -77,14 +78,7 @@ fn badges_for_billable_interactive_and_skipped() {
     s.skip_reason = Some("needs AWS".to_string());
     s.episode_command = Some("eksctl create cluster --version 1.21".to_string());
     s.episode_why = Some("EKS 1.21 is retired.".to_string());
-    let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
-        selected: false,
-        recorded: None,
-        run: None,
-        next: None,
-    };
+    let ctx = plain(&t);
     let lines = render(&s, 1, 1, 80, &ctx);
     let texts: Vec<String> = lines.iter().map(line_text).collect();
     assert!(
@@ -123,14 +117,7 @@ fn a_step_for_another_profile_shows_the_profile_and_the_reason() {
     s.profiles = vec!["episode-2021".to_string()];
     s.skip_reason = Some("nothing to pin".to_string());
     s.skipped_on_profile = Some("current".to_string());
-    let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
-        selected: false,
-        recorded: None,
-        run: None,
-        next: None,
-    };
+    let ctx = plain(&t);
     let lines = render(&s, 1, 1, 80, &ctx);
     let texts: Vec<String> = lines.iter().map(line_text).collect();
     assert!(
@@ -160,14 +147,7 @@ fn long_commands_and_tiny_widths_stay_inside_the_box() {
         "A title long enough to need wrapping inside the box",
         "helm install tcb trino/trino --version 0.30.0 --values values.yaml --namespace default",
     );
-    let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
-        selected: false,
-        recorded: None,
-        run: None,
-        next: None,
-    };
+    let ctx = plain(&t);
     for width in [0u16, 5, 12, 20, 33] {
         for line in render(&s, 10, 12, width, &ctx) {
             let w: usize = line.spans.iter().map(|s| s.content.width()).sum();
@@ -182,14 +162,7 @@ fn backticks_in_titles_and_reasons_become_code() {
     let mut s = step("x", "Run `helm`", "helm list");
     s.episode_command = Some("helm ls".to_string());
     s.episode_why = Some("`ls` is an alias".to_string());
-    let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
-        selected: false,
-        recorded: None,
-        run: None,
-        next: None,
-    };
+    let ctx = plain(&t);
     let lines = render(&s, 1, 1, 40, &ctx);
     assert_eq!(
         line_text(&lines[1]),
@@ -208,14 +181,7 @@ fn backticks_in_titles_and_reasons_become_code() {
 #[test]
 fn on_the_episode_profile_the_episode_command_is_not_repeated() {
     let t = Theme::dark();
-    let ctx = StepBoxContext {
-        theme: &t,
-        backend: BackendKind::DryRun,
-        selected: false,
-        recorded: None,
-        run: None,
-        next: None,
-    };
+    let ctx = plain(&t);
     let mut s = step(
         "eks",
         "Create the cluster",
