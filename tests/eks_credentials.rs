@@ -5,9 +5,10 @@
 //!
 //! This file holds a single test because it changes the process environment.
 
-mod eks_support;
+#[path = "support/mod.rs"]
+mod support;
 
-use eks_support::start_sim;
+use support::eks::start_sim;
 use trinetes::aws::{AwsError, EksClient};
 
 const CLEARED: &[&str] = &[

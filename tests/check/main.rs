@@ -1,0 +1,8 @@
+//! Typed checks over the Kubernetes API, the EKS API and HTTP.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod eks_checks;
+mod http_checks;
+mod kube_checks;

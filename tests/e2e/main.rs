@@ -1,0 +1,7 @@
+//! The real binary in tmux: keys in with send-keys, the screen out with capture-pane.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod tmux;
+mod tmux_run;

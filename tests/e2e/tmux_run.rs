@@ -1,0 +1,359 @@
+//! End to end: the real binary in a private tmux server runs steps of a tiny
+//! lessons folder on the live backend. The first step echoes a line and its
+//! `http` check passes against a loopback server this test starts; the
+//! second step's check fails and shows its hint. Then it quits and checks the
+//! terminal came back and the outcomes were recorded. A second test runs
+//! dry-run steps on the simulated cluster and reaches it with kubectl.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crate::support::tmux::{TmuxServer, WAIT, require_tmux};
+
+fn start(dir: &Path, state: &Path) -> TmuxServer {
+    TmuxServer::start(
+        &dir.join("tmux.sock"),
+        100,
+        34,
+        &[
+            format!("XDG_STATE_HOME={}", state.display()),
+            "NO_PROXY=127.0.0.1".to_string(),
+            "no_proxy=127.0.0.1".to_string(),
+            "TRINETES_LOG=debug".to_string(),
+        ],
+    )
+}
+
+/// A loopback HTTP server: `/ready` answers `{"state":"ready"}`, anything
+/// else 503. It stops when dropped or after two minutes, whichever is first.
+struct Loopback {
+    port: u16,
+    stop: Arc<AtomicBool>,
+}
+
+impl Loopback {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("non-blocking accept");
+        let port = listener.local_addr().expect("local address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !flag.load(Ordering::SeqCst) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                        let mut request = [0u8; 2048];
+                        let n = stream.read(&mut request).unwrap_or(0);
+                        let head = String::from_utf8_lossy(&request[..n]);
+                        let (status, body) = if head.starts_with("GET /ready ") {
+                            ("200 OK", r#"{"state":"ready"}"#)
+                        } else {
+                            ("503 Service Unavailable", r#"{"state":"starting"}"#)
+                        };
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n\
+                             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                    Err(_) => sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Loopback { port, stop }
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn write_lessons(dir: &Path, port: u16) {
+    std::fs::create_dir_all(dir).expect("lessons dir");
+    let lesson = format!(
+        r#"---
+id: run-e2e
+title: Running steps end to end
+summary: One step that passes its check and one whose check fails.
+minutes: 1
+order: 1
+---
+
+# Run
+
+```sh step id=say-hello
+echo hello-from-step
+```
+
+```toml step-config
+title = "Say hello"
+timeout = "20s"
+
+[[check]]
+kind = "http"
+url = "http://127.0.0.1:{port}/ready"
+json-field = "state"
+equals = "ready"
+timeout = "10s"
+hint = "the loopback server should answer"
+```
+
+```sh step id=not-ready
+echo second-step-ran
+```
+
+```toml step-config
+title = "Wait for something that never comes"
+timeout = "20s"
+
+[[check]]
+kind = "http"
+url = "http://127.0.0.1:{port}/never"
+timeout = "1s"
+hint = "known-hint-the-server-says-no"
+```
+
+```sh step id=ask
+printf 'interactive-question: '; read answer; echo "interactive-answer-$answer"
+```
+
+```toml step-config
+title = "Answer a question"
+interactive = true
+timeout = "1m"
+```
+"#
+    );
+    std::fs::write(dir.join("01-run.md"), lesson).expect("write the lesson");
+}
+
+#[test]
+fn run_steps_in_the_real_binary_and_see_their_checks() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let lessons = dir.path().join("lessons");
+    let server_http = Loopback::start();
+    write_lessons(&lessons, server_http.port);
+    let server = start(dir.path(), &state);
+
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "{binary} --backend live --lessons {}",
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text("Running steps end to end");
+    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+
+    // Open, select the first step and run it.
+    server.keys(&["Enter"]);
+    server.wait_text("run-e2e │ step 0/3");
+    server.keys(&["Tab"]);
+    server.wait_text("run-e2e │ step 1/3");
+    server.keys(&["Enter"]);
+    let passed = server.wait_text("passed in");
+    assert!(passed.contains("hello-from-step"), "output pane:\n{passed}");
+    assert!(
+        passed.contains("Output · $ echo hello-from-step"),
+        "{passed}"
+    );
+    let passed = server.wait_text("Tab to step not-ready");
+    assert!(passed.contains("✔"), "{passed}");
+
+    // The second step's check fails and shows what was seen and the hint.
+    server.keys(&["Tab"]);
+    server.wait_text("run-e2e │ step 2/3");
+    server.keys(&["Enter"]);
+    let failed = server.wait_text("hint: known-hint-the-server-says-no");
+    assert!(failed.contains("second-step-ran"), "{failed}");
+    assert!(failed.contains("answered 503"), "{failed}");
+    assert!(failed.contains("press v to retry"), "{failed}");
+
+    // The interactive step gets the terminal (normal screen, cooked mode),
+    // reads a typed line, and gives the terminal back.
+    server.keys(&["Tab"]);
+    server.wait_text("run-e2e │ step 3/3");
+    server.keys(&["Enter"]);
+    server.wait_for("the child to own the terminal", |s| {
+        s.contains("interactive-question:") && server.alternate_on() == "0"
+    });
+    server.type_text("yes");
+    server.keys(&["Enter"]);
+    server.wait_for("the TUI to come back", |_| server.alternate_on() == "1");
+    let back = server.wait_text("the interactive command ended: exit status: 0");
+    assert!(back.contains("run-e2e │ step 3/3"), "{back}");
+    server.wait_text("passed in");
+
+    // Quit: nothing runs, so no question; the terminal comes back.
+    server.keys(&["q"]);
+    server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
+    server.type_text("echo back-$((1000+7))");
+    server.keys(&["Enter"]);
+    server.wait_text("back-1007");
+
+    let progress = std::fs::read_to_string(state.join("trinetes/progress.toml"))
+        .expect("progress.toml written in XDG_STATE_HOME/trinetes");
+    assert!(progress.contains("say-hello = \"passed\""), "{progress}");
+    assert!(progress.contains("not-ready = \"failed\""), "{progress}");
+    assert!(progress.contains("ask = \"passed\""), "{progress}");
+    let log = std::fs::read_to_string(state.join("trinetes/trinetes.log")).unwrap_or_default();
+    assert!(
+        log.contains("handing the terminal to an interactive step"),
+        "the log says the terminal was handed over:\n{log}"
+    );
+    drop(server);
+}
+
+fn write_dry_run_lesson(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("lessons dir");
+    let lesson = r#"---
+id: dry-e2e
+title: A step on the simulated cluster
+summary: Create a Deployment with the real kubectl, then list it.
+minutes: 1
+order: 1
+backends: [dry-run]
+---
+
+# Dry run
+
+```sh step id=create-web
+kubectl create deployment web --image=nginx --replicas=2
+```
+
+```toml step-config
+title = "Create two web pods"
+timeout = "30s"
+
+[[check]]
+kind = "deployment"
+name = "web"
+ready = 2
+timeout = "30s"
+hint = "the simulated kubelet should start both pods"
+```
+
+```sh step id=list-web
+kubectl get deployments
+```
+
+```toml step-config
+title = "List the Deployments"
+timeout = "30s"
+```
+"#;
+    std::fs::write(dir.join("01-dry.md"), lesson).expect("write the lesson");
+}
+
+#[test]
+fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_sees() {
+    require_tmux();
+    let kubectl_found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output();
+    assert!(
+        kubectl_found.is_ok_and(|o| o.status.success()),
+        "this test runs the real kubectl against the simulated cluster: install kubectl 1.32"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let lessons = dir.path().join("lessons");
+    let cache = dir.path().join("kube-cache");
+    write_dry_run_lesson(&lessons);
+    let server = start(dir.path(), &state);
+
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "env -u KUBECONFIG KUBECACHEDIR={} {binary} --lessons {}",
+        cache.display(),
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text("A step on the simulated cluster");
+    server.wait_text("backend: dry-run");
+    server.wait_text("Press w");
+
+    // `w` shows the lines that point the learner's own kubectl at the world.
+    server.keys(&["w"]);
+    let overlay = server.wait_text("export AWS_ENDPOINT_URL_EKS=http://127.0.0.1:");
+    let kubeconfig = overlay
+        .lines()
+        .find_map(|l| {
+            let at = l.find("export KUBECONFIG=")?;
+            let rest = &l[at + "export KUBECONFIG=".len()..];
+            Some(rest.split([' ', '│']).next()?.to_string())
+        })
+        .unwrap_or_else(|| panic!("no KUBECONFIG line in the overlay:\n{overlay}"));
+    assert!(
+        Path::new(&kubeconfig).is_file(),
+        "the kubeconfig the TUI shows does not exist: {kubeconfig}"
+    );
+    server.keys(&["Escape"]);
+
+    // Run the first step: the real kubectl creates the Deployment and the
+    // check sees two ready pods.
+    server.keys(&["Enter"]);
+    server.wait_text("dry-e2e │ step 0/2");
+    server.keys(&["Tab"]);
+    server.wait_text("dry-e2e │ step 1/2");
+    server.keys(&["Enter"]);
+    let passed = server.wait_text("passed in");
+    assert!(
+        passed.contains("deployment.apps/web created"),
+        "output pane:\n{passed}"
+    );
+    server.wait_text("Tab to step list-web");
+
+    // The learner's own kubectl, in another terminal, sees the same cluster.
+    let theirs = Command::new("kubectl")
+        .args(["get", "deployment", "web", "--no-headers"])
+        .env("KUBECONFIG", &kubeconfig)
+        .env("KUBECACHEDIR", &cache)
+        .output()
+        .expect("kubectl runs");
+    let theirs_text = String::from_utf8_lossy(&theirs.stdout).into_owned();
+    assert!(
+        theirs.status.success() && theirs_text.contains("2/2"),
+        "the learner's kubectl: {theirs_text}{}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+
+    server.keys(&["Tab"]);
+    server.wait_text("dry-e2e │ step 2/2");
+    server.keys(&["Enter"]);
+    let listed = server.wait_for("the deployment list", |s| {
+        s.contains("Output · $ kubectl get deployments") && s.contains("passed in")
+    });
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("web") && l.contains("2/2")),
+        "{listed}"
+    );
+
+    // Quitting stops the world: its kubeconfig goes with it.
+    server.keys(&["q"]);
+    server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
+    let deadline = Instant::now() + WAIT;
+    while Path::new(&kubeconfig).exists() && Instant::now() < deadline {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !Path::new(&kubeconfig).exists(),
+        "the world's kubeconfig is still there after quitting: {kubeconfig}"
+    );
+    drop(server);
+}

@@ -1,0 +1,9 @@
+//! Lesson files: parsing, validation errors, the built-in lessons and `trinetes lessons`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod builtin;
+mod cli;
+mod errors;
+mod parse;

@@ -1,0 +1,443 @@
+//! `trinetes run` through the real binary, on the dry-run backend: the EKS
+//! demo end to end on both profiles with a report, `--until`, and failure
+//! paths with their messages. Each run gets its own state folder.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::bin::{Running, aws_eks, leftover_worlds, take_port_8080, text};
+
+/// The steps of the EKS demo, in order; the three in the middle run only on
+/// the `episode-2021` profile.
+const DEMO_STEPS: [&str; 11] = [
+    "create-cluster",
+    "get-nodes",
+    "helm-repo",
+    "helm-install",
+    "see-crash-loop",
+    "read-crash-log",
+    "pin-image",
+    "get-deployments",
+    "port-forward",
+    "helm-uninstall",
+    "delete-cluster",
+];
+const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
+
+fn trinetes(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("trinetes runs")
+}
+
+fn require_kubectl() {
+    let found = Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
+    );
+}
+
+#[test]
+fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
+    require_kubectl();
+    let _port = take_port_8080();
+    let state = tempfile::tempdir().expect("temp dir");
+    let report = state.path().join("report.json");
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--lesson",
+            "eks-demo",
+            "--pace",
+            "fast",
+            "--report",
+            report.to_str().expect("utf-8 path"),
+        ],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("8 passed, 0 failed, 3 skipped"), "{all}");
+    assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
+    assert!(
+        all.contains("deployment tcb-trino-worker: 2/2 ready"),
+        "{all}"
+    );
+    assert!(
+        all.contains("coordinator is true") && all.contains("starting is false"),
+        "{all}"
+    );
+    assert!(
+        all.contains("EKS cluster tcb-cluster no longer exists"),
+        "{all}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+            .expect("JSON report");
+    let steps = json["lessons"][0]["steps"].as_array().expect("steps");
+    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids, DEMO_STEPS);
+    for step in steps {
+        let id = step["id"].as_str().expect("id");
+        if EPISODE_ONLY.contains(&id) {
+            assert_eq!(step["outcome"], "skipped", "{step:#}");
+            let reason = step["reason"].as_str().expect("a skip reason");
+            assert!(
+                reason.starts_with("not on profile current (only episode-2021): "),
+                "{reason}"
+            );
+            assert!(
+                all.contains(&format!("○ {id} skipped: not on profile current")),
+                "{all}"
+            );
+        } else {
+            assert_eq!(step["outcome"], "passed", "{step:#}");
+        }
+    }
+    assert!(
+        leftover_worlds(state.path()).is_empty(),
+        "the world folder outlived the run"
+    );
+    let progress = std::fs::read_to_string(state.path().join("trinetes/progress.toml"))
+        .expect("progress saved");
+    assert!(progress.contains("create-cluster"), "{progress}");
+}
+
+#[test]
+fn until_stops_after_the_named_step_and_junit_reports_it() {
+    require_kubectl();
+    let state = tempfile::tempdir().expect("temp dir");
+    let report = state.path().join("report.xml");
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--lesson",
+            "eks-demo",
+            "--pace",
+            "fast",
+            "--until",
+            "get-nodes",
+            "--report",
+            report.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let xml = std::fs::read_to_string(&report).expect("report written");
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert!(xml.contains("name=\"get-nodes\""), "{xml}");
+    assert!(!xml.contains("<failure"), "{xml}");
+}
+
+fn lessons_dir(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lesson = format!(
+        "---\nid: failures\ntitle: Failure paths\nsummary: Steps that fail on purpose.\nminutes: 1\norder: 1\n---\n\n# Failures\n\n{body}"
+    );
+    std::fs::write(dir.path().join("failures.md"), lesson).expect("write lesson");
+    dir
+}
+
+fn step(id: &str, command: &str, extra: &str) -> String {
+    format!(
+        "```sh step id={id}\n{command}\n```\n\n```toml step-config\ntitle = \"{id}\"\ntimeout = \"60s\"\n{extra}```\n\n"
+    )
+}
+
+#[test]
+fn an_unsupported_eks_version_fails_with_eksctls_message() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let lessons = lessons_dir(&step(
+        "old-version",
+        "eksctl create cluster --name tcb-cluster --version 1.21 --region us-east-1 --nodegroup-name ng --node-type t2.large --nodes 2",
+        "",
+    ));
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.path().to_str().expect("utf-8"),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("invalid version, 1.21 is no longer supported"),
+        "{all}"
+    );
+    assert!(all.contains("✘ old-version failed"), "{all}");
+}
+
+#[test]
+fn helm_install_with_no_cluster_fails_like_helm() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let mut body = step(
+        "create",
+        "eksctl create cluster --name c1 --region us-east-1 --nodegroup-name ng --node-type t2.large --nodes 1",
+        "",
+    );
+    body.push_str(&step(
+        "delete",
+        "eksctl delete cluster --name c1 --region us-east-1",
+        "",
+    ));
+    body.push_str(&step(
+        "repo",
+        "helm repo add trino https://trinodb.github.io/charts",
+        "",
+    ));
+    body.push_str(&step(
+        "install",
+        "helm install tcb trino/trino --version 1.42.2",
+        "",
+    ));
+    let lessons = lessons_dir(&body);
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.path().to_str().expect("utf-8"),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("Kubernetes cluster unreachable"), "{all}");
+    assert!(all.contains("✘ install failed"), "{all}");
+}
+
+#[test]
+fn a_check_that_times_out_shows_what_it_saw_and_the_hint() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let lessons = lessons_dir(&step(
+        "wait-forever",
+        "true",
+        "\n[[check]]\nkind = \"nodes-ready\"\ncount = 9\ntimeout = \"2s\"\nhint = \"nine nodes never come\"\n",
+    ));
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.path().to_str().expect("utf-8"),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("timed out after 2s; last seen: 2 of 2 node(s) Ready (want 9)"),
+        "{all}"
+    );
+    assert!(all.contains("hint: nine nodes never come"), "{all}");
+}
+
+/// A `trinetes run --hold` in progress: the world stays up after the steps so
+/// that a test can look at what is left in it.
+struct HeldRun {
+    run: Running,
+    /// Everything it printed up to and including its `export` lines.
+    output: String,
+    kubeconfig: String,
+    eks_endpoint: String,
+}
+
+impl HeldRun {
+    fn start(state: &Path, args: &[&str]) -> HeldRun {
+        let mut args = args.to_vec();
+        args.push("--hold");
+        let mut run = Running::start(state, &args);
+        let kubeconfig = run
+            .wait_for("export KUBECONFIG=", 600)
+            .trim_start_matches("export KUBECONFIG=")
+            .to_string();
+        let eks_endpoint = run
+            .wait_for("export AWS_ENDPOINT_URL_EKS=", 60)
+            .trim_start_matches("export AWS_ENDPOINT_URL_EKS=")
+            .to_string();
+        HeldRun {
+            output: run.output(),
+            run,
+            kubeconfig,
+            eks_endpoint,
+        }
+    }
+
+    /// SIGTERM, as a user's Ctrl-C would; it must end by itself within a bound.
+    /// (A test that fails before this kills the run when it drops it.)
+    fn stop(mut self) {
+        self.run.signal(libc::SIGTERM);
+        let (code, all) = self.run.finish(60);
+        assert_eq!(code, Some(130), "{all}");
+    }
+}
+
+fn kubectl(kubeconfig: &str, cache: &Path, args: &[&str]) -> Output {
+    Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .env("KUBECACHEDIR", cache)
+        .output()
+        .expect("kubectl runs")
+}
+
+#[test]
+fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_nothing() {
+    require_kubectl();
+    let _port = take_port_8080();
+    let state = tempfile::tempdir().expect("temp dir");
+    let report = state.path().join("report.json");
+    let held = HeldRun::start(
+        state.path(),
+        &[
+            "--profile",
+            "episode-2021",
+            "run",
+            "--lesson",
+            "eks-demo",
+            "--pace",
+            "fast",
+            "--report",
+            report.to_str().expect("utf-8 path"),
+        ],
+    );
+    let all = held.output.clone();
+    assert!(all.contains("11 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(
+        all.contains("$ helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"),
+        "{all}"
+    );
+    assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
+    // The crash loop is seen, and its cause is in the log.
+    assert!(
+        all.contains("$ kubectl get pods -l app=trino,release=tcb,component=coordinator"),
+        "{all}"
+    );
+    assert!(all.contains("status: CrashLoopBackOff with "), "{all}");
+    assert!(
+        all.contains("Unrecognized VM option 'UseBiasedLocking'"),
+        "{all}"
+    );
+    // The fix, then 1/1 and 2/2 and a coordinator that has finished starting.
+    assert!(
+        all.contains("$ helm upgrade tcb trino/trino --version 0.3.0 --set image.tag=355"),
+        "{all}"
+    );
+    assert!(all.contains("REVISION: 2"), "{all}");
+    assert!(
+        all.contains("deployment tcb-trino-coordinator: 1/1 ready, 1 up-to-date, 1 available"),
+        "{all}"
+    );
+    assert!(
+        all.contains("deployment tcb-trino-worker: 2/2 ready, 2 up-to-date, 2 available"),
+        "{all}"
+    );
+    assert!(
+        all.contains("coordinator is true") && all.contains("starting is false"),
+        "{all}"
+    );
+    assert!(
+        all.contains("no deployment/tcb-trino-coordinator left"),
+        "{all}"
+    );
+    assert!(
+        all.contains("EKS cluster tcb-cluster no longer exists"),
+        "{all}"
+    );
+
+    // Nothing is left in the world: no EKS cluster, no nodegroup, no context
+    // for the cluster, and none of the demo nodegroup's nodes in any cluster
+    // that is left (the practice cluster keeps its own nodes).
+    let cache = state.path().join("kube-cache");
+    let clusters = aws_eks(&held.eks_endpoint, state.path(), &["list-clusters"]);
+    assert!(
+        clusters.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clusters.stderr)
+    );
+    let listed: serde_json::Value =
+        serde_json::from_slice(&clusters.stdout).expect("list-clusters answers JSON");
+    assert_eq!(listed["clusters"], serde_json::json!([]), "{listed:#}");
+    let nodegroups = aws_eks(
+        &held.eks_endpoint,
+        state.path(),
+        &["list-nodegroups", "--cluster-name", "tcb-cluster"],
+    );
+    assert!(!nodegroups.status.success());
+    assert!(
+        String::from_utf8_lossy(&nodegroups.stderr).contains("ResourceNotFoundException"),
+        "{}",
+        String::from_utf8_lossy(&nodegroups.stderr)
+    );
+    let contexts = kubectl(
+        &held.kubeconfig,
+        &cache,
+        &["config", "get-contexts", "-o", "name"],
+    );
+    assert!(contexts.status.success());
+    let contexts = String::from_utf8_lossy(&contexts.stdout).to_string();
+    assert!(!contexts.contains("tcb-cluster"), "{contexts}");
+    for context in contexts.lines().filter(|c| !c.is_empty()) {
+        let nodes = kubectl(
+            &held.kubeconfig,
+            &cache,
+            &[
+                "--context",
+                context,
+                "get",
+                "nodes",
+                "-l",
+                "eks.amazonaws.com/nodegroup=k8s-tcb-cluster",
+                "-o",
+                "name",
+            ],
+        );
+        assert!(
+            nodes.status.success(),
+            "{}",
+            String::from_utf8_lossy(&nodes.stderr)
+        );
+        let nodes = String::from_utf8_lossy(&nodes.stdout);
+        assert!(
+            nodes.trim().is_empty(),
+            "a node of the demo's nodegroup outlived its cluster in {context}: {nodes}"
+        );
+    }
+    held.stop();
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+            .expect("JSON report");
+    assert_eq!(json["profile"], "episode-2021");
+    let steps = json["lessons"][0]["steps"].as_array().expect("steps");
+    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids, DEMO_STEPS);
+    assert!(steps.iter().all(|s| s["outcome"] == "passed"), "{json:#}");
+    let crash = steps
+        .iter()
+        .find(|s| s["id"] == "see-crash-loop")
+        .expect("the crash-loop step");
+    assert_eq!(crash["checks"][0]["passed"], true, "{crash:#}");
+    assert!(
+        leftover_worlds(state.path()).is_empty(),
+        "the world folder outlived the run"
+    );
+}

@@ -1,0 +1,11 @@
+//! Headless runs: the runner, steps in a shell, cancelling, ports, the kubectl fallback, flags.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cancel;
+mod cli_flags;
+mod headless;
+mod kubectl_fallback;
+mod port_taken;
+mod shell;

@@ -1,0 +1,13 @@
+//! The simulated API server and controllers, seen through kube-rs and the machine's kubectl.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod api_errors;
+mod api_kube;
+mod api_load;
+mod behaviour;
+mod behaviour_kube;
+mod kubectl_get;
+mod kubectl_write;
+mod rollout;

@@ -1,0 +1,155 @@
+//! Whole frames on ratatui's TestBackend, as insta snapshots, at 80×24 and
+//! 120×40: the lesson list, the reader, the help overlay, too small.
+
+use crate::support::tui::{app, apply, frame};
+use trinetes::progress::ProgressStore;
+use trinetes::tui::action::Action;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snapshot(name: &str, body: String) {
+    insta::with_settings!({
+        snapshot_suffix => name.to_string(),
+        filters => vec![(r"/\S*/\.tmp\w+", "[TMP]"), (r"/tmp/\S+", "[TMP]")],
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("frame", body);
+    });
+}
+
+#[test]
+fn lesson_list() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        app.progress.mark_completed("labels");
+        app.progress.mark_opened("eks-demo");
+        apply(&mut app, [Action::Down]);
+        snapshot(&format!("list_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn reader_at_a_step() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::NextStep]);
+        snapshot(&format!("reader_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn reader_searching() {
+    let mut app = app(80, 24);
+    apply(&mut app, [Action::Open, Action::StartSearch]);
+    apply(&mut app, "replica".chars().map(Action::PromptInput));
+    apply(
+        &mut app,
+        [Action::PromptSubmit, Action::NextMatch, Action::StartSearch],
+    );
+    snapshot("reader_search_80x24", frame(&app));
+}
+
+#[test]
+fn help_overlay() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::ToggleHelp]);
+        snapshot(&format!("help_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn too_small() {
+    for (w, h) in [(59, 24), (80, 15), (30, 8)] {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open]);
+        snapshot(&format!("too_small_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn corrupt_progress_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProgressStore::new(dir.path());
+    std::fs::write(store.path(), "this is = = not toml").unwrap();
+    let loaded = store.load().unwrap();
+    let warning = loaded.warning.expect("a corrupt file gives a warning");
+    assert!(warning.contains(&dir.path().display().to_string()));
+    // A fixed path keeps the wrap of the banner the same on every machine.
+    let warning = warning.replace(
+        &dir.path().display().to_string(),
+        "/home/learner/.local/state/trinetes",
+    );
+    let mut app = app(120, 24);
+    app.warning = Some(warning);
+    snapshot("warning_120x24", frame(&app));
+}
+
+fn run_events(app: &mut trinetes::tui::state::App, events: Vec<trinetes::runner::RunEvent>) {
+    apply(app, [Action::RunEvents(events)]);
+}
+
+#[test]
+fn reader_with_a_running_step() {
+    use std::time::Duration;
+    use trinetes::runner::RunEvent;
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        let id = "create-deployment".to_string();
+        let mut events: Vec<RunEvent> = (1..=12)
+            .map(|i| RunEvent::Output {
+                step: id.clone(),
+                line: format!("[{i:02}] waiting for the deployment to roll out"),
+            })
+            .collect();
+        events.push(RunEvent::Stage {
+            step: id.clone(),
+            name: "rolling out".into(),
+            fraction: Some(0.4),
+        });
+        run_events(&mut app, events);
+        apply(&mut app, [Action::RunTick(Duration::from_secs(84))]);
+        snapshot(&format!("running_{w}x{h}"), frame(&app));
+    }
+}
+
+#[test]
+fn reader_with_a_failed_check() {
+    use std::time::Duration;
+    use trinetes::runner::{RunEvent, StepOutcome};
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        let id = "create-deployment".to_string();
+        run_events(
+            &mut app,
+            vec![
+                RunEvent::Output {
+                    step: id.clone(),
+                    line: "deployment.apps/hello created".into(),
+                },
+                RunEvent::CheckStarted {
+                    step: id.clone(),
+                    index: 0,
+                    description: "pods".into(),
+                },
+                RunEvent::CheckFailed {
+                    step: id.clone(),
+                    index: 0,
+                    last_seen: "1 of 3 pods Running (2 Pending)".into(),
+                    hint: "look at the pods".into(),
+                },
+                RunEvent::StepFinished {
+                    step: id.clone(),
+                    outcome: StepOutcome::Failed {
+                        reason: "check failed: 3 pods app=hello Running".into(),
+                    },
+                    duration: Duration::from_secs(61),
+                },
+            ],
+        );
+        snapshot(&format!("check_failed_{w}x{h}"), frame(&app));
+    }
+}

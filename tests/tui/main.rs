@@ -1,0 +1,11 @@
+//! The TUI's state, update and frames on a TestBackend, without a terminal.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod app;
+mod exec;
+mod frames;
+mod markdown;
+mod running;
+mod step_box;

@@ -1,0 +1,461 @@
+//! Running steps from the reader, driven through `update` with the events a
+//! runner would send: output, stages, check results, outcomes, cancelling,
+//! the billable question, the busy quit prompt, the output pane and the
+//! recorded progress.
+
+use std::time::Duration;
+
+use crate::support::tui::{app, apply, frame};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trinetes::lesson::BackendKind;
+use trinetes::progress::{LessonStatus, StepOutcome as Recorded};
+use trinetes::runner::{RunEvent, StepOutcome};
+use trinetes::tui::action::Action;
+use trinetes::tui::keys::action_for_key;
+use trinetes::tui::output::SCROLLBACK;
+use trinetes::tui::run::{RunMode, eta, format_duration};
+use trinetes::tui::state::{Confirm, Overlay};
+use trinetes::tui::strings;
+
+fn output(step: &str, line: &str) -> RunEvent {
+    RunEvent::Output {
+        step: step.to_string(),
+        line: line.to_string(),
+    }
+}
+
+fn finished(step: &str, outcome: StepOutcome) -> RunEvent {
+    RunEvent::StepFinished {
+        step: step.to_string(),
+        outcome,
+        duration: Duration::from_secs(7),
+    }
+}
+
+/// The reader on the first lesson with its first step (one pods check) selected.
+#[test]
+fn a_billable_step_that_this_profile_skips_does_not_ask() {
+    let mut app = app(80, 24);
+    app.settings.backend = BackendKind::Live;
+    let create = &mut app.lessons[2].steps[0];
+    assert!(create.billable && create.interactive);
+    create.profiles = vec!["episode-2021".to_string()];
+    create.skipped_on_profile = Some("current".to_string());
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    apply(&mut app, [Action::RunStep]);
+    assert_eq!(app.overlay, None, "a skipped step costs nothing");
+    // Skipped, so it does not take the terminal either: the runner skips it.
+    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
+}
+
+fn at_first_step(w: u16, h: u16) -> trinetes::tui::state::App {
+    let mut app = app(w, h);
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    app
+}
+
+#[test]
+fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
+    let mut app = at_first_step(120, 40);
+    apply(&mut app, [Action::RunStep]);
+    let request = app
+        .pending_run
+        .expect("Enter asks the loop to start the step");
+    assert_eq!(
+        (request.lesson, request.step, request.mode),
+        (0, 0, RunMode::Full)
+    );
+    assert!(app.running && app.is_busy());
+    assert!(app.output.visible, "the pane opens when a step starts");
+    let screen = frame(&app);
+    assert!(
+        screen.contains("$ kubectl create deployment hello"),
+        "{screen}"
+    );
+    assert!(screen.contains(strings::RESULT_RUNNING), "{screen}");
+
+    let id = "create-deployment";
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![
+            RunEvent::StepStarted {
+                step: id.into(),
+                command: "kubectl create deployment hello".into(),
+            },
+            output(id, "deployment.apps/hello created"),
+            RunEvent::CheckStarted {
+                step: id.into(),
+                index: 0,
+                description: "pods".into(),
+            },
+        ])],
+    );
+    let screen = frame(&app);
+    assert!(screen.contains("deployment.apps/hello created"), "{screen}");
+    assert!(screen.contains(strings::RESULT_CHECKING), "{screen}");
+
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![
+            RunEvent::CheckPassed {
+                step: id.into(),
+                index: 0,
+                seen: "3 pods Running".into(),
+            },
+            finished(id, StepOutcome::Passed),
+        ])],
+    );
+    assert!(!app.running);
+    assert!(app.progress_dirty);
+    assert_eq!(
+        app.progress.step_outcome("replicasets", id),
+        Some(Recorded::Passed)
+    );
+    let screen = frame(&app);
+    assert!(
+        screen.contains("✔ app=hello") || screen.contains("3 pods Running"),
+        "{screen}"
+    );
+    assert!(screen.contains("passed in 7s"), "{screen}");
+    assert!(screen.contains("Tab to step list-pods"), "{screen}");
+    // Three more steps have not passed, so the lesson is not completed.
+    assert_eq!(app.progress.status("replicasets"), LessonStatus::Opened);
+}
+
+#[test]
+fn a_failed_check_shows_what_was_seen_the_hint_and_the_retry_key() {
+    let mut app = at_first_step(120, 40);
+    let id = "create-deployment";
+    apply(
+        &mut app,
+        [
+            Action::RunStep,
+            Action::RunEvents(vec![
+                RunEvent::CheckStarted {
+                    step: id.into(),
+                    index: 0,
+                    description: "pods".into(),
+                },
+                RunEvent::CheckFailed {
+                    step: id.into(),
+                    index: 0,
+                    last_seen: "1 of 3 pods Running".into(),
+                    hint: "look at the pods".into(),
+                },
+                finished(
+                    id,
+                    StepOutcome::Failed {
+                        reason: "check failed".into(),
+                    },
+                ),
+            ]),
+        ],
+    );
+    let screen = frame(&app);
+    assert!(screen.contains("1 of 3 pods Running"), "{screen}");
+    assert!(screen.contains("hint: look at the pods"), "{screen}");
+    assert!(screen.contains("press v to retry the checks"), "{screen}");
+    assert_eq!(
+        app.progress.step_outcome("replicasets", id),
+        Some(Recorded::Failed)
+    );
+
+    // `v` runs only the checks again.
+    assert_eq!(
+        action_for_key(&app, &KeyEvent::from(KeyCode::Char('v'))),
+        Some(Action::RetryChecks)
+    );
+    apply(&mut app, [Action::RetryChecks]);
+    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::ChecksOnly));
+}
+
+#[test]
+fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
+    let mut app = at_first_step(80, 24);
+    apply(&mut app, [Action::RunStep]);
+    let esc = KeyEvent::from(KeyCode::Esc);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(action_for_key(&app, &esc), Some(Action::CancelRun));
+    assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::CancelRun));
+    apply(&mut app, [Action::CancelRun]);
+    let token = app.run.as_ref().expect("a run").cancel.clone();
+    assert!(token.is_cancelled());
+    // A second Ctrl-C, while the step winds down, quits.
+    assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::ForceQuit));
+
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![finished(
+            "create-deployment",
+            StepOutcome::Cancelled,
+        )])],
+    );
+    assert!(!app.running);
+    assert!(frame(&app).contains(strings::RESULT_CANCELLED));
+    assert_eq!(
+        app.progress
+            .step_outcome("replicasets", "create-deployment"),
+        None,
+        "a cancelled run records nothing"
+    );
+    // Idle again: Esc goes back to the list.
+    assert_eq!(action_for_key(&app, &esc), Some(Action::Back));
+}
+
+#[test]
+fn a_billable_step_shows_its_command_and_asks_first() {
+    let mut app = app(120, 40);
+    app.settings.backend = BackendKind::Live;
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    apply(&mut app, [Action::RunStep]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
+    assert!(app.pending_run.is_none(), "nothing runs before the answer");
+    let screen = frame(&app);
+    assert!(screen.contains("eksctl create cluster"), "{screen}");
+    assert!(screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
+
+    apply(&mut app, [Action::ConfirmNo]);
+    assert!(app.pending_run.is_none() && !app.running);
+
+    apply(&mut app, [Action::RunStep, Action::ConfirmYes]);
+    // The step is also interactive: it gets the terminal.
+    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Interactive));
+    assert!(app.running);
+}
+
+#[test]
+fn a_billable_step_that_this_backend_skips_does_not_ask() {
+    let mut app = app(80, 24);
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    apply(&mut app, [Action::RunStep]);
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![finished(
+            "create-cluster",
+            StepOutcome::Skipped {
+                reason: "needs a real AWS account".into(),
+            },
+        )])],
+    );
+    assert_eq!(
+        app.progress.step_outcome("eks-demo", "create-cluster"),
+        Some(Recorded::Skipped)
+    );
+}
+
+#[test]
+fn quitting_while_a_step_runs_asks_then_cancels_it() {
+    let mut app = at_first_step(80, 24);
+    apply(&mut app, [Action::RunStep, Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    assert!(!app.should_quit);
+    apply(&mut app, [Action::ConfirmNo]);
+    assert!(!app.should_quit);
+    assert!(!app.run.as_ref().unwrap().cancel.is_cancelled());
+    apply(&mut app, [Action::Quit, Action::ConfirmYes]);
+    assert!(app.should_quit);
+    assert!(app.run.as_ref().unwrap().cancel.is_cancelled());
+}
+
+#[test]
+fn enter_without_a_selected_step_explains_instead_of_running() {
+    let mut app = app(80, 24);
+    apply(&mut app, [Action::Open, Action::RunStep]);
+    assert!(app.pending_run.is_none());
+    assert_eq!(app.notice.as_deref(), Some(strings::NOTICE_NO_STEP));
+}
+
+#[test]
+fn the_only_step_passing_completes_the_lesson_and_reopening_shows_it() {
+    let mut app = app(80, 24);
+    apply(
+        &mut app,
+        [
+            Action::Down,
+            Action::Open,
+            Action::NextStep,
+            Action::RunStep,
+        ],
+    );
+    apply(
+        &mut app,
+        [Action::RunEvents(vec![finished(
+            "label",
+            StepOutcome::Passed,
+        )])],
+    );
+    assert_eq!(app.progress.status("labels"), LessonStatus::Completed);
+
+    // A new session with the saved progress shows the outcome on the box.
+    let mut again = trinetes::tui::state::App::new(
+        crate::support::tui::fixture_lessons(),
+        app.progress.clone(),
+        crate::support::tui::settings(),
+        (80, 24),
+    );
+    apply(&mut again, [Action::Down, Action::Open]);
+    assert!(frame(&again).contains(strings::RECORDED_PASSED));
+}
+
+#[test]
+fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
+    let mut app = at_first_step(80, 24);
+    apply(&mut app, [Action::RunStep]);
+    let lines: Vec<RunEvent> = (1..=200)
+        .map(|i| output("create-deployment", &format!("line {i}")))
+        .collect();
+    apply(&mut app, [Action::RunEvents(lines)]);
+    let screen = frame(&app);
+    assert!(
+        screen.contains("line 200"),
+        "follows the newest line:\n{screen}"
+    );
+
+    assert_eq!(
+        action_for_key(&app, &KeyEvent::from(KeyCode::Char('o'))),
+        Some(Action::ToggleOutput)
+    );
+    let reader_scroll = app.reader.as_ref().unwrap().scroll;
+    assert!(
+        reader_scroll > 0,
+        "the test needs a reader that can move up"
+    );
+    apply(&mut app, [Action::ToggleOutput, Action::Top]);
+    assert!(app.output.focused && !app.output.follow);
+    let screen = frame(&app);
+    assert!(
+        screen.contains("line 1\n") || screen.contains("line 1 "),
+        "{screen}"
+    );
+    assert!(!screen.contains("line 200"), "{screen}");
+    // The reader did not move: the keys went to the pane.
+    assert_eq!(app.reader.as_ref().unwrap().scroll, reader_scroll);
+
+    apply(&mut app, [Action::StartSearch]);
+    apply(&mut app, "LINE 15".chars().map(Action::PromptInput));
+    apply(&mut app, [Action::PromptSubmit]);
+    let search = app.output.search.clone().expect("a search");
+    // line 15 and line 150..=159
+    assert_eq!(search.matches.len(), 11);
+    assert_eq!(search.current, 10, "starts at the newest hit");
+    let screen = frame(&app);
+    assert!(screen.contains("match 11/11"), "{screen}");
+    assert!(screen.contains("line 159"), "{screen}");
+    apply(&mut app, [Action::NextMatch]);
+    assert_eq!(app.output.search.as_ref().unwrap().current, 0);
+    assert!(frame(&app).contains("line 15\n") || frame(&app).contains("line 15 "));
+    apply(&mut app, [Action::ClearSearch, Action::Bottom]);
+    assert!(app.output.search.is_none() && app.output.follow);
+
+    // `o` again gives the keys back to the reader; the pane stays.
+    apply(&mut app, [Action::ToggleOutput]);
+    assert!(!app.output.focused && app.output.visible);
+    apply(&mut app, [Action::HideOutput]);
+    assert!(!app.output.visible);
+
+    let flood: Vec<RunEvent> = (0..SCROLLBACK + 300)
+        .map(|i| output("create-deployment", &format!("flood {i}")))
+        .collect();
+    apply(&mut app, [Action::RunEvents(flood)]);
+    assert_eq!(app.output.lines.len(), SCROLLBACK);
+    assert_eq!(
+        app.output.lines.back().map(String::as_str),
+        Some(format!("flood {}", SCROLLBACK + 299).as_str())
+    );
+}
+
+#[test]
+fn stages_drive_the_progress_line_with_elapsed_time_and_eta() {
+    let mut app = at_first_step(120, 40);
+    apply(
+        &mut app,
+        [Action::RunStep, Action::RunTick(Duration::from_secs(5))],
+    );
+    let screen = frame(&app);
+    assert!(screen.contains("running · elapsed 5s"), "{screen}");
+    apply(
+        &mut app,
+        [
+            Action::RunEvents(vec![RunEvent::Stage {
+                step: "create-deployment".into(),
+                name: "creating the control plane".into(),
+                fraction: Some(0.25),
+            }]),
+            Action::RunTick(Duration::from_secs(60)),
+        ],
+    );
+    let screen = frame(&app);
+    assert!(
+        screen.contains("creating the control plane 25% · elapsed 1m00s · 3m00s left"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn eta_is_elapsed_over_fraction_minus_elapsed() {
+    assert_eq!(
+        eta(Duration::from_secs(10), 0.5),
+        Some(Duration::from_secs(10))
+    );
+    assert_eq!(
+        eta(Duration::from_secs(30), 0.25),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(eta(Duration::from_secs(30), 1.0), Some(Duration::ZERO));
+    assert_eq!(eta(Duration::from_secs(30), 0.0), None);
+    assert_eq!(eta(Duration::from_secs(30), f32::NAN), None);
+    assert_eq!(eta(Duration::from_secs(30), -0.5), None);
+    assert_eq!(format_duration(Duration::from_secs(65)), "1m05s");
+    assert_eq!(format_duration(Duration::from_secs(3720)), "1h02m");
+    assert_eq!(format_duration(Duration::from_secs(9)), "9s");
+}
+
+#[test]
+fn enter_v_o_run_keys_map_in_the_reader() {
+    let app = at_first_step(80, 24);
+    let cases = [
+        (KeyCode::Enter, Action::RunStep),
+        (KeyCode::Char('v'), Action::RetryChecks),
+        (KeyCode::Char('o'), Action::ToggleOutput),
+        (KeyCode::Char('O'), Action::HideOutput),
+    ];
+    for (code, want) in cases {
+        assert_eq!(action_for_key(&app, &KeyEvent::from(code)), Some(want));
+    }
+}
+
+#[test]
+fn on_dry_run_the_billable_question_says_nothing_is_spent() {
+    let mut app = app(120, 40);
+    app.settings.backend = BackendKind::DryRun;
+    // The fixture's create-cluster step is live-only; let it run everywhere.
+    app.lessons[2].steps[0].backends.clear();
+    apply(
+        &mut app,
+        [
+            Action::Down,
+            Action::Down,
+            Action::Open,
+            Action::NextStep,
+            Action::RunStep,
+        ],
+    );
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
+    let screen = frame(&app);
+    assert!(
+        screen.contains("here it is simulated and costs"),
+        "{screen}"
+    );
+    assert!(!screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
+}
