@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::cli::{GlobalArgs, LessonsArgs, LessonsCommand};
 use crate::lesson::{self, BackendKind, Check, Lesson, LessonError, Profile};
+use crate::progress::{LessonStatus, Progress, ProgressStore, StepOutcome, state_dir};
 
 pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> {
     let profile = Profile::builtin(&global.profile)?;
@@ -19,13 +20,18 @@ pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> 
         }
         None => {
             let lessons = load(global.lessons.as_deref())?;
+            let loaded = ProgressStore::new(state_dir()?).load()?;
+            if let Some(warning) = &loaded.warning {
+                eprintln!("warning: {warning}");
+            }
+            let progress = loaded.progress;
             let mut out = std::io::stdout().lock();
             if args.json {
-                let view = JsonView::new(&lessons, &profile);
+                let view = JsonView::new(&lessons, &profile, &progress);
                 serde_json::to_writer_pretty(&mut out, &view)?;
                 writeln!(out)?;
             } else {
-                write!(out, "{}", table(&lessons))?;
+                write!(out, "{}", table(&lessons, &progress))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -87,9 +93,8 @@ fn check(dir: Option<&Path>) -> ExitCode {
     }
 }
 
-/// The plain listing. The last column is reserved for progress, which the
-/// progress store fills in (`-` until it exists).
-fn table(lessons: &[Lesson]) -> String {
+/// The plain listing, with the learner's progress in the last column.
+fn table(lessons: &[Lesson], progress: &Progress) -> String {
     let id_width = lessons
         .iter()
         .map(|l| l.front.id.len())
@@ -113,15 +118,68 @@ fn table(lessons: &[Lesson]) -> String {
             l.front.title,
             l.front.minutes,
             l.steps.len(),
-            progress_cell(l)
+            LessonProgressView::of(l, progress).cell()
         ));
     }
     out
 }
 
-/// Placeholder until progress is recorded on disk.
-fn progress_cell(_lesson: &Lesson) -> String {
-    "-".to_string()
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum ProgressMark {
+    NotStarted,
+    Opened,
+    Done,
+}
+
+/// Where the learner stands in one lesson, as `trinetes lessons` shows it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct LessonProgressView {
+    status: ProgressMark,
+    /// Steps whose last run passed.
+    passed: usize,
+    steps: usize,
+}
+
+impl LessonProgressView {
+    fn of(lesson: &Lesson, progress: &Progress) -> Self {
+        let id = &lesson.front.id;
+        let outcomes = lesson
+            .steps
+            .iter()
+            .map(|s| progress.step_outcome(id, &s.id));
+        let passed = outcomes
+            .clone()
+            .filter(|o| *o == Some(StepOutcome::Passed))
+            .count();
+        // A step skipped on this profile or backend has nothing left to do.
+        let all_done = !lesson.steps.is_empty()
+            && outcomes
+                .clone()
+                .all(|o| matches!(o, Some(StepOutcome::Passed) | Some(StepOutcome::Skipped)));
+        let status = match progress.status(id) {
+            LessonStatus::Completed => ProgressMark::Done,
+            _ if all_done => ProgressMark::Done,
+            LessonStatus::Opened => ProgressMark::Opened,
+            LessonStatus::NotStarted => ProgressMark::NotStarted,
+        };
+        LessonProgressView {
+            status,
+            passed,
+            steps: lesson.steps.len(),
+        }
+    }
+
+    /// `done`, steps passed out of all (`2/5`), or `-` before the learner
+    /// opened the lesson.
+    fn cell(&self) -> String {
+        match self.status {
+            ProgressMark::Done => "done".to_string(),
+            ProgressMark::NotStarted => "-".to_string(),
+            ProgressMark::Opened if self.steps == 0 => "opened".to_string(),
+            ProgressMark::Opened => format!("{}/{}", self.passed, self.steps),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -139,6 +197,7 @@ struct JsonLesson {
     order: i32,
     backends: Vec<BackendKind>,
     path: PathBuf,
+    progress: LessonProgressView,
     steps: Vec<JsonStep>,
 }
 
@@ -171,14 +230,15 @@ struct JsonCheck {
 }
 
 impl<'a> JsonView<'a> {
-    fn new(lessons: &[Lesson], profile: &'a Profile) -> Self {
+    fn new(lessons: &[Lesson], profile: &'a Profile, progress: &Progress) -> Self {
         let secs = |d: Duration| d.as_secs_f64();
         JsonView {
             profile: &profile.name,
             lessons: lessons
                 .iter()
-                .map(|l| l.expanded(profile))
-                .map(|l| JsonLesson {
+                .map(|l| (LessonProgressView::of(l, progress), l.expanded(profile)))
+                .map(|(progress, l)| JsonLesson {
+                    progress,
                     id: l.front.id.clone(),
                     title: l.front.title.clone(),
                     summary: l.front.summary.clone(),

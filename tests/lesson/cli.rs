@@ -4,10 +4,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Runs the binary with a fresh state directory, so no progress of the
+/// machine's own user shows up.
 fn trinetes(args: &[&str]) -> Output {
+    let state = tempfile::tempdir().expect("temp dir");
+    trinetes_with_state(args, state.path())
+}
+
+fn trinetes_with_state(args: &[&str], state: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trinetes"))
         .args(args)
         .env_remove("TRINETES_LESSONS")
+        .env("XDG_STATE_HOME", state)
         .output()
         .expect("the trinetes binary runs")
 }
@@ -74,6 +82,79 @@ fn lessons_lists_the_builtin_lessons() {
         .expect("the EKS demo is listed");
     let cells: Vec<&str> = demo.split_whitespace().collect();
     assert_eq!(cells[cells.len() - 3..], ["40", "11", "-"], "{demo}");
+}
+
+#[test]
+fn lessons_shows_the_progress_recorded_in_the_state_directory() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let out = trinetes_with_state(&["lessons", "--json"], state.path());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let lessons = json["lessons"].as_array().expect("lessons array");
+    assert!(lessons.len() >= 3, "{json}");
+    let id = |i: usize| lessons[i]["id"].as_str().expect("lesson id").to_string();
+    let step_ids = |i: usize| -> Vec<String> {
+        lessons[i]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| s["id"].as_str().expect("step id").to_string())
+            .collect()
+    };
+    let first_steps = step_ids(0);
+    assert!(first_steps.len() > 2, "{first_steps:?}");
+    // The first lesson: two steps passed and one failed. The second: marked
+    // completed. The third: not started.
+    let mut toml = format!(
+        "version = 1\n\n[lessons.{}]\nopened = \"2026-11-30T10:00:00Z\"\n\n[lessons.{}.steps]\n\
+         {} = \"passed\"\n{} = \"passed\"\n{} = \"failed\"\n\n\
+         [lessons.{}]\nopened = \"2026-11-30T10:00:00Z\"\ncompleted = \"2026-11-30T11:00:00Z\"\n",
+        id(0),
+        id(0),
+        first_steps[0],
+        first_steps[1],
+        first_steps[2],
+        id(1)
+    );
+    let dir = state.path().join("trinetes");
+    std::fs::create_dir_all(&dir).expect("state dir");
+    std::fs::write(dir.join("progress.toml"), &toml).expect("write progress");
+
+    let listing = || {
+        let out = trinetes_with_state(&["lessons"], state.path());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let progress_of = |stdout: &str, id: &str| -> String {
+        let row = stdout
+            .lines()
+            .find(|r| r.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} is listed:\n{stdout}"));
+        row.split_whitespace().last().expect("a cell").to_string()
+    };
+    let stdout = listing();
+    let passed = format!("2/{}", first_steps.len());
+    assert_eq!(progress_of(&stdout, &id(0)), passed, "{stdout}");
+    assert_eq!(progress_of(&stdout, &id(1)), "done", "{stdout}");
+    assert_eq!(progress_of(&stdout, &id(2)), "-", "{stdout}");
+
+    let out = trinetes_with_state(&["lessons", "--json"], state.path());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let progress = &json["lessons"][0]["progress"];
+    assert_eq!(progress["status"], "opened", "{progress}");
+    assert_eq!(progress["passed"], 2, "{progress}");
+    assert_eq!(progress["steps"], first_steps.len(), "{progress}");
+    assert_eq!(json["lessons"][2]["progress"]["status"], "not-started");
+
+    // Every step of the third lesson passed, or was skipped on this profile:
+    // done, although the lesson was never marked completed.
+    toml.push_str(&format!("\n[lessons.{}.steps]\n", id(2)));
+    for (i, step) in step_ids(2).iter().enumerate() {
+        let outcome = if i == 0 { "skipped" } else { "passed" };
+        toml.push_str(&format!("{step} = \"{outcome}\"\n"));
+    }
+    std::fs::write(dir.join("progress.toml"), &toml).expect("write progress");
+    let stdout = listing();
+    assert_eq!(progress_of(&stdout, &id(2)), "done", "{stdout}");
 }
 
 #[test]
