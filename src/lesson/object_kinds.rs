@@ -27,6 +27,7 @@ const fn kind(
     name: &'static str,
     kind: &'static str,
     group: &'static str,
+    version: &'static str,
     plural: &'static str,
     namespaced: bool,
 ) -> ObjectKind {
@@ -34,19 +35,21 @@ const fn kind(
         name,
         kind,
         group,
-        version: "v1",
+        version,
         plural,
         namespaced,
     }
 }
 
+/// Columns: name in lessons, API kind, group, version, plural, namespaced.
+#[rustfmt::skip]
 pub static OBJECT_KINDS: &[ObjectKind] = &[
-    kind("deployment", "Deployment", "apps", "deployments", true),
-    kind("replicaset", "ReplicaSet", "apps", "replicasets", true),
-    kind("pod", "Pod", "", "pods", true),
-    kind("service", "Service", "", "services", true),
-    kind("configmap", "ConfigMap", "", "configmaps", true),
-    kind("secret", "Secret", "", "secrets", true),
-    kind("node", "Node", "", "nodes", false),
-    kind("namespace", "Namespace", "", "namespaces", false),
+    kind("deployment", "Deployment", "apps", "v1", "deployments", true),
+    kind("replicaset", "ReplicaSet", "apps", "v1", "replicasets", true),
+    kind("pod",        "Pod",        "",     "v1", "pods",        true),
+    kind("service",    "Service",    "",     "v1", "services",    true),
+    kind("configmap",  "ConfigMap",  "",     "v1", "configmaps",  true),
+    kind("secret",     "Secret",     "",     "v1", "secrets",     true),
+    kind("node",       "Node",       "",     "v1", "nodes",       false),
+    kind("namespace",  "Namespace",  "",     "v1", "namespaces",  false),
 ];
