@@ -194,7 +194,7 @@ impl DryRunBackend {
             say("error: the current kubeconfig context has no running cluster".into()).await;
             return Ok(CommandExit { code: Some(1) });
         };
-        let client = check::client_for_url(&url).map_err(BackendError::Other)?;
+        let client = check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?;
         match portforward::start(client, "default", &args).await {
             Ok(forward) => {
                 say(forward.describe(args.remote_port)).await;

@@ -1,9 +1,9 @@
-//! EKS checks: poll the EKS API (real AWS or the simulator's endpoint) until a
-//! cluster or nodegroup reaches a status, or a cluster is gone. EKS has no
-//! watch, so these poll, gently.
+//! Reaching the EKS API (real AWS or the simulator's endpoint) for EKS checks.
+//! EKS has no watch, so those checks poll, gently.
 
 use std::time::Duration;
 
+use super::{CheckContext, CheckError};
 use crate::aws::EksClient;
 
 /// Where EKS checks look.
@@ -15,74 +15,25 @@ pub enum EksTarget {
     Aws,
 }
 
-/// What an EKS check waits for.
-pub enum EksWant<'a> {
-    ClusterStatus {
-        name: &'a str,
-        status: &'a str,
-    },
-    NodegroupStatus {
-        cluster: &'a str,
-        nodegroup: &'a str,
-        status: &'a str,
-    },
-    ClusterAbsent {
-        name: &'a str,
-    },
-}
+/// What a check reports before EKS has answered once.
+pub(crate) const NO_ANSWER_YET: &str = "no answer from EKS yet";
 
-pub async fn poll(
-    target: &EksTarget,
+/// A client for the context's EKS target in `region`, and how often to ask it.
+pub(crate) async fn client(
+    ctx: &CheckContext,
     region: &str,
-    want: &EksWant<'_>,
-    timeout: Duration,
-) -> Result<String, String> {
-    let (client, every) = match target {
-        EksTarget::Endpoint(url) => (
+) -> Result<(EksClient, Duration), CheckError> {
+    match &ctx.eks {
+        None => Err(CheckError::NoEksEndpoint),
+        Some(EksTarget::Endpoint(url)) => Ok((
             EksClient::for_endpoint(url, region),
             Duration::from_millis(200),
-        ),
-        EksTarget::Aws => (
-            EksClient::from_env(Some(region))
+        )),
+        Some(EksTarget::Aws) => {
+            let client = EksClient::from_env(Some(region))
                 .await
-                .map_err(|e| e.to_string())?,
-            Duration::from_secs(10),
-        ),
-    };
-    super::poll_until(timeout, every, "no answer from EKS yet".to_string(), || {
-        once(&client, want)
-    })
-    .await
-}
-
-async fn once(client: &EksClient, want: &EksWant<'_>) -> Result<String, String> {
-    match want {
-        EksWant::ClusterStatus { name, status } => match client.cluster_status(name).await {
-            Ok(Some(have)) if have.eq_ignore_ascii_case(status) => {
-                Ok(format!("EKS cluster {name} is {have}"))
-            }
-            Ok(Some(have)) => Err(format!("EKS cluster {name} is {have}, want {status}")),
-            Ok(None) => Err(format!("EKS cluster {name} does not exist")),
-            Err(e) => Err(format!("cannot ask EKS about {name}: {e}")),
-        },
-        EksWant::NodegroupStatus {
-            cluster,
-            nodegroup,
-            status,
-        } => match client.nodegroup_status(cluster, nodegroup).await {
-            Ok(Some(have)) if have.eq_ignore_ascii_case(status) => {
-                Ok(format!("nodegroup {nodegroup} of {cluster} is {have}"))
-            }
-            Ok(Some(have)) => Err(format!(
-                "nodegroup {nodegroup} of {cluster} is {have}, want {status}"
-            )),
-            Ok(None) => Err(format!("nodegroup {nodegroup} of {cluster} does not exist")),
-            Err(e) => Err(format!("cannot ask EKS about {cluster}/{nodegroup}: {e}")),
-        },
-        EksWant::ClusterAbsent { name } => match client.cluster_status(name).await {
-            Ok(None) => Ok(format!("EKS cluster {name} no longer exists")),
-            Ok(Some(have)) => Err(format!("EKS cluster {name} still exists ({have})")),
-            Err(e) => Err(format!("cannot ask EKS about {name}: {e}")),
-        },
+                .map_err(|e| CheckError::Aws(e.to_string()))?;
+            Ok((client, Duration::from_secs(10)))
+        }
     }
 }

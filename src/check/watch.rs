@@ -6,151 +6,21 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use futures::StreamExt;
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Node, Pod, Secret, Service};
-use kube::api::{Api, ApiResource, DynamicObject};
+use kube::api::Api;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 
-use super::eval::{self, Evaluation};
-use crate::lesson::CheckKind;
+use super::{CheckContext, CheckError, Evaluation};
 
-/// Watch until the check's condition holds (Ok with what was seen) or the
-/// timeout ends (Err with the last state seen).
-pub async fn until(client: Client, kind: &CheckKind, timeout: Duration) -> Result<String, String> {
-    match kind {
-        CheckKind::NodesReady { count } => {
-            let want = *count;
-            drive(
-                Api::<Node>::all(client),
-                watcher::Config::default(),
-                timeout,
-                |nodes| eval::nodes_ready(&nodes.values().cloned().collect::<Vec<_>>(), want),
-            )
-            .await
-        }
-        CheckKind::Deployment {
-            name,
-            namespace,
-            ready,
-            up_to_date,
-            available,
-        } => {
-            let want = eval::DeploymentWant {
-                ready: *ready,
-                up_to_date: *up_to_date,
-                available: *available,
-            };
-            drive(
-                namespaced::<Deployment>(client, namespace.as_deref()),
-                by_name(name),
-                timeout,
-                |seen| eval::deployment(name, seen.get(name.as_str()), &want),
-            )
-            .await
-        }
-        CheckKind::Pods {
-            selector,
-            namespace,
-            count,
-            phase,
-            reason,
-            min_restarts,
-        } => {
-            let want = eval::PodsWant {
-                count: *count,
-                phase: phase.as_deref(),
-                reason: reason.as_deref(),
-                min_restarts: *min_restarts,
-            };
-            drive(
-                namespaced::<Pod>(client, namespace.as_deref()),
-                watcher::Config::default().labels(selector),
-                timeout,
-                |seen| {
-                    let pods: Vec<Pod> = seen.values().cloned().collect();
-                    eval::pods(selector, &pods, &want)
-                },
-            )
-            .await
-        }
-        CheckKind::Service {
-            name,
-            namespace,
-            service_type,
-            ports,
-            node_port_range,
-        } => {
-            let want = eval::ServiceWant {
-                service_type: service_type.as_deref(),
-                ports,
-                node_port_range: *node_port_range,
-            };
-            drive(
-                namespaced::<Service>(client, namespace.as_deref()),
-                by_name(name),
-                timeout,
-                |seen| eval::service(name, seen.get(name.as_str()), &want),
-            )
-            .await
-        }
-        CheckKind::ConfigMapKey {
-            name,
-            namespace,
-            key,
-            contains,
-        } => {
-            drive(
-                namespaced::<ConfigMap>(client, namespace.as_deref()),
-                by_name(name),
-                timeout,
-                |seen| eval::configmap_key(name, seen.get(name.as_str()), key, contains),
-            )
-            .await
-        }
-        CheckKind::Absent {
-            resource,
-            name,
-            selector,
-            namespace,
-            ..
-        } => {
-            let Some((ar, namespaced)) = api_resource(resource) else {
-                return Err(format!(
-                    "unknown resource {resource:?}; known: {}",
-                    KNOWN_RESOURCES.join(", ")
-                ));
-            };
-            let api: Api<DynamicObject> = match (namespaced, namespace) {
-                (false, _) => Api::all_with(client, &ar),
-                (true, Some(ns)) => Api::namespaced_with(client, ns, &ar),
-                (true, None) => Api::default_namespaced_with(client, &ar),
-            };
-            let mut config = watcher::Config::default();
-            if let Some(n) = name {
-                config = config.fields(&format!("metadata.name={n}"));
-            }
-            if let Some(s) = selector {
-                config = config.labels(s);
-            }
-            let what = match (name, selector) {
-                (Some(n), _) => format!("{resource}/{n}"),
-                (None, Some(s)) => format!("{resource} matching {s:?}"),
-                (None, None) => resource.clone(),
-            };
-            drive(api, config, timeout, |seen| {
-                eval::absent(&what, &seen.keys().cloned().collect::<Vec<_>>())
-            })
-            .await
-        }
-        CheckKind::Http { .. } | CheckKind::EksCluster { .. } | CheckKind::EksNodegroup { .. } => {
-            Err("not a Kubernetes check".to_string())
-        }
-    }
+/// The cluster's client, or why there is none.
+pub(crate) fn client(ctx: &CheckContext) -> Result<Client, CheckError> {
+    ctx.kube.clone().ok_or(CheckError::NoCluster)
 }
 
-fn namespaced<K>(client: Client, namespace: Option<&str>) -> Api<K>
+/// The API of namespaced objects of type `K`, in `namespace` or else the
+/// client's default namespace.
+pub(crate) fn namespaced<K>(client: Client, namespace: Option<&str>) -> Api<K>
 where
     K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
     K::DynamicType: Default,
@@ -161,45 +31,18 @@ where
     }
 }
 
-fn by_name(name: &str) -> watcher::Config {
+/// Watch one object by name.
+pub(crate) fn by_name(name: &str) -> watcher::Config {
     watcher::Config::default().fields(&format!("metadata.name={name}"))
 }
 
-const KNOWN_RESOURCES: [&str; 8] = [
-    "pods",
-    "deployments",
-    "replicasets",
-    "services",
-    "configmaps",
-    "secrets",
-    "nodes",
-    "namespaces",
-];
-
-/// Map a resource name as lessons write it (plural, singular or short name) to
-/// its API resource and whether it is namespaced.
-fn api_resource(resource: &str) -> Option<(ApiResource, bool)> {
-    let r = resource.to_ascii_lowercase();
-    Some(match r.as_str() {
-        "pods" | "pod" | "po" => (ApiResource::erase::<Pod>(&()), true),
-        "deployments" | "deployment" | "deploy" => (ApiResource::erase::<Deployment>(&()), true),
-        "replicasets" | "replicaset" | "rs" => (ApiResource::erase::<ReplicaSet>(&()), true),
-        "services" | "service" | "svc" => (ApiResource::erase::<Service>(&()), true),
-        "configmaps" | "configmap" | "cm" => (ApiResource::erase::<ConfigMap>(&()), true),
-        "secrets" | "secret" => (ApiResource::erase::<Secret>(&()), true),
-        "nodes" | "node" | "no" => (ApiResource::erase::<Node>(&()), false),
-        "namespaces" | "namespace" | "ns" => (ApiResource::erase::<Namespace>(&()), false),
-        _ => return None,
-    })
-}
-
 /// Keep a map of the watched objects by name and re-evaluate on every change.
-async fn drive<K>(
+pub(crate) async fn drive<K>(
     api: Api<K>,
     config: watcher::Config,
     timeout: Duration,
     evaluate: impl Fn(&BTreeMap<String, K>) -> Evaluation,
-) -> Result<String, String>
+) -> Result<String, CheckError>
 where
     K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
 {
@@ -237,20 +80,10 @@ where
     };
     match tokio::time::timeout(timeout, watching).await {
         Ok(Ok(seen)) => Ok(seen),
-        Ok(Err(())) => Err(format!("the watch ended; last seen: {last_seen}")),
-        Err(_) => Err(format!(
-            "timed out after {}; last seen: {last_seen}",
-            humanize(timeout)
-        )),
-    }
-}
-
-pub(crate) fn humanize(d: Duration) -> String {
-    let secs = d.as_secs();
-    match secs {
-        0 => format!("{}ms", d.as_millis()),
-        1..=119 => format!("{secs}s"),
-        _ if secs.is_multiple_of(60) => format!("{}m", secs / 60),
-        _ => format!("{}m{}s", secs / 60, secs % 60),
+        Ok(Err(())) => Err(CheckError::WatchEnded { last_seen }),
+        Err(_) => Err(CheckError::TimedOut {
+            after: timeout,
+            last_seen,
+        }),
     }
 }

@@ -1,6 +1,6 @@
 //! Substituting a profile's values into a whole lesson.
 
-use super::model::{Block, Check, CheckKind, Lesson, Step};
+use super::model::{Block, Check, Lesson, Step};
 use super::profile::Profile;
 
 impl Lesson {
@@ -62,111 +62,8 @@ impl Lesson {
 }
 
 fn expand_check(check: &Check, x: &dyn Fn(&str) -> String) -> Check {
-    let xo = |s: &Option<String>| s.as_deref().map(x);
-    let kind = match &check.kind {
-        CheckKind::NodesReady { count } => CheckKind::NodesReady { count: *count },
-        CheckKind::Deployment {
-            name,
-            namespace,
-            ready,
-            up_to_date,
-            available,
-        } => CheckKind::Deployment {
-            name: x(name),
-            namespace: xo(namespace),
-            ready: *ready,
-            up_to_date: *up_to_date,
-            available: *available,
-        },
-        CheckKind::Pods {
-            selector,
-            namespace,
-            count,
-            phase,
-            reason,
-            min_restarts,
-        } => CheckKind::Pods {
-            selector: x(selector),
-            namespace: xo(namespace),
-            count: *count,
-            phase: phase.clone(),
-            reason: xo(reason),
-            min_restarts: *min_restarts,
-        },
-        CheckKind::Service {
-            name,
-            namespace,
-            service_type,
-            ports,
-            node_port_range,
-        } => CheckKind::Service {
-            name: x(name),
-            namespace: xo(namespace),
-            service_type: service_type.clone(),
-            ports: ports.clone(),
-            node_port_range: *node_port_range,
-        },
-        CheckKind::ConfigMapKey {
-            name,
-            namespace,
-            key,
-            contains,
-        } => CheckKind::ConfigMapKey {
-            name: x(name),
-            namespace: xo(namespace),
-            key: x(key),
-            contains: x(contains),
-        },
-        CheckKind::EksCluster {
-            name,
-            region,
-            status,
-        } => CheckKind::EksCluster {
-            name: x(name),
-            region: x(region),
-            status: status.clone(),
-        },
-        CheckKind::EksNodegroup {
-            cluster,
-            nodegroup,
-            region,
-            status,
-        } => CheckKind::EksNodegroup {
-            cluster: x(cluster),
-            nodegroup: x(nodegroup),
-            region: x(region),
-            status: status.clone(),
-        },
-        CheckKind::Http {
-            url,
-            status,
-            json_field,
-            equals,
-        } => CheckKind::Http {
-            url: x(url),
-            status: *status,
-            json_field: xo(json_field),
-            equals: match equals {
-                Some(serde_json::Value::String(s)) => Some(serde_json::Value::String(x(s))),
-                other => other.clone(),
-            },
-        },
-        CheckKind::Absent {
-            resource,
-            name,
-            selector,
-            namespace,
-            region,
-        } => CheckKind::Absent {
-            resource: resource.clone(),
-            name: xo(name),
-            selector: xo(selector),
-            namespace: xo(namespace),
-            region: xo(region),
-        },
-    };
     Check {
-        kind,
+        kind: check.kind.expanded(x),
         timeout: check.timeout,
         hint: x(&check.hint),
         span: check.span,

@@ -2,8 +2,7 @@
 //! Pure: no UI, no backends, no async.
 
 mod body;
-mod check_parse;
-mod describe;
+pub mod checks;
 mod duration;
 mod embedded;
 mod error;
@@ -11,6 +10,7 @@ mod expand;
 mod front_matter;
 mod loader;
 pub mod model;
+mod object_kinds;
 mod parse;
 mod prices;
 mod profile;
@@ -18,11 +18,12 @@ mod step_config;
 mod toml_fields;
 pub mod vars;
 
-pub use check_parse::KINDS as CHECK_KINDS;
+pub use checks::{CheckKind, KINDS as CHECK_KINDS};
 pub use duration::parse_duration;
 pub use error::LessonError;
 pub use loader::{builtin, builtin_checked, load_dir};
 pub use model::*;
+pub use object_kinds::{OBJECT_KINDS, ObjectKind};
 pub use parse::{parse, parse_with_variables};
 pub use prices::{Prices, PricesError};
 pub use profile::{Profile, ProfileError, builtin_variable_names};

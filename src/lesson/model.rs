@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::checks::CheckKind;
+
 /// A position in a lesson file, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct Span {
@@ -120,76 +122,6 @@ pub struct Check {
     /// Shown when the check fails.
     pub hint: String,
     pub span: Span,
-}
-
-/// A declarative, typed check. String fields may hold profile variables.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum CheckKind {
-    /// At least (or exactly) `count` nodes are Ready.
-    NodesReady { count: u32 },
-    /// A Deployment reports these replica counts.
-    Deployment {
-        name: String,
-        namespace: Option<String>,
-        ready: Option<u32>,
-        up_to_date: Option<u32>,
-        available: Option<u32>,
-    },
-    /// Pods matching a label selector: how many, in which phase, with which
-    /// status (what kubectl's STATUS column shows, e.g. `CrashLoopBackOff`) and
-    /// restarted at least how often.
-    Pods {
-        selector: String,
-        namespace: Option<String>,
-        count: Option<u32>,
-        phase: Option<String>,
-        reason: Option<String>,
-        min_restarts: Option<u32>,
-    },
-    /// A Service's type, ports and nodePort range.
-    Service {
-        name: String,
-        namespace: Option<String>,
-        service_type: Option<String>,
-        ports: Vec<u16>,
-        node_port_range: Option<(u16, u16)>,
-    },
-    /// A ConfigMap key whose value contains a text.
-    ConfigMapKey {
-        name: String,
-        namespace: Option<String>,
-        key: String,
-        contains: String,
-    },
-    EksCluster {
-        name: String,
-        region: String,
-        status: String,
-    },
-    EksNodegroup {
-        cluster: String,
-        nodegroup: String,
-        region: String,
-        status: String,
-    },
-    /// HTTP GET; optionally a JSON field (dotted path) must equal a value.
-    Http {
-        url: String,
-        status: u16,
-        json_field: Option<String>,
-        equals: Option<serde_json::Value>,
-    },
-    /// No object of this kind and name (or selector) exists. `resource` is a
-    /// Kubernetes kind in lower case (`deployment`, `pod`, ...) or `eks-cluster`,
-    /// which needs `region`.
-    Absent {
-        resource: String,
-        name: Option<String>,
-        selector: Option<String>,
-        namespace: Option<String>,
-        region: Option<String>,
-    },
 }
 
 impl Step {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use toml_edit::ImDocument;
 
-use super::check_parse::parse_check;
+use super::checks::parse_check;
 use super::error::{Diagnostics, did_you_mean, one_of};
 use super::front_matter::parse_backends;
 use super::model::{BackendKind, Step};

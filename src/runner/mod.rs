@@ -199,9 +199,8 @@ async fn run_checks(
                 )
                 .await;
             }
-            check::CheckOutcome::Failed {
-                last_seen, hint, ..
-            } => {
+            check::CheckOutcome::Failed { error, hint, .. } => {
+                let last_seen = error.to_string();
                 send(
                     events,
                     RunEvent::CheckFailed {

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use trinetes::check::{self, CheckContext, CheckOutcome, EksTarget};
+use trinetes::check::{self, CheckContext, CheckError, CheckOutcome, EksTarget};
+use trinetes::lesson::checks;
 use trinetes::lesson::{Check, CheckKind, Span};
 use trinetes::sim::clock::Clock;
 use trinetes::sim::eks::{CreateClusterRequest, EksConfig, EksDurations, EksServer, EksState};
@@ -46,11 +47,11 @@ async fn cluster_status_check_waits_for_active() {
         })
         .expect("create");
     let active = check(
-        CheckKind::EksCluster {
+        CheckKind::EksCluster(checks::EksCluster {
             name: "tcb-cluster".into(),
             region: "us-east-1".into(),
             status: "ACTIVE".into(),
-        },
+        }),
         Duration::from_secs(20),
     );
     match check::run(&ctx, &active).await {
@@ -64,17 +65,16 @@ async fn cluster_status_check_waits_for_active() {
 async fn a_missing_cluster_fails_with_what_was_seen() {
     let (server, ctx) = endpoint().await;
     let active = check(
-        CheckKind::EksCluster {
+        CheckKind::EksCluster(checks::EksCluster {
             name: "tcb-cluster".into(),
             region: "us-east-1".into(),
             status: "ACTIVE".into(),
-        },
+        }),
         Duration::from_millis(700),
     );
     match check::run(&ctx, &active).await {
-        CheckOutcome::Failed {
-            last_seen, hint, ..
-        } => {
+        CheckOutcome::Failed { error, hint, .. } => {
+            let last_seen = error.to_string();
             assert!(
                 last_seen.ends_with("EKS cluster tcb-cluster does not exist"),
                 "{last_seen}"
@@ -84,13 +84,13 @@ async fn a_missing_cluster_fails_with_what_was_seen() {
         other => panic!("expected a failure, got {other:?}"),
     }
     let gone = check(
-        CheckKind::Absent {
+        CheckKind::Absent(checks::Absent {
             resource: "eks-cluster".into(),
             name: Some("tcb-cluster".into()),
             selector: None,
             namespace: None,
             region: Some("us-east-1".into()),
-        },
+        }),
         Duration::from_secs(5),
     );
     assert!(check::run(&ctx, &gone).await.passed());
@@ -100,19 +100,22 @@ async fn a_missing_cluster_fails_with_what_was_seen() {
 #[tokio::test]
 async fn eks_checks_without_an_endpoint_say_so() {
     let active = check(
-        CheckKind::EksNodegroup {
+        CheckKind::EksNodegroup(checks::EksNodegroup {
             cluster: "tcb-cluster".into(),
             nodegroup: "k8s-tcb-cluster".into(),
             region: "us-east-1".into(),
             status: "ACTIVE".into(),
-        },
+        }),
         Duration::from_millis(300),
     );
     match check::run(&CheckContext::default(), &active).await {
-        CheckOutcome::Failed { last_seen, .. } => assert_eq!(
-            last_seen,
-            "EKS checks need an EKS endpoint, and none is configured for this backend"
-        ),
+        CheckOutcome::Failed { error, .. } => {
+            assert_eq!(error, CheckError::NoEksEndpoint);
+            assert_eq!(
+                error.to_string(),
+                "EKS checks need an EKS endpoint, and none is configured for this backend"
+            );
+        }
         other => panic!("expected a failure, got {other:?}"),
     }
 }

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::routing::get;
 use serde_json::json;
 use trinetes::check::{self, CheckContext};
+use trinetes::lesson::checks;
 use trinetes::lesson::{Check, CheckKind, Span};
 
 /// A server whose /v1/info says `starting: true` for the first `starting_for` calls.
@@ -35,12 +36,12 @@ async fn trino_like(starting_for: usize) -> (String, tokio::task::JoinHandle<()>
 
 fn http_check(url: String, field: &str, equals: serde_json::Value, timeout: Duration) -> Check {
     Check {
-        kind: CheckKind::Http {
+        kind: CheckKind::Http(checks::Http {
             url,
             status: 200,
             json_field: Some(field.to_string()),
             equals: Some(equals),
-        },
+        }),
         timeout,
         hint: "wait for Trino to finish starting".to_string(),
         span: Span::default(),
@@ -78,9 +79,8 @@ async fn http_check_times_out_with_last_seen_and_hint() {
     let outcome = check::run(&CheckContext::default(), &check).await;
     server.abort();
     match outcome {
-        check::CheckOutcome::Failed {
-            last_seen, hint, ..
-        } => {
+        check::CheckOutcome::Failed { error, hint, .. } => {
+            let last_seen = error.to_string();
             assert!(
                 last_seen.starts_with("timed out after 800ms"),
                 "{last_seen}"
@@ -110,7 +110,8 @@ async fn http_check_reports_a_refused_connection() {
     );
     let outcome = check::run(&CheckContext::default(), &check).await;
     match outcome {
-        check::CheckOutcome::Failed { last_seen, .. } => {
+        check::CheckOutcome::Failed { error, .. } => {
+            let last_seen = error.to_string();
             assert!(last_seen.contains("failed"), "{last_seen}");
         }
         other => panic!("expected a failure, got {other:?}"),
@@ -120,18 +121,17 @@ async fn http_check_reports_a_refused_connection() {
 #[tokio::test]
 async fn kube_check_without_a_cluster_fails_clearly() {
     let check = Check {
-        kind: CheckKind::NodesReady { count: 2 },
+        kind: CheckKind::NodesReady(checks::NodesReady { count: 2 }),
         timeout: Duration::from_secs(1),
         hint: "create the cluster first".to_string(),
         span: Span::default(),
     };
     let outcome = check::run(&CheckContext::default(), &check).await;
     match outcome {
-        check::CheckOutcome::Failed {
-            last_seen, hint, ..
-        } => {
+        check::CheckOutcome::Failed { error, hint, .. } => {
+            assert_eq!(error, check::CheckError::NoCluster);
             assert_eq!(
-                last_seen,
+                error.to_string(),
                 "no Kubernetes cluster is configured for this backend"
             );
             assert_eq!(hint, "create the cluster first");

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use trinetes::backend::portforward;
-use trinetes::check::{self, CheckContext, CheckOutcome};
+use trinetes::check::{self, CheckContext, CheckError, CheckOutcome};
+use trinetes::lesson::checks;
 use trinetes::lesson::{Check, CheckKind, Span};
 use trinetes::sim::clock::Clock;
 use trinetes::sim::network::RouterPortHandler;
@@ -74,7 +75,10 @@ async fn nodes_ready_resolves_as_soon_as_the_second_node_turns_ready() {
             .create("Node", node("ip-192-168-55-167.ec2.internal", true))
             .expect("node");
     });
-    let c = check(CheckKind::NodesReady { count: 2 }, Duration::from_secs(20));
+    let c = check(
+        CheckKind::NodesReady(checks::NodesReady { count: 2 }),
+        Duration::from_secs(20),
+    );
     let outcome = check::run(&sim.ctx, &c).await;
     writer.await.expect("writer");
     match outcome {
@@ -97,15 +101,20 @@ async fn a_timed_out_check_reports_the_last_state_and_the_hint() {
         .create("Node", node("ip-192-168-2-123.ec2.internal", false))
         .expect("node");
     let c = check(
-        CheckKind::NodesReady { count: 2 },
+        CheckKind::NodesReady(checks::NodesReady { count: 2 }),
         Duration::from_millis(1500),
     );
     match check::run(&sim.ctx, &c).await {
-        CheckOutcome::Failed {
-            last_seen, hint, ..
-        } => {
+        CheckOutcome::Failed { error, hint, .. } => {
             assert_eq!(
-                last_seen,
+                error,
+                CheckError::TimedOut {
+                    after: Duration::from_millis(1500),
+                    last_seen: "0 of 1 node(s) Ready (want 2)".to_string(),
+                }
+            );
+            assert_eq!(
+                error.to_string(),
                 "timed out after 1s; last seen: 0 of 1 node(s) Ready (want 2)"
             );
             assert_eq!(hint, "look at kubectl get nodes");
@@ -129,26 +138,26 @@ async fn pods_and_absent_checks_follow_creates_and_deletes() {
         .create("Pod", pod("other", json!({"app": "nginx"}), "Running"))
         .expect("pod");
     let two_running = check(
-        CheckKind::Pods {
+        CheckKind::Pods(checks::Pods {
             selector: "app=trino,component=worker".to_string(),
             namespace: None,
             count: Some(2),
             phase: Some("Running".to_string()),
             reason: None,
             min_restarts: None,
-        },
+        }),
         Duration::from_secs(10),
     );
     assert!(check::run(&sim.ctx, &two_running).await.passed());
 
     let absent = check(
-        CheckKind::Absent {
-            resource: "pods".to_string(),
+        CheckKind::Absent(checks::Absent {
+            resource: "pod".to_string(),
             name: None,
             selector: Some("app=trino".to_string()),
             namespace: Some("default".to_string()),
             region: None,
-        },
+        }),
         Duration::from_secs(20),
     );
     let store = sim.store.clone();
@@ -163,7 +172,7 @@ async fn pods_and_absent_checks_follow_creates_and_deletes() {
     });
     match check::run(&sim.ctx, &absent).await {
         CheckOutcome::Passed { seen, .. } => {
-            assert_eq!(seen, "no pods matching \"app=trino\" left")
+            assert_eq!(seen, "no pod matching \"app=trino\" left")
         }
         other => panic!("expected a pass, got {other:?}"),
     }
@@ -183,28 +192,29 @@ async fn deployment_and_configmap_checks_read_the_named_object() {
         )
         .expect("configmap");
     let cm = check(
-        CheckKind::ConfigMapKey {
+        CheckKind::ConfigMapKey(checks::ConfigMapKey {
             name: "tcb-trino-coordinator".to_string(),
             namespace: None,
             key: "config.properties".to_string(),
             contains: "coordinator=true".to_string(),
-        },
+        }),
         Duration::from_secs(10),
     );
     assert!(check::run(&sim.ctx, &cm).await.passed());
 
     let missing = check(
-        CheckKind::Deployment {
+        CheckKind::Deployment(checks::Deployment {
             name: "tcb-trino-worker".to_string(),
             namespace: None,
             ready: Some(2),
             up_to_date: None,
             available: None,
-        },
+        }),
         Duration::from_millis(800),
     );
     match check::run(&sim.ctx, &missing).await {
-        CheckOutcome::Failed { last_seen, .. } => {
+        CheckOutcome::Failed { error, .. } => {
+            let last_seen = error.to_string();
             assert!(
                 last_seen.ends_with("deployment tcb-trino-worker does not exist"),
                 "{last_seen}"
@@ -258,12 +268,12 @@ async fn port_forward_to_a_service_reaches_the_pod_behind_it() {
     assert_eq!(forward.pod, "web-1");
 
     let check_info = check(
-        CheckKind::Http {
+        CheckKind::Http(checks::Http {
             url: format!("http://{}/v1/info", forward.local),
             status: 200,
             json_field: Some("coordinator".to_string()),
             equals: Some(json!(true)),
-        },
+        }),
         Duration::from_secs(10),
     );
     // Two checks in a row: each opens its own connection and so its own stream.
@@ -315,14 +325,14 @@ async fn a_pods_check_waits_for_a_crash_loop_with_restarts() {
             .expect("second crash");
     });
     let crash_loop = check(
-        CheckKind::Pods {
+        CheckKind::Pods(checks::Pods {
             selector: "app=trino,component=coordinator".to_string(),
             namespace: None,
             count: Some(1),
             phase: None,
             reason: Some("CrashLoopBackOff".to_string()),
             min_restarts: Some(1),
-        },
+        }),
         Duration::from_secs(20),
     );
     let outcome = check::run(&sim.ctx, &crash_loop).await;
@@ -337,22 +347,71 @@ async fn a_pods_check_waits_for_a_crash_loop_with_restarts() {
 
     // Restarted once, but never twice: the check reports what it saw last.
     let twice = check(
-        CheckKind::Pods {
+        CheckKind::Pods(checks::Pods {
             selector: "app=trino,component=coordinator".to_string(),
             namespace: None,
             count: Some(1),
             phase: None,
             reason: Some("CrashLoopBackOff".to_string()),
             min_restarts: Some(2),
-        },
+        }),
         Duration::from_millis(1500),
     );
     match check::run(&sim.ctx, &twice).await {
-        CheckOutcome::Failed { last_seen, .. } => assert_eq!(
-            last_seen,
+        CheckOutcome::Failed { error, .. } => assert_eq!(
+            error.to_string(),
             "timed out after 1s; last seen: 1 pod(s) match \"app=trino,component=coordinator\" (phases: Running; status: CrashLoopBackOff with 1 restart)"
         ),
         other => panic!("expected a failure, got {other:?}"),
+    }
+    sim.server.shutdown().await;
+}
+
+fn absent(resource: &str, name: &str) -> Check {
+    check(
+        CheckKind::Absent(checks::Absent {
+            resource: resource.to_string(),
+            name: Some(name.to_string()),
+            selector: None,
+            namespace: None,
+            region: None,
+        }),
+        Duration::from_secs(10),
+    )
+}
+
+#[tokio::test]
+async fn absent_watches_every_object_kind_of_the_table_such_as_a_secret() {
+    let sim = sim().await;
+    sim.store
+        .create(
+            "Secret",
+            json!({"apiVersion": "v1", "kind": "Secret",
+                   "metadata": {"name": "db-password", "namespace": "default"},
+                   "data": {"password": "aHVudGVyMg=="}}),
+        )
+        .expect("secret");
+    let store = sim.store.clone();
+    let deleter = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        store
+            .delete("Secret", Some("default"), "db-password")
+            .expect("delete");
+    });
+    match check::run(&sim.ctx, &absent("secret", "db-password")).await {
+        CheckOutcome::Passed { seen, .. } => assert_eq!(seen, "no secret/db-password left"),
+        other => panic!("expected a pass, got {other:?}"),
+    }
+    deleter.await.expect("deleter");
+
+    // Every kind a lesson may name is one the checker can watch.
+    for kind in trinetes::lesson::OBJECT_KINDS {
+        match check::run(&sim.ctx, &absent(kind.name, "nothing-by-this-name")).await {
+            CheckOutcome::Passed { seen, .. } => {
+                assert_eq!(seen, format!("no {}/nothing-by-this-name left", kind.name))
+            }
+            other => panic!("{}: expected a pass, got {other:?}", kind.name),
+        }
     }
     sim.server.shutdown().await;
 }

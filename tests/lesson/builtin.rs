@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use trinetes::lesson::checks;
 use trinetes::lesson::{
     BackendKind, Block, CheckKind, Lesson, Profile, builtin, builtin_checked, builtin_files,
     builtin_variable_names, load_dir, vars::find_vars,
@@ -181,7 +182,7 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
     }
     assert!(matches!(
         &step("see-crash-loop").checks[0].kind,
-        CheckKind::Pods { selector, count: Some(1), reason: Some(reason), min_restarts: Some(1), .. }
+        CheckKind::Pods(checks::Pods { selector, count: Some(1), reason: Some(reason), min_restarts: Some(1), .. })
             if selector == "{{coordinator_selector}}" && reason == "CrashLoopBackOff"
     ));
     assert_eq!(
@@ -216,7 +217,7 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
 
     assert!(matches!(
         step("get-nodes").checks[0].kind,
-        CheckKind::NodesReady { count: 2 }
+        CheckKind::NodesReady(checks::NodesReady { count: 2 })
     ));
     assert!(
         step("helm-install")
@@ -228,7 +229,9 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
         .checks
         .iter()
         .filter_map(|c| match &c.kind {
-            CheckKind::Deployment { name, ready, .. } => Some((name.clone(), *ready)),
+            CheckKind::Deployment(checks::Deployment { name, ready, .. }) => {
+                Some((name.clone(), *ready))
+            }
             _ => None,
         })
         .collect();
@@ -246,12 +249,12 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
         .checks
         .iter()
         .filter_map(|c| match &c.kind {
-            CheckKind::Http {
+            CheckKind::Http(checks::Http {
                 url,
                 json_field: Some(f),
                 equals: Some(v),
                 ..
-            } => {
+            }) => {
                 assert_eq!(url, "http://127.0.0.1:8080/v1/info");
                 Some((f.clone(), v.clone()))
             }
@@ -289,7 +292,7 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
             .is_some_and(|c| c.contains("test-cluster"))
     );
     assert!(delete.checks.iter().any(
-        |c| matches!(&c.kind, CheckKind::Absent { resource, .. } if resource == "eks-cluster")
+        |c| matches!(&c.kind, CheckKind::Absent(checks::Absent { resource, .. }) if resource == "eks-cluster")
     ));
 }
 
@@ -324,7 +327,7 @@ fn profiles_change_what_the_demo_runs() {
             .iter()
             .flat_map(|s| &s.checks)
             .find_map(|c| match &c.kind {
-                CheckKind::Pods { selector, .. } => Some(selector.clone()),
+                CheckKind::Pods(checks::Pods { selector, .. }) => Some(selector.clone()),
                 _ => None,
             })
             .expect("a pods check")

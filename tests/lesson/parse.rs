@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use trinetes::lesson::checks;
 use trinetes::lesson::{BackendKind, Block, CheckKind, Lesson, Profile, Span, parse};
 
 const LESSON: &str = r#"---
@@ -185,11 +186,11 @@ fn checks_are_typed_with_timeouts_hints_and_positions() {
     assert_eq!(checks.len(), 3);
     assert_eq!(
         checks[0].kind,
-        CheckKind::EksCluster {
+        CheckKind::EksCluster(checks::EksCluster {
             name: "{{cluster_name}}".into(),
             region: "{{region}}".into(),
             status: "ACTIVE".into()
-        }
+        })
     );
     assert_eq!(checks[0].timeout, Duration::from_secs(1200));
     assert_eq!(checks[0].hint, "Look in CloudFormation.");
@@ -202,22 +203,22 @@ fn checks_are_typed_with_timeouts_hints_and_positions() {
     );
     assert_eq!(
         checks[1].kind,
-        CheckKind::Service {
+        CheckKind::Service(checks::Service {
             name: "web".into(),
             namespace: None,
             service_type: Some("NodePort".into()),
             ports: vec![80, 443],
             node_port_range: Some((30000, 32767))
-        }
+        })
     );
     assert_eq!(
         checks[2].kind,
-        CheckKind::ConfigMapKey {
+        CheckKind::ConfigMapKey(checks::ConfigMapKey {
             name: "cm".into(),
             namespace: Some("kube-system".into()),
             key: "config.properties".into(),
             contains: "coordinator=true".into()
-        }
+        })
     );
     assert_eq!(
         checks[2].describe(),
@@ -237,7 +238,7 @@ fn variables_are_listed_and_expanded() {
     );
     assert_eq!(x.steps[0].title, "Make tcb-cluster");
     assert!(
-        matches!(&x.steps[0].checks[0].kind, CheckKind::EksCluster { region, .. } if region == "us-east-1")
+        matches!(&x.steps[0].checks[0].kind, CheckKind::EksCluster(checks::EksCluster { region, .. }) if region == "us-east-1")
     );
     assert!(
         matches!(&x.blocks[0], Block::Markdown { source, .. } if source.contains("with a tcb-cluster."))
@@ -316,14 +317,14 @@ fn a_step_for_some_profiles_is_skipped_on_the_others() {
     assert!(lesson.steps[1].profiles.is_empty());
     assert_eq!(
         lesson.steps[0].checks[0].kind,
-        CheckKind::Pods {
+        CheckKind::Pods(checks::Pods {
             selector: "{{coordinator_selector}}".into(),
             namespace: None,
             count: Some(1),
             phase: None,
             reason: Some("CrashLoopBackOff".into()),
             min_restarts: Some(2),
-        }
+        })
     );
 
     let episode = lesson.expanded(&Profile::builtin("episode-2021").expect("profile"));

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use trinetes::backend::live::ShellBackend;
 use trinetes::check::CheckContext;
+use trinetes::lesson::checks;
 use trinetes::lesson::{BackendKind, Check, CheckKind, Span, Step};
 use trinetes::runner::{self, RunEvent, StepOutcome};
 
@@ -244,7 +245,7 @@ async fn a_failed_check_fails_the_step_with_its_hint() {
     let backend = ShellBackend::live(CheckContext::default());
     let mut s = step("checked", "true", Duration::from_secs(5));
     s.checks.push(Check {
-        kind: CheckKind::NodesReady { count: 2 },
+        kind: CheckKind::NodesReady(checks::NodesReady { count: 2 }),
         timeout: Duration::from_millis(300),
         hint: "run the create-cluster step first".to_string(),
         span: Span::default(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use trinetes::lesson::checks;
 use trinetes::lesson::{
     BackendKind, Block, Check, CheckKind, FrontMatter, Lesson, Span, SpeakerNote, Step,
 };
@@ -67,14 +68,14 @@ pub fn step(id: &str, title: &str, command: &str) -> Step {
 
 pub fn pods_check(selector: &str, count: u32) -> Check {
     Check {
-        kind: CheckKind::Pods {
+        kind: CheckKind::Pods(checks::Pods {
             selector: selector.to_string(),
             namespace: None,
             count: Some(count),
             phase: Some("Running".to_string()),
             reason: None,
             min_restarts: None,
-        },
+        }),
         timeout: Duration::from_secs(60),
         hint: "look at the pods".to_string(),
         span: Span::default(),

@@ -66,7 +66,7 @@ pub async fn run(url: Option<&str>, words: &[String]) -> Outcome {
     };
     let client = match crate::check::client_for_url(url) {
         Ok(c) => c,
-        Err(e) => return failed(Vec::new(), &FallbackError::Transport(e)),
+        Err(e) => return failed(Vec::new(), &FallbackError::Transport(e.to_string())),
     };
     let server = api::Server::new(client, url.to_string());
     let mut lines = Vec::new();

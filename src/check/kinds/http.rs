@@ -1,65 +1,69 @@
-//! HTTP checks: poll a URL until it answers with the wanted status and, when
+//! `http`: polls a URL until it answers with the wanted status and, when
 //! asked, a JSON field with the wanted value.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
 
-pub struct HttpWant<'a> {
-    pub status: u16,
-    pub json_field: Option<&'a str>,
-    pub equals: Option<&'a Value>,
-}
+use super::Evaluate;
+use crate::check::{CheckContext, CheckError, Evaluation, poll_until};
+use crate::lesson::checks::Http;
 
 const POLL_EVERY: Duration = Duration::from_millis(250);
 
-pub async fn poll(
-    client: &reqwest::Client,
-    url: &str,
-    want: &HttpWant<'_>,
-    timeout: Duration,
-) -> Result<String, String> {
-    super::poll_until(
-        timeout,
-        POLL_EVERY,
-        format!("no answer from {url} yet"),
-        || once(client, url, want),
-    )
-    .await
+impl Evaluate for Http {
+    async fn until_holds(
+        &self,
+        ctx: &CheckContext,
+        timeout: Duration,
+    ) -> Result<String, CheckError> {
+        let url = follow_moved_port(&self.url, &ctx.moved_ports);
+        poll_until(timeout, POLL_EVERY, format!("no answer from {url} yet"), || {
+            once(&ctx.http, &url, self)
+        })
+        .await
+    }
 }
 
-async fn once(client: &reqwest::Client, url: &str, want: &HttpWant<'_>) -> Result<String, String> {
-    let response = client
+async fn once(client: &reqwest::Client, url: &str, want: &Http) -> Evaluation {
+    let response = match client
         .get(url)
         .timeout(Duration::from_secs(5))
         .send()
         .await
-        .map_err(|e| format!("GET {url} failed: {}", root_cause(&e)))?;
+    {
+        Ok(response) => response,
+        Err(e) => {
+            return Evaluation::new(false, format!("GET {url} failed: {}", root_cause(&e)));
+        }
+    };
     let status = response.status().as_u16();
     if status != want.status {
-        return Err(format!("GET {url} answered {status}, want {}", want.status));
+        return Evaluation::new(
+            false,
+            format!("GET {url} answered {status}, want {}", want.status),
+        );
     }
-    let Some(field) = want.json_field else {
-        return Ok(format!("GET {url} answered {status}"));
+    let Some(field) = want.json_field.as_deref() else {
+        return Evaluation::new(true, format!("GET {url} answered {status}"));
     };
-    let body: Value = response
-        .json()
-        .await
-        .map_err(|e| format!("GET {url} did not answer JSON: {e}"))?;
-    let found = json_path(&body, field);
-    match (found, want.equals) {
-        (None, _) => Err(format!("GET {url}: the answer has no field {field}")),
+    let body: Value = match response.json().await {
+        Ok(body) => body,
+        Err(e) => return Evaluation::new(false, format!("GET {url} did not answer JSON: {e}")),
+    };
+    match (json_path(&body, field), &want.equals) {
+        (None, _) => Evaluation::new(false, format!("GET {url}: the answer has no field {field}")),
         (Some(v), Some(expected)) if v != expected => {
-            Err(format!("GET {url}: {field} is {v}, want {expected}"))
+            Evaluation::new(false, format!("GET {url}: {field} is {v}, want {expected}"))
         }
-        (Some(v), _) => Ok(format!("GET {url}: {field} is {v}")),
+        (Some(v), _) => Evaluation::new(true, format!("GET {url}: {field} is {v}")),
     }
 }
 
-/// Follow a dotted path (`nodeVersion.version`, `items.0.name`) into JSON.
 /// The URL with its port replaced when it points at this machine on a port
 /// that a port-forward had to move (8080 was taken, 8081 was used).
-pub fn follow_moved_port(url: &str, moved: &std::collections::BTreeMap<u16, u16>) -> String {
+fn follow_moved_port(url: &str, moved: &BTreeMap<u16, u16>) -> String {
     let Ok(mut parsed) = reqwest::Url::parse(url) else {
         return url.to_string();
     };
@@ -73,7 +77,8 @@ pub fn follow_moved_port(url: &str, moved: &std::collections::BTreeMap<u16, u16>
     }
 }
 
-pub fn json_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+/// Follow a dotted path (`nodeVersion.version`, `items.0.name`) into JSON.
+fn json_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, part| match v {
         Value::Object(map) => map.get(part),
         Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),

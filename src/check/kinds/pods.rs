@@ -1,12 +1,33 @@
-//! Pure evaluation of `pods` checks: what kubectl's STATUS and RESTARTS
-//! columns show for a pod, and whether the pods a selector matches are as many,
-//! in the phase and in the status the check asks for.
+//! `pods`: watches the pods a label selector matches. What kubectl's STATUS
+//! and RESTARTS columns show for a pod, and whether the matching pods are as
+//! many, in the phase and in the status the check asks for.
+
+use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::watcher;
 
-use super::eval::Evaluation;
+use super::Evaluate;
+use crate::check::{CheckContext, CheckError, Evaluation, watch};
+use crate::lesson::checks::Pods;
 
-pub fn pod_phase(pod: &Pod) -> &str {
+impl Evaluate for Pods {
+    async fn until_holds(
+        &self,
+        ctx: &CheckContext,
+        timeout: Duration,
+    ) -> Result<String, CheckError> {
+        let api = watch::namespaced::<Pod>(watch::client(ctx)?, self.namespace.as_deref());
+        let config = watcher::Config::default().labels(&self.selector);
+        watch::drive(api, config, timeout, |seen| {
+            let pods: Vec<Pod> = seen.values().cloned().collect();
+            evaluate(self, &pods)
+        })
+        .await
+    }
+}
+
+fn pod_phase(pod: &Pod) -> &str {
     pod.status
         .as_ref()
         .and_then(|s| s.phase.as_deref())
@@ -16,7 +37,7 @@ pub fn pod_phase(pod: &Pod) -> &str {
 /// What kubectl's STATUS column shows for a pod: the first container's waiting
 /// or terminated reason, else the pod's own reason or its phase; `Terminating`
 /// once it is being deleted.
-pub fn pod_status(pod: &Pod) -> String {
+fn pod_status(pod: &Pod) -> String {
     if pod.metadata.deletion_timestamp.is_some() {
         return "Terminating".to_string();
     }
@@ -49,7 +70,7 @@ pub fn pod_status(pod: &Pod) -> String {
 }
 
 /// How often the pod's containers have restarted, summed (kubectl's RESTARTS).
-pub fn pod_restarts(pod: &Pod) -> u32 {
+fn pod_restarts(pod: &Pod) -> u32 {
     pod.status
         .as_ref()
         .and_then(|s| s.container_statuses.as_deref())
@@ -59,22 +80,13 @@ pub fn pod_restarts(pod: &Pod) -> u32 {
         .sum()
 }
 
-/// What a `pods` check asks of the pods its selector matches.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PodsWant<'a> {
-    /// Exactly this many pods qualify; `None`: at least one.
-    pub count: Option<u32>,
-    pub phase: Option<&'a str>,
-    /// kubectl's STATUS, e.g. `CrashLoopBackOff`.
-    pub reason: Option<&'a str>,
-    pub min_restarts: Option<u32>,
-}
-
-pub fn pods(selector: &str, pods: &[Pod], want: &PodsWant<'_>) -> Evaluation {
+fn evaluate(want: &Pods, pods: &[Pod]) -> Evaluation {
+    let selector = &want.selector;
     let qualifies = |p: &Pod| {
         want.phase
+            .as_deref()
             .is_none_or(|ph| pod_phase(p).eq_ignore_ascii_case(ph))
-            && want.reason.is_none_or(|r| pod_status(p) == r)
+            && want.reason.as_deref().is_none_or(|r| pod_status(p) == r)
             && want.min_restarts.is_none_or(|n| pod_restarts(p) >= n)
     };
     let qualifying = pods.iter().filter(|p| qualifies(p)).count();
@@ -114,13 +126,14 @@ pub fn pods(selector: &str, pods: &[Pod], want: &PodsWant<'_>) -> Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::eval::tests::fixture;
+    use crate::check::kinds::tests::fixture;
 
-    fn count_phase(count: Option<u32>, phase: Option<&str>) -> PodsWant<'_> {
-        PodsWant {
+    fn count_phase(selector: &str, count: Option<u32>, phase: Option<&str>) -> Pods {
+        Pods {
+            selector: selector.to_string(),
             count,
-            phase,
-            ..PodsWant::default()
+            phase: phase.map(str::to_string),
+            ..Pods::default()
         }
     }
 
@@ -128,10 +141,10 @@ mod tests {
     fn pods_match_count_and_phase() {
         let pods_seen: Vec<Pod> = fixture("pods-mixed.yaml");
         let sel = "component=worker";
-        assert!(pods(sel, &pods_seen, &count_phase(Some(1), Some("Running"))).holds);
-        assert!(!pods(sel, &pods_seen, &count_phase(Some(2), Some("Running"))).holds);
-        assert!(pods(sel, &pods_seen, &count_phase(Some(2), None)).holds);
-        let none = pods(sel, &[], &count_phase(None, Some("Running")));
+        assert!(evaluate(&count_phase(sel, Some(1), Some("Running")), &pods_seen).holds);
+        assert!(!evaluate(&count_phase(sel, Some(2), Some("Running")), &pods_seen).holds);
+        assert!(evaluate(&count_phase(sel, Some(2), None), &pods_seen).holds);
+        let none = evaluate(&count_phase(sel, None, Some("Running")), &[]);
         assert!(!none.holds);
         assert_eq!(
             none.seen,
@@ -160,13 +173,13 @@ mod tests {
     #[test]
     fn pods_can_wait_for_a_crash_loop_and_its_restarts() {
         let seen: Vec<Pod> = fixture("pods-crashloop.yaml");
-        let sel = "component=coordinator";
-        let looping = PodsWant {
+        let looping = Pods {
+            selector: "component=coordinator".to_string(),
             count: Some(1),
-            reason: Some("CrashLoopBackOff"),
-            ..PodsWant::default()
+            reason: Some("CrashLoopBackOff".to_string()),
+            ..Pods::default()
         };
-        let eval = pods(sel, &seen, &looping);
+        let eval = evaluate(&looping, &seen);
         assert!(eval.holds, "{}", eval.seen);
         assert!(
             eval.seen.contains("CrashLoopBackOff with 3 restarts"),
@@ -174,36 +187,37 @@ mod tests {
             eval.seen
         );
         // Restarts are counted over the pod's containers.
-        let restarted_often = PodsWant {
+        let restarted_often = Pods {
             min_restarts: Some(3),
-            ..looping
+            ..looping.clone()
         };
-        assert!(pods(sel, &seen, &restarted_often).holds);
-        let restarted_more = PodsWant {
+        assert!(evaluate(&restarted_often, &seen).holds);
+        let restarted_more = Pods {
             min_restarts: Some(4),
-            ..looping
+            ..looping.clone()
         };
-        let eval = pods(sel, &seen, &restarted_more);
+        let eval = evaluate(&restarted_more, &seen);
         assert!(!eval.holds, "{}", eval.seen);
         // Restarts alone: two pods have restarted at least once.
-        let any_restart = PodsWant {
+        let any_restart = Pods {
+            selector: looping.selector.clone(),
             count: Some(2),
             min_restarts: Some(1),
-            ..PodsWant::default()
+            ..Pods::default()
         };
-        assert!(pods(sel, &seen, &any_restart).holds);
+        assert!(evaluate(&any_restart, &seen).holds);
         // Phase and status together: the crash-looping pod is still Running.
-        let running_but_looping = PodsWant {
-            phase: Some("Running"),
-            ..looping
+        let running_but_looping = Pods {
+            phase: Some("Running".to_string()),
+            ..looping.clone()
         };
-        assert!(pods(sel, &seen, &running_but_looping).holds);
+        assert!(evaluate(&running_but_looping, &seen).holds);
         // No pod is in a status nobody has.
-        let pulling = PodsWant {
-            count: None,
-            reason: Some("ImagePullBackOff"),
-            ..PodsWant::default()
+        let pulling = Pods {
+            selector: looping.selector.clone(),
+            reason: Some("ImagePullBackOff".to_string()),
+            ..Pods::default()
         };
-        assert!(!pods(sel, &seen, &pulling).holds);
+        assert!(!evaluate(&pulling, &seen).holds);
     }
 }
