@@ -363,7 +363,7 @@ fn template_prints_sources_without_a_cluster() {
             .contains("# Source: trino/templates/deployment-worker.yaml\n")
     );
     assert!(out.stdout.contains("  replicas: 3\n"));
-    let documents: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&out.stdout)
+    let documents: Vec<serde_norway::Value> = serde_norway::Deserializer::from_str(&out.stdout)
         .map(|d| serde::Deserialize::deserialize(d).expect("valid YAML"))
         .collect();
     assert_eq!(documents.len(), 6);

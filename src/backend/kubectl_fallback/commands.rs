@@ -206,7 +206,7 @@ fn print_objects(
     let text = if output == OutputFormat::Json {
         serde_json::to_string_pretty(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
     } else {
-        serde_yaml::to_string(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
+        serde_norway::to_string(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
     };
     out.extend(text.lines().map(str::to_string));
     Ok(())
