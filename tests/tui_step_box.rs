@@ -4,7 +4,7 @@ mod tui_support;
 
 use trinetes::lesson::BackendKind;
 use trinetes::tui::markdown::line_text;
-use trinetes::tui::step_box::{StepBoxContext, render};
+use trinetes::tui::screens::reader::step_box::{StepBoxContext, render};
 use trinetes::tui::theme::Theme;
 use tui_support::{pods_check, step};
 use unicode_width::UnicodeWidthStr;
@@ -16,7 +16,7 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         backend: BackendKind::DryRun,
         selected: false,
         recorded: None,
-        run: None,
+        execution: None,
         next: None,
     }
 }

@@ -1,25 +1,19 @@
-//! The terminal UI: state, actions, the event loop, pure views, markdown
-//! rendering and the theme.
+//! The terminal UI: the event loop (here), the `Action`s it acts on, the
+//! keymap, the state, `update`, the screens (each with its state, update and
+//! view), the step execution's state, markdown rendering and the theme.
 
 pub mod action;
-pub mod document;
-pub mod exec;
-pub mod keys;
+pub mod execution;
+pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod markdown;
-pub mod output;
-pub mod run;
+pub mod screens;
 pub mod state;
-pub mod step_box;
-pub mod step_result;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
 pub mod update;
-pub mod update_run;
-pub mod update_search;
-pub mod view;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,12 +23,12 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::backend::Backend;
+use crate::execute::ExecutionEvent;
 use crate::lesson::Lesson;
 use crate::progress::{ProgressError, ProgressStore};
-use crate::runner::RunEvent;
 use crate::tui::action::Action;
-use crate::tui::exec::{ActiveRun, Job};
-use crate::tui::run::RunMode;
+use crate::tui::execution::task::{self, ActiveExecution, Job};
+use crate::tui::execution::{ExecutionMode, ExecutionRequest};
 use crate::tui::state::{App, Settings};
 use crate::tui::terminal::TerminalOwner;
 
@@ -64,14 +58,14 @@ pub struct TuiConfig {
     pub world_exports: Vec<String>,
 }
 
-/// How often the elapsed time and spinner move while a step runs.
+/// How often the elapsed time and spinner move while a step executes.
 const TICK: Duration = Duration::from_millis(250);
 /// How long a cancelled step may take to stop when the program exits.
 const SETTLE: Duration = Duration::from_secs(3);
 
-/// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. The
-/// terminal is restored on every way out, panics included.
-pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
+/// Opens the TUI and serves it until the user quits or a SIGTERM/SIGHUP
+/// arrives. The terminal is restored on every way out, panics included.
+pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     let TuiConfig {
         lessons,
         settings,
@@ -100,12 +94,12 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
 
     let mut events = Some(crossterm::event::EventStream::new());
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
-    let mut active: Option<ActiveRun> = None;
+    let mut active: Option<ActiveExecution> = None;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     while !app.should_quit {
-        if let Some(request) = app.pending_run.take() {
-            let started = start_run(
+        if let Some(request) = app.pending_execution.take() {
+            let started = start_execution(
                 &mut app,
                 request,
                 &backend,
@@ -118,9 +112,9 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
         }
         owner
             .terminal
-            .draw(|frame| view::draw(&app, frame))
+            .draw(|frame| screens::draw(&app, frame))
             .map_err(TuiError::Terminal)?;
-        let running = app.running;
+        let executing = app.executing;
         let first = tokio::select! {
             event = next_event(&mut events) => match event {
                 Some(Ok(event)) => action_for(&app, &event),
@@ -128,9 +122,9 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
                 None => Some(Action::ForceQuit),
             },
             Some(action) = actions_rx.recv() => Some(action),
-            _ = ticker.tick(), if running => active
+            _ = ticker.tick(), if executing => active
                 .as_ref()
-                .map(|a| Action::RunTick(a.started.elapsed())),
+                .map(|a| Action::ExecutionTick(a.started.elapsed())),
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };
@@ -166,22 +160,22 @@ pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
     }
     tracing::info!("leaving the TUI");
     drop(owner);
-    if let Some(run) = active {
-        run.settle(SETTLE).await;
+    if let Some(execution) = active {
+        execution.settle(SETTLE).await;
     }
     Ok(())
 }
 
 /// Starts what `update` asked for. An interactive command gets the terminal
 /// first (the TUI waits for it), then its checks run like any other job.
-async fn start_run(
+async fn start_execution(
     app: &mut App,
-    request: run::RunRequest,
+    request: ExecutionRequest,
     backend: &Arc<dyn Backend>,
     actions: &tokio::sync::mpsc::Sender<Action>,
     owner: &mut TerminalOwner,
     events: &mut Option<crossterm::event::EventStream>,
-) -> Result<Option<ActiveRun>, TuiError> {
+) -> Result<Option<ActiveExecution>, TuiError> {
     let Some(step) = app
         .lessons
         .get(request.lesson)
@@ -190,13 +184,13 @@ async fn start_run(
     else {
         return Ok(None);
     };
-    let Some(cancel) = app.run.as_ref().map(|r| r.cancel.clone()) else {
+    let Some(cancel) = app.execution.as_ref().map(|e| e.cancel.clone()) else {
         return Ok(None);
     };
     let job = match request.mode {
-        RunMode::Full => Job::Step,
-        RunMode::ChecksOnly => Job::Checks,
-        RunMode::Interactive => {
+        ExecutionMode::Full => Job::Step,
+        ExecutionMode::ChecksOnly => Job::Checks,
+        ExecutionMode::Interactive => {
             tracing::info!(step = %step.id, "handing the terminal to an interactive step");
             // The event stream's reader would take keys meant for the child.
             // It must be gone before a new one is made: a new stream waits
@@ -211,14 +205,17 @@ async fn start_run(
                 // Without checks, the exit status is all there is to judge by.
                 Ok(Ok(status)) if !status.success() && step.checks.is_empty() => {
                     let reason = strings::interactive_ended(&status.to_string());
-                    update::update(app, Action::RunEvents(exec::finish_failed(&step, reason)));
+                    update::update(
+                        app,
+                        Action::ExecutionEvents(task::finish_failed(&step, reason)),
+                    );
                     return Ok(None);
                 }
                 Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
                 Ok(Err(e)) => {
                     update::update(
                         app,
-                        Action::RunEvents(exec::finish_failed(&step, e.to_string())),
+                        Action::ExecutionEvents(task::finish_failed(&step, e.to_string())),
                     );
                     return Ok(None);
                 }
@@ -226,7 +223,7 @@ async fn start_run(
             };
             update::update(
                 app,
-                Action::RunEvents(vec![RunEvent::Output {
+                Action::ExecutionEvents(vec![ExecutionEvent::Output {
                     step: step.id.clone(),
                     line,
                 }]),
@@ -234,7 +231,7 @@ async fn start_run(
             Job::Checks
         }
     };
-    Ok(Some(exec::spawn(
+    Ok(Some(task::spawn(
         Arc::clone(backend),
         step,
         job,
@@ -257,7 +254,7 @@ async fn next_event(
 fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
     tracing::trace!(?event, "event");
     crash_test(event);
-    keys::action_for_event(app, event)
+    keymap::action_for_event(app, event)
 }
 
 /// Debug builds only: with `TRINETES_CRASH_TEST` set, F12 panics, so the
@@ -288,7 +285,7 @@ pub fn resume(app: &mut App) {
         .step
         .as_deref()
         .and_then(|id| app.lessons[index].steps.iter().position(|s| s.id == id));
-    update::open_lesson(app, index, last.scroll, step);
+    screens::reader::update::open_lesson(app, index, last.scroll, step);
     app.progress_dirty = false;
 }
 
