@@ -1,5 +1,5 @@
 //! Every user-facing string of the TUI, in one place so it can be translated;
-//! the keys' help texts are in `keymap`, each next to its key.
+//! the keys' help texts are in `keymap/table.rs`, each next to its key.
 
 pub const APP_NAME: &str = "trinetes";
 pub const LIST_TITLE: &str = "Lessons";

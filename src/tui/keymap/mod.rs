@@ -306,6 +306,9 @@ mod tests {
         a == b || a == When::Always || (a == When::NotSearching && b == When::InPane)
     }
 
+    /// Catches a row that can never fire because an earlier one always takes
+    /// its key; an earlier row that takes it only sometimes is what `When`
+    /// is for.
     #[test]
     fn no_key_of_a_row_is_taken_by_an_earlier_row() {
         let rows: Vec<&Binding> = bindings().collect();
