@@ -12,9 +12,9 @@ use super::report::{LessonReport, RunReport, StepReport};
 use super::run_print::{Printer, outcome_parts};
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
+use crate::execute::{self, StepOutcome};
 use crate::lesson::{self, Lesson, Profile};
 use crate::progress::{self, ProgressStore};
-use crate::runner::{self, StepOutcome};
 use crate::sim::eksctl::Pace;
 
 pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -82,13 +82,13 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                 checks: Vec::new(),
             };
             let (tx, mut rx) = mpsc::channel(512);
-            let running = runner::run_step(backend.as_ref(), step, &tx, &cancel);
-            tokio::pin!(running);
+            let execution = execute::execute_step(backend.as_ref(), step, &tx, &cancel);
+            tokio::pin!(execution);
             let outcome = loop {
                 tokio::select! {
                     biased;
                     Some(event) = rx.recv() => printer.event(&event, &mut step_report),
-                    outcome = &mut running => break outcome,
+                    outcome = &mut execution => break outcome,
                 }
             };
             while let Ok(event) = rx.try_recv() {
@@ -222,9 +222,9 @@ async fn cancel_on_signal(cancel: CancellationToken) {
 
 fn record(store: &ProgressStore, lesson: &str, step: &str, outcome: &StepOutcome) {
     let kept = match outcome {
-        StepOutcome::Passed => progress::StepOutcome::Passed,
-        StepOutcome::Skipped { .. } => progress::StepOutcome::Skipped,
-        _ => progress::StepOutcome::Failed,
+        StepOutcome::Passed => progress::RecordedOutcome::Passed,
+        StepOutcome::Skipped { .. } => progress::RecordedOutcome::Skipped,
+        _ => progress::RecordedOutcome::Failed,
     };
     update_progress(store, |p| p.record_step(lesson, step, kept));
 }

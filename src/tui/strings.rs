@@ -1,4 +1,5 @@
-//! Every user-facing string of the TUI, in one place so it can be translated.
+//! Every user-facing string of the TUI, in one place so it can be translated;
+//! the keys' help texts are in `keymap/table.rs`, each next to its key.
 
 pub const APP_NAME: &str = "trinetes";
 pub const LIST_TITLE: &str = "Lessons";
@@ -75,92 +76,10 @@ pub fn panic_message(log_path: &str) -> String {
     format!("trinetes crashed; the terminal was restored. The log is at {log_path}")
 }
 
-/// Where a key works.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyScope {
-    Everywhere,
-    List,
-    Reader,
-    Output,
-    Search,
-}
-
-impl KeyScope {
-    pub fn heading(self) -> &'static str {
-        match self {
-            KeyScope::Everywhere => "Everywhere",
-            KeyScope::List => "Lesson list",
-            KeyScope::Reader => "Reading a lesson",
-            KeyScope::Output => "In the output pane (after o)",
-            KeyScope::Search => "While a search is active",
-        }
-    }
-}
-
-/// Every key, for the help overlay. The key handling in `keys.rs` follows
-/// this table; a test checks the two agree.
-pub const KEYS: &[(KeyScope, &str, &str)] = &[
-    (
-        KeyScope::Everywhere,
-        "?",
-        "show or hide this help (↑ ↓ scroll it)",
-    ),
-    (
-        KeyScope::Everywhere,
-        "q",
-        "quit (asks first while a step runs)",
-    ),
-    (
-        KeyScope::Everywhere,
-        "Ctrl-C",
-        "quit now (first stops a step)",
-    ),
-    (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
-    (KeyScope::Everywhere, "x", "dismiss a warning"),
-    (
-        KeyScope::Everywhere,
-        "w",
-        "use the dry-run world from your shell",
-    ),
-    (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
-    (KeyScope::List, "Home End  g G", "first / last lesson"),
-    (KeyScope::List, "Enter  → l", "open the lesson"),
-    (KeyScope::List, "r", "reset the chosen lesson (asks first)"),
-    (KeyScope::Reader, "↑ ↓  j k  wheel", "scroll a line"),
-    (KeyScope::Reader, "PgUp PgDn  Space b", "scroll a page"),
-    (KeyScope::Reader, "Home End  g G", "top / bottom"),
-    (KeyScope::Reader, "Tab S-Tab  n p", "next / previous step"),
-    (KeyScope::Reader, "/", "search in this lesson"),
-    (KeyScope::Reader, "Enter", "run the selected step"),
-    (KeyScope::Reader, "v", "retry the selected step's checks"),
-    (KeyScope::Reader, "Esc  Ctrl-C", "stop the running step"),
-    (KeyScope::Reader, "o  O", "focus the output pane / hide it"),
-    (KeyScope::Reader, "c", "mark the lesson completed"),
-    (KeyScope::Reader, "r", "reset this lesson (asks first)"),
-    (KeyScope::Reader, "s", "show or hide speaker notes"),
-    (KeyScope::Reader, "Esc  ← h", "back to the lesson list"),
-    (
-        KeyScope::Output,
-        "↑ ↓ PgUp PgDn / n N",
-        "scroll, search its lines",
-    ),
-    (KeyScope::Search, "Enter", "search for the typed text"),
-    (
-        KeyScope::Search,
-        "n  N",
-        "next / previous match (Tab still moves by step)",
-    ),
-    (
-        KeyScope::Search,
-        "Esc",
-        "cancel the prompt, then clear the search",
-    ),
-];
-
 pub const RECORDED_PASSED: &str = "✔ passed";
 pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
-pub const RESULT_RUNNING: &str = "… running the command";
+pub const RESULT_EXECUTING: &str = "… running the command";
 pub const RESULT_CHECKING: &str = "checking";
 pub const RESULT_LAST_SEEN: &str = "last seen:";
 pub const RESULT_HINT: &str = "hint:";
@@ -179,13 +98,13 @@ pub const OUTPUT_TITLE: &str = " Output ";
 pub const OUTPUT_EMPTY: &str = "No output yet. Select a step and press Enter to run it.";
 pub const OUTPUT_FOCUSED: &str = "↑↓ scroll  / search  o back to the lesson";
 pub const OUTPUT_UNFOCUSED: &str = "o: focus";
-pub const RUN_ELAPSED: &str = "elapsed";
-pub const RUN_ETA: &str = "left";
-pub const RUN_RUNNING: &str = "running";
-pub const RUN_CHECKING: &str = "checking";
-pub const RUN_INTERACTIVE: &str =
+pub const PROGRESS_ELAPSED: &str = "elapsed";
+pub const PROGRESS_ETA: &str = "left";
+pub const PROGRESS_EXECUTING: &str = "running";
+pub const PROGRESS_CHECKING: &str = "checking";
+pub const PROGRESS_INTERACTIVE: &str =
     "The terminal belongs to the step; trinetes comes back when it ends.";
-pub const CONFIRM_RUN_KEYS: &str = "Enter / y: run    Esc / n: cancel";
+pub const CONFIRM_EXECUTE_KEYS: &str = "Enter / y: run    Esc / n: cancel";
 pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
 pub const CONFIRM_BILLABLE_SIMULATED: &str =
     "On AWS this creates billable resources; here it is simulated and costs nothing.";
@@ -198,7 +117,7 @@ pub fn confirm_billable(backend: crate::lesson::BackendKind) -> &'static str {
     }
 }
 
-pub fn confirm_run(command: &str) -> String {
+pub fn confirm_execute(command: &str) -> String {
     format!("Run `{command}`?")
 }
 
@@ -222,7 +141,7 @@ pub fn next_step(id: &str, title: &str) -> String {
     format!("Tab to step {id} — {title}, then Enter")
 }
 
-pub fn run_header(command: &str) -> String {
+pub fn command_header(command: &str) -> String {
     format!(" $ {command} ")
 }
 

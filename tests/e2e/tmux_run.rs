@@ -302,6 +302,10 @@ fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_
         "the kubeconfig the TUI shows does not exist: {kubeconfig}"
     );
     server.keys(&["Escape"]);
+    // Escape and Enter read together would be one key, Alt-Enter.
+    server.wait_for("the world window to close", |s| {
+        !s.contains("export KUBECONFIG=")
+    });
 
     // Run the first step: the real kubectl creates the Deployment and the
     // check sees two ready pods.

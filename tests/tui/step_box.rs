@@ -3,7 +3,7 @@
 use crate::support::tui::{pods_check, step};
 use trinetes::lesson::BackendKind;
 use trinetes::tui::markdown::line_text;
-use trinetes::tui::step_box::{StepBoxContext, render};
+use trinetes::tui::screens::reader::step_box::{StepBoxContext, render};
 use trinetes::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
@@ -14,7 +14,7 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         backend: BackendKind::DryRun,
         selected: false,
         recorded: None,
-        run: None,
+        execution: None,
         next: None,
     }
 }

@@ -1,10 +1,10 @@
 //! `update` for the reader's search: running the typed query over the
 //! rendered lesson, moving between matches, and scrolling to them.
 
-use crate::tui::state::{App, Search};
-use crate::tui::update::text_area;
+use crate::tui::screens::reader::Search;
+use crate::tui::state::App;
 
-pub fn submit_search(app: &mut App) {
+pub fn submit(app: &mut App) {
     let Some(query) = app.prompt.take() else {
         return;
     };
@@ -25,7 +25,7 @@ pub fn submit_search(app: &mut App) {
     reveal_match(app);
 }
 
-pub fn jump_match(app: &mut App, forward: bool) {
+pub fn jump(app: &mut App, forward: bool) {
     let Some(Search {
         matches, current, ..
     }) = app.reader.as_mut().and_then(|r| r.search.as_mut())
@@ -44,9 +44,15 @@ pub fn jump_match(app: &mut App, forward: bool) {
     reveal_match(app);
 }
 
+pub fn clear(app: &mut App) {
+    if let Some(r) = &mut app.reader {
+        r.search = None;
+    }
+}
+
 /// Scrolls so the current match is on screen, a third of the way down.
 fn reveal_match(app: &mut App) {
-    let height = usize::from(text_area(app).1);
+    let height = usize::from(app.text_area().1);
     let Some(r) = &mut app.reader else {
         return;
     };

@@ -1,5 +1,5 @@
-//! The lesson reader: a slice of the cached lines, search highlights, links,
-//! the speaker notes panel and the status bar.
+//! Draws the reader: a slice of the cached document, search highlights,
+//! links, the speaker notes panel, the output pane and the status bar.
 
 use std::num::NonZeroU16;
 
@@ -10,9 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::tui::layout::reader_areas;
-use crate::tui::state::{App, Reader};
+use crate::tui::screens::bars;
+use crate::tui::screens::output;
+use crate::tui::screens::reader::Reader;
+use crate::tui::state::App;
 use crate::tui::strings;
-use crate::tui::view::bars;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(reader) = &app.reader else {
@@ -70,8 +72,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         );
     }
 
-    if let Some(output) = areas.output {
-        crate::tui::view::run::draw(app, frame, output);
+    if let Some(pane) = areas.output {
+        output::view::draw(app, frame, pane);
     }
     bars::draw_prompt(app, frame, areas.prompt);
     let mut segments = vec![lesson.front.id.clone()];

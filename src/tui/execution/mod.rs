@@ -1,24 +1,29 @@
-//! The state of the step that runs (or last ran) in the reader: its stage,
-//! elapsed time, check results and outcome, and the pure arithmetic the
-//! progress bar shows. `update` folds `RunEvent`s into it.
+//! The step that executes (or last executed) in the TUI: its state (stage,
+//! elapsed time, check results, outcome) and the pure arithmetic the progress
+//! line shows. `update` starts executions and folds their `ExecutionEvent`s
+//! in; `task` runs them in tokio tasks for the event loop.
+
+pub mod task;
+pub mod update;
 
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::lesson::{Lesson, Step};
-use crate::runner::{RunEvent, StepOutcome};
+use crate::progress::RecordedOutcome;
 
 /// What the event loop must start after `update` asked for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunRequest {
+pub struct ExecutionRequest {
     pub lesson: usize,
     pub step: usize,
-    pub mode: RunMode,
+    pub mode: ExecutionMode,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunMode {
+pub enum ExecutionMode {
     /// The command, then its checks.
     Full,
     /// Only the checks again, after the learner fixed something.
@@ -41,14 +46,14 @@ pub struct CheckLine {
     pub state: CheckState,
 }
 
-/// One step's run, kept after it ends so its results stay on screen.
+/// One step's execution, kept after it ends so its results stay on screen.
 #[derive(Debug, Clone)]
-pub struct StepRun {
+pub struct StepExecution {
     pub lesson: usize,
     pub step: usize,
     pub step_id: String,
     pub command: String,
-    pub mode: RunMode,
+    pub mode: ExecutionMode,
     /// The latest stage and how far along it is, when the backend says.
     pub stage: Option<(String, Option<f32>)>,
     /// Time since the start, as the event loop last reported it.
@@ -59,9 +64,9 @@ pub struct StepRun {
     pub cancel: CancellationToken,
 }
 
-impl StepRun {
-    pub fn new(lesson: usize, step_index: usize, step: &Step, mode: RunMode) -> Self {
-        StepRun {
+impl StepExecution {
+    pub fn new(lesson: usize, step_index: usize, step: &Step, mode: ExecutionMode) -> Self {
+        StepExecution {
             lesson,
             step: step_index,
             step_id: step.id.clone(),
@@ -82,25 +87,27 @@ impl StepRun {
         }
     }
 
-    pub fn is_running(&self) -> bool {
+    pub fn is_executing(&self) -> bool {
         self.outcome.is_none()
     }
 
-    /// Folds one event in. Returns true when what the step box shows changed
-    /// (so the lesson must be re-rendered); output and stages do not count.
-    pub fn apply(&mut self, event: &RunEvent) -> bool {
+    /// Folds one event in. The rendered lesson notices what changed (see
+    /// `document::sync`).
+    pub fn apply(&mut self, event: &ExecutionEvent) {
         match event {
-            RunEvent::Output { .. } | RunEvent::StepStarted { .. } => false,
-            RunEvent::Stage { name, fraction, .. } => {
+            ExecutionEvent::Output { .. }
+            | ExecutionEvent::StepStarted { .. }
+            | ExecutionEvent::StepSkipped { .. } => {}
+            ExecutionEvent::Stage { name, fraction, .. } => {
                 self.stage = Some((name.clone(), *fraction));
-                false
             }
-            RunEvent::StepSkipped { .. } => false,
-            RunEvent::CheckStarted { index, .. } => self.set_check(*index, CheckState::Running),
-            RunEvent::CheckPassed { index, seen, .. } => {
-                self.set_check(*index, CheckState::Passed { seen: seen.clone() })
+            ExecutionEvent::CheckStarted { index, .. } => {
+                self.set_check(*index, CheckState::Running);
             }
-            RunEvent::CheckFailed {
+            ExecutionEvent::CheckPassed { index, seen, .. } => {
+                self.set_check(*index, CheckState::Passed { seen: seen.clone() });
+            }
+            ExecutionEvent::CheckFailed {
                 index,
                 last_seen,
                 hint,
@@ -112,23 +119,18 @@ impl StepRun {
                     hint: hint.clone(),
                 },
             ),
-            RunEvent::StepFinished {
+            ExecutionEvent::StepFinished {
                 outcome, duration, ..
             } => {
                 self.elapsed = *duration;
                 self.outcome = Some(outcome.clone());
-                true
             }
         }
     }
 
-    fn set_check(&mut self, index: usize, state: CheckState) -> bool {
-        match self.checks.get_mut(index) {
-            Some(line) => {
-                line.state = state;
-                true
-            }
-            None => false,
+    fn set_check(&mut self, index: usize, state: CheckState) {
+        if let Some(line) = self.checks.get_mut(index) {
+            line.state = state;
         }
     }
 
@@ -159,7 +161,7 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-/// The spinner frame for a moment in the run (changes every tick).
+/// The spinner frame for a moment of the execution (changes every tick).
 pub fn spinner(elapsed: Duration) -> char {
     const FRAMES: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
     let tick = usize::try_from(elapsed.as_millis() / 250).unwrap_or(0);
@@ -168,18 +170,17 @@ pub fn spinner(elapsed: Duration) -> char {
 
 /// Whether a step runs on this backend kind and the chosen profile (the
 /// others are skipped).
-pub fn runnable(step: &Step, backend: crate::lesson::BackendKind) -> bool {
+pub fn executes_on(step: &Step, backend: crate::lesson::BackendKind) -> bool {
     step.skipped_on_profile.is_none()
         && (step.backends.is_empty() || step.backends.contains(&backend))
 }
 
-/// The progress file's record of an outcome; cancelled runs record nothing.
-pub fn recorded(outcome: &StepOutcome) -> Option<crate::progress::StepOutcome> {
-    use crate::progress::StepOutcome as Recorded;
+/// The progress file's record of an outcome; a cancelled step records nothing.
+pub fn recorded(outcome: &StepOutcome) -> Option<RecordedOutcome> {
     match outcome {
-        StepOutcome::Passed => Some(Recorded::Passed),
-        StepOutcome::Failed { .. } | StepOutcome::TimedOut => Some(Recorded::Failed),
-        StepOutcome::Skipped { .. } => Some(Recorded::Skipped),
+        StepOutcome::Passed => Some(RecordedOutcome::Passed),
+        StepOutcome::Failed { .. } | StepOutcome::TimedOut => Some(RecordedOutcome::Failed),
+        StepOutcome::Skipped { .. } => Some(RecordedOutcome::Skipped),
         StepOutcome::Cancelled => None,
     }
 }
@@ -191,11 +192,9 @@ pub fn lesson_done(
     backend: crate::lesson::BackendKind,
 ) -> bool {
     let mut any = false;
-    for step in lesson.steps.iter().filter(|s| runnable(s, backend)) {
+    for step in lesson.steps.iter().filter(|s| executes_on(s, backend)) {
         any = true;
-        if progress.step_outcome(&lesson.front.id, &step.id)
-            != Some(crate::progress::StepOutcome::Passed)
-        {
+        if progress.step_outcome(&lesson.front.id, &step.id) != Some(RecordedOutcome::Passed) {
             return false;
         }
     }

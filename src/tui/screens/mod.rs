@@ -1,21 +1,19 @@
-//! Pure views: `draw` reads the state and paints a frame. No I/O, no mutation
-//! of the state.
+//! The screens, one folder each with its state, `update` and view: the
+//! lesson list, the reader (with its rendered document), the output pane
+//! under it, and the windows drawn over them. `draw` paints a frame from the
+//! state: no I/O, no mutation.
 
 mod bars;
-mod list;
-mod overlay;
-mod reader;
-pub mod run;
-
-/// Rows of the output pane that are not output: its top border and the
-/// progress line.
-pub const OUTPUT_CHROME: u16 = 2;
+pub mod list;
+pub mod output;
+pub mod overlay;
+pub mod reader;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::state::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
+use crate::tui::state::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
 use crate::tui::strings;
 
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -25,15 +23,10 @@ pub fn draw(app: &App, frame: &mut Frame) {
         return;
     }
     match app.screen {
-        Screen::List => list::draw(app, frame, area),
-        Screen::Reader => reader::draw(app, frame, area),
+        Screen::List => list::view::draw(app, frame, area),
+        Screen::Reader => reader::view::draw(app, frame, area),
     }
-    match app.overlay {
-        Some(Overlay::Help) => overlay::draw_help(app, frame, area),
-        Some(Overlay::World) => overlay::draw_world(app, frame, area),
-        Some(Overlay::Confirm(what)) => overlay::draw_confirm(app, what, frame, area),
-        None => {}
-    }
+    overlay::view::draw(app, frame, area);
 }
 
 fn draw_too_small(app: &App, frame: &mut Frame) {

@@ -1,4 +1,5 @@
-//! Windows drawn over a screen: the key help and confirmation questions.
+//! Draws the windows: the key help (from `keymap`), the dry-run world's
+//! export lines, and confirmation questions.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -6,8 +7,19 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::state::{App, Confirm};
+use crate::tui::keymap;
+use crate::tui::screens::overlay::{Confirm, Overlay};
+use crate::tui::state::App;
 use crate::tui::strings;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    match app.overlay {
+        Some(Overlay::Help) => draw_help(app, frame, area),
+        Some(Overlay::World) => draw_world(app, frame, area),
+        Some(Overlay::Confirm(what)) => draw_confirm(app, what, frame, area),
+        None => {}
+    }
+}
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = area.layout(
@@ -28,16 +40,16 @@ enum HelpRow {
 
 fn help_rows() -> Vec<HelpRow> {
     let mut rows = Vec::new();
-    let mut scope = None;
-    for (s, keys, what) in strings::KEYS {
-        if scope != Some(*s) {
-            if scope.is_some() {
+    let mut section = None;
+    for line in keymap::help_lines() {
+        if section != Some(line.section) {
+            if section.is_some() {
                 rows.push(HelpRow::Gap);
             }
-            rows.push(HelpRow::Heading(s.heading()));
-            scope = Some(*s);
+            rows.push(HelpRow::Heading(line.section.heading()));
+            section = Some(line.section);
         }
-        rows.push(HelpRow::Key(keys, what));
+        rows.push(HelpRow::Key(line.keys, line.text));
     }
     rows.push(HelpRow::Gap);
     rows.push(HelpRow::Heading(strings::HELP_CLOSE));
@@ -73,7 +85,7 @@ fn help_lines(app: &App, rows: &[HelpRow]) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let rows = help_rows();
     let lines = help_lines(app, &rows);
@@ -131,7 +143,7 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The export lines for the dry-run world, unwrapped so they can be copied.
-pub fn draw_world(app: &App, frame: &mut Frame, area: Rect) {
+fn draw_world(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let width = area.width.saturating_sub(4).min(100);
     let inner = usize::from(width.saturating_sub(2)).max(1);
@@ -171,14 +183,14 @@ pub fn draw_world(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
+fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    if let Confirm::RunStep(lesson, step) = what {
-        draw_confirm_run(app, lesson, step, frame, area);
+    if let Confirm::ExecuteStep(lesson, step) = what {
+        draw_confirm_execute(app, lesson, step, frame, area);
         return;
     }
     let question = match what {
-        Confirm::RunStep(..) => String::new(),
+        Confirm::ExecuteStep(..) => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetLesson(i) => {
@@ -203,14 +215,14 @@ pub fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
 }
 
 /// Shows the command in full and says it costs money before it runs.
-fn draw_confirm_run(app: &App, lesson: usize, step: usize, frame: &mut Frame, area: Rect) {
+fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
         return;
     };
     let width = area.width.saturating_sub(4).min(76);
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let question = strings::confirm_run(&s.command);
+    let question = strings::confirm_execute(&s.command);
     let cost = strings::confirm_billable(app.settings.backend);
     let rows = crate::tui::markdown::wrap::text_width(&question).div_ceil(inner)
         + crate::tui::markdown::wrap::text_width(cost).div_ceil(inner)
@@ -225,7 +237,7 @@ fn draw_confirm_run(app: &App, lesson: usize, step: usize, frame: &mut Frame, ar
         Line::from(Span::styled(question, theme.text)),
         Line::from(Span::styled(cost, theme.badge_billable)),
         Line::default(),
-        Line::from(Span::styled(strings::CONFIRM_RUN_KEYS, theme.dim)),
+        Line::from(Span::styled(strings::CONFIRM_EXECUTE_KEYS, theme.dim)),
     ];
     frame.render_widget(
         Paragraph::new(text).block(block).wrap(Wrap { trim: false }),

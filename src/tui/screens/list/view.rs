@@ -1,4 +1,4 @@
-//! The lesson list with progress marks, and the chosen lesson's summary.
+//! Draws the lesson list with progress marks, and the chosen lesson's summary.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,9 +7,9 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 
 use crate::progress::LessonStatus;
 use crate::tui::layout::frame_areas;
+use crate::tui::screens::bars;
 use crate::tui::state::App;
 use crate::tui::strings;
-use crate::tui::view::bars;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;

@@ -5,10 +5,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::lesson::{BackendKind, Step};
-use crate::progress::StepOutcome as RecordedOutcome;
+use crate::progress::RecordedOutcome;
+use crate::tui::execution::StepExecution;
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
-use crate::tui::run::StepRun;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 
@@ -20,8 +20,8 @@ pub struct StepBoxContext<'a> {
     pub selected: bool,
     /// The outcome the progress file remembers for this step.
     pub recorded: Option<RecordedOutcome>,
-    /// This step's current or last run in this session.
-    pub run: Option<&'a StepRun>,
+    /// This step's current or last execution in this session.
+    pub execution: Option<&'a StepExecution>,
     /// The next step's id and title, for "what to do next".
     pub next: Option<(&'a str, &'a str)>,
 }
@@ -79,8 +79,8 @@ pub fn render(
         }
     }
 
-    // With a run, the checks are listed with their states by `push_result`.
-    if !step.checks.is_empty() && ctx.run.is_none() {
+    // Once executed, the checks are listed with their states by `push_result`.
+    if !step.checks.is_empty() && ctx.execution.is_none() {
         body.push(Vec::new());
         body.extend(wrap(&[Seg::new(strings::STEP_CHECKS, theme.dim)], inner));
         for check in &step.checks {
@@ -97,9 +97,9 @@ pub fn render(
         }
     }
 
-    if let Some(run) = ctx.run {
+    if let Some(execution) = ctx.execution {
         body.push(Vec::new());
-        crate::tui::step_result::push_result(&mut body, run, ctx.next, inner, theme);
+        super::step_result::push_result(&mut body, execution, ctx.next, inner, theme);
     }
 
     let mut lines = Vec::with_capacity(body.len() + 2);

@@ -1,4 +1,4 @@
-//! The output pane's state: a bounded scrollback of the running step's
+//! The output pane's state: a bounded scrollback of the executing step's
 //! lines, where the view is, whether it follows new lines, and its search.
 
 use std::collections::VecDeque;

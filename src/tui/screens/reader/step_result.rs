@@ -2,31 +2,36 @@
 //! was seen, or the last thing seen and the hint), the outcome, and what to
 //! do next.
 
-use crate::runner::StepOutcome;
+use crate::execute::StepOutcome;
+use crate::tui::execution::{CheckState, StepExecution, format_duration};
 use crate::tui::markdown::wrap::{Seg, wrap};
-use crate::tui::run::{CheckState, StepRun, format_duration};
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 
-/// Appends the run's results to a step box body `inner` columns wide. No
+/// Appends the execution's results to a step box body `inner` columns wide. No
 /// elapsed time here: the box is re-rendered only when a check changes.
 pub fn push_result(
     body: &mut Vec<Vec<Seg>>,
-    run: &StepRun,
+    execution: &StepExecution,
     next: Option<(&str, &str)>,
     inner: usize,
     theme: &Theme,
 ) {
-    if run.is_running() && run.checks.iter().all(|c| c.state == CheckState::Pending) {
+    if execution.is_executing()
+        && execution
+            .checks
+            .iter()
+            .all(|c| c.state == CheckState::Pending)
+    {
         push(
             body,
             inner,
             theme,
-            vec![Seg::new(strings::RESULT_RUNNING, theme.dim)],
+            vec![Seg::new(strings::RESULT_EXECUTING, theme.dim)],
             2,
         );
     }
-    if !run.checks.is_empty() {
+    if !execution.checks.is_empty() {
         push(
             body,
             inner,
@@ -35,7 +40,7 @@ pub fn push_result(
             0,
         );
     }
-    for check in &run.checks {
+    for check in &execution.checks {
         match &check.state {
             CheckState::Pending => push(
                 body,
@@ -108,10 +113,10 @@ pub fn push_result(
             }
         }
     }
-    let Some(outcome) = &run.outcome else {
+    let Some(outcome) = &execution.outcome else {
         return;
     };
-    let took = format_duration(run.elapsed);
+    let took = format_duration(execution.elapsed);
     let (mark, style, text) = match outcome {
         StepOutcome::Passed => ("✔ ", theme.check, strings::result_passed(&took)),
         StepOutcome::Failed { reason } => ("✘ ", theme.warning, strings::result_failed(reason)),
@@ -135,7 +140,7 @@ pub fn push_result(
         }
     } else if matches!(outcome, StepOutcome::Cancelled) {
         strings::NEXT_AFTER_CANCEL.to_string()
-    } else if run
+    } else if execution
         .checks
         .iter()
         .any(|c| matches!(c.state, CheckState::Failed { .. }))

@@ -1,6 +1,6 @@
-//! Runs a lesson's steps on a backend: the command first, then its checks in
-//! order. Everything that happens is sent as a `RunEvent`, so the TUI and the
-//! headless runner show the same story.
+//! Step execution: a lesson step's command on a backend, then its checks in
+//! order. Everything that happens is sent as an `ExecutionEvent`, so the TUI
+//! and `trinetes run` show the same story.
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use crate::check;
 use crate::lesson::Step;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum RunEvent {
+pub enum ExecutionEvent {
     StepStarted {
         step: String,
         command: String,
@@ -64,17 +64,17 @@ pub enum StepOutcome {
 }
 
 impl StepOutcome {
-    /// Whether a headless run may go on to the next step.
+    /// Whether `trinetes run` may go on to the next step.
     pub fn ok(&self) -> bool {
         matches!(self, StepOutcome::Passed | StepOutcome::Skipped { .. })
     }
 }
 
-/// Run one step (variables already expanded): its command, then its checks.
-pub async fn run_step(
+/// Executes one step (variables already expanded): its command, then its checks.
+pub async fn execute_step(
     backend: &dyn Backend,
     step: &Step,
-    events: &mpsc::Sender<RunEvent>,
+    events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
     let started = Instant::now();
@@ -85,7 +85,7 @@ pub async fn run_step(
     if let Some(reason) = skipped {
         send(
             events,
-            RunEvent::StepSkipped {
+            ExecutionEvent::StepSkipped {
                 step: id.clone(),
                 reason: reason.clone(),
             },
@@ -97,37 +97,37 @@ pub async fn run_step(
     }
     send(
         events,
-        RunEvent::StepStarted {
+        ExecutionEvent::StepStarted {
             step: id.clone(),
             command: step.command.clone(),
         },
     )
     .await;
-    let outcome = match run_command(backend, step, events, cancel).await {
-        StepOutcome::Passed => run_checks(backend, step, events, cancel).await,
+    let outcome = match execute_command(backend, step, events, cancel).await {
+        StepOutcome::Passed => evaluate_checks(backend, step, events, cancel).await,
         other => other,
     };
     finish(events, &id, &outcome, started).await;
     outcome
 }
 
-/// Run only the checks of a step again (after the learner fixed something by hand).
+/// Evaluates only the checks of a step again (after the learner fixed something by hand).
 pub async fn retry_checks(
     backend: &dyn Backend,
     step: &Step,
-    events: &mpsc::Sender<RunEvent>,
+    events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
     let started = Instant::now();
-    let outcome = run_checks(backend, step, events, cancel).await;
+    let outcome = evaluate_checks(backend, step, events, cancel).await;
     finish(events, &step.id, &outcome, started).await;
     outcome
 }
 
-async fn run_command(
+async fn execute_command(
     backend: &dyn Backend,
     step: &Step,
-    events: &mpsc::Sender<RunEvent>,
+    events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
     let (tx, mut rx) = mpsc::channel::<StepEvent>(256);
@@ -165,10 +165,10 @@ async fn run_command(
     }
 }
 
-async fn run_checks(
+async fn evaluate_checks(
     backend: &dyn Backend,
     step: &Step,
-    events: &mpsc::Sender<RunEvent>,
+    events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
     let ctx = backend.check_context();
@@ -176,7 +176,7 @@ async fn run_checks(
         let description = c.describe();
         send(
             events,
-            RunEvent::CheckStarted {
+            ExecutionEvent::CheckStarted {
                 step: step.id.clone(),
                 index,
                 description: description.clone(),
@@ -191,7 +191,7 @@ async fn run_checks(
             check::CheckOutcome::Passed { seen, .. } => {
                 send(
                     events,
-                    RunEvent::CheckPassed {
+                    ExecutionEvent::CheckPassed {
                         step: step.id.clone(),
                         index,
                         seen,
@@ -203,7 +203,7 @@ async fn run_checks(
                 let last_seen = error.to_string();
                 send(
                     events,
-                    RunEvent::CheckFailed {
+                    ExecutionEvent::CheckFailed {
                         step: step.id.clone(),
                         index,
                         last_seen: last_seen.clone(),
@@ -220,13 +220,13 @@ async fn run_checks(
     StepOutcome::Passed
 }
 
-async fn forward(events: &mpsc::Sender<RunEvent>, step: &str, event: StepEvent) {
+async fn forward(events: &mpsc::Sender<ExecutionEvent>, step: &str, event: StepEvent) {
     let event = match event {
-        StepEvent::Output(line) => RunEvent::Output {
+        StepEvent::Output(line) => ExecutionEvent::Output {
             step: step.to_string(),
             line,
         },
-        StepEvent::Stage { name, fraction } => RunEvent::Stage {
+        StepEvent::Stage { name, fraction } => ExecutionEvent::Stage {
             step: step.to_string(),
             name,
             fraction,
@@ -236,14 +236,14 @@ async fn forward(events: &mpsc::Sender<RunEvent>, step: &str, event: StepEvent) 
 }
 
 async fn finish(
-    events: &mpsc::Sender<RunEvent>,
+    events: &mpsc::Sender<ExecutionEvent>,
     step: &str,
     outcome: &StepOutcome,
     started: Instant,
 ) {
     send(
         events,
-        RunEvent::StepFinished {
+        ExecutionEvent::StepFinished {
             step: step.to_string(),
             outcome: outcome.clone(),
             duration: started.elapsed(),
@@ -252,7 +252,7 @@ async fn finish(
     .await;
 }
 
-/// A closed receiver only means nobody is listening any more; the run goes on.
-async fn send(events: &mpsc::Sender<RunEvent>, event: RunEvent) {
+/// A closed receiver only means nobody is listening any more; the step goes on.
+async fn send(events: &mpsc::Sender<ExecutionEvent>, event: ExecutionEvent) {
     let _ = events.send(event).await;
 }

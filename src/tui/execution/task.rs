@@ -1,6 +1,7 @@
-//! Starts steps for the event loop: the runner works in a tokio task and its
-//! `RunEvent`s come back as `Action::RunEvents` batches through a channel, so
-//! a chatty command costs one frame per batch, not one per line.
+//! Starts step executions for the event loop: each works in a tokio task and
+//! its `ExecutionEvent`s come back as `Action::ExecutionEvents` batches
+//! through a channel, so a chatty command costs one frame per batch, not one
+//! per line.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +12,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::backend::Backend;
+use crate::execute::{self, ExecutionEvent, StepOutcome};
 use crate::lesson::Step;
-use crate::runner::{self, RunEvent, StepOutcome};
 use crate::tui::action::Action;
 
 /// A batch goes out when it holds this many events…
@@ -30,47 +31,47 @@ pub enum Job {
 }
 
 /// A step running in its task.
-pub struct ActiveRun {
+pub struct ActiveExecution {
     pub started: Instant,
     pub task: JoinHandle<()>,
 }
 
-impl ActiveRun {
-    /// Waits a bounded time for a cancelled run to end, so its process group
+impl ActiveExecution {
+    /// Waits a bounded time for a cancelled execution to end, so its process group
     /// is gone before the program exits.
     pub async fn settle(self, limit: Duration) {
         let _ = tokio::time::timeout(limit, self.task).await;
     }
 }
 
-/// Runs `step` on `backend` in a task; its events arrive as actions.
+/// Executes `step` on `backend` in a task; its events arrive as actions.
 pub fn spawn(
     backend: Arc<dyn Backend>,
     step: Step,
     job: Job,
     cancel: CancellationToken,
     actions: mpsc::Sender<Action>,
-) -> ActiveRun {
-    let (tx, rx) = mpsc::channel::<RunEvent>(256);
+) -> ActiveExecution {
+    let (tx, rx) = mpsc::channel::<ExecutionEvent>(256);
     let batcher = tokio::spawn(batch(rx, actions));
     let task = tokio::spawn(async move {
         match job {
-            Job::Step => runner::run_step(backend.as_ref(), &step, &tx, &cancel).await,
-            Job::Checks => runner::retry_checks(backend.as_ref(), &step, &tx, &cancel).await,
+            Job::Step => execute::execute_step(backend.as_ref(), &step, &tx, &cancel).await,
+            Job::Checks => execute::retry_checks(backend.as_ref(), &step, &tx, &cancel).await,
         };
         drop(tx);
         let _ = batcher.await;
     });
-    ActiveRun {
+    ActiveExecution {
         started: Instant::now(),
         task,
     }
 }
 
-/// The last event of a step that failed without the runner (an interactive
+/// The last event of a step that failed without being executed (an interactive
 /// command that could not start, or exited non-zero with no checks to run).
-pub fn finish_failed(step: &Step, reason: String) -> Vec<RunEvent> {
-    vec![RunEvent::StepFinished {
+pub fn finish_failed(step: &Step, reason: String) -> Vec<ExecutionEvent> {
+    vec![ExecutionEvent::StepFinished {
         step: step.id.clone(),
         outcome: StepOutcome::Failed { reason },
         duration: Duration::ZERO,
@@ -79,19 +80,19 @@ pub fn finish_failed(step: &Step, reason: String) -> Vec<RunEvent> {
 
 /// Groups events into batches of at most `FLUSH_EVENTS`, sent no later than
 /// `FLUSH_AFTER` after their first event; a step's last event flushes at once.
-pub async fn batch(mut events: mpsc::Receiver<RunEvent>, actions: mpsc::Sender<Action>) {
+pub async fn batch(mut events: mpsc::Receiver<ExecutionEvent>, actions: mpsc::Sender<Action>) {
     while let Some(first) = events.recv().await {
         let deadline = Instant::now() + FLUSH_AFTER;
         let mut batch = vec![first];
         while batch.len() < FLUSH_EVENTS
-            && !matches!(batch.last(), Some(RunEvent::StepFinished { .. }))
+            && !matches!(batch.last(), Some(ExecutionEvent::StepFinished { .. }))
         {
             match tokio::time::timeout_at(deadline, events.recv()).await {
                 Ok(Some(event)) => batch.push(event),
                 Ok(None) | Err(_) => break,
             }
         }
-        if actions.send(Action::RunEvents(batch)).await.is_err() {
+        if actions.send(Action::ExecutionEvents(batch)).await.is_err() {
             return;
         }
     }

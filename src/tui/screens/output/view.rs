@@ -1,6 +1,6 @@
-//! The output pane: the running step's command, a progress line (gauge with
-//! stage, elapsed time and ETA, or a spinner), and the scrollback with
-//! search highlights.
+//! Draws the output pane: the executing step's command, a progress line
+//! (gauge with stage, elapsed time and ETA, or a spinner), and the
+//! scrollback with search highlights.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,8 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, LineGauge, Paragraph};
 
-use crate::runner::StepOutcome;
-use crate::tui::run::{RunMode, StepRun, eta, format_duration, spinner};
+use crate::execute::StepOutcome;
+use crate::tui::execution::{
+    CheckState, ExecutionMode, StepExecution, eta, format_duration, spinner,
+};
 use crate::tui::state::App;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
@@ -22,8 +24,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         theme.popup_border
     };
     let mut title = strings::OUTPUT_TITLE.to_string();
-    if let Some(run) = &app.run {
-        title.push_str(&format!("·{}", strings::run_header(&run.command)));
+    if let Some(execution) = &app.execution {
+        title.push_str(&format!("·{}", strings::command_header(&execution.command)));
     }
     let keys = if app.output.focused {
         strings::OUTPUT_FOCUSED
@@ -71,20 +73,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    let Some(run) = &app.run else {
+    let Some(execution) = &app.execution else {
         frame.render_widget(
             Paragraph::new(Span::styled(strings::OUTPUT_EMPTY, theme.dim)),
             area,
         );
         return;
     };
-    if let Some(outcome) = &run.outcome {
-        let (text, style) = outcome_line(outcome, run, theme);
+    if let Some(outcome) = &execution.outcome {
+        let (text, style) = outcome_line(outcome, execution, theme);
         frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
         return;
     }
-    let label = progress_label(run);
-    match run.fraction() {
+    let label = progress_label(execution);
+    match execution.fraction() {
         Some(fraction) => {
             let gauge = LineGauge::default()
                 .ratio(f64::from(fraction.clamp(0.0, 1.0)))
@@ -95,7 +97,7 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => frame.render_widget(
             Paragraph::new(Span::styled(
-                format!("{} {label}", spinner(run.elapsed)),
+                format!("{} {label}", spinner(execution.elapsed)),
                 theme.text,
             )),
             area,
@@ -103,36 +105,40 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// `stage 42% · elapsed 1m05s · 1m30s left`, from the run state alone.
-pub fn progress_label(run: &StepRun) -> String {
-    let checking = run
+/// `stage 42% · elapsed 1m05s · 1m30s left`, from the execution's state alone.
+pub fn progress_label(execution: &StepExecution) -> String {
+    let checking = execution
         .checks
         .iter()
-        .any(|c| c.state == crate::tui::run::CheckState::Running);
-    let what = match (&run.stage, checking, run.mode) {
-        (_, true, _) | (_, _, RunMode::ChecksOnly) => strings::RUN_CHECKING.to_string(),
-        (_, _, RunMode::Interactive) => strings::RUN_INTERACTIVE.to_string(),
+        .any(|c| c.state == CheckState::Running);
+    let what = match (&execution.stage, checking, execution.mode) {
+        (_, true, _) | (_, _, ExecutionMode::ChecksOnly) => strings::PROGRESS_CHECKING.to_string(),
+        (_, _, ExecutionMode::Interactive) => strings::PROGRESS_INTERACTIVE.to_string(),
         (Some((name, Some(f))), ..) => format!("{name} {:.0}%", f.clamp(0.0, 1.0) * 100.0),
         (Some((name, None)), ..) => name.clone(),
-        (None, ..) => strings::RUN_RUNNING.to_string(),
+        (None, ..) => strings::PROGRESS_EXECUTING.to_string(),
     };
     let mut label = format!(
         "{what} · {} {}",
-        strings::RUN_ELAPSED,
-        format_duration(run.elapsed)
+        strings::PROGRESS_ELAPSED,
+        format_duration(execution.elapsed)
     );
-    if !checking && let Some(left) = run.fraction().and_then(|f| eta(run.elapsed, f)) {
+    if !checking && let Some(left) = execution.fraction().and_then(|f| eta(execution.elapsed, f)) {
         label.push_str(&format!(
             " · {} {}",
             format_duration(left),
-            strings::RUN_ETA
+            strings::PROGRESS_ETA
         ));
     }
     label
 }
 
-fn outcome_line(outcome: &StepOutcome, run: &StepRun, theme: &Theme) -> (String, Style) {
-    let took = format_duration(run.elapsed);
+fn outcome_line(
+    outcome: &StepOutcome,
+    execution: &StepExecution,
+    theme: &Theme,
+) -> (String, Style) {
+    let took = format_duration(execution.elapsed);
     match outcome {
         StepOutcome::Passed => (format!("✔ {}", strings::result_passed(&took)), theme.check),
         StepOutcome::Failed { reason } => (

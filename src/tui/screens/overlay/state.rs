@@ -1,0 +1,18 @@
+//! Which window is open over the screen, and what a confirmation asks.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Quit,
+    ResetLesson(usize),
+    ResetAll,
+    /// Execute step `.1` of lesson `.0` (a billable one).
+    ExecuteStep(usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// How to use the dry-run world from another terminal.
+    World,
+    Confirm(Confirm),
+}
