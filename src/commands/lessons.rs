@@ -154,9 +154,12 @@ impl LessonProgressView {
             .count();
         // A step skipped on this profile or backend has nothing left to do.
         let all_done = !lesson.steps.is_empty()
-            && outcomes
-                .clone()
-                .all(|o| matches!(o, Some(RecordedOutcome::Passed) | Some(RecordedOutcome::Skipped)));
+            && outcomes.clone().all(|o| {
+                matches!(
+                    o,
+                    Some(RecordedOutcome::Passed) | Some(RecordedOutcome::Skipped)
+                )
+            });
         let status = match progress.status(id) {
             LessonStatus::Completed => ProgressMark::Done,
             _ if all_done => ProgressMark::Done,
