@@ -1,8 +1,19 @@
 //! Word wrapping of styled text to a display width, keeping each piece's style
-//! and link across line breaks.
+//! and link across line breaks. One wrapper serves every place that wraps:
+//! prose (runs of spaces collapse), program output (spaces kept as written),
+//! shell commands (broken only at spaces outside quotes, each broken line
+//! ending with ` \` so the lines still paste as one command), each with an
+//! optional hanging indent for the lines after the first.
 
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthChar;
+
+/// A space that never breaks a line; it is drawn as a plain space. Use it to
+/// keep a few words together, e.g. "(x dismisses)".
+pub const NO_BREAK: char = '\u{a0}';
+
+/// What a shell continuation adds at the end of a broken line.
+pub const CONTINUATION: &str = " \\";
 
 /// A run of text with one style, optionally part of a link (an index into the
 /// document's link targets).
@@ -41,16 +52,62 @@ pub fn segs_width(segs: &[Seg]) -> usize {
     segs.iter().map(Seg::width).sum()
 }
 
+/// How text is wrapped; the default is prose.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WrapStyle {
+    /// Columns of space before every line after the first.
+    pub indent: usize,
+    /// Keeps runs of whitespace, and the whitespace a line starts with, as
+    /// written (program output, where columns line up); otherwise a run
+    /// collapses to one space and leading whitespace is dropped.
+    pub keep_spaces: bool,
+    /// Wraps a shell command: spaces inside quotes or after a backslash do
+    /// not break, and a line broken at a space ends with `CONTINUATION` in
+    /// this style. A word wider than a whole line is still cut, without the
+    /// mark: no width can show it on one line.
+    pub shell: Option<Style>,
+}
+
+impl WrapStyle {
+    /// Prose with a hanging indent.
+    pub fn hanging(indent: usize) -> Self {
+        WrapStyle {
+            indent,
+            ..WrapStyle::default()
+        }
+    }
+
+    /// Program output: spaces as written, continuation lines indented.
+    pub fn output(indent: usize) -> Self {
+        WrapStyle {
+            indent,
+            keep_spaces: true,
+            shell: None,
+        }
+    }
+
+    /// A shell command whose continuation lines are indented and marked.
+    pub fn command(indent: usize, mark: Style) -> Self {
+        WrapStyle {
+            indent,
+            keep_spaces: true,
+            shell: Some(mark),
+        }
+    }
+}
+
 enum Token {
     Word(Vec<Seg>),
-    Space(Style, Option<usize>),
+    /// A run of whitespace as written.
+    Space(Vec<Seg>),
     Newline,
 }
 
-fn push_char(word: &mut Vec<Seg>, c: char, seg: &Seg) {
-    match word.last_mut() {
+fn push_char(run: &mut Vec<Seg>, c: char, seg: &Seg) {
+    let c = if c == NO_BREAK { ' ' } else { c };
+    match run.last_mut() {
         Some(last) if last.style == seg.style && last.link == seg.link => last.text.push(c),
-        _ => word.push(Seg {
+        _ => run.push(Seg {
             text: c.to_string(),
             style: seg.style,
             link: seg.link,
@@ -58,24 +115,64 @@ fn push_char(word: &mut Vec<Seg>, c: char, seg: &Seg) {
     }
 }
 
-fn tokenize(segs: &[Seg]) -> Vec<Token> {
+/// Where a shell word is: inside quotes, a space is part of the word.
+#[derive(Clone, Copy, PartialEq)]
+enum Quoting {
+    None,
+    Single,
+    Double,
+    /// The character after a backslash.
+    Escaped(bool),
+}
+
+impl Quoting {
+    /// The state after `c`; whether `c` may break here is asked before.
+    fn after(self, c: char) -> Self {
+        match (self, c) {
+            (Quoting::Escaped(in_double), _) => {
+                if in_double {
+                    Quoting::Double
+                } else {
+                    Quoting::None
+                }
+            }
+            (Quoting::None, '\'') => Quoting::Single,
+            (Quoting::None, '"') => Quoting::Double,
+            (Quoting::None, '\\') => Quoting::Escaped(false),
+            (Quoting::Single, '\'') | (Quoting::Double, '"') => Quoting::None,
+            (Quoting::Double, '\\') => Quoting::Escaped(true),
+            (state, _) => state,
+        }
+    }
+}
+
+fn tokenize(segs: &[Seg], shell: bool) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut word: Vec<Seg> = Vec::new();
+    let mut space: Vec<Seg> = Vec::new();
+    let mut quoting = Quoting::None;
     for seg in segs {
         for c in seg.text.chars() {
-            if c == '\n' {
+            let breaks = c.is_whitespace() && c != NO_BREAK;
+            let quoted = shell && quoting != Quoting::None;
+            if shell {
+                quoting = quoting.after(c);
+            }
+            if c == '\n' && !quoted {
                 if !word.is_empty() {
                     tokens.push(Token::Word(std::mem::take(&mut word)));
                 }
+                space.clear();
                 tokens.push(Token::Newline);
-            } else if c.is_whitespace() {
+            } else if breaks && !quoted {
                 if !word.is_empty() {
                     tokens.push(Token::Word(std::mem::take(&mut word)));
                 }
-                if !matches!(tokens.last(), Some(Token::Space(..))) {
-                    tokens.push(Token::Space(seg.style, seg.link));
-                }
+                push_char(&mut space, c, seg);
             } else {
+                if !space.is_empty() {
+                    tokens.push(Token::Space(std::mem::take(&mut space)));
+                }
                 push_char(&mut word, c, seg);
             }
         }
@@ -83,20 +180,75 @@ fn tokenize(segs: &[Seg]) -> Vec<Token> {
     if !word.is_empty() {
         tokens.push(Token::Word(word));
     }
+    if !space.is_empty() {
+        tokens.push(Token::Space(space));
+    }
     tokens
 }
 
 struct LineBuilder {
+    /// Columns for text on every line (the mark's room is kept out).
     width: usize,
+    indent: usize,
+    mark: Option<Style>,
     lines: Vec<Vec<Seg>>,
     current: Vec<Seg>,
     current_width: usize,
+    /// Columns of indent at the start of `current`.
+    start: usize,
 }
 
 impl LineBuilder {
-    fn break_line(&mut self) {
+    fn new(width: usize, style: &WrapStyle) -> Self {
+        let mark = style.shell;
+        let room = width
+            .saturating_sub(if mark.is_some() {
+                text_width(CONTINUATION)
+            } else {
+                0
+            })
+            .max(1);
+        // An indent that leaves less than half the line is dropped: a
+        // narrow column of text is worse than no indent.
+        let indent = if style.indent * 2 <= room {
+            style.indent
+        } else {
+            0
+        };
+        LineBuilder {
+            width: room,
+            indent,
+            mark,
+            lines: Vec::new(),
+            current: Vec::new(),
+            current_width: 0,
+            start: 0,
+        }
+    }
+
+    fn at_start(&self) -> bool {
+        self.current_width == self.start
+    }
+
+    /// Ends the line at a newline: the next one starts a new paragraph.
+    fn end_paragraph(&mut self) {
         self.lines.push(std::mem::take(&mut self.current));
         self.current_width = 0;
+        self.start = 0;
+    }
+
+    /// Ends the line where the text goes on: marked (for a command broken
+    /// at a space) and the next one indented.
+    fn continue_line(&mut self, marked: bool) {
+        if let (true, Some(style)) = (marked, self.mark) {
+            self.push(Seg::new(CONTINUATION, style));
+        }
+        self.lines.push(std::mem::take(&mut self.current));
+        self.current_width = 0;
+        if self.indent > 0 {
+            self.push(Seg::new(" ".repeat(self.indent), Style::default()));
+        }
+        self.start = self.indent;
     }
 
     fn push(&mut self, seg: Seg) {
@@ -114,8 +266,8 @@ impl LineBuilder {
         for seg in word {
             for c in seg.text.chars() {
                 let w = char_width(c);
-                if self.current_width + w > self.width && self.current_width > 0 {
-                    self.break_line();
+                if self.current_width + w > self.width && !self.at_start() {
+                    self.continue_line(false);
                 }
                 self.push(Seg {
                     text: c.to_string(),
@@ -127,66 +279,100 @@ impl LineBuilder {
     }
 }
 
-/// Greedy wrap. Runs of whitespace collapse to one space; spaces at the
-/// start of a wrapped line are dropped; `\n` forces a break.
+/// Greedy prose wrap. Runs of whitespace collapse to one space; spaces at
+/// the start of a line are dropped; `\n` forces a break.
 pub fn wrap(segs: &[Seg], width: usize) -> Vec<Vec<Seg>> {
-    let mut b = LineBuilder {
-        width: width.max(1),
-        lines: Vec::new(),
-        current: Vec::new(),
-        current_width: 0,
-    };
-    let mut pending_space: Option<(Style, Option<usize>)> = None;
-    for token in tokenize(segs) {
+    wrap_with(segs, width, &WrapStyle::default())
+}
+
+/// Greedy wrap to `width` columns, as `style` says. Every line, indent and
+/// mark included, is at most `width` columns wide; spaces where a line
+/// breaks are dropped; `\n` forces a break and starts without indent.
+pub fn wrap_with(segs: &[Seg], width: usize, style: &WrapStyle) -> Vec<Vec<Seg>> {
+    let mut b = LineBuilder::new(width, style);
+    let mut pending: Option<Vec<Seg>> = None;
+    for token in tokenize(segs, style.shell.is_some()) {
         match token {
             Token::Newline => {
-                b.break_line();
-                pending_space = None;
+                b.end_paragraph();
+                pending = None;
             }
-            Token::Space(style, link) => pending_space = Some((style, link)),
+            Token::Space(run) if style.keep_spaces && b.current_width == 0 => {
+                // The text's own indentation, at the start of a paragraph.
+                if segs_width(&run) < b.width {
+                    run.into_iter().for_each(|s| b.push(s));
+                }
+            }
+            Token::Space(run) => pending = Some(run),
             Token::Word(word) => {
                 let w = segs_width(&word);
-                let space = usize::from(pending_space.is_some() && b.current_width > 0);
-                if b.current_width > 0 && b.current_width + space + w > b.width {
-                    b.break_line();
-                } else if let (Some((style, link)), 1) = (pending_space, space) {
-                    b.push(Seg {
+                let space = match pending.take() {
+                    Some(_) if b.at_start() => None,
+                    Some(run) if style.keep_spaces => Some(run),
+                    Some(run) => Some(vec![Seg {
                         text: " ".to_string(),
-                        style,
-                        link,
-                    });
+                        ..run[0].clone()
+                    }]),
+                    None => None,
+                };
+                let space_width = space.as_deref().map_or(0, segs_width);
+                if space.is_some() && b.current_width + space_width + w > b.width {
+                    b.continue_line(true);
+                } else if let Some(run) = space {
+                    run.into_iter().for_each(|s| b.push(s));
                 }
-                pending_space = None;
-                if w > b.width {
+                if b.current_width + w > b.width {
                     b.push_split(word);
                 } else {
-                    for seg in word {
-                        b.push(seg);
-                    }
+                    word.into_iter().for_each(|s| b.push(s));
                 }
             }
         }
     }
     if !b.current.is_empty() || b.lines.is_empty() {
-        b.break_line();
+        b.end_paragraph();
     }
     b.lines
+}
+
+/// The lines of a wrapped command read back as the command: each
+/// continuation mark and the indent after it removed.
+pub fn join_continued(lines: &[String], indent: usize) -> String {
+    let mut out = String::new();
+    let mut continued = false;
+    for line in lines {
+        let line = if continued {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            &line[spaces.min(indent)..]
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            line.as_str()
+        };
+        match line.strip_suffix(CONTINUATION) {
+            Some(head) => {
+                out.push_str(head);
+                out.push(' ');
+                continued = true;
+            }
+            None => {
+                out.push_str(line);
+                continued = false;
+            }
+        }
+    }
+    out
 }
 
 /// Cuts text with no word wrapping (code, diagrams): each piece is at most
 /// `width` columns.
 pub fn hard_wrap(segs: &[Seg], width: usize) -> Vec<Vec<Seg>> {
-    let mut b = LineBuilder {
-        width: width.max(1),
-        lines: Vec::new(),
-        current: Vec::new(),
-        current_width: 0,
-    };
+    let mut b = LineBuilder::new(width, &WrapStyle::default());
     b.push_split(segs.to_vec());
-    b.break_line();
+    b.end_paragraph();
     b.lines
 }
-
 #[cfg(test)]
 mod tests {
     use ratatui::style::Modifier;
@@ -236,5 +422,132 @@ mod tests {
     fn newline_forces_a_break() {
         let segs = [Seg::new("a\nb", Style::new())];
         assert_eq!(texts(&wrap(&segs, 10)), ["a", "b"]);
+    }
+
+    fn plain(text: &str) -> [Seg; 1] {
+        [Seg::new(text, Style::new())]
+    }
+
+    fn widths(lines: &[Vec<Seg>]) -> Vec<usize> {
+        lines.iter().map(|l| segs_width(l)).collect()
+    }
+
+    #[test]
+    fn hanging_indent_starts_every_line_after_the_first() {
+        let lines = wrap_with(
+            &plain("error: the cause of the failure is here"),
+            16,
+            &WrapStyle::hanging(2),
+        );
+        assert_eq!(
+            texts(&lines),
+            ["error: the cause", "  of the failure", "  is here"]
+        );
+    }
+
+    #[test]
+    fn output_keeps_its_columns_and_indents_what_wraps() {
+        let style = WrapStyle::output(4);
+        let table = "NAME   READY   STATUS";
+        assert_eq!(texts(&wrap_with(&plain(table), 40, &style)), [table]);
+        let lines = wrap_with(&plain("  spec:  replicas: 3 and more"), 16, &style);
+        // The run at a break goes; the text's own indentation stays.
+        assert_eq!(
+            texts(&lines),
+            ["  spec:", "    replicas: 3", "    and more"]
+        );
+        assert!(widths(&lines).iter().all(|&w| w <= 16), "{lines:?}");
+    }
+
+    #[test]
+    fn a_command_breaks_between_flags_never_inside_one() {
+        let command = "kubectl create deployment web --image=nginx --replicas=3 --dry-run=client --no-headers";
+        let mark = Style::new().add_modifier(Modifier::DIM);
+        // From the narrowest width that holds "--dry-run=client" after the
+        // indent, with room for the mark.
+        for width in 20..=90 {
+            let lines = wrap_with(&plain(command), width, &WrapStyle::command(2, mark));
+            let text = texts(&lines);
+            for (i, line) in text.iter().enumerate() {
+                assert!(text_width(line) <= width, "{width}: {line:?}");
+                let body = line.strip_suffix(CONTINUATION).unwrap_or(line);
+                for word in body.split_whitespace() {
+                    assert!(
+                        command.split(' ').any(|w| w == word),
+                        "{width}: {word:?} was cut"
+                    );
+                }
+                assert_eq!(line.ends_with(CONTINUATION), i + 1 < text.len(), "{text:?}");
+                if i > 0 {
+                    assert!(line.starts_with("  ") && !line.starts_with("   "));
+                }
+            }
+            assert_eq!(join_continued(&text, 2), command, "{width}: {text:?}");
+        }
+    }
+
+    #[test]
+    fn the_continuation_mark_has_its_own_style() {
+        let mark = Style::new().add_modifier(Modifier::DIM);
+        let lines = wrap_with(&plain("ls --all --long"), 10, &WrapStyle::command(2, mark));
+        assert_eq!(texts(&lines), ["ls --all \\", "  --long"]);
+        assert_eq!(lines[0].last(), Some(&Seg::new(CONTINUATION, mark)));
+    }
+
+    #[test]
+    fn a_command_does_not_break_inside_quotes() {
+        let command = r#"sh -c "echo one two three" 'a b' c\ d"#;
+        let lines = wrap_with(&plain(command), 26, &WrapStyle::command(2, Style::new()));
+        let text = texts(&lines);
+        assert_eq!(
+            text,
+            ["sh -c \\", r#"  "echo one two three" \"#, r"  'a b' c\ d"]
+        );
+        assert_eq!(join_continued(&text, 2), command);
+        let escaped = wrap_with(
+            &plain(r"ls a\ b c"),
+            8,
+            &WrapStyle::command(2, Style::new()),
+        );
+        assert_eq!(texts(&escaped), ["ls \\", r"  a\ b \", "  c"]);
+    }
+
+    /// The room for the mark is kept on every line, so a cut line is as
+    /// narrow as a marked one.
+    #[test]
+    fn a_word_wider_than_the_line_is_cut_without_a_mark() {
+        let lines = wrap_with(
+            &plain("aws s3 ls s3://abcdefghijkl"),
+            10,
+            &WrapStyle::command(2, Style::new()),
+        );
+        assert_eq!(
+            texts(&lines),
+            ["aws s3 \\", "  ls \\", "  s3://a", "  bcdefg", "  hijkl"]
+        );
+    }
+
+    #[test]
+    fn no_break_spaces_keep_words_together_and_draw_as_spaces() {
+        let segs = plain("a long warning (x\u{a0}dismisses)");
+        assert_eq!(
+            texts(&wrap_with(&segs, 18, &WrapStyle::hanging(2))),
+            ["a long warning", "  (x dismisses)"]
+        );
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns_when_indented() {
+        let lines = wrap_with(&plain("日本語 日本語 日本語"), 9, &WrapStyle::hanging(2));
+        assert_eq!(texts(&lines), ["日本語", "  日本語", "  日本語"]);
+        let cut = wrap_with(&plain("日本語日本語"), 7, &WrapStyle::output(2));
+        assert_eq!(texts(&cut), ["日本語", "  日本", "  語"]);
+        assert!(widths(&cut).iter().all(|&w| w <= 7));
+    }
+
+    #[test]
+    fn an_indent_too_wide_for_the_line_is_dropped() {
+        let lines = wrap_with(&plain("aaa bbb ccc"), 4, &WrapStyle::hanging(3));
+        assert_eq!(texts(&lines), ["aaa", "bbb", "ccc"]);
     }
 }
