@@ -3,6 +3,10 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::tui::markdown::wrap::{NO_BREAK, Seg, WrapStyle, wrap_with};
+use crate::tui::screens::output::OUTPUT_CHROME;
+use crate::tui::strings;
+
 /// The reader's areas: title, optional warning, body text, optional notes,
 /// optional prompt, status bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,20 +32,24 @@ pub fn frame_areas(area: Rect, warning: u16, prompt: bool) -> (Rect, Rect, Rect,
     (title, warning_area, body, prompt_area, status)
 }
 
+/// The areas of the reader. `output` is the rows of output the pane would
+/// show, when it is shown: see `output_rows`.
 pub fn reader_areas(
     area: Rect,
     warning: u16,
     prompt: bool,
     notes: bool,
-    output: bool,
+    output: Option<usize>,
 ) -> ReaderAreas {
     let (title, warning, body, prompt, status) = frame_areas(area, warning, prompt);
-    let (body, output) = if output {
-        // Two fifths of the height, but never so little that the gauge and a
-        // few lines of output do not fit.
-        let height = (body.height * 2 / 5)
-            .max(6)
-            .min(body.height.saturating_sub(3));
+    let (body, output) = if let Some(rows) = output {
+        // As tall as its output, up to two fifths of the height (or six
+        // rows, when that is more), always leaving three rows of text.
+        let most = (body.height * 2 / 5).max(6);
+        let wanted = u16::try_from(rows.max(1))
+            .unwrap_or(u16::MAX)
+            .saturating_add(OUTPUT_CHROME);
+        let height = wanted.min(most).min(body.height.saturating_sub(3));
         let [body, output] = body.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(height),
@@ -76,12 +84,46 @@ pub fn reader_areas(
     }
 }
 
-/// Rows the warning or notice banner needs at this width (at most 3).
+/// Most rows a banner takes; past them its text is cut.
+pub const BANNER_ROWS: usize = 4;
+
+/// Width of the output pane's text: the whole width, less a margin each side.
+pub fn output_width(area: Rect) -> u16 {
+    area.width.saturating_sub(2).max(1)
+}
+
+/// Rows the warning or notice banner needs at this width.
 pub fn banner_height(text: Option<&str>, width: u16) -> u16 {
-    let Some(text) = text else {
-        return 0;
+    let rows = text.map_or(0, |text| banner_lines(text, width).len());
+    u16::try_from(rows).unwrap_or(0)
+}
+
+/// The banner (as `App::banner` gives it) wrapped to `width`: lines after
+/// the first are indented past its leading mark, and "(x dismisses)" stays
+/// on one line. At most `BANNER_ROWS`, each in the banner's own style.
+pub fn banner_lines(text: &str, width: u16) -> Vec<Vec<Seg>> {
+    let plain = ratatui::style::Style::default();
+    // The leading space is a margin, kept on every line.
+    let body = text.strip_prefix(' ').unwrap_or(text);
+    let indent = if body.starts_with("⚠ ") {
+        crate::tui::markdown::wrap::text_width("⚠ ")
+    } else {
+        0
     };
-    let width = usize::from(width.max(1));
-    let needed = crate::tui::markdown::wrap::text_width(text).div_ceil(width);
-    u16::try_from(needed.clamp(1, 3)).unwrap_or(3)
+    let mut segs = Vec::new();
+    match body.strip_suffix(strings::WARNING_DISMISS) {
+        Some(message) => {
+            segs.push(Seg::new(message, plain));
+            let keep = strings::WARNING_DISMISS.replace(' ', &NO_BREAK.to_string());
+            segs.push(Seg::new(keep, plain));
+        }
+        None => segs.push(Seg::new(body, plain)),
+    }
+    let width = usize::from(width).saturating_sub(1).max(1);
+    let mut lines = wrap_with(&segs, width, &WrapStyle::hanging(indent));
+    lines.truncate(BANNER_ROWS);
+    for line in &mut lines {
+        line.insert(0, Seg::new(" ", plain));
+    }
+    lines
 }

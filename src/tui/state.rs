@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
 use crate::tui::execution::{ExecutionRequest, StepExecution};
-use crate::tui::layout::reader_areas;
-use crate::tui::screens::output::{OUTPUT_CHROME, OutputPane};
+use crate::tui::layout::{ReaderAreas, reader_areas};
+use crate::tui::screens::output::{self, OUTPUT_CHROME, OutputPane};
 use crate::tui::screens::overlay::Overlay;
 use crate::tui::screens::reader::{DocumentStyle, Reader};
 use crate::tui::strings;
@@ -148,28 +148,36 @@ impl App {
         Rect::new(0, 0, self.size.0, self.size.1)
     }
 
-    /// The reader's text area: its width and height for the current size
-    /// and panels.
-    pub fn text_area(&self) -> (u16, u16) {
-        let areas = reader_areas(
-            self.area(),
+    /// The reader's areas for the current size, panels and output.
+    pub fn reader_areas(&self) -> ReaderAreas {
+        self.reader_areas_in(self.area())
+    }
+
+    /// The reader's areas within `area` (the frame being drawn).
+    pub fn reader_areas_in(&self, area: Rect) -> ReaderAreas {
+        let output = self.output.visible.then(|| {
+            let width = crate::tui::layout::output_width(area);
+            output::view::rows_wanted(&self.output, width, usize::from(area.height))
+        });
+        reader_areas(
+            area,
             self.banner_height(),
             self.prompt.is_some(),
             self.notes_visible,
-            self.output.visible,
-        );
+            output,
+        )
+    }
+
+    /// The reader's text area: its width and height for the current size
+    /// and panels.
+    pub fn text_area(&self) -> (u16, u16) {
+        let areas = self.reader_areas();
         (areas.text.width.max(1), areas.text.height.max(1))
     }
 
     /// Rows of output the pane shows (its border, header and gauge excluded).
     pub fn output_height(&self) -> usize {
-        let areas = reader_areas(
-            self.area(),
-            self.banner_height(),
-            self.prompt.is_some(),
-            self.notes_visible,
-            self.output.visible,
-        );
+        let areas = self.reader_areas();
         areas.output.map_or(1, |a| {
             usize::from(a.height.saturating_sub(OUTPUT_CHROME)).max(1)
         })

@@ -31,12 +31,17 @@ pub fn draw_warning(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         theme.prompt
     };
-    frame.render_widget(
-        Paragraph::new(text)
-            .style(style)
-            .wrap(ratatui::widgets::Wrap { trim: false }),
-        area,
-    );
+    let lines: Vec<Line> = crate::tui::layout::banner_lines(&text, area.width)
+        .into_iter()
+        .map(|segs| {
+            Line::from(
+                segs.into_iter()
+                    .map(|s| Span::raw(s.text))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(style), area);
 }
 
 pub fn draw_prompt(app: &App, frame: &mut Frame, area: Rect) {

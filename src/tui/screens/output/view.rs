@@ -12,6 +12,8 @@ use crate::execute::StepOutcome;
 use crate::tui::execution::{
     CheckState, ExecutionMode, StepExecution, eta, format_duration, spinner,
 };
+use crate::tui::markdown::wrap::{Seg, WrapStyle, wrap_with};
+use crate::tui::screens::output::OutputPane;
 use crate::tui::state::App;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
@@ -158,48 +160,111 @@ fn draw_lines(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let pane = &app.output;
     let height = usize::from(area.height);
-    let top = pane.top(height);
-    let end = (top + height).min(pane.lines.len());
+    let width = usize::from(area.width);
     let query = pane.search.as_ref().map(|s| s.query.to_lowercase());
     let current = pane.current_match();
-    let lines: Vec<Line> = (top..end)
-        .map(|i| {
-            let text = &pane.lines[i];
-            let style = if Some(i) == current {
-                theme.search_current
-            } else {
-                theme.search_match
-            };
-            match &query {
-                Some(q) if !q.is_empty() => highlight(text, q, style, theme.text),
-                _ => Line::from(Span::styled(text.clone(), theme.text)),
+    let styled = |i: usize| -> Vec<Vec<Seg>> {
+        let text = &pane.lines[i];
+        let style = if Some(i) == current {
+            theme.search_current
+        } else {
+            theme.search_match
+        };
+        let segs = match &query {
+            Some(q) if !q.is_empty() => highlight(text, q, style, theme.text),
+            _ => vec![Seg::new(text.clone(), theme.text)],
+        };
+        wrap_line(text, &segs, width, theme.dim)
+    };
+    let rows: Vec<Vec<Seg>> = if pane.follow {
+        // The newest lines, bottom-aligned: wrap backwards until the pane is full.
+        let mut rows = Vec::new();
+        for i in (0..pane.lines.len()).rev() {
+            let mut line = styled(i);
+            line.append(&mut rows);
+            rows = line;
+            if rows.len() >= height {
+                break;
             }
+        }
+        rows.split_off(rows.len().saturating_sub(height))
+    } else {
+        (pane.top(height)..pane.lines.len())
+            .flat_map(styled)
+            .take(height)
+            .collect()
+    };
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|segs| {
+            Line::from(
+                segs.into_iter()
+                    .map(|s| Span::styled(s.text, s.style))
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// Columns a wrapped output line's continuation is indented by, past the
+/// line's own indentation.
+pub const HANGING_INDENT: usize = 2;
+
+/// One output line as rows `width` columns wide: a `$ command` line breaks
+/// like a command (so it can be copied), any other line keeps its spacing
+/// and its continuation rows are indented past its own indentation.
+fn wrap_line(text: &str, segs: &[Seg], width: usize, mark: Style) -> Vec<Vec<Seg>> {
+    let own = text.len() - text.trim_start_matches(' ').len();
+    let style = if text.starts_with("$ ") {
+        WrapStyle::command(HANGING_INDENT, mark)
+    } else {
+        WrapStyle::output(own + HANGING_INDENT)
+    };
+    wrap_with(segs, width, &style)
+}
+
+/// Rows the newest output takes at `width` columns, counted up to `limit`:
+/// what the pane would need to show it all.
+pub fn rows_wanted(pane: &OutputPane, width: u16, limit: usize) -> usize {
+    let width = usize::from(width);
+    let mut rows = 0;
+    for text in pane.lines.iter().rev() {
+        rows += wrap_line(
+            text,
+            &[Seg::new(text.clone(), Style::default())],
+            width,
+            Style::default(),
+        )
+        .len();
+        if rows >= limit {
+            return limit;
+        }
+    }
+    rows
+}
+
 /// Marks each case-insensitive hit of `query`; when lower-casing changes the
 /// byte length (some non-ASCII text) the whole line is marked instead.
-fn highlight(text: &str, query: &str, hit: Style, plain: Style) -> Line<'static> {
+fn highlight(text: &str, query: &str, hit: Style, plain: Style) -> Vec<Seg> {
     let lower = text.to_lowercase();
     if !lower.contains(query) {
-        return Line::from(Span::styled(text.to_string(), plain));
+        return vec![Seg::new(text, plain)];
     }
     if lower.len() != text.len() {
-        return Line::from(Span::styled(text.to_string(), hit));
+        return vec![Seg::new(text, hit)];
     }
-    let mut spans = Vec::new();
+    let mut segs = Vec::new();
     let mut at = 0;
     for (start, _) in lower.match_indices(query) {
         if start < at || !text.is_char_boundary(start) {
             continue;
         }
-        spans.push(Span::styled(text[at..start].to_string(), plain));
+        segs.push(Seg::new(&text[at..start], plain));
         let end = start + query.len();
-        spans.push(Span::styled(text[start..end].to_string(), hit));
+        segs.push(Seg::new(&text[start..end], hit));
         at = end;
     }
-    spans.push(Span::styled(text[at..].to_string(), plain));
-    Line::from(spans)
+    segs.push(Seg::new(&text[at..], plain));
+    segs
 }

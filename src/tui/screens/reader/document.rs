@@ -83,6 +83,8 @@ pub struct RenderedLesson {
     pub plain: Vec<String>,
     /// `None` until first built.
     pub source: Option<Source>,
+    /// The text area's height at the last `sync` (0 before).
+    pub height: usize,
 }
 
 /// One search hit, in display columns.
@@ -139,6 +141,7 @@ impl RenderedLesson {
             links,
             plain,
             source: Some(Source::of(lesson, width, selected, style)),
+            height: 0,
         }
     }
 
@@ -225,13 +228,21 @@ fn render_step(
 /// - a new step state (a check result, an outcome, a recorded result)
 ///   re-renders at the same width, and when the execution shown changed,
 ///   scrolls to the end of the selected step's box, where results appear;
-/// - a new selection re-draws just the two step boxes.
+/// - a new selection re-draws just the two step boxes;
+/// - a new text height (the output pane grows with its output) brings a
+///   running step's box back into view, its title first.
 pub fn sync(app: &mut App) {
     let (width, height) = app.text_area();
     let height = usize::from(height);
     let Some(mut r) = app.reader.take() else {
         return;
     };
+    let running = app
+        .execution
+        .as_ref()
+        .filter(|e| e.lesson == r.lesson && e.is_executing())
+        .map(|e| e.step);
+    let resized = r.doc.height != height;
     if let Some(lesson) = app.lessons.get(r.lesson) {
         let style = app.document_style(r.lesson);
         let want = Source::of(lesson, width, r.step, &style);
@@ -245,10 +256,15 @@ pub fn sync(app: &mut App) {
             Some(had) => {
                 rerender(&mut r, lesson, &style);
                 if had.execution != want.execution {
-                    reveal_step_end(&mut r, height);
+                    let step = r.step;
+                    reveal_step_end(&mut r, step, running.is_some(), height);
                 }
             }
         }
+        if resized && running.is_some() {
+            reveal_step_end(&mut r, running, true, height);
+        }
+        r.doc.height = height;
         r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
     }
     app.reader = Some(r);
@@ -285,13 +301,22 @@ fn rerender(r: &mut Reader, lesson: &Lesson, style: &DocumentStyle) {
     }
 }
 
-/// Scrolls so the end of the selected step's box shows, where its results
-/// appear; they win over its top.
-fn reveal_step_end(r: &mut Reader, height: usize) {
-    let Some(range) = r.step.and_then(|s| r.doc.steps.get(s).cloned()) else {
+/// Scrolls so the end of step `step`'s box shows, where its results
+/// appear. While it runs (`keep_title`), never past its top: a box taller
+/// than the text area keeps its title in view, so the learner sees which
+/// step is running; once it has ended, its results win.
+fn reveal_step_end(r: &mut Reader, step: Option<usize>, keep_title: bool, height: usize) {
+    let Some(range) = step.and_then(|s| r.doc.steps.get(s).cloned()) else {
         return;
     };
-    if range.end > r.scroll + height {
-        r.scroll = range.end.saturating_sub(height);
+    let title = range.start + 1;
+    let title_hidden = title < r.scroll || title >= r.scroll + height;
+    if range.end > r.scroll + height || keep_title && title_hidden {
+        let end = range.end.saturating_sub(height);
+        r.scroll = if keep_title {
+            end.min(range.start)
+        } else {
+            end
+        };
     }
 }

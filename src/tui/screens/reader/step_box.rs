@@ -8,9 +8,15 @@ use crate::lesson::{BackendKind, Step};
 use crate::progress::RecordedOutcome;
 use crate::tui::execution::StepExecution;
 use crate::tui::markdown::highlight::{Language, highlight};
-use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
+use crate::tui::markdown::wrap::{
+    NO_BREAK, Seg, WrapStyle, hard_wrap, segs_width, wrap, wrap_with,
+};
 use crate::tui::strings;
 use crate::tui::theme::Theme;
+
+/// Columns a command's continuation lines are indented by, after the
+/// prompt's own two.
+pub const COMMAND_INDENT: usize = 2;
 
 /// What the box needs besides the step.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +55,7 @@ pub fn render(
 
     let badges = badges(step, ctx);
     if !badges.is_empty() {
-        // Cut rather than word-wrapped: wrapping would eat a badge's padding.
-        body.extend(hard_wrap(&badges, inner));
+        body.extend(wrap_with(&badges, inner, &WrapStyle::hanging(2)));
     }
 
     body.push(Vec::new());
@@ -158,6 +163,8 @@ fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
         .collect()
 }
 
+/// The command after `prompt`, broken at spaces with each broken line
+/// ending in ` \`, so that what is copied from the box still runs.
 fn push_command(
     body: &mut Vec<Vec<Seg>>,
     command: &str,
@@ -166,11 +173,12 @@ fn push_command(
     theme: &Theme,
 ) {
     let width = inner.saturating_sub(2).max(1);
+    let style = WrapStyle::command(COMMAND_INDENT, theme.dim);
     for (i, line) in highlight(Language::Shell, command, theme)
         .into_iter()
         .enumerate()
     {
-        for (j, piece) in hard_wrap(&line, width).into_iter().enumerate() {
+        for (j, piece) in wrap_with(&line, width, &style).into_iter().enumerate() {
             let lead = if i == 0 && j == 0 { prompt } else { "  " };
             let mut segs = vec![Seg::new(lead, theme.step_prompt)];
             segs.extend(piece);
@@ -182,11 +190,14 @@ fn push_command(
 fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
     let theme = ctx.theme;
     let mut segs = Vec::new();
+    // A badge is padded and joined with no-break spaces, so a line break
+    // comes between badges, never inside one.
     let mut add = |text: String, style: Style| {
         if !segs.is_empty() {
             segs.push(Seg::new(" ", theme.text));
         }
-        segs.push(Seg::new(format!(" {text} "), style));
+        let text = text.replace(' ', &NO_BREAK.to_string());
+        segs.push(Seg::new(format!("{NO_BREAK}{text}{NO_BREAK}"), style));
     };
     match ctx.recorded {
         Some(RecordedOutcome::Passed) => add(strings::RECORDED_PASSED.to_string(), theme.check),

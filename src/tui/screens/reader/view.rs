@@ -9,7 +9,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::tui::layout::reader_areas;
 use crate::tui::screens::bars;
 use crate::tui::screens::output;
 use crate::tui::screens::reader::Reader;
@@ -24,13 +23,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let theme = &app.settings.theme;
-    let areas = reader_areas(
-        area,
-        app.banner_height(),
-        app.prompt.is_some(),
-        app.notes_visible,
-        app.output.visible,
-    );
+    let areas = app.reader_areas_in(area);
     bars::draw_title(app, frame, areas.title, &lesson.front.title);
     bars::draw_warning(app, frame, areas.warning);
 
