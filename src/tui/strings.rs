@@ -117,9 +117,7 @@ pub fn confirm_billable(backend: crate::lesson::BackendKind) -> &'static str {
     }
 }
 
-pub fn confirm_execute(command: &str) -> String {
-    format!("Run `{command}`?")
-}
+pub const CONFIRM_EXECUTE: &str = "Run this command?";
 
 pub fn result_passed(took: &str) -> String {
     format!("passed in {took}")

@@ -1,5 +1,6 @@
 //! Draws the windows: the key help (from `keymap`), the dry-run world's
-//! export lines, and confirmation questions.
+//! export lines, and confirmation questions. The last two are sized to
+//! their wrapped text, with their keys always on the last row.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -8,7 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::tui::keymap;
+use crate::tui::markdown::highlight::{Language, highlight};
+use crate::tui::markdown::wrap::{Seg, WrapStyle, text_width, wrap, wrap_with};
 use crate::tui::screens::overlay::{Confirm, Overlay};
+use crate::tui::screens::reader::step_box::COMMAND_INDENT;
 use crate::tui::state::App;
 use crate::tui::strings;
 
@@ -142,44 +146,34 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// The export lines for the dry-run world, unwrapped so they can be copied.
+/// The export lines for the dry-run world, each broken like a command so
+/// that what is copied still runs.
 fn draw_world(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    let width = area.width.saturating_sub(4).min(100);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows = |text: &str| crate::tui::markdown::wrap::text_width(text).div_ceil(inner);
-    let mut lines = Vec::new();
-    let mut height = 0;
-    if app.world_exports.is_empty() {
-        let text = strings::world_none(&app.settings.backend_label);
-        height += rows(&text);
-        lines.push(Line::from(Span::styled(text, theme.text)));
-    } else {
-        height += rows(strings::WORLD_INTRO) + 1;
-        lines.push(Line::from(Span::styled(strings::WORLD_INTRO, theme.text)));
-        lines.push(Line::default());
-        for export in &app.world_exports {
-            height += rows(export);
-            lines.push(Line::from(Span::styled(export.clone(), theme.code)));
+    let body = |inner: usize| {
+        let mut lines = Vec::new();
+        if app.world_exports.is_empty() {
+            let text = strings::world_none(&app.settings.backend_label);
+            lines.extend(wrap(&[Seg::new(text, theme.text)], inner));
+        } else {
+            lines.extend(wrap(&[Seg::new(strings::WORLD_INTRO, theme.text)], inner));
+            lines.push(Vec::new());
+            for export in &app.world_exports {
+                lines.extend(command_lines(export, "", inner, app));
+            }
+            lines.push(Vec::new());
+            lines.extend(wrap(&[Seg::new(strings::WORLD_TRY, theme.text)], inner));
         }
-        height += 1 + rows(strings::WORLD_TRY);
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(strings::WORLD_TRY, theme.text)));
-    }
-    height += 2;
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(strings::WORLD_CLOSE, theme.dim)));
-    let popup = centered(area, width, u16::try_from(height + 2).unwrap_or(u16::MAX));
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.popup_border)
-        .title(Span::styled(strings::WORLD_TITLE, theme.popup_title));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
+        lines
+    };
+    draw_dialog(
+        app,
+        frame,
+        area,
+        100,
+        strings::WORLD_TITLE,
+        body,
+        strings::WORLD_CLOSE,
     );
 }
 
@@ -197,20 +191,15 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
             strings::confirm_reset_lesson(app.lessons.get(i).map_or("", |l| l.front.title.as_str()))
         }
     };
-    let popup = centered(area, 64, 6);
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.popup_border)
-        .title(Span::styled(strings::CONFIRM_TITLE, theme.popup_title));
-    let text = vec![
-        Line::from(Span::styled(question, theme.text)),
-        Line::default(),
-        Line::from(Span::styled(strings::CONFIRM_KEYS, theme.dim)),
-    ];
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
-        popup,
+    let body = |inner: usize| wrap(&[Seg::new(question.as_str(), theme.text)], inner);
+    draw_dialog(
+        app,
+        frame,
+        area,
+        64,
+        strings::CONFIRM_TITLE,
+        body,
+        strings::CONFIRM_KEYS,
     );
 }
 
@@ -220,27 +209,102 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
     let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
         return;
     };
-    let width = area.width.saturating_sub(4).min(76);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let question = strings::confirm_execute(&s.command);
     let cost = strings::confirm_billable(app.settings.backend);
-    let rows = crate::tui::markdown::wrap::text_width(&question).div_ceil(inner)
-        + crate::tui::markdown::wrap::text_width(cost).div_ceil(inner)
-        + 4;
+    let body = |inner: usize| {
+        let mut lines = wrap(&[Seg::new(strings::CONFIRM_EXECUTE, theme.text)], inner);
+        lines.push(Vec::new());
+        lines.extend(command_lines(&s.command, "$ ", inner, app));
+        lines.push(Vec::new());
+        lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
+        lines
+    };
+    draw_dialog(
+        app,
+        frame,
+        area,
+        76,
+        strings::CONFIRM_TITLE,
+        body,
+        strings::CONFIRM_EXECUTE_KEYS,
+    );
+}
+
+/// A command, highlighted, after `prompt` and broken like a command.
+fn command_lines(command: &str, prompt: &str, inner: usize, app: &App) -> Vec<Vec<Seg>> {
+    let theme = &app.settings.theme;
+    let lead = text_width(prompt);
+    let style = WrapStyle::command(COMMAND_INDENT, theme.dim);
+    let mut lines = Vec::new();
+    for (i, line) in highlight(Language::Shell, command, theme)
+        .into_iter()
+        .enumerate()
+    {
+        let pieces = wrap_with(&line, inner.saturating_sub(lead).max(1), &style);
+        for (j, mut piece) in pieces.into_iter().enumerate() {
+            let first = i == 0 && j == 0;
+            let lead = if first {
+                prompt.to_string()
+            } else {
+                " ".repeat(lead)
+            };
+            piece.insert(0, Seg::new(lead, theme.step_prompt));
+            lines.push(piece);
+        }
+    }
+    lines
+}
+
+/// A window as tall as its text (wrapped by `body` to the width it is
+/// given), at most `most` columns wide, with `keys` on its last row. When
+/// the screen is too short for all of it, the text is cut and the keys
+/// still show.
+fn draw_dialog(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    most: u16,
+    title: &str,
+    body: impl Fn(usize) -> Vec<Vec<Seg>>,
+    keys: &str,
+) {
+    let theme = &app.settings.theme;
+    let width = area.width.saturating_sub(4).min(most);
+    // A column of margin inside each border.
+    let inner = usize::from(width.saturating_sub(4)).max(1);
+    let mut lines = body(inner);
+    lines.push(Vec::new());
+    let keys = wrap(&[Seg::new(keys, theme.dim)], inner);
+    let rows = lines.len() + keys.len() + 2;
     let popup = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.popup_border)
-        .title(Span::styled(strings::CONFIRM_TITLE, theme.popup_title));
-    let text = vec![
-        Line::from(Span::styled(question, theme.text)),
-        Line::from(Span::styled(cost, theme.badge_billable)),
-        Line::default(),
-        Line::from(Span::styled(strings::CONFIRM_EXECUTE_KEYS, theme.dim)),
-    ];
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
-        popup,
-    );
+        .title(Span::styled(title.to_string(), theme.popup_title));
+    let inside = block.inner(popup);
+    frame.render_widget(block, popup);
+    let inside = Rect {
+        x: inside.x + 1,
+        width: inside.width.saturating_sub(2),
+        ..inside
+    };
+    let key_rows = u16::try_from(keys.len()).unwrap_or(u16::MAX);
+    let [text_area, keys_area] = inside.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(key_rows),
+    ]));
+    frame.render_widget(Paragraph::new(to_lines(lines)), text_area);
+    frame.render_widget(Paragraph::new(to_lines(keys)), keys_area);
+}
+
+fn to_lines(rows: Vec<Vec<Seg>>) -> Vec<Line<'static>> {
+    rows.into_iter()
+        .map(|segs| {
+            Line::from(
+                segs.into_iter()
+                    .map(|s| Span::styled(s.text, s.style))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
 }
