@@ -9,3 +9,4 @@ mod frames;
 mod markdown;
 mod running;
 mod step_box;
+mod wrapping;

@@ -273,7 +273,8 @@ fn draw_dialog(
     let inner = usize::from(width.saturating_sub(4)).max(1);
     let mut lines = body(inner);
     lines.push(Vec::new());
-    let keys = wrap(&[Seg::new(keys, theme.dim)], inner);
+    // Spaces kept: they group each key with what it does.
+    let keys = wrap_with(&[Seg::new(keys, theme.dim)], inner, &WrapStyle::output(0));
     let rows = lines.len() + keys.len() + 2;
     let popup = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
