@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::support::tui::{apply, frame, lesson, paragraphs, settings, step};
+use crate::support::tui::{apply, frame, lesson, paragraphs, pods_check, settings, step};
 use trinetes::execute::ExecutionEvent;
 use trinetes::lesson::{BackendKind, Lesson};
 use trinetes::progress::Progress;
@@ -281,10 +281,22 @@ fn title_row(app: &App, title: &str) -> Option<usize> {
     frame(app).lines().position(|l| l.contains(title))
 }
 
+/// With three checks, the running box is taller than the text area at the
+/// smallest size: its end and its title cannot both show.
 #[test]
 fn a_running_step_keeps_its_title_in_view_as_its_output_grows() {
-    let mut app = at_step(MIN_WIDTH, MIN_HEIGHT, 1);
-    apply(&mut app, [Action::ExecuteStep]);
+    let mut app = app_at(MIN_WIDTH, MIN_HEIGHT);
+    app.lessons[0].steps[0].checks = (3..6).map(|n| pods_check("app=trino", n)).collect();
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
+    let height = usize::from(app.text_area().1);
+    let reader = app.reader.as_ref().expect("the reader");
+    assert!(
+        reader.doc.steps[0].len() > height,
+        "the box is taller than the text"
+    );
     assert!(
         title_row(&app, "Install Trino with Helm").is_some(),
         "{}",
