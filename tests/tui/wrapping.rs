@@ -316,3 +316,28 @@ fn a_running_step_keeps_its_title_in_view_as_its_output_grows() {
         );
     }
 }
+
+/// Lines that wrap to several rows each: scrolling line by line from the
+/// top reaches every one, and the last scroll position shows the end.
+#[test]
+fn every_wrapped_output_line_can_be_scrolled_to() {
+    let mut app = at_step(80, 24, 1);
+    apply(&mut app, [Action::ExecuteStep]);
+    let long = (1..=12)
+        .map(|i| output(&format!("entry-{i:02} {}", "word ".repeat(30))))
+        .collect();
+    apply(&mut app, [Action::ExecutionEvents(long)]);
+    apply(&mut app, [Action::ToggleOutput, Action::Top]);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..20 {
+        let screen = frame(&app);
+        for i in 1..=12 {
+            if screen.contains(&format!("entry-{i:02}")) {
+                seen.insert(i);
+            }
+        }
+        apply(&mut app, [Action::Down]);
+    }
+    assert_eq!(seen.len(), 12, "seen: {seen:?}");
+    assert!(app.output.follow, "the end follows again");
+}

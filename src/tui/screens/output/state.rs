@@ -14,6 +14,13 @@ pub struct OutputSearch {
     pub current: usize,
 }
 
+/// The pane's text area: rows of output and their width in columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneSize {
+    pub rows: usize,
+    pub width: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputPane {
     pub lines: VecDeque<String>,
@@ -80,9 +87,22 @@ impl OutputPane {
         }
     }
 
-    /// The first line to show in a pane `height` lines tall.
-    pub fn top(&self, height: usize) -> usize {
-        let max = self.lines.len().saturating_sub(height);
+    /// The first line from which the rest of the output fits in the pane,
+    /// each line taking the rows it wraps to: the furthest it scrolls.
+    pub fn last_top(&self, size: PaneSize) -> usize {
+        let mut rows = 0;
+        for (i, line) in self.lines.iter().enumerate().rev() {
+            rows += super::rows(line, size.width);
+            if rows > size.rows {
+                return (i + 1).min(self.lines.len().saturating_sub(1));
+            }
+        }
+        0
+    }
+
+    /// The first line to show.
+    pub fn top(&self, size: PaneSize) -> usize {
+        let max = self.last_top(size);
         if self.follow {
             max
         } else {
@@ -90,15 +110,15 @@ impl OutputPane {
         }
     }
 
-    pub fn scroll_by(&mut self, delta: i64, height: usize) {
-        let max = self.lines.len().saturating_sub(height);
-        let from = i64::try_from(self.top(height)).unwrap_or(i64::MAX);
+    pub fn scroll_by(&mut self, delta: i64, size: PaneSize) {
+        let max = self.last_top(size);
+        let from = i64::try_from(self.top(size)).unwrap_or(i64::MAX);
         let to = usize::try_from((from + delta).max(0)).unwrap_or(0).min(max);
         self.scroll = to;
         self.follow = to >= max;
     }
 
-    pub fn search(&mut self, query: String, height: usize) {
+    pub fn search(&mut self, query: String, size: PaneSize) {
         if query.is_empty() {
             self.search = None;
             return;
@@ -117,10 +137,10 @@ impl OutputPane {
             matches,
             current,
         });
-        self.reveal(height);
+        self.reveal(size);
     }
 
-    pub fn jump(&mut self, forward: bool, height: usize) {
+    pub fn jump(&mut self, forward: bool, size: PaneSize) {
         let Some(s) = &mut self.search else {
             return;
         };
@@ -133,11 +153,13 @@ impl OutputPane {
         } else {
             (s.current + n - 1) % n
         };
-        self.reveal(height);
+        self.reveal(size);
     }
 
-    /// Scrolls so the current match is on screen.
-    fn reveal(&mut self, height: usize) {
+    /// Scrolls so the current match is on screen (as a line: the rows of
+    /// the lines before it are not counted).
+    fn reveal(&mut self, size: PaneSize) {
+        let height = size.rows;
         let Some(line) = self
             .search
             .as_ref()
@@ -146,9 +168,9 @@ impl OutputPane {
         else {
             return;
         };
-        let top = self.top(height);
+        let top = self.top(size);
         if line < top || line >= top + height {
-            let max = self.lines.len().saturating_sub(height);
+            let max = self.last_top(size);
             self.scroll = line.saturating_sub(height / 3).min(max);
             self.follow = self.scroll >= max;
         }

@@ -2,7 +2,17 @@
 //! it has the keys, its own scrolling and search.
 
 use crate::tui::action::Action;
+use crate::tui::layout::output_width;
+use crate::tui::screens::output::PaneSize;
 use crate::tui::state::{App, Screen};
+
+/// The pane's text area now.
+fn size(app: &App) -> PaneSize {
+    PaneSize {
+        rows: app.output_height(),
+        width: usize::from(output_width(app.area())),
+    }
+}
 
 /// Handles the action in the output pane when it has the keys; false when
 /// the reader should handle it instead.
@@ -10,8 +20,8 @@ pub fn takes(app: &mut App, action: &Action) -> bool {
     if !app.output.focused || app.screen != Screen::Reader || app.overlay.is_some() {
         return false;
     }
-    let height = app.output_height();
-    let page = i64::try_from(height.saturating_sub(1).max(1)).unwrap_or(1);
+    let height = size(app);
+    let page = i64::try_from(height.rows.saturating_sub(1).max(1)).unwrap_or(1);
     match action {
         Action::Up => app.output.scroll_by(-1, height),
         Action::Down => app.output.scroll_by(1, height),
@@ -31,7 +41,7 @@ pub fn takes(app: &mut App, action: &Action) -> bool {
 /// Enter in the prompt while the pane has the keys: search its lines.
 pub fn submit_search(app: &mut App) {
     let query = app.prompt.take().unwrap_or_default();
-    let height = app.output_height();
+    let height = size(app);
     app.output.search(query, height);
 }
 

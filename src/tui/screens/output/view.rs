@@ -12,8 +12,8 @@ use crate::execute::StepOutcome;
 use crate::tui::execution::{
     CheckState, ExecutionMode, StepExecution, eta, format_duration, spinner,
 };
-use crate::tui::markdown::wrap::{Seg, WrapStyle, wrap_with};
-use crate::tui::screens::output::OutputPane;
+use crate::tui::markdown::wrap::Seg;
+use crate::tui::screens::output::{OutputPane, PaneSize, wrap_line};
 use crate::tui::state::App;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
@@ -189,7 +189,11 @@ fn draw_lines(app: &App, frame: &mut Frame, area: Rect) {
         }
         rows.split_off(rows.len().saturating_sub(height))
     } else {
-        (pane.top(height)..pane.lines.len())
+        let size = PaneSize {
+            rows: height,
+            width,
+        };
+        (pane.top(size)..pane.lines.len())
             .flat_map(styled)
             .take(height)
             .collect()
@@ -207,36 +211,13 @@ fn draw_lines(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// Columns a wrapped output line's continuation is indented by, past the
-/// line's own indentation.
-pub const HANGING_INDENT: usize = 2;
-
-/// One output line as rows `width` columns wide: a `$ command` line breaks
-/// like a command (so it can be copied), any other line keeps its spacing
-/// and its continuation rows are indented past its own indentation.
-fn wrap_line(text: &str, segs: &[Seg], width: usize, mark: Style) -> Vec<Vec<Seg>> {
-    let own = text.len() - text.trim_start_matches(' ').len();
-    let style = if text.starts_with("$ ") {
-        WrapStyle::command(HANGING_INDENT, mark)
-    } else {
-        WrapStyle::output(own + HANGING_INDENT)
-    };
-    wrap_with(segs, width, &style)
-}
-
 /// Rows the newest output takes at `width` columns, counted up to `limit`:
 /// what the pane would need to show it all.
 pub fn rows_wanted(pane: &OutputPane, width: u16, limit: usize) -> usize {
     let width = usize::from(width);
     let mut rows = 0;
     for text in pane.lines.iter().rev() {
-        rows += wrap_line(
-            text,
-            &[Seg::new(text.clone(), Style::default())],
-            width,
-            Style::default(),
-        )
-        .len();
+        rows += super::rows(text, width);
         if rows >= limit {
             return limit;
         }
