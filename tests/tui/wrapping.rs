@@ -341,3 +341,25 @@ fn every_wrapped_output_line_can_be_scrolled_to() {
     assert_eq!(seen.len(), 12, "seen: {seen:?}");
     assert!(app.output.follow, "the end follows again");
 }
+
+/// A command too long for the screen: the question is cut, its keys are not.
+#[test]
+fn the_billable_question_keeps_its_keys_when_its_text_does_not_fit() {
+    let mut app = app_at(MIN_WIDTH, MIN_HEIGHT);
+    app.settings.backend = BackendKind::Live;
+    let flags: String = (0..40).map(|i| format!(" --flag-{i}=value")).collect();
+    app.lessons[0].steps[1].command = format!("eksctl create cluster{flags}");
+    apply(
+        &mut app,
+        [
+            Action::Open,
+            Action::NextStep,
+            Action::NextStep,
+            Action::ExecuteStep,
+        ],
+    );
+    let screen = frame(&app);
+    assert!(screen.contains(strings::CONFIRM_EXECUTE_KEYS), "{screen}");
+    assert!(screen.contains("--flag-0=value"), "{screen}");
+    assert!(!screen.contains("--flag-39=value"), "{screen}");
+}
