@@ -16,6 +16,7 @@ pub mod nodes;
 pub mod runtime;
 pub mod server;
 pub mod store;
+pub mod text;
 pub mod trino;
 pub mod world;
 
