@@ -1,0 +1,45 @@
+//! `helm get values RELEASE_NAME`.
+
+use clap::{ArgMatches, Args, Subcommand};
+
+use super::{Arity, HelmCommand, UsageError, refused, require};
+
+/// download extended information of a named release
+#[derive(Debug, Args)]
+pub struct Get {
+    #[command(subcommand)]
+    what: Option<What>,
+}
+
+#[derive(Debug, Subcommand)]
+enum What {
+    /// download the values file for a named release
+    Values {
+        /// dump all (computed) values
+        #[arg(short = 'a', long)]
+        all: bool,
+        #[arg(value_name = "RELEASE_NAME")]
+        args: Vec<String>,
+    },
+}
+
+impl Get {
+    pub(super) fn command(self, _matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
+        match self.what {
+            None => Err(refused(
+                "trinetes' simulated helm gets a release's values only: helm get values RELEASE_NAME",
+            )),
+            Some(What::Values { all, args }) => {
+                require(
+                    &args,
+                    Arity::Exactly(1),
+                    "helm get values RELEASE_NAME [flags]",
+                )?;
+                Ok(HelmCommand::GetValues {
+                    release: args[0].clone(),
+                    all,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `helm repo add|update|list|remove`.
+
+use clap::{ArgMatches, Args, Subcommand};
+
+use super::{Arity, HelmCommand, UsageError, refused, require};
+
+/// add, list, remove, and update chart repositories
+#[derive(Debug, Args)]
+pub struct Repo {
+    #[command(subcommand)]
+    action: Option<Action>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Action {
+    /// add a chart repository
+    Add {
+        /// replace (overwrite) the repo if it already exists
+        #[arg(long = "force-update")]
+        force_update: bool,
+        #[arg(value_name = "NAME URL")]
+        args: Vec<String>,
+    },
+    /// update information of available charts locally from chart repositories
+    #[command(visible_alias = "up")]
+    Update {
+        #[arg(value_name = "REPO")]
+        args: Vec<String>,
+    },
+    /// list chart repositories
+    #[command(visible_alias = "ls")]
+    List {
+        #[arg(hide = true)]
+        args: Vec<String>,
+    },
+    /// remove one or more chart repositories
+    #[command(visible_alias = "rm")]
+    Remove {
+        #[arg(value_name = "REPO")]
+        args: Vec<String>,
+    },
+}
+
+impl Repo {
+    pub(super) fn command(self, _matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
+        match self.action {
+            None => Err(refused(
+                "\"helm repo\" needs a subcommand: add, list, remove or update\n\nUsage:  helm repo [command]",
+            )),
+            Some(Action::Add { force_update, args }) => {
+                require(
+                    &args,
+                    Arity::Exactly(2),
+                    "helm repo add [NAME] [URL] [flags]",
+                )?;
+                Ok(HelmCommand::RepoAdd {
+                    name: args[0].clone(),
+                    url: args[1].clone(),
+                    force_update,
+                })
+            }
+            Some(Action::Update { args }) => {
+                if !args.is_empty() {
+                    return Err(refused(
+                        "trinetes' simulated helm updates all repositories at once; run `helm repo update` without names",
+                    ));
+                }
+                Ok(HelmCommand::RepoUpdate)
+            }
+            Some(Action::List { args }) => {
+                require(&args, Arity::None, "helm repo list [flags]")?;
+                Ok(HelmCommand::RepoList)
+            }
+            Some(Action::Remove { args }) => {
+                require(
+                    &args,
+                    Arity::AtLeast(1),
+                    "helm repo remove [REPO1 [REPO2 ...]] [flags]",
+                )?;
+                Ok(HelmCommand::RepoRemove { names: args })
+            }
+        }
+    }
+}

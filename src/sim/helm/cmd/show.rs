@@ -1,0 +1,61 @@
+//! `helm show values|chart` (also `helm inspect`).
+
+use clap::{ArgMatches, Args, Subcommand};
+
+use super::{Arity, HelmCommand, UsageError, refused, require};
+
+/// show information of a chart
+#[derive(Debug, Args)]
+pub struct Show {
+    #[command(subcommand)]
+    what: Option<What>,
+}
+
+#[derive(Debug, Subcommand)]
+enum What {
+    /// show the chart's values
+    Values(ChartRef),
+    /// show the chart's definition
+    Chart(ChartRef),
+}
+
+#[derive(Debug, Args)]
+struct ChartRef {
+    /// specify a version constraint for the chart version to use
+    #[arg(long)]
+    version: Option<String>,
+    #[arg(value_name = "CHART")]
+    args: Vec<String>,
+}
+
+impl Show {
+    pub(super) fn command(self, _matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
+        match self.what {
+            None => Err(refused(
+                "trinetes' simulated helm shows a chart's values or its definition: helm show values|chart [CHART]",
+            )),
+            Some(What::Values(r)) => {
+                require(
+                    &r.args,
+                    Arity::Exactly(1),
+                    "helm show values [CHART] [flags]",
+                )?;
+                Ok(HelmCommand::ShowValues {
+                    chart: r.args[0].clone(),
+                    version: r.version,
+                })
+            }
+            Some(What::Chart(r)) => {
+                require(
+                    &r.args,
+                    Arity::Exactly(1),
+                    "helm show chart [CHART] [flags]",
+                )?;
+                Ok(HelmCommand::ShowChart {
+                    chart: r.args[0].clone(),
+                    version: r.version,
+                })
+            }
+        }
+    }
+}
