@@ -402,3 +402,50 @@ fn unknown_commands_and_flags_fail_like_helm() {
     let out = helm.run(&["version", "--short"], &env);
     assert!(out.stdout.starts_with("v3."));
 }
+
+#[test]
+fn help_succeeds_and_usage_errors_exit_1_with_helms_words() {
+    let mut helm = HelmSim::new();
+    let env = HelmEnv::new(now());
+    for args in [
+        &["--help"][..],
+        &["install", "--help"],
+        &["repo", "add", "-h"],
+    ] {
+        let out = helm.run(args, &env);
+        assert_eq!((out.exit_code, out.stderr.as_str()), (0, ""), "{args:?}");
+        assert!(
+            out.stdout.contains("(simulated by trinetes)"),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+    let out = helm.run(&["install"], &env);
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (
+            1,
+            "Error: \"helm install\" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]\n"
+        )
+    );
+    let out = helm.run(&["list", "--x"], &env);
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (1, "Error: unknown flag: --x\n")
+    );
+}
+
+#[test]
+fn version_reports_the_given_version_as_helm_does() {
+    let mut helm = HelmSim::new();
+    let env = HelmEnv::new(now()).with_version("v3.7.2");
+    let out = helm.run(&["version"], &env);
+    assert_eq!(
+        out.stdout,
+        "version.BuildInfo{Version:\"v3.7.2\", GitCommit:\"0000000000000000000000000000000000000000\", GitTreeState:\"clean\", GoVersion:\"go1.22.7\"}\n"
+    );
+    let out = helm.run(&["version", "--short"], &env);
+    assert_eq!(out.stdout, "v3.7.2+g0000000\n");
+    let out = helm.run(&["version", "extra"], &env);
+    assert_eq!(out.exit_code, 1);
+}

@@ -91,6 +91,7 @@ fn pflag_bool(arg: clap::Arg) -> clap::Arg {
         .require_equals(true)
         .default_missing_value("true")
         .hide_default_value(true)
+        .value_name("true|false")
         .value_parser(ValueParser::new(go_bool))
 }
 

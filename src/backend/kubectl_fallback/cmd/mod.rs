@@ -54,8 +54,8 @@ pub enum Invocation {
 /// What the fallback covers, for notices and errors.
 pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, version and cluster-info";
 
-/// kubectl (simulated by trinetes' built-in fallback): the commands the
-/// lessons use, against the simulated cluster.
+/// kubectl controls the Kubernetes cluster manager. This built-in fallback
+/// covers the commands the lessons use.
 #[derive(Debug, Parser)]
 #[command(name = "kubectl")]
 struct Kubectl {

@@ -61,6 +61,7 @@ enum Resource {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = "eksctl create cluster [flags]")]
 struct ClusterFlags {
     /// EKS cluster name (generated if unspecified, e.g. "unique-mushroom-1638349421")
     #[arg(short = 'n', long)]
@@ -95,6 +96,7 @@ struct ClusterFlags {
     /// Create EKS-managed nodegroup (the simulation makes managed nodegroups only)
     #[arg(long, default_value_t = true, action = clap::ArgAction::SetTrue)]
     managed: bool,
+    /// the cluster name, instead of --name
     #[arg(value_name = "NAME")]
     names: Vec<String>,
 }

@@ -37,6 +37,7 @@ enum Resource {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = "eksctl delete cluster [flags]")]
 struct ClusterFlags {
     /// EKS cluster name
     #[arg(short = 'n', long)]
@@ -47,6 +48,7 @@ struct ClusterFlags {
     /// wait for deletion of all resources before exiting
     #[arg(short = 'w', long)]
     wait: bool,
+    /// the cluster name, instead of --name
     #[arg(value_name = "NAME")]
     names: Vec<String>,
 }

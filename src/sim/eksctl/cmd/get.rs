@@ -30,6 +30,7 @@ enum Resource {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = "eksctl get cluster [flags]")]
 struct ClusterFlags {
     /// EKS cluster name
     #[arg(short = 'n', long)]
@@ -37,6 +38,7 @@ struct ClusterFlags {
     /// AWS region
     #[arg(short = 'r', long)]
     region: Option<String>,
+    /// the cluster name, instead of --name
     #[arg(value_name = "NAME")]
     names: Vec<String>,
 }

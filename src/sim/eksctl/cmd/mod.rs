@@ -29,8 +29,8 @@ pub enum EksctlCommand {
     Help(String),
 }
 
-/// eksctl (simulated by trinetes): creates, lists and deletes simulated EKS
-/// clusters.
+/// The official CLI for Amazon EKS, simulated: creates, lists and deletes
+/// clusters of the simulated EKS.
 #[derive(Debug, Parser)]
 #[command(name = "eksctl")]
 struct Eksctl {

@@ -4,6 +4,8 @@ use clap::{ArgMatches, Args, Subcommand};
 
 use super::{Arity, HelmCommand, UsageError, refused, require};
 
+const VALUES_USAGE: &str = "helm get values RELEASE_NAME [flags]";
+
 /// download extended information of a named release
 #[derive(Debug, Args)]
 pub struct Get {
@@ -14,11 +16,12 @@ pub struct Get {
 #[derive(Debug, Subcommand)]
 enum What {
     /// download the values file for a named release
+    #[command(override_usage = VALUES_USAGE)]
     Values {
         /// dump all (computed) values
         #[arg(short = 'a', long)]
         all: bool,
-        #[arg(value_name = "RELEASE_NAME")]
+        #[arg(hide = true)]
         args: Vec<String>,
     },
 }
@@ -30,11 +33,7 @@ impl Get {
                 "trinetes' simulated helm gets a release's values only: helm get values RELEASE_NAME",
             )),
             Some(What::Values { all, args }) => {
-                require(
-                    &args,
-                    Arity::Exactly(1),
-                    "helm get values RELEASE_NAME [flags]",
-                )?;
+                require(&args, Arity::Exactly(1), VALUES_USAGE)?;
                 Ok(HelmCommand::GetValues {
                     release: args[0].clone(),
                     all,

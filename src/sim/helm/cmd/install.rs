@@ -4,8 +4,11 @@ use clap::{ArgMatches, Args};
 
 use super::{Arity, ChartFlags, HelmCommand, UsageError, WaitFlags, refused, require};
 
+const USAGE: &str = "helm install [NAME] [CHART] [flags]";
+
 /// install a chart
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct Install {
     #[command(flatten)]
     chart: ChartFlags,
@@ -14,17 +17,13 @@ pub struct Install {
     /// create the release namespace if not present
     #[arg(long = "create-namespace")]
     create_namespace: bool,
-    #[arg(value_name = "NAME CHART")]
+    #[arg(hide = true)]
     args: Vec<String>,
 }
 
 impl Install {
     pub(super) fn command(self, matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
-        require(
-            &self.args,
-            Arity::AtLeast(1),
-            "helm install [NAME] [CHART] [flags]",
-        )?;
+        require(&self.args, Arity::AtLeast(1), USAGE)?;
         let [release, chart] = self.args.as_slice() else {
             return Err(refused(if self.args.len() == 1 {
                 "INSTALLATION FAILED: must either provide a name or specify --generate-name"

@@ -4,8 +4,11 @@ use clap::Args;
 
 use super::{Arity, HelmCommand, UsageError, require};
 
+const USAGE: &str = "helm list [flags]";
+
 /// list releases
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct List {
     /// list releases across all namespaces
     #[arg(short = 'A', long = "all-namespaces")]
@@ -16,7 +19,7 @@ pub struct List {
 
 impl List {
     pub(super) fn command(self) -> Result<HelmCommand, UsageError> {
-        require(&self.args, Arity::None, "helm list [flags]")?;
+        require(&self.args, Arity::None, USAGE)?;
         Ok(HelmCommand::List {
             all_namespaces: self.all_namespaces,
         })

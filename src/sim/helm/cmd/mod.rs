@@ -137,8 +137,7 @@ fn refused(text: impl Into<String>) -> UsageError {
     UsageError::Refused(text.into())
 }
 
-/// helm (simulated by trinetes): the Kubernetes package manager, offline,
-/// with the Trino charts.
+/// The Kubernetes package manager, offline, with the project's Trino charts.
 #[derive(Debug, Parser)]
 #[command(name = "helm")]
 struct Helm {
@@ -152,7 +151,7 @@ struct Helm {
     verb: Option<Verb>,
 }
 
-/// Flags real helm has everywhere that the simulation does not support.
+// Flags real helm has everywhere that the simulation does not support.
 #[derive(Debug, Args)]
 struct Unsupported {
     #[arg(long, global = true, hide = true)]
@@ -273,7 +272,7 @@ fn require(args: &[String], arity: Arity, use_line: &str) -> Result<(), UsageErr
     )))
 }
 
-/// `--version`, `-f/--values`, `--set` and `--set-string`.
+// `--version`, `-f/--values`, `--set` and `--set-string`.
 #[derive(Debug, Args)]
 struct ChartFlags {
     /// specify a version constraint for the chart version to use
@@ -314,7 +313,7 @@ impl ChartFlags {
     }
 }
 
-/// `--wait`, `--atomic` and `--timeout`, as install and upgrade take them.
+// `--wait`, `--atomic` and `--timeout`, as install and upgrade take them.
 #[derive(Debug, Args)]
 struct WaitFlags {
     /// if set, will wait until all Deployments are in a ready state before marking the release as successful

@@ -4,6 +4,11 @@ use clap::{ArgMatches, Args, Subcommand};
 
 use super::{Arity, HelmCommand, UsageError, refused, require};
 
+const ADD_USAGE: &str = "helm repo add [NAME] [URL] [flags]";
+const UPDATE_USAGE: &str = "helm repo update [flags]";
+const LIST_USAGE: &str = "helm repo list [flags]";
+const REMOVE_USAGE: &str = "helm repo remove [REPO1 [REPO2 ...]] [flags]";
+
 /// add, list, remove, and update chart repositories
 #[derive(Debug, Args)]
 pub struct Repo {
@@ -14,29 +19,33 @@ pub struct Repo {
 #[derive(Debug, Subcommand)]
 enum Action {
     /// add a chart repository
+    #[command(override_usage = ADD_USAGE)]
     Add {
         /// replace (overwrite) the repo if it already exists
         #[arg(long = "force-update")]
         force_update: bool,
-        #[arg(value_name = "NAME URL")]
+        #[arg(hide = true)]
         args: Vec<String>,
     },
     /// update information of available charts locally from chart repositories
     #[command(visible_alias = "up")]
+    #[command(override_usage = UPDATE_USAGE)]
     Update {
-        #[arg(value_name = "REPO")]
+        #[arg(hide = true)]
         args: Vec<String>,
     },
     /// list chart repositories
     #[command(visible_alias = "ls")]
+    #[command(override_usage = LIST_USAGE)]
     List {
         #[arg(hide = true)]
         args: Vec<String>,
     },
     /// remove one or more chart repositories
     #[command(visible_alias = "rm")]
+    #[command(override_usage = REMOVE_USAGE)]
     Remove {
-        #[arg(value_name = "REPO")]
+        #[arg(hide = true)]
         args: Vec<String>,
     },
 }
@@ -48,11 +57,7 @@ impl Repo {
                 "\"helm repo\" needs a subcommand: add, list, remove or update\n\nUsage:  helm repo [command]",
             )),
             Some(Action::Add { force_update, args }) => {
-                require(
-                    &args,
-                    Arity::Exactly(2),
-                    "helm repo add [NAME] [URL] [flags]",
-                )?;
+                require(&args, Arity::Exactly(2), ADD_USAGE)?;
                 Ok(HelmCommand::RepoAdd {
                     name: args[0].clone(),
                     url: args[1].clone(),
@@ -68,15 +73,11 @@ impl Repo {
                 Ok(HelmCommand::RepoUpdate)
             }
             Some(Action::List { args }) => {
-                require(&args, Arity::None, "helm repo list [flags]")?;
+                require(&args, Arity::None, LIST_USAGE)?;
                 Ok(HelmCommand::RepoList)
             }
             Some(Action::Remove { args }) => {
-                require(
-                    &args,
-                    Arity::AtLeast(1),
-                    "helm repo remove [REPO1 [REPO2 ...]] [flags]",
-                )?;
+                require(&args, Arity::AtLeast(1), REMOVE_USAGE)?;
                 Ok(HelmCommand::RepoRemove { names: args })
             }
         }

@@ -4,6 +4,8 @@ use clap::{ArgMatches, Args, Subcommand};
 
 use super::{Arity, HelmCommand, UsageError, refused, require};
 
+const REPO_USAGE: &str = "helm search repo [keyword] [flags]";
+
 /// search for a keyword in charts
 #[derive(Debug, Args)]
 pub struct Search {
@@ -14,11 +16,12 @@ pub struct Search {
 #[derive(Debug, Subcommand)]
 enum Place {
     /// search repositories for a keyword in charts
+    #[command(override_usage = REPO_USAGE)]
     Repo {
         /// show the long listing, with each version of each chart on its own line
         #[arg(short = 'l', long)]
         versions: bool,
-        #[arg(value_name = "KEYWORD")]
+        #[arg(hide = true)]
         args: Vec<String>,
     },
 }
@@ -30,11 +33,7 @@ impl Search {
                 "trinetes' simulated helm searches chart repositories only: helm search repo [keyword]",
             )),
             Some(Place::Repo { versions, args }) => {
-                require(
-                    &args,
-                    Arity::AtMost(1),
-                    "helm search repo [keyword] [flags]",
-                )?;
+                require(&args, Arity::AtMost(1), REPO_USAGE)?;
                 Ok(HelmCommand::SearchRepo {
                     keyword: args.into_iter().next(),
                     all_versions: versions,

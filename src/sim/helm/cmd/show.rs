@@ -4,6 +4,9 @@ use clap::{ArgMatches, Args, Subcommand};
 
 use super::{Arity, HelmCommand, UsageError, refused, require};
 
+const VALUES_USAGE: &str = "helm show values [CHART] [flags]";
+const CHART_USAGE: &str = "helm show chart [CHART] [flags]";
+
 /// show information of a chart
 #[derive(Debug, Args)]
 pub struct Show {
@@ -14,8 +17,10 @@ pub struct Show {
 #[derive(Debug, Subcommand)]
 enum What {
     /// show the chart's values
+    #[command(override_usage = VALUES_USAGE)]
     Values(ChartRef),
     /// show the chart's definition
+    #[command(override_usage = CHART_USAGE)]
     Chart(ChartRef),
 }
 
@@ -24,7 +29,7 @@ struct ChartRef {
     /// specify a version constraint for the chart version to use
     #[arg(long)]
     version: Option<String>,
-    #[arg(value_name = "CHART")]
+    #[arg(hide = true)]
     args: Vec<String>,
 }
 
@@ -35,22 +40,14 @@ impl Show {
                 "trinetes' simulated helm shows a chart's values or its definition: helm show values|chart [CHART]",
             )),
             Some(What::Values(r)) => {
-                require(
-                    &r.args,
-                    Arity::Exactly(1),
-                    "helm show values [CHART] [flags]",
-                )?;
+                require(&r.args, Arity::Exactly(1), VALUES_USAGE)?;
                 Ok(HelmCommand::ShowValues {
                     chart: r.args[0].clone(),
                     version: r.version,
                 })
             }
             Some(What::Chart(r)) => {
-                require(
-                    &r.args,
-                    Arity::Exactly(1),
-                    "helm show chart [CHART] [flags]",
-                )?;
+                require(&r.args, Arity::Exactly(1), CHART_USAGE)?;
                 Ok(HelmCommand::ShowChart {
                     chart: r.args[0].clone(),
                     version: r.version,

@@ -4,20 +4,19 @@ use clap::Args;
 
 use super::{Arity, HelmCommand, UsageError, require};
 
+const USAGE: &str = "helm status RELEASE_NAME [flags]";
+
 /// display the status of the named release
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct Status {
-    #[arg(value_name = "RELEASE_NAME")]
+    #[arg(hide = true)]
     args: Vec<String>,
 }
 
 impl Status {
     pub(super) fn command(self) -> Result<HelmCommand, UsageError> {
-        require(
-            &self.args,
-            Arity::Exactly(1),
-            "helm status RELEASE_NAME [flags]",
-        )?;
+        require(&self.args, Arity::Exactly(1), USAGE)?;
         Ok(HelmCommand::Status {
             release: self.args[0].clone(),
         })

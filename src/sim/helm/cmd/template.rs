@@ -4,22 +4,21 @@ use clap::{ArgMatches, Args};
 
 use super::{Arity, ChartFlags, HelmCommand, UsageError, refused, require};
 
+const USAGE: &str = "helm template [NAME] [CHART] [flags]";
+
 /// locally render templates
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct Template {
     #[command(flatten)]
     chart: ChartFlags,
-    #[arg(value_name = "NAME CHART")]
+    #[arg(hide = true)]
     args: Vec<String>,
 }
 
 impl Template {
     pub(super) fn command(self, matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
-        require(
-            &self.args,
-            Arity::AtLeast(1),
-            "helm template [NAME] [CHART] [flags]",
-        )?;
+        require(&self.args, Arity::AtLeast(1), USAGE)?;
         let (release, chart) = match self.args.as_slice() {
             [chart] => ("release-name".to_string(), chart.clone()),
             [release, chart] => (release.clone(), chart.clone()),

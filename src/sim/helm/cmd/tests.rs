@@ -178,7 +178,16 @@ fn every_command_and_subcommand_answers_help_as_the_simulation() {
         );
         assert!(text.contains("-h, --help"), "{path}: {text}");
     }
-    assert!(help(&["install", "-h"]).contains("--create-namespace"));
+    let install = help(&["install", "-h"]);
+    assert!(install.contains("\ninstall a chart\n"), "{install}");
+    assert!(
+        install.contains("Usage: helm install [NAME] [CHART] [flags]"),
+        "{install}"
+    );
+    assert!(install.contains("--create-namespace"), "{install}");
+    assert!(
+        help(&["--help"]).contains("repo       add, list, remove, and update chart repositories")
+    );
 }
 
 #[test]

@@ -4,8 +4,11 @@ use clap::{ArgMatches, Args};
 
 use super::{Arity, ChartFlags, HelmCommand, UsageError, WaitFlags, require};
 
+const USAGE: &str = "helm upgrade [RELEASE] [CHART] [flags]";
+
 /// upgrade a release
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct Upgrade {
     #[command(flatten)]
     chart: ChartFlags,
@@ -23,17 +26,13 @@ pub struct Upgrade {
     /// if --install is set, create the release namespace if not present
     #[arg(long = "create-namespace")]
     create_namespace: bool,
-    #[arg(value_name = "RELEASE CHART")]
+    #[arg(hide = true)]
     args: Vec<String>,
 }
 
 impl Upgrade {
     pub(super) fn command(self, matches: &ArgMatches) -> Result<HelmCommand, UsageError> {
-        require(
-            &self.args,
-            Arity::Exactly(2),
-            "helm upgrade [RELEASE] [CHART] [flags]",
-        )?;
+        require(&self.args, Arity::Exactly(2), USAGE)?;
         Ok(HelmCommand::Upgrade {
             release: self.args[0].clone(),
             chart: self.args[1].clone(),

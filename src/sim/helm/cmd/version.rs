@@ -4,8 +4,11 @@ use clap::Args;
 
 use super::{Arity, HelmCommand, UsageError, require};
 
+const USAGE: &str = "helm version [flags]";
+
 /// print the client version information
 #[derive(Debug, Args)]
+#[command(override_usage = USAGE)]
 pub struct Version {
     /// print the version number
     #[arg(long)]
@@ -16,7 +19,7 @@ pub struct Version {
 
 impl Version {
     pub(super) fn command(self) -> Result<HelmCommand, UsageError> {
-        require(&self.args, Arity::None, "helm version [flags]")?;
+        require(&self.args, Arity::None, USAGE)?;
         Ok(HelmCommand::Version { short: self.short })
     }
 }
