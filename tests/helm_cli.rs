@@ -449,3 +449,29 @@ fn version_reports_the_given_version_as_helm_does() {
     let out = helm.run(&["version", "extra"], &env);
     assert_eq!(out.exit_code, 1);
 }
+
+#[test]
+fn every_helm_step_of_the_builtin_lessons_parses() {
+    let mut seen = 0;
+    for profile in ["current", "episode-2021"] {
+        let profile = trinetes::lesson::Profile::builtin(profile).expect("built-in profile");
+        for lesson in trinetes::lesson::builtin() {
+            let lesson = lesson.expanded(&profile);
+            for step in &lesson.steps {
+                let command = step.command.replace("\\\n", " ");
+                for line in command
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with("helm "))
+                {
+                    let words = shell_words::split(line).expect("shell words");
+                    if let Err(e) = trinetes::sim::helm::cmd::parse_helm_args(&words) {
+                        panic!("{} {}: `{line}`: {e}", lesson.front.id, step.id);
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 5, "only {seen} helm steps found");
+}

@@ -8,6 +8,7 @@ const VALUES_USAGE: &str = "helm get values RELEASE_NAME [flags]";
 
 /// download extended information of a named release
 #[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
 pub struct Get {
     #[command(subcommand)]
     what: Option<What>,

@@ -11,6 +11,7 @@ const REMOVE_USAGE: &str = "helm repo remove [REPO1 [REPO2 ...]] [flags]";
 
 /// add, list, remove, and update chart repositories
 #[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
 pub struct Repo {
     #[command(subcommand)]
     action: Option<Action>,

@@ -8,6 +8,7 @@ const REPO_USAGE: &str = "helm search repo [keyword] [flags]";
 
 /// search for a keyword in charts
 #[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
 pub struct Search {
     #[command(subcommand)]
     place: Option<Place>,

@@ -9,6 +9,7 @@ const CHART_USAGE: &str = "helm show chart [CHART] [flags]";
 
 /// show information of a chart
 #[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
 pub struct Show {
     #[command(subcommand)]
     what: Option<What>,

@@ -191,6 +191,17 @@ fn every_command_and_subcommand_answers_help_as_the_simulation() {
 }
 
 #[test]
+fn a_command_group_alone_prints_its_help_as_helm_does() {
+    for group in ["repo", "search", "show", "get"] {
+        let text = help(&[group]);
+        assert!(
+            text.starts_with(&format!("helm {group} (simulated by trinetes)")),
+            "{group}: {text}"
+        );
+    }
+}
+
+#[test]
 fn timeouts() {
     assert_eq!(parse_duration(Some("5m0s")), Ok(Duration::from_secs(300)));
     assert_eq!(parse_duration(Some("90s")), Ok(Duration::from_secs(90)));
