@@ -44,12 +44,13 @@ pub enum CliError {
     Other(String),
 }
 
+/// cobra's suggestions, which end with a newline of their own.
 fn did_you_mean(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         return String::new();
     }
-    let lines: Vec<String> = suggestions.iter().map(|s| format!("\t{s}\n")).collect();
-    format!("\n\nDid you mean this?\n{}", lines.concat().trim_end())
+    let lines: String = suggestions.iter().map(|s| format!("\t{s}\n")).collect();
+    format!("\n\nDid you mean this?\n{lines}")
 }
 
 /// Prepares a simulated tool's clap command: every (sub)command's help says
@@ -320,7 +321,7 @@ mod tests {
     fn unknown_commands_name_their_parent() {
         assert_eq!(
             err(&["tool", "mak"]),
-            "unknown command \"mak\" for \"tool\"\n\nDid you mean this?\n\tmake"
+            "unknown command \"mak\" for \"tool\"\n\nDid you mean this?\n\tmake\n"
         );
     }
 

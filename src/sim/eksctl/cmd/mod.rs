@@ -70,12 +70,8 @@ pub fn parse_args<S: AsRef<str>>(words: &[S]) -> Result<EksctlCommand, EksctlErr
     };
     let unsupported = [create::UNSUPPORTED, get::UNSUPPORTED, delete::UNSUPPORTED].concat();
     if let Some(flag) = cobra::unsupported_given(leaf(&matches), &unsupported) {
-        let command = words
-            .iter()
-            .take_while(|w| !w.starts_with('-'))
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
+        // `eksctl VERB RESOURCE`: flags can only follow the resource.
+        let command = words[..words.len().min(3)].join(" ");
         return Err(EksctlError::Unsupported { flag, command });
     }
     let eksctl =

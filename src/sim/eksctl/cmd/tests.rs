@@ -73,8 +73,11 @@ fn real_flags_the_simulation_lacks_are_refused_as_such() {
         parse_command_line("eksctl create cluster --name x --managed"),
         parse_command_line("eksctl create cluster --name x")
     );
-    let e = err("eksctl delete cluster --name x --force");
-    assert!(e.contains("does not support --force"), "{e}");
+    let e = err("eksctl delete cluster x --force");
+    assert!(
+        e.contains("does not support --force for `eksctl delete cluster`;"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -91,6 +91,10 @@ fn usage_errors() {
         "{err}"
     );
     assert!(err.ends_with("Run 'helm --help' for usage."), "{err}");
+    assert_eq!(
+        refused(&["upgrad", "tcb"]),
+        "unknown command \"upgrad\" for \"helm\"\n\nDid you mean this?\n\tupgrade\n\nRun 'helm --help' for usage."
+    );
     let err = refused(&["repo", "frob"]);
     assert!(
         err.starts_with("unknown command \"frob\" for \"helm repo\""),
