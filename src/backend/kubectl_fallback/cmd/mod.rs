@@ -139,17 +139,20 @@ fn from_cli(e: CliError, argv: &[&str]) -> FallbackError {
 }
 
 fn unknown_flag(flag: &str, argv: &[&str]) -> FallbackError {
-    let words: Vec<&str> = argv
+    // The verb is the first word that names one (`-n prod get` has a value
+    // before it); `create` names its kind too.
+    let verbs: Vec<String> = Kubectl::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut words = argv
         .iter()
         .skip(1)
-        .filter(|w| !w.starts_with('-'))
-        .take(2)
-        .copied()
-        .collect();
-    let command = match words.as_slice() {
-        ["create", what, ..] => format!("create {what}"),
-        [verb, ..] => verb.to_string(),
-        [] => String::new(),
+        .skip_while(|w| !verbs.iter().any(|v| v == *w));
+    let command = match (words.next(), words.find(|w| !w.starts_with('-'))) {
+        (Some(&"create"), Some(what)) => format!("create {what}"),
+        (Some(verb), _) => verb.to_string(),
+        (None, _) => String::new(),
     };
     usage(format!(
         "the built-in kubectl fallback does not support the flag {flag} for `kubectl {command}`; install kubectl for the full command"
