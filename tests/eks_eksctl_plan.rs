@@ -215,14 +215,19 @@ async fn the_episode_runs_against_the_simulated_eks() {
 }
 
 #[test]
-fn every_eksctl_step_of_the_builtin_lessons_parses() {
+fn every_eksctl_step_of_the_builtin_lessons_and_the_episode_parses() {
     let mut seen = 0;
     for profile in ["current", "episode-2021"] {
         let profile = trinetes::lesson::Profile::builtin(profile).expect("built-in profile");
         for lesson in trinetes::lesson::builtin() {
             let lesson = lesson.expanded(&profile);
             for step in &lesson.steps {
-                let command = step.command.replace("\\\n", " ");
+                // What the episode typed must parse too: the lessons show it.
+                let typed = std::iter::once(&step.command).chain(&step.episode_command);
+                let command = typed
+                    .map(|c| c.replace("\\\n", " "))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 for line in command
                     .lines()
                     .map(str::trim)
