@@ -4,7 +4,7 @@
 //! the dry-run world must take between them. No I/O of its own: the dry-run
 //! backend drives the plan against the simulated EKS endpoint and cluster.
 
-mod args;
+mod cmd;
 mod create;
 mod delete;
 mod eks_requests;
@@ -13,7 +13,7 @@ mod plan;
 
 use std::time::Duration;
 
-pub use args::{
+pub use cmd::{
     CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, parse_args,
     parse_command_line, split_command_line,
 };
@@ -23,7 +23,8 @@ pub use eks_requests::{EKSCTL_CLUSTER_TAG, existing_clusters};
 pub use get::plan_get;
 pub use plan::{PlanAction, plan};
 
-/// The eksctl version the episode used (its first log line).
+/// The eksctl version the episode used (its first log line), and the one the
+/// simulation claims to be when the profile names none.
 pub const EPISODE_EKSCTL_VERSION: &str = "0.76.0";
 
 /// What eksctl would find in the world when it starts: its defaults and the
@@ -98,6 +99,12 @@ pub enum EksctlError {
     NameTwice { flag: String, arg: String },
     #[error("unexpected argument {arg:?} for \"eksctl {command}\"")]
     UnexpectedArgument { command: String, arg: String },
+    #[error(
+        "trinetes' simulated eksctl does not support {flag} for `{command}`; run `{command} --help` for the flags it simulates"
+    )]
+    Unsupported { flag: String, command: String },
+    #[error("{0}")]
+    Usage(String),
     #[error("unterminated quote in the command line")]
     UnterminatedQuote,
     #[error("--name must be set")]

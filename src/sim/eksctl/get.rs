@@ -1,5 +1,7 @@
 //! The output of `eksctl get cluster`.
 
+use crate::sim::text::TabWriter;
+
 use super::plan::{PlanBuilder, request_id};
 use super::{EksctlEnv, EksctlError, ExistingCluster, GetClusterArgs, OutputLine, Plan};
 
@@ -40,39 +42,8 @@ pub fn plan_get(args: &GetClusterArgs, env: &EksctlEnv) -> Result<Plan, EksctlEr
             if c.eksctl_created { "True" } else { "False" }.to_string(),
         ]);
     }
-    for line in tab_aligned(&rows) {
+    for line in TabWriter::EKSCTL.rows(&rows) {
         p.line(OutputLine::plain(line));
     }
     Ok(p.finish(0))
-}
-
-/// Aligns columns the way Go's tabwriter does with tab padding (minwidth 0,
-/// tabwidth 8, padding 1): each cell but the last is followed by enough
-/// tabs to reach the column's width, rounded up to a tab stop.
-pub(super) fn tab_aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
-    const TAB: usize = 8;
-    let widths: Vec<usize> = (0..N)
-        .map(|col| {
-            let widest = rows
-                .iter()
-                .map(|r| r[col].chars().count())
-                .max()
-                .unwrap_or(0)
-                + 1;
-            widest.div_ceil(TAB) * TAB
-        })
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (col, cell) in row.iter().enumerate() {
-                line.push_str(cell);
-                if col + 1 < N {
-                    let gap = widths[col] - cell.chars().count();
-                    line.push_str(&"\t".repeat(gap.div_ceil(TAB)));
-                }
-            }
-            line
-        })
-        .collect()
 }

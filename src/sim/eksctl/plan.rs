@@ -82,6 +82,18 @@ pub fn plan(command: &EksctlCommand, env: &EksctlEnv) -> Result<Plan, EksctlErro
         EksctlCommand::CreateCluster(args) => plan_create(args, env),
         EksctlCommand::GetCluster(args) => plan_get(args, env),
         EksctlCommand::DeleteCluster(args) => plan_delete(args, env),
+        EksctlCommand::Version => {
+            let mut p = PlanBuilder::new();
+            p.line(OutputLine::plain(env.eksctl_version.clone()));
+            Ok(p.finish(0))
+        }
+        EksctlCommand::Help(text) => {
+            let mut p = PlanBuilder::new();
+            for line in text.trim_end().lines() {
+                p.line(OutputLine::plain(line));
+            }
+            Ok(p.finish(0))
+        }
     }
 }
 

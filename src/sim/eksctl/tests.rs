@@ -421,26 +421,6 @@ fn get_cluster_prints_a_tab_aligned_table_for_the_region() {
 }
 
 #[test]
-fn tab_alignment_matches_gos_tabwriter() {
-    let rows = [
-        [
-            "NAME".to_string(),
-            "REGION".to_string(),
-            "EKSCTL CREATED".to_string(),
-        ],
-        [
-            "c1".to_string(),
-            "us-east-1".to_string(),
-            "True".to_string(),
-        ],
-    ];
-    assert_eq!(
-        get::tab_aligned(&rows),
-        ["NAME\tREGION\t\tEKSCTL CREATED", "c1\tus-east-1\tTrue"]
-    );
-}
-
-#[test]
 fn delete_plan_deletes_nodegroups_then_the_cluster() {
     let cmd =
         parse_command_line("eksctl delete cluster --name tcb-cluster --region us-east-1").unwrap();
