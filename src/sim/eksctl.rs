@@ -13,14 +13,15 @@ mod plan;
 
 use std::time::Duration;
 
+pub use crate::sim::eks::NodegroupSummary;
 pub use cmd::{
-    CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, parse_args,
-    parse_command_line, split_command_line,
+    CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, GetNodegroupArgs,
+    parse_args, parse_command_line, split_command_line,
 };
 pub use create::plan_create;
 pub use delete::plan_delete;
 pub use eks_requests::{EKSCTL_CLUSTER_TAG, existing_clusters};
-pub use get::plan_get;
+pub use get::{plan_get, plan_get_nodegroup};
 pub use plan::{PlanAction, plan};
 
 /// The eksctl version the episode used (its first log line), and the one the
@@ -66,7 +67,7 @@ impl Default for EksctlEnv {
 pub struct ExistingCluster {
     pub name: String,
     pub region: String,
-    pub nodegroups: Vec<String>,
+    pub nodegroups: Vec<NodegroupSummary>,
     /// Whether eksctl made it (the EKSCTL CREATED column).
     pub eksctl_created: bool,
 }
@@ -109,6 +110,8 @@ pub enum EksctlError {
     UnterminatedQuote,
     #[error("--name must be set")]
     NameRequired,
+    #[error("--cluster must be set")]
+    ClusterRequired,
     #[error(
         "resolving cluster version: invalid version, {version} is no longer supported, supported values: {}\nsee also: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
         supported.join(", ")

@@ -46,6 +46,23 @@ async fn create_then_delete_leaves_nothing_behind() {
     assert_eq!(context, "learner@tcb-cluster.us-east-1.eksctl.io");
     assert!(world.current_cluster_url().is_some());
 
+    // The demo's hint: eksctl shows the nodegroup and its status.
+    let (code, lines) = run_eksctl(
+        &world,
+        "eksctl get nodegroup --cluster tcb-cluster --region us-east-1",
+    )
+    .await;
+    assert_eq!(code, 0, "{lines:#?}");
+    assert!(lines[0].starts_with("CLUSTER\t"), "{lines:#?}");
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        [row[0], row[1], row[2]],
+        ["tcb-cluster", "k8s-tcb-cluster", "ACTIVE"],
+        "{lines:#?}"
+    );
+    assert_eq!(row[4..8], ["2", "2", "2", "t2.large"], "{lines:#?}");
+    assert_eq!(row.last(), Some(&"managed"), "{lines:#?}");
+
     let (code, lines) = run_eksctl(
         &world,
         "eksctl delete cluster --name tcb-cluster --region us-east-1",

@@ -11,7 +11,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use create::CreateClusterArgs;
 pub use delete::DeleteClusterArgs;
-pub use get::GetClusterArgs;
+pub use get::{GetClusterArgs, GetNodegroupArgs};
 pub use line::{parse_command_line, split_command_line};
 
 use super::EksctlError;
@@ -22,6 +22,7 @@ use crate::sim::cobra::{self, CliError};
 pub enum EksctlCommand {
     CreateCluster(CreateClusterArgs),
     GetCluster(GetClusterArgs),
+    GetNodegroup(GetNodegroupArgs),
     DeleteCluster(DeleteClusterArgs),
     /// `eksctl version`.
     Version,
@@ -59,6 +60,7 @@ pub fn parse_args<S: AsRef<str>>(words: &[S]) -> Result<EksctlCommand, EksctlErr
         })
         .mut_subcommand("get", |c| {
             c.mut_subcommand("cluster", |c| cobra::unsupported(c, get::UNSUPPORTED))
+                .mut_subcommand("nodegroup", |c| cobra::unsupported(c, get::UNSUPPORTED))
         })
         .mut_subcommand("delete", |c| {
             c.mut_subcommand("cluster", |c| cobra::unsupported(c, delete::UNSUPPORTED))
