@@ -26,6 +26,50 @@ pub struct CheckContext {
     /// Local ports a port-forward asked for but found taken, with the port it
     /// used instead: an `http` check on 127.0.0.1 or localhost follows it.
     pub moved_ports: std::collections::BTreeMap<u16, u16>,
+    /// How much faster than the wall the backend's clock runs (the dry-run
+    /// world with `--pace fast`); `None` is real time. Check timeouts are
+    /// simulated time, so they shrink by it.
+    pub clock_speed: Option<f64>,
+}
+
+impl CheckContext {
+    /// Wall time for `simulated` time on this backend's clock.
+    pub fn wall(&self, simulated: Duration) -> Duration {
+        match self.clock_speed {
+            Some(speed) if speed.is_finite() && speed > 0.0 => simulated.div_f64(speed),
+            _ => simulated,
+        }
+    }
+
+    /// How long a check may see the same thing, with nothing changing,
+    /// before it counts as stalled: `STALL_GRACE` of simulated time, and
+    /// never more than a third of the check's own timeout.
+    pub fn stall_grace(&self, check: &Check) -> Duration {
+        self.wall(STALL_GRACE.min(check.timeout / 3))
+    }
+}
+
+/// See `CheckContext::stall_grace`.
+pub const STALL_GRACE: Duration = Duration::from_secs(15);
+
+tokio::task_local! {
+    /// What the running check saw last, for whoever watches it (`run_observed`).
+    static SEEN: tokio::sync::watch::Sender<String>;
+}
+
+/// Tells the observer of the running check (if any) what it sees now; the
+/// watch channel only wakes it when the text changed.
+pub(crate) fn observe(seen: &str) {
+    let _ = SEEN.try_with(|tx| {
+        tx.send_if_modified(|old| {
+            if old == seen {
+                false
+            } else {
+                seen.clone_into(old);
+                true
+            }
+        })
+    });
 }
 
 /// The result of one check.
@@ -71,7 +115,16 @@ impl Evaluation {
 /// its timeout ends.
 pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
     let started = tokio::time::Instant::now();
-    let result = kinds::until_holds(&check.kind, ctx, check.timeout).await;
+    let result = kinds::until_holds(&check.kind, ctx, ctx.wall(check.timeout))
+        .await
+        // The timeout the learner reads is the lesson's, in simulated time.
+        .map_err(|error| match error {
+            CheckError::TimedOut { last_seen, .. } => CheckError::TimedOut {
+                after: check.timeout,
+                last_seen,
+            },
+            other => other,
+        });
     let elapsed = started.elapsed();
     match result {
         Ok(seen) => CheckOutcome::Passed { seen, elapsed },
@@ -81,6 +134,16 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
             elapsed,
         },
     }
+}
+
+/// `run`, sending each new thing the check sees to `seen`, so the caller can
+/// tell a check that is getting somewhere from one where nothing changes.
+pub async fn run_observed(
+    ctx: &CheckContext,
+    check: &Check,
+    seen: tokio::sync::watch::Sender<String>,
+) -> CheckOutcome {
+    SEEN.scope(seen, run(ctx, check)).await
 }
 
 /// Try `attempt` every `every` until what it sees holds or `timeout` ends; on
@@ -100,7 +163,10 @@ where
     loop {
         match tokio::time::timeout_at(deadline, attempt()).await {
             Ok(evaluation) if evaluation.holds => return Ok(evaluation.seen),
-            Ok(evaluation) => last_seen = evaluation.seen,
+            Ok(evaluation) => {
+                observe(&evaluation.seen);
+                last_seen = evaluation.seen;
+            }
             Err(_) => break,
         }
         if tokio::time::Instant::now() + every >= deadline {

@@ -94,6 +94,9 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             while let Ok(event) = rx.try_recv() {
                 printer.event(&event, &mut step_report);
             }
+            if !outcome.ok() && outcome != StepOutcome::Cancelled {
+                printer.hints(&step.hints);
+            }
             record(&store, &lesson.front.id, &step.id, &outcome);
             match &outcome {
                 StepOutcome::Passed => report.passed += 1,

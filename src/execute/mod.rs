@@ -40,6 +40,16 @@ pub enum ExecutionEvent {
         step: String,
         index: usize,
         seen: String,
+        /// How long the check waited for its condition.
+        elapsed: Duration,
+    },
+    /// The check has seen the same thing for a while with nothing changing;
+    /// it keeps waiting, and its hint may help now rather than at the timeout.
+    CheckStalled {
+        step: String,
+        index: usize,
+        seen: String,
+        hint: String,
     },
     CheckFailed {
         step: String,
@@ -184,17 +194,18 @@ async fn evaluate_checks(
         )
         .await;
         let outcome = tokio::select! {
-            outcome = check::run(&ctx, c) => outcome,
+            outcome = watch_check(&ctx, step, index, c, events) => outcome,
             () = cancel.cancelled() => return StepOutcome::Cancelled,
         };
         match outcome {
-            check::CheckOutcome::Passed { seen, .. } => {
+            check::CheckOutcome::Passed { seen, elapsed } => {
                 send(
                     events,
                     ExecutionEvent::CheckPassed {
                         step: step.id.clone(),
                         index,
                         seen,
+                        elapsed,
                     },
                 )
                 .await;
@@ -218,6 +229,48 @@ async fn evaluate_checks(
         }
     }
     StepOutcome::Passed
+}
+
+/// Runs one check; when it has seen the same thing for its grace period
+/// with nothing changing (and it has a hint), says so once while it waits on.
+async fn watch_check(
+    ctx: &check::CheckContext,
+    step: &Step,
+    index: usize,
+    c: &crate::lesson::Check,
+    events: &mpsc::Sender<ExecutionEvent>,
+) -> check::CheckOutcome {
+    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(String::new());
+    let run = check::run_observed(ctx, c, seen_tx);
+    tokio::pin!(run);
+    let grace = ctx.stall_grace(c);
+    let mut watching = !c.hint.trim().is_empty();
+    let mut quiet_since = Instant::now();
+    loop {
+        tokio::select! {
+            outcome = &mut run => return outcome,
+            changed = seen_rx.changed(), if watching => match changed {
+                Ok(()) => quiet_since = Instant::now(),
+                Err(_) => watching = false,
+            },
+            () = tokio::time::sleep_until(quiet_since + grace), if watching => {
+                watching = false;
+                let seen = seen_rx.borrow().clone();
+                if !seen.is_empty() {
+                    send(
+                        events,
+                        ExecutionEvent::CheckStalled {
+                            step: step.id.clone(),
+                            index,
+                            seen,
+                            hint: c.hint.clone(),
+                        },
+                    )
+                    .await;
+                }
+            }
+        }
+    }
 }
 
 async fn forward(events: &mpsc::Sender<ExecutionEvent>, step: &str, event: StepEvent) {
