@@ -441,3 +441,47 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         "the world folder outlived the run"
     );
 }
+
+#[test]
+fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let lessons = lessons_dir(&step(
+        "wait-forever",
+        "true",
+        "hints = [\"first: look at the nodes\", \"second: count them\"]\n\n[[check]]\nkind = \"nodes-ready\"\ncount = 9\ntimeout = \"5m\"\nhint = \"nine nodes never come\"\n",
+    ));
+    let started = std::time::Instant::now();
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.path().to_str().expect("utf-8"),
+        ],
+    );
+    let took = started.elapsed();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    // Five simulated minutes at the fast pace's 40x are 7.5 s of wall time.
+    assert!(
+        took < std::time::Duration::from_secs(60),
+        "took {took:?}:\n{all}"
+    );
+    assert!(all.contains("timed out after 5m"), "{all}");
+    // Nothing changes, so the check's hint shows while it still waits.
+    let stalled = all
+        .find("still waiting, nothing changes: 2 of 2 node(s) Ready (want 9)")
+        .unwrap_or_else(|| panic!("no stall line:\n{all}"));
+    let failed = all
+        .find("✘ wait-forever failed")
+        .unwrap_or_else(|| panic!("no failure line:\n{all}"));
+    assert!(stalled < failed, "{all}");
+    // The step's own hints come under the failure, in order.
+    let first = all.find("hint: first: look at the nodes").expect("first hint");
+    let second = all.find("hint: second: count them").expect("second hint");
+    assert!(failed < first && first < second, "{all}");
+    assert!(!all.contains("? checking"), "{all}");
+}

@@ -260,7 +260,7 @@ fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let rows = |text: &str| crate::tui::markdown::wrap::text_width(text).div_ceil(inner);
     let question = strings::confirm_stop(&execution.command);
-    let mut height = rows(&question) + 2 + rows(strings::CONFIRM_STOP_KEYS);
+    let mut height = rows(&question) + 1 + rows(strings::CONFIRM_STOP_KEYS);
     let mut text = vec![Line::from(Span::styled(question, theme.text))];
     if execution.billable {
         let cleanup = app
