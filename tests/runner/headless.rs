@@ -480,7 +480,9 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
         .unwrap_or_else(|| panic!("no failure line:\n{all}"));
     assert!(stalled < failed, "{all}");
     // The step's own hints come under the failure, in order.
-    let first = all.find("hint: first: look at the nodes").expect("first hint");
+    let first = all
+        .find("hint: first: look at the nodes")
+        .expect("first hint");
     let second = all.find("hint: second: count them").expect("second hint");
     assert!(failed < first && first < second, "{all}");
     assert!(!all.contains("? checking"), "{all}");

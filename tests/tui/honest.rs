@@ -89,7 +89,10 @@ fn checks_that_have_not_run_show_a_dim_bullet_never_a_tick() {
         ],
     );
     let after = frame(&app);
-    assert!(after.contains("✘ 3 pods Running matching app=hello"), "{after}");
+    assert!(
+        after.contains("✘ 3 pods Running matching app=hello"),
+        "{after}"
+    );
     // The second check never ran: neither passed nor failed.
     assert!(
         after.contains("• 2 pods Running matching app=other"),
@@ -232,7 +235,10 @@ fn next_skips_steps_that_are_skipped_here() {
     let list = &mut app.lessons[0].steps[1];
     assert_eq!(list.id, "list-pods");
     list.backends = vec![BackendKind::Live];
-    apply(&mut app, [Action::Open, Action::NextStep, Action::ExecuteStep]);
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
     events(&mut app, vec![finished(CREATE, StepOutcome::Passed)]);
     let screen = frame(&app);
     assert!(screen.contains("Tab to step delete-pod"), "{screen}");
@@ -253,7 +259,10 @@ fn a_failed_step_shows_its_hints_in_order_under_the_failure() {
         "is the image name right?".to_string(),
         "kubectl describe pods shows why".to_string(),
     ];
-    apply(&mut app, [Action::Open, Action::NextStep, Action::ExecuteStep]);
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
     events(
         &mut app,
         vec![finished(
@@ -274,7 +283,10 @@ fn a_failed_step_shows_its_hints_in_order_under_the_failure() {
 fn a_passed_step_keeps_its_hints_to_itself() {
     let mut app = app(100, 40);
     app.lessons[0].steps[0].hints = vec!["is the image name right?".to_string()];
-    apply(&mut app, [Action::Open, Action::NextStep, Action::ExecuteStep]);
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
     events(&mut app, vec![finished(CREATE, StepOutcome::Passed)]);
     assert!(!frame(&app).contains("is the image name right?"));
 }
@@ -400,9 +412,15 @@ fn stopping_a_billable_step_asks_and_says_aws_goes_on_creating() {
     apply(&mut app, [Action::CancelExecution]);
     assert!(token.is_cancelled());
     assert_eq!(app.overlay, None);
-    events(&mut app, vec![finished("create-cluster", StepOutcome::Cancelled)]);
+    events(
+        &mut app,
+        vec![finished("create-cluster", StepOutcome::Cancelled)],
+    );
     let screen = frame(&app);
-    assert!(screen.contains("AWS (and here the simulation) goes on"), "{screen}");
+    assert!(
+        screen.contains("AWS (and here the simulation) goes on"),
+        "{screen}"
+    );
     assert!(screen.contains("run step delete-cluster"), "{screen}");
 }
 
@@ -430,7 +448,10 @@ fn enter_does_not_answer_a_destructive_question() {
     apply(&mut app, [Action::ExecuteStep, Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
     assert_eq!(action_for_key(&app, &key(KeyCode::Enter)), None);
-    assert!(!frame(&app).contains("Enter"), "the question names no Enter");
+    assert!(
+        !frame(&app).contains("Enter"),
+        "the question names no Enter"
+    );
 }
 
 #[test]
