@@ -231,8 +231,8 @@ async fn evaluate_checks(
     StepOutcome::Passed
 }
 
-/// Runs one check; when it has seen the same thing for its grace period
-/// with nothing changing (and it has a hint), says so once while it waits on.
+/// Runs one check. When it sees nothing it looks for, and nothing changes
+/// for its grace period, it says so once (with its hint) and waits on.
 async fn watch_check(
     ctx: &check::CheckContext,
     step: &Step,
@@ -240,7 +240,7 @@ async fn watch_check(
     c: &crate::lesson::Check,
     events: &mpsc::Sender<ExecutionEvent>,
 ) -> check::CheckOutcome {
-    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(String::new());
+    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(check::Observation::default());
     let run = check::run_observed(ctx, c, seen_tx);
     tokio::pin!(run);
     let grace = ctx.stall_grace(c);
@@ -254,20 +254,23 @@ async fn watch_check(
                 Err(_) => watching = false,
             },
             () = tokio::time::sleep_until(quiet_since + grace), if watching => {
-                watching = false;
-                let seen = seen_rx.borrow().clone();
-                if !seen.is_empty() {
-                    send(
-                        events,
-                        ExecutionEvent::CheckStalled {
-                            step: step.id.clone(),
-                            index,
-                            seen,
-                            hint: c.hint.clone(),
-                        },
-                    )
-                    .await;
+                let now = seen_rx.borrow().clone();
+                if !now.stalled() {
+                    // Something matches and may still get there; look again later.
+                    quiet_since = Instant::now();
+                    continue;
                 }
+                watching = false;
+                send(
+                    events,
+                    ExecutionEvent::CheckStalled {
+                        step: step.id.clone(),
+                        index,
+                        seen: now.seen,
+                        hint: c.hint.clone(),
+                    },
+                )
+                .await;
             }
         }
     }

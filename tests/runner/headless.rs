@@ -248,6 +248,8 @@ fn a_check_that_times_out_shows_what_it_saw_and_the_hint() {
         "{all}"
     );
     assert!(all.contains("hint: nine nodes never come"), "{all}");
+    // Two nodes match: it is not clearly stuck, so no early hint.
+    assert!(!all.contains("still waiting"), "{all}");
 }
 
 /// A `trinetes run --hold` in progress: the world stays up after the steps so
@@ -448,7 +450,7 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
     let lessons = lessons_dir(&step(
         "wait-forever",
         "true",
-        "hints = [\"first: look at the nodes\", \"second: count them\"]\n\n[[check]]\nkind = \"nodes-ready\"\ncount = 9\ntimeout = \"5m\"\nhint = \"nine nodes never come\"\n",
+        "hints = [\"first: look at the labels\", \"second: list the pods\"]\n\n[[check]]\nkind = \"pods\"\nselector = \"app=nobody\"\ncount = 1\nphase = \"Running\"\ntimeout = \"5m\"\nhint = \"no pod has the label app=nobody\"\n",
     ));
     let started = std::time::Instant::now();
     let out = trinetes(
@@ -471,9 +473,10 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
         "took {took:?}:\n{all}"
     );
     assert!(all.contains("timed out after 5m"), "{all}");
-    // Nothing changes, so the check's hint shows while it still waits.
+    // Nothing matches and nothing changes, so the check's hint shows while
+    // it still waits.
     let stalled = all
-        .find("still waiting, nothing changes: 2 of 2 node(s) Ready (want 9)")
+        .find("still waiting, nothing changes: 0 pod(s) match \"app=nobody\"")
         .unwrap_or_else(|| panic!("no stall line:\n{all}"));
     let failed = all
         .find("✘ wait-forever failed")
@@ -481,9 +484,11 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
     assert!(stalled < failed, "{all}");
     // The step's own hints come under the failure, in order.
     let first = all
-        .find("hint: first: look at the nodes")
+        .find("hint: first: look at the labels")
         .expect("first hint");
-    let second = all.find("hint: second: count them").expect("second hint");
+    let second = all
+        .find("hint: second: list the pods")
+        .expect("second hint");
     assert!(failed < first && first < second, "{all}");
     assert!(!all.contains("? checking"), "{all}");
 }

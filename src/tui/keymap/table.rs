@@ -57,6 +57,9 @@ pub const KEYMAP: &[Row] = &[
     bind(X::Anywhere, W::Stoppable, &[Key::Ctrl('c')], Action::CancelExecution, Unlisted),
     bind(X::Anywhere, W::Always, &[Key::Ctrl('c')], Action::ForceQuit,
         line(S::Everywhere, "Ctrl-C", "quit now (first stops a step)")),
+    // Esc only ever goes back; stopping a step has keys of its own.
+    bind(X::Screens, W::Stoppable, &[c('K')], Action::CancelExecution,
+        line(S::Everywhere, "K", "stop the running step (billable or long: asks)")),
     bind(X::Screens, W::Always, &[c('R')], Action::AskResetAll,
         line(S::Everywhere, "R", "reset all progress (asks first)")),
     bind(X::Screens, W::Always, &[c('x')], Action::DismissWarning,
@@ -97,9 +100,6 @@ pub const KEYMAP: &[Row] = &[
         line(S::Reader, "Enter", "run the selected step")),
     bind(X::Reader, W::Always, &[c('v')], Action::RetryChecks,
         line(S::Reader, "v", "retry the selected step's checks")),
-    // Esc only ever goes back; stopping a step has keys of its own.
-    bind(X::Reader, W::Stoppable, &[c('K')], Action::CancelExecution,
-        line(S::Reader, "Ctrl-C  K", "stop the running step (billable or long: asks)")),
     bind(X::Reader, W::Always, &[c('o')], Action::ToggleOutput,
         line(S::Reader, "o  O", "focus the output pane / hide it")),
     bind(X::Reader, W::Always, &[c('O')], Action::HideOutput, WithAbove),
