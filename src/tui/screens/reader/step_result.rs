@@ -1,10 +1,11 @@
 //! The lines a step box gains once its step runs: each check's state (what
-//! was seen, or the last thing seen and the hint), the outcome, and what to
-//! do next.
+//! was seen, the last thing seen and the hint, or the hint early when
+//! nothing changes), the outcome with what the checks waited for or the
+//! step's own hints, and what to do next.
 
-use crate::execute::StepOutcome;
 use std::time::Duration;
 
+use crate::execute::StepOutcome;
 use crate::tui::execution::{CheckState, StepExecution, format_duration};
 use crate::tui::markdown::wrap::{Seg, wrap};
 use crate::tui::screens::reader::step_box::StepBoxContext;
