@@ -104,7 +104,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             {
                 let index = lesson.steps.iter().position(|s| s.id == step.id);
                 let cleanup = index
-                    .and_then(|i| crate::tui::execution::cleanup_step(lesson, i))
+                    .and_then(|i| crate::execute::cleanup_step(lesson, i))
                     .map(|s| (s.id.as_str(), s.command.as_str()));
                 printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
             }

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backend::{Backend, BackendError, StepEvent};
 use crate::check;
-use crate::lesson::Step;
+use crate::lesson::{Lesson, Step};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionEvent {
@@ -78,6 +78,17 @@ impl StepOutcome {
     pub fn ok(&self) -> bool {
         matches!(self, StepOutcome::Passed | StepOutcome::Skipped { .. })
     }
+}
+
+/// The step of `lesson` that removes what step `index` creates: one that
+/// runs the same program with `delete` (`eksctl delete cluster` for
+/// `eksctl create cluster`).
+pub fn cleanup_step(lesson: &Lesson, index: usize) -> Option<&Step> {
+    let program = lesson.steps.get(index)?.command.split_whitespace().next()?;
+    lesson.steps.iter().enumerate().find_map(|(i, s)| {
+        let mut words = s.command.split_whitespace();
+        (i != index && words.next() == Some(program) && words.any(|w| w == "delete")).then_some(s)
+    })
 }
 
 /// Executes one step (variables already expanded): its command, then its checks.

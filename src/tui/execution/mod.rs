@@ -255,17 +255,6 @@ pub fn next_executed(
         .find(|s| executes_on(s, backend))
 }
 
-/// The step of `lesson` that removes what step `index` creates: one that
-/// runs the same program with `delete` (`eksctl delete cluster` for
-/// `eksctl create cluster`).
-pub fn cleanup_step(lesson: &Lesson, index: usize) -> Option<&Step> {
-    let program = lesson.steps.get(index)?.command.split_whitespace().next()?;
-    lesson.steps.iter().enumerate().find_map(|(i, s)| {
-        let mut words = s.command.split_whitespace();
-        (i != index && words.next() == Some(program) && words.any(|w| w == "delete")).then_some(s)
-    })
-}
-
 /// Whether every step that runs on `backend` has passed.
 pub fn lesson_done(
     lesson: &Lesson,

@@ -266,7 +266,7 @@ fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
         let cleanup = app
             .lessons
             .get(execution.lesson)
-            .and_then(|l| crate::tui::execution::cleanup_step(l, execution.step))
+            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
             .map(|s| (s.id.as_str(), s.command.as_str()));
         let goes_on = strings::stop_goes_on(app.settings.backend, cleanup);
         height += rows(&goes_on);

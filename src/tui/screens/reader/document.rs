@@ -210,7 +210,7 @@ fn render_step(
         execution: style.execution.filter(|e| e.step == index),
         next: execution::next_executed(lesson, index, style.backend)
             .map(|s| (s.id.as_str(), s.title.as_str())),
-        cleanup: execution::cleanup_step(lesson, index)
+        cleanup: crate::execute::cleanup_step(lesson, index)
             .map(|s| (s.id.as_str(), s.command.as_str())),
     };
     step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
