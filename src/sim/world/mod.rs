@@ -198,6 +198,11 @@ impl World {
         &self.opts.region
     }
 
+    /// How much faster than the wall the world's clock runs.
+    pub fn speed(&self) -> f64 {
+        self.opts.speed
+    }
+
     /// The lines a presenter pastes into another terminal to use the world by hand.
     pub fn exports(&self) -> Vec<String> {
         vec![
