@@ -34,6 +34,8 @@ pub struct OutputPane {
     pub search: Option<OutputSearch>,
     /// Lines dropped off the top so far (to keep search hits aligned).
     pub dropped: usize,
+    /// The lesson whose step wrote these lines.
+    pub lesson: Option<usize>,
 }
 
 impl Default for OutputPane {
@@ -46,6 +48,7 @@ impl Default for OutputPane {
             focused: false,
             search: None,
             dropped: 0,
+            lesson: None,
         }
     }
 }

@@ -183,8 +183,12 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_confirm_execute(app, lesson, step, frame, area);
         return;
     }
+    if what == Confirm::StopStep {
+        draw_confirm_stop(app, frame, area);
+        return;
+    }
     let question = match what {
-        Confirm::ExecuteStep(..) => String::new(),
+        Confirm::ExecuteStep(..) | Confirm::StopStep => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetLesson(i) => {
@@ -308,4 +312,43 @@ fn to_lines(rows: Vec<Vec<Seg>>) -> Vec<Line<'static>> {
             )
         })
         .collect()
+}
+
+/// Stopping a billable or long step: what stops, and for a billable one
+/// what goes on and how to undo it.
+fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(execution) = app.execution.as_ref() else {
+        return;
+    };
+    let goes_on = execution.billable.then(|| {
+        let cleanup = app
+            .lessons
+            .get(execution.lesson)
+            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
+            .map(|s| (s.id.as_str(), s.command.as_str()));
+        strings::stop_goes_on(app.settings.backend, cleanup)
+    });
+    let body = |inner: usize| {
+        let mut lines = wrap(&[Seg::new(strings::CONFIRM_STOP, theme.text)], inner);
+        lines.push(Vec::new());
+        lines.extend(command_lines(&execution.command, "$ ", inner, app));
+        if let Some(goes_on) = &goes_on {
+            lines.push(Vec::new());
+            lines.extend(wrap(
+                &[Seg::new(goes_on.as_str(), theme.badge_billable)],
+                inner,
+            ));
+        }
+        lines
+    };
+    draw_dialog(
+        app,
+        frame,
+        area,
+        76,
+        strings::CONFIRM_TITLE,
+        body,
+        strings::CONFIRM_STOP_KEYS,
+    );
 }
