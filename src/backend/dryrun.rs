@@ -301,7 +301,10 @@ impl Backend for DryRunBackend {
     }
 
     fn forwards(&self) -> Vec<portforward::ForwardStatus> {
-        self.forwards_guard().iter().map(PortForward::status).collect()
+        self.forwards_guard()
+            .iter()
+            .map(PortForward::status)
+            .collect()
     }
 
     fn stop_forwards(&self) -> BoxFuture<'_, ()> {

@@ -63,6 +63,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     };
     let backend = active.backend();
     'lessons: for lesson in &lessons {
+        // A port-forward belongs to its lesson.
+        backend.stop_forwards().await;
         printer.lesson(&lesson.front.id, &lesson.front.title);
         let mut lesson_report = LessonReport {
             id: lesson.front.id.clone(),

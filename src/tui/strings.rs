@@ -23,6 +23,10 @@ pub const NO_STEP: &str = "no step";
 pub const BACKEND: &str = "backend";
 pub const PROFILE: &str = "profile";
 pub const HELP_HINT: &str = "? help";
+/// The open port-forwards in the status bar, and the key that stops them.
+pub fn forwards(open: &[String]) -> String {
+    format!("⇄ {} (f stops)", open.join(", "))
+}
 pub const HELP_TITLE: &str = " Keys ";
 pub const HELP_CLOSE: &str = "Esc or ? closes this window";
 pub const NOTES_TITLE: &str = " Speaker notes ";
