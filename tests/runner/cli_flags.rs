@@ -50,3 +50,68 @@ fn a_bad_pace_total_is_refused_before_anything_starts() {
         );
     }
 }
+
+/// The flags each `--help` lists, by name.
+fn listed_flags(help: &str) -> Vec<String> {
+    help.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--"))
+        .filter_map(|l| l.split([' ', '=']).next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn each_subcommand_help_lists_only_the_flags_that_apply_to_it() {
+    let globals = [
+        "lessons",
+        "backend",
+        "profile",
+        "theme",
+        "pace",
+        "pace-total",
+    ];
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["--help"], &globals),
+        (
+            &["run", "--help"],
+            &["lessons", "backend", "profile", "pace", "pace-total"],
+        ),
+        (&["lessons", "--help"], &["lessons", "profile"]),
+        (&["lessons", "check", "--help"], &["lessons", "profile"]),
+        (&["sim", "--help"], &["profile"]),
+    ];
+    for (args, want) in cases {
+        let out = trinetes(args);
+        let help = text(&out);
+        assert!(out.status.success(), "{help}");
+        let listed = listed_flags(&help);
+        for flag in globals {
+            assert_eq!(
+                listed.iter().any(|l| l == flag),
+                want.contains(&flag),
+                "{args:?} and --{flag}:\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_global_flag_a_subcommand_does_not_use_is_still_accepted_there() {
+    let out = trinetes(&["lessons", "--theme", "light", "--backend", "live"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = trinetes(&["lessons", "--pace", "nope"]);
+    assert!(
+        text(&out).contains("invalid value 'nope' for '--pace <PACE>'"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn without_a_terminal_the_tutorial_points_at_trinetes_run_once() {
+    let out = trinetes(&[]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert_eq!(all.matches("use `trinetes run`").count(), 1, "{all}");
+    assert!(!all.contains("os error"), "{all}");
+}
