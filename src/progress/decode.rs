@@ -110,7 +110,7 @@ fn line_of(text: &str, path: &[&str]) -> usize {
     lines
         .iter()
         .skip(start)
-        .position(|l| is_key(l))
+        .position(is_key)
         .map(|i| start + i + 1)
         .or_else(|| {
             lines
