@@ -115,3 +115,37 @@ fn without_a_terminal_the_tutorial_points_at_trinetes_run_once() {
     assert_eq!(all.matches("use `trinetes run`").count(), 1, "{all}");
     assert!(!all.contains("os error"), "{all}");
 }
+
+#[test]
+fn an_unknown_until_lists_the_step_ids() {
+    let out = trinetes(&["run", "--lesson", "replicasets", "--until", "nope"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "--until \"nope\" names no step of the chosen lessons; their steps are: \
+             create-deployment, get-replicasets, delete-pods, scale-up, cleanup"
+        ),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("missing-folder").join("report.json");
+    let out = trinetes(&[
+        "run",
+        "--lesson",
+        "replicasets",
+        "--report",
+        report.to_str().expect("utf-8"),
+    ]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains(&format!("cannot write the report {}", report.display())),
+        "{all}"
+    );
+    assert!(!all.contains("starting the dry-run backend"), "{all}");
+}
