@@ -38,7 +38,7 @@ pub const WARNING_DISMISS: &str = "(x dismisses)";
 pub const CONFIRM_TITLE: &str = " Confirm ";
 pub const WORLD_TITLE: &str = " Use this world from your own shell ";
 pub const WORLD_INTRO: &str = "The simulated cluster and EKS endpoint run as long as trinetes does. Paste these lines into another terminal:";
-pub const WORLD_TRY: &str = "Then try `kubectl get nodes`, `kubectl get deployments` or `aws eks list-clusters` (the aws CLI wants credentials; any will do, e.g. AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing).";
+pub const WORLD_TRY: &str = "Then try `kubectl get nodes`, `kubectl get deployments` or `aws eks list-clusters --region us-east-1` (the aws CLI wants credentials; any will do, e.g. AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing).";
 pub const WORLD_NOTICE: &str = "dry-run: a simulated cluster and EKS endpoint are up. Press w for the lines that point your own kubectl at them.";
 pub const WORLD_CLOSE: &str = "Esc or w closes this window";
 
