@@ -23,6 +23,9 @@ pub const NO_STEP: &str = "no step";
 pub const BACKEND: &str = "backend";
 pub const PROFILE: &str = "profile";
 pub const HELP_HINT: &str = "? help";
+/// The progress bar's done and to-do parts.
+pub const GAUGE_FILLED: &str = "━";
+pub const GAUGE_UNFILLED: &str = "─";
 /// The open port-forwards in the status bar, and the key that stops them.
 pub fn forwards(open: &[String]) -> String {
     format!("⇄ {} (f stops)", open.join(", "))
