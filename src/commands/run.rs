@@ -13,7 +13,7 @@ use super::run_print::{Printer, outcome_parts};
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
 use crate::execute::{self, StepOutcome};
-use crate::lesson::{self, Lesson, Profile};
+use crate::lesson::{self, BackendKind, Lesson, Profile};
 use crate::progress::{self, ProgressStore};
 use crate::sim::eksctl::Pace;
 
@@ -106,6 +106,20 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             };
             while let Ok(event) = rx.try_recv() {
                 printer.event(&event, &mut step_report);
+            }
+            if !outcome.ok() && outcome != StepOutcome::Cancelled {
+                printer.hints(&step.hints);
+            }
+            // The simulated world ends with this run; AWS does not.
+            if outcome == StepOutcome::Cancelled
+                && step.billable
+                && backend.kind() != BackendKind::DryRun
+            {
+                let index = lesson.steps.iter().position(|s| s.id == step.id);
+                let cleanup = index
+                    .and_then(|i| crate::execute::cleanup_step(lesson, i))
+                    .map(|s| (s.id.as_str(), s.command.as_str()));
+                printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
             }
             record(&store, &lesson.front.id, &step.id, &outcome);
             match &outcome {

@@ -59,6 +59,13 @@ impl Printer {
         emit(text);
     }
 
+    /// A failed step's own hints, in order, under its failure.
+    pub fn hints(&self, hints: &[String]) {
+        for hint in hints {
+            self.line(&format!("  hint: {hint}"));
+        }
+    }
+
     pub fn lesson(&self, id: &str, title: &str) {
         self.line(&self.paint("1", &format!("== {id}: {title}")));
     }
@@ -90,7 +97,7 @@ impl Printer {
                 self.line(&self.paint("36", &format!("  … {name}{pct}")));
             }
             ExecutionEvent::CheckStarted { description, .. } => {
-                self.line(&self.paint("2", &format!("  · checking: {description}")));
+                self.line(&format!("  … checking: {description}"));
                 report.checks.push(CheckReport {
                     description: description.clone(),
                     passed: false,
@@ -104,6 +111,12 @@ impl Printer {
                     c.passed = true;
                     c.seen = seen.clone();
                 }
+            }
+            ExecutionEvent::CheckStalled { seen, hint, .. } => {
+                self.line(
+                    &self.paint("33", &format!("  … still waiting, nothing changes: {seen}")),
+                );
+                self.line(&format!("    hint: {hint}"));
             }
             ExecutionEvent::CheckFailed {
                 last_seen, hint, ..

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backend::{Backend, BackendError, StepEvent};
 use crate::check;
-use crate::lesson::Step;
+use crate::lesson::{Lesson, Step};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionEvent {
@@ -40,6 +40,16 @@ pub enum ExecutionEvent {
         step: String,
         index: usize,
         seen: String,
+        /// How long the check waited for its condition.
+        elapsed: Duration,
+    },
+    /// The check has seen the same thing for a while with nothing changing;
+    /// it keeps waiting, and its hint may help now rather than at the timeout.
+    CheckStalled {
+        step: String,
+        index: usize,
+        seen: String,
+        hint: String,
     },
     CheckFailed {
         step: String,
@@ -68,6 +78,17 @@ impl StepOutcome {
     pub fn ok(&self) -> bool {
         matches!(self, StepOutcome::Passed | StepOutcome::Skipped { .. })
     }
+}
+
+/// The step of `lesson` that removes what step `index` creates: one that
+/// runs the same program with `delete` (`eksctl delete cluster` for
+/// `eksctl create cluster`).
+pub fn cleanup_step(lesson: &Lesson, index: usize) -> Option<&Step> {
+    let program = lesson.steps.get(index)?.command.split_whitespace().next()?;
+    lesson.steps.iter().enumerate().find_map(|(i, s)| {
+        let mut words = s.command.split_whitespace();
+        (i != index && words.next() == Some(program) && words.any(|w| w == "delete")).then_some(s)
+    })
 }
 
 /// Executes one step (variables already expanded): its command, then its checks.
@@ -184,17 +205,18 @@ async fn evaluate_checks(
         )
         .await;
         let outcome = tokio::select! {
-            outcome = check::run(&ctx, c) => outcome,
+            outcome = watch_check(&ctx, step, index, c, events) => outcome,
             () = cancel.cancelled() => return StepOutcome::Cancelled,
         };
         match outcome {
-            check::CheckOutcome::Passed { seen, .. } => {
+            check::CheckOutcome::Passed { seen, elapsed } => {
                 send(
                     events,
                     ExecutionEvent::CheckPassed {
                         step: step.id.clone(),
                         index,
                         seen,
+                        elapsed,
                     },
                 )
                 .await;
@@ -218,6 +240,51 @@ async fn evaluate_checks(
         }
     }
     StepOutcome::Passed
+}
+
+/// Runs one check. When it sees nothing it looks for, and nothing changes
+/// for its grace period, it says so once (with its hint) and waits on.
+async fn watch_check(
+    ctx: &check::CheckContext,
+    step: &Step,
+    index: usize,
+    c: &crate::lesson::Check,
+    events: &mpsc::Sender<ExecutionEvent>,
+) -> check::CheckOutcome {
+    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(check::Observation::default());
+    let run = check::run_observed(ctx, c, seen_tx);
+    tokio::pin!(run);
+    let grace = ctx.stall_grace(c);
+    let mut watching = !c.hint.trim().is_empty();
+    let mut quiet_since = Instant::now();
+    loop {
+        tokio::select! {
+            outcome = &mut run => return outcome,
+            changed = seen_rx.changed(), if watching => match changed {
+                Ok(()) => quiet_since = Instant::now(),
+                Err(_) => watching = false,
+            },
+            () = tokio::time::sleep_until(quiet_since + grace), if watching => {
+                let now = seen_rx.borrow().clone();
+                if !now.stalled() {
+                    // Something matches and may still get there; look again later.
+                    quiet_since = Instant::now();
+                    continue;
+                }
+                watching = false;
+                send(
+                    events,
+                    ExecutionEvent::CheckStalled {
+                        step: step.id.clone(),
+                        index,
+                        seen: now.seen,
+                        hint: c.hint.clone(),
+                    },
+                )
+                .await;
+            }
+        }
+    }
 }
 
 async fn forward(events: &mpsc::Sender<ExecutionEvent>, step: &str, event: StepEvent) {

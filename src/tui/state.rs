@@ -19,6 +19,16 @@ use crate::tui::theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// When a notice stops being true, and goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeExpiry {
+    /// When the executing step ends ("a step is already running").
+    StepEnds,
+    /// When the learner opens another lesson, or resets this one ("marked
+    /// as completed").
+    AboutLesson(usize),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     List,
@@ -55,6 +65,8 @@ pub struct App {
     pub size: (u16, u16),
     pub warning: Option<String>,
     pub notice: Option<String>,
+    /// When `notice` goes by itself; `None`: when dismissed (x).
+    pub notice_expires: Option<NoticeExpiry>,
     pub should_quit: bool,
     /// True while a step executes.
     pub executing: bool,
@@ -96,6 +108,7 @@ impl App {
             size,
             warning: None,
             notice: None,
+            notice_expires: None,
             should_quit: false,
             executing: false,
             execution: None,
@@ -104,6 +117,19 @@ impl App {
             world_exports: Vec::new(),
             forwards: Vec::new(),
             stop_forwards: false,
+        }
+    }
+
+    pub fn set_notice(&mut self, text: impl Into<String>, expires: Option<NoticeExpiry>) {
+        self.notice = Some(text.into());
+        self.notice_expires = expires;
+    }
+
+    /// Removes the notice if it was only true until `event`.
+    pub fn expire_notice(&mut self, event: impl Fn(NoticeExpiry) -> bool) {
+        if self.notice_expires.is_some_and(event) {
+            self.notice = None;
+            self.notice_expires = None;
         }
     }
 

@@ -86,6 +86,38 @@ pub fn panic_message(log_path: &str) -> String {
 pub const RECORDED_PASSED: &str = "✔ passed";
 pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
+pub const BADGE_RUNNING: &str = "… running";
+pub const BADGE_CANCELLED: &str = "■ stopped";
+/// Before a check that has not run: neither a pass nor a failure.
+pub const CHECK_NOT_RUN: &str = "• ";
+pub const RESULT_STILL_WAITING: &str = "still waiting, nothing is changing:";
+pub const LIST_LEGEND: &str = "○ not started  ◐ opened  ● completed";
+pub const CONFIRM_STOP_KEYS: &str = "y / Ctrl-C: stop    n / Esc: keep it running";
+
+/// The checks passed only after waiting: what they saw, and when.
+pub fn checks_waited(took: &str, seen: &[&str]) -> String {
+    format!("the checks waited {took} until {}", seen.join(" and "))
+}
+
+pub fn confirm_stop(command: &str) -> String {
+    format!("Stop `{command}`?")
+}
+
+/// What stopping a billable command does not stop, and how to undo it:
+/// `cleanup` is the step (id, command) that removes what it creates.
+pub fn stop_goes_on(backend: crate::lesson::BackendKind, cleanup: Option<(&str, &str)>) -> String {
+    let who = match backend {
+        crate::lesson::BackendKind::DryRun => "AWS (and here the simulation)",
+        _ => "AWS",
+    };
+    let undo = match cleanup {
+        Some((id, command)) => format!("run step {id} (`{command}`) to remove it"),
+        None => "remove it with the matching delete command".to_string(),
+    };
+    format!(
+        "Stopping only stops this command: {who} goes on creating what it asked for. To stop paying for it, {undo}."
+    )
+}
 pub const RESULT_EXECUTING: &str = "… running the command";
 pub const RESULT_CHECKING: &str = "checking";
 pub const RESULT_LAST_SEEN: &str = "last seen:";
@@ -99,7 +131,7 @@ pub const NEXT_AFTER_CHECK_FAILED: &str =
 pub const NEXT_AFTER_COMMAND_FAILED: &str =
     "read the output (o), fix the cause, then press Enter to run the step again";
 pub const NOTICE_NO_STEP: &str = "Select a step first (Tab / n), then press Enter to run it.";
-pub const NOTICE_BUSY: &str = "A step is already running; Esc stops it.";
+pub const NOTICE_BUSY: &str = "A step is already running; Ctrl-C or K stops it.";
 pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
 pub const OUTPUT_TITLE: &str = " Output ";
 pub const OUTPUT_EMPTY: &str = "No output yet. Select a step and press Enter to run it.";

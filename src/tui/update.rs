@@ -65,6 +65,7 @@ fn apply(app: &mut App, action: Action) {
         Action::DismissWarning => {
             app.warning = None;
             app.notice = None;
+            app.notice_expires = None;
         }
         Action::StartSearch => app.prompt = Some(String::new()),
         Action::PromptInput(c) => {

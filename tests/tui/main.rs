@@ -7,6 +7,7 @@ mod app;
 mod exec;
 mod forwards;
 mod frames;
+mod honest;
 mod markdown;
 mod running;
 mod step_box;

@@ -107,6 +107,7 @@ fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
                 step: id.into(),
                 index: 0,
                 seen: "3 pods Running".into(),
+                elapsed: Duration::from_millis(200),
             },
             finished(id, StepOutcome::Passed),
         ])],
@@ -179,14 +180,22 @@ fn a_failed_check_shows_what_was_seen_the_hint_and_the_retry_key() {
 }
 
 #[test]
-fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
+fn ctrl_c_and_k_stop_a_running_step_esc_goes_back_and_it_shows_stopped() {
     let mut app = at_first_step(80, 24);
     apply(&mut app, [Action::ExecuteStep]);
     let esc = KeyEvent::from(KeyCode::Esc);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(action_for_key(&app, &esc), Some(Action::CancelExecution));
+    let k = KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT);
+    assert_eq!(
+        action_for_key(&app, &esc),
+        Some(Action::Back),
+        "Esc goes back, even while a step runs"
+    );
     assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::CancelExecution));
+    assert_eq!(action_for_key(&app, &k), Some(Action::CancelExecution));
+    // A short step that costs nothing stops without a question.
     apply(&mut app, [Action::CancelExecution]);
+    assert_eq!(app.overlay, None);
     let token = app.execution.as_ref().expect("a run").cancel.clone();
     assert!(token.is_cancelled());
     // A second Ctrl-C, while the step winds down, quits.
@@ -200,14 +209,15 @@ fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
         )])],
     );
     assert!(!app.executing);
-    assert!(frame(&app).contains(strings::RESULT_CANCELLED));
+    let screen = frame(&app);
+    assert!(screen.contains(strings::RESULT_CANCELLED), "{screen}");
+    assert!(screen.contains(strings::BADGE_CANCELLED), "{screen}");
     assert_eq!(
         app.progress
             .step_outcome("replicasets", "create-deployment"),
         None,
         "a cancelled run records nothing"
     );
-    // Idle again: Esc goes back to the list.
     assert_eq!(action_for_key(&app, &esc), Some(Action::Back));
 }
 

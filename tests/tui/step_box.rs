@@ -16,6 +16,7 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         recorded: None,
         execution: None,
         next: None,
+        cleanup: None,
     }
 }
 
@@ -36,7 +37,7 @@ fn box_shows_number_id_title_command_and_checks() {
             "│ $ kubectl apply -f web.yaml          │",
             "│                                      │",
             "│ Then checks that:                    │",
-            "│ ✓ 2 pods Running matching app=web    │",
+            "│ • 2 pods Running matching app=web    │",
             "╰──────────────────────────────────────╯",
         ]
     );

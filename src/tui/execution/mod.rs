@@ -14,6 +14,9 @@ use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::lesson::{Lesson, Step};
 use crate::progress::RecordedOutcome;
 
+/// A step that has run this long asks before it is stopped.
+pub const LONG_RUN: Duration = Duration::from_secs(30);
+
 /// What the event loop must start after `update` asked for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExecutionRequest {
@@ -36,14 +39,24 @@ pub enum ExecutionMode {
 pub enum CheckState {
     Pending,
     Running,
-    Passed { seen: String },
-    Failed { last_seen: String, hint: String },
+    /// `waited`: how long the check waited for its condition.
+    Passed {
+        seen: String,
+        waited: Duration,
+    },
+    Failed {
+        last_seen: String,
+        hint: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
     pub description: String,
     pub state: CheckState,
+    /// While it runs: what it keeps seeing with nothing changing, and its
+    /// hint (see `ExecutionEvent::CheckStalled`).
+    pub stalled: Option<(String, String)>,
 }
 
 /// One step's execution, kept after it ends so its results stay on screen.
@@ -61,6 +74,9 @@ pub struct StepExecution {
     /// Time since the start, as the event loop last reported it.
     pub elapsed: Duration,
     pub checks: Vec<CheckLine>,
+    /// The step's own hints, shown in order when it fails.
+    pub hints: Vec<String>,
+    pub billable: bool,
     /// `None` while it runs.
     pub outcome: Option<StepOutcome>,
     pub cancel: CancellationToken,
@@ -83,8 +99,11 @@ impl StepExecution {
                 .map(|c| CheckLine {
                     description: c.describe(),
                     state: CheckState::Pending,
+                    stalled: None,
                 })
                 .collect(),
+            hints: step.hints.clone(),
+            billable: step.billable,
             outcome: None,
             cancel: CancellationToken::new(),
         }
@@ -108,8 +127,24 @@ impl StepExecution {
             ExecutionEvent::CheckStarted { index, .. } => {
                 self.set_check(*index, CheckState::Running);
             }
-            ExecutionEvent::CheckPassed { index, seen, .. } => {
-                self.set_check(*index, CheckState::Passed { seen: seen.clone() });
+            ExecutionEvent::CheckPassed {
+                index,
+                seen,
+                elapsed,
+                ..
+            } => self.set_check(
+                *index,
+                CheckState::Passed {
+                    seen: seen.clone(),
+                    waited: *elapsed,
+                },
+            ),
+            ExecutionEvent::CheckStalled {
+                index, seen, hint, ..
+            } => {
+                if let Some(line) = self.checks.get_mut(*index) {
+                    line.stalled = Some((seen.clone(), hint.clone()));
+                }
             }
             ExecutionEvent::CheckFailed {
                 index,
@@ -135,7 +170,29 @@ impl StepExecution {
     fn set_check(&mut self, index: usize, state: CheckState) {
         if let Some(line) = self.checks.get_mut(index) {
             line.state = state;
+            line.stalled = None;
         }
+    }
+
+    /// How long the checks waited in all, and what they saw when they
+    /// passed, once every check has passed.
+    pub fn checks_waited(&self) -> Option<(Duration, Vec<&str>)> {
+        let mut total = Duration::ZERO;
+        let mut seen = Vec::new();
+        for check in &self.checks {
+            let CheckState::Passed { seen: s, waited } = &check.state else {
+                return None;
+            };
+            total += *waited;
+            seen.push(s.as_str());
+        }
+        (!seen.is_empty()).then_some((total, seen))
+    }
+
+    /// Whether stopping it should be asked first: it costs money, or it has
+    /// run long enough that stopping would throw real time away.
+    pub fn stop_needs_asking(&self) -> bool {
+        self.billable || self.elapsed >= LONG_RUN
     }
 
     /// The stage's fraction, when the backend knows it.
@@ -200,6 +257,19 @@ pub fn recorded(outcome: &StepOutcome) -> Option<RecordedOutcome> {
         StepOutcome::Skipped { .. } => Some(RecordedOutcome::Skipped),
         StepOutcome::Cancelled => None,
     }
+}
+
+/// The first step after `index` that runs on this backend and profile.
+pub fn next_executed(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<&Step> {
+    lesson
+        .steps
+        .iter()
+        .skip(index + 1)
+        .find(|s| executes_on(s, backend))
 }
 
 /// Whether every step that runs on `backend` has passed.

@@ -4,7 +4,7 @@
 use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::tui::execution::{self, ExecutionMode, ExecutionRequest, StepExecution};
 use crate::tui::screens::overlay::{Confirm, Overlay};
-use crate::tui::state::{App, Screen};
+use crate::tui::state::{App, NoticeExpiry, Screen};
 use crate::tui::strings;
 
 /// Enter / `v` in the reader on the selected step.
@@ -13,11 +13,11 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
         return;
     }
     if app.executing {
-        app.notice = Some(strings::NOTICE_BUSY.to_string());
+        app.set_notice(strings::NOTICE_BUSY, Some(NoticeExpiry::StepEnds));
         return;
     }
     let Some((lesson, step)) = app.reader.as_ref().and_then(|r| Some((r.lesson, r.step?))) else {
-        app.notice = Some(strings::NOTICE_NO_STEP.to_string());
+        app.set_notice(strings::NOTICE_NO_STEP, None);
         return;
     };
     let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
@@ -25,7 +25,7 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
     };
     match mode {
         ExecutionMode::ChecksOnly if s.checks.is_empty() => {
-            app.notice = Some(strings::NOTICE_NO_CHECKS.to_string());
+            app.set_notice(strings::NOTICE_NO_CHECKS, None);
         }
         ExecutionMode::ChecksOnly => begin(app, lesson, step, ExecutionMode::ChecksOnly),
         // A step the backend skips creates nothing, so it needs no question.
@@ -57,14 +57,32 @@ fn begin(app: &mut App, lesson: usize, step: usize, mode: ExecutionMode) {
     app.pending_execution = Some(ExecutionRequest { lesson, step, mode });
     app.executing = true;
     app.output.clear();
+    app.output.lesson = Some(lesson);
     app.output
         .push(strings::command_header(&s.command).trim().to_string());
     app.output.visible = true;
 }
 
-/// Esc / Ctrl-C while a step executes: the execution sees the token and
-/// reports `Cancelled` as the step's outcome.
+/// Ctrl-C / K while a step executes. A billable or long step asks first;
+/// the same key again, or y, stops it.
 pub fn cancel(app: &mut App) {
+    let Some(execution) = app.execution.as_ref().filter(|e| e.is_executing()) else {
+        return;
+    };
+    let asked = app.overlay == Some(Overlay::Confirm(Confirm::StopStep));
+    if execution.stop_needs_asking() && !asked {
+        app.overlay = Some(Overlay::Confirm(Confirm::StopStep));
+        return;
+    }
+    stop(app);
+}
+
+/// Stops the executing step: the execution sees the token and reports
+/// `Cancelled` as the step's outcome.
+pub fn stop(app: &mut App) {
+    if app.overlay == Some(Overlay::Confirm(Confirm::StopStep)) {
+        app.overlay = None;
+    }
     if let Some(execution) = app.execution.as_ref().filter(|e| e.is_executing()) {
         execution.cancel.cancel();
     }
@@ -81,6 +99,14 @@ pub fn apply_events(app: &mut App, events: &[ExecutionEvent]) {
         execution.apply(event);
         if let ExecutionEvent::StepFinished { outcome, .. } = event {
             app.executing = false;
+            app.expire_notice(|e| e == NoticeExpiry::StepEnds);
+            // Nothing is left to stop or to quit from.
+            if matches!(
+                app.overlay,
+                Some(Overlay::Confirm(Confirm::StopStep | Confirm::Quit))
+            ) {
+                app.overlay = None;
+            }
             record(app, outcome);
         }
     }
@@ -108,8 +134,12 @@ fn record(app: &mut App, outcome: &StepOutcome) {
         .record_step(&lesson.front.id, &execution.step_id, recorded);
     if execution::lesson_done(lesson, &app.progress, app.settings.backend) {
         let (id, title) = (lesson.front.id.clone(), lesson.front.title.clone());
+        let index = execution.lesson;
         app.progress.mark_completed(&id);
-        app.notice = Some(format!("{} {title}", strings::COMPLETED_NOTICE));
+        app.set_notice(
+            format!("{} {title}", strings::COMPLETED_NOTICE),
+            Some(NoticeExpiry::AboutLesson(index)),
+        );
     }
     app.progress_dirty = true;
 }

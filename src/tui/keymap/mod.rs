@@ -8,7 +8,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::tui::action::Action;
-use crate::tui::screens::overlay::Overlay;
+use crate::tui::screens::overlay::{Confirm, Overlay};
 use crate::tui::state::{App, Screen};
 
 mod table;
@@ -45,6 +45,8 @@ pub enum When {
     NotSearching,
     /// The output pane has the keys, and no search of its own to clear.
     InPane,
+    /// The open question says Enter answers it (running a billable step).
+    EnterConfirms,
 }
 
 /// A key as a row names it. Modifiers are ignored except for `Ctrl`.
@@ -172,11 +174,18 @@ impl When {
             When::Searching => searching,
             When::NotSearching => !searching,
             When::InPane => in_pane && !searching,
+            When::EnterConfirms => matches!(
+                app.overlay,
+                Some(Overlay::Confirm(Confirm::ExecuteStep(..)))
+            ),
         }
     }
 }
 
 pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
+    if app.too_small() {
+        return too_small_action(app, event);
+    }
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, key),
         Event::Mouse(mouse) if app.overlay.is_none() && app.prompt.is_none() => {
@@ -189,6 +198,24 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
                 MouseEventKind::ScrollUp => Some(Action::ScrollBy(-lines)),
                 MouseEventKind::ScrollDown => Some(Action::ScrollBy(lines)),
                 _ => None,
+            }
+        }
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+/// While the terminal is too small to show anything but the notice, only
+/// q and Ctrl-C act (and a resize).
+fn too_small_action(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if Key::Ctrl('c').matches(key) {
+                action_for_key(app, key)
+            } else if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
+                Some(Action::Quit)
+            } else {
+                None
             }
         }
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),

@@ -57,6 +57,9 @@ pub const KEYMAP: &[Row] = &[
     bind(X::Anywhere, W::Stoppable, &[Key::Ctrl('c')], Action::CancelExecution, Unlisted),
     bind(X::Anywhere, W::Always, &[Key::Ctrl('c')], Action::ForceQuit,
         line(S::Everywhere, "Ctrl-C", "quit now (first stops a step)")),
+    // Esc only ever goes back; stopping a step has keys of its own.
+    bind(X::Screens, W::Stoppable, &[c('K')], Action::CancelExecution,
+        line(S::Everywhere, "K", "stop the running step (billable or long: asks)")),
     bind(X::Screens, W::Always, &[c('R')], Action::AskResetAll,
         line(S::Everywhere, "R", "reset all progress (asks first)")),
     bind(X::Screens, W::Always, &[c('x')], Action::DismissWarning,
@@ -100,8 +103,6 @@ pub const KEYMAP: &[Row] = &[
         line(S::Reader, "Enter", "run the selected step")),
     bind(X::Reader, W::Always, &[c('v')], Action::RetryChecks,
         line(S::Reader, "v", "retry the selected step's checks")),
-    bind(X::Reader, W::Executing, &[k(KeyCode::Esc)], Action::CancelExecution,
-        line(S::Reader, "Esc  Ctrl-C", "stop the running step")),
     bind(X::Reader, W::Always, &[c('o')], Action::ToggleOutput,
         line(S::Reader, "o  O", "focus the output pane / hide it")),
     bind(X::Reader, W::Always, &[c('O')], Action::HideOutput, WithAbove),
@@ -143,8 +144,10 @@ pub const KEYMAP: &[Row] = &[
     bind(X::WorldWindow, W::Always, &[k(KeyCode::Esc), c('w'), c('q'), k(KeyCode::Enter)],
         Action::CloseOverlay, Unlisted),
     bind(X::WorldWindow, W::Always, &[c('?')], Action::ToggleHelp, Unlisted),
-    bind(X::ConfirmWindow, W::Always, &[c('y'), c('Y'), k(KeyCode::Enter)], Action::ConfirmYes,
-        Unlisted),
+    // Enter says yes only where the window says so (running a step);
+    // never to a reset or to quitting.
+    bind(X::ConfirmWindow, W::Always, &[c('y'), c('Y')], Action::ConfirmYes, Unlisted),
+    bind(X::ConfirmWindow, W::EnterConfirms, &[k(KeyCode::Enter)], Action::ConfirmYes, Unlisted),
     bind(X::ConfirmWindow, W::Always, &[c('n'), c('N'), k(KeyCode::Esc)], Action::ConfirmNo,
         Unlisted),
 ];

@@ -15,6 +15,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let (title, warning, body, _prompt, status) = frame_areas(area, app.banner_height(), false);
     bars::draw_title(app, frame, title, strings::LIST_TITLE);
+    draw_legend(app, frame, title);
     bars::draw_warning(app, frame, warning);
 
     let [list_area, detail_area] = body.layout(&Layout::vertical([
@@ -65,6 +66,30 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         strings::STATUS_COMPLETED
     );
     bars::draw_status(app, frame, status, &[summary, backend, profile]);
+}
+
+/// What the marks mean, right-aligned in the title bar when it has room.
+fn draw_legend(app: &App, frame: &mut Frame, title: Rect) {
+    let width = u16::try_from(crate::tui::markdown::wrap::text_width(strings::LIST_LEGEND) + 1)
+        .unwrap_or(u16::MAX);
+    let used = u16::try_from(
+        crate::tui::markdown::wrap::text_width(strings::APP_NAME)
+            + crate::tui::markdown::wrap::text_width(strings::LIST_TITLE)
+            + 5,
+    )
+    .unwrap_or(u16::MAX);
+    if title.width < used.saturating_add(width) {
+        return;
+    }
+    let area = Rect {
+        x: title.x + title.width - width,
+        width,
+        ..title
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(strings::LIST_LEGEND, app.settings.theme.dim)),
+        area,
+    );
 }
 
 fn mark(app: &App, id: &str) -> (&'static str, ratatui::style::Style) {

@@ -27,6 +27,8 @@ pub struct OutputPane {
     pub search: Option<OutputSearch>,
     /// Lines dropped off the top so far (to keep search hits aligned).
     pub dropped: usize,
+    /// The lesson whose step wrote these lines.
+    pub lesson: Option<usize>,
 }
 
 impl Default for OutputPane {
@@ -39,6 +41,7 @@ impl Default for OutputPane {
             focused: false,
             search: None,
             dropped: 0,
+            lesson: None,
         }
     }
 }

@@ -7,6 +7,8 @@ pub enum Confirm {
     ResetAll,
     /// Execute step `.1` of lesson `.0` (a billable one).
     ExecuteStep(usize, usize),
+    /// Stop the executing step (a billable or long one).
+    StopStep,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

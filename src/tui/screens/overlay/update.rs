@@ -4,8 +4,9 @@
 use crate::tui::action::Action;
 use crate::tui::execution;
 use crate::tui::keymap;
+use crate::tui::screens::output::OutputPane;
 use crate::tui::screens::overlay::{Confirm, Overlay};
-use crate::tui::state::{App, Screen};
+use crate::tui::state::{App, NoticeExpiry, Screen};
 
 /// Scrolls the help window when it is open; false when the action is not
 /// for it.
@@ -73,16 +74,40 @@ pub fn confirm(app: &mut App) {
     match what {
         Confirm::Quit => crate::tui::update::quit(app),
         Confirm::ExecuteStep(lesson, step) => execution::update::start(app, lesson, step),
+        Confirm::StopStep => execution::update::stop(app),
         Confirm::ResetAll => {
             app.progress.reset_all();
             app.progress_dirty = true;
+            for index in 0..app.lessons.len() {
+                forget_results(app, index);
+            }
         }
         Confirm::ResetLesson(index) => {
             if let Some(lesson) = app.lessons.get(index) {
                 let id = lesson.front.id.clone();
                 app.progress.reset_lesson(&id);
                 app.progress_dirty = true;
+                forget_results(app, index);
             }
+        }
+    }
+}
+
+/// After a reset, lesson `index` shows no results that are no longer
+/// recorded: not the finished execution's, nor a "completed" notice.
+fn forget_results(app: &mut App, index: usize) {
+    app.expire_notice(|e| e == NoticeExpiry::AboutLesson(index));
+    if app
+        .execution
+        .as_ref()
+        .is_some_and(|e| e.lesson == index && !e.is_executing())
+    {
+        app.execution = None;
+        if app.output.lesson == Some(index) {
+            app.output = OutputPane {
+                visible: app.output.visible,
+                ..OutputPane::default()
+            };
         }
     }
 }

@@ -189,8 +189,12 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_confirm_execute(app, lesson, step, frame, area);
         return;
     }
+    if what == Confirm::StopStep {
+        draw_confirm_stop(app, frame, area);
+        return;
+    }
     let question = match what {
-        Confirm::ExecuteStep(..) => String::new(),
+        Confirm::ExecuteStep(..) | Confirm::StopStep => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetLesson(i) => {
@@ -239,6 +243,46 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
         Line::default(),
         Line::from(Span::styled(strings::CONFIRM_EXECUTE_KEYS, theme.dim)),
     ];
+    frame.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// Stopping a billable or long step: what stops, and for a billable one
+/// what goes on and how to undo it.
+fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(execution) = app.execution.as_ref() else {
+        return;
+    };
+    let width = area.width.saturating_sub(4).min(76);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows = |text: &str| crate::tui::markdown::wrap::text_width(text).div_ceil(inner);
+    let question = strings::confirm_stop(&execution.command);
+    let mut height = rows(&question) + 1 + rows(strings::CONFIRM_STOP_KEYS);
+    let mut text = vec![Line::from(Span::styled(question, theme.text))];
+    if execution.billable {
+        let cleanup = app
+            .lessons
+            .get(execution.lesson)
+            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
+            .map(|s| (s.id.as_str(), s.command.as_str()));
+        let goes_on = strings::stop_goes_on(app.settings.backend, cleanup);
+        height += rows(&goes_on);
+        text.push(Line::from(Span::styled(goes_on, theme.badge_billable)));
+    }
+    text.push(Line::default());
+    text.push(Line::from(Span::styled(
+        strings::CONFIRM_STOP_KEYS,
+        theme.dim,
+    )));
+    let popup = centered(area, width, u16::try_from(height + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.popup_border)
+        .title(Span::styled(strings::CONFIRM_TITLE, theme.popup_title));
     frame.render_widget(
         Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
         popup,

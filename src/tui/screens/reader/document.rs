@@ -12,7 +12,7 @@ use crate::backend::portforward::{ForwardStatus, follow_moved_ports};
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Block, Lesson};
 use crate::progress::RecordedOutcome;
-use crate::tui::execution::{CheckLine, StepExecution};
+use crate::tui::execution::{self, CheckLine, StepExecution};
 use crate::tui::markdown::wrap::{char_width, text_width};
 use crate::tui::markdown::{LinkRegion, RenderContext, line_text, render_document};
 use crate::tui::screens::reader::step_box::{self, StepBoxContext};
@@ -227,10 +227,10 @@ fn render_step(
         selected: selected == Some(index),
         recorded: style.progress.and_then(|p| p.steps.get(&step.id).copied()),
         execution: style.execution.filter(|e| e.step == index),
-        next: lesson
-            .steps
-            .get(index + 1)
+        next: execution::next_executed(lesson, index, style.backend)
             .map(|s| (s.id.as_str(), s.title.as_str())),
+        cleanup: crate::execute::cleanup_step(lesson, index)
+            .map(|s| (s.id.as_str(), s.command.as_str())),
     };
     step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
 }

@@ -4,9 +4,10 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Step};
 use crate::progress::RecordedOutcome;
-use crate::tui::execution::StepExecution;
+use crate::tui::execution::{self, StepExecution};
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, hard_wrap, segs_width, wrap};
 use crate::tui::strings;
@@ -22,8 +23,10 @@ pub struct StepBoxContext<'a> {
     pub recorded: Option<RecordedOutcome>,
     /// This step's current or last execution in this session.
     pub execution: Option<&'a StepExecution>,
-    /// The next step's id and title, for "what to do next".
+    /// The next step that runs here: its id and title, for "what to do next".
     pub next: Option<(&'a str, &'a str)>,
+    /// The step that removes what this one creates: its id and command.
+    pub cleanup: Option<(&'a str, &'a str)>,
 }
 
 /// The box as lines exactly `width` columns wide (minimum 12).
@@ -85,7 +88,7 @@ pub fn render(
         body.extend(wrap(&[Seg::new(strings::STEP_CHECKS, theme.dim)], inner));
         for check in &step.checks {
             let line = [
-                Seg::new("✓ ", theme.check),
+                Seg::new(strings::CHECK_NOT_RUN, theme.dim),
                 Seg::new(check.describe(), theme.text),
             ];
             for (i, mut piece) in wrap(&line, inner - 2).into_iter().enumerate() {
@@ -99,7 +102,7 @@ pub fn render(
 
     if let Some(execution) = ctx.execution {
         body.push(Vec::new());
-        super::step_result::push_result(&mut body, execution, ctx.next, inner, theme);
+        super::step_result::push_result(&mut body, execution, ctx, inner);
     }
 
     let mut lines = Vec::with_capacity(body.len() + 2);
@@ -188,13 +191,15 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
         segs.push(Seg::new(format!(" {text} "), style));
     };
-    match ctx.recorded {
-        Some(RecordedOutcome::Passed) => add(strings::RECORDED_PASSED.to_string(), theme.check),
-        Some(RecordedOutcome::Failed) => add(strings::RECORDED_FAILED.to_string(), theme.warning),
-        Some(RecordedOutcome::Skipped) => {
-            add(strings::RECORDED_SKIPPED.to_string(), theme.badge_skipped)
-        }
-        None => {}
+    // The current run's status wins over what an earlier run recorded.
+    let status = match ctx.execution.map(|e| e.outcome.as_ref()) {
+        Some(None) => Some((strings::BADGE_RUNNING, theme.step_prompt)),
+        Some(Some(StepOutcome::Cancelled)) => Some((strings::BADGE_CANCELLED, theme.warning)),
+        Some(Some(outcome)) => execution::recorded(outcome).map(|r| recorded_badge(r, theme)),
+        None => ctx.recorded.map(|r| recorded_badge(r, theme)),
+    };
+    if let Some((text, style)) = status {
+        add(text.to_string(), style);
     }
     if step.billable {
         add(strings::BADGE_BILLABLE.to_string(), theme.badge_billable);
@@ -228,6 +233,14 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
     }
     segs
+}
+
+fn recorded_badge(recorded: RecordedOutcome, theme: &Theme) -> (&'static str, Style) {
+    match recorded {
+        RecordedOutcome::Passed => (strings::RECORDED_PASSED, theme.check),
+        RecordedOutcome::Failed => (strings::RECORDED_FAILED, theme.warning),
+        RecordedOutcome::Skipped => (strings::RECORDED_SKIPPED, theme.badge_skipped),
+    }
 }
 
 /// A command's words, so that line breaks and spacing do not count.

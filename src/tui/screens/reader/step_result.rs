@@ -1,22 +1,29 @@
 //! The lines a step box gains once its step runs: each check's state (what
-//! was seen, or the last thing seen and the hint), the outcome, and what to
-//! do next.
+//! was seen, the last thing seen and the hint, or the hint early when
+//! nothing changes), the outcome with what the checks waited for or the
+//! step's own hints, and what to do next.
+
+use std::time::Duration;
 
 use crate::execute::StepOutcome;
 use crate::tui::execution::{CheckState, StepExecution, format_duration};
 use crate::tui::markdown::wrap::{Seg, wrap};
+use crate::tui::screens::reader::step_box::StepBoxContext;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
+
+/// Checks that waited less than this passed at once: nothing to say.
+const CHECKS_WAITED_NOTE: Duration = Duration::from_secs(1);
 
 /// Appends the execution's results to a step box body `inner` columns wide. No
 /// elapsed time here: the box is re-rendered only when a check changes.
 pub fn push_result(
     body: &mut Vec<Vec<Seg>>,
     execution: &StepExecution,
-    next: Option<(&str, &str)>,
+    ctx: &StepBoxContext,
     inner: usize,
-    theme: &Theme,
 ) {
+    let theme = ctx.theme;
     if execution.is_executing()
         && execution
             .checks
@@ -47,25 +54,51 @@ pub fn push_result(
                 inner,
                 theme,
                 vec![
-                    Seg::new("○ ", theme.dim),
+                    Seg::new(strings::CHECK_NOT_RUN, theme.dim),
                     Seg::new(check.description.clone(), theme.dim),
                 ],
                 2,
             ),
-            CheckState::Running => push(
-                body,
-                inner,
-                theme,
-                vec![
-                    Seg::new("… ", theme.step_prompt),
-                    Seg::new(
-                        format!("{} {}", strings::RESULT_CHECKING, check.description),
-                        theme.text,
-                    ),
-                ],
-                2,
-            ),
-            CheckState::Passed { seen } => push(
+            CheckState::Running => {
+                push(
+                    body,
+                    inner,
+                    theme,
+                    vec![
+                        Seg::new("… ", theme.step_prompt),
+                        Seg::new(
+                            format!("{} {}", strings::RESULT_CHECKING, check.description),
+                            theme.text,
+                        ),
+                    ],
+                    2,
+                );
+                if let Some((seen, hint)) = &check.stalled {
+                    push_at(
+                        body,
+                        inner,
+                        theme,
+                        vec![
+                            Seg::new(format!("{} ", strings::RESULT_STILL_WAITING), theme.dim),
+                            Seg::new(seen.clone(), theme.text),
+                        ],
+                        2,
+                        4,
+                    );
+                    push_at(
+                        body,
+                        inner,
+                        theme,
+                        vec![
+                            Seg::new(format!("{} ", strings::RESULT_HINT), theme.dim),
+                            Seg::new(hint.clone(), theme.text),
+                        ],
+                        2,
+                        4,
+                    );
+                }
+            }
+            CheckState::Passed { seen, .. } => push(
                 body,
                 inner,
                 theme,
@@ -133,8 +166,55 @@ pub fn push_result(
         vec![Seg::new(mark, style), Seg::new(text, style)],
         2,
     );
+    match outcome {
+        // The command's own output may show a state from before the checks
+        // waited (0/1 ready): say what they saw, and when.
+        StepOutcome::Passed => {
+            if let Some((waited, seen)) = execution
+                .checks_waited()
+                .filter(|(w, _)| *w >= CHECKS_WAITED_NOTE)
+            {
+                push(
+                    body,
+                    inner,
+                    theme,
+                    vec![Seg::new(
+                        strings::checks_waited(&format_duration(waited), &seen),
+                        theme.dim,
+                    )],
+                    2,
+                );
+            }
+        }
+        StepOutcome::Failed { .. } | StepOutcome::TimedOut => {
+            for hint in &execution.hints {
+                push_at(
+                    body,
+                    inner,
+                    theme,
+                    vec![
+                        Seg::new(format!("{} ", strings::RESULT_HINT), theme.dim),
+                        Seg::new(hint.clone(), theme.text),
+                    ],
+                    2,
+                    4,
+                );
+            }
+        }
+        StepOutcome::Cancelled if execution.billable => push(
+            body,
+            inner,
+            theme,
+            vec![Seg::new(
+                strings::stop_goes_on(ctx.backend, ctx.cleanup),
+                theme.badge_billable,
+            )],
+            2,
+        ),
+        StepOutcome::Cancelled | StepOutcome::Skipped { .. } => {}
+    }
     let what_next = if outcome.ok() {
-        match next {
+        match ctx.next {
             Some((id, title)) => strings::next_step(id, title),
             None => strings::NEXT_LESSON_DONE.to_string(),
         }

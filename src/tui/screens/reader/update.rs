@@ -2,8 +2,9 @@
 //! steps, speaker notes, marking the lesson completed, going back, and
 //! remembering the place. The document itself is rebuilt by `document::sync`.
 
+use crate::tui::screens::output::OutputPane;
 use crate::tui::screens::reader::{Reader, RenderedLesson};
-use crate::tui::state::{App, Screen};
+use crate::tui::state::{App, NoticeExpiry, Screen};
 use crate::tui::strings;
 use crate::tui::update::offset;
 
@@ -13,6 +14,12 @@ pub fn open_lesson(app: &mut App, index: usize, scroll: usize, step: Option<usiz
         return;
     };
     let id = lesson.front.id.clone();
+    app.expire_notice(|e| matches!(e, NoticeExpiry::AboutLesson(i) if i != index));
+    // Each lesson opens with its own output: the last lesson's finished
+    // step is not this one's. A step still executing keeps its pane.
+    if app.output.lesson.is_some_and(|l| l != index) && !app.executing {
+        app.output = OutputPane::default();
+    }
     app.reader = Some(Reader {
         lesson: index,
         scroll,
@@ -89,9 +96,13 @@ pub fn toggle_notes(app: &mut App) {
 pub fn mark_completed(app: &mut App) {
     if let Some(lesson) = app.open_lesson() {
         let (id, title) = (lesson.front.id.clone(), lesson.front.title.clone());
+        let index = app.reader.as_ref().map_or(0, |r| r.lesson);
         app.progress.mark_completed(&id);
         app.progress_dirty = true;
-        app.notice = Some(format!("{} {title}", strings::COMPLETED_NOTICE));
+        app.set_notice(
+            format!("{} {title}", strings::COMPLETED_NOTICE),
+            Some(NoticeExpiry::AboutLesson(index)),
+        );
     }
 }
 

@@ -96,9 +96,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             )
         });
     }
-    let lines = reader.doc.lines.len().max(1);
-    let percent = (end * 100 / lines).min(100);
-    segments.push(format!("{percent}%"));
+    // No scroll percentage: next to the step count it read as progress.
     segments.extend(bars::backend_and_profile(app));
     bars::draw_status(app, frame, areas.status, &segments);
 }

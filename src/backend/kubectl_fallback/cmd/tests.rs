@@ -106,7 +106,10 @@ fn scale_delete_logs_create_and_expose_parse() {
     assert!(d.all && d.target.names.is_empty());
     assert!(err("kubectl delete deployment").contains("no name was specified"));
     assert!(err("kubectl delete deployment x --all").contains("cannot be provided"));
-    assert!(err("kubectl delete pods -l app=x --wait=maybe").contains("true or false"));
+    assert!(
+        err("kubectl delete pods -l app=x --wait=maybe")
+            .contains("invalid argument \"maybe\" for \"--wait\" flag: strconv.ParseBool")
+    );
 
     assert_eq!(
         ok("kubectl logs deploy/tcb-trino-coordinator -c trino --previous --tail=20"),
@@ -190,4 +193,47 @@ fn the_episode_profiles_crash_loop_steps_parse() {
         panic!("not logs")
     };
     assert_eq!(l.target, "deploy/tcb-trino-coordinator");
+}
+
+#[test]
+fn unknown_flags_name_the_flag_and_the_command() {
+    assert_eq!(
+        err("kubectl get pods --watch=true"),
+        "error: the built-in kubectl fallback does not support the flag --watch for `kubectl get`; install kubectl for the full command"
+    );
+    assert!(
+        err("kubectl create deployment web --image=nginx --dry-run=client")
+            .contains("--dry-run for `kubectl create deployment`")
+    );
+    assert_eq!(
+        err("kubectl scale deploy/web --replicas"),
+        "error: flag needs an argument: --replicas"
+    );
+}
+
+#[test]
+fn every_command_answers_help_as_the_simulation() {
+    for command in [
+        "",
+        "get",
+        "describe",
+        "scale",
+        "delete",
+        "logs",
+        "create",
+        "create deployment",
+        "expose",
+        "version",
+        "cluster-info",
+    ] {
+        let line = format!("kubectl {command} --help");
+        let Invocation::Help(text) = ok(&line) else {
+            panic!("{line}: no help");
+        };
+        let path = format!("kubectl {command}");
+        assert!(
+            text.starts_with(&format!("{} (simulated by trinetes)", path.trim_end())),
+            "{line}: {text}"
+        );
+    }
 }
