@@ -46,6 +46,12 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         hyperlinks: crate::tui::hyperlinks_supported(|k| std::env::var(k).ok()),
     };
     let pace = crate::commands::run::pace_of(global)?;
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the tutorial needs a terminal; to run lessons without one, use `trinetes run` (see `trinetes run --help`)"
+        );
+    }
     let state_dir = crate::progress::state_dir()?;
     let store = crate::progress::ProgressStore::new(state_dir.clone());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

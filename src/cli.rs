@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// An interactive terminal tutorial: Trino on Kubernetes and AWS EKS, from
 /// Trino Community Broadcast 31 ("Trinetes II").
@@ -43,6 +43,41 @@ pub struct GlobalArgs {
     /// The length of a realistic eksctl run, e.g. 60s, or 20s for a talk.
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s")]
     pub pace_total: String,
+}
+
+/// The global flags each subcommand has no use for. They are still
+/// accepted there (so `trinetes sim --theme light` keeps working), but its
+/// `--help` does not list them.
+const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
+    ("lessons", &["backend", "theme", "pace", "pace_total"]),
+    (
+        "sim",
+        &["lessons", "backend", "theme", "pace", "pace_total"],
+    ),
+    ("run", &["theme"]),
+];
+
+/// The command line with each subcommand's help cut down to its own flags:
+/// a subcommand gets a hidden copy of each global flag it has no use for,
+/// which clap then does not copy in again.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    for (name, unused) in UNUSED_GLOBALS {
+        let hidden: Vec<clap::Arg> = command
+            .get_arguments()
+            .filter(|a| unused.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        command = command.mut_subcommand(name, |sub| sub.args(hidden));
+    }
+    command
+}
+
+/// Parses the process's arguments (exits with clap's message on an error
+/// or after `--help`).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,9 +1,5 @@
-use clap::Parser;
-
-use trinetes::cli::Cli;
-
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = trinetes::cli::parse();
     match trinetes::app::dispatch(cli) {
         Ok(code) => code,
         Err(err) => {

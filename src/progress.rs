@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod decode;
+
 const FILE_NAME: &str = "progress.toml";
 const BACKUP_NAME: &str = "progress.toml.bak";
 const HEADER: &str = "# trinetes progress. Plain text: safe to read, copy or edit.\n\
@@ -185,8 +187,11 @@ impl ProgressStore {
         self.dir.join(BACKUP_NAME)
     }
 
-    /// A missing file is a fresh start. A corrupt one is renamed to
-    /// `progress.toml.bak` and reported in `Loaded::warning`.
+    /// A missing file is a fresh start. A file that is not TOML is renamed
+    /// to the next free backup (`progress.toml.bak`, `.bak.1`, …); a field
+    /// that does not fit loses only that field (or step, or lesson), and a
+    /// copy of the file goes to the next backup. Either way
+    /// `Loaded::warning` says what happened and on which line.
     pub fn load(&self) -> Result<Loaded, ProgressError> {
         let path = self.path();
         let text = match std::fs::read_to_string(&path) {
@@ -202,20 +207,56 @@ impl ProgressStore {
             }
             Err(source) => return Err(ProgressError::Read { path, source }),
         };
-        match toml::from_str::<Progress>(&text) {
-            Ok(progress) => Ok(Loaded {
+        let table = match toml::from_str::<toml::Table>(&text) {
+            Ok(table) => table,
+            Err(e) => {
+                let line = e.span().map(|s| line_at(&text, s.start));
+                let reason = match line {
+                    Some(line) => format!("line {line}: {}", e.message()),
+                    None => e.message().to_string(),
+                };
+                return self.set_aside(&path, &reason);
+            }
+        };
+        let mut dropped = Vec::new();
+        let progress = decode::progress(table, &text, &mut dropped);
+        if dropped.is_empty() {
+            return Ok(Loaded {
                 progress,
                 warning: None,
-            }),
-            Err(e) => {
-                let reason = e.message().to_string();
-                self.set_aside(&path, &reason)
-            }
+            });
         }
+        let backup = self.next_backup_path();
+        std::fs::copy(&path, &backup).map_err(|source| ProgressError::Write {
+            path: backup.clone(),
+            source,
+        })?;
+        tracing::warn!(path = %path.display(), ?dropped, "progress file partly unreadable");
+        Ok(Loaded {
+            progress,
+            warning: Some(format!(
+                "Part of the progress file could not be read ({}); the rest is kept, and the file as it was is in {}.",
+                dropped.join("; "),
+                backup.display()
+            )),
+        })
+    }
+
+    /// The first of `progress.toml.bak`, `progress.toml.bak.1`, … that does
+    /// not exist yet, so an older backup is never overwritten.
+    pub fn next_backup_path(&self) -> PathBuf {
+        let first = self.backup_path();
+        if !first.exists() {
+            return first;
+        }
+        (1..u32::MAX)
+            .map(|n| self.dir.join(format!("{BACKUP_NAME}.{n}")))
+            .find(|candidate| !candidate.exists())
+            .unwrap_or(first)
     }
 
     fn set_aside(&self, path: &Path, reason: &str) -> Result<Loaded, ProgressError> {
-        let backup = self.backup_path();
+        let backup = self.next_backup_path();
         std::fs::rename(path, &backup).map_err(|source| ProgressError::Write {
             path: backup.clone(),
             source,
@@ -250,6 +291,16 @@ impl ProgressStore {
         tmp.persist(&path).map_err(|e| write_err(e.error))?;
         Ok(())
     }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .unwrap_or(text)
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 /// `$XDG_STATE_HOME/trinetes`, else `~/.local/state/trinetes`.
@@ -371,6 +422,58 @@ mod tests {
         // The fresh start saves normally afterwards.
         store.save(&loaded.progress).expect("save");
         assert!(store.load().expect("reload").warning.is_none());
+    }
+
+    #[test]
+    fn corrupt_copies_are_rotated_not_overwritten() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.dir()).expect("mkdir");
+        for text in ["first = [", "second = [", "third = ["] {
+            std::fs::write(store.path(), text).expect("write");
+            store.load().expect("load");
+        }
+        let backup = |name: &str| std::fs::read_to_string(store.dir().join(name)).expect(name);
+        assert_eq!(backup("progress.toml.bak"), "first = [");
+        assert_eq!(backup("progress.toml.bak.1"), "second = [");
+        assert_eq!(backup("progress.toml.bak.2"), "third = [");
+    }
+
+    #[test]
+    fn the_warning_names_the_line() {
+        let (_dir, store) = store();
+        std::fs::create_dir_all(store.dir()).expect("mkdir");
+        std::fs::write(store.path(), "version = 1\n\n[lessons.rs]\nopened = = 2\n").expect("write");
+        let warning = store.load().expect("load").warning.expect("a warning");
+        assert!(warning.contains("(line 4: "), "{warning}");
+    }
+
+    #[test]
+    fn one_bad_field_keeps_the_other_lessons_and_a_copy() {
+        let (_dir, store) = store();
+        let mut p = Progress::default();
+        p.record_step("rs", "create", RecordedOutcome::Passed);
+        p.mark_completed("labels");
+        store.save(&p).expect("save");
+        let text = std::fs::read_to_string(store.path()).expect("read");
+        let broken = text.replace("create = \"passed\"", "create = \"great\"");
+        assert_ne!(broken, text);
+        std::fs::write(store.path(), &broken).expect("write");
+
+        let loaded = store.load().expect("load");
+        let warning = loaded.warning.expect("a warning");
+        assert!(
+            warning.contains("lessons.rs.steps.create is not passed, failed or skipped"),
+            "{warning}"
+        );
+        assert!(warning.contains("progress.toml.bak"), "{warning}");
+        assert_eq!(loaded.progress.status("labels"), LessonStatus::Completed);
+        assert_eq!(loaded.progress.status("rs"), LessonStatus::Opened);
+        assert_eq!(loaded.progress.step_outcome("rs", "create"), None);
+        assert_eq!(
+            std::fs::read_to_string(store.backup_path()).expect("backup"),
+            broken
+        );
+        assert!(store.path().exists(), "the file itself stays until saved");
     }
 
     #[test]

@@ -96,14 +96,6 @@ impl DryRunBackend {
         self.forwards_guard().iter().map(|f| f.local).collect()
     }
 
-    /// Close every port-forward (the lesson ended, or the run is over).
-    pub async fn stop_forwards(&self) {
-        let forwards = std::mem::take(&mut *self.forwards_guard());
-        for f in forwards {
-            f.stop().await;
-        }
-    }
-
     fn forwards_guard(&self) -> std::sync::MutexGuard<'_, Vec<PortForward>> {
         self.forwards.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -195,6 +187,19 @@ impl DryRunBackend {
             return Ok(CommandExit { code: Some(1) });
         };
         let client = check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?;
+        // Running the same command again replaces its own forward, rather
+        // than moving to the next port because of it.
+        let replaced: Vec<PortForward> = {
+            let mut forwards = self.forwards_guard();
+            let (same, others) = std::mem::take(&mut *forwards)
+                .into_iter()
+                .partition(|f| f.args == args);
+            *forwards = others;
+            same
+        };
+        for old in replaced {
+            old.stop().await;
+        }
         match portforward::start(client, "default", &args).await {
             Ok(forward) => {
                 say(forward.describe(args.remote_port)).await;
@@ -294,6 +299,23 @@ impl Backend for DryRunBackend {
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c").arg(command).envs(self.env());
         cmd
+    }
+
+    fn forwards(&self) -> Vec<portforward::ForwardStatus> {
+        self.forwards_guard()
+            .iter()
+            .map(PortForward::status)
+            .collect()
+    }
+
+    fn stop_forwards(&self) -> BoxFuture<'_, ()> {
+        async move {
+            let forwards = std::mem::take(&mut *self.forwards_guard());
+            for f in forwards {
+                f.stop().await;
+            }
+        }
+        .boxed()
     }
 }
 

@@ -82,6 +82,17 @@ pub trait Backend: Send + Sync {
         cmd
     }
 
+    /// The port-forwards this backend holds open, for the status bar.
+    fn forwards(&self) -> Vec<portforward::ForwardStatus> {
+        Vec::new()
+    }
+
+    /// Close every port-forward (its lesson was left or completed, or the
+    /// learner asked).
+    fn stop_forwards(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
     /// Why a step does not run on this backend, if it does not.
     fn skip_reason(&self, step: &Step) -> Option<String> {
         if step.backends.is_empty() || step.backends.contains(&self.kind()) {

@@ -2,14 +2,16 @@
 //! loopback listener, and one port-forward stream per accepted connection.
 //! The same code serves the simulator and real clusters.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, ListParams};
 use kube::{Client, ResourceExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -34,6 +36,16 @@ pub enum Target {
     Pod(String),
     Service(String),
     Deployment(String),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Pod(name) => write!(f, "pod/{name}"),
+            Target::Service(name) => write!(f, "svc/{name}"),
+            Target::Deployment(name) => write!(f, "deploy/{name}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,14 +123,46 @@ pub fn parse_args(words: &[String]) -> Result<PortForwardArgs, PortForwardError>
     })
 }
 
+/// What the status bar shows of one open forward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardStatus {
+    pub local: SocketAddr,
+    /// The local port asked for, when it was taken and another was used.
+    pub wanted_port_taken: Option<u16>,
+    /// As the command named it: `svc/tcb-trino`, `pod/web-1`.
+    pub target: String,
+    /// Why connections fail right now (the pod is gone), once noticed.
+    pub problem: Option<String>,
+}
+
+impl ForwardStatus {
+    /// `127.0.0.1:8080 → svc/tcb-trino`, with the problem when there is one.
+    pub fn label(&self) -> String {
+        match &self.problem {
+            Some(problem) => format!("{} → {} ({problem})", self.local, self.target),
+            None => format!("{} → {}", self.local, self.target),
+        }
+    }
+}
+
 /// A running forward; dropping or stopping it closes the listener and every stream.
 pub struct PortForward {
     pub local: SocketAddr,
-    pub pod: String,
+    /// The command's arguments: running the same command again replaces it.
+    pub args: PortForwardArgs,
     /// The local port asked for, when it was taken and another was used.
     pub wanted_port_taken: Option<u16>,
+    route: Arc<Mutex<Route>>,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
+}
+
+/// Where connections go now, and what went wrong last.
+#[derive(Debug, Clone)]
+struct Route {
+    pod: String,
+    remote_port: u16,
+    problem: Option<String>,
 }
 
 impl PortForward {
@@ -126,6 +170,20 @@ impl PortForward {
         self.cancel.cancel();
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+    }
+
+    /// The pod connections go to now (a Service's may change).
+    pub fn pod(&self) -> String {
+        lock(&self.route).pod.clone()
+    }
+
+    pub fn status(&self) -> ForwardStatus {
+        ForwardStatus {
+            local: self.local,
+            wanted_port_taken: self.wanted_port_taken,
+            target: self.args.target.to_string(),
+            problem: lock(&self.route).problem.clone(),
         }
     }
 
@@ -145,31 +203,45 @@ impl Drop for PortForward {
     }
 }
 
+fn lock(route: &Mutex<Route>) -> std::sync::MutexGuard<'_, Route> {
+    route.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Resolve the target to a running pod, bind a loopback port and start forwarding.
 pub async fn start(
     client: Client,
     default_namespace: &str,
     args: &PortForwardArgs,
 ) -> Result<PortForward, PortForwardError> {
-    let namespace = args.namespace.as_deref().unwrap_or(default_namespace);
-    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
-    let (pod, remote_port) = resolve(&client, namespace, &args.target, args.remote_port).await?;
+    let namespace = args
+        .namespace
+        .as_deref()
+        .unwrap_or(default_namespace)
+        .to_string();
+    let (pod, remote_port) = resolve(&client, &namespace, &args.target, args.remote_port).await?;
     let (listener, wanted_port_taken) = bind_near(args.local_port).await?;
     let local = listener
         .local_addr()
         .map_err(|e| PortForwardError::Kube(e.to_string()))?;
     let cancel = CancellationToken::new();
-    let task = tokio::spawn(serve(
-        listener,
-        pods,
-        pod.clone(),
+    let route = Arc::new(Mutex::new(Route {
+        pod,
         remote_port,
-        cancel.clone(),
-    ));
+        problem: None,
+    }));
+    let upstream = Upstream {
+        client,
+        namespace,
+        target: args.target.clone(),
+        port: args.remote_port,
+        route: route.clone(),
+    };
+    let task = tokio::spawn(serve(listener, upstream, cancel.clone()));
     Ok(PortForward {
         local,
-        pod,
+        args: args.clone(),
         wanted_port_taken,
+        route,
         cancel,
         task: Some(task),
     })
@@ -189,32 +261,88 @@ async fn bind_near(wanted: u16) -> Result<(TcpListener, Option<u16>), PortForwar
     })
 }
 
-async fn serve(
-    listener: TcpListener,
-    pods: Api<Pod>,
-    pod: String,
+/// What one accepted connection is forwarded to.
+#[derive(Clone)]
+struct Upstream {
+    client: Client,
+    namespace: String,
+    target: Target,
+    /// The port the command named (a Service's port, for a Service).
     port: u16,
-    cancel: CancellationToken,
-) {
+    route: Arc<Mutex<Route>>,
+}
+
+impl Upstream {
+    /// The pod and port for a new connection. A Service or Deployment is
+    /// looked up again each time, so the forward follows it to a new pod
+    /// (kubectl ends with "lost connection to pod" instead).
+    async fn pick(&self) -> Result<(String, u16), PortForwardError> {
+        if matches!(self.target, Target::Pod(_)) {
+            let route = lock(&self.route);
+            return Ok((route.pod.clone(), route.remote_port));
+        }
+        let (pod, remote_port) =
+            resolve(&self.client, &self.namespace, &self.target, self.port).await?;
+        let mut route = lock(&self.route);
+        if route.pod != pod {
+            tracing::info!(
+                "port-forward to {} now goes to pod {pod} (was {})",
+                self.target,
+                route.pod
+            );
+            route.pod.clone_from(&pod);
+            route.remote_port = remote_port;
+        }
+        Ok((pod, remote_port))
+    }
+
+    /// Records a failure; only a new one is logged, so a browser retrying
+    /// does not fill the log with the same warning.
+    fn failed(&self, problem: String) {
+        let mut route = lock(&self.route);
+        if route.problem.as_deref() != Some(problem.as_str()) {
+            tracing::warn!("port-forward to {}: {problem}", self.target);
+            route.problem = Some(problem);
+        }
+    }
+
+    fn succeeded(&self) {
+        lock(&self.route).problem = None;
+    }
+
+    async fn connect(&self, mut socket: TcpStream) {
+        let (pod, port) = match self.pick().await {
+            Ok(picked) => picked,
+            Err(e) => return self.failed(e.to_string()),
+        };
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+        if let Target::Pod(_) = self.target
+            && matches!(pods.get_opt(&pod).await, Ok(None))
+        {
+            return self.failed(format!("pod {pod} is gone"));
+        }
+        match pods.portforward(&pod, &[port]).await {
+            Ok(mut forwarder) => {
+                self.succeeded();
+                if let Some(mut upstream) = forwarder.take_stream(port) {
+                    let _ = tokio::io::copy_bidirectional(&mut socket, &mut upstream).await;
+                }
+                forwarder.abort();
+            }
+            Err(err) => self.failed(format!("cannot reach pod {pod}:{port}: {err}")),
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, upstream: Upstream, cancel: CancellationToken) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             () = cancel.cancelled() => break,
             accepted = listener.accept() => {
-                let Ok((mut socket, _)) = accepted else { continue };
-                let pods = pods.clone();
-                let pod = pod.clone();
-                connections.spawn(async move {
-                    match pods.portforward(&pod, &[port]).await {
-                        Ok(mut forwarder) => {
-                            if let Some(mut upstream) = forwarder.take_stream(port) {
-                                let _ = tokio::io::copy_bidirectional(&mut socket, &mut upstream).await;
-                            }
-                            forwarder.abort();
-                        }
-                        Err(err) => tracing::warn!("port-forward to {pod}:{port} failed: {err}"),
-                    }
-                });
+                let Ok((socket, _)) = accepted else { continue };
+                let upstream = upstream.clone();
+                connections.spawn(async move { upstream.connect(socket).await });
             }
         }
     }
@@ -276,7 +404,10 @@ async fn resolve(
     let pod = candidates
         .items
         .into_iter()
-        .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        .find(|p| {
+            p.metadata.deletion_timestamp.is_none()
+                && p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+        })
         .ok_or_else(|| PortForwardError::NotFound(format!("no running pod matches {labels:?}")))?;
     let remote = match named_port {
         None => port,
@@ -298,6 +429,43 @@ async fn resolve(
             })?,
     };
     Ok((pod.name_any(), remote))
+}
+
+/// `text` with every `127.0.0.1:PORT` and `localhost:PORT` whose port a
+/// forward had to move (`moved`: wanted → used) naming the port used, so
+/// prose agrees with the forward the learner really has.
+pub fn follow_moved_ports<'a>(text: &'a str, moved: &BTreeMap<u16, u16>) -> Cow<'a, str> {
+    if moved.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some((at, host)) = ["127.0.0.1:", "localhost:"]
+        .iter()
+        .filter_map(|h| rest.find(h).map(|i| (i, *h)))
+        .min()
+    {
+        let after = at + host.len();
+        let digits = rest[after..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - after);
+        out.push_str(&rest[..after]);
+        let port = &rest[after..after + digits];
+        match port.parse::<u16>().ok().and_then(|p| moved.get(&p)) {
+            Some(to) => {
+                out.push_str(&to.to_string());
+                changed = true;
+            }
+            None => out.push_str(port),
+        }
+        rest = &rest[after + digits..];
+    }
+    if !changed {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 fn selector_string(labels: &BTreeMap<String, String>) -> String {
@@ -352,6 +520,26 @@ mod tests {
         );
         assert!(bad("kubectl port-forward job/x 8080").contains("cannot forward to a job"));
         assert!(bad("kubectl port-forward --bogus svc/x 8080").contains("unknown flag --bogus"));
+    }
+
+    #[test]
+    fn prose_follows_a_moved_port_and_nothing_else() {
+        let moved = [(8080, 8081)].into_iter().collect();
+        assert_eq!(
+            follow_moved_ports(
+                "Open <http://127.0.0.1:8080> or localhost:8080/ui; 127.0.0.1:80800 and host:8080 stay.",
+                &moved
+            ),
+            "Open <http://127.0.0.1:8081> or localhost:8081/ui; 127.0.0.1:80800 and host:8080 stay."
+        );
+        assert!(matches!(
+            follow_moved_ports("ends with 127.0.0.1:", &moved),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            follow_moved_ports("127.0.0.1:8080", &BTreeMap::new()),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[tokio::test]

@@ -43,10 +43,11 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Vec<Lesson>> {
         None => Ok(lesson::builtin()),
         Some(dir) => lesson::load_dir(dir).map_err(|errors| {
             anyhow::anyhow!(
-                "{}\n{} error(s) in {}; `trinetes lessons check` lists them",
+                "{}\n{} error(s) in {}; `trinetes lessons check {}` lists them",
                 render_errors(&errors),
                 errors.len(),
-                dir.display()
+                dir.display(),
+                shell_words::quote(&dir.display().to_string())
             )
         }),
     }

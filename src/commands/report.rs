@@ -45,6 +45,24 @@ pub struct CheckReport {
     pub hint: Option<String>,
 }
 
+/// Whether a report can be written at `path`, asked before the run starts
+/// so a long run does not end in "cannot write the report". A file that
+/// was not there is not left behind.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Err(std::io::Error::other("it is a folder"));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
+    if !existed {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
+}
+
 impl RunReport {
     /// Write JUnit XML when the file name ends in `.xml`, JSON otherwise.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
@@ -155,6 +173,20 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_writable_check_leaves_no_file_behind_and_keeps_an_old_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let new = dir.path().join("report.json");
+        super::check_writable(&new).expect("writable");
+        assert!(!new.exists());
+        let old = dir.path().join("old.xml");
+        std::fs::write(&old, "kept").expect("write");
+        super::check_writable(&old).expect("writable");
+        assert_eq!(std::fs::read_to_string(&old).expect("read"), "kept");
+        assert!(super::check_writable(dir.path()).is_err(), "a folder");
+        assert!(super::check_writable(&dir.path().join("no/such.json")).is_err());
+    }
+
     use super::*;
 
     fn report() -> RunReport {

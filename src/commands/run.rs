@@ -34,7 +34,18 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             .iter()
             .any(|l| l.steps.iter().any(|s| &s.id == until))
     {
-        anyhow::bail!("--until {until:?} names no step of the chosen lessons");
+        let ids: Vec<&str> = lessons
+            .iter()
+            .flat_map(|l| l.steps.iter().map(|s| s.id.as_str()))
+            .collect();
+        anyhow::bail!(
+            "--until {until:?} names no step of the chosen lessons; their steps are: {}",
+            ids.join(", ")
+        );
+    }
+    if let Some(path) = &args.report {
+        super::report::check_writable(path)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     let pace = pace_of(global)?;
     let state_dir = progress::state_dir()?;
@@ -63,6 +74,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     };
     let backend = active.backend();
     'lessons: for lesson in &lessons {
+        // A port-forward belongs to its lesson.
+        backend.stop_forwards().await;
         printer.lesson(&lesson.front.id, &lesson.front.title);
         let mut lesson_report = LessonReport {
             id: lesson.front.id.clone(),

@@ -1,6 +1,7 @@
 //! Prints a headless run as it happens and collects what the report needs.
 //! Plain text when stdout is not a terminal; a little colour when it is.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::time::Duration;
 
@@ -12,11 +13,37 @@ const REPORT_OUTPUT_LINES: usize = 200;
 
 pub struct Printer {
     color: bool,
+    /// The last output line and how often it came again right after; a
+    /// simulated wait at a fast pace prints the same line many times.
+    last_output: RefCell<Option<(String, usize)>>,
 }
 
 impl Printer {
     pub fn new(color: bool) -> Self {
-        Printer { color }
+        Printer {
+            color,
+            last_output: RefCell::new(None),
+        }
+    }
+
+    /// Says how often the last output line came again, if it did.
+    fn end_repeats(&self) {
+        if let Some((_, repeats @ 1..)) = self.last_output.borrow_mut().take() {
+            emit(&format!("  │ … the line above {repeats} more time(s)"));
+        }
+    }
+
+    /// Whether `line` is the output line just printed (then it is counted,
+    /// not printed).
+    fn repeats(&self, line: &str) -> bool {
+        let mut last = self.last_output.borrow_mut();
+        match last.as_mut() {
+            Some((text, count)) if text == line => {
+                *count += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -28,9 +55,8 @@ impl Printer {
     }
 
     pub fn line(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
-        let _ = out.flush();
+        self.end_repeats();
+        emit(text);
     }
 
     /// A failed step's own hints, in order, under its failure.
@@ -55,10 +81,13 @@ impl Printer {
                 self.line(&self.paint("2", &format!("○ {step} skipped: {reason}")));
             }
             ExecutionEvent::Output { line, .. } => {
-                self.line(&format!("  │ {line}"));
                 report.output.push(line.clone());
                 if report.output.len() > REPORT_OUTPUT_LINES {
                     report.output.remove(0);
+                }
+                if !self.repeats(line) {
+                    self.line(&format!("  │ {line}"));
+                    *self.last_output.borrow_mut() = Some((line.clone(), 0));
                 }
             }
             ExecutionEvent::Stage { name, fraction, .. } => {
@@ -124,6 +153,12 @@ impl Printer {
             }
         }
     }
+}
+
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
 }
 
 pub fn outcome_parts(outcome: &StepOutcome) -> (&'static str, Option<String>) {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::model::Span;
 
-/// One problem in a lesson file. Displays as `file:line:column: message`.
+/// One problem in a lesson file. Displays as `file:line:column: message`,
+/// or `path: message` for a problem with a whole file or folder (line 0).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LessonError {
     pub file: PathBuf,
@@ -17,6 +18,9 @@ pub struct LessonError {
 
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.file.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
@@ -34,6 +38,16 @@ impl LessonError {
             file: file.to_path_buf(),
             line: span.line,
             column: span.column,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a whole file or folder, which has no position.
+    pub fn whole(path: &Path, message: impl Into<String>) -> Self {
+        LessonError {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
             message: message.into(),
         }
     }

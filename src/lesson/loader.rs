@@ -62,11 +62,9 @@ pub fn builtin() -> Vec<Lesson> {
 /// name of a built-in one (`.../assets/diagrams/NAME.txt`) falls back to it, so a
 /// copied lessons folder keeps its pictures.
 pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, Vec<LessonError>> {
-    let at_top = Span { line: 1, column: 1 };
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![LessonError::new(
+        vec![LessonError::whole(
             dir,
-            at_top,
             format!("cannot read the lessons folder: {e}; expected a folder of *.md lessons"),
         )]
     })?;
@@ -81,9 +79,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, Vec<LessonError>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(vec![LessonError::new(
+        return Err(vec![LessonError::whole(
             dir,
-            at_top,
             "no lessons here: expected *.md lesson files (README.md is not a lesson)",
         )]);
     }
@@ -93,7 +90,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, Vec<LessonError>> {
         let source = match std::fs::read_to_string(&file) {
             Ok(s) => s,
             Err(e) => {
-                errors.push(LessonError::new(&file, at_top, format!("cannot read: {e}")));
+                errors.push(LessonError::whole(&file, format!("cannot read: {e}")));
                 continue;
             }
         };

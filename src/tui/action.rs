@@ -49,6 +49,8 @@ pub enum Action {
     RetryChecks,
     /// Esc or Ctrl-C while a step executes.
     CancelExecution,
+    /// `f`: close the open port-forwards.
+    StopForwards,
     /// `o`: show the output pane and move the keys to it, or back.
     ToggleOutput,
     /// `O`: hide the output pane.

@@ -70,6 +70,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             .await?;
             active = started.or(active);
         }
+        follow_forwards(&mut app, backend.as_ref()).await;
         owner
             .terminal
             .draw(|frame| screens::draw(&app, frame))
@@ -82,8 +83,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 None => Some(Action::ForceQuit),
             },
             Some(action) = actions_rx.recv() => Some(action),
-            _ = ticker.tick(), if executing => active
+            // Ticks also while forwards are open, so a lost pod shows.
+            _ = ticker.tick(), if executing || !app.forwards.is_empty() => active
                 .as_ref()
+                .filter(|_| executing)
                 .map(|a| Action::ExecutionTick(a.started.elapsed())),
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
@@ -124,6 +127,18 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         execution.settle(SETTLE).await;
     }
     Ok(())
+}
+
+/// Closes the port-forwards when `update` asked, and shows the ones open.
+async fn follow_forwards(app: &mut App, backend: &dyn Backend) {
+    if std::mem::take(&mut app.stop_forwards) {
+        backend.stop_forwards().await;
+    }
+    let forwards = backend.forwards();
+    if forwards != app.forwards {
+        app.forwards = forwards;
+        screens::reader::document::sync(app);
+    }
 }
 
 /// Starts what `update` asked for. An interactive command gets the terminal

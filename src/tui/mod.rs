@@ -32,14 +32,14 @@ pub use event_loop::start;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
-    #[error("terminal: {0}")]
+    #[error("cannot use the terminal")]
     Terminal(#[source] std::io::Error),
     #[error("cannot open the log file {path}: {source}")]
     Log {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot listen for signals: {0}")]
+    #[error("cannot listen for signals")]
     Signal(#[source] std::io::Error),
     #[error(transparent)]
     Progress(#[from] ProgressError),

@@ -4,6 +4,7 @@
 
 use ratatui::layout::Rect;
 
+use crate::backend::portforward::ForwardStatus;
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
 use crate::tui::execution::{ExecutionRequest, StepExecution};
@@ -77,6 +78,10 @@ pub struct App {
     /// Lines to paste into another terminal to use the dry-run world
     /// (`export KUBECONFIG=...`); empty on the other backends.
     pub world_exports: Vec<String>,
+    /// The port-forwards the backend holds open, as the event loop last saw them.
+    pub forwards: Vec<ForwardStatus>,
+    /// `update` asked to close every port-forward; the event loop does it.
+    pub stop_forwards: bool,
 }
 
 impl App {
@@ -110,6 +115,8 @@ impl App {
             pending_execution: None,
             output: OutputPane::default(),
             world_exports: Vec::new(),
+            forwards: Vec::new(),
+            stop_forwards: false,
         }
     }
 
@@ -148,6 +155,7 @@ impl App {
             hyperlinks: self.settings.hyperlinks,
             progress,
             execution: self.execution.as_ref().filter(|e| e.lesson == index),
+            forwards: &self.forwards,
         }
     }
 

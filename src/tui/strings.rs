@@ -23,6 +23,13 @@ pub const NO_STEP: &str = "no step";
 pub const BACKEND: &str = "backend";
 pub const PROFILE: &str = "profile";
 pub const HELP_HINT: &str = "? help";
+/// The progress bar's done and to-do parts.
+pub const GAUGE_FILLED: &str = "━";
+pub const GAUGE_UNFILLED: &str = "─";
+/// The open port-forwards in the status bar, and the key that stops them.
+pub fn forwards(open: &[String]) -> String {
+    format!("⇄ {} (f stops)", open.join(", "))
+}
 pub const HELP_TITLE: &str = " Keys ";
 pub const HELP_CLOSE: &str = "Esc or ? closes this window";
 pub const NOTES_TITLE: &str = " Speaker notes ";
@@ -34,7 +41,7 @@ pub const WARNING_DISMISS: &str = "(x dismisses)";
 pub const CONFIRM_TITLE: &str = " Confirm ";
 pub const WORLD_TITLE: &str = " Use this world from your own shell ";
 pub const WORLD_INTRO: &str = "The simulated cluster and EKS endpoint run as long as trinetes does. Paste these lines into another terminal:";
-pub const WORLD_TRY: &str = "Then try `kubectl get nodes`, `kubectl get deployments` or `aws eks list-clusters` (the aws CLI wants credentials; any will do, e.g. AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing).";
+pub const WORLD_TRY: &str = "Then try `kubectl get nodes`, `kubectl get deployments` or `aws eks list-clusters --region us-east-1` (the aws CLI wants credentials; any will do, e.g. AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing).";
 pub const WORLD_NOTICE: &str = "dry-run: a simulated cluster and EKS endpoint are up. Press w for the lines that point your own kubectl at them.";
 pub const WORLD_CLOSE: &str = "Esc or w closes this window";
 

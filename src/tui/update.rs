@@ -3,6 +3,7 @@
 //! rendered lesson up to date (`document::sync`). No I/O: progress changes
 //! set `progress_dirty` and the event loop saves them.
 
+use crate::progress::LessonStatus;
 use crate::tui::action::Action;
 use crate::tui::execution::{self, ExecutionMode};
 use crate::tui::screens::reader::document;
@@ -10,8 +11,29 @@ use crate::tui::screens::{list, output, overlay, reader};
 use crate::tui::state::{App, Screen};
 
 pub fn update(app: &mut App, action: Action) {
+    let before = lesson_in_view(app);
     apply(app, action);
+    // A port-forward belongs to its lesson: leaving or completing the
+    // lesson closes it.
+    if let Some((lesson, finished)) = before
+        && lesson_in_view(app) != Some((lesson, finished))
+    {
+        app.stop_forwards = true;
+    }
     document::sync(app);
+}
+
+/// The lesson open in the reader, and whether it is finished (marked
+/// completed, or every step that runs here passed).
+fn lesson_in_view(app: &App) -> Option<(usize, bool)> {
+    if app.screen != Screen::Reader {
+        return None;
+    }
+    let index = app.reader.as_ref()?.lesson;
+    let lesson = app.lessons.get(index)?;
+    let finished = app.progress.status(&lesson.front.id) == LessonStatus::Completed
+        || execution::lesson_done(lesson, &app.progress, app.settings.backend);
+    Some((index, finished))
 }
 
 fn apply(app: &mut App, action: Action) {
@@ -33,6 +55,7 @@ fn apply(app: &mut App, action: Action) {
         Action::Quit => overlay::update::quit(app),
         Action::ToggleHelp => overlay::update::toggle_help(app),
         Action::ToggleWorld => overlay::update::toggle_world(app),
+        Action::StopForwards => app.stop_forwards = true,
         Action::CloseOverlay | Action::ConfirmNo => overlay::update::close(app),
         Action::ConfirmYes => overlay::update::confirm(app),
         Action::AskResetAll => {

@@ -265,7 +265,7 @@ async fn port_forward_to_a_service_reaches_the_pod_behind_it() {
     let forward = portforward::start(client, "default", &args)
         .await
         .expect("forward starts");
-    assert_eq!(forward.pod, "web-1");
+    assert_eq!(forward.pod(), "web-1");
 
     let check_info = check(
         CheckKind::Http(checks::Http {
@@ -285,6 +285,116 @@ async fn port_forward_to_a_service_reaches_the_pod_behind_it() {
         tokio::net::TcpStream::connect(local).await.is_err(),
         "the listener must be closed after stop"
     );
+    sim.server.shutdown().await;
+}
+
+/// Binds an HTTP server on port 80 of `pod` that answers with the pod's name.
+fn serve_name(sim: &Sim, pod: &'static str) {
+    let router = axum::Router::new().route("/", axum::routing::get(move || async move { pod }));
+    sim.store
+        .pod_network()
+        .bind("default", pod, 80, Arc::new(RouterPortHandler::new(router)));
+}
+
+/// One HTTP request through the forward with a plain TCP client; the body,
+/// or `None` when the forward closed the connection without an answer.
+async fn get_through(local: std::net::SocketAddr) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(local)
+        .await
+        .expect("the forward listens");
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("send");
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut reply))
+        .await
+        .expect("the reply ends within 10 s")
+        .ok()?;
+    let reply = String::from_utf8_lossy(&reply).to_string();
+    reply
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+}
+
+fn forward_args(command: &str) -> portforward::PortForwardArgs {
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let words: Vec<String> = format!("kubectl port-forward {command}")
+        .replace("FREE", &free.to_string())
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    portforward::parse_args(&words).expect("args")
+}
+
+#[tokio::test]
+async fn a_forward_to_a_service_follows_it_to_the_pod_that_replaced_the_old_one() {
+    let sim = sim().await;
+    let labels = json!({"app": "web"});
+    sim.store
+        .create("Pod", pod("web-1", labels.clone(), "Running"))
+        .expect("pod");
+    sim.store
+        .create(
+            "Service",
+            json!({"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": "web", "namespace": "default"},
+                   "spec": {"selector": labels, "ports": [{"port": 8080, "targetPort": "http"}]}}),
+        )
+        .expect("service");
+    serve_name(&sim, "web-1");
+    let client = sim.ctx.kube.clone().expect("client");
+    let forward = portforward::start(client, "default", &forward_args("svc/web FREE:8080"))
+        .await
+        .expect("forward starts");
+    assert_eq!(get_through(forward.local).await.as_deref(), Some("web-1"));
+
+    sim.store
+        .delete("Pod", Some("default"), "web-1")
+        .expect("delete");
+    sim.store
+        .create("Pod", pod("web-2", labels, "Running"))
+        .expect("pod");
+    serve_name(&sim, "web-2");
+    assert_eq!(get_through(forward.local).await.as_deref(), Some("web-2"));
+    assert_eq!(forward.pod(), "web-2");
+    assert_eq!(forward.status().problem, None);
+    forward.stop().await;
+    sim.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_forward_to_a_pod_that_is_gone_says_so() {
+    let sim = sim().await;
+    sim.store
+        .create("Pod", pod("web-1", json!({"app": "web"}), "Running"))
+        .expect("pod");
+    serve_name(&sim, "web-1");
+    let client = sim.ctx.kube.clone().expect("client");
+    let forward = portforward::start(client, "default", &forward_args("pod/web-1 FREE:80"))
+        .await
+        .expect("forward starts");
+    assert_eq!(get_through(forward.local).await.as_deref(), Some("web-1"));
+    assert_eq!(forward.status().problem, None);
+
+    sim.store
+        .delete("Pod", Some("default"), "web-1")
+        .expect("delete");
+    assert_eq!(get_through(forward.local).await, None);
+    assert_eq!(get_through(forward.local).await, None);
+    let status = forward.status();
+    assert_eq!(status.problem.as_deref(), Some("pod web-1 is gone"));
+    assert!(
+        status.label().ends_with("→ pod/web-1 (pod web-1 is gone)"),
+        "{}",
+        status.label()
+    );
+    forward.stop().await;
     sim.server.shutdown().await;
 }
 

@@ -50,3 +50,102 @@ fn a_bad_pace_total_is_refused_before_anything_starts() {
         );
     }
 }
+
+/// The flags each `--help` lists, by name.
+fn listed_flags(help: &str) -> Vec<String> {
+    help.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--"))
+        .filter_map(|l| l.split([' ', '=']).next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn each_subcommand_help_lists_only_the_flags_that_apply_to_it() {
+    let globals = [
+        "lessons",
+        "backend",
+        "profile",
+        "theme",
+        "pace",
+        "pace-total",
+    ];
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["--help"], &globals),
+        (
+            &["run", "--help"],
+            &["lessons", "backend", "profile", "pace", "pace-total"],
+        ),
+        (&["lessons", "--help"], &["lessons", "profile"]),
+        (&["lessons", "check", "--help"], &["lessons", "profile"]),
+        (&["sim", "--help"], &["profile"]),
+    ];
+    for (args, want) in cases {
+        let out = trinetes(args);
+        let help = text(&out);
+        assert!(out.status.success(), "{help}");
+        let listed = listed_flags(&help);
+        for flag in globals {
+            assert_eq!(
+                listed.iter().any(|l| l == flag),
+                want.contains(&flag),
+                "{args:?} and --{flag}:\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_global_flag_a_subcommand_does_not_use_is_still_accepted_there() {
+    let out = trinetes(&["lessons", "--theme", "light", "--backend", "live"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = trinetes(&["lessons", "--pace", "nope"]);
+    assert!(
+        text(&out).contains("invalid value 'nope' for '--pace <PACE>'"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn without_a_terminal_the_tutorial_points_at_trinetes_run_once() {
+    let out = trinetes(&[]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert_eq!(all.matches("use `trinetes run`").count(), 1, "{all}");
+    assert!(!all.contains("os error"), "{all}");
+}
+
+#[test]
+fn an_unknown_until_lists_the_step_ids() {
+    let out = trinetes(&["run", "--lesson", "replicasets", "--until", "nope"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains(
+            "--until \"nope\" names no step of the chosen lessons; their steps are: \
+             create-deployment, get-replicasets, delete-pods, scale-up, cleanup"
+        ),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("missing-folder").join("report.json");
+    let out = trinetes(&[
+        "run",
+        "--lesson",
+        "replicasets",
+        "--report",
+        report.to_str().expect("utf-8"),
+    ]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains(&format!("cannot write the report {}", report.display())),
+        "{all}"
+    );
+    assert!(!all.contains("starting the dry-run backend"), "{all}");
+}

@@ -79,6 +79,18 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
         all.contains("EKS cluster tcb-cluster no longer exists"),
         "{all}"
     );
+    // eksctl's fast waits print one line many times at the same second:
+    // the log says it once and counts the rest.
+    let lines: Vec<&str> = all.lines().collect();
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a line printed twice in a row:\n{all}");
+    }
+    assert!(all.contains("│ … the line above"), "{all}");
+    assert!(
+        lines.iter().all(|l| !l.trim_start().starts_with('?')),
+        "{all}"
+    );
+    assert!(all.contains("… checking: 2 nodes Ready"), "{all}");
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))

@@ -111,3 +111,45 @@ fn a_taken_port_moves_the_forward_and_the_checks_follow_it() {
         "{all}"
     );
 }
+
+/// Running the forward step again replaces its own forward on the same port,
+/// rather than moving to the next one because of itself.
+#[test]
+fn running_the_forward_again_replaces_its_own_forward() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let again = r#"
+
+```sh step id=forward-again
+kubectl port-forward svc/tcb-trino 8080:8080
+```
+
+```toml step-config
+title = "Forward again"
+timeout = "30s"
+background = true
+```
+"#;
+    let lesson = format!("{LESSON}{again}")
+        .replace("8080:8080", &format!("{port}:8080"))
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"));
+    let state = tempfile::tempdir().expect("temp dir");
+    let lessons = tempfile::tempdir().expect("temp dir");
+    std::fs::write(lessons.path().join("port.md"), lesson).expect("write lesson");
+    let out = Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(["run", "--all", "--pace", "fast", "--lessons"])
+        .arg(lessons.path())
+        .env("XDG_STATE_HOME", state.path())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("trinetes runs");
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    let forwarding = format!("Forwarding from 127.0.0.1:{port} -> 8080");
+    assert_eq!(all.matches(&forwarding).count(), 2, "{all}");
+    assert!(!all.contains("already in use"), "{all}");
+}

@@ -572,6 +572,13 @@ fn w_shows_how_to_use_the_dry_run_world_from_another_terminal() {
         );
     }
     assert!(screen.contains(strings::WORLD_TITLE.trim()), "{screen}");
+    // The aws CLI refuses to run without a region.
+    let recipe = screen.replace('│', " ");
+    let recipe = recipe.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        recipe.contains("aws eks list-clusters --region us-east-1"),
+        "{screen}"
+    );
     assert_eq!(
         action_for_key(&app, &key(KeyCode::Esc)),
         Some(Action::CloseOverlay)

@@ -115,8 +115,8 @@ fn reader_with_a_running_step() {
             name: "rolling out".into(),
             fraction: Some(0.4),
         });
-        execution_events(&mut app, events);
         apply(&mut app, [Action::ExecutionTick(Duration::from_secs(84))]);
+        execution_events(&mut app, events);
         snapshot(&format!("running_{w}x{h}"), frame(&app));
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod app;
 mod exec;
+mod forwards;
 mod frames;
 mod honest;
 mod markdown;

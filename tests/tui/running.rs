@@ -422,12 +422,12 @@ fn stages_drive_the_progress_line_with_elapsed_time_and_eta() {
     apply(
         &mut app,
         [
+            Action::ExecutionTick(Duration::from_secs(60)),
             Action::ExecutionEvents(vec![ExecutionEvent::Stage {
                 step: "create-deployment".into(),
                 name: "creating the control plane".into(),
                 fraction: Some(0.25),
             }]),
-            Action::ExecutionTick(Duration::from_secs(60)),
         ],
     );
     let screen = frame(&app);
@@ -435,6 +435,43 @@ fn stages_drive_the_progress_line_with_elapsed_time_and_eta() {
         screen.contains("creating the control plane 25% · elapsed 1m00s · 3m00s left"),
         "{screen}"
     );
+    // Until the next report, the time left counts down; it does not grow
+    // with the stale fraction (70 s / 25 % would say 3m30s).
+    apply(&mut app, [Action::ExecutionTick(Duration::from_secs(70))]);
+    let screen = frame(&app);
+    assert!(
+        screen.contains("creating the control plane 25% · elapsed 1m10s · 2m50s left"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn without_colour_the_progress_bar_still_shows_how_far_it_is() {
+    let mut app = at_first_step(120, 40);
+    app.settings.theme = trinetes::tui::theme::Theme::from_env(
+        trinetes::tui::theme::ThemeKind::Dark,
+        Some(std::ffi::OsStr::new("1")),
+    );
+    apply(
+        &mut app,
+        [
+            Action::ExecuteStep,
+            Action::ExecutionTick(Duration::from_secs(10)),
+            Action::ExecutionEvents(vec![ExecutionEvent::Stage {
+                step: "create-deployment".into(),
+                name: "creating the control plane".into(),
+                fraction: Some(0.5),
+            }]),
+        ],
+    );
+    let screen = frame(&app);
+    let bar = screen
+        .lines()
+        .find(|l| l.contains("creating the control plane 50%"))
+        .unwrap_or_else(|| panic!("no progress line:\n{screen}"));
+    let done = bar.matches(strings::GAUGE_FILLED).count();
+    let left = bar.matches(strings::GAUGE_UNFILLED).count();
+    assert!(done > 0 && left > 0 && done.abs_diff(left) <= 1, "{bar}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use trinetes::sim::helm::{HelmEnv, HelmSim, ReleaseTarget, UserValues, trino_chart};
 use trinetes::sim::runtime::{ContainerContext, ContainerRuntime};
 use trinetes::sim::trino::{
-    StartupOutcome, StartupTiming, TrinoConfig, TrinoRuntime, decide_startup,
+    PROBE_LAG, StartupOutcome, StartupTiming, TrinoConfig, TrinoRuntime, decide_startup,
 };
 use trinetes::sim::{Clock, Store};
 
@@ -252,10 +252,11 @@ fn the_runtime_serves_a_pinned_0_3_0_and_reads_the_config_map() {
     assert!(config.jvm_config.contains("-XX:-UseBiasedLocking"));
     let behaviour = runtime.behaviour(&ctx);
     assert!(behaviour.exit.is_none());
-    // httpGet /v1/info answers while Trino is still starting, so the pod is Ready early.
+    // httpGet /v1/info answers while Trino is still starting, but the pod
+    // turns Ready only after the log says SERVER STARTED.
     assert_eq!(
         behaviour.readiness_delay,
-        Some(StartupTiming::default().http_up)
+        Some(StartupTiming::default().started + PROBE_LAG)
     );
     assert!(runtime.port_handler(&ctx, 8080).is_some());
     assert!(runtime.port_handler(&ctx, 9999).is_none());
@@ -276,8 +277,53 @@ fn the_current_chart_is_ready_only_after_start_up() {
     assert!(behaviour.exit.is_none());
     assert_eq!(
         behaviour.readiness_delay,
-        Some(StartupTiming::default().started)
+        Some(StartupTiming::default().started + PROBE_LAG)
     );
+}
+
+/// The coordinator's log says SERVER STARTED before its pod turns Ready, on
+/// the episode's pinned chart (an httpGet probe) and the current one (exec).
+#[test]
+fn the_log_says_server_started_before_the_pod_is_ready() {
+    for (chart, sets) in [("0.3.0", &["image.tag=355"][..]), ("1.42.2", &[][..])] {
+        let store = installed(chart, sets);
+        pod_from(
+            &store,
+            "tcb-trino-coordinator",
+            "tcb-trino-coordinator-abc",
+            false,
+        );
+        let runtime = TrinoRuntime::new(store.clone(), StartupTiming::default());
+        let ctx = context(
+            "tcb-trino-coordinator-abc",
+            "trino-coordinator",
+            &image_of(&store, "tcb-trino-coordinator"),
+        );
+        let before = store.clock().now();
+        let behaviour = runtime.behaviour(&ctx);
+        let started_line = behaviour
+            .startup_logs
+            .iter()
+            .find(|l| l.ends_with("======== SERVER STARTED ========"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{chart}: no SERVER STARTED in {:#?}",
+                    behaviour.startup_logs
+                )
+            });
+        let logged_at: Timestamp = started_line
+            .split('\t')
+            .next()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{chart}: no timestamp in {started_line}"));
+        let ready_at = before
+            .checked_add(behaviour.readiness_delay.expect("a readiness delay"))
+            .expect("in range");
+        assert!(
+            logged_at < ready_at,
+            "{chart}: SERVER STARTED at {logged_at}, Ready at {ready_at}"
+        );
+    }
 }
 
 async fn fetch(store: &Store, pod: &str, path: &str) -> String {

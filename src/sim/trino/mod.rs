@@ -7,7 +7,7 @@ mod runtime;
 mod startup;
 
 pub use http::{TrinoNode, WorkerCount, succinct_duration, trino_router};
-pub use runtime::{TrinoRuntime, register_trino_runtime};
+pub use runtime::{PROBE_LAG, TrinoRuntime, register_trino_runtime};
 pub use startup::{
     LATEST_TRINO_VERSION, StartupOutcome, StartupTiming, TrinoConfig, decide_startup,
     trino_version_of_image,

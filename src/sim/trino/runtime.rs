@@ -16,6 +16,10 @@ use crate::sim::store::Store;
 
 /// Where the charts mount the Trino config in the container.
 const CONFIG_PATH: &str = "/etc/trino";
+/// How long after `======== SERVER STARTED ========` a readiness probe
+/// first sees the server up (its period), so the log says the server started
+/// before the pod turns Ready.
+pub const PROBE_LAG: Duration = Duration::from_secs(1);
 /// Roughly the size of a trinodb/trino image, for the Pulled event.
 const IMAGE_SIZE_BYTES: u64 = 1_183_412_224;
 
@@ -115,10 +119,13 @@ impl ContainerRuntime for TrinoRuntime {
                 started,
                 ..
             } => {
+                // Ready only after Trino logged SERVER STARTED, so the pod's
+                // status and its log (a learner reads both) agree.
                 let readiness_delay =
                     match self.pod(c).map(|pod| readiness_kind(&pod, &c.container)) {
-                        Some(ReadinessKind::Exec) => started,
-                        Some(ReadinessKind::Http) => http_up,
+                        Some(ReadinessKind::Exec | ReadinessKind::Http) => {
+                            started.max(http_up) + PROBE_LAG
+                        }
                         Some(ReadinessKind::None) | None => Duration::ZERO,
                     };
                 ContainerBehaviour {
@@ -206,7 +213,7 @@ fn mounted_config_map(pod: &Value, container: &str) -> Option<String> {
 enum ReadinessKind {
     /// `exec: /usr/lib/trino/bin/health-check`: ready once `starting` is false.
     Exec,
-    /// `httpGet /v1/info`: ready as soon as HTTP answers, even while starting.
+    /// `httpGet /v1/info`: HTTP answers while Trino is still starting.
     Http,
     None,
 }

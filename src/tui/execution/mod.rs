@@ -69,6 +69,8 @@ pub struct StepExecution {
     pub mode: ExecutionMode,
     /// The latest stage and how far along it is, when the backend says.
     pub stage: Option<(String, Option<f32>)>,
+    /// `elapsed` when the stage last reported, for the ETA.
+    pub stage_reported_at: Duration,
     /// Time since the start, as the event loop last reported it.
     pub elapsed: Duration,
     pub checks: Vec<CheckLine>,
@@ -89,6 +91,7 @@ impl StepExecution {
             command: step.command.clone(),
             mode,
             stage: None,
+            stage_reported_at: Duration::ZERO,
             elapsed: Duration::ZERO,
             checks: step
                 .checks
@@ -119,6 +122,7 @@ impl StepExecution {
             | ExecutionEvent::StepSkipped { .. } => {}
             ExecutionEvent::Stage { name, fraction, .. } => {
                 self.stage = Some((name.clone(), *fraction));
+                self.stage_reported_at = self.elapsed;
             }
             ExecutionEvent::CheckStarted { index, .. } => {
                 self.set_check(*index, CheckState::Running);
@@ -206,6 +210,19 @@ pub fn eta(elapsed: Duration, fraction: f32) -> Option<Duration> {
     let fraction = f64::from(fraction.min(1.0));
     let total = elapsed.as_secs_f64() / fraction;
     Duration::try_from_secs_f64((total - elapsed.as_secs_f64()).max(0.0)).ok()
+}
+
+/// Time left at `now`, from a fraction reported at `reported_at`: the
+/// total that report implies, minus `now`. Between two reports the time
+/// left counts down instead of growing with a stale fraction (which made
+/// the first ETA, when the fraction is small, overshoot).
+pub fn eta_since(reported_at: Duration, fraction: f32, now: Duration) -> Option<Duration> {
+    if reported_at.is_zero() {
+        // A report before any time went by says nothing about the pace.
+        return None;
+    }
+    let total = reported_at + eta(reported_at, fraction)?;
+    Some(total.saturating_sub(now))
 }
 
 /// `1m05s`, `12s`, `1h02m`: short enough for a status line.

@@ -66,6 +66,9 @@ pub const KEYMAP: &[Row] = &[
         line(S::Everywhere, "x", "dismiss a warning")),
     bind(X::Screens, W::Always, &[c('w')], Action::ToggleWorld,
         line(S::Everywhere, "w", "use the dry-run world from your shell")),
+    // The status bar names this key next to the open forwards; the help
+    // window has no row to spare at 120x40.
+    bind(X::Screens, W::Always, &[c('f')], Action::StopForwards, Unlisted),
     // Lesson list
     bind(X::List, W::Always, &[k(KeyCode::Up), c('k')], Action::Up,
         line(S::List, "↑ ↓  j k", "choose a lesson")),

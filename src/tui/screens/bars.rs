@@ -61,8 +61,17 @@ pub fn draw_prompt(app: &App, frame: &mut Frame, area: Rect) {
 pub fn draw_status(app: &App, frame: &mut Frame, area: Rect, segments: &[String]) {
     let theme = &app.settings.theme;
     let hint = format!("{} ", strings::HELP_HINT);
+    // The open forwards come first: they run until stopped.
+    let forwards = (!app.forwards.is_empty()).then(|| {
+        let open: Vec<String> = app.forwards.iter().map(|f| f.label()).collect();
+        strings::forwards(&open)
+    });
+    let segments: Vec<String> = forwards
+        .into_iter()
+        .chain(segments.iter().cloned())
+        .collect();
     // Drop segments from the right until the bar fits; the first ones matter most.
-    let mut segments = segments;
+    let mut segments = segments.as_slice();
     let fits = |segs: &[String]| {
         let used: usize = segs.iter().map(|s| text_width(s) + 3).sum();
         used + hint.len() < usize::from(area.width)

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, LineGauge, Paragraph};
 
 use crate::execute::StepOutcome;
 use crate::tui::execution::{
-    CheckState, ExecutionMode, StepExecution, eta, format_duration, spinner,
+    CheckState, ExecutionMode, StepExecution, eta_since, format_duration, spinner,
 };
 use crate::tui::markdown::wrap::Seg;
 use crate::tui::screens::output::{OutputPane, PaneSize, wrap_line};
@@ -94,7 +94,10 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
                 .ratio(f64::from(fraction.clamp(0.0, 1.0)))
                 .label(Span::styled(label, theme.text))
                 .filled_style(theme.check)
-                .unfilled_style(theme.dim);
+                .unfilled_style(theme.dim)
+                // Two glyphs, so the bar shows without colour (NO_COLOR) too.
+                .filled_symbol(strings::GAUGE_FILLED)
+                .unfilled_symbol(strings::GAUGE_UNFILLED);
             frame.render_widget(gauge, area);
         }
         None => frame.render_widget(
@@ -125,7 +128,10 @@ pub fn progress_label(execution: &StepExecution) -> String {
         strings::PROGRESS_ELAPSED,
         format_duration(execution.elapsed)
     );
-    if !checking && let Some(left) = execution.fraction().and_then(|f| eta(execution.elapsed, f)) {
+    let left = execution
+        .fraction()
+        .and_then(|f| eta_since(execution.stage_reported_at, f, execution.elapsed));
+    if !checking && let Some(left) = left {
         label.push_str(&format!(
             " · {} {}",
             format_duration(left),

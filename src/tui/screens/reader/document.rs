@@ -2,11 +2,13 @@
 //! links, and plain text for search. `sync` is the one place it is brought
 //! up to date, after every `update`; `draw` only slices it.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Duration;
 
 use ratatui::text::Line;
 
+use crate::backend::portforward::{ForwardStatus, follow_moved_ports};
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Block, Lesson};
 use crate::progress::RecordedOutcome;
@@ -28,6 +30,19 @@ pub struct DocumentStyle<'a> {
     pub progress: Option<&'a crate::progress::LessonProgress>,
     /// The execution shown in this lesson, if any.
     pub execution: Option<&'a StepExecution>,
+    /// The open port-forwards: prose naming a port that one had to move
+    /// names the port it really has.
+    pub forwards: &'a [ForwardStatus],
+}
+
+impl DocumentStyle<'_> {
+    /// Wanted local port → the port its forward really has, where they differ.
+    pub fn moved_ports(&self) -> BTreeMap<u16, u16> {
+        self.forwards
+            .iter()
+            .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
+            .collect()
+    }
 }
 
 /// What a rendered lesson was built from, besides the lesson and the
@@ -40,6 +55,7 @@ pub struct Source {
     /// Each step's recorded outcome, indexed like `Lesson::steps`.
     pub recorded: Vec<Option<RecordedOutcome>>,
     pub execution: Option<Shown>,
+    pub moved_ports: BTreeMap<u16, u16>,
 }
 
 /// What the step boxes show of an execution in this lesson.
@@ -68,6 +84,7 @@ impl Source {
                 outcome: e.outcome.clone(),
                 took: e.outcome.as_ref().map(|_| e.elapsed),
             }),
+            moved_ports: style.moved_ports(),
         }
     }
 }
@@ -110,13 +127,15 @@ impl RenderedLesson {
         let mut lines: Vec<Line<'static>> = Vec::new();
         let mut links = Vec::new();
         let mut steps = vec![0..0; lesson.steps.len()];
+        let moved_ports = style.moved_ports();
         for block in &lesson.blocks {
             if !lines.is_empty() {
                 lines.push(Line::default());
             }
             match block {
                 Block::Markdown { source, .. } => {
-                    let rendered = render_document(source, width, &ctx);
+                    let source = follow_moved_ports(source, &moved_ports);
+                    let rendered = render_document(&source, width, &ctx);
                     let offset = lines.len();
                     links.extend(rendered.links.into_iter().map(|mut l| {
                         l.line += offset;
@@ -250,7 +269,11 @@ pub fn sync(app: &mut App) {
             None => r.doc = RenderedLesson::build(lesson, width, r.step, &style),
             Some(had) if had == want => {}
             Some(had) if had.width != width => rewrap(&mut r, lesson, &style, width, height),
-            Some(had) if had.recorded == want.recorded && had.execution == want.execution => {
+            Some(had)
+                if had.recorded == want.recorded
+                    && had.execution == want.execution
+                    && had.moved_ports == want.moved_ports =>
+            {
                 r.doc.reselect(lesson, had.selected, want.selected, &style);
             }
             Some(had) => {

@@ -1,0 +1,75 @@
+//! Port-forwards in the TUI: the status bar lists them, leaving or
+//! completing their lesson (or `f`) asks the event loop to close them, and
+//! prose follows a port a forward had to move.
+
+use crate::support::tui::{app, apply, frame, lesson, settings};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trinetes::backend::portforward::ForwardStatus;
+use trinetes::progress::Progress;
+use trinetes::tui::action::Action;
+use trinetes::tui::keymap::action_for_key;
+use trinetes::tui::state::App;
+
+fn forward(local: &str, wanted: Option<u16>, problem: Option<&str>) -> ForwardStatus {
+    ForwardStatus {
+        local: local.parse().expect("an address"),
+        wanted_port_taken: wanted,
+        target: "svc/tcb-trino".to_string(),
+        problem: problem.map(str::to_string),
+    }
+}
+
+#[test]
+fn the_status_bar_lists_the_open_forwards_and_a_lost_pod() {
+    let mut app = app(100, 24);
+    assert!(!frame(&app).contains('⇄'), "no forward, no mark");
+    app.forwards = vec![forward("127.0.0.1:8080", None, None)];
+    let screen = frame(&app);
+    let status = screen.lines().last().expect("a status line");
+    assert!(
+        status.contains("⇄ 127.0.0.1:8080 → svc/tcb-trino (f stops)"),
+        "{status}"
+    );
+    apply(&mut app, [Action::Open]);
+    app.forwards = vec![forward("127.0.0.1:8080", None, Some("pod web-1 is gone"))];
+    let screen = frame(&app);
+    let status = screen.lines().last().expect("a status line");
+    assert!(status.contains("(pod web-1 is gone)"), "{status}");
+}
+
+#[test]
+fn leaving_or_completing_the_lesson_or_f_stops_the_forwards() {
+    let mut app = app(100, 24);
+    apply(&mut app, [Action::Open, Action::Down, Action::NextStep]);
+    assert!(!app.stop_forwards, "reading does not stop them");
+    apply(&mut app, [Action::Back]);
+    assert!(app.stop_forwards, "leaving the lesson stops them");
+
+    app.stop_forwards = false;
+    apply(&mut app, [Action::Open, Action::MarkCompleted]);
+    assert!(app.stop_forwards, "completing the lesson stops them");
+
+    app.stop_forwards = false;
+    let key = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE);
+    let action = action_for_key(&app, &key).expect("f is bound");
+    assert_eq!(action, Action::StopForwards);
+    apply(&mut app, [action]);
+    assert!(app.stop_forwards, "f stops them");
+}
+
+#[test]
+fn prose_names_the_port_the_forward_really_has() {
+    let lessons = vec![
+        lesson("ui", "The Trino UI")
+            .markdown("Now open <http://127.0.0.1:8080> in a browser.")
+            .build(),
+    ];
+    let mut app = App::new(lessons, Progress::default(), settings(), (80, 20));
+    apply(&mut app, [Action::Open]);
+    assert!(frame(&app).contains("http://127.0.0.1:8080"));
+    app.forwards = vec![forward("127.0.0.1:8081", Some(8080), None)];
+    apply(&mut app, [Action::Resize(80, 20)]);
+    let screen = frame(&app);
+    assert!(screen.contains("http://127.0.0.1:8081"), "{screen}");
+    assert!(!screen.contains("127.0.0.1:8080"), "{screen}");
+}
