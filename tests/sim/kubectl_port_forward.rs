@@ -61,8 +61,17 @@ spec:
     - containerPort: 80
 ";
 
-/// kubectl 1.32 tunnels SPDY through a WebSocket unless this says false.
-const WEBSOCKETS_OFF: (&str, &str) = ("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+/// How kubectl reaches the server; each forward checks, from kubectl's own
+/// log (`-v=6`), that it got the one it asked for and did not fall back.
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    /// kubectl 1.32's default: SPDY tunnelled through a WebSocket.
+    Tunnel,
+    /// `KUBECTL_PORT_FORWARD_WEBSOCKETS=false`: a POST upgraded to SPDY/3.1.
+    Spdy,
+}
+
+const BOTH: [Transport; 2] = [Transport::Tunnel, Transport::Spdy];
 
 async fn cluster_with_app() -> (Cluster, String) {
     let sim = Cluster::start().await;
@@ -115,11 +124,11 @@ impl Forward {
     }
 }
 
-async fn port_forward(sim: &Cluster, target: &str, remote: u16, env: &[(&str, &str)]) -> Forward {
+async fn port_forward(sim: &Cluster, target: &str, remote: u16, transport: Transport) -> Forward {
     let port = free_port();
     let dir = sim.dir.path();
     let mut cmd = tokio::process::Command::new("kubectl");
-    cmd.args(["port-forward", target, &format!("{port}:{remote}")])
+    cmd.args(["port-forward", "-v=6", target, &format!("{port}:{remote}")])
         .env("KUBECONFIG", sim.kubeconfig())
         .env("KUBECACHEDIR", dir.join("cache"))
         .env("HOME", dir)
@@ -127,8 +136,8 @@ async fn port_forward(sim: &Cluster, target: &str, remote: u16, env: &[(&str, &s
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
+    if let Transport::Spdy = transport {
+        cmd.env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
     }
     let mut child = cmd.spawn().expect("kubectl runs");
     let stderr = Arc::new(Mutex::new(String::new()));
@@ -156,11 +165,27 @@ async fn port_forward(sim: &Cluster, target: &str, remote: u16, env: &[(&str, &s
     .unwrap_or_else(|_| panic!("kubectl port-forward {target} did not forward within 60 s"));
     // kubectl prints a line per connection: keep reading so it never blocks.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Forward {
+    let forward = Forward {
         _child: child,
         port,
         stderr,
+    };
+    match transport {
+        Transport::Tunnel => {
+            forward
+                .wait_for_stderr("negotiated protocol: portforward.k8s.io")
+                .await
+        }
+        Transport::Spdy => {
+            forward
+                .wait_for_stderr("/portforward 101 Switching Protocols")
+                .await;
+            let printed = forward.stderr.lock().expect("stderr lock").clone();
+            assert!(printed.contains("POST http"), "{printed}");
+            assert!(!printed.contains("negotiated protocol"), "{printed}");
+        }
     }
+    forward
 }
 
 async fn connect(forward: &Forward) -> TcpStream {
@@ -199,7 +224,7 @@ async fn port_forward_to_a_service_a_deployment_and_a_pod() {
         ("deploy/hello".to_string(), 80),
         (format!("pod/{pod}"), 80),
     ] {
-        let forward = port_forward(&sim, &target, remote, &[]).await;
+        let forward = port_forward(&sim, &target, remote, Transport::Tunnel).await;
         // Several connections through one forward, one after the other.
         for _ in 0..2 {
             assert_hello(&get(&forward).await, &pod);
@@ -211,7 +236,7 @@ async fn port_forward_to_a_service_a_deployment_and_a_pod() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn port_forward_over_the_plain_spdy_upgrade() {
     let (sim, pod) = cluster_with_app().await;
-    let forward = port_forward(&sim, "svc/hello", 8080, &[WEBSOCKETS_OFF]).await;
+    let forward = port_forward(&sim, "svc/hello", 8080, Transport::Spdy).await;
     for _ in 0..2 {
         assert_hello(&get(&forward).await, &pod);
     }
@@ -223,8 +248,8 @@ async fn port_forward_over_the_plain_spdy_upgrade() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_connections_at_once() {
     let (sim, pod) = cluster_with_app().await;
-    for env in [&[][..], &[WEBSOCKETS_OFF][..]] {
-        let forward = port_forward(&sim, "deploy/hello", 80, env).await;
+    for transport in BOTH {
+        let forward = port_forward(&sim, "deploy/hello", 80, transport).await;
         let mut first = connect(&forward).await;
         first
             .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
@@ -269,8 +294,8 @@ async fn a_pod_that_is_not_running_gets_kubectls_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_nothing_listens_on_is_refused() {
     let (sim, pod) = cluster_with_app().await;
-    for env in [&[][..], &[WEBSOCKETS_OFF][..]] {
-        let forward = port_forward(&sim, &format!("pod/{pod}"), 81, env).await;
+    for transport in BOTH {
+        let forward = port_forward(&sim, &format!("pod/{pod}"), 81, transport).await;
         assert_eq!(get(&forward).await, "");
         forward
             .wait_for_stderr(&format!(

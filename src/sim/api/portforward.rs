@@ -168,11 +168,7 @@ async fn tunnel(socket: WebSocket, bytes: DuplexStream) {
     let inbound = async move {
         while let Some(Ok(message)) = stream.next().await {
             match message {
-                Message::Binary(data) => {
-                    if writer.write_all(&data).await.is_err() {
-                        break;
-                    }
-                }
+                Message::Binary(data) if writer.write_all(&data).await.is_err() => break,
                 Message::Close(_) => break,
                 _ => {}
             }

@@ -9,3 +9,6 @@ pub mod frame;
 pub mod headers;
 pub mod portforward;
 pub mod session;
+
+#[cfg(test)]
+mod captured;
