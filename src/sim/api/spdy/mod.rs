@@ -9,6 +9,7 @@ pub mod frame;
 pub mod headers;
 pub mod portforward;
 pub mod session;
+mod window;
 
 #[cfg(test)]
 mod captured;

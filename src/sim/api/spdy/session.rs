@@ -2,22 +2,20 @@
 //! client opens with SYN_REPLY and hands it over, echoes PINGs, and keeps
 //! the flow-control windows.
 //!
-//! Flow control: we send WINDOW_UPDATE as the receiver of a stream consumes
-//! its data. Our sends honour the client's windows once the client shows it
-//! keeps them (a WINDOW_UPDATE or an initial-window SETTINGS); kubectl's
-//! SPDY library does neither, and a server that waited for its updates
-//! would stall after 64 KiB, as a real kubelet, which ignores windows, does not.
+//! We send WINDOW_UPDATE as the receiver of a stream consumes its data; our
+//! own sends keep to the client's windows as `window` explains.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::frame::{FLAG_FIN, Frame, INITIAL_WINDOW, SETTINGS_INITIAL_WINDOW_SIZE, status};
+use super::frame::{FLAG_FIN, Frame, SETTINGS_INITIAL_WINDOW_SIZE, status};
 use super::headers::{HeaderCompressor, HeaderDecompressor, Headers};
+use super::window::Windows;
 
 /// The largest data frame we send.
 const MAX_DATA: usize = 16 * 1024;
@@ -101,115 +99,6 @@ impl StreamSender {
                 data: Bytes::new(),
             };
             let _ = self.out.send(Outgoing::Frame(fin)).await;
-        }
-    }
-}
-
-/// The client's receive windows, as far as we know them.
-#[derive(Default)]
-struct Windows {
-    state: Mutex<WindowState>,
-    changed: Notify,
-}
-
-struct WindowState {
-    /// The client showed that it keeps windows.
-    enforced: bool,
-    initial: i64,
-    session: i64,
-    /// Streams we may still send on.
-    streams: HashMap<u32, i64>,
-    closed: bool,
-}
-
-impl Default for WindowState {
-    fn default() -> Self {
-        WindowState {
-            enforced: false,
-            initial: i64::from(INITIAL_WINDOW),
-            session: i64::from(INITIAL_WINDOW),
-            streams: HashMap::new(),
-            closed: false,
-        }
-    }
-}
-
-impl Windows {
-    fn state(&self) -> MutexGuard<'_, WindowState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn open(&self, id: u32) {
-        let mut s = self.state();
-        let initial = s.initial;
-        s.streams.insert(id, initial);
-    }
-
-    /// Stops sends on a stream; true if it was open.
-    fn close(&self, id: u32) -> bool {
-        let open = self.state().streams.remove(&id).is_some();
-        self.changed.notify_waiters();
-        open
-    }
-
-    fn close_all(&self) {
-        let mut s = self.state();
-        s.closed = true;
-        s.streams.clear();
-        drop(s);
-        self.changed.notify_waiters();
-    }
-
-    fn grant(&self, stream_id: u32, delta: u32) {
-        let mut s = self.state();
-        s.enforced = true;
-        let delta = i64::from(delta);
-        if stream_id == 0 {
-            s.session += delta;
-        } else if let Some(w) = s.streams.get_mut(&stream_id) {
-            *w += delta;
-        }
-        drop(s);
-        self.changed.notify_waiters();
-    }
-
-    fn set_initial(&self, value: u32) {
-        let mut s = self.state();
-        s.enforced = true;
-        let change = i64::from(value) - s.initial;
-        s.initial = i64::from(value);
-        for w in s.streams.values_mut() {
-            *w += change;
-        }
-        drop(s);
-        self.changed.notify_waiters();
-    }
-
-    /// Takes up to `want` bytes of window, waiting for some if none is left.
-    async fn reserve(&self, id: u32, want: usize) -> Result<usize, StreamClosed> {
-        loop {
-            let changed = self.changed.notified();
-            {
-                let mut s = self.state();
-                if s.closed {
-                    return Err(StreamClosed);
-                }
-                let session = s.session;
-                let enforced = s.enforced;
-                let stream = s.streams.get_mut(&id).ok_or(StreamClosed)?;
-                let available = if enforced {
-                    (*stream).min(session).max(0) as usize
-                } else {
-                    want
-                };
-                if available > 0 {
-                    let n = want.min(available);
-                    *stream -= n as i64;
-                    s.session -= n as i64;
-                    return Ok(n);
-                }
-            }
-            changed.await;
         }
     }
 }
@@ -407,7 +296,7 @@ async fn write_frames<W: AsyncWrite>(writer: W, mut frames: mpsc::Receiver<Outgo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::api::spdy::frame::FLAG_FIN;
+    use crate::sim::api::spdy::frame::INITIAL_WINDOW;
 
     /// The client end of a session: frames in, frames out, its own zlib streams.
     struct Client {
