@@ -305,3 +305,22 @@ async fn a_port_nothing_listens_on_is_refused() {
     }
     sim.stop().await;
 }
+
+/// A client that hangs up half-way through its request: kubectl finishes the
+/// data stream, the pod reads end-of-file and closes, and so does the
+/// forwarded connection; the forward keeps serving the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_hangs_up_early_closes_the_pod_connection() {
+    let (sim, pod) = cluster_with_app().await;
+    for transport in BOTH {
+        let forward = port_forward(&sim, "svc/hello", 8080, transport).await;
+        let mut conn = connect(&forward).await;
+        conn.write_all(b"GET / HTTP/1.1\r\n")
+            .await
+            .expect("send half a request");
+        conn.shutdown().await.expect("half-close");
+        assert_eq!(read_reply(conn).await, "");
+        assert_hello(&get(&forward).await, &pod);
+    }
+    sim.stop().await;
+}
