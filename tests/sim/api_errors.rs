@@ -458,16 +458,8 @@ async fn tables_and_paging() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kubectl_port_forward_gets_a_clear_error() {
+async fn kubectl_get_of_an_unknown_resource_gets_a_clear_error() {
     let sim = Sim::start().await;
-    seed(&sim.store, "Pod", pod("web-1", "web", "n1", "10.1.0.1"));
-    let out = sim.kubectl(&["port-forward", "pod/web-1", "0:80"]).await;
-    assert_ne!(out.status, 0);
-    assert!(
-        out.stderr.contains("trinetes port-forward"),
-        "{}",
-        out.stderr
-    );
     let missing = sim.kubectl(&["get", "widgets"]).await;
     assert!(
         missing

@@ -9,5 +9,6 @@ mod api_load;
 mod behaviour;
 mod behaviour_kube;
 mod kubectl_get;
+mod kubectl_port_forward;
 mod kubectl_write;
 mod rollout;

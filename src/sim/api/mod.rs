@@ -11,6 +11,7 @@ pub mod request;
 pub mod resources;
 pub mod scale;
 pub mod selectors;
+pub mod spdy;
 pub mod status;
 pub mod table;
 pub mod watch;

@@ -1,10 +1,15 @@
-//! `pods/portforward` over WebSocket (`v4.channel.k8s.io`/`v5.channel.k8s.io`):
-//! port i uses data channel 2i and error channel 2i+1; each channel opens with
-//! a frame carrying the port number. Connections go to the pod network. SPDY,
-//! which kubectl speaks, gets a Status saying what to use instead.
+//! `pods/portforward`, in the three ways clients ask for it. Connections go
+//! to the pod network.
+//! - WebSocket `v4.channel.k8s.io`/`v5.channel.k8s.io` (kube-rs): port i uses
+//!   data channel 2i and error channel 2i+1; each channel opens with a frame
+//!   carrying the port number.
+//! - WebSocket `SPDY/3.1+portforward.k8s.io` (kubectl 1.32): SPDY frames as a
+//!   byte stream in binary messages.
+//! - `Upgrade: SPDY/3.1` (older kubectl, and kubectl's fallback).
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, WriteHalf};
@@ -12,14 +17,22 @@ use tokio::sync::mpsc;
 
 use crate::sim::api::ApiState;
 use crate::sim::api::request::Query;
+use crate::sim::api::spdy::portforward::{self as spdy_forward, Target};
 use crate::sim::api::status::ApiError;
 use crate::sim::kinds;
 
 const PROTOCOLS: [&str; 2] = ["v4.channel.k8s.io", "v5.channel.k8s.io"];
+/// kubectl 1.32 tunnels SPDY through a WebSocket under this subprotocol.
+const SPDY_TUNNEL: &str = "SPDY/3.1+portforward.k8s.io";
+const SPDY_UPGRADE: &str = "SPDY/3.1";
+const STREAM_PROTOCOL_HEADER: &str = "X-Stream-Protocol-Version";
+const STREAM_PROTOCOL: &str = "portforward.k8s.io";
 /// v5 lets the client say it finished writing to a channel: [255, channel].
 const CLOSE_CHANNEL: u8 = 255;
+/// Bytes in flight between a WebSocket tunnel and its SPDY session.
+const TUNNEL_BUFFER: usize = 64 * 1024;
 
-pub const SPDY_MESSAGE: &str = "port-forward over SPDY is not supported by the trinetes simulator: use `trinetes port-forward`, or a WebSocket client speaking v4.channel.k8s.io or v5.channel.k8s.io (such as kube-rs Api::<Pod>::portforward)";
+const UNSUPPORTED_UPGRADE: &str = "port-forward needs a connection upgrade: a WebSocket with subprotocol v4.channel.k8s.io, v5.channel.k8s.io or SPDY/3.1+portforward.k8s.io, or Upgrade: SPDY/3.1";
 
 fn parse_ports(raw: Option<&str>) -> Result<Vec<u16>, ApiError> {
     let mut ports = Vec::new();
@@ -76,14 +89,37 @@ async fn upgrade(
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
         .collect();
-    let is_ws = request
+    let upgrade = request
         .headers()
-        .get(axum::http::header::UPGRADE)
+        .get(header::UPGRADE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    if !is_ws || !offered.iter().any(|p| PROTOCOLS.contains(&p.as_str())) {
-        return Err(ApiError::bad_request(SPDY_MESSAGE));
+        .unwrap_or("");
+    let is_ws = upgrade.eq_ignore_ascii_case("websocket");
+    let is_spdy = upgrade.eq_ignore_ascii_case(SPDY_UPGRADE);
+    let target = Target {
+        network: state.store.pod_network().clone(),
+        namespace: namespace.clone(),
+        pod: name.clone(),
+    };
+    if is_ws && offered.iter().any(|p| PROTOCOLS.contains(&p.as_str())) {
+        return channels(state, namespace, name, request).await;
     }
+    if is_ws && offered.iter().any(|p| p == SPDY_TUNNEL) {
+        return spdy_tunnel(state, target, request).await;
+    }
+    if is_spdy {
+        return spdy_upgrade(state, target, request);
+    }
+    Err(ApiError::bad_request(UNSUPPORTED_UPGRADE))
+}
+
+/// The v4/v5 channel protocol; ports come in the query.
+async fn channels(
+    state: ApiState,
+    namespace: String,
+    name: String,
+    request: Request,
+) -> Result<Response, ApiError> {
     let ports = parse_ports(request.uri().query())?;
     let (mut parts, _) = request.into_parts();
     let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
@@ -103,6 +139,103 @@ async fn upgrade(
                 _ = shutdown.cancelled() => {}
             }
         }))
+}
+
+/// SPDY inside a WebSocket: the binary messages are one byte stream each way.
+async fn spdy_tunnel(
+    state: ApiState,
+    target: Target,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let (mut parts, _) = request.into_parts();
+    let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
+        .await
+        .map_err(|e| ApiError::bad_request(format!("websocket upgrade failed: {e}")))?;
+    let shutdown = state.shutdown.clone();
+    Ok(ws
+        .protocols([SPDY_TUNNEL])
+        .on_upgrade(move |socket| async move {
+            let (session_end, tunnel_end) = tokio::io::duplex(TUNNEL_BUFFER);
+            tokio::spawn(tunnel(socket, tunnel_end));
+            spdy_forward::serve(session_end, target, shutdown).await;
+        }))
+}
+
+/// Carries bytes between WebSocket binary messages and a byte stream.
+async fn tunnel(socket: WebSocket, bytes: DuplexStream) {
+    let (mut sink, mut stream) = socket.split();
+    let (mut reader, mut writer) = tokio::io::split(bytes);
+    let inbound = async move {
+        while let Some(Ok(message)) = stream.next().await {
+            match message {
+                Message::Binary(data) if writer.write_all(&data).await.is_err() => break,
+                Message::Close(_) => break,
+                _ => {}
+            }
+        }
+        let _ = writer.shutdown().await;
+    };
+    let outbound = async move {
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            match reader.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let message = Message::Binary(buf[..n].to_vec().into());
+                    if sink.send(message).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    };
+    // Either side ending ends the session: the SPDY side then sees EOF.
+    tokio::select! {
+        _ = inbound => {}
+        _ = outbound => {}
+    }
+}
+
+/// The plain SPDY upgrade: after 101 the connection itself carries SPDY.
+fn spdy_upgrade(
+    state: ApiState,
+    target: Target,
+    mut request: Request,
+) -> Result<Response, ApiError> {
+    let offered: Vec<&str> = request
+        .headers()
+        .get_all(STREAM_PROTOCOL_HEADER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    if !offered.is_empty() && !offered.contains(&STREAM_PROTOCOL) {
+        return Err(ApiError::bad_request(format!(
+            "unable to upgrade: no common stream protocol (offered {}, served {STREAM_PROTOCOL})",
+            offered.join(", ")
+        )));
+    }
+    let on_upgrade = hyper::upgrade::on(&mut request);
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let io = hyper_util::rt::TokioIo::new(upgraded);
+                spdy_forward::serve(io, target, shutdown).await;
+            }
+            Err(e) => tracing::debug!("SPDY upgrade failed: {e}"),
+        }
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    headers.insert(header::UPGRADE, HeaderValue::from_static(SPDY_UPGRADE));
+    headers.insert(
+        STREAM_PROTOCOL_HEADER,
+        HeaderValue::from_static(STREAM_PROTOCOL),
+    );
+    Ok((StatusCode::SWITCHING_PROTOCOLS, headers).into_response())
 }
 
 fn frame(channel: u8, data: &[u8]) -> Message {
