@@ -437,6 +437,29 @@ fn hyperlinks_only_on_known_terminals() {
     ])));
 }
 
+/// Between the widths where one column fits and where two fit side by side,
+/// the help never lets a line run into the other column: every key's text
+/// is whole on one row, on screen or after scrolling.
+#[test]
+fn help_lines_stay_whole_at_every_width() {
+    for (w, h) in [(100, 30), (110, 40), (120, 40), (140, 30)] {
+        let mut app = app(w, h);
+        apply(&mut app, [Action::ToggleHelp]);
+        let mut seen = frame(&app);
+        for _ in 0..10 {
+            apply(&mut app, [Action::PageDown]);
+            seen.push_str(&frame(&app));
+        }
+        for line in keymap::help_lines() {
+            assert!(
+                seen.lines().any(|row| row.contains(line.text)),
+                "at {w}x{h}, `{}` is not whole on one row:\n{seen}",
+                line.text
+            );
+        }
+    }
+}
+
 #[test]
 fn help_scrolls_when_the_screen_is_short() {
     let mut app = app(80, 24);

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::keymap;
 use crate::tui::markdown::highlight::{Language, highlight};
@@ -94,7 +94,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let rows = help_rows();
     let lines = help_lines(app, &rows);
 
-    // Two columns when the screen is wide enough to show every key at once.
+    // Two columns when every key fits on the screen at once that way.
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = if height <= area.height {
         centered(area, 76, height)
@@ -106,25 +106,18 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme.popup_border)
         .title(Span::styled(strings::HELP_TITLE, theme.popup_title));
-    if height > area.height && area.width >= 100 {
+    let columns = (height > area.height)
+        .then(|| two_columns(app, &rows, block.inner(popup)))
+        .flatten();
+    if let Some((left, right)) = columns {
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
-        // Split at the first gap past the middle, so no scope is cut in two;
-        // each column gets its own key width.
-        let half = rows.len().div_ceil(2);
-        let split = (half..rows.len())
-            .find(|&i| matches!(rows[i], HelpRow::Gap))
-            .map_or(half, |i| i + 1)
-            .min(rows.len());
-        let lines = help_lines(app, &rows[..split]);
-        let right = help_lines(app, &rows[split..]);
         let [l, r] = inner.layout(&Layout::horizontal([
             Constraint::Fill(1),
             Constraint::Fill(1),
         ]));
-        let wrap = Wrap { trim: false };
-        frame.render_widget(Paragraph::new(lines).wrap(wrap), l);
-        frame.render_widget(Paragraph::new(right).wrap(wrap), r);
+        frame.render_widget(Paragraph::new(left), l);
+        frame.render_widget(Paragraph::new(right), r);
     } else {
         let visible = popup.height.saturating_sub(2);
         let max_scroll = height.saturating_sub(2).saturating_sub(visible);
@@ -144,6 +137,29 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             popup,
         );
     }
+}
+
+/// The help split in two columns for `inner`, at the first gap past the
+/// middle so no scope is cut in two, each column with its own key width;
+/// `None` when a line would not fit its column or a column is too tall, so
+/// the caller shows one scrolling column instead of lines that run together.
+fn two_columns(
+    app: &App,
+    rows: &[HelpRow],
+    inner: Rect,
+) -> Option<(Vec<Line<'static>>, Vec<Line<'static>>)> {
+    let half = rows.len().div_ceil(2);
+    let split = (half..rows.len())
+        .find(|&i| matches!(rows[i], HelpRow::Gap))
+        .map_or(half, |i| i + 1)
+        .min(rows.len());
+    let left = help_lines(app, &rows[..split]);
+    let right = help_lines(app, &rows[split..]);
+    let column = usize::from(inner.width / 2);
+    let fits = |lines: &[Line<'_>]| {
+        lines.len() <= usize::from(inner.height) && lines.iter().all(|l| l.width() < column)
+    };
+    (fits(&left) && fits(&right)).then_some((left, right))
 }
 
 /// The export lines for the dry-run world, each broken like a command so
