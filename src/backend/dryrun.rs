@@ -3,6 +3,12 @@
 //! itself; everything else (kubectl first of all) runs for real, with
 //! KUBECONFIG and the AWS endpoint pointing into the world. A lone `kubectl`
 //! call on a machine without kubectl goes to the built-in fallback.
+//!
+//! Each step talks to the cluster its lesson names (the practice cluster, or
+//! the profile's EKS cluster), whatever the world's current context says:
+//! kubectl gets a KUBECONFIG that lists a one-line file naming that context
+//! before the world's own file, and helm, port-forwards and checks go to
+//! that cluster directly.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,10 +21,26 @@ use tokio_util::sync::CancellationToken;
 
 use super::portforward::{self, PortForward};
 use super::process::{self, ShellCommand};
-use super::{Backend, BackendError, CommandExit, StepEvent, kubectl_fallback};
+use super::{Backend, BackendError, CommandExit, StepCluster, StepEvent, kubectl_fallback};
 use crate::check::{self, CheckContext, EksTarget};
-use crate::lesson::BackendKind;
-use crate::sim::world::{World, WorldOutput};
+use crate::lesson::{BackendKind, Step};
+use crate::sim::kubeconfig;
+use crate::sim::world::{PRACTICE_CONTEXT, World, WorldOutput};
+
+/// The lesson `cluster` that names the profile's EKS cluster.
+const EKS_CLUSTER: &str = "eks";
+
+/// Where a step's commands go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// No particular cluster: the world's current context, as a user's
+    /// own terminal would use.
+    Current,
+    /// A running cluster, by its context.
+    Running { context: String },
+    /// The lesson's cluster does not exist (not created yet, or deleted).
+    Missing { name: String },
+}
 
 /// Characters that make a command a shell script rather than one tool call.
 const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
@@ -28,6 +50,9 @@ pub struct DryRunBackend {
     forwards: Mutex<Vec<PortForward>>,
     /// The PATH steps run with, when not the process's own.
     path: Option<OsString>,
+    /// The EKS cluster lessons with `cluster: eks` use (the profile's
+    /// `cluster_name`); None takes whichever EKS cluster runs.
+    eks_cluster: Option<String>,
 }
 
 impl DryRunBackend {
@@ -36,7 +61,62 @@ impl DryRunBackend {
             world,
             forwards: Mutex::new(Vec::new()),
             path: None,
+            eks_cluster: None,
         }
+    }
+
+    /// Steps of lessons with `cluster: eks` use the EKS cluster `name`.
+    pub fn with_eks_cluster(self, name: impl Into<String>) -> Self {
+        DryRunBackend {
+            eks_cluster: Some(name.into()),
+            ..self
+        }
+    }
+
+    /// Where a step's commands go: its lesson's cluster.
+    fn target(&self, step: &Step) -> Target {
+        let running = |context: Option<String>, name: &str| match context {
+            Some(context) => Target::Running { context },
+            None => Target::Missing {
+                name: name.to_string(),
+            },
+        };
+        match step.cluster.as_deref() {
+            Some(EKS_CLUSTER) => {
+                // The profile's cluster first; a lesson folder of its own may
+                // name its cluster differently, so any EKS cluster after that.
+                let name = self.eks_cluster.as_deref();
+                let context = self
+                    .world
+                    .eks_context(name)
+                    .or_else(|| self.world.eks_context(None));
+                running(context, name.unwrap_or("the EKS cluster"))
+            }
+            _ => running(
+                self.world
+                    .context_url(PRACTICE_CONTEXT)
+                    .map(|_| PRACTICE_CONTEXT.to_string()),
+                PRACTICE_CONTEXT,
+            ),
+        }
+    }
+
+    /// The API server URL the target's commands and checks use.
+    fn target_url(&self, target: &Target) -> Option<String> {
+        match target {
+            Target::Current => self.world.current_cluster_url(),
+            Target::Running { context } => self.world.context_url(context),
+            Target::Missing { .. } => None,
+        }
+    }
+
+    /// Stop every port-forward, then start the world over.
+    pub async fn reset(&self) -> Result<(), BackendError> {
+        self.stop_forwards().await;
+        self.world
+            .reset()
+            .await
+            .map_err(|e| BackendError::Other(format!("cannot reset the world: {e}")))
     }
 
     /// A backend whose steps run with this PATH instead of the process's own
@@ -68,11 +148,28 @@ impl DryRunBackend {
     /// The environment every real tool gets: the world's kubeconfig, and the
     /// simulated EKS endpoint with test credentials for the `aws` CLI.
     pub fn env(&self) -> Vec<(String, String)> {
+        self.env_for(&Target::Current, "")
+    }
+
+    /// The environment of `command` aimed at `target`. `kubectl config`
+    /// edits the world's own file (the learner's), so a command that uses
+    /// it sees that file alone.
+    fn env_for(&self, target: &Target, command: &str) -> Vec<(String, String)> {
+        let world_file = self.world.kubeconfig_path().display().to_string();
+        let kubeconfig = match target {
+            Target::Running { context } if !command.contains("kubectl config") => {
+                match self.context_overlay(context) {
+                    Ok(overlay) => format!("{}:{world_file}", overlay.display()),
+                    Err(e) => {
+                        tracing::warn!("cannot write the kubeconfig for {context}: {e}");
+                        world_file
+                    }
+                }
+            }
+            _ => world_file,
+        };
         vec![
-            (
-                "KUBECONFIG".into(),
-                self.world.kubeconfig_path().display().to_string(),
-            ),
+            ("KUBECONFIG".into(), kubeconfig),
             ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
             (
                 "AWS_ACCESS_KEY_ID".into(),
@@ -89,6 +186,43 @@ impl DryRunBackend {
                 .map(|p| ("PATH".to_string(), p.to_string_lossy().into_owned())),
         )
         .collect()
+    }
+
+    /// Where checks look when commands go to `target`.
+    fn check_context_on(&self, target: &Target) -> CheckContext {
+        CheckContext {
+            kube: self
+                .target_url(target)
+                .and_then(|url| check::client_for_url(&url).ok()),
+            eks: Some(EksTarget::Endpoint(self.world.eks_url())),
+            moved_ports: self
+                .forwards_guard()
+                .iter()
+                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
+                .collect(),
+            ..CheckContext::default()
+        }
+    }
+
+    /// The one-line kubeconfig that makes `context` current.
+    fn context_overlay(&self, context: &str) -> std::io::Result<PathBuf> {
+        let file: String = context
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = self
+            .world
+            .dir()
+            .join("contexts")
+            .join(format!("{file}.yaml"));
+        kubeconfig::write_context_overlay(&path, context)?;
+        Ok(path)
     }
 
     /// The forwarded addresses that are still open.
@@ -111,6 +245,7 @@ impl DryRunBackend {
     async fn run(
         &self,
         command: &str,
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
         cancel: &CancellationToken,
     ) -> Result<CommandExit, BackendError> {
@@ -129,23 +264,28 @@ impl DryRunBackend {
             }
             Some("helm") => {
                 let (tx, rx) = mpsc::channel(256);
-                let work = self.world.helm(&words[1..], &tx);
+                let context = match target {
+                    Target::Current => None,
+                    Target::Running { context } => Some(context.as_str()),
+                    Target::Missing { name } => Some(name.as_str()),
+                };
+                let work = self.world.helm_on(context, &words[1..], &tx);
                 world_call(work, rx, events, cancel).await
             }
             Some("kubectl") if words.get(1).map(String::as_str) == Some("port-forward") => {
-                self.port_forward(&words, events).await
+                self.port_forward(&words, target, events).await
             }
             // A newline outside a continuation makes it a script of several commands.
             Some("kubectl")
                 if !command.replace("\\\n", " ").trim().contains('\n')
                     && self.kubectl_path().is_none() =>
             {
-                self.kubectl_fallback(&words, events, cancel).await
+                self.kubectl_fallback(&words, target, events, cancel).await
             }
             _ => {
                 let spec = ShellCommand {
                     command: command.to_string(),
-                    env: self.env(),
+                    env: self.env_for(target, command),
                     dir: None,
                 };
                 process::run(&spec, events, cancel).await
@@ -156,13 +296,14 @@ impl DryRunBackend {
     async fn kubectl_fallback(
         &self,
         words: &[String],
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
         cancel: &CancellationToken,
     ) -> Result<CommandExit, BackendError> {
         let _ = events
             .send(StepEvent::Output(kubectl_fallback::notice()))
             .await;
-        let url = self.world.current_cluster_url();
+        let url = self.target_url(target);
         let outcome = tokio::select! {
             outcome = kubectl_fallback::run(url.as_deref(), words) => outcome,
             () = cancel.cancelled() => return Err(BackendError::Cancelled),
@@ -178,6 +319,7 @@ impl DryRunBackend {
     async fn port_forward(
         &self,
         words: &[String],
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
     ) -> Result<CommandExit, BackendError> {
         let say = |line: String| async move {
@@ -190,8 +332,12 @@ impl DryRunBackend {
                 return Ok(CommandExit { code: Some(1) });
             }
         };
-        let Some(url) = self.world.current_cluster_url() else {
-            say("error: the current kubeconfig context has no running cluster".into()).await;
+        let Some(url) = self.target_url(target) else {
+            let what = match target {
+                Target::Missing { name } => format!("the cluster {name} does not exist"),
+                _ => "the current kubeconfig context has no running cluster".to_string(),
+            };
+            say(format!("error: {what}")).await;
             return Ok(CommandExit { code: Some(1) });
         };
         let client = check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?;
@@ -270,23 +416,58 @@ impl Backend for DryRunBackend {
         events: &'a mpsc::Sender<StepEvent>,
         cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
-        self.run(command, events, cancel).boxed()
+        self.run(command, &Target::Current, events, cancel).boxed()
+    }
+
+    fn run_step<'a>(
+        &'a self,
+        step: &'a Step,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        async move {
+            let target = self.target(step);
+            self.run(&step.command, &target, events, cancel).await
+        }
+        .boxed()
+    }
+
+    fn step_check_context(&self, step: &Step) -> CheckContext {
+        self.check_context_on(&self.target(step))
+    }
+
+    fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        Some(match self.target(step) {
+            Target::Running { context } => StepCluster {
+                name: context,
+                running: true,
+            },
+            Target::Missing { name } => StepCluster {
+                name,
+                running: false,
+            },
+            Target::Current => StepCluster {
+                name: self.world.current_context().unwrap_or_default(),
+                running: self.world.current_cluster_url().is_some(),
+            },
+        })
+    }
+
+    fn step_interactive_command(&self, step: &Step) -> std::process::Command {
+        let target = self.target(step);
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&step.command)
+            .envs(self.env_for(&target, &step.command));
+        cmd
+    }
+
+    fn reset_world(&self) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.reset().boxed()
     }
 
     fn check_context(&self) -> CheckContext {
-        CheckContext {
-            kube: self
-                .world
-                .current_cluster_url()
-                .and_then(|url| check::client_for_url(&url).ok()),
-            eks: Some(EksTarget::Endpoint(self.world.eks_url())),
-            moved_ports: self
-                .forwards_guard()
-                .iter()
-                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
-                .collect(),
-            ..CheckContext::default()
-        }
+        self.check_context_on(&Target::Current)
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {

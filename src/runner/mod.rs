@@ -132,7 +132,7 @@ async fn run_command(
 ) -> StepOutcome {
     let (tx, mut rx) = mpsc::channel::<StepEvent>(256);
     let step_cancel = cancel.child_token();
-    let command = backend.run_command(&step.command, &tx, &step_cancel);
+    let command = backend.run_step(step, &tx, &step_cancel);
     let timed = tokio::time::timeout(step.timeout, command);
     tokio::pin!(timed);
     let result = loop {
@@ -171,7 +171,7 @@ async fn run_checks(
     events: &mpsc::Sender<RunEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
-    let ctx = backend.check_context();
+    let ctx = backend.step_check_context(step);
     for (index, c) in step.checks.iter().enumerate() {
         let description = c.describe();
         send(

@@ -139,9 +139,14 @@ fn until_stops_after_the_named_step_and_junit_reports_it() {
 }
 
 fn lessons_dir(body: &str) -> tempfile::TempDir {
+    lessons_dir_with("", body)
+}
+
+/// A lesson folder whose one lesson has `front` added to its front matter.
+fn lessons_dir_with(front: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let lesson = format!(
-        "---\nid: failures\ntitle: Failure paths\nsummary: Steps that fail on purpose.\nminutes: 1\norder: 1\n---\n\n# Failures\n\n{body}"
+        "---\nid: failures\ntitle: Failure paths\nsummary: Steps that fail on purpose.\nminutes: 1\norder: 1\n{front}---\n\n# Failures\n\n{body}"
     );
     std::fs::write(dir.path().join("failures.md"), lesson).expect("write lesson");
     dir
@@ -204,7 +209,9 @@ fn helm_install_with_no_cluster_fails_like_helm() {
         "helm install tcb trino/trino --version 1.42.2",
         "",
     ));
-    let lessons = lessons_dir(&body);
+    // The lesson talks to the EKS cluster it made, which is gone by the
+    // install (the practice cluster is still there, but not its cluster).
+    let lessons = lessons_dir_with("cluster: eks\n", &body);
     let out = trinetes(
         state.path(),
         &[

@@ -12,6 +12,7 @@ mod http;
 pub mod naming;
 mod nodegroups;
 mod records;
+mod saved;
 mod shapes;
 mod state;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 pub use api_error::{EksApiError, EksErrorKind};
 pub use http::{EksServer, router};
 pub use records::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, ScalingConfig};
+pub use saved::EksSnapshot;
 pub use state::EksState;
 
 #[cfg(doc)]

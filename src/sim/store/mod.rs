@@ -6,6 +6,7 @@
 mod defaults;
 mod error;
 mod names;
+mod snapshot;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -18,6 +19,7 @@ use crate::sim::kinds::{self, ResourceKind};
 use crate::sim::network::PodNetwork;
 
 pub use error::{InvalidCause, StoreError};
+pub use snapshot::StoreSnapshot;
 use names::{generated_name, new_uid, timestamp};
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
