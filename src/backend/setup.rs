@@ -238,9 +238,10 @@ impl Drop for WorldLock {
 }
 
 fn held_notice(holder: Option<i32>) -> String {
-    let who = holder.map_or_else(|| "Another trinetes".to_string(), |pid| {
-        format!("Another trinetes (process {pid})")
-    });
+    let who = holder.map_or_else(
+        || "Another trinetes".to_string(),
+        |pid| format!("Another trinetes (process {pid})"),
+    );
     format!(
         "{who} is using your saved dry-run world, so this one runs a new, temporary world that is not kept."
     )
@@ -270,9 +271,10 @@ pub fn reset_world_in(dir: &Path) -> Result<WorldReset, BackendError> {
     let lock = match WorldLock::claim(dir)? {
         Ok(lock) => lock,
         Err(holder) => {
-            let who = holder.map_or_else(|| "another trinetes".to_string(), |pid| {
-                format!("trinetes (process {pid})")
-            });
+            let who = holder.map_or_else(
+                || "another trinetes".to_string(),
+                |pid| format!("trinetes (process {pid})"),
+            );
             return Err(BackendError::Other(format!(
                 "{who} is running the dry-run world; quit it first, then reset"
             )));

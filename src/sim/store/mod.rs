@@ -19,8 +19,8 @@ use crate::sim::kinds::{self, ResourceKind};
 use crate::sim::network::PodNetwork;
 
 pub use error::{InvalidCause, StoreError};
-pub use snapshot::StoreSnapshot;
 use names::{generated_name, new_uid, timestamp};
+pub use snapshot::StoreSnapshot;
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
 /// How many events the watch history keeps; older resourceVersions are Expired.

@@ -23,8 +23,8 @@ use crate::sim::kubeconfig;
 use crate::sim::store::StoreSnapshot;
 use crate::sim::trino::{StartupTiming, register_trino_runtime};
 
-pub use saved::{WORLD_FILE, WorldOrigin};
 use saved::{Saveable, SavedWorld, Saver};
+pub use saved::{WORLD_FILE, WorldOrigin};
 
 /// The practice cluster's name and context, named the way kind names them.
 pub const PRACTICE_CONTEXT: &str = "kind-trinetes";
@@ -253,11 +253,12 @@ impl World {
             Some(p) => self.start_practice(Some(p.store), Some(p.port)).await?,
             None => self.start_practice(None, None).await?,
         }
-        kubeconfig::set_current_context(&self.kubeconfig, saved.current_context.as_deref())
-            .map_err(|source| WorldError::Io {
+        kubeconfig::set_current_context(&self.kubeconfig, saved.current_context.as_deref()).map_err(
+            |source| WorldError::Io {
                 path: self.kubeconfig.clone(),
                 source,
-            })
+            },
+        )
     }
 
     fn saveable(&self) -> Saveable {
@@ -283,7 +284,10 @@ impl World {
     /// Starts over: every cluster and EKS record goes, the repositories are
     /// forgotten, and a new practice cluster starts on the same port.
     pub async fn reset(&self) -> Result<(), WorldError> {
-        let practice_port = self.clusters().get(PRACTICE_CONTEXT).map(|e| e.cluster.port());
+        let practice_port = self
+            .clusters()
+            .get(PRACTICE_CONTEXT)
+            .map(|e| e.cluster.port());
         let clusters = std::mem::take(&mut *self.clusters());
         for (context, entry) in clusters {
             self.forget_context(&context, &entry);
@@ -297,10 +301,9 @@ impl World {
         self.start_practice(None, practice_port).await?;
         if self.opts.persist {
             let file = self.opts.dir.join(WORLD_FILE);
-            self.saveable().save(&file).map_err(|source| WorldError::Io {
-                path: file,
-                source,
-            })?;
+            self.saveable()
+                .save(&file)
+                .map_err(|source| WorldError::Io { path: file, source })?;
         }
         Ok(())
     }
@@ -308,7 +311,8 @@ impl World {
     /// Removes a context the world added to a kubeconfig it does not own.
     fn forget_context(&self, context: &str, entry: &ClusterEntry) {
         if self.opts.kubeconfig.is_some()
-            && let Err(e) = kubeconfig::remove_context(&self.kubeconfig, context, &entry.kube_cluster)
+            && let Err(e) =
+                kubeconfig::remove_context(&self.kubeconfig, context, &entry.kube_cluster)
         {
             tracing::warn!(
                 "cannot remove context {context} from {}: {e}",
@@ -437,7 +441,9 @@ async fn start_eks(opts: &WorldOptions, saved_port: Option<u16>) -> Result<EksSe
     if let Some(port) = saved_port {
         match EksServer::start(state.clone(), Some(port)).await {
             Ok(server) => return Ok(server),
-            Err(e) => tracing::info!("the EKS endpoint's old port {port} is taken ({e}); using another"),
+            Err(e) => {
+                tracing::info!("the EKS endpoint's old port {port} is taken ({e}); using another")
+            }
         }
     }
     EksServer::start(state, None)

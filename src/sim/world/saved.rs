@@ -85,9 +85,7 @@ impl Saveable {
             eks_port: self.eks_port,
             eks: self.eks.snapshot(),
             helm: self.helm.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-            current_context: kubeconfig::current_context(&self.kubeconfig)
-                .ok()
-                .flatten(),
+            current_context: kubeconfig::current_context(&self.kubeconfig).ok().flatten(),
             clusters: clusters
                 .iter()
                 .map(|(context, e)| SavedCluster {
@@ -109,7 +107,13 @@ impl Saveable {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .map(|(c, e)| (c.clone(), e.cluster.store().resource_version(), e.cluster.port()))
+            .map(|(c, e)| {
+                (
+                    c.clone(),
+                    e.cluster.store().resource_version(),
+                    e.cluster.port(),
+                )
+            })
             .collect();
         let eks = serde_json::to_string(&self.eks.snapshot()).unwrap_or_default();
         let helm = serde_json::to_string(&*self.helm.lock().unwrap_or_else(|e| e.into_inner()))
@@ -199,7 +203,11 @@ pub(super) fn load(file: &Path) -> (Option<SavedWorld>, WorldOrigin) {
 fn set_aside(file: &Path, why: &str) -> WorldOrigin {
     let kept_as = free_backup_name(file);
     if let Err(e) = std::fs::rename(file, &kept_as) {
-        tracing::warn!("cannot keep {} as {}: {e}", file.display(), kept_as.display());
+        tracing::warn!(
+            "cannot keep {} as {}: {e}",
+            file.display(),
+            kept_as.display()
+        );
     }
     WorldOrigin::Discarded {
         warning: format!(
