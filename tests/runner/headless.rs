@@ -9,7 +9,7 @@ use crate::support::bin::{Running, aws_eks, leftover_worlds, take_port_8080, tex
 
 /// The steps of the EKS demo, in order; the three in the middle run only on
 /// the `episode-2021` profile.
-const DEMO_STEPS: [&str; 11] = [
+const DEMO_STEPS: [&str; 12] = [
     "create-cluster",
     "get-nodes",
     "helm-repo",
@@ -21,6 +21,7 @@ const DEMO_STEPS: [&str; 11] = [
     "port-forward",
     "helm-uninstall",
     "delete-cluster",
+    "use-practice",
 ];
 const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
 
@@ -65,7 +66,7 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     );
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("8 passed, 0 failed, 3 skipped"), "{all}");
+    assert!(all.contains("9 passed, 0 failed, 3 skipped"), "{all}");
     assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
     assert!(
         all.contains("deployment tcb-trino-worker: 2/2 ready"),
@@ -327,7 +328,7 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         ],
     );
     let all = held.output.clone();
-    assert!(all.contains("11 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(all.contains("12 passed, 0 failed, 0 skipped"), "{all}");
     assert!(
         all.contains("$ helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"),
         "{all}"
