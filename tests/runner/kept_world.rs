@@ -210,3 +210,33 @@ fn reset_world_is_refused_while_a_trinetes_runs_the_world() {
     assert!(trinetes(state.path(), &["reset-world"]).status.success());
     assert!(!world.join("world.json").exists());
 }
+
+#[test]
+fn a_world_that_cannot_be_restored_is_kept_aside_and_the_run_says_so() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let world = state.path().join("trinetes/world");
+    std::fs::create_dir_all(&world).expect("mkdir");
+    std::fs::write(world.join("world.json"), "not json").expect("write");
+    let dir = lessons(&[("concept", 1, "", &step("true", "true", ""))]);
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            dir.path().to_str().expect("utf-8"),
+        ],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("warning: The saved dry-run world could not be restored"),
+        "{all}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(world.join("world.json.bak")).expect("kept as .bak"),
+        "not json"
+    );
+}
