@@ -240,3 +240,69 @@ fn a_world_that_cannot_be_restored_is_kept_aside_and_the_run_says_so() {
         "not json"
     );
 }
+
+#[tokio::test]
+async fn each_step_says_which_cluster_it_runs_against() {
+    use std::sync::Arc;
+
+    use trinetes::backend::dryrun::DryRunBackend;
+    use trinetes::backend::{Backend, StepCluster};
+    use trinetes::lesson::Step;
+    use trinetes::sim::eksctl::Pace;
+    use trinetes::sim::world::{World, WorldOptions};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let world = World::start(WorldOptions::new(dir.path().to_path_buf(), Pace::Fast))
+        .await
+        .expect("world starts");
+    let backend = DryRunBackend::new(Arc::new(world)).with_eks_cluster("c1");
+    let on = |cluster: Option<&str>| Step {
+        id: "s".into(),
+        command: "true".into(),
+        cluster: cluster.map(String::from),
+        ..Step::default()
+    };
+    let practice = StepCluster {
+        name: "kind-trinetes".into(),
+        running: true,
+    };
+    assert_eq!(backend.step_cluster(&on(None)), Some(practice.clone()));
+    assert_eq!(
+        backend.step_cluster(&on(Some("practice"))),
+        Some(practice.clone())
+    );
+    assert_eq!(
+        backend.step_cluster(&on(Some("eks"))),
+        Some(StepCluster {
+            name: "c1".into(),
+            running: false
+        })
+    );
+    let (tx, _rx) = tokio::sync::mpsc::channel(4096);
+    let create = "eksctl create cluster --name c1 --region us-east-1 --nodegroup-name ng --node-type t2.large --nodes 1";
+    assert_eq!(backend.world().eksctl(create, &tx).await, 0);
+    assert_eq!(
+        backend.step_cluster(&on(Some("eks"))),
+        Some(StepCluster {
+            name: "learner@c1.us-east-1.eksctl.io".into(),
+            running: true
+        })
+    );
+    // The practice lessons stay on the practice cluster, though eksctl made
+    // the new cluster current.
+    assert_eq!(backend.step_cluster(&on(None)), Some(practice));
+    let ctx = backend.step_check_context(&on(None));
+    let nodes: kube::Api<k8s_openapi::api::core::v1::Node> =
+        kube::Api::all(ctx.kube.expect("a client for the practice cluster"));
+    let list = nodes.list(&Default::default()).await.expect("list nodes");
+    assert_eq!(
+        list.items.len(),
+        2,
+        "the practice cluster has two nodes, c1 one"
+    );
+    drop(tx);
+    Arc::into_inner(backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
+}
