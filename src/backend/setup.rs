@@ -88,6 +88,11 @@ impl ActiveBackend {
     pub async fn shutdown(self) {
         if let ActiveBackend::DryRun { backend, dir, .. } = self {
             backend.stop_forwards().await;
+            // Saved here, not only when the world stops: a step's task may
+            // still hold the backend, and then the world is not stopped.
+            if let Err(e) = backend.world().save() {
+                tracing::warn!("{e}");
+            }
             match Arc::try_unwrap(backend) {
                 Ok(backend) => {
                     if let Ok(world) = Arc::try_unwrap(backend.into_world()) {

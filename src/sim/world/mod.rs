@@ -123,6 +123,7 @@ pub struct World {
     /// whichever cluster the current context names.
     helm: Arc<Mutex<HelmSim>>,
     origin: WorldOrigin,
+    saving: Arc<Mutex<()>>,
     /// Writes `world.json` after changes; None when the world is not kept.
     saver: Mutex<Option<Saver>>,
 }
@@ -145,11 +146,11 @@ impl World {
         let kubeconfig = match &opts.kubeconfig {
             Some(path) => path.clone(),
             None => {
-                // The world's own file: stale contexts from an earlier run go.
+                // The world's own file is written anew: stale contexts from
+                // an earlier run go, and a restore puts back its own, at the
+                // same path, with the current context as it was saved.
                 let path = opts.dir.join("kubeconfig");
-                if saved.is_none() {
-                    let _ = std::fs::remove_file(&path);
-                }
+                let _ = std::fs::remove_file(&path);
                 path
             }
         };
@@ -160,6 +161,7 @@ impl World {
             clusters: Arc::default(),
             helm: Arc::default(),
             origin,
+            saving: Arc::default(),
             saver: Mutex::new(None),
             opts,
         };
@@ -268,7 +270,21 @@ impl World {
             eks: self.eks.state().clone(),
             eks_port: self.eks.addr().port(),
             kubeconfig: self.kubeconfig.clone(),
+            saving: self.saving.clone(),
         }
+    }
+
+    /// Saves a kept world now (nothing for a world that is not kept). The
+    /// saver does this shortly after every change; this is for the end of
+    /// a session, when a last change may be too recent for it.
+    pub fn save(&self) -> Result<(), WorldError> {
+        if !self.opts.persist {
+            return Ok(());
+        }
+        let file = self.opts.dir.join(WORLD_FILE);
+        self.saveable()
+            .save(&file)
+            .map_err(|source| WorldError::Io { path: file, source })
     }
 
     fn saver_guard(&self) -> MutexGuard<'_, Option<Saver>> {
@@ -299,13 +315,7 @@ impl World {
         self.eks.state().clear();
         *self.helm.lock().unwrap_or_else(|e| e.into_inner()) = HelmSim::new();
         self.start_practice(None, practice_port).await?;
-        if self.opts.persist {
-            let file = self.opts.dir.join(WORLD_FILE);
-            self.saveable()
-                .save(&file)
-                .map_err(|source| WorldError::Io { path: file, source })?;
-        }
-        Ok(())
+        self.save()
     }
 
     /// Removes a context the world added to a kubeconfig it does not own.

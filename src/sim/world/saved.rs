@@ -75,6 +75,8 @@ pub(super) struct Saveable {
     pub eks: EksState,
     pub eks_port: u16,
     pub kubeconfig: PathBuf,
+    /// One save at a time, so that an older snapshot never lands last.
+    pub saving: Arc<Mutex<()>>,
 }
 
 impl Saveable {
@@ -124,17 +126,28 @@ impl Saveable {
 
     /// Writes the world to `file` atomically.
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        let _one_at_a_time = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         let text = serde_json::to_vec(&self.snapshot()).map_err(std::io::Error::other)?;
         write_atomically(file, &text)
     }
 }
 
+/// A temporary file in the same folder, then a rename over `file`: a reader
+/// (or a crash) sees the old file or the new one, never half of one.
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temp = file.as_os_str().to_owned();
-    temp.push(".tmp");
-    let temp = PathBuf::from(temp);
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, file)
+    use std::io::Write;
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".world-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The saver: writes the file whenever the world changed since the last write.
