@@ -97,8 +97,9 @@ fn exports(server: &TmuxServer) -> Vec<String> {
             screen
                 .lines()
                 .find_map(|l| {
-                    let at = l.find(start)?;
-                    Some(l[at..].split([' ', '│']).next()?.to_string())
+                    let at = l.find(start)? + start.len();
+                    let value = l[at..].split([' ', '│']).next()?;
+                    Some(format!("{start}{value}"))
                 })
                 .unwrap_or_else(|| panic!("no {start} line in:\n{screen}"))
         })
