@@ -334,7 +334,31 @@ fn process_alive(pid: i32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{OWNER_FILE, remove_orphaned_worlds};
+    use super::{KEPT_WORLD_DIR, OWNER_FILE, WorldLock, remove_orphaned_worlds};
+
+    #[test]
+    fn a_kept_world_has_one_holder_and_is_never_removed_as_an_orphan() {
+        let state = tempfile::tempdir().expect("temp dir");
+        let kept = state.path().join(KEPT_WORLD_DIR);
+        let first = WorldLock::claim(&kept)
+            .expect("lock file")
+            .expect("nobody holds it");
+        std::fs::write(kept.join("world.json"), "{}").expect("write");
+        let held = WorldLock::claim(&kept).expect("lock file");
+        assert_eq!(held.err(), Some(Some(std::process::id() as i32)));
+        // What a killed owner leaves: its pid, no live process.
+        std::fs::write(kept.join(OWNER_FILE), "999999999").expect("write");
+        remove_orphaned_worlds(state.path());
+        assert!(
+            kept.join("world.json").exists(),
+            "the kept world was removed"
+        );
+        drop(first);
+        assert!(
+            WorldLock::claim(&kept).expect("lock file").is_ok(),
+            "free again once its holder is gone"
+        );
+    }
 
     #[test]
     fn worlds_of_dead_processes_are_removed_and_live_ones_kept() {
