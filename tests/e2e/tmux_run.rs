@@ -302,6 +302,10 @@ fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_
         "the kubeconfig the TUI shows does not exist: {kubeconfig}"
     );
     server.keys(&["Escape"]);
+    // An Escape and an Enter read together are one Alt-Enter: wait between.
+    server.wait_for("the overlay to close", |s| {
+        !s.contains("export AWS_ENDPOINT_URL_EKS=")
+    });
 
     // Run the first step: the real kubectl creates the Deployment and the
     // check sees two ready pods.
