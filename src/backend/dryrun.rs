@@ -24,23 +24,12 @@ use super::process::{self, ShellCommand};
 use super::{Backend, BackendError, CommandExit, StepCluster, StepEvent, kubectl_fallback};
 use crate::check::{self, CheckContext, EksTarget};
 use crate::lesson::{BackendKind, Step};
-use crate::sim::kubeconfig;
-use crate::sim::world::{PRACTICE_CONTEXT, World, WorldOutput};
+use crate::sim::world::{World, WorldOutput};
 
-/// The lesson `cluster` that names the profile's EKS cluster.
-const EKS_CLUSTER: &str = "eks";
+mod kubectl_config;
+mod target;
 
-/// Where a step's commands go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    /// No particular cluster: the world's current context, as a user's
-    /// own terminal would use.
-    Current,
-    /// A running cluster, by its context.
-    Running { context: String },
-    /// The lesson's cluster does not exist (not created yet, or deleted).
-    Missing { name: String },
-}
+use target::Target;
 
 /// Characters that make a command a shell script rather than one tool call.
 const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
@@ -70,43 +59,6 @@ impl DryRunBackend {
         DryRunBackend {
             eks_cluster: Some(name.into()),
             ..self
-        }
-    }
-
-    /// Where a step's commands go: its lesson's cluster.
-    fn target(&self, step: &Step) -> Target {
-        let running = |context: Option<String>, name: &str| match context {
-            Some(context) => Target::Running { context },
-            None => Target::Missing {
-                name: name.to_string(),
-            },
-        };
-        match step.cluster.as_deref() {
-            Some(EKS_CLUSTER) => {
-                // The profile's cluster first; a lesson folder of its own may
-                // name its cluster differently, so any EKS cluster after that.
-                let name = self.eks_cluster.as_deref();
-                let context = self
-                    .world
-                    .eks_context(name)
-                    .or_else(|| self.world.eks_context(None));
-                running(context, name.unwrap_or("the EKS cluster"))
-            }
-            _ => running(
-                self.world
-                    .context_url(PRACTICE_CONTEXT)
-                    .map(|_| PRACTICE_CONTEXT.to_string()),
-                PRACTICE_CONTEXT,
-            ),
-        }
-    }
-
-    /// The API server URL the target's commands and checks use.
-    fn target_url(&self, target: &Target) -> Option<String> {
-        match target {
-            Target::Current => self.world.current_cluster_url(),
-            Target::Running { context } => self.world.context_url(context),
-            Target::Missing { .. } => None,
         }
     }
 
@@ -151,43 +103,6 @@ impl DryRunBackend {
         self.env_for(&Target::Current, "")
     }
 
-    /// The environment of `command` aimed at `target`. `kubectl config`
-    /// edits the world's own file (the learner's), so a command that uses
-    /// it sees that file alone.
-    fn env_for(&self, target: &Target, command: &str) -> Vec<(String, String)> {
-        let world_file = self.world.kubeconfig_path().display().to_string();
-        let kubeconfig = match target {
-            Target::Running { context } if !command.contains("kubectl config") => {
-                match self.context_overlay(context) {
-                    Ok(overlay) => format!("{}:{world_file}", overlay.display()),
-                    Err(e) => {
-                        tracing::warn!("cannot write the kubeconfig for {context}: {e}");
-                        world_file
-                    }
-                }
-            }
-            _ => world_file,
-        };
-        vec![
-            ("KUBECONFIG".into(), kubeconfig),
-            ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
-            (
-                "AWS_ACCESS_KEY_ID".into(),
-                crate::aws::TEST_ACCESS_KEY_ID.into(),
-            ),
-            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-            ("AWS_DEFAULT_REGION".into(), self.world.region().into()),
-            ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
-        ]
-        .into_iter()
-        .chain(
-            self.path
-                .as_ref()
-                .map(|p| ("PATH".to_string(), p.to_string_lossy().into_owned())),
-        )
-        .collect()
-    }
-
     /// Where checks look when commands go to `target`.
     fn check_context_on(&self, target: &Target) -> CheckContext {
         CheckContext {
@@ -202,27 +117,6 @@ impl DryRunBackend {
                 .collect(),
             ..CheckContext::default()
         }
-    }
-
-    /// The one-line kubeconfig that makes `context` current.
-    fn context_overlay(&self, context: &str) -> std::io::Result<PathBuf> {
-        let file: String = context
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = self
-            .world
-            .dir()
-            .join("contexts")
-            .join(format!("{file}.yaml"));
-        kubeconfig::write_context_overlay(&path, context)?;
-        Ok(path)
     }
 
     /// The forwarded addresses that are still open.
@@ -298,52 +192,6 @@ impl DryRunBackend {
                 process::run(&spec, events, cancel).await
             }
         }
-    }
-
-    /// `kubectl config` without kubectl installed: the world's kubeconfig
-    /// is trinetes's own file, so trinetes switches its context itself.
-    async fn kubectl_config(
-        &self,
-        words: &[String],
-        events: &mpsc::Sender<StepEvent>,
-    ) -> Result<CommandExit, BackendError> {
-        let args: Vec<&str> = words[2..].iter().map(String::as_str).collect();
-        let (lines, code) = match args.as_slice() {
-            ["use-context", name] => {
-                if self.world.contexts().iter().any(|(c, _)| c == name) {
-                    match kubeconfig::set_current_context(self.world.kubeconfig_path(), Some(name))
-                    {
-                        Ok(()) => (vec![format!("Switched to context \"{name}\".")], 0),
-                        Err(e) => (vec![format!("error: {e}")], 1),
-                    }
-                } else {
-                    (
-                        vec![format!(
-                            "error: no context exists with the name: \"{name}\""
-                        )],
-                        1,
-                    )
-                }
-            }
-            ["current-context"] => match self.world.current_context() {
-                Some(context) => (vec![context], 0),
-                None => (vec!["error: current-context is not set".to_string()], 1),
-            },
-            _ => (
-                vec![
-                    kubectl_fallback::notice(),
-                    format!(
-                        "error: only `kubectl config use-context NAME` and `kubectl config current-context` work without kubectl installed, not `{}`",
-                        words.join(" ")
-                    ),
-                ],
-                1,
-            ),
-        };
-        for line in lines {
-            let _ = events.send(StepEvent::Output(line)).await;
-        }
-        Ok(CommandExit { code: Some(code) })
     }
 
     async fn kubectl_fallback(
