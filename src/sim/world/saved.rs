@@ -208,9 +208,33 @@ pub(super) fn load(file: &Path) -> (Option<SavedWorld>, WorldOrigin) {
         return (None, set_aside(file, &why));
     }
     match serde_json::from_value::<SavedWorld>(value) {
-        Ok(saved) => (Some(saved), WorldOrigin::Restored),
+        Ok(saved) => match unknown_kind(&saved) {
+            None => (Some(saved), WorldOrigin::Restored),
+            Some(kind) => (
+                None,
+                set_aside(
+                    file,
+                    &format!("it holds objects of an unknown kind, {kind:?}"),
+                ),
+            ),
+        },
         Err(e) => (None, set_aside(file, &e.to_string())),
     }
+}
+
+/// A kind in the file that this version's store does not know, if any.
+fn unknown_kind(saved: &SavedWorld) -> Option<String> {
+    saved
+        .clusters
+        .iter()
+        .flat_map(|c| &c.store.objects)
+        .map(|o| {
+            o.get("kind")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+        })
+        .find(|kind| crate::sim::kinds::by_kind(kind).is_none())
+        .map(str::to_string)
 }
 
 fn set_aside(file: &Path, why: &str) -> WorldOrigin {
@@ -272,6 +296,25 @@ mod tests {
             std::fs::read_to_string(dir.path().join("world.json.bak")).expect("first backup"),
             "{ not json"
         );
+    }
+
+    #[test]
+    fn objects_of_an_unknown_kind_set_the_file_aside() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join(WORLD_FILE);
+        let saved = serde_json::json!({
+            "format": FORMAT, "eks_port": 1, "eks": {"clusters": []}, "helm": {"repos": []},
+            "current_context": null,
+            "clusters": [{"context": "kind-trinetes", "kube_cluster": "kind-trinetes",
+                          "eks_name": null, "port": 1,
+                          "store": {"resource_version": 1, "ip_counter": 0, "node_port_counter": 0,
+                                    "objects": [{"kind": "Gadget", "metadata": {"name": "g"}}]}}]
+        });
+        std::fs::write(&file, saved.to_string()).expect("write");
+        let (restored, origin) = load(&file);
+        assert!(restored.is_none());
+        let warning = origin.warning().expect("a warning").to_string();
+        assert!(warning.contains("unknown kind, \"Gadget\""), "{warning}");
     }
 
     #[test]
