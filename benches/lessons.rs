@@ -7,10 +7,10 @@ use ratatui::backend::TestBackend;
 use trinetes::lesson::{self, BackendKind, Profile};
 use trinetes::progress::Progress;
 use trinetes::tui::action::Action;
+use trinetes::tui::screens::draw;
 use trinetes::tui::state::{App, Settings};
 use trinetes::tui::theme::Theme;
 use trinetes::tui::update::update;
-use trinetes::tui::view::draw;
 
 fn parse_and_validate(c: &mut Criterion) {
     c.bench_function("parse and validate all built-in lessons", |b| {

@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use crate::cli::{Cli, Command, GlobalArgs, ThemeName};
 
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
@@ -55,7 +55,7 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             crate::backend::setup::start(&global.backend, &profile, pace, &state_dir)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let result = crate::tui::run(crate::tui::TuiConfig {
+        let result = crate::tui::start(crate::tui::TuiConfig {
             lessons,
             settings,
             store,

@@ -1,6 +1,6 @@
 //! trinetes: an interactive terminal tutorial for Trino on Kubernetes.
 //!
-//! Layers, arrows pointing down only: `app`/`cli` -> `tui` -> `runner` ->
+//! Layers, arrows pointing down only: `app`/`cli` -> `tui` -> `execute` ->
 //! `lesson`, `check`, `backend` -> `sim`. `sim` knows nothing above it.
 
 pub mod app;
@@ -9,9 +9,9 @@ pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod execute;
 pub mod lesson;
 pub mod progress;
-pub mod runner;
 pub mod sim;
 pub mod sim_command;
 pub mod tls;

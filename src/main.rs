@@ -4,7 +4,7 @@ use trinetes::cli::Cli;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match trinetes::app::run(cli) {
+    match trinetes::app::dispatch(cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("trinetes: {err:#}");

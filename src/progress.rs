@@ -45,10 +45,11 @@ pub enum LessonStatus {
     Completed,
 }
 
-/// The last result of running one step.
+/// What the progress file keeps of a step's last `execute::StepOutcome`
+/// (a cancelled step keeps nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum StepOutcome {
+pub enum RecordedOutcome {
     Passed,
     Failed,
     Skipped,
@@ -74,7 +75,7 @@ pub struct LessonProgress {
     pub completed: Option<jiff::Timestamp>,
     /// Step id -> last outcome.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub steps: BTreeMap<String, StepOutcome>,
+    pub steps: BTreeMap<String, RecordedOutcome>,
 }
 
 /// Everything in `progress.toml`.
@@ -118,13 +119,13 @@ impl Progress {
         entry.completed = Some(jiff::Timestamp::now());
     }
 
-    pub fn record_step(&mut self, lesson: &str, step: &str, outcome: StepOutcome) {
+    pub fn record_step(&mut self, lesson: &str, step: &str, outcome: RecordedOutcome) {
         let entry = self.lessons.entry(lesson.to_string()).or_default();
         entry.opened.get_or_insert_with(jiff::Timestamp::now);
         entry.steps.insert(step.to_string(), outcome);
     }
 
-    pub fn step_outcome(&self, lesson: &str, step: &str) -> Option<StepOutcome> {
+    pub fn step_outcome(&self, lesson: &str, step: &str) -> Option<RecordedOutcome> {
         self.lessons.get(lesson)?.steps.get(step).copied()
     }
 
@@ -308,8 +309,8 @@ mod tests {
         let (_dir, store) = store();
         let mut p = Progress::default();
         p.mark_opened("replicasets");
-        p.record_step("replicasets", "create", StepOutcome::Passed);
-        p.record_step("replicasets", "scale", StepOutcome::Failed);
+        p.record_step("replicasets", "create", RecordedOutcome::Passed);
+        p.record_step("replicasets", "scale", RecordedOutcome::Failed);
         p.mark_completed("labels");
         p.set_last("replicasets", 42, Some("scale"));
         store.save(&p).expect("save");
@@ -323,7 +324,7 @@ mod tests {
         assert_eq!(last.step.as_deref(), Some("scale"));
         assert_eq!(
             loaded.progress.step_outcome("replicasets", "scale"),
-            Some(StepOutcome::Failed)
+            Some(RecordedOutcome::Failed)
         );
     }
 
@@ -331,7 +332,7 @@ mod tests {
     fn the_file_is_plain_readable_toml() {
         let (_dir, store) = store();
         let mut p = Progress::default();
-        p.record_step("services", "expose", StepOutcome::Passed);
+        p.record_step("services", "expose", RecordedOutcome::Passed);
         p.set_last("services", 3, None);
         store.save(&p).expect("save");
         let text = std::fs::read_to_string(store.path()).expect("read");

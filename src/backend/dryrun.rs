@@ -115,6 +115,7 @@ impl DryRunBackend {
                 .iter()
                 .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
                 .collect(),
+            clock_speed: Some(self.world.speed()),
             ..CheckContext::default()
         }
     }

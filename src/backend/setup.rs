@@ -123,6 +123,12 @@ pub fn world_options(profile: &Profile, pace: Pace, dir: std::path::PathBuf) -> 
     if let Some(version) = vars.get("eks_version") {
         opts.default_version = version.clone();
     }
+    if let Some(version) = vars.get("helm_version") {
+        opts.helm_version = version.clone();
+    }
+    if let Some(version) = vars.get("eksctl_version") {
+        opts.eksctl_version = version.clone();
+    }
     opts
 }
 

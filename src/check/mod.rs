@@ -26,6 +26,68 @@ pub struct CheckContext {
     /// Local ports a port-forward asked for but found taken, with the port it
     /// used instead: an `http` check on 127.0.0.1 or localhost follows it.
     pub moved_ports: std::collections::BTreeMap<u16, u16>,
+    /// How much faster than the wall the backend's clock runs (the dry-run
+    /// world with `--pace fast`); `None` is real time. Check timeouts are
+    /// simulated time, so they shrink by it.
+    pub clock_speed: Option<f64>,
+}
+
+impl CheckContext {
+    /// Wall time for `simulated` time on this backend's clock.
+    pub fn wall(&self, simulated: Duration) -> Duration {
+        match self.clock_speed {
+            Some(speed) if speed.is_finite() && speed > 0.0 => simulated.div_f64(speed),
+            _ => simulated,
+        }
+    }
+
+    /// How long a check may see the same thing, with nothing changing,
+    /// before it counts as stalled: `STALL_GRACE` of simulated time, and
+    /// never more than a third of the check's own timeout.
+    pub fn stall_grace(&self, check: &Check) -> Duration {
+        self.wall(STALL_GRACE.min(check.timeout / 3))
+    }
+}
+
+/// See `CheckContext::stall_grace`.
+pub const STALL_GRACE: Duration = Duration::from_secs(15);
+
+/// What a running check sees at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observation {
+    pub seen: String,
+    /// Whether anything it looks for exists (a pod with the label, the
+    /// named object); false too for checks that look at no objects.
+    pub matched: bool,
+}
+
+impl Observation {
+    /// Whether a check that saw this for its grace period, with nothing
+    /// changing, is clearly not getting anywhere.
+    pub fn stalled(&self) -> bool {
+        !self.matched && !self.seen.is_empty()
+    }
+}
+
+tokio::task_local! {
+    /// What the running check saw last, for whoever watches it (`run_observed`).
+    static SEEN: tokio::sync::watch::Sender<Observation>;
+}
+
+/// Tells the observer of the running check (if any) what it sees now; the
+/// watch channel only wakes it when that changed.
+pub(crate) fn observe(seen: &str, matched: bool) {
+    let _ = SEEN.try_with(|tx| {
+        tx.send_if_modified(|old| {
+            if old.seen == seen && old.matched == matched {
+                false
+            } else {
+                seen.clone_into(&mut old.seen);
+                old.matched = matched;
+                true
+            }
+        })
+    });
 }
 
 /// The result of one check.
@@ -71,7 +133,16 @@ impl Evaluation {
 /// its timeout ends.
 pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
     let started = tokio::time::Instant::now();
-    let result = kinds::until_holds(&check.kind, ctx, check.timeout).await;
+    let result = kinds::until_holds(&check.kind, ctx, ctx.wall(check.timeout))
+        .await
+        // The timeout the learner reads is the lesson's, in simulated time.
+        .map_err(|error| match error {
+            CheckError::TimedOut { last_seen, .. } => CheckError::TimedOut {
+                after: check.timeout,
+                last_seen,
+            },
+            other => other,
+        });
     let elapsed = started.elapsed();
     match result {
         Ok(seen) => CheckOutcome::Passed { seen, elapsed },
@@ -81,6 +152,16 @@ pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
             elapsed,
         },
     }
+}
+
+/// `run`, sending each new thing the check sees to `seen`, so the caller can
+/// tell a check that is getting somewhere from one where nothing changes.
+pub async fn run_observed(
+    ctx: &CheckContext,
+    check: &Check,
+    seen: tokio::sync::watch::Sender<Observation>,
+) -> CheckOutcome {
+    SEEN.scope(seen, run(ctx, check)).await
 }
 
 /// Try `attempt` every `every` until what it sees holds or `timeout` ends; on
@@ -100,7 +181,10 @@ where
     loop {
         match tokio::time::timeout_at(deadline, attempt()).await {
             Ok(evaluation) if evaluation.holds => return Ok(evaluation.seen),
-            Ok(evaluation) => last_seen = evaluation.seen,
+            Ok(evaluation) => {
+                observe(&evaluation.seen, false);
+                last_seen = evaluation.seen;
+            }
             Err(_) => break,
         }
         if tokio::time::Instant::now() + every >= deadline {
@@ -126,4 +210,103 @@ pub fn client_for_url(url: &str) -> Result<kube::Client, CheckError> {
         url: url.to_string(),
         reason: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::{CheckKind, checks};
+
+    fn check(timeout: Duration) -> Check {
+        Check {
+            kind: CheckKind::Pods(checks::Pods {
+                selector: "app=web".to_string(),
+                namespace: None,
+                count: Some(1),
+                phase: None,
+                reason: None,
+                min_restarts: None,
+            }),
+            timeout,
+            hint: "look at the pods".to_string(),
+            span: Default::default(),
+        }
+    }
+
+    #[test]
+    fn timeouts_follow_the_backends_clock() {
+        let real = CheckContext::default();
+        assert_eq!(
+            real.wall(Duration::from_secs(300)),
+            Duration::from_secs(300)
+        );
+        let fast = CheckContext {
+            clock_speed: Some(40.0),
+            ..CheckContext::default()
+        };
+        assert_eq!(
+            fast.wall(Duration::from_secs(300)),
+            Duration::from_millis(7500)
+        );
+        let broken = CheckContext {
+            clock_speed: Some(0.0),
+            ..CheckContext::default()
+        };
+        assert_eq!(broken.wall(Duration::from_secs(3)), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn the_grace_is_short_and_never_most_of_the_timeout() {
+        let real = CheckContext::default();
+        assert_eq!(
+            real.stall_grace(&check(Duration::from_secs(120))),
+            STALL_GRACE
+        );
+        assert_eq!(
+            real.stall_grace(&check(Duration::from_secs(3))),
+            Duration::from_secs(1)
+        );
+        let fast = CheckContext {
+            clock_speed: Some(40.0),
+            ..CheckContext::default()
+        };
+        assert_eq!(
+            fast.stall_grace(&check(Duration::from_secs(120))),
+            Duration::from_millis(375)
+        );
+    }
+
+    #[test]
+    fn only_a_check_that_matches_nothing_is_stalled() {
+        let nothing = Observation {
+            seen: "0 pod(s) match \"app=web\"".to_string(),
+            matched: false,
+        };
+        assert!(nothing.stalled());
+        let some = Observation {
+            matched: true,
+            ..nothing.clone()
+        };
+        assert!(!some.stalled());
+        assert!(!Observation::default().stalled(), "nothing seen yet");
+    }
+
+    #[tokio::test]
+    async fn observe_reports_what_the_check_sees_to_its_observer() {
+        let (tx, mut rx) = tokio::sync::watch::channel(Observation::default());
+        let reported = SEEN.scope(tx, async {
+            observe("0 pod(s) match", false);
+            observe("0 pod(s) match", false);
+            observe("1 pod(s) match", true);
+        });
+        reported.await;
+        let last = rx.borrow_and_update().clone();
+        assert_eq!(
+            last,
+            Observation {
+                seen: "1 pod(s) match".to_string(),
+                matched: true
+            }
+        );
+    }
 }

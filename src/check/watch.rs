@@ -67,10 +67,12 @@ where
                 }
                 Err(err) => {
                     last_seen = format!("cannot watch the cluster: {err}");
+                    super::observe(&last_seen, false);
                     continue;
                 }
             }
             let evaluation = evaluate(&current);
+            super::observe(&evaluation.seen, !current.is_empty());
             last_seen = evaluation.seen.clone();
             if evaluation.holds {
                 return Ok(evaluation.seen);

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::cli::{GlobalArgs, LessonsArgs, LessonsCommand};
 use crate::lesson::{self, BackendKind, Check, Lesson, LessonError, Profile};
-use crate::progress::{LessonStatus, Progress, ProgressStore, StepOutcome, state_dir};
+use crate::progress::{LessonStatus, Progress, ProgressStore, RecordedOutcome, state_dir};
 
 pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> {
     let profile = Profile::builtin(&global.profile)?;
@@ -150,13 +150,16 @@ impl LessonProgressView {
             .map(|s| progress.step_outcome(id, &s.id));
         let passed = outcomes
             .clone()
-            .filter(|o| *o == Some(StepOutcome::Passed))
+            .filter(|o| *o == Some(RecordedOutcome::Passed))
             .count();
         // A step skipped on this profile or backend has nothing left to do.
         let all_done = !lesson.steps.is_empty()
-            && outcomes
-                .clone()
-                .all(|o| matches!(o, Some(StepOutcome::Passed) | Some(StepOutcome::Skipped)));
+            && outcomes.clone().all(|o| {
+                matches!(
+                    o,
+                    Some(RecordedOutcome::Passed) | Some(RecordedOutcome::Skipped)
+                )
+            });
         let status = match progress.status(id) {
             LessonStatus::Completed => ProgressMark::Done,
             _ if all_done => ProgressMark::Done,

@@ -12,9 +12,9 @@ use super::report::{LessonReport, RunReport, StepReport};
 use super::run_print::{Printer, outcome_parts};
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
-use crate::lesson::{self, Lesson, Profile};
+use crate::execute::{self, StepOutcome};
+use crate::lesson::{self, BackendKind, Lesson, Profile};
 use crate::progress::{self, ProgressStore};
-use crate::runner::{self, StepOutcome};
 use crate::sim::eksctl::Pace;
 
 pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -85,17 +85,31 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                 checks: Vec::new(),
             };
             let (tx, mut rx) = mpsc::channel(512);
-            let running = runner::run_step(backend.as_ref(), step, &tx, &cancel);
-            tokio::pin!(running);
+            let execution = execute::execute_step(backend.as_ref(), step, &tx, &cancel);
+            tokio::pin!(execution);
             let outcome = loop {
                 tokio::select! {
                     biased;
                     Some(event) = rx.recv() => printer.event(&event, &mut step_report),
-                    outcome = &mut running => break outcome,
+                    outcome = &mut execution => break outcome,
                 }
             };
             while let Ok(event) = rx.try_recv() {
                 printer.event(&event, &mut step_report);
+            }
+            if !outcome.ok() && outcome != StepOutcome::Cancelled {
+                printer.hints(&step.hints);
+            }
+            // The simulated world ends with this run; AWS does not.
+            if outcome == StepOutcome::Cancelled
+                && step.billable
+                && backend.kind() != BackendKind::DryRun
+            {
+                let index = lesson.steps.iter().position(|s| s.id == step.id);
+                let cleanup = index
+                    .and_then(|i| crate::execute::cleanup_step(lesson, i))
+                    .map(|s| (s.id.as_str(), s.command.as_str()));
+                printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
             }
             record(&store, &lesson.front.id, &step.id, &outcome);
             match &outcome {
@@ -225,9 +239,9 @@ async fn cancel_on_signal(cancel: CancellationToken) {
 
 fn record(store: &ProgressStore, lesson: &str, step: &str, outcome: &StepOutcome) {
     let kept = match outcome {
-        StepOutcome::Passed => progress::StepOutcome::Passed,
-        StepOutcome::Skipped { .. } => progress::StepOutcome::Skipped,
-        _ => progress::StepOutcome::Failed,
+        StepOutcome::Passed => progress::RecordedOutcome::Passed,
+        StepOutcome::Skipped { .. } => progress::RecordedOutcome::Skipped,
+        _ => progress::RecordedOutcome::Failed,
     };
     update_progress(store, |p| p.record_step(lesson, step, kept));
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::commands::report::{CheckReport, StepReport};
-use crate::runner::{RunEvent, StepOutcome};
+use crate::execute::{ExecutionEvent, StepOutcome};
 
 /// How many output lines of a step the report keeps (the last ones).
 const REPORT_OUTPUT_LINES: usize = 200;
@@ -33,35 +33,42 @@ impl Printer {
         let _ = out.flush();
     }
 
+    /// A failed step's own hints, in order, under its failure.
+    pub fn hints(&self, hints: &[String]) {
+        for hint in hints {
+            self.line(&format!("  hint: {hint}"));
+        }
+    }
+
     pub fn lesson(&self, id: &str, title: &str) {
         self.line(&self.paint("1", &format!("== {id}: {title}")));
     }
 
     /// Print one event and fold it into the step's report.
-    pub fn event(&self, event: &RunEvent, report: &mut StepReport) {
+    pub fn event(&self, event: &ExecutionEvent, report: &mut StepReport) {
         match event {
-            RunEvent::StepStarted { step, command } => {
+            ExecutionEvent::StepStarted { step, command } => {
                 self.line(&self.paint("1", &format!("▶ {step}: {}", report.title)));
                 self.line(&format!("  $ {command}"));
             }
-            RunEvent::StepSkipped { step, reason } => {
+            ExecutionEvent::StepSkipped { step, reason } => {
                 self.line(&self.paint("2", &format!("○ {step} skipped: {reason}")));
             }
-            RunEvent::Output { line, .. } => {
+            ExecutionEvent::Output { line, .. } => {
                 self.line(&format!("  │ {line}"));
                 report.output.push(line.clone());
                 if report.output.len() > REPORT_OUTPUT_LINES {
                     report.output.remove(0);
                 }
             }
-            RunEvent::Stage { name, fraction, .. } => {
+            ExecutionEvent::Stage { name, fraction, .. } => {
                 let pct = fraction
                     .map(|f| format!(" ({:.0}%)", f * 100.0))
                     .unwrap_or_default();
                 self.line(&self.paint("36", &format!("  … {name}{pct}")));
             }
-            RunEvent::CheckStarted { description, .. } => {
-                self.line(&format!("  ? checking: {description}"));
+            ExecutionEvent::CheckStarted { description, .. } => {
+                self.line(&format!("  … checking: {description}"));
                 report.checks.push(CheckReport {
                     description: description.clone(),
                     passed: false,
@@ -69,14 +76,20 @@ impl Printer {
                     hint: None,
                 });
             }
-            RunEvent::CheckPassed { seen, .. } => {
+            ExecutionEvent::CheckPassed { seen, .. } => {
                 self.line(&self.paint("32", &format!("  ✔ {seen}")));
                 if let Some(c) = report.checks.last_mut() {
                     c.passed = true;
                     c.seen = seen.clone();
                 }
             }
-            RunEvent::CheckFailed {
+            ExecutionEvent::CheckStalled { seen, hint, .. } => {
+                self.line(
+                    &self.paint("33", &format!("  … still waiting, nothing changes: {seen}")),
+                );
+                self.line(&format!("    hint: {hint}"));
+            }
+            ExecutionEvent::CheckFailed {
                 last_seen, hint, ..
             } => {
                 self.line(&self.paint("31", &format!("  ✘ {last_seen}")));
@@ -86,7 +99,7 @@ impl Printer {
                     c.hint = Some(hint.clone());
                 }
             }
-            RunEvent::StepFinished {
+            ExecutionEvent::StepFinished {
                 step,
                 outcome,
                 duration,

@@ -4,7 +4,7 @@
 //! the dry-run world must take between them. No I/O of its own: the dry-run
 //! backend drives the plan against the simulated EKS endpoint and cluster.
 
-mod args;
+mod cmd;
 mod create;
 mod delete;
 mod eks_requests;
@@ -13,17 +13,19 @@ mod plan;
 
 use std::time::Duration;
 
-pub use args::{
-    CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, parse_args,
-    parse_command_line, split_command_line,
+pub use crate::sim::eks::NodegroupSummary;
+pub use cmd::{
+    CreateClusterArgs, DeleteClusterArgs, EksctlCommand, GetClusterArgs, GetNodegroupArgs,
+    parse_args, parse_command_line, split_command_line,
 };
 pub use create::plan_create;
 pub use delete::plan_delete;
 pub use eks_requests::{EKSCTL_CLUSTER_TAG, existing_clusters};
-pub use get::plan_get;
+pub use get::{plan_get, plan_get_nodegroup};
 pub use plan::{PlanAction, plan};
 
-/// The eksctl version the episode used (its first log line).
+/// The eksctl version the episode used (its first log line), and the one the
+/// simulation claims to be when the profile names none.
 pub const EPISODE_EKSCTL_VERSION: &str = "0.76.0";
 
 /// What eksctl would find in the world when it starts: its defaults and the
@@ -65,7 +67,7 @@ impl Default for EksctlEnv {
 pub struct ExistingCluster {
     pub name: String,
     pub region: String,
-    pub nodegroups: Vec<String>,
+    pub nodegroups: Vec<NodegroupSummary>,
     /// Whether eksctl made it (the EKSCTL CREATED column).
     pub eksctl_created: bool,
 }
@@ -98,10 +100,18 @@ pub enum EksctlError {
     NameTwice { flag: String, arg: String },
     #[error("unexpected argument {arg:?} for \"eksctl {command}\"")]
     UnexpectedArgument { command: String, arg: String },
+    #[error(
+        "trinetes' simulated eksctl does not support {flag} for `{command}`; run `{command} --help` for the flags it simulates"
+    )]
+    Unsupported { flag: String, command: String },
+    #[error("{0}")]
+    Usage(String),
     #[error("unterminated quote in the command line")]
     UnterminatedQuote,
     #[error("--name must be set")]
     NameRequired,
+    #[error("--cluster must be set")]
+    ClusterRequired,
     #[error(
         "resolving cluster version: invalid version, {version} is no longer supported, supported values: {}\nsee also: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
         supported.join(", ")

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::Path;
 
-use serde_yaml::{Mapping, Value};
+use serde_norway::{Mapping, Value};
 
 fn named(name: &str, key: &str, body: Value) -> Value {
     let mut m = Mapping::new();
@@ -28,7 +28,7 @@ pub fn write_kubeconfig(
     server_url: &str,
 ) -> io::Result<()> {
     let mut doc: Value = match std::fs::read_to_string(path) {
-        Ok(text) if !text.trim().is_empty() => serde_yaml::from_str(&text)
+        Ok(text) if !text.trim().is_empty() => serde_norway::from_str(&text)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
         Ok(_) => Value::Null,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Value::Null,
@@ -72,7 +72,7 @@ pub fn write_kubeconfig(
     root.entry("preferences".into())
         .or_insert(Value::Mapping(Mapping::new()));
     let text =
-        serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        serde_norway::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
@@ -82,7 +82,7 @@ pub fn write_kubeconfig(
 fn read_doc(path: &Path) -> io::Result<Value> {
     match std::fs::read_to_string(path) {
         Ok(text) if !text.trim().is_empty() => {
-            serde_yaml::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+            serde_norway::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
         }
         Ok(_) => Ok(Value::Null),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Value::Null),
@@ -120,7 +120,7 @@ pub fn remove_context(path: &Path, context_name: &str, cluster_name: &str) -> io
         root.insert("current-context".into(), "".into());
     }
     let text =
-        serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        serde_norway::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     std::fs::write(path, text)
 }
 
@@ -132,7 +132,7 @@ pub fn set_current_context(path: &Path, context: Option<&str>) -> io::Result<()>
     };
     root.insert("current-context".into(), context.unwrap_or("").into());
     let text =
-        serde_yaml::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        serde_norway::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     std::fs::write(path, text)
 }
 
@@ -145,7 +145,7 @@ pub fn write_context_overlay(path: &Path, context: &str) -> io::Result<()> {
     root.insert("apiVersion".into(), "v1".into());
     root.insert("kind".into(), "Config".into());
     root.insert("current-context".into(), context.into());
-    let text = serde_yaml::to_string(&Value::Mapping(root))
+    let text = serde_norway::to_string(&Value::Mapping(root))
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
@@ -165,7 +165,7 @@ mod tests {
         write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:2").expect("merge");
         write_kubeconfig(&path, "two", "ctx-two", "http://127.0.0.1:3").expect("replace");
         let doc: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("yaml");
+            serde_norway::from_str(&std::fs::read_to_string(&path).expect("read")).expect("yaml");
         assert_eq!(doc["current-context"], "ctx-two");
         assert_eq!(doc["contexts"].as_sequence().map(Vec::len), Some(2));
         assert_eq!(

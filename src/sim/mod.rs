@@ -5,6 +5,7 @@
 pub mod api;
 pub mod clock;
 pub mod cluster;
+pub mod cobra;
 pub mod controllers;
 pub mod eks;
 pub mod eksctl;
@@ -16,6 +17,7 @@ pub mod nodes;
 pub mod runtime;
 pub mod server;
 pub mod store;
+pub mod text;
 pub mod trino;
 pub mod world;
 

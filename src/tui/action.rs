@@ -1,8 +1,9 @@
-//! Every intent the TUI acts on: keys, mouse, resize and signals become these.
+//! Every intent the TUI acts on: keys (through `keymap`), mouse, resize,
+//! signals and the results of step executions become these.
 
 use std::time::Duration;
 
-use crate::runner::RunEvent;
+use crate::execute::ExecutionEvent;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -42,18 +43,18 @@ pub enum Action {
     ConfirmYes,
     ConfirmNo,
     DismissWarning,
-    /// Enter in the reader: run the selected step (billable ones ask first).
-    RunStep,
-    /// `v`: run the selected step's checks again.
+    /// Enter in the reader: execute the selected step (billable ones ask first).
+    ExecuteStep,
+    /// `v`: evaluate the selected step's checks again.
     RetryChecks,
-    /// Esc or Ctrl-C while a step runs.
-    CancelRun,
+    /// Esc or Ctrl-C while a step executes.
+    CancelExecution,
     /// `o`: show the output pane and move the keys to it, or back.
     ToggleOutput,
     /// `O`: hide the output pane.
     HideOutput,
-    /// A batch of the running step's events, in order.
-    RunEvents(Vec<RunEvent>),
-    /// Time since the running step started (drives the elapsed time and spinner).
-    RunTick(Duration),
+    /// A batch of the executing step's events, in order.
+    ExecutionEvents(Vec<ExecutionEvent>),
+    /// Time since the executing step started (drives the elapsed time and spinner).
+    ExecutionTick(Duration),
 }

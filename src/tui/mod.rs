@@ -1,42 +1,34 @@
-//! The terminal UI: state, actions, the event loop, pure views, markdown
-//! rendering and the theme.
+//! The terminal UI. `event_loop` turns terminal events (through `keymap`),
+//! execution results and ticks into `Action`s; `update` applies each one to
+//! `state::App` and then brings the rendered lesson up to date
+//! (`screens::reader::document::sync`); `screens::draw` paints a frame from
+//! the state alone. Each screen under `screens/` keeps its state, update and
+//! view together; `execution/` is the state of the step being executed and
+//! the tasks that execute it.
 
 pub mod action;
-pub mod document;
-pub mod exec;
-pub mod keys;
+mod event_loop;
+pub mod execution;
+pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod markdown;
-pub mod output;
-pub mod run;
+pub mod screens;
 pub mod state;
-pub mod step_box;
-pub mod step_result;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
 pub mod update;
-pub mod update_run;
-pub mod update_search;
-pub mod view;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
-
-use futures::StreamExt;
-use tokio::signal::unix::{SignalKind, signal};
 
 use crate::backend::Backend;
 use crate::lesson::Lesson;
 use crate::progress::{ProgressError, ProgressStore};
-use crate::runner::RunEvent;
-use crate::tui::action::Action;
-use crate::tui::exec::{ActiveRun, Job};
-use crate::tui::run::RunMode;
 use crate::tui::state::{App, Settings};
-use crate::tui::terminal::TerminalOwner;
+
+pub use event_loop::start;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
@@ -64,218 +56,6 @@ pub struct TuiConfig {
     pub world_exports: Vec<String>,
 }
 
-/// How often the elapsed time and spinner move while a step runs.
-const TICK: Duration = Duration::from_millis(250);
-/// How long a cancelled step may take to stop when the program exits.
-const SETTLE: Duration = Duration::from_secs(3);
-
-/// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. The
-/// terminal is restored on every way out, panics included.
-pub async fn run(config: TuiConfig) -> Result<(), TuiError> {
-    let TuiConfig {
-        lessons,
-        settings,
-        store,
-        backend,
-        world_exports,
-    } = config;
-    let log_path = logging::init(store.dir())?;
-    tracing::info!(lessons = lessons.len(), "starting the TUI");
-    let (progress, mut warning) = match store.load() {
-        Ok(loaded) => (loaded.progress, loaded.warning),
-        Err(e) => (Default::default(), Some(e.to_string())),
-    };
-    let mut sigterm = signal(SignalKind::terminate()).map_err(TuiError::Signal)?;
-    let mut sighup = signal(SignalKind::hangup()).map_err(TuiError::Signal)?;
-
-    let mut owner = TerminalOwner::acquire(log_path)?;
-    let size = owner.terminal.size().map_err(TuiError::Terminal)?;
-    let mut app = App::new(lessons, progress, settings, (size.width, size.height));
-    resume(&mut app);
-    app.warning = warning.take();
-    if !world_exports.is_empty() {
-        app.notice = Some(strings::WORLD_NOTICE.to_string());
-    }
-    app.world_exports = world_exports;
-
-    let mut events = Some(crossterm::event::EventStream::new());
-    let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
-    let mut active: Option<ActiveRun> = None;
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    while !app.should_quit {
-        if let Some(request) = app.pending_run.take() {
-            let started = start_run(
-                &mut app,
-                request,
-                &backend,
-                &actions_tx,
-                &mut owner,
-                &mut events,
-            )
-            .await?;
-            active = started.or(active);
-        }
-        owner
-            .terminal
-            .draw(|frame| view::draw(&app, frame))
-            .map_err(TuiError::Terminal)?;
-        let running = app.running;
-        let first = tokio::select! {
-            event = next_event(&mut events) => match event {
-                Some(Ok(event)) => action_for(&app, &event),
-                Some(Err(e)) => return Err(TuiError::Terminal(e)),
-                None => Some(Action::ForceQuit),
-            },
-            Some(action) = actions_rx.recv() => Some(action),
-            _ = ticker.tick(), if running => active
-                .as_ref()
-                .map(|a| Action::RunTick(a.started.elapsed())),
-            _ = sigterm.recv() => Some(Action::ForceQuit),
-            _ = sighup.recv() => Some(Action::ForceQuit),
-        };
-        if let Some(action) = first {
-            tracing::debug!(?action, "action");
-            update::update(&mut app, action);
-        }
-        // A burst of events (a held key, a resize drag) makes one frame. The
-        // poll must use this task's waker: crossterm's EventStream keeps the
-        // first waker it is given until input arrives, so a throwaway waker
-        // (`now_or_never`) would leave the loop asleep.
-        while !app.should_quit {
-            let ready = tokio::select! {
-                biased;
-                event = next_event(&mut events) => event,
-                () = std::future::ready(()) => None,
-            };
-            let Some(Ok(event)) = ready else {
-                break;
-            };
-            if let Some(action) = action_for(&app, &event) {
-                tracing::debug!(?action, "action");
-                update::update(&mut app, action);
-            }
-        }
-        if app.progress_dirty {
-            app.progress_dirty = false;
-            if let Err(e) = store.save(&app.progress) {
-                tracing::warn!(error = %e, "saving progress failed");
-                app.warning = Some(e.to_string());
-            }
-        }
-    }
-    tracing::info!("leaving the TUI");
-    drop(owner);
-    if let Some(run) = active {
-        run.settle(SETTLE).await;
-    }
-    Ok(())
-}
-
-/// Starts what `update` asked for. An interactive command gets the terminal
-/// first (the TUI waits for it), then its checks run like any other job.
-async fn start_run(
-    app: &mut App,
-    request: run::RunRequest,
-    backend: &Arc<dyn Backend>,
-    actions: &tokio::sync::mpsc::Sender<Action>,
-    owner: &mut TerminalOwner,
-    events: &mut Option<crossterm::event::EventStream>,
-) -> Result<Option<ActiveRun>, TuiError> {
-    let Some(step) = app
-        .lessons
-        .get(request.lesson)
-        .and_then(|l| l.steps.get(request.step))
-        .cloned()
-    else {
-        return Ok(None);
-    };
-    let Some(cancel) = app.run.as_ref().map(|r| r.cancel.clone()) else {
-        return Ok(None);
-    };
-    let job = match request.mode {
-        RunMode::Full => Job::Step,
-        RunMode::ChecksOnly => Job::Checks,
-        RunMode::Interactive => {
-            tracing::info!(step = %step.id, "handing the terminal to an interactive step");
-            // The event stream's reader would take keys meant for the child.
-            // It must be gone before a new one is made: a new stream waits
-            // for the reader lock the old one's thread holds while it polls.
-            *events = None;
-            owner.suspend();
-            let mut command = backend.interactive_command(&step.command);
-            let status = tokio::task::spawn_blocking(move || command.status()).await;
-            owner.resume()?;
-            *events = Some(crossterm::event::EventStream::new());
-            let line = match status {
-                // Without checks, the exit status is all there is to judge by.
-                Ok(Ok(status)) if !status.success() && step.checks.is_empty() => {
-                    let reason = strings::interactive_ended(&status.to_string());
-                    update::update(app, Action::RunEvents(exec::finish_failed(&step, reason)));
-                    return Ok(None);
-                }
-                Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
-                Ok(Err(e)) => {
-                    update::update(
-                        app,
-                        Action::RunEvents(exec::finish_failed(&step, e.to_string())),
-                    );
-                    return Ok(None);
-                }
-                Err(e) => strings::interactive_ended(&e.to_string()),
-            };
-            update::update(
-                app,
-                Action::RunEvents(vec![RunEvent::Output {
-                    step: step.id.clone(),
-                    line,
-                }]),
-            );
-            Job::Checks
-        }
-    };
-    Ok(Some(exec::spawn(
-        Arc::clone(backend),
-        step,
-        job,
-        cancel,
-        actions.clone(),
-    )))
-}
-
-/// The next terminal event; never, while the stream is gone (a child owns
-/// the terminal).
-async fn next_event(
-    events: &mut Option<crossterm::event::EventStream>,
-) -> Option<std::io::Result<crossterm::event::Event>> {
-    match events {
-        Some(stream) => stream.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-fn action_for(app: &App, event: &crossterm::event::Event) -> Option<Action> {
-    tracing::trace!(?event, "event");
-    crash_test(event);
-    keys::action_for_event(app, event)
-}
-
-/// Debug builds only: with `TRINETES_CRASH_TEST` set, F12 panics, so the
-/// end-to-end test can check that a panic gives the terminal back.
-#[cfg(debug_assertions)]
-fn crash_test(event: &crossterm::event::Event) {
-    use crossterm::event::{Event, KeyCode};
-    if let Event::Key(key) = event
-        && key.code == KeyCode::F(12)
-        && std::env::var_os("TRINETES_CRASH_TEST").is_some()
-    {
-        panic!("crash test: F12 pressed with TRINETES_CRASH_TEST set");
-    }
-}
-
-#[cfg(not(debug_assertions))]
-fn crash_test(_: &crossterm::event::Event) {}
-
 /// Reopens the lesson, scroll position and step the learner left.
 pub fn resume(app: &mut App) {
     let Some(last) = app.progress.last.clone() else {
@@ -288,7 +68,7 @@ pub fn resume(app: &mut App) {
         .step
         .as_deref()
         .and_then(|id| app.lessons[index].steps.iter().position(|s| s.id == id));
-    update::open_lesson(app, index, last.scroll, step);
+    screens::reader::update::open_lesson(app, index, last.scroll, step);
     app.progress_dirty = false;
 }
 

@@ -1,12 +1,16 @@
-//! The TUI's state. `update` changes it; views only read it.
+//! The TUI's state: the screens' states put together, with what they share
+//! (the lessons, progress, settings, the step execution). `update` changes
+//! it; views only read it.
 
 use ratatui::layout::Rect;
 
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
-use crate::tui::document::{DocumentStyle, Match, RenderedLesson};
-use crate::tui::output::OutputPane;
-use crate::tui::run::{RunRequest, StepRun};
+use crate::tui::execution::{ExecutionRequest, StepExecution};
+use crate::tui::layout::reader_areas;
+use crate::tui::screens::output::{OUTPUT_CHROME, OutputPane};
+use crate::tui::screens::overlay::Overlay;
+use crate::tui::screens::reader::{DocumentStyle, Reader};
 use crate::tui::strings;
 use crate::tui::theme::Theme;
 
@@ -14,45 +18,20 @@ use crate::tui::theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// When a notice stops being true, and goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeExpiry {
+    /// When the executing step ends ("a step is already running").
+    StepEnds,
+    /// When the learner opens another lesson, or resets this one ("marked
+    /// as completed").
+    AboutLesson(usize),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     List,
     Reader,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirm {
-    Quit,
-    ResetLesson(usize),
-    ResetAll,
-    /// Run step `.1` of lesson `.0` (a billable one).
-    RunStep(usize, usize),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    /// How to use the dry-run world from another terminal.
-    World,
-    Confirm(Confirm),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Search {
-    pub query: String,
-    pub matches: Vec<Match>,
-    pub current: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Reader {
-    /// Index into `App::lessons`.
-    pub lesson: usize,
-    /// First visible line.
-    pub scroll: usize,
-    pub step: Option<usize>,
-    pub doc: RenderedLesson,
-    pub search: Option<Search>,
 }
 
 /// What the app was started with.
@@ -85,13 +64,15 @@ pub struct App {
     pub size: (u16, u16),
     pub warning: Option<String>,
     pub notice: Option<String>,
+    /// When `notice` goes by itself; `None`: when dismissed (x).
+    pub notice_expires: Option<NoticeExpiry>,
     pub should_quit: bool,
-    /// True while a step runs.
-    pub running: bool,
-    /// The step that runs, or ran last, with its results.
-    pub run: Option<StepRun>,
-    /// A run `update` asked for; the event loop takes and starts it.
-    pub pending_run: Option<RunRequest>,
+    /// True while a step executes.
+    pub executing: bool,
+    /// The step that executes, or executed last, with its results.
+    pub execution: Option<StepExecution>,
+    /// An execution `update` asked for; the event loop takes and starts it.
+    pub pending_execution: Option<ExecutionRequest>,
     pub output: OutputPane,
     /// Lines to paste into another terminal to use the dry-run world
     /// (`export KUBECONFIG=...`); empty on the other backends.
@@ -122,18 +103,32 @@ impl App {
             size,
             warning: None,
             notice: None,
+            notice_expires: None,
             should_quit: false,
-            running: false,
-            run: None,
-            pending_run: None,
+            executing: false,
+            execution: None,
+            pending_execution: None,
             output: OutputPane::default(),
             world_exports: Vec::new(),
         }
     }
 
+    pub fn set_notice(&mut self, text: impl Into<String>, expires: Option<NoticeExpiry>) {
+        self.notice = Some(text.into());
+        self.notice_expires = expires;
+    }
+
+    /// Removes the notice if it was only true until `event`.
+    pub fn expire_notice(&mut self, event: impl Fn(NoticeExpiry) -> bool) {
+        if self.notice_expires.is_some_and(event) {
+            self.notice = None;
+            self.notice_expires = None;
+        }
+    }
+
     /// Whether quitting now would interrupt work.
     pub fn is_busy(&self) -> bool {
-        self.running
+        self.executing
     }
 
     pub fn too_small(&self) -> bool {
@@ -141,7 +136,7 @@ impl App {
     }
 
     /// How lesson `index` renders: theme, backend, its recorded step
-    /// outcomes and the run shown in it.
+    /// outcomes and the execution shown in it.
     pub fn document_style(&self, index: usize) -> DocumentStyle<'_> {
         let progress = self
             .lessons
@@ -152,7 +147,7 @@ impl App {
             backend: self.settings.backend,
             hyperlinks: self.settings.hyperlinks,
             progress,
-            run: self.run.as_ref().filter(|r| r.lesson == index),
+            execution: self.execution.as_ref().filter(|e| e.lesson == index),
         }
     }
 
@@ -177,5 +172,32 @@ impl App {
 
     pub fn area(&self) -> Rect {
         Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    /// The reader's text area: its width and height for the current size
+    /// and panels.
+    pub fn text_area(&self) -> (u16, u16) {
+        let areas = reader_areas(
+            self.area(),
+            self.banner_height(),
+            self.prompt.is_some(),
+            self.notes_visible,
+            self.output.visible,
+        );
+        (areas.text.width.max(1), areas.text.height.max(1))
+    }
+
+    /// Rows of output the pane shows (its border, header and gauge excluded).
+    pub fn output_height(&self) -> usize {
+        let areas = reader_areas(
+            self.area(),
+            self.banner_height(),
+            self.prompt.is_some(),
+            self.notes_visible,
+            self.output.visible,
+        );
+        areas.output.map_or(1, |a| {
+            usize::from(a.height.saturating_sub(OUTPUT_CHROME)).max(1)
+        })
     }
 }

@@ -1,4 +1,5 @@
-//! Every user-facing string of the TUI, in one place so it can be translated.
+//! Every user-facing string of the TUI, in one place so it can be translated;
+//! the keys' help texts are in `keymap/table.rs`, each next to its key.
 
 pub const APP_NAME: &str = "trinetes";
 pub const LIST_TITLE: &str = "Lessons";
@@ -75,92 +76,42 @@ pub fn panic_message(log_path: &str) -> String {
     format!("trinetes crashed; the terminal was restored. The log is at {log_path}")
 }
 
-/// Where a key works.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyScope {
-    Everywhere,
-    List,
-    Reader,
-    Output,
-    Search,
-}
-
-impl KeyScope {
-    pub fn heading(self) -> &'static str {
-        match self {
-            KeyScope::Everywhere => "Everywhere",
-            KeyScope::List => "Lesson list",
-            KeyScope::Reader => "Reading a lesson",
-            KeyScope::Output => "In the output pane (after o)",
-            KeyScope::Search => "While a search is active",
-        }
-    }
-}
-
-/// Every key, for the help overlay. The key handling in `keys.rs` follows
-/// this table; a test checks the two agree.
-pub const KEYS: &[(KeyScope, &str, &str)] = &[
-    (
-        KeyScope::Everywhere,
-        "?",
-        "show or hide this help (↑ ↓ scroll it)",
-    ),
-    (
-        KeyScope::Everywhere,
-        "q",
-        "quit (asks first while a step runs)",
-    ),
-    (
-        KeyScope::Everywhere,
-        "Ctrl-C",
-        "quit now (first stops a step)",
-    ),
-    (KeyScope::Everywhere, "R", "reset all progress (asks first)"),
-    (KeyScope::Everywhere, "x", "dismiss a warning"),
-    (
-        KeyScope::Everywhere,
-        "w",
-        "use the dry-run world from your shell",
-    ),
-    (KeyScope::List, "↑ ↓  j k", "choose a lesson"),
-    (KeyScope::List, "Home End  g G", "first / last lesson"),
-    (KeyScope::List, "Enter  → l", "open the lesson"),
-    (KeyScope::List, "r", "reset the chosen lesson (asks first)"),
-    (KeyScope::Reader, "↑ ↓  j k  wheel", "scroll a line"),
-    (KeyScope::Reader, "PgUp PgDn  Space b", "scroll a page"),
-    (KeyScope::Reader, "Home End  g G", "top / bottom"),
-    (KeyScope::Reader, "Tab S-Tab  n p", "next / previous step"),
-    (KeyScope::Reader, "/", "search in this lesson"),
-    (KeyScope::Reader, "Enter", "run the selected step"),
-    (KeyScope::Reader, "v", "retry the selected step's checks"),
-    (KeyScope::Reader, "Esc  Ctrl-C", "stop the running step"),
-    (KeyScope::Reader, "o  O", "focus the output pane / hide it"),
-    (KeyScope::Reader, "c", "mark the lesson completed"),
-    (KeyScope::Reader, "r", "reset this lesson (asks first)"),
-    (KeyScope::Reader, "s", "show or hide speaker notes"),
-    (KeyScope::Reader, "Esc  ← h", "back to the lesson list"),
-    (
-        KeyScope::Output,
-        "↑ ↓ PgUp PgDn / n N",
-        "scroll, search its lines",
-    ),
-    (KeyScope::Search, "Enter", "search for the typed text"),
-    (
-        KeyScope::Search,
-        "n  N",
-        "next / previous match (Tab still moves by step)",
-    ),
-    (
-        KeyScope::Search,
-        "Esc",
-        "cancel the prompt, then clear the search",
-    ),
-];
-
 pub const RECORDED_PASSED: &str = "✔ passed";
 pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
-pub const RESULT_RUNNING: &str = "… running the command";
+pub const BADGE_RUNNING: &str = "… running";
+pub const BADGE_CANCELLED: &str = "■ stopped";
+/// Before a check that has not run: neither a pass nor a failure.
+pub const CHECK_NOT_RUN: &str = "• ";
+pub const RESULT_STILL_WAITING: &str = "still waiting, nothing is changing:";
+pub const LIST_LEGEND: &str = "○ not started  ◐ opened  ● completed";
+pub const CONFIRM_STOP_KEYS: &str = "y / Ctrl-C: stop    n / Esc: keep it running";
+
+/// The checks passed only after waiting: what they saw, and when.
+pub fn checks_waited(took: &str, seen: &[&str]) -> String {
+    format!("the checks waited {took} until {}", seen.join(" and "))
+}
+
+pub fn confirm_stop(command: &str) -> String {
+    format!("Stop `{command}`?")
+}
+
+/// What stopping a billable command does not stop, and how to undo it:
+/// `cleanup` is the step (id, command) that removes what it creates.
+pub fn stop_goes_on(backend: crate::lesson::BackendKind, cleanup: Option<(&str, &str)>) -> String {
+    let who = match backend {
+        crate::lesson::BackendKind::DryRun => "AWS (and here the simulation)",
+        _ => "AWS",
+    };
+    let undo = match cleanup {
+        Some((id, command)) => format!("run step {id} (`{command}`) to remove it"),
+        None => "remove it with the matching delete command".to_string(),
+    };
+    format!(
+        "Stopping only stops this command: {who} goes on creating what it asked for. To stop paying for it, {undo}."
+    )
+}
+pub const RESULT_EXECUTING: &str = "… running the command";
 pub const RESULT_CHECKING: &str = "checking";
 pub const RESULT_LAST_SEEN: &str = "last seen:";
 pub const RESULT_HINT: &str = "hint:";
@@ -173,19 +124,19 @@ pub const NEXT_AFTER_CHECK_FAILED: &str =
 pub const NEXT_AFTER_COMMAND_FAILED: &str =
     "read the output (o), fix the cause, then press Enter to run the step again";
 pub const NOTICE_NO_STEP: &str = "Select a step first (Tab / n), then press Enter to run it.";
-pub const NOTICE_BUSY: &str = "A step is already running; Esc stops it.";
+pub const NOTICE_BUSY: &str = "A step is already running; Ctrl-C or K stops it.";
 pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
 pub const OUTPUT_TITLE: &str = " Output ";
 pub const OUTPUT_EMPTY: &str = "No output yet. Select a step and press Enter to run it.";
 pub const OUTPUT_FOCUSED: &str = "↑↓ scroll  / search  o back to the lesson";
 pub const OUTPUT_UNFOCUSED: &str = "o: focus";
-pub const RUN_ELAPSED: &str = "elapsed";
-pub const RUN_ETA: &str = "left";
-pub const RUN_RUNNING: &str = "running";
-pub const RUN_CHECKING: &str = "checking";
-pub const RUN_INTERACTIVE: &str =
+pub const PROGRESS_ELAPSED: &str = "elapsed";
+pub const PROGRESS_ETA: &str = "left";
+pub const PROGRESS_EXECUTING: &str = "running";
+pub const PROGRESS_CHECKING: &str = "checking";
+pub const PROGRESS_INTERACTIVE: &str =
     "The terminal belongs to the step; trinetes comes back when it ends.";
-pub const CONFIRM_RUN_KEYS: &str = "Enter / y: run    Esc / n: cancel";
+pub const CONFIRM_EXECUTE_KEYS: &str = "Enter / y: run    Esc / n: cancel";
 pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
 pub const CONFIRM_BILLABLE_SIMULATED: &str =
     "On AWS this creates billable resources; here it is simulated and costs nothing.";
@@ -198,7 +149,7 @@ pub fn confirm_billable(backend: crate::lesson::BackendKind) -> &'static str {
     }
 }
 
-pub fn confirm_run(command: &str) -> String {
+pub fn confirm_execute(command: &str) -> String {
     format!("Run `{command}`?")
 }
 
@@ -222,7 +173,7 @@ pub fn next_step(id: &str, title: &str) -> String {
     format!("Tab to step {id} — {title}, then Enter")
 }
 
-pub fn run_header(command: &str) -> String {
+pub fn command_header(command: &str) -> String {
     format!(" $ {command} ")
 }
 

@@ -177,7 +177,14 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
     server.keys(&["Tab"]);
     server.wait_text("run-e2e │ step 2/3");
     server.keys(&["Enter"]);
-    let failed = server.wait_text("hint: known-hint-the-server-says-no");
+    // Nothing changes while it waits, so the hint shows before the timeout
+    // too; the failure keeps it.
+    server.wait_text("hint: known-hint-the-server-says-no");
+    let failed = server.wait_text("press v to retry");
+    assert!(
+        failed.contains("hint: known-hint-the-server-says-no"),
+        "{failed}"
+    );
     assert!(failed.contains("second-step-ran"), "{failed}");
     assert!(failed.contains("answered 503"), "{failed}");
     assert!(failed.contains("press v to retry"), "{failed}");
@@ -302,9 +309,9 @@ fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_
         "the kubeconfig the TUI shows does not exist: {kubeconfig}"
     );
     server.keys(&["Escape"]);
-    // An Escape and an Enter read together are one Alt-Enter: wait between.
-    server.wait_for("the overlay to close", |s| {
-        !s.contains("export AWS_ENDPOINT_URL_EKS=")
+    // Escape and Enter read together would be one key, Alt-Enter.
+    server.wait_for("the world window to close", |s| {
+        !s.contains("export KUBECONFIG=")
     });
 
     // Run the first step: the real kubectl creates the Deployment and the
@@ -373,5 +380,134 @@ fn a_dry_run_step_in_the_tui_reaches_the_simulated_cluster_the_learners_kubectl_
         );
         sleep(Duration::from_millis(100));
     }
+    drop(server);
+}
+
+/// Keys that mean one thing, in the real binary: Esc goes back while a step
+/// runs (and the step goes on), K stops it, a failed step shows its hints,
+/// Enter does not reset everything, and a tiny terminal only quits.
+#[test]
+fn esc_goes_back_k_stops_and_enter_does_not_reset() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let lessons = dir.path().join("lessons");
+    std::fs::create_dir_all(&lessons).expect("lessons dir");
+    let lesson = r#"---
+id: keys-e2e
+title: Keys that mean one thing
+summary: A slow step and a failing one.
+minutes: 1
+order: 1
+---
+
+# Keys
+
+```sh step id=slow
+echo slow-step-started; sleep 60; echo slow-step-woke
+```
+
+```toml step-config
+title = "Take a while"
+timeout = "2m"
+```
+
+```sh step id=fails
+echo about-to-fail; exit 3
+```
+
+```toml step-config
+title = "Fail on purpose"
+timeout = "20s"
+hints = ["hint-one-comes-first", "hint-two-comes-next"]
+```
+"#;
+    std::fs::write(lessons.join("01-keys.md"), lesson).expect("write the lesson");
+    let server = start(dir.path(), &state);
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "{binary} --backend live --lessons {}",
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text("Keys that mean one thing");
+    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+
+    server.keys(&["Enter"]);
+    server.wait_text("keys-e2e │ step 0/2");
+    server.keys(&["Tab"]);
+    server.wait_text("keys-e2e │ step 1/2");
+    server.keys(&["Enter"]);
+    server.wait_text("slow-step-started");
+
+    // Esc goes back to the list; the step goes on.
+    server.keys(&["Escape"]);
+    let list = server.wait_text("○ not started");
+    assert!(list.contains("Lessons"), "{list}");
+    server.keys(&["Enter"]);
+    let back = server.wait_text("keys-e2e │ step 1/2");
+    assert!(back.contains("… running"), "{back}");
+    assert!(!back.contains("stopped"), "{back}");
+
+    // K stops it (short, not billable: no question).
+    server.keys(&["K"]);
+    let stopped = server.wait_text("■ stopped");
+    assert!(
+        !stopped.lines().any(|l| l.trim() == "slow-step-woke"),
+        "the step ran to its end:\n{stopped}"
+    );
+
+    // The failing step shows its hints under the failure, in order.
+    server.keys(&["Tab"]);
+    server.wait_text("keys-e2e │ step 2/2");
+    server.keys(&["Enter"]);
+    let failed = server.wait_text("hint-two-comes-next");
+    let row = |text: &str| {
+        failed
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no {text} in:\n{failed}"))
+    };
+    assert!(
+        row("exited with code 3") < row("hint-one-comes-first")
+            && row("hint-one-comes-first") < row("hint-two-comes-next"),
+        "{failed}"
+    );
+
+    // Enter does not answer "forget every lesson's progress?".
+    server.keys(&["R"]);
+    server.wait_text("Forget the progress of every lesson?");
+    server.keys(&["Enter"]);
+    sleep(Duration::from_millis(500));
+    assert!(
+        server
+            .screen()
+            .contains("Forget the progress of every lesson?"),
+        "Enter answered the question:\n{}",
+        server.screen()
+    );
+    server.keys(&["n"]);
+    server.wait_for("the question to close", |s| {
+        !s.contains("Forget the progress")
+    });
+
+    // Too small: Esc and Tab do nothing, q still quits.
+    server.tmux(&["resize-window", "-t", "e2e", "-x", "40", "-y", "10"]);
+    server.wait_text("too small");
+    server.keys(&["Escape", "Tab"]);
+    server.tmux(&["resize-window", "-t", "e2e", "-x", "100", "-y", "34"]);
+    let same = server.wait_text("keys-e2e │ step 2/2");
+    assert!(same.contains("hint-two-comes-next"), "{same}");
+    server.tmux(&["resize-window", "-t", "e2e", "-x", "40", "-y", "10"]);
+    server.wait_text("too small");
+    server.keys(&["q"]);
+    server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
+    let progress = std::fs::read_to_string(state.join("trinetes/progress.toml"))
+        .expect("progress.toml written");
+    assert!(progress.contains("fails = \"failed\""), "{progress}");
+    assert!(
+        !progress.contains("slow ="),
+        "a stopped step records nothing:\n{progress}"
+    );
     drop(server);
 }

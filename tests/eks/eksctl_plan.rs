@@ -211,3 +211,33 @@ async fn the_episode_runs_against_the_simulated_eks() {
     ));
     assert!(state.summaries().is_empty());
 }
+
+#[test]
+fn every_eksctl_step_of_the_builtin_lessons_and_the_episode_parses() {
+    let mut seen = 0;
+    for profile in ["current", "episode-2021"] {
+        let profile = trinetes::lesson::Profile::builtin(profile).expect("built-in profile");
+        for lesson in trinetes::lesson::builtin() {
+            let lesson = lesson.expanded(&profile);
+            for step in &lesson.steps {
+                // What the episode typed must parse too: the lessons show it.
+                let typed = std::iter::once(&step.command).chain(&step.episode_command);
+                let command = typed
+                    .map(|c| c.replace("\\\n", " "))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for line in command
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with("eksctl "))
+                {
+                    if let Err(e) = parse_command_line(line) {
+                        panic!("{} {}: `{line}`: {e}", lesson.front.id, step.id);
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 2, "only {seen} eksctl steps found");
+}

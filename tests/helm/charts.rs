@@ -51,7 +51,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/helm/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture exists");
-    serde_yaml::from_str(&text).expect("fixture is YAML")
+    serde_norway::from_str(&text).expect("fixture is YAML")
 }
 
 fn object<'a>(rendered: &'a Rendered, kind: &str, name: &str) -> &'a Value {

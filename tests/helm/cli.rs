@@ -363,7 +363,7 @@ fn template_prints_sources_without_a_cluster() {
             .contains("# Source: trino/templates/deployment-worker.yaml\n")
     );
     assert!(out.stdout.contains("  replicas: 3\n"));
-    let documents: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&out.stdout)
+    let documents: Vec<serde_norway::Value> = serde_norway::Deserializer::from_str(&out.stdout)
         .map(|d| serde::Deserialize::deserialize(d).expect("valid YAML"))
         .collect();
     assert_eq!(documents.len(), 6);
@@ -399,4 +399,82 @@ fn unknown_commands_and_flags_fail_like_helm() {
     assert_eq!(out.stderr, "Error: unknown flag: --sett\n");
     let out = helm.run(&["version", "--short"], &env);
     assert!(out.stdout.starts_with("v3."));
+}
+
+#[test]
+fn help_succeeds_and_usage_errors_exit_1_with_helms_words() {
+    let mut helm = HelmSim::new();
+    let env = HelmEnv::new(now());
+    for args in [
+        &["--help"][..],
+        &["install", "--help"],
+        &["repo", "add", "-h"],
+    ] {
+        let out = helm.run(args, &env);
+        assert_eq!((out.exit_code, out.stderr.as_str()), (0, ""), "{args:?}");
+        assert!(
+            out.stdout.contains("(simulated by trinetes)"),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+    let out = helm.run(&["install"], &env);
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (
+            1,
+            "Error: \"helm install\" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]\n"
+        )
+    );
+    let out = helm.run(&["list", "--x"], &env);
+    assert_eq!(
+        (out.exit_code, out.stderr.as_str()),
+        (1, "Error: unknown flag: --x\n")
+    );
+}
+
+#[test]
+fn version_reports_the_given_version_as_helm_does() {
+    let mut helm = HelmSim::new();
+    let env = HelmEnv::new(now()).with_version("v3.7.2");
+    let out = helm.run(&["version"], &env);
+    assert_eq!(
+        out.stdout,
+        "version.BuildInfo{Version:\"v3.7.2\", GitCommit:\"0000000000000000000000000000000000000000\", GitTreeState:\"clean\", GoVersion:\"go1.22.7\"}\n"
+    );
+    let out = helm.run(&["version", "--short"], &env);
+    assert_eq!(out.stdout, "v3.7.2+g0000000\n");
+    let out = helm.run(&["version", "extra"], &env);
+    assert_eq!(out.exit_code, 1);
+}
+
+#[test]
+fn every_helm_step_of_the_builtin_lessons_and_the_episode_parses() {
+    let mut seen = 0;
+    for profile in ["current", "episode-2021"] {
+        let profile = trinetes::lesson::Profile::builtin(profile).expect("built-in profile");
+        for lesson in trinetes::lesson::builtin() {
+            let lesson = lesson.expanded(&profile);
+            for step in &lesson.steps {
+                // What the episode typed must parse too: the lessons show it.
+                let typed = std::iter::once(&step.command).chain(&step.episode_command);
+                let command = typed
+                    .map(|c| c.replace("\\\n", " "))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for line in command
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with("helm "))
+                {
+                    let words = shell_words::split(line).expect("shell words");
+                    if let Err(e) = trinetes::sim::helm::cmd::parse_helm_args(&words) {
+                        panic!("{} {}: `{line}`: {e}", lesson.front.id, step.id);
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 5, "only {seen} helm steps found");
 }

@@ -256,6 +256,8 @@ fn a_check_that_times_out_shows_what_it_saw_and_the_hint() {
         "{all}"
     );
     assert!(all.contains("hint: nine nodes never come"), "{all}");
+    // Two nodes match: it is not clearly stuck, so no early hint.
+    assert!(!all.contains("still waiting"), "{all}");
 }
 
 /// A `trinetes run --hold` in progress: the world stays up after the steps so
@@ -448,4 +450,53 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         leftover_worlds(state.path()).is_empty(),
         "the world folder outlived the run"
     );
+}
+
+#[test]
+fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let lessons = lessons_dir(&step(
+        "wait-forever",
+        "true",
+        "hints = [\"first: look at the labels\", \"second: list the pods\"]\n\n[[check]]\nkind = \"pods\"\nselector = \"app=nobody\"\ncount = 1\nphase = \"Running\"\ntimeout = \"5m\"\nhint = \"no pod has the label app=nobody\"\n",
+    ));
+    let started = std::time::Instant::now();
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.path().to_str().expect("utf-8"),
+        ],
+    );
+    let took = started.elapsed();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    // Five simulated minutes at the fast pace's 40x are 7.5 s of wall time.
+    assert!(
+        took < std::time::Duration::from_secs(60),
+        "took {took:?}:\n{all}"
+    );
+    assert!(all.contains("timed out after 5m"), "{all}");
+    // Nothing matches and nothing changes, so the check's hint shows while
+    // it still waits.
+    let stalled = all
+        .find("still waiting, nothing changes: 0 pod(s) match \"app=nobody\"")
+        .unwrap_or_else(|| panic!("no stall line:\n{all}"));
+    let failed = all
+        .find("✘ wait-forever failed")
+        .unwrap_or_else(|| panic!("no failure line:\n{all}"));
+    assert!(stalled < failed, "{all}");
+    // The step's own hints come under the failure, in order.
+    let first = all
+        .find("hint: first: look at the labels")
+        .expect("first hint");
+    let second = all
+        .find("hint: second: list the pods")
+        .expect("second hint");
+    assert!(failed < first && first < second, "{all}");
+    assert!(!all.contains("? checking"), "{all}");
 }

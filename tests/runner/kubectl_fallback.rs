@@ -646,3 +646,73 @@ fn the_lessons_run_headless_with_no_kubectl_installed() {
     assert!(all.contains("deployment.apps/hello scaled"), "{all}");
     assert!(all.contains("service/web exposed"), "{all}");
 }
+
+/// `-o yaml` prints what kubectl prints, in kubectl's block style: the same
+/// lines (indentation, `- ` items, `|` for multi-line text), up to the order
+/// of keys within a mapping, which kubectl sorts, and up to quoting: kubectl
+/// (go-yaml) double-quotes timestamps and YAML 1.1 booleans such as `yes`,
+/// the fallback (libyaml) single-quotes only what YAML 1.2 needs. Both read
+/// back as the same values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yaml_output_has_kubectls_block_style() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    let fx = Fixture::start(None).await;
+    fx.ok("kubectl create deployment web --image=nginx --replicas=1")
+        .await;
+    let config: ConfigMap = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "coordinator", "labels": {"app": "trino"}},
+        "data": {
+            "config.properties": "coordinator=true\nhttp-server.http.port=8080\n",
+            "log.properties": "io.trino=INFO",
+            "yes": "true"
+        }
+    }))
+    .expect("a config map");
+    Api::<ConfigMap>::default_namespaced(fx.client())
+        .create(&Default::default(), &config)
+        .await
+        .expect("config map created");
+    for args in [
+        vec!["get", "configmap", "coordinator", "-o", "yaml"],
+        vec!["get", "deployment", "web", "-o", "yaml"],
+    ] {
+        let command = format!("kubectl {}", args.join(" "));
+        let mut ours = fx.ok(&command).await;
+        let mut real = fx.real_kubectl(&args).await;
+        let parsed = |lines: &[String]| -> serde_json::Value {
+            serde_norway::from_str(&lines.join("\n")).expect("YAML that parses")
+        };
+        let (ours_value, real_value) = (parsed(&ours), parsed(&real));
+        assert_eq!(
+            ours_value["metadata"]["name"], real_value["metadata"]["name"],
+            "`{command}`"
+        );
+        assert_eq!(ours_value["data"], real_value["data"], "`{command}`");
+        assert_eq!(ours_value["spec"], real_value["spec"], "`{command}`");
+        assert!(
+            ours.iter()
+                .any(|l| l.starts_with("  ") && l.trim_start().starts_with("- ")
+                    || l.contains(": |")),
+            "`{command}` has block items or block text:\n{}",
+            ours.join("\n")
+        );
+        // Status and resourceVersion may move between the two calls.
+        let settled = |lines: &mut Vec<String>| {
+            lines.retain(|l| !l.contains("resourceVersion:"));
+            for l in lines.iter_mut() {
+                *l = l.replace(['\'', '"'], "");
+            }
+            if let Some(at) = lines.iter().position(|l| l == "status:") {
+                lines.truncate(at);
+            }
+            lines.sort();
+        };
+        settled(&mut ours);
+        settled(&mut real);
+        assert_eq!(ours, real, "`{command}`, lines sorted");
+    }
+    Arc::into_inner(fx.backend.into_world())
+        .expect("one owner")
+        .shutdown()
+        .await;
+}

@@ -1,4 +1,4 @@
-//! The runner on the live backend, with stub tools on PATH instead of real AWS.
+//! Step execution on the live backend, with stub tools on PATH instead of real AWS.
 
 use std::path::Path;
 use std::time::Duration;
@@ -7,9 +7,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use trinetes::backend::live::ShellBackend;
 use trinetes::check::CheckContext;
+use trinetes::execute::{self, ExecutionEvent, StepOutcome};
 use trinetes::lesson::checks;
 use trinetes::lesson::{BackendKind, Check, CheckKind, Span, Step};
-use trinetes::runner::{self, RunEvent, StepOutcome};
 
 fn step(id: &str, command: &str, timeout: Duration) -> Step {
     Step {
@@ -25,9 +25,9 @@ async fn run(
     backend: &ShellBackend,
     step: &Step,
     cancel: &CancellationToken,
-) -> (StepOutcome, Vec<RunEvent>) {
+) -> (StepOutcome, Vec<ExecutionEvent>) {
     let (tx, mut rx) = mpsc::channel(1024);
-    let outcome = runner::run_step(backend, step, &tx, cancel).await;
+    let outcome = execute::execute_step(backend, step, &tx, cancel).await;
     drop(tx);
     let mut events = Vec::new();
     while let Some(e) = rx.recv().await {
@@ -36,11 +36,11 @@ async fn run(
     (outcome, events)
 }
 
-fn output_lines(events: &[RunEvent]) -> Vec<String> {
+fn output_lines(events: &[ExecutionEvent]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match e {
-            RunEvent::Output { line, .. } => Some(line.clone()),
+            ExecutionEvent::Output { line, .. } => Some(line.clone()),
             _ => None,
         })
         .collect()
@@ -77,10 +77,12 @@ async fn output_streams_in_order_and_both_streams_are_merged() {
     let (outcome, events) = run(&backend, &s, &CancellationToken::new()).await;
     assert_eq!(outcome, StepOutcome::Passed);
     assert_eq!(output_lines(&events), ["one", "two", "three"]);
-    assert!(matches!(events.first(), Some(RunEvent::StepStarted { step, .. }) if step == "echo"));
+    assert!(
+        matches!(events.first(), Some(ExecutionEvent::StepStarted { step, .. }) if step == "echo")
+    );
     assert!(matches!(
         events.last(),
-        Some(RunEvent::StepFinished {
+        Some(ExecutionEvent::StepFinished {
             outcome: StepOutcome::Passed,
             ..
         })
@@ -224,7 +226,7 @@ async fn a_step_for_another_profile_is_skipped_with_its_reason() {
             reason: reason.to_string()
         }
     );
-    assert!(events.contains(&RunEvent::StepSkipped {
+    assert!(events.contains(&ExecutionEvent::StepSkipped {
         step: "pin".to_string(),
         reason: reason.to_string()
     }));
@@ -255,7 +257,7 @@ async fn a_failed_check_fails_the_step_with_its_hint() {
     let failed = events
         .iter()
         .find_map(|e| match e {
-            RunEvent::CheckFailed {
+            ExecutionEvent::CheckFailed {
                 hint, last_seen, ..
             } => Some((hint.clone(), last_seen.clone())),
             _ => None,

@@ -15,10 +15,10 @@ use trinetes::lesson::{
 };
 use trinetes::progress::Progress;
 use trinetes::tui::action::Action;
+use trinetes::tui::screens::draw;
 use trinetes::tui::state::{App, Settings};
 use trinetes::tui::theme::Theme;
 use trinetes::tui::update::update;
-use trinetes::tui::view::draw;
 
 pub struct LessonBuilder {
     lesson: Lesson,

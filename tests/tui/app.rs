@@ -5,8 +5,9 @@ use crate::support::tui::{app, apply, frame};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use trinetes::progress::{LessonStatus, Progress, ProgressStore};
 use trinetes::tui::action::Action;
-use trinetes::tui::keys::action_for_key;
-use trinetes::tui::state::{Confirm, Overlay, Screen};
+use trinetes::tui::keymap::{self, action_for_key};
+use trinetes::tui::screens::overlay::{Confirm, Overlay};
+use trinetes::tui::state::Screen;
 use trinetes::tui::strings;
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -52,7 +53,7 @@ fn scrolling_is_clamped_to_the_text() {
     assert_eq!(app.reader.as_ref().unwrap().scroll, 2);
     apply(&mut app, [Action::Bottom]);
     let len = app.reader.as_ref().unwrap().doc.lines.len();
-    let height = usize::from(trinetes::tui::update::text_area(&app).1);
+    let height = usize::from(app.text_area().1);
     assert_eq!(app.reader.as_ref().unwrap().scroll, len - height);
     apply(&mut app, [Action::PageDown, Action::ScrollBy(3)]);
     assert_eq!(app.reader.as_ref().unwrap().scroll, len - height);
@@ -230,7 +231,8 @@ fn help_lists_every_key_and_closes() {
     apply(&mut app, [Action::ToggleHelp]);
     assert_eq!(app.overlay, Some(Overlay::Help));
     let screen = frame(&app);
-    for (_, keys, what) in strings::KEYS {
+    for line in keymap::help_lines() {
+        let (keys, what) = (line.keys, line.text);
         assert!(screen.contains(keys), "help lacks {keys}:\n{screen}");
         assert!(screen.contains(what), "help lacks {what}:\n{screen}");
     }
@@ -294,7 +296,7 @@ fn every_key_in_the_help_does_something() {
 #[test]
 fn quit_asks_first_only_while_busy() {
     let mut app = app(80, 24);
-    app.running = true;
+    app.executing = true;
     apply(&mut app, [Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
     assert!(!app.should_quit);
@@ -439,7 +441,7 @@ fn hyperlinks_only_on_known_terminals() {
 fn help_scrolls_when_the_screen_is_short() {
     let mut app = app(80, 24);
     apply(&mut app, [Action::ToggleHelp]);
-    let last = strings::KEYS.last().unwrap().2;
+    let last = keymap::help_lines().last().unwrap().text;
     assert!(
         !frame(&app).contains(last),
         "the last key is below the fold at 80×24"
@@ -481,7 +483,7 @@ fn hyperlinks_go_into_one_cell_with_a_forced_width() {
     let backend = ratatui::backend::TestBackend::new(120, 40);
     let mut terminal = ratatui::Terminal::new(backend).unwrap();
     let completed = terminal
-        .draw(|f| trinetes::tui::view::draw(&app, f))
+        .draw(|f| trinetes::tui::screens::draw(&app, f))
         .unwrap();
     let buf = completed.buffer.clone();
     let url = "https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/";
@@ -528,7 +530,7 @@ fn list_says_when_a_lesson_was_written_for_other_backends() {
 #[test]
 fn mouse_wheel_scrolls_the_reader_and_moves_in_the_list() {
     use crossterm::event::{Event, MouseEvent, MouseEventKind};
-    use trinetes::tui::keys::action_for_event;
+    use trinetes::tui::keymap::action_for_event;
     let wheel = |kind| {
         Event::Mouse(MouseEvent {
             kind,

@@ -1,4 +1,4 @@
-//! The event loop's side of running a step: `exec::spawn` runs the runner in
+//! The event loop's side of executing a step: `task::spawn` executes it in
 //! a task and hands its events back as batched actions. With a fake backend
 //! (deterministic stages and a flood of output) and with the real shell
 //! backend (a harmless command, and cancelling a long one).
@@ -13,10 +13,10 @@ use tokio_util::sync::CancellationToken;
 use trinetes::backend::live::ShellBackend;
 use trinetes::backend::{Backend, BackendError, CommandExit, StepEvent};
 use trinetes::check::CheckContext;
+use trinetes::execute::{ExecutionEvent, StepOutcome};
 use trinetes::lesson::BackendKind;
-use trinetes::runner::{RunEvent, StepOutcome};
 use trinetes::tui::action::Action;
-use trinetes::tui::exec::{self, FLUSH_EVENTS, Job};
+use trinetes::tui::execution::task::{self, FLUSH_EVENTS, Job};
 use trinetes::tui::update::update;
 
 /// Sends two stages and `lines` lines of output, then exits 0.
@@ -59,19 +59,19 @@ impl Backend for Chatty {
 }
 
 /// Collects actions until the step's last event, bounded in count.
-async fn collect(rx: &mut mpsc::Receiver<Action>) -> Vec<Vec<RunEvent>> {
+async fn collect(rx: &mut mpsc::Receiver<Action>) -> Vec<Vec<ExecutionEvent>> {
     let mut batches = Vec::new();
     for _ in 0..10_000 {
         let action = tokio::time::timeout(Duration::from_secs(20), rx.recv())
             .await
             .expect("the run reports within 20 s")
             .expect("the channel stays open until the last event");
-        let Action::RunEvents(batch) = action else {
+        let Action::ExecutionEvents(batch) = action else {
             panic!("only run events come through this channel: {action:?}");
         };
         let done = batch
             .iter()
-            .any(|e| matches!(e, RunEvent::StepFinished { .. }));
+            .any(|e| matches!(e, ExecutionEvent::StepFinished { .. }));
         batches.push(batch);
         if done {
             return batches;
@@ -84,7 +84,7 @@ async fn collect(rx: &mut mpsc::Receiver<Action>) -> Vec<Vec<RunEvent>> {
 async fn a_chatty_step_arrives_in_bounded_batches_in_order() {
     let (tx, mut rx) = mpsc::channel(64);
     let s = step("chatty", "Talk a lot", "talk");
-    let run = exec::spawn(
+    let run = task::spawn(
         Arc::new(Chatty { lines: 1_000 }),
         s,
         Job::Step,
@@ -99,11 +99,11 @@ async fn a_chatty_step_arrives_in_bounded_batches_in_order() {
         "1000 lines must not make 1000 UI messages ({} batches)",
         batches.len()
     );
-    let events: Vec<RunEvent> = batches.into_iter().flatten().collect();
+    let events: Vec<ExecutionEvent> = batches.into_iter().flatten().collect();
     let lines: Vec<String> = events
         .iter()
         .filter_map(|e| match e {
-            RunEvent::Output { line, .. } => Some(line.clone()),
+            ExecutionEvent::Output { line, .. } => Some(line.clone()),
             _ => None,
         })
         .collect();
@@ -112,14 +112,14 @@ async fn a_chatty_step_arrives_in_bounded_batches_in_order() {
     let stages: Vec<&str> = events
         .iter()
         .filter_map(|e| match e {
-            RunEvent::Stage { name, .. } => Some(name.as_str()),
+            ExecutionEvent::Stage { name, .. } => Some(name.as_str()),
             _ => None,
         })
         .collect();
     assert_eq!(stages, ["first", "second"]);
     assert!(matches!(
         events.last(),
-        Some(RunEvent::StepFinished {
+        Some(ExecutionEvent::StepFinished {
             outcome: StepOutcome::Passed,
             ..
         })
@@ -132,24 +132,24 @@ async fn a_real_shell_step_runs_into_the_app_and_is_recorded() {
     apply(&mut app, [Action::Down, Action::Open, Action::NextStep]);
     // The fixture's `kubectl label` is replaced by a harmless command.
     app.lessons[1].steps[0].command = "echo hello-from-step; printf 'no newline'".into();
-    apply(&mut app, [Action::RunStep]);
-    let request = app.pending_run.take().expect("a run request");
+    apply(&mut app, [Action::ExecuteStep]);
+    let request = app.pending_execution.take().expect("a run request");
     let s = app.lessons[request.lesson].steps[request.step].clone();
-    let cancel = app.run.as_ref().expect("run state").cancel.clone();
+    let cancel = app.execution.as_ref().expect("run state").cancel.clone();
     let (tx, mut rx) = mpsc::channel(64);
     let backend: Arc<dyn Backend> = Arc::new(ShellBackend::live(CheckContext::default()));
-    let run = exec::spawn(backend, s, Job::Step, cancel, tx);
+    let run = task::spawn(backend, s, Job::Step, cancel, tx);
     for batch in collect(&mut rx).await {
-        update(&mut app, Action::RunEvents(batch));
+        update(&mut app, Action::ExecutionEvents(batch));
     }
     run.settle(Duration::from_secs(5)).await;
-    assert!(!app.running);
+    assert!(!app.executing);
     let lines: Vec<&str> = app.output.lines.iter().map(String::as_str).collect();
     assert!(lines.contains(&"hello-from-step"), "{lines:?}");
     assert!(lines.contains(&"no newline"), "{lines:?}");
     assert_eq!(
         app.progress.step_outcome("labels", "label"),
-        Some(trinetes::progress::StepOutcome::Passed)
+        Some(trinetes::progress::RecordedOutcome::Passed)
     );
 }
 
@@ -158,12 +158,12 @@ async fn cancelling_stops_a_real_long_step() {
     let mut app = app(100, 30);
     apply(&mut app, [Action::Down, Action::Open, Action::NextStep]);
     app.lessons[1].steps[0].command = "echo started; sleep 30".into();
-    apply(&mut app, [Action::RunStep]);
-    let request = app.pending_run.take().expect("a run request");
+    apply(&mut app, [Action::ExecuteStep]);
+    let request = app.pending_execution.take().expect("a run request");
     let s = app.lessons[request.lesson].steps[request.step].clone();
-    let cancel = app.run.as_ref().expect("run state").cancel.clone();
+    let cancel = app.execution.as_ref().expect("run state").cancel.clone();
     let (tx, mut rx) = mpsc::channel(64);
-    let run = exec::spawn(
+    let run = task::spawn(
         Arc::new(ShellBackend::live(CheckContext::default())),
         s,
         Job::Step,
@@ -177,14 +177,14 @@ async fn cancelling_stops_a_real_long_step() {
         .expect("an action");
     update(&mut app, first);
     assert!(app.output.lines.iter().any(|l| l == "started"));
-    update(&mut app, Action::CancelRun);
+    update(&mut app, Action::CancelExecution);
     for batch in collect(&mut rx).await {
-        update(&mut app, Action::RunEvents(batch));
+        update(&mut app, Action::ExecutionEvents(batch));
     }
     run.settle(Duration::from_secs(5)).await;
-    assert!(!app.running);
+    assert!(!app.executing);
     assert_eq!(
-        app.run.as_ref().and_then(|r| r.outcome.clone()),
+        app.execution.as_ref().and_then(|r| r.outcome.clone()),
         Some(StepOutcome::Cancelled)
     );
 }

@@ -86,31 +86,37 @@ fn corrupt_progress_warning() {
     snapshot("warning_120x24", frame(&app));
 }
 
-fn run_events(app: &mut trinetes::tui::state::App, events: Vec<trinetes::runner::RunEvent>) {
-    apply(app, [Action::RunEvents(events)]);
+fn execution_events(
+    app: &mut trinetes::tui::state::App,
+    events: Vec<trinetes::execute::ExecutionEvent>,
+) {
+    apply(app, [Action::ExecutionEvents(events)]);
 }
 
 #[test]
 fn reader_with_a_running_step() {
     use std::time::Duration;
-    use trinetes::runner::RunEvent;
+    use trinetes::execute::ExecutionEvent;
     for (w, h) in SIZES {
         let mut app = app(w, h);
-        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        apply(
+            &mut app,
+            [Action::Open, Action::NextStep, Action::ExecuteStep],
+        );
         let id = "create-deployment".to_string();
-        let mut events: Vec<RunEvent> = (1..=12)
-            .map(|i| RunEvent::Output {
+        let mut events: Vec<ExecutionEvent> = (1..=12)
+            .map(|i| ExecutionEvent::Output {
                 step: id.clone(),
                 line: format!("[{i:02}] waiting for the deployment to roll out"),
             })
             .collect();
-        events.push(RunEvent::Stage {
+        events.push(ExecutionEvent::Stage {
             step: id.clone(),
             name: "rolling out".into(),
             fraction: Some(0.4),
         });
-        run_events(&mut app, events);
-        apply(&mut app, [Action::RunTick(Duration::from_secs(84))]);
+        execution_events(&mut app, events);
+        apply(&mut app, [Action::ExecutionTick(Duration::from_secs(84))]);
         snapshot(&format!("running_{w}x{h}"), frame(&app));
     }
 }
@@ -118,30 +124,33 @@ fn reader_with_a_running_step() {
 #[test]
 fn reader_with_a_failed_check() {
     use std::time::Duration;
-    use trinetes::runner::{RunEvent, StepOutcome};
+    use trinetes::execute::{ExecutionEvent, StepOutcome};
     for (w, h) in SIZES {
         let mut app = app(w, h);
-        apply(&mut app, [Action::Open, Action::NextStep, Action::RunStep]);
+        apply(
+            &mut app,
+            [Action::Open, Action::NextStep, Action::ExecuteStep],
+        );
         let id = "create-deployment".to_string();
-        run_events(
+        execution_events(
             &mut app,
             vec![
-                RunEvent::Output {
+                ExecutionEvent::Output {
                     step: id.clone(),
                     line: "deployment.apps/hello created".into(),
                 },
-                RunEvent::CheckStarted {
+                ExecutionEvent::CheckStarted {
                     step: id.clone(),
                     index: 0,
                     description: "pods".into(),
                 },
-                RunEvent::CheckFailed {
+                ExecutionEvent::CheckFailed {
                     step: id.clone(),
                     index: 0,
                     last_seen: "1 of 3 pods Running (2 Pending)".into(),
                     hint: "look at the pods".into(),
                 },
-                RunEvent::StepFinished {
+                ExecutionEvent::StepFinished {
                     step: id.clone(),
                     outcome: StepOutcome::Failed {
                         reason: "check failed: 3 pods app=hello Running".into(),
@@ -151,5 +160,88 @@ fn reader_with_a_failed_check() {
             ],
         );
         snapshot(&format!("check_failed_{w}x{h}"), frame(&app));
+    }
+}
+
+/// A check that sees nothing change shows its hint while it waits on; the
+/// step's own hints come under a failure.
+#[test]
+fn reader_with_a_stalled_check_then_step_hints() {
+    use std::time::Duration;
+    use trinetes::execute::{ExecutionEvent, StepOutcome};
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        app.lessons[0].steps[0].hints = vec![
+            "is the image name right?".to_string(),
+            "kubectl describe pods says why a pod waits".to_string(),
+        ];
+        apply(
+            &mut app,
+            [Action::Open, Action::NextStep, Action::ExecuteStep],
+        );
+        let id = "create-deployment".to_string();
+        execution_events(
+            &mut app,
+            vec![
+                ExecutionEvent::CheckStarted {
+                    step: id.clone(),
+                    index: 0,
+                    description: "pods".into(),
+                },
+                ExecutionEvent::CheckStalled {
+                    step: id.clone(),
+                    index: 0,
+                    seen: "0 of 3 pods Running (3 Pending)".into(),
+                    hint: "look at the pods".into(),
+                },
+            ],
+        );
+        snapshot(&format!("check_stalled_{w}x{h}"), frame(&app));
+        execution_events(
+            &mut app,
+            vec![
+                ExecutionEvent::CheckFailed {
+                    step: id.clone(),
+                    index: 0,
+                    last_seen: "0 of 3 pods Running (3 Pending)".into(),
+                    hint: "look at the pods".into(),
+                },
+                ExecutionEvent::StepFinished {
+                    step: id.clone(),
+                    outcome: StepOutcome::TimedOut,
+                    duration: Duration::from_secs(90),
+                },
+            ],
+        );
+        snapshot(&format!("step_hints_{w}x{h}"), frame(&app));
+    }
+}
+
+/// Stopping a billable step asks first and says what goes on.
+#[test]
+fn stop_a_billable_step() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        let create = &mut app.lessons[2].steps[0];
+        create.backends.clear();
+        create.interactive = false;
+        app.lessons[2].steps.push(crate::support::tui::step(
+            "delete-cluster",
+            "Delete the cluster",
+            "eksctl delete cluster --name tcb --region us-east-1",
+        ));
+        apply(
+            &mut app,
+            [
+                Action::Down,
+                Action::Down,
+                Action::Open,
+                Action::NextStep,
+                Action::ExecuteStep,
+                Action::ConfirmYes,
+                Action::CancelExecution,
+            ],
+        );
+        snapshot(&format!("stop_billable_{w}x{h}"), frame(&app));
     }
 }

@@ -6,6 +6,7 @@ mod support;
 mod app;
 mod exec;
 mod frames;
+mod honest;
 mod markdown;
 mod running;
 mod step_box;

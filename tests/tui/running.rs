@@ -1,5 +1,5 @@
 //! Running steps from the reader, driven through `update` with the events a
-//! runner would send: output, stages, check results, outcomes, cancelling,
+//! step execution would send: output, stages, check results, outcomes, cancelling,
 //! the billable question, the busy quit prompt, the output pane and the
 //! recorded progress.
 
@@ -7,25 +7,25 @@ use std::time::Duration;
 
 use crate::support::tui::{app, apply, frame};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trinetes::execute::{ExecutionEvent, StepOutcome};
 use trinetes::lesson::BackendKind;
-use trinetes::progress::{LessonStatus, StepOutcome as Recorded};
-use trinetes::runner::{RunEvent, StepOutcome};
+use trinetes::progress::{LessonStatus, RecordedOutcome as Recorded};
 use trinetes::tui::action::Action;
-use trinetes::tui::keys::action_for_key;
-use trinetes::tui::output::SCROLLBACK;
-use trinetes::tui::run::{RunMode, eta, format_duration};
-use trinetes::tui::state::{Confirm, Overlay};
+use trinetes::tui::execution::{ExecutionMode, eta, format_duration};
+use trinetes::tui::keymap::action_for_key;
+use trinetes::tui::screens::output::SCROLLBACK;
+use trinetes::tui::screens::overlay::{Confirm, Overlay};
 use trinetes::tui::strings;
 
-fn output(step: &str, line: &str) -> RunEvent {
-    RunEvent::Output {
+fn output(step: &str, line: &str) -> ExecutionEvent {
+    ExecutionEvent::Output {
         step: step.to_string(),
         line: line.to_string(),
     }
 }
 
-fn finished(step: &str, outcome: StepOutcome) -> RunEvent {
-    RunEvent::StepFinished {
+fn finished(step: &str, outcome: StepOutcome) -> ExecutionEvent {
+    ExecutionEvent::StepFinished {
         step: step.to_string(),
         outcome,
         duration: Duration::from_secs(7),
@@ -45,10 +45,13 @@ fn a_billable_step_that_this_profile_skips_does_not_ask() {
         &mut app,
         [Action::Down, Action::Down, Action::Open, Action::NextStep],
     );
-    apply(&mut app, [Action::RunStep]);
+    apply(&mut app, [Action::ExecuteStep]);
     assert_eq!(app.overlay, None, "a skipped step costs nothing");
-    // Skipped, so it does not take the terminal either: the runner skips it.
-    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
+    // Skipped, so it does not take the terminal either: its execution skips it.
+    assert_eq!(
+        app.pending_execution.map(|r| r.mode),
+        Some(ExecutionMode::Full)
+    );
 }
 
 fn at_first_step(w: u16, h: u16) -> trinetes::tui::state::App {
@@ -60,33 +63,33 @@ fn at_first_step(w: u16, h: u16) -> trinetes::tui::state::App {
 #[test]
 fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
     let mut app = at_first_step(120, 40);
-    apply(&mut app, [Action::RunStep]);
+    apply(&mut app, [Action::ExecuteStep]);
     let request = app
-        .pending_run
+        .pending_execution
         .expect("Enter asks the loop to start the step");
     assert_eq!(
         (request.lesson, request.step, request.mode),
-        (0, 0, RunMode::Full)
+        (0, 0, ExecutionMode::Full)
     );
-    assert!(app.running && app.is_busy());
+    assert!(app.executing && app.is_busy());
     assert!(app.output.visible, "the pane opens when a step starts");
     let screen = frame(&app);
     assert!(
         screen.contains("$ kubectl create deployment hello"),
         "{screen}"
     );
-    assert!(screen.contains(strings::RESULT_RUNNING), "{screen}");
+    assert!(screen.contains(strings::RESULT_EXECUTING), "{screen}");
 
     let id = "create-deployment";
     apply(
         &mut app,
-        [Action::RunEvents(vec![
-            RunEvent::StepStarted {
+        [Action::ExecutionEvents(vec![
+            ExecutionEvent::StepStarted {
                 step: id.into(),
                 command: "kubectl create deployment hello".into(),
             },
             output(id, "deployment.apps/hello created"),
-            RunEvent::CheckStarted {
+            ExecutionEvent::CheckStarted {
                 step: id.into(),
                 index: 0,
                 description: "pods".into(),
@@ -99,16 +102,17 @@ fn a_step_streams_output_then_its_check_passes_and_is_recorded() {
 
     apply(
         &mut app,
-        [Action::RunEvents(vec![
-            RunEvent::CheckPassed {
+        [Action::ExecutionEvents(vec![
+            ExecutionEvent::CheckPassed {
                 step: id.into(),
                 index: 0,
                 seen: "3 pods Running".into(),
+                elapsed: Duration::from_millis(200),
             },
             finished(id, StepOutcome::Passed),
         ])],
     );
-    assert!(!app.running);
+    assert!(!app.executing);
     assert!(app.progress_dirty);
     assert_eq!(
         app.progress.step_outcome("replicasets", id),
@@ -132,14 +136,14 @@ fn a_failed_check_shows_what_was_seen_the_hint_and_the_retry_key() {
     apply(
         &mut app,
         [
-            Action::RunStep,
-            Action::RunEvents(vec![
-                RunEvent::CheckStarted {
+            Action::ExecuteStep,
+            Action::ExecutionEvents(vec![
+                ExecutionEvent::CheckStarted {
                     step: id.into(),
                     index: 0,
                     description: "pods".into(),
                 },
-                RunEvent::CheckFailed {
+                ExecutionEvent::CheckFailed {
                     step: id.into(),
                     index: 0,
                     last_seen: "1 of 3 pods Running".into(),
@@ -169,39 +173,51 @@ fn a_failed_check_shows_what_was_seen_the_hint_and_the_retry_key() {
         Some(Action::RetryChecks)
     );
     apply(&mut app, [Action::RetryChecks]);
-    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::ChecksOnly));
+    assert_eq!(
+        app.pending_execution.map(|r| r.mode),
+        Some(ExecutionMode::ChecksOnly)
+    );
 }
 
 #[test]
-fn esc_and_ctrl_c_cancel_a_running_step_which_then_shows_cancelled() {
+fn ctrl_c_and_k_stop_a_running_step_esc_goes_back_and_it_shows_stopped() {
     let mut app = at_first_step(80, 24);
-    apply(&mut app, [Action::RunStep]);
+    apply(&mut app, [Action::ExecuteStep]);
     let esc = KeyEvent::from(KeyCode::Esc);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(action_for_key(&app, &esc), Some(Action::CancelRun));
-    assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::CancelRun));
-    apply(&mut app, [Action::CancelRun]);
-    let token = app.run.as_ref().expect("a run").cancel.clone();
+    let k = KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT);
+    assert_eq!(
+        action_for_key(&app, &esc),
+        Some(Action::Back),
+        "Esc goes back, even while a step runs"
+    );
+    assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::CancelExecution));
+    assert_eq!(action_for_key(&app, &k), Some(Action::CancelExecution));
+    // A short step that costs nothing stops without a question.
+    apply(&mut app, [Action::CancelExecution]);
+    assert_eq!(app.overlay, None);
+    let token = app.execution.as_ref().expect("a run").cancel.clone();
     assert!(token.is_cancelled());
     // A second Ctrl-C, while the step winds down, quits.
     assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::ForceQuit));
 
     apply(
         &mut app,
-        [Action::RunEvents(vec![finished(
+        [Action::ExecutionEvents(vec![finished(
             "create-deployment",
             StepOutcome::Cancelled,
         )])],
     );
-    assert!(!app.running);
-    assert!(frame(&app).contains(strings::RESULT_CANCELLED));
+    assert!(!app.executing);
+    let screen = frame(&app);
+    assert!(screen.contains(strings::RESULT_CANCELLED), "{screen}");
+    assert!(screen.contains(strings::BADGE_CANCELLED), "{screen}");
     assert_eq!(
         app.progress
             .step_outcome("replicasets", "create-deployment"),
         None,
         "a cancelled run records nothing"
     );
-    // Idle again: Esc goes back to the list.
     assert_eq!(action_for_key(&app, &esc), Some(Action::Back));
 }
 
@@ -213,20 +229,29 @@ fn a_billable_step_shows_its_command_and_asks_first() {
         &mut app,
         [Action::Down, Action::Down, Action::Open, Action::NextStep],
     );
-    apply(&mut app, [Action::RunStep]);
-    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
-    assert!(app.pending_run.is_none(), "nothing runs before the answer");
+    apply(&mut app, [Action::ExecuteStep]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Confirm::ExecuteStep(2, 0)))
+    );
+    assert!(
+        app.pending_execution.is_none(),
+        "nothing runs before the answer"
+    );
     let screen = frame(&app);
     assert!(screen.contains("eksctl create cluster"), "{screen}");
     assert!(screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
 
     apply(&mut app, [Action::ConfirmNo]);
-    assert!(app.pending_run.is_none() && !app.running);
+    assert!(app.pending_execution.is_none() && !app.executing);
 
-    apply(&mut app, [Action::RunStep, Action::ConfirmYes]);
+    apply(&mut app, [Action::ExecuteStep, Action::ConfirmYes]);
     // The step is also interactive: it gets the terminal.
-    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Interactive));
-    assert!(app.running);
+    assert_eq!(
+        app.pending_execution.map(|r| r.mode),
+        Some(ExecutionMode::Interactive)
+    );
+    assert!(app.executing);
 }
 
 #[test]
@@ -236,12 +261,15 @@ fn a_billable_step_that_this_backend_skips_does_not_ask() {
         &mut app,
         [Action::Down, Action::Down, Action::Open, Action::NextStep],
     );
-    apply(&mut app, [Action::RunStep]);
+    apply(&mut app, [Action::ExecuteStep]);
     assert_eq!(app.overlay, None);
-    assert_eq!(app.pending_run.map(|r| r.mode), Some(RunMode::Full));
+    assert_eq!(
+        app.pending_execution.map(|r| r.mode),
+        Some(ExecutionMode::Full)
+    );
     apply(
         &mut app,
-        [Action::RunEvents(vec![finished(
+        [Action::ExecutionEvents(vec![finished(
             "create-cluster",
             StepOutcome::Skipped {
                 reason: "needs a real AWS account".into(),
@@ -257,22 +285,22 @@ fn a_billable_step_that_this_backend_skips_does_not_ask() {
 #[test]
 fn quitting_while_a_step_runs_asks_then_cancels_it() {
     let mut app = at_first_step(80, 24);
-    apply(&mut app, [Action::RunStep, Action::Quit]);
+    apply(&mut app, [Action::ExecuteStep, Action::Quit]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
     assert!(!app.should_quit);
     apply(&mut app, [Action::ConfirmNo]);
     assert!(!app.should_quit);
-    assert!(!app.run.as_ref().unwrap().cancel.is_cancelled());
+    assert!(!app.execution.as_ref().unwrap().cancel.is_cancelled());
     apply(&mut app, [Action::Quit, Action::ConfirmYes]);
     assert!(app.should_quit);
-    assert!(app.run.as_ref().unwrap().cancel.is_cancelled());
+    assert!(app.execution.as_ref().unwrap().cancel.is_cancelled());
 }
 
 #[test]
 fn enter_without_a_selected_step_explains_instead_of_running() {
     let mut app = app(80, 24);
-    apply(&mut app, [Action::Open, Action::RunStep]);
-    assert!(app.pending_run.is_none());
+    apply(&mut app, [Action::Open, Action::ExecuteStep]);
+    assert!(app.pending_execution.is_none());
     assert_eq!(app.notice.as_deref(), Some(strings::NOTICE_NO_STEP));
 }
 
@@ -285,12 +313,12 @@ fn the_only_step_passing_completes_the_lesson_and_reopening_shows_it() {
             Action::Down,
             Action::Open,
             Action::NextStep,
-            Action::RunStep,
+            Action::ExecuteStep,
         ],
     );
     apply(
         &mut app,
-        [Action::RunEvents(vec![finished(
+        [Action::ExecutionEvents(vec![finished(
             "label",
             StepOutcome::Passed,
         )])],
@@ -306,16 +334,20 @@ fn the_only_step_passing_completes_the_lesson_and_reopening_shows_it() {
     );
     apply(&mut again, [Action::Down, Action::Open]);
     assert!(frame(&again).contains(strings::RECORDED_PASSED));
+
+    // Forgetting the lesson's progress clears the box at once.
+    apply(&mut again, [Action::AskResetLesson, Action::ConfirmYes]);
+    assert!(!frame(&again).contains(strings::RECORDED_PASSED));
 }
 
 #[test]
 fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
     let mut app = at_first_step(80, 24);
-    apply(&mut app, [Action::RunStep]);
-    let lines: Vec<RunEvent> = (1..=200)
+    apply(&mut app, [Action::ExecuteStep]);
+    let lines: Vec<ExecutionEvent> = (1..=200)
         .map(|i| output("create-deployment", &format!("line {i}")))
         .collect();
-    apply(&mut app, [Action::RunEvents(lines)]);
+    apply(&mut app, [Action::ExecutionEvents(lines)]);
     let screen = frame(&app);
     assert!(
         screen.contains("line 200"),
@@ -364,10 +396,10 @@ fn output_pane_scrolls_searches_and_keeps_a_bounded_scrollback() {
     apply(&mut app, [Action::HideOutput]);
     assert!(!app.output.visible);
 
-    let flood: Vec<RunEvent> = (0..SCROLLBACK + 300)
+    let flood: Vec<ExecutionEvent> = (0..SCROLLBACK + 300)
         .map(|i| output("create-deployment", &format!("flood {i}")))
         .collect();
-    apply(&mut app, [Action::RunEvents(flood)]);
+    apply(&mut app, [Action::ExecutionEvents(flood)]);
     assert_eq!(app.output.lines.len(), SCROLLBACK);
     assert_eq!(
         app.output.lines.back().map(String::as_str),
@@ -380,19 +412,22 @@ fn stages_drive_the_progress_line_with_elapsed_time_and_eta() {
     let mut app = at_first_step(120, 40);
     apply(
         &mut app,
-        [Action::RunStep, Action::RunTick(Duration::from_secs(5))],
+        [
+            Action::ExecuteStep,
+            Action::ExecutionTick(Duration::from_secs(5)),
+        ],
     );
     let screen = frame(&app);
     assert!(screen.contains("running · elapsed 5s"), "{screen}");
     apply(
         &mut app,
         [
-            Action::RunEvents(vec![RunEvent::Stage {
+            Action::ExecutionEvents(vec![ExecutionEvent::Stage {
                 step: "create-deployment".into(),
                 name: "creating the control plane".into(),
                 fraction: Some(0.25),
             }]),
-            Action::RunTick(Duration::from_secs(60)),
+            Action::ExecutionTick(Duration::from_secs(60)),
         ],
     );
     let screen = frame(&app);
@@ -425,7 +460,7 @@ fn eta_is_elapsed_over_fraction_minus_elapsed() {
 fn enter_v_o_run_keys_map_in_the_reader() {
     let app = at_first_step(80, 24);
     let cases = [
-        (KeyCode::Enter, Action::RunStep),
+        (KeyCode::Enter, Action::ExecuteStep),
         (KeyCode::Char('v'), Action::RetryChecks),
         (KeyCode::Char('o'), Action::ToggleOutput),
         (KeyCode::Char('O'), Action::HideOutput),
@@ -448,10 +483,13 @@ fn on_dry_run_the_billable_question_says_nothing_is_spent() {
             Action::Down,
             Action::Open,
             Action::NextStep,
-            Action::RunStep,
+            Action::ExecuteStep,
         ],
     );
-    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunStep(2, 0))));
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Confirm::ExecuteStep(2, 0)))
+    );
     let screen = frame(&app);
     assert!(
         screen.contains("here it is simulated and costs"),

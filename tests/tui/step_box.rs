@@ -3,7 +3,7 @@
 use crate::support::tui::{pods_check, step};
 use trinetes::lesson::BackendKind;
 use trinetes::tui::markdown::line_text;
-use trinetes::tui::step_box::{StepBoxContext, render};
+use trinetes::tui::screens::reader::step_box::{StepBoxContext, render};
 use trinetes::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
@@ -14,8 +14,9 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         backend: BackendKind::DryRun,
         selected: false,
         recorded: None,
-        run: None,
+        execution: None,
         next: None,
+        cleanup: None,
     }
 }
 
@@ -36,7 +37,7 @@ fn box_shows_number_id_title_command_and_checks() {
             "│ $ kubectl apply -f web.yaml          │",
             "│                                      │",
             "│ Then checks that:                    │",
-            "│ ✓ 2 pods Running matching app=web    │",
+            "│ • 2 pods Running matching app=web    │",
             "╰──────────────────────────────────────╯",
         ]
     );

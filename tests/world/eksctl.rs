@@ -46,6 +46,23 @@ async fn create_then_delete_leaves_nothing_behind() {
     assert_eq!(context, "learner@tcb-cluster.us-east-1.eksctl.io");
     assert!(world.current_cluster_url().is_some());
 
+    // The demo's hint: eksctl shows the nodegroup and its status.
+    let (code, lines) = run_eksctl(
+        &world,
+        "eksctl get nodegroup --cluster tcb-cluster --region us-east-1",
+    )
+    .await;
+    assert_eq!(code, 0, "{lines:#?}");
+    assert!(lines[0].starts_with("CLUSTER\t"), "{lines:#?}");
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        [row[0], row[1], row[2]],
+        ["tcb-cluster", "k8s-tcb-cluster", "ACTIVE"],
+        "{lines:#?}"
+    );
+    assert_eq!(row[4..8], ["2", "2", "2", "t2.large"], "{lines:#?}");
+    assert_eq!(row.last(), Some(&"managed"), "{lines:#?}");
+
     let (code, lines) = run_eksctl(
         &world,
         "eksctl delete cluster --name tcb-cluster --region us-east-1",
@@ -140,4 +157,67 @@ async fn a_realistic_create_keeps_the_progress_moving_during_long_waits() {
     let last = stages.last().expect("stages were sent").1;
     assert!(last > 0.5, "the fraction ends at {last}: {stages:?}");
     world.shutdown().await;
+}
+
+async fn run_helm(world: &World, args: &[&str]) -> (i32, Vec<String>) {
+    let (tx, mut rx) = mpsc::channel(1024);
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let code = world.helm(&args, &tx).await;
+    drop(tx);
+    let mut lines = Vec::new();
+    while let Some(out) = rx.recv().await {
+        if let WorldOutput::Line(l) = out {
+            lines.push(l);
+        }
+    }
+    (code, lines)
+}
+
+#[tokio::test]
+async fn eksctl_and_helm_report_the_profiles_versions_and_answer_help() {
+    for (profile, eksctl, helm) in [
+        ("current", "0.194.0", "v3.16.3"),
+        ("episode-2021", "0.76.0", "v3.7.2"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let profile = trinetes::lesson::Profile::builtin(profile).expect("built-in profile");
+        let opts =
+            trinetes::backend::setup::world_options(&profile, Pace::Fast, dir.path().to_path_buf());
+        let world = World::start(opts).await.expect("world starts");
+
+        assert_eq!(
+            run_eksctl(&world, "eksctl version").await,
+            (0, vec![eksctl.to_string()])
+        );
+        let (code, lines) = run_helm(&world, &["version", "--short"]).await;
+        assert_eq!((code, lines), (0, vec![format!("{helm}+g0000000")]));
+        let (code, lines) = run_helm(&world, &["version"]).await;
+        assert_eq!(code, 0);
+        assert!(
+            lines[0].starts_with(&format!(
+                "version.BuildInfo{{Version:\"{helm}\", GitCommit:\""
+            )),
+            "{lines:?}"
+        );
+
+        let (code, lines) = run_eksctl(&world, "eksctl create cluster --help").await;
+        assert_eq!(code, 0, "{lines:#?}");
+        assert!(
+            lines[0].starts_with("eksctl create cluster (simulated by trinetes)"),
+            "{lines:#?}"
+        );
+        let (code, lines) = run_helm(&world, &["--help"]).await;
+        assert_eq!(code, 0, "{lines:#?}");
+        assert!(
+            lines[0].starts_with("helm (simulated by trinetes)"),
+            "{lines:#?}"
+        );
+
+        let (code, lines) = run_eksctl(&world, "eksctl create cluster --bogus").await;
+        assert_eq!(
+            (code, lines),
+            (1, vec!["Error: unknown flag: --bogus".to_string()])
+        );
+        world.shutdown().await;
+    }
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::FallbackError;
 use super::api::Server;
-use super::args::{CreateDeploymentArgs, DeleteArgs, ExposeArgs, Target};
+use super::cmd::{CreateDeploymentArgs, DeleteArgs, ExposeArgs, Target};
 use super::commands::{items, match_labels_selector, name_of, report, with_selector};
 
 pub(super) async fn scale(

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::FallbackError;
 use super::api::{Resource, Server, encode_query};
-use super::args::{GetArgs, Invocation, OutputFormat, Scope, Target};
+use super::cmd::{GetArgs, Invocation, OutputFormat, Scope, Target};
 use super::format::{TableOptions, no_resources, render_tables};
 use super::{changes, describe, logs};
 
@@ -40,6 +40,10 @@ pub async fn execute(
                 "Server Version: {}",
                 version["gitVersion"].as_str().unwrap_or("unknown")
             ));
+            Ok(0)
+        }
+        Invocation::Help(text) => {
+            out.extend(text.trim_end().lines().map(str::to_string));
             Ok(0)
         }
         Invocation::ClusterInfo => {
@@ -206,7 +210,7 @@ fn print_objects(
     let text = if output == OutputFormat::Json {
         serde_json::to_string_pretty(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
     } else {
-        serde_yaml::to_string(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
+        serde_norway::to_string(&doc).map_err(|e| FallbackError::Transport(e.to_string()))?
     };
     out.extend(text.lines().map(str::to_string));
     Ok(())

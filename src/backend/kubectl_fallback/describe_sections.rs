@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::format::{DESCRIBE_PADDING, align, human_duration};
+use crate::sim::text::{TabWriter, human_duration};
 
 /// Lines with tab-separated cells; aligned once at the end.
 #[derive(Default)]
@@ -34,7 +34,7 @@ impl Out {
     }
 
     pub(super) fn finish(self) -> Vec<String> {
-        align(&self.0, 0, DESCRIBE_PADDING)
+        TabWriter::KUBECTL_DESCRIBE.lines(&self.0)
     }
 }
 

@@ -1,72 +1,11 @@
-//! Pure text layout: a tab-stop aligner that lays out cells the way kubectl's
-//! Go tabwriter does, the server-side Table printed like `kubectl get`, and
-//! kubectl's human durations. No I/O.
+//! Pure text layout: the server-side Table printed like `kubectl get`, in the
+//! shared tabwriter layout ([`crate::sim::text`]). No I/O.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use unicode_width::UnicodeWidthStr;
 
-/// kubectl prints tables with a minimum cell width of 6 and 3 spaces of padding.
-pub const TABLE_MIN_WIDTH: usize = 6;
-pub const TABLE_PADDING: usize = 3;
-/// `kubectl describe` uses no minimum width and 2 spaces of padding.
-pub const DESCRIBE_PADDING: usize = 2;
-
-/// Align tab-separated cells into columns. Like Go's text/tabwriter, a
-/// column is a run of consecutive lines that have a tab-terminated cell in
-/// it, and the text after a line's last tab is never padded.
-pub fn align(lines: &[String], min_width: usize, padding: usize) -> Vec<String> {
-    let cells: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').collect()).collect();
-    let mut widths: Vec<Vec<usize>> = cells
-        .iter()
-        .map(|c| vec![0; c.len().saturating_sub(1)])
-        .collect();
-    layout(&cells, 0..cells.len(), 0, min_width, padding, &mut widths);
-    cells
-        .iter()
-        .zip(&widths)
-        .map(|(line, w)| {
-            let mut out = String::new();
-            for (i, cell) in line.iter().enumerate() {
-                out.push_str(cell);
-                if let Some(width) = w.get(i) {
-                    let pad = width.saturating_sub(cell.width());
-                    out.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-            out
-        })
-        .collect()
-}
-
-fn layout(
-    cells: &[Vec<&str>],
-    range: std::ops::Range<usize>,
-    column: usize,
-    min_width: usize,
-    padding: usize,
-    widths: &mut [Vec<usize>],
-) {
-    let terminated = |line: usize| cells[line].len().saturating_sub(1);
-    let mut line = range.start;
-    while line < range.end {
-        if terminated(line) <= column {
-            line += 1;
-            continue;
-        }
-        let start = line;
-        let mut width = min_width;
-        while line < range.end && terminated(line) > column {
-            width = width.max(cells[line][column].width() + padding);
-            line += 1;
-        }
-        for w in &mut widths[start..line] {
-            w[column] = width;
-        }
-        layout(cells, start..line, column + 1, min_width, padding, widths);
-    }
-}
+use crate::sim::text::TabWriter;
 
 /// How to print a server-side Table.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -121,7 +60,7 @@ pub fn render_tables(tables: &[Value], opts: TableOptions) -> Vec<String> {
         }
         lines.push(cells.join("\t"));
     }
-    align(&lines, TABLE_MIN_WIDTH, TABLE_PADDING)
+    TabWriter::KUBECTL_GET.lines(&lines)
 }
 
 /// A cell as kubectl prints it: strings as they are, numbers and booleans
@@ -160,41 +99,6 @@ pub fn no_resources(namespace: Option<&str>) -> String {
     match namespace {
         Some(ns) => format!("No resources found in {ns} namespace."),
         None => "No resources found".into(),
-    }
-}
-
-/// An age the way kubectl shows one: `45s`, `3m20s`, `12m`, `5h10m`, `3d`.
-pub fn human_duration(seconds: i64) -> String {
-    if seconds < -1 {
-        return "<invalid>".into();
-    }
-    let s = seconds.max(0);
-    let (m, h, d) = (s / 60, s / 3600, s / 86_400);
-    if s < 120 {
-        format!("{s}s")
-    } else if m < 10 {
-        match s % 60 {
-            0 => format!("{m}m"),
-            rest => format!("{m}m{rest}s"),
-        }
-    } else if m < 180 {
-        format!("{m}m")
-    } else if h < 8 {
-        match m % 60 {
-            0 => format!("{h}h"),
-            rest => format!("{h}h{rest}m"),
-        }
-    } else if h < 48 {
-        format!("{h}h")
-    } else if h < 24 * 8 {
-        match h % 24 {
-            0 => format!("{d}d"),
-            rest => format!("{d}d{rest}h"),
-        }
-    } else if h < 24 * 365 * 2 {
-        format!("{d}d")
-    } else {
-        format!("{}y", d / 365)
     }
 }
 

@@ -2,39 +2,6 @@ use serde_json::json;
 
 use super::*;
 
-fn s(lines: &[&str]) -> Vec<String> {
-    lines.iter().map(|l| l.to_string()).collect()
-}
-
-#[test]
-fn columns_pad_to_the_widest_cell_plus_padding_and_the_last_is_left_alone() {
-    let out = align(
-        &s(&["NAME\tREADY\tAGE", "web-1\t1/1\t5s", "a\tx\t10m"]),
-        6,
-        3,
-    );
-    assert_eq!(
-        out,
-        [
-            "NAME    READY   AGE",
-            "web-1   1/1     5s",
-            "a       x       10m"
-        ]
-    );
-    // The minimum width holds for narrow columns.
-    assert_eq!(align(&s(&["A\tB", "c\td"]), 6, 3), ["A     B", "c     d"]);
-}
-
-#[test]
-fn a_line_without_a_cell_ends_the_column_block() {
-    let out = align(
-        &s(&["Name:\tweb", "Pod Template:", "  Labels:\tapp=web"]),
-        0,
-        2,
-    );
-    assert_eq!(out, ["Name:  web", "Pod Template:", "  Labels:  app=web"]);
-}
-
 fn table() -> serde_json::Value {
     json!({
         "kind": "Table", "apiVersion": "meta.k8s.io/v1",
@@ -107,25 +74,4 @@ fn several_tables_print_as_one_and_empty_input_prints_nothing() {
         "No resources found in default namespace."
     );
     assert_eq!(no_resources(None), "No resources found");
-}
-
-#[test]
-fn durations_read_like_kubectls() {
-    let cases = [
-        (-5, "<invalid>"),
-        (0, "0s"),
-        (119, "119s"),
-        (120, "2m"),
-        (200, "3m20s"),
-        (3599, "59m"),
-        (3 * 3600 + 600, "3h10m"),
-        (30 * 3600, "30h"),
-        (3 * 86_400, "3d"),
-        (3 * 86_400 + 7200, "3d2h"),
-        (40 * 86_400, "40d"),
-        (800 * 86_400, "2y"),
-    ];
-    for (secs, want) in cases {
-        assert_eq!(human_duration(secs), want, "{secs}");
-    }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::FallbackError;
 use super::api::{Server, encode_query};
-use super::args::LogsArgs;
+use super::cmd::LogsArgs;
 use super::commands::{items, match_labels_selector, name_of, with_selector};
 
 /// Order pods the way `kubectl logs deploy/x` picks one: scheduled,

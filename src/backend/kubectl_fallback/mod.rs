@@ -1,11 +1,11 @@
 //! The dry-run backend's built-in stand-in for `kubectl`, used when no
 //! kubectl is installed: the commands the lessons use (get, describe, scale,
 //! delete, logs, create deployment, expose), talking to the simulated
-//! cluster through kube-rs. Parsing (`args`, `flags`), pure layout
+//! cluster through kube-rs. Parsing (`cmd`, one file per verb), pure layout
 //! (`format`, `describe`, `describe_sections`), API calls (`api`) and the
 //! commands themselves (`commands`, `changes`, `logs`).
 
-pub mod args;
+pub mod cmd;
 pub mod describe;
 pub mod format;
 
@@ -13,11 +13,10 @@ mod api;
 mod changes;
 mod commands;
 mod describe_sections;
-mod flags;
 mod logs;
 
 pub use api::Resource;
-pub use args::{COVERED, Invocation, parse};
+pub use cmd::{COVERED, Invocation, parse};
 
 /// Why a fallback command failed; each prints as kubectl would print it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +52,12 @@ pub fn notice() -> String {
 /// `url`; None means the current context has no running cluster.
 pub async fn run(url: Option<&str>, words: &[String]) -> Outcome {
     let invocation = match parse(words) {
+        Ok(Invocation::Help(text)) => {
+            return Outcome {
+                lines: text.trim_end().lines().map(str::to_string).collect(),
+                code: 0,
+            };
+        }
         Ok(i) => i,
         Err(e) => return failed(Vec::new(), &e),
     };

@@ -56,6 +56,6 @@ pub(crate) mod tests {
     pub(crate) fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
         let path = format!("{}/tests/fixtures/k8s/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("fixture exists");
-        serde_yaml::from_str(&text).expect("fixture parses")
+        serde_norway::from_str(&text).expect("fixture parses")
     }
 }

@@ -43,7 +43,7 @@ impl PatchType {
 /// Decodes a patch body: JSON, or YAML for apply patches.
 pub fn decode_patch(patch_type: PatchType, body: &[u8]) -> Result<Value, ApiError> {
     let parsed: Result<Value, String> = match patch_type {
-        PatchType::Apply => serde_yaml::from_slice::<Value>(body).map_err(|e| e.to_string()),
+        PatchType::Apply => serde_norway::from_slice::<Value>(body).map_err(|e| e.to_string()),
         _ => serde_json::from_slice::<Value>(body).map_err(|e| e.to_string()),
     };
     parsed.map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))

@@ -67,7 +67,7 @@ impl RequestContext {
         let parsed: Result<Value, String> = if protobuf {
             crate::sim::api::protobuf::decode(&self.body).map_err(|e| e.to_string())
         } else if yaml {
-            serde_yaml::from_slice(&self.body).map_err(|e| e.to_string())
+            serde_norway::from_slice(&self.body).map_err(|e| e.to_string())
         } else {
             serde_json::from_slice(&self.body).map_err(|e| e.to_string())
         };

@@ -20,7 +20,9 @@ use std::time::Duration;
 
 pub use api_error::{EksApiError, EksErrorKind};
 pub use http::{EksServer, router};
-pub use records::{ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, ScalingConfig};
+pub use records::{
+    ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, NodegroupSummary, ScalingConfig,
+};
 pub use saved::EksSnapshot;
 pub use state::EksState;
 

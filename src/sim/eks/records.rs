@@ -117,6 +117,38 @@ pub struct ClusterSummary {
     pub name: String,
     pub region: String,
     pub status: String,
-    pub nodegroups: Vec<String>,
+    pub nodegroups: Vec<NodegroupSummary>,
     pub tags: BTreeMap<String, String>,
+}
+
+/// A nodegroup as eksctl sees it: what `eksctl get nodegroup` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodegroupSummary {
+    pub name: String,
+    pub status: String,
+    pub created_at: Timestamp,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub instance_type: String,
+    pub ami_type: String,
+    pub asg_name: String,
+}
+
+impl NodegroupSummary {
+    /// A nodegroup known only by its name (the rest blank), for callers that
+    /// need no more than that.
+    pub fn named(name: &str) -> Self {
+        NodegroupSummary {
+            name: name.to_string(),
+            status: String::new(),
+            created_at: Timestamp::UNIX_EPOCH,
+            min: 0,
+            max: 0,
+            desired: 0,
+            instance_type: String::new(),
+            ami_type: String::new(),
+            asg_name: String::new(),
+        }
+    }
 }

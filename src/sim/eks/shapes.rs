@@ -34,6 +34,11 @@ pub(super) fn stable_uuid(seed: &str) -> String {
     )
 }
 
+/// The Auto Scaling group behind a managed nodegroup.
+pub(super) fn asg_name(ng: &NodegroupRecord) -> String {
+    format!("eks-{}", stable_uuid(&ng.arn))
+}
+
 /// An endpoint shaped like a real one: `https://<32 hex>.gr7.<region>.eks.amazonaws.com`.
 pub(super) fn fake_endpoint(cluster: &str, region: &str) -> String {
     let id = digest_hex(&format!("{region}/{cluster}"))[..32].to_uppercase();
@@ -136,7 +141,7 @@ pub(super) fn nodegroup(ng: &NodegroupRecord) -> Value {
         "nodeRole": ng.node_role,
         "labels": ng.labels,
         "resources": {
-            "autoScalingGroups": [{ "name": format!("eks-{}", stable_uuid(&ng.arn)) }]
+            "autoScalingGroups": [{ "name": asg_name(ng) }]
         },
         "diskSize": ng.disk_size,
         "health": { "issues": [] },

@@ -11,7 +11,9 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::api_error::{EksApiError, EksErrorKind};
-use super::records::{ClusterRecord, ClusterSummary, CreateClusterRequest, Status};
+use super::records::{
+    ClusterRecord, ClusterSummary, CreateClusterRequest, NodegroupSummary, Status,
+};
 use super::{EksConfig, EksEvent, naming, shapes};
 use crate::sim::clock::Clock;
 
@@ -342,7 +344,21 @@ impl EksState {
                 name: c.name.clone(),
                 region: self.inner.config.region.clone(),
                 status: c.status.as_str().to_string(),
-                nodegroups: c.nodegroups.keys().cloned().collect(),
+                nodegroups: c
+                    .nodegroups
+                    .values()
+                    .map(|ng| NodegroupSummary {
+                        name: ng.name.clone(),
+                        status: ng.status.as_str().to_string(),
+                        created_at: ng.created_at,
+                        min: ng.min,
+                        max: ng.max,
+                        desired: ng.desired,
+                        instance_type: ng.instance_types.first().cloned().unwrap_or_default(),
+                        ami_type: ng.ami_type.clone(),
+                        asg_name: shapes::asg_name(ng),
+                    })
+                    .collect(),
                 tags: c.tags.clone(),
             })
             .collect()

@@ -39,7 +39,7 @@ pub fn plan_delete(args: &DeleteClusterArgs, env: &EksctlEnv) -> Result<Plan, Ek
     let ng_tasks: Vec<String> = cluster
         .nodegroups
         .iter()
-        .map(|ng| format!("delete nodegroup \"{ng}\""))
+        .map(|ng| format!("delete nodegroup \"{}\"", ng.name))
         .collect();
     let control_plane = format!("delete cluster control plane \"{name}\"{asynchronous}");
     p.at(2);
@@ -57,11 +57,11 @@ pub fn plan_delete(args: &DeleteClusterArgs, env: &EksctlEnv) -> Result<Plan, Ek
     let mut end = 2;
     if !cluster.nodegroups.is_empty() {
         for ng in &cluster.nodegroups {
-            let ng_stack = nodegroup_stack_name(&name, ng);
+            let ng_stack = nodegroup_stack_name(&name, &ng.name);
             p.info(format!("will delete stack \"{ng_stack}\""))
                 .action(PlanAction::DeleteNodegroup {
                     cluster: name.clone(),
-                    nodegroup: ng.clone(),
+                    nodegroup: ng.name.clone(),
                 })
                 .info(format!("waiting for stack \"{ng_stack}\" to get deleted"));
         }
@@ -69,14 +69,14 @@ pub fn plan_delete(args: &DeleteClusterArgs, env: &EksctlEnv) -> Result<Plan, Ek
             for ng in &cluster.nodegroups {
                 p.at(secs).info(format!(
                     "waiting for CloudFormation stack \"{}\"",
-                    nodegroup_stack_name(&name, ng)
+                    nodegroup_stack_name(&name, &ng.name)
                 ));
             }
         }
         for ng in &cluster.nodegroups {
             p.action(PlanAction::AwaitNodegroupDeleted {
                 cluster: name.clone(),
-                nodegroup: ng.clone(),
+                nodegroup: ng.name.clone(),
             });
         }
         end = 414;

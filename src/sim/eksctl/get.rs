@@ -1,7 +1,11 @@
-//! The output of `eksctl get cluster`.
+//! The output of `eksctl get cluster` and `eksctl get nodegroup`.
+
+use crate::sim::text::TabWriter;
 
 use super::plan::{PlanBuilder, request_id};
-use super::{EksctlEnv, EksctlError, ExistingCluster, GetClusterArgs, OutputLine, Plan};
+use super::{
+    EksctlEnv, EksctlError, ExistingCluster, GetClusterArgs, GetNodegroupArgs, OutputLine, Plan,
+};
 
 /// `eksctl get cluster`: a table of the clusters in the region, or one.
 pub fn plan_get(args: &GetClusterArgs, env: &EksctlEnv) -> Result<Plan, EksctlError> {
@@ -40,39 +44,71 @@ pub fn plan_get(args: &GetClusterArgs, env: &EksctlEnv) -> Result<Plan, EksctlEr
             if c.eksctl_created { "True" } else { "False" }.to_string(),
         ]);
     }
-    for line in tab_aligned(&rows) {
+    for line in TabWriter::EKSCTL.rows(&rows) {
         p.line(OutputLine::plain(line));
     }
     Ok(p.finish(0))
 }
 
-/// Aligns columns the way Go's tabwriter does with tab padding (minwidth 0,
-/// tabwidth 8, padding 1): each cell but the last is followed by enough
-/// tabs to reach the column's width, rounded up to a tab stop.
-pub(super) fn tab_aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
-    const TAB: usize = 8;
-    let widths: Vec<usize> = (0..N)
-        .map(|col| {
-            let widest = rows
-                .iter()
-                .map(|r| r[col].chars().count())
-                .max()
-                .unwrap_or(0)
-                + 1;
-            widest.div_ceil(TAB) * TAB
-        })
+/// `eksctl get nodegroup --cluster NAME`: a table of the cluster's nodegroups,
+/// with eksctl's columns (managed nodegroups show their AMI type as IMAGE ID).
+pub fn plan_get_nodegroup(args: &GetNodegroupArgs, env: &EksctlEnv) -> Result<Plan, EksctlError> {
+    let region = args
+        .region
+        .clone()
+        .unwrap_or_else(|| env.default_region.clone());
+    let Some(cluster) = env
+        .existing_clusters
+        .iter()
+        .find(|c| c.region == region && c.name == args.cluster)
+    else {
+        return Err(EksctlError::ClusterNotFound {
+            name: args.cluster.clone(),
+            request_id: request_id(&args.cluster),
+        });
+    };
+    let nodegroups: Vec<_> = cluster
+        .nodegroups
+        .iter()
+        .filter(|ng| args.name.as_ref().is_none_or(|n| *n == ng.name))
         .collect();
-    rows.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (col, cell) in row.iter().enumerate() {
-                line.push_str(cell);
-                if col + 1 < N {
-                    let gap = widths[col] - cell.chars().count();
-                    line.push_str(&"\t".repeat(gap.div_ceil(TAB)));
-                }
-            }
-            line
-        })
-        .collect()
+    let mut p = PlanBuilder::new();
+    if nodegroups.is_empty() {
+        p.line(OutputLine::plain("No nodegroups found"));
+        return Ok(p.finish(0));
+    }
+    let header = [
+        "CLUSTER",
+        "NODEGROUP",
+        "STATUS",
+        "CREATED",
+        "MIN SIZE",
+        "MAX SIZE",
+        "DESIRED CAPACITY",
+        "INSTANCE TYPE",
+        "IMAGE ID",
+        "ASG NAME",
+        "TYPE",
+    ];
+    let mut rows = vec![header.map(str::to_string)];
+    for ng in nodegroups {
+        rows.push([
+            cluster.name.clone(),
+            ng.name.clone(),
+            ng.status.clone(),
+            // Go's time.RFC3339: whole seconds.
+            ng.created_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ng.min.to_string(),
+            ng.max.to_string(),
+            ng.desired.to_string(),
+            ng.instance_type.clone(),
+            ng.ami_type.clone(),
+            ng.asg_name.clone(),
+            "managed".to_string(),
+        ]);
+    }
+    for line in TabWriter::EKSCTL.rows(&rows) {
+        p.line(OutputLine::plain(line));
+    }
+    Ok(p.finish(0))
 }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::create::plan_create;
 use super::delete::plan_delete;
-use super::get::plan_get;
+use super::get::{plan_get, plan_get_nodegroup};
 use super::{
     EksctlCommand, EksctlEnv, EksctlError, ExistingCluster, OutputLine, Plan, PlanItem, PlanStep,
 };
@@ -81,7 +81,20 @@ pub fn plan(command: &EksctlCommand, env: &EksctlEnv) -> Result<Plan, EksctlErro
     match command {
         EksctlCommand::CreateCluster(args) => plan_create(args, env),
         EksctlCommand::GetCluster(args) => plan_get(args, env),
+        EksctlCommand::GetNodegroup(args) => plan_get_nodegroup(args, env),
         EksctlCommand::DeleteCluster(args) => plan_delete(args, env),
+        EksctlCommand::Version => {
+            let mut p = PlanBuilder::new();
+            p.line(OutputLine::plain(env.eksctl_version.clone()));
+            Ok(p.finish(0))
+        }
+        EksctlCommand::Help(text) => {
+            let mut p = PlanBuilder::new();
+            for line in text.trim_end().lines() {
+                p.line(OutputLine::plain(line));
+            }
+            Ok(p.finish(0))
+        }
     }
 }
 

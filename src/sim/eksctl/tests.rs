@@ -386,7 +386,7 @@ fn env_with_cluster() -> EksctlEnv {
             ExistingCluster {
                 name: "tcb-cluster".into(),
                 region: "us-east-1".into(),
-                nodegroups: vec!["k8s-tcb-cluster".into()],
+                nodegroups: vec![NodegroupSummary::named("k8s-tcb-cluster")],
                 eksctl_created: true,
             },
             ExistingCluster {
@@ -421,22 +421,66 @@ fn get_cluster_prints_a_tab_aligned_table_for_the_region() {
 }
 
 #[test]
-fn tab_alignment_matches_gos_tabwriter() {
-    let rows = [
-        [
-            "NAME".to_string(),
-            "REGION".to_string(),
-            "EKSCTL CREATED".to_string(),
-        ],
-        [
-            "c1".to_string(),
-            "us-east-1".to_string(),
-            "True".to_string(),
-        ],
-    ];
+fn get_nodegroup_prints_eksctls_columns_for_the_clusters_nodegroups() {
+    let mut env = env_with_cluster();
+    env.existing_clusters[0].nodegroups = vec![NodegroupSummary {
+        status: "ACTIVE".into(),
+        created_at: "2021-12-16T19:39:22.5Z".parse().unwrap(),
+        min: 2,
+        max: 2,
+        desired: 2,
+        instance_type: "t2.large".into(),
+        ami_type: "AL2_x86_64".into(),
+        asg_name: "eks-0a1b".into(),
+        ..NodegroupSummary::named("k8s-tcb-cluster")
+    }];
+    let cmd = parse_command_line("eksctl get nodegroup --cluster tcb-cluster --region us-east-1")
+        .unwrap();
     assert_eq!(
-        get::tab_aligned(&rows),
-        ["NAME\tREGION\t\tEKSCTL CREATED", "c1\tus-east-1\tTrue"]
+        cmd,
+        EksctlCommand::GetNodegroup(GetNodegroupArgs {
+            cluster: "tcb-cluster".into(),
+            name: None,
+            region: Some("us-east-1".into()),
+        })
+    );
+    let plan = super::plan(&cmd, &env).unwrap();
+    let lines: Vec<String> = plan.lines().map(|l| l.render(Default::default())).collect();
+    assert_eq!(
+        lines,
+        [
+            "CLUSTER		NODEGROUP	STATUS	CREATED			MIN SIZE	MAX SIZE	DESIRED CAPACITY	INSTANCE TYPE	IMAGE ID	ASG NAME	TYPE",
+            "tcb-cluster	k8s-tcb-cluster	ACTIVE	2021-12-16T19:39:22Z	2		2		2			t2.large	AL2_x86_64	eks-0a1b	managed",
+        ]
+    );
+    assert!(plan.lines().all(|l| l.stream == Stream::Stdout));
+    assert_eq!(plan.actions().count(), 0);
+
+    // The nodegroup by name, a name that matches none, and a cluster without one.
+    let cmd =
+        parse_command_line("eksctl get ng nope --cluster tcb-cluster --region us-east-1").unwrap();
+    assert_eq!(
+        texts(&super::plan(&cmd, &env).unwrap()),
+        ["No nodegroups found"]
+    );
+    let cmd =
+        parse_command_line("eksctl get nodegroups --cluster elsewhere --region eu-west-1").unwrap();
+    assert_eq!(
+        texts(&super::plan(&cmd, &env).unwrap()),
+        ["No nodegroups found"]
+    );
+}
+
+#[test]
+fn get_nodegroup_needs_a_cluster_that_exists() {
+    let err = parse_command_line("eksctl get nodegroup --region us-east-1").unwrap_err();
+    assert_eq!(err.to_string(), "--cluster must be set");
+    let cmd = parse_command_line("eksctl get nodegroup --cluster nope --region us-east-1").unwrap();
+    let err = super::plan(&cmd, &env_with_cluster()).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("ResourceNotFoundException: No cluster found for name: nope."),
+        "{err}"
     );
 }
 

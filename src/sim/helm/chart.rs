@@ -174,7 +174,7 @@ pub fn fullname(release: &str, chart_name: &str) -> String {
 pub fn trino_chart_versions() -> Vec<String> {
     TRINO_CHARTS
         .iter()
-        .filter_map(|files| serde_yaml::from_str::<ChartMeta>(files.chart_yaml).ok())
+        .filter_map(|files| serde_norway::from_str::<ChartMeta>(files.chart_yaml).ok())
         .map(|meta| meta.version)
         .collect()
 }
@@ -216,7 +216,7 @@ pub fn trino_chart(version: Option<&str>) -> Result<Chart, ChartError> {
 }
 
 fn load_meta(files: &ChartFiles) -> Result<ChartMeta, ChartError> {
-    serde_yaml::from_str(files.chart_yaml).map_err(|e| ChartError::BadMetadata {
+    serde_norway::from_str(files.chart_yaml).map_err(|e| ChartError::BadMetadata {
         version: "?".to_string(),
         message: e.to_string(),
     })
@@ -250,7 +250,7 @@ impl Chart {
             let text = template.render(&context)?;
             for document in split_documents(&text) {
                 let object: Value =
-                    serde_yaml::from_str(&document).map_err(|e| ChartError::RenderedYaml {
+                    serde_norway::from_str(&document).map_err(|e| ChartError::RenderedYaml {
                         source_name: template.name().to_string(),
                         message: e.to_string(),
                     })?;

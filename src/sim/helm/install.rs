@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::args::{ChartOptions, ValueSource};
 use super::chart::ReleaseTarget;
+use super::cmd::{ChartOptions, ValueSource};
 use super::output::release_summary;
 use super::release::{ReleaseRecord, ReleaseStatus, ResourceRef, find_release, store_record};
 use super::run::{HelmEnv, HelmOutput, HelmSim, WaitRequest};

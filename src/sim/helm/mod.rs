@@ -2,9 +2,9 @@
 //! template engine, release records kept in the cluster, and the helm command line.
 //! No terminal or process I/O: callers pass arguments in and get text back.
 
-pub mod args;
 pub mod chart;
 pub mod cluster;
+pub mod cmd;
 mod install;
 pub mod output;
 pub mod release;
@@ -21,5 +21,8 @@ pub use chart::{
 };
 pub use cluster::{ClusterApply, ClusterError};
 pub use release::{ReleaseRecord, ReleaseStatus, ResourceRef};
-pub use run::{ChartRepo, HelmEnv, HelmOutput, HelmSim, TRINO_REPO_URL, WaitRequest};
+pub use run::{
+    ChartRepo, HELM_VERSION, HelmEnv, HelmOutput, HelmSim, TRINO_REPO_URL, WaitRequest,
+    version_text,
+};
 pub use values::{UserValues, ValuesError};

@@ -4,27 +4,16 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::release::ReleaseRecord;
+use crate::sim::text::TabWriter;
 
-/// A table the way helm prints one: each cell padded to its column's width and
-/// followed by a tab. Trailing whitespace is trimmed from every line.
+/// A table the way helm prints one: each cell padded to its column's width
+/// and followed by a tab. Trailing whitespace is trimmed from every line.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-    }
-    let mut out = String::new();
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&header).chain(rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| format!("{cell:<width$}", width = widths[i]))
-            .collect();
-        out.push_str(cells.join("\t").trim_end());
+    let all: Vec<&Vec<String>> = std::iter::once(&header).chain(rows).collect();
+    let mut out = String::new();
+    for line in TabWriter::HELM.rows(&all) {
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out

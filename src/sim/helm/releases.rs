@@ -168,7 +168,7 @@ pub(super) fn get_values(
     };
     let yaml = match &values {
         serde_json::Value::Object(map) if map.is_empty() => "null\n".to_string(),
-        other => serde_yaml::to_string(other).unwrap_or_else(|e| format!("# {e}\n")),
+        other => serde_norway::to_string(other).unwrap_or_else(|e| format!("# {e}\n")),
     };
     HelmOutput::ok(format!("{title}\n{yaml}"))
 }

@@ -6,9 +6,11 @@ use super::output::{table, truncate_column};
 use super::run::{ChartRepo, HelmOutput, HelmSim, TRINO_REPO_URL};
 
 impl HelmSim {
-    pub(super) fn repo_add(&mut self, name: &str, url: &str) -> HelmOutput {
+    pub(super) fn repo_add(&mut self, name: &str, url: &str, force_update: bool) -> HelmOutput {
         let normalized = url.trim_end_matches('/');
-        if let Some(existing) = self.repos.iter().find(|r| r.name == name) {
+        if let Some(existing) = self.repos.iter().find(|r| r.name == name)
+            && !force_update
+        {
             return if existing.url == normalized {
                 HelmOutput::ok(format!(
                     "\"{name}\" already exists with the same configuration, skipping\n"
@@ -25,6 +27,7 @@ impl HelmSim {
                  the trinetes simulator works offline and serves only {TRINO_REPO_URL}/"
             ));
         }
+        self.repos.retain(|r| r.name != name);
         self.repos.push(ChartRepo {
             name: name.to_string(),
             url: normalized.to_string(),
@@ -60,15 +63,22 @@ impl HelmSim {
         HelmOutput::ok(table(&["NAME", "URL"], &rows))
     }
 
-    pub(super) fn repo_remove(&mut self, name: &str) -> HelmOutput {
-        let before = self.repos.len();
-        self.repos.retain(|r| r.name != name);
-        if self.repos.len() == before {
-            return HelmOutput::error(format!("no repo named \"{name}\" found"));
+    /// Removes each named repository in turn; stops at the first unknown one.
+    pub(super) fn repo_remove(&mut self, names: &[String]) -> HelmOutput {
+        let mut out = String::new();
+        for name in names {
+            let before = self.repos.len();
+            self.repos.retain(|r| r.name != *name);
+            if self.repos.len() == before {
+                let mut failed = HelmOutput::error(format!("no repo named \"{name}\" found"));
+                failed.stdout = out;
+                return failed;
+            }
+            out.push_str(&format!(
+                "\"{name}\" has been removed from your repositories\n"
+            ));
         }
-        HelmOutput::ok(format!(
-            "\"{name}\" has been removed from your repositories\n"
-        ))
+        HelmOutput::ok(out)
     }
 
     pub(super) fn search(&self, keyword: Option<&str>, all_versions: bool) -> HelmOutput {

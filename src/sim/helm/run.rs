@@ -6,16 +6,20 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::args::{HelmCommand, parse_helm_args};
 use super::cluster::ClusterApply;
+use super::cmd::{HelmCommand, UsageError, parse_helm_args};
 use super::install::InstallRequest;
 use super::releases::{get_values, history, list, status, uninstall};
 use super::upgrade::UpgradeRequest;
 
 /// The one chart repository the offline simulator can serve.
 pub const TRINO_REPO_URL: &str = "https://trinodb.github.io/charts";
-/// The helm version the simulation claims to be.
+/// The helm version the simulation claims to be when the profile names none.
 pub const HELM_VERSION: &str = "v3.16.3";
+/// What `helm version` shows as its commit: no real helm commit was built.
+const GIT_COMMIT: &str = "0000000000000000000000000000000000000000";
+/// The Go release the simulated helm claims to be built with.
+const GO_VERSION: &str = "go1.22.7";
 
 /// A configured chart repository (`helm repo add`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +45,8 @@ pub struct HelmEnv<'a> {
     pub now: Timestamp,
     /// The namespace when no `--namespace` is given (the kube context's).
     pub default_namespace: String,
+    /// The helm version `helm version` reports, e.g. `v3.16.3`.
+    pub version: String,
 }
 
 impl<'a> HelmEnv<'a> {
@@ -53,11 +59,17 @@ impl<'a> HelmEnv<'a> {
             read_file: &|_| None,
             now,
             default_namespace: "default".to_string(),
+            version: HELM_VERSION.to_string(),
         }
     }
 
     pub fn with_cluster(mut self, cluster: &'a dyn ClusterApply) -> HelmEnv<'a> {
         self.cluster = Some(cluster);
+        self
+    }
+
+    pub fn with_version(mut self, version: impl Into<String>) -> HelmEnv<'a> {
+        self.version = version.into();
         self
     }
 
@@ -115,16 +127,21 @@ impl HelmSim {
     pub fn run<S: AsRef<str>>(&mut self, args: &[S], env: &HelmEnv<'_>) -> HelmOutput {
         let invocation = match parse_helm_args(args) {
             Ok(invocation) => invocation,
-            Err(usage) => return HelmOutput::error(usage.0),
+            Err(UsageError::Help(text)) => return HelmOutput::ok(text),
+            Err(UsageError::Refused(text)) => return HelmOutput::error(text),
         };
         let namespace = invocation
             .namespace
             .unwrap_or_else(|| env.default_namespace.clone());
         match invocation.command {
-            HelmCommand::RepoAdd { name, url } => self.repo_add(&name, &url),
+            HelmCommand::RepoAdd {
+                name,
+                url,
+                force_update,
+            } => self.repo_add(&name, &url, force_update),
             HelmCommand::RepoUpdate => self.repo_update(),
             HelmCommand::RepoList => self.repo_list(),
-            HelmCommand::RepoRemove { name } => self.repo_remove(&name),
+            HelmCommand::RepoRemove { names } => self.repo_remove(&names),
             HelmCommand::SearchRepo {
                 keyword,
                 all_versions,
@@ -193,14 +210,20 @@ impl HelmSim {
             HelmCommand::History { release } => history(env, &namespace, &release),
             HelmCommand::GetValues { release, all } => get_values(env, &namespace, &release, all),
             HelmCommand::Uninstall { releases } => uninstall(env, &namespace, &releases),
-            HelmCommand::Version { short } => HelmOutput::ok(if short {
-                format!("{HELM_VERSION}+g0000000\n")
-            } else {
-                format!(
-                    "version.BuildInfo{{Version:\"{HELM_VERSION}\", GitCommit:\"simulated-by-trinetes\", \
-                     GitTreeState:\"clean\", GoVersion:\"go1.22.7\"}}\n"
-                )
-            }),
+            HelmCommand::Version { short } => HelmOutput::ok(version_text(&env.version, short)),
         }
+    }
+}
+
+/// `helm version` (`version.BuildInfo{...}`) or `helm version --short`
+/// (`v3.16.3+g0000000`).
+pub fn version_text(version: &str, short: bool) -> String {
+    if short {
+        format!("{version}+g{}\n", &GIT_COMMIT[..7])
+    } else {
+        format!(
+            "version.BuildInfo{{Version:\"{version}\", GitCommit:\"{GIT_COMMIT}\", \
+             GitTreeState:\"clean\", GoVersion:\"{GO_VERSION}\"}}\n"
+        )
     }
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::args::ChartOptions;
 use super::chart::ReleaseTarget;
+use super::cmd::ChartOptions;
 use super::install::{InstallRequest, install_rank, kind_and_name, owned_by_release};
 use super::output::release_summary;
 use super::release::{

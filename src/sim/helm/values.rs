@@ -22,7 +22,7 @@ pub fn parse_values_yaml(source_name: &str, text: &str) -> Result<Value, ValuesE
         source_name: source_name.to_string(),
         message,
     };
-    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(e.to_string()))?;
+    let value: Value = serde_norway::from_str(text).map_err(|e| yaml_error(e.to_string()))?;
     match value {
         Value::Null => Ok(Value::Object(Map::new())),
         Value::Object(_) => Ok(value),

@@ -42,9 +42,9 @@ impl World {
             supported_versions: self.opts.supported_versions.clone(),
             default_version: self.opts.default_version.clone(),
             iam_user: self.opts.iam_user.clone(),
+            eksctl_version: self.opts.eksctl_version.clone(),
             kubeconfig_display: self.kubeconfig.display().to_string(),
             existing_clusters: existing_clusters(&self.eks.state().summaries()),
-            ..EksctlEnv::default()
         };
         let plan = match plan(&command, &env) {
             Ok(p) => p,

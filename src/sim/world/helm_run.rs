@@ -40,6 +40,7 @@ impl World {
         match &store {
             Some(store) => {
                 let env = HelmEnv::new(store.clock().now())
+                    .with_version(self.opts.helm_version.clone())
                     .with_cluster(store)
                     .with_files(&read_file);
                 helm.run(args, &env)
@@ -47,7 +48,9 @@ impl World {
             None => {
                 // No cluster behind the current context: repositories still
                 // work, and installs fail as helm's do.
-                let mut env = HelmEnv::new(jiff::Timestamp::now()).with_files(&read_file);
+                let mut env = HelmEnv::new(jiff::Timestamp::now())
+                    .with_version(self.opts.helm_version.clone())
+                    .with_files(&read_file);
                 env.unreachable_reason = match &context {
                     Some(c) => format!("the cluster of context {c:?} does not exist"),
                     None => "no current context in the kubeconfig".to_string(),

@@ -60,6 +60,10 @@ pub struct WorldOptions {
     pub trino: StartupTiming,
     /// The IAM user eksctl names the kubeconfig user after.
     pub iam_user: String,
+    /// What `helm version` reports, e.g. `v3.16.3`.
+    pub helm_version: String,
+    /// What `eksctl version` (and eksctl's first log line) reports.
+    pub eksctl_version: String,
     /// Keep the world in `dir/world.json` across restarts: restore it at
     /// start and save it shortly after every change.
     pub persist: bool,
@@ -89,6 +93,8 @@ impl WorldOptions {
                 StartupTiming::default()
             },
             iam_user: "learner".to_string(),
+            helm_version: crate::sim::helm::HELM_VERSION.to_string(),
+            eksctl_version: crate::sim::eksctl::EPISODE_EKSCTL_VERSION.to_string(),
             persist: false,
         }
     }
@@ -246,6 +252,11 @@ impl World {
 
     pub fn region(&self) -> &str {
         &self.opts.region
+    }
+
+    /// How much faster than the wall the world's clock runs.
+    pub fn speed(&self) -> f64 {
+        self.opts.speed
     }
 
     /// The lines a presenter pastes into another terminal to use the world by hand.

@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::human_duration;
 use crate::sim::api::selectors::{format_label_selector, format_labels};
+use crate::sim::text::human_duration;
 
 fn since(now: Timestamp, time: &Value) -> String {
     match time.as_str().and_then(|t| t.parse::<Timestamp>().ok()) {

@@ -299,7 +299,7 @@ fn call(name: &str, args: Vec<Value>, root: &Value) -> Result<Value, String> {
             let yaml = match &value {
                 Value::Array(a) if a.is_empty() => "[]".to_string(),
                 Value::Object(o) if o.is_empty() => "{}".to_string(),
-                _ => serde_yaml::to_string(&value).map_err(|e| format!("toYaml: {e}"))?,
+                _ => serde_norway::to_string(&value).map_err(|e| format!("toYaml: {e}"))?,
             };
             Ok(Value::String(newline_indent(&yaml, indent_width(&indent)?)))
         }

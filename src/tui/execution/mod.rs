@@ -1,0 +1,272 @@
+//! The step that executes (or last executed) in the TUI: its state (stage,
+//! elapsed time, check results, outcome) and the pure arithmetic the progress
+//! line shows. `update` starts executions and folds their `ExecutionEvent`s
+//! in; `task` runs them in tokio tasks for the event loop.
+
+pub mod task;
+pub mod update;
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::execute::{ExecutionEvent, StepOutcome};
+use crate::lesson::{Lesson, Step};
+use crate::progress::RecordedOutcome;
+
+/// A step that has run this long asks before it is stopped.
+pub const LONG_RUN: Duration = Duration::from_secs(30);
+
+/// What the event loop must start after `update` asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutionRequest {
+    pub lesson: usize,
+    pub step: usize,
+    pub mode: ExecutionMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionMode {
+    /// The command, then its checks.
+    Full,
+    /// Only the checks again, after the learner fixed something.
+    ChecksOnly,
+    /// The command gets the terminal, then the checks run.
+    Interactive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckState {
+    Pending,
+    Running,
+    /// `waited`: how long the check waited for its condition.
+    Passed {
+        seen: String,
+        waited: Duration,
+    },
+    Failed {
+        last_seen: String,
+        hint: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub description: String,
+    pub state: CheckState,
+    /// While it runs: what it keeps seeing with nothing changing, and its
+    /// hint (see `ExecutionEvent::CheckStalled`).
+    pub stalled: Option<(String, String)>,
+}
+
+/// One step's execution, kept after it ends so its results stay on screen.
+#[derive(Debug, Clone)]
+pub struct StepExecution {
+    pub lesson: usize,
+    pub step: usize,
+    pub step_id: String,
+    pub command: String,
+    pub mode: ExecutionMode,
+    /// The latest stage and how far along it is, when the backend says.
+    pub stage: Option<(String, Option<f32>)>,
+    /// Time since the start, as the event loop last reported it.
+    pub elapsed: Duration,
+    pub checks: Vec<CheckLine>,
+    /// The step's own hints, shown in order when it fails.
+    pub hints: Vec<String>,
+    pub billable: bool,
+    /// `None` while it runs.
+    pub outcome: Option<StepOutcome>,
+    pub cancel: CancellationToken,
+}
+
+impl StepExecution {
+    pub fn new(lesson: usize, step_index: usize, step: &Step, mode: ExecutionMode) -> Self {
+        StepExecution {
+            lesson,
+            step: step_index,
+            step_id: step.id.clone(),
+            command: step.command.clone(),
+            mode,
+            stage: None,
+            elapsed: Duration::ZERO,
+            checks: step
+                .checks
+                .iter()
+                .map(|c| CheckLine {
+                    description: c.describe(),
+                    state: CheckState::Pending,
+                    stalled: None,
+                })
+                .collect(),
+            hints: step.hints.clone(),
+            billable: step.billable,
+            outcome: None,
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    pub fn is_executing(&self) -> bool {
+        self.outcome.is_none()
+    }
+
+    /// Folds one event in. The rendered lesson notices what changed (see
+    /// `document::sync`).
+    pub fn apply(&mut self, event: &ExecutionEvent) {
+        match event {
+            ExecutionEvent::Output { .. }
+            | ExecutionEvent::StepStarted { .. }
+            | ExecutionEvent::StepSkipped { .. } => {}
+            ExecutionEvent::Stage { name, fraction, .. } => {
+                self.stage = Some((name.clone(), *fraction));
+            }
+            ExecutionEvent::CheckStarted { index, .. } => {
+                self.set_check(*index, CheckState::Running);
+            }
+            ExecutionEvent::CheckPassed {
+                index,
+                seen,
+                elapsed,
+                ..
+            } => self.set_check(
+                *index,
+                CheckState::Passed {
+                    seen: seen.clone(),
+                    waited: *elapsed,
+                },
+            ),
+            ExecutionEvent::CheckStalled {
+                index, seen, hint, ..
+            } => {
+                if let Some(line) = self.checks.get_mut(*index) {
+                    line.stalled = Some((seen.clone(), hint.clone()));
+                }
+            }
+            ExecutionEvent::CheckFailed {
+                index,
+                last_seen,
+                hint,
+                ..
+            } => self.set_check(
+                *index,
+                CheckState::Failed {
+                    last_seen: last_seen.clone(),
+                    hint: hint.clone(),
+                },
+            ),
+            ExecutionEvent::StepFinished {
+                outcome, duration, ..
+            } => {
+                self.elapsed = *duration;
+                self.outcome = Some(outcome.clone());
+            }
+        }
+    }
+
+    fn set_check(&mut self, index: usize, state: CheckState) {
+        if let Some(line) = self.checks.get_mut(index) {
+            line.state = state;
+            line.stalled = None;
+        }
+    }
+
+    /// How long the checks waited in all, and what they saw when they
+    /// passed, once every check has passed.
+    pub fn checks_waited(&self) -> Option<(Duration, Vec<&str>)> {
+        let mut total = Duration::ZERO;
+        let mut seen = Vec::new();
+        for check in &self.checks {
+            let CheckState::Passed { seen: s, waited } = &check.state else {
+                return None;
+            };
+            total += *waited;
+            seen.push(s.as_str());
+        }
+        (!seen.is_empty()).then_some((total, seen))
+    }
+
+    /// Whether stopping it should be asked first: it costs money, or it has
+    /// run long enough that stopping would throw real time away.
+    pub fn stop_needs_asking(&self) -> bool {
+        self.billable || self.elapsed >= LONG_RUN
+    }
+
+    /// The stage's fraction, when the backend knows it.
+    pub fn fraction(&self) -> Option<f32> {
+        self.stage.as_ref().and_then(|(_, f)| *f)
+    }
+}
+
+/// Time left, from the time so far and the fraction done: elapsed / fraction
+/// − elapsed. `None` until the fraction says something (0 or not a number).
+pub fn eta(elapsed: Duration, fraction: f32) -> Option<Duration> {
+    if !fraction.is_finite() || fraction <= 0.0 {
+        return None;
+    }
+    let fraction = f64::from(fraction.min(1.0));
+    let total = elapsed.as_secs_f64() / fraction;
+    Duration::try_from_secs_f64((total - elapsed.as_secs_f64()).max(0.0)).ok()
+}
+
+/// `1m05s`, `12s`, `1h02m`: short enough for a status line.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// The spinner frame for a moment of the execution (changes every tick).
+pub fn spinner(elapsed: Duration) -> char {
+    const FRAMES: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
+    let tick = usize::try_from(elapsed.as_millis() / 250).unwrap_or(0);
+    FRAMES[tick % FRAMES.len()]
+}
+
+/// Whether a step runs on this backend kind and the chosen profile (the
+/// others are skipped).
+pub fn executes_on(step: &Step, backend: crate::lesson::BackendKind) -> bool {
+    step.skipped_on_profile.is_none()
+        && (step.backends.is_empty() || step.backends.contains(&backend))
+}
+
+/// The progress file's record of an outcome; a cancelled step records nothing.
+pub fn recorded(outcome: &StepOutcome) -> Option<RecordedOutcome> {
+    match outcome {
+        StepOutcome::Passed => Some(RecordedOutcome::Passed),
+        StepOutcome::Failed { .. } | StepOutcome::TimedOut => Some(RecordedOutcome::Failed),
+        StepOutcome::Skipped { .. } => Some(RecordedOutcome::Skipped),
+        StepOutcome::Cancelled => None,
+    }
+}
+
+/// The first step after `index` that runs on this backend and profile.
+pub fn next_executed(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<&Step> {
+    lesson
+        .steps
+        .iter()
+        .skip(index + 1)
+        .find(|s| executes_on(s, backend))
+}
+
+/// Whether every step that runs on `backend` has passed.
+pub fn lesson_done(
+    lesson: &Lesson,
+    progress: &crate::progress::Progress,
+    backend: crate::lesson::BackendKind,
+) -> bool {
+    let mut any = false;
+    for step in lesson.steps.iter().filter(|s| executes_on(s, backend)) {
+        any = true;
+        if progress.step_outcome(&lesson.front.id, &step.id) != Some(RecordedOutcome::Passed) {
+            return false;
+        }
+    }
+    any
+}

@@ -1,0 +1,145 @@
+//! `update` for step executions: starting one (asking first for billable
+//! steps), folding its events in, cancelling it, and recording its outcome.
+
+use crate::execute::{ExecutionEvent, StepOutcome};
+use crate::tui::execution::{self, ExecutionMode, ExecutionRequest, StepExecution};
+use crate::tui::screens::overlay::{Confirm, Overlay};
+use crate::tui::state::{App, NoticeExpiry, Screen};
+use crate::tui::strings;
+
+/// Enter / `v` in the reader on the selected step.
+pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
+    if app.screen != Screen::Reader {
+        return;
+    }
+    if app.executing {
+        app.set_notice(strings::NOTICE_BUSY, Some(NoticeExpiry::StepEnds));
+        return;
+    }
+    let Some((lesson, step)) = app.reader.as_ref().and_then(|r| Some((r.lesson, r.step?))) else {
+        app.set_notice(strings::NOTICE_NO_STEP, None);
+        return;
+    };
+    let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
+        return;
+    };
+    match mode {
+        ExecutionMode::ChecksOnly if s.checks.is_empty() => {
+            app.set_notice(strings::NOTICE_NO_CHECKS, None);
+        }
+        ExecutionMode::ChecksOnly => begin(app, lesson, step, ExecutionMode::ChecksOnly),
+        // A step the backend skips creates nothing, so it needs no question.
+        _ if s.billable && execution::executes_on(s, app.settings.backend) => {
+            app.overlay = Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step)));
+        }
+        _ => start(app, lesson, step),
+    }
+}
+
+/// Starts step `step` of lesson `lesson` (after any confirmation).
+pub fn start(app: &mut App, lesson: usize, step: usize) {
+    let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
+        return;
+    };
+    let mode = if s.interactive && execution::executes_on(s, app.settings.backend) {
+        ExecutionMode::Interactive
+    } else {
+        ExecutionMode::Full
+    };
+    begin(app, lesson, step, mode);
+}
+
+fn begin(app: &mut App, lesson: usize, step: usize, mode: ExecutionMode) {
+    let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
+        return;
+    };
+    app.execution = Some(StepExecution::new(lesson, step, s, mode));
+    app.pending_execution = Some(ExecutionRequest { lesson, step, mode });
+    app.executing = true;
+    app.output.clear();
+    app.output.lesson = Some(lesson);
+    app.output
+        .push(strings::command_header(&s.command).trim().to_string());
+    app.output.visible = true;
+}
+
+/// Ctrl-C / K while a step executes. A billable or long step asks first;
+/// the same key again, or y, stops it.
+pub fn cancel(app: &mut App) {
+    let Some(execution) = app.execution.as_ref().filter(|e| e.is_executing()) else {
+        return;
+    };
+    let asked = app.overlay == Some(Overlay::Confirm(Confirm::StopStep));
+    if execution.stop_needs_asking() && !asked {
+        app.overlay = Some(Overlay::Confirm(Confirm::StopStep));
+        return;
+    }
+    stop(app);
+}
+
+/// Stops the executing step: the execution sees the token and reports
+/// `Cancelled` as the step's outcome.
+pub fn stop(app: &mut App) {
+    if app.overlay == Some(Overlay::Confirm(Confirm::StopStep)) {
+        app.overlay = None;
+    }
+    if let Some(execution) = app.execution.as_ref().filter(|e| e.is_executing()) {
+        execution.cancel.cancel();
+    }
+}
+
+pub fn apply_events(app: &mut App, events: &[ExecutionEvent]) {
+    for event in events {
+        if let ExecutionEvent::Output { line, .. } = event {
+            app.output.push(line.clone());
+        }
+        let Some(execution) = app.execution.as_mut().filter(|e| e.is_executing()) else {
+            continue;
+        };
+        execution.apply(event);
+        if let ExecutionEvent::StepFinished { outcome, .. } = event {
+            app.executing = false;
+            app.expire_notice(|e| e == NoticeExpiry::StepEnds);
+            // Nothing is left to stop or to quit from.
+            if matches!(
+                app.overlay,
+                Some(Overlay::Confirm(Confirm::StopStep | Confirm::Quit))
+            ) {
+                app.overlay = None;
+            }
+            record(app, outcome);
+        }
+    }
+}
+
+pub fn tick(app: &mut App, elapsed: std::time::Duration) {
+    if let Some(execution) = app.execution.as_mut().filter(|e| e.is_executing()) {
+        execution.elapsed = elapsed;
+    }
+}
+
+/// Saves the outcome (the event loop writes the file) and marks the lesson
+/// completed once every step that executes on this backend has passed.
+fn record(app: &mut App, outcome: &StepOutcome) {
+    let Some(execution) = &app.execution else {
+        return;
+    };
+    let Some(lesson) = app.lessons.get(execution.lesson) else {
+        return;
+    };
+    let Some(recorded) = execution::recorded(outcome) else {
+        return;
+    };
+    app.progress
+        .record_step(&lesson.front.id, &execution.step_id, recorded);
+    if execution::lesson_done(lesson, &app.progress, app.settings.backend) {
+        let (id, title) = (lesson.front.id.clone(), lesson.front.title.clone());
+        let index = execution.lesson;
+        app.progress.mark_completed(&id);
+        app.set_notice(
+            format!("{} {title}", strings::COMPLETED_NOTICE),
+            Some(NoticeExpiry::AboutLesson(index)),
+        );
+    }
+    app.progress_dirty = true;
+}

@@ -1,0 +1,20 @@
+//! Which window is open over the screen, and what a confirmation asks.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Quit,
+    ResetLesson(usize),
+    ResetAll,
+    /// Execute step `.1` of lesson `.0` (a billable one).
+    ExecuteStep(usize, usize),
+    /// Stop the executing step (a billable or long one).
+    StopStep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// How to use the dry-run world from another terminal.
+    World,
+    Confirm(Confirm),
+}

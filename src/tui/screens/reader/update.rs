@@ -1,0 +1,129 @@
+//! `update` for the reader: opening a lesson, scrolling, moving between
+//! steps, speaker notes, marking the lesson completed, going back, and
+//! remembering the place. The document itself is rebuilt by `document::sync`.
+
+use crate::tui::screens::output::OutputPane;
+use crate::tui::screens::reader::{Reader, RenderedLesson};
+use crate::tui::state::{App, NoticeExpiry, Screen};
+use crate::tui::strings;
+use crate::tui::update::offset;
+
+/// Opens lesson `index` at a position, e.g. when resuming at start-up.
+pub fn open_lesson(app: &mut App, index: usize, scroll: usize, step: Option<usize>) {
+    let Some(lesson) = app.lessons.get(index) else {
+        return;
+    };
+    let id = lesson.front.id.clone();
+    app.expire_notice(|e| matches!(e, NoticeExpiry::AboutLesson(i) if i != index));
+    // Each lesson opens with its own output: the last lesson's finished
+    // step is not this one's. A step still executing keeps its pane.
+    if app.output.lesson.is_some_and(|l| l != index) && !app.executing {
+        app.output = OutputPane::default();
+    }
+    app.reader = Some(Reader {
+        lesson: index,
+        scroll,
+        step,
+        doc: RenderedLesson::default(),
+        search: None,
+    });
+    app.list_selected = index;
+    app.screen = Screen::Reader;
+    app.progress.mark_opened(&id);
+    // Rendered now, so the place remembered is within the text.
+    super::document::sync(app);
+    remember_position(app);
+}
+
+pub fn page(app: &App) -> i32 {
+    i32::from(app.text_area().1.saturating_sub(1).max(1))
+}
+
+pub fn scroll(app: &mut App, delta: i32) {
+    let height = usize::from(app.text_area().1);
+    if let Some(r) = &mut app.reader {
+        let max = r.doc.lines.len().saturating_sub(height);
+        r.scroll = offset(r.scroll.min(max), delta, max);
+    }
+}
+
+/// Tab / n and S-Tab / p: selects the next or previous step and scrolls its
+/// box into view.
+pub fn move_step(app: &mut App, forward: bool) {
+    let height = usize::from(app.text_area().1);
+    let Some(r) = &mut app.reader else {
+        return;
+    };
+    let Some(lesson) = app.lessons.get(r.lesson) else {
+        return;
+    };
+    let total = lesson.steps.len();
+    if total == 0 {
+        return;
+    }
+    let next = match (r.step, forward) {
+        (None, true) => r
+            .doc
+            .steps
+            .iter()
+            .position(|range| range.start >= r.scroll)
+            .unwrap_or(total - 1),
+        (None, false) => r
+            .doc
+            .steps
+            .iter()
+            .rposition(|range| range.start < r.scroll)
+            .unwrap_or(0),
+        (Some(i), true) => (i + 1).min(total - 1),
+        (Some(i), false) => i.saturating_sub(1),
+    };
+    r.step = Some(next);
+    // Selection does not change a box's height, so the ranges still hold.
+    if let Some(range) = r.doc.steps.get(next).cloned() {
+        if range.start < r.scroll || range.end > r.scroll + height {
+            r.scroll = range.start.saturating_sub(1);
+        }
+        r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
+    }
+    remember_position(app);
+}
+
+pub fn toggle_notes(app: &mut App) {
+    app.notes_visible = !app.notes_visible;
+}
+
+/// `c`: marks the open lesson completed by hand.
+pub fn mark_completed(app: &mut App) {
+    if let Some(lesson) = app.open_lesson() {
+        let (id, title) = (lesson.front.id.clone(), lesson.front.title.clone());
+        let index = app.reader.as_ref().map_or(0, |r| r.lesson);
+        app.progress.mark_completed(&id);
+        app.progress_dirty = true;
+        app.set_notice(
+            format!("{} {title}", strings::COMPLETED_NOTICE),
+            Some(NoticeExpiry::AboutLesson(index)),
+        );
+    }
+}
+
+pub fn back_to_list(app: &mut App) {
+    remember_position(app);
+    app.screen = Screen::List;
+    app.prompt = None;
+}
+
+/// Records where the reader is, so the next start resumes there.
+pub fn remember_position(app: &mut App) {
+    let Some(r) = &app.reader else {
+        return;
+    };
+    let Some(lesson) = app.lessons.get(r.lesson) else {
+        return;
+    };
+    let step = r
+        .step
+        .and_then(|i| lesson.steps.get(i))
+        .map(|s| s.id.as_str());
+    app.progress.set_last(&lesson.front.id, r.scroll, step);
+    app.progress_dirty = true;
+}
