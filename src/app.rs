@@ -15,6 +15,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::sim_command::run(&args, &profile)
         }
         Some(Command::Run(args)) => crate::commands::run::run(&cli.global, &args),
+        Some(Command::ResetWorld) => crate::sim_command::reset_world_command(&cli.global),
     }
 }
 

@@ -101,6 +101,11 @@ pub enum Command {
     ///
     /// Example: trinetes run --all --pace fast --report report.xml
     Run(RunArgs),
+    /// Start the dry-run world over. The world (its clusters, the EKS
+    /// clusters eksctl made, Helm releases and kubeconfig) is kept across
+    /// restarts; this forgets it, so the next start begins with a new
+    /// practice cluster. Refused while a trinetes runs that world.
+    ResetWorld,
 }
 
 #[derive(Debug, Args)]

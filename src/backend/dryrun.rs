@@ -3,6 +3,12 @@
 //! itself; everything else (kubectl first of all) runs for real, with
 //! KUBECONFIG and the AWS endpoint pointing into the world. A lone `kubectl`
 //! call on a machine without kubectl goes to the built-in fallback.
+//!
+//! Each step talks to the cluster its lesson names (the practice cluster, or
+//! the profile's EKS cluster), whatever the world's current context says:
+//! kubectl gets a KUBECONFIG that lists a one-line file naming that context
+//! before the world's own file, and helm, port-forwards and checks go to
+//! that cluster directly.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,10 +21,15 @@ use tokio_util::sync::CancellationToken;
 
 use super::portforward::{self, PortForward};
 use super::process::{self, ShellCommand};
-use super::{Backend, BackendError, CommandExit, StepEvent, kubectl_fallback};
+use super::{Backend, BackendError, CommandExit, StepCluster, StepEvent, kubectl_fallback};
 use crate::check::{self, CheckContext, EksTarget};
-use crate::lesson::BackendKind;
+use crate::lesson::{BackendKind, Step};
 use crate::sim::world::{World, WorldOutput};
+
+mod kubectl_config;
+mod target;
+
+use target::Target;
 
 /// Characters that make a command a shell script rather than one tool call.
 const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
@@ -28,6 +39,9 @@ pub struct DryRunBackend {
     forwards: Mutex<Vec<PortForward>>,
     /// The PATH steps run with, when not the process's own.
     path: Option<OsString>,
+    /// The EKS cluster lessons with `cluster: eks` use (the profile's
+    /// `cluster_name`); None takes whichever EKS cluster runs.
+    eks_cluster: Option<String>,
 }
 
 impl DryRunBackend {
@@ -36,7 +50,25 @@ impl DryRunBackend {
             world,
             forwards: Mutex::new(Vec::new()),
             path: None,
+            eks_cluster: None,
         }
+    }
+
+    /// Steps of lessons with `cluster: eks` use the EKS cluster `name`.
+    pub fn with_eks_cluster(self, name: impl Into<String>) -> Self {
+        DryRunBackend {
+            eks_cluster: Some(name.into()),
+            ..self
+        }
+    }
+
+    /// Stop every port-forward, then start the world over.
+    pub async fn reset(&self) -> Result<(), BackendError> {
+        self.stop_forwards().await;
+        self.world
+            .reset()
+            .await
+            .map_err(|e| BackendError::Other(format!("cannot reset the world: {e}")))
     }
 
     /// A backend whose steps run with this PATH instead of the process's own
@@ -68,27 +100,24 @@ impl DryRunBackend {
     /// The environment every real tool gets: the world's kubeconfig, and the
     /// simulated EKS endpoint with test credentials for the `aws` CLI.
     pub fn env(&self) -> Vec<(String, String)> {
-        vec![
-            (
-                "KUBECONFIG".into(),
-                self.world.kubeconfig_path().display().to_string(),
-            ),
-            ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
-            (
-                "AWS_ACCESS_KEY_ID".into(),
-                crate::aws::TEST_ACCESS_KEY_ID.into(),
-            ),
-            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-            ("AWS_DEFAULT_REGION".into(), self.world.region().into()),
-            ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
-        ]
-        .into_iter()
-        .chain(
-            self.path
-                .as_ref()
-                .map(|p| ("PATH".to_string(), p.to_string_lossy().into_owned())),
-        )
-        .collect()
+        self.env_for(&Target::Current, "")
+    }
+
+    /// Where checks look when commands go to `target`.
+    fn check_context_on(&self, target: &Target) -> CheckContext {
+        CheckContext {
+            kube: self
+                .target_url(target)
+                .and_then(|url| check::client_for_url(&url).ok()),
+            eks: Some(EksTarget::Endpoint(self.world.eks_url())),
+            moved_ports: self
+                .forwards_guard()
+                .iter()
+                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
+                .collect(),
+            clock_speed: Some(self.world.speed()),
+            ..CheckContext::default()
+        }
     }
 
     /// The forwarded addresses that are still open.
@@ -103,6 +132,7 @@ impl DryRunBackend {
     async fn run(
         &self,
         command: &str,
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
         cancel: &CancellationToken,
     ) -> Result<CommandExit, BackendError> {
@@ -121,23 +151,35 @@ impl DryRunBackend {
             }
             Some("helm") => {
                 let (tx, rx) = mpsc::channel(256);
-                let work = self.world.helm(&words[1..], &tx);
+                let context = match target {
+                    Target::Current => None,
+                    Target::Running { context } => Some(context.as_str()),
+                    Target::Missing { name } => Some(name.as_str()),
+                };
+                let work = self.world.helm_on(context, &words[1..], &tx);
                 world_call(work, rx, events, cancel).await
             }
             Some("kubectl") if words.get(1).map(String::as_str) == Some("port-forward") => {
-                self.port_forward(&words, events).await
+                self.port_forward(&words, target, events).await
             }
             // A newline outside a continuation makes it a script of several commands.
+            Some("kubectl")
+                if words.get(1).map(String::as_str) == Some("config")
+                    && !command.replace("\\\n", " ").trim().contains('\n')
+                    && self.kubectl_path().is_none() =>
+            {
+                self.kubectl_config(&words, events).await
+            }
             Some("kubectl")
                 if !command.replace("\\\n", " ").trim().contains('\n')
                     && self.kubectl_path().is_none() =>
             {
-                self.kubectl_fallback(&words, events, cancel).await
+                self.kubectl_fallback(&words, target, events, cancel).await
             }
             _ => {
                 let spec = ShellCommand {
                     command: command.to_string(),
-                    env: self.env(),
+                    env: self.env_for(target, command),
                     dir: None,
                 };
                 process::run(&spec, events, cancel).await
@@ -148,13 +190,14 @@ impl DryRunBackend {
     async fn kubectl_fallback(
         &self,
         words: &[String],
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
         cancel: &CancellationToken,
     ) -> Result<CommandExit, BackendError> {
         let _ = events
             .send(StepEvent::Output(kubectl_fallback::notice()))
             .await;
-        let url = self.world.current_cluster_url();
+        let url = self.target_url(target);
         let outcome = tokio::select! {
             outcome = kubectl_fallback::run(url.as_deref(), words) => outcome,
             () = cancel.cancelled() => return Err(BackendError::Cancelled),
@@ -170,6 +213,7 @@ impl DryRunBackend {
     async fn port_forward(
         &self,
         words: &[String],
+        target: &Target,
         events: &mpsc::Sender<StepEvent>,
     ) -> Result<CommandExit, BackendError> {
         let say = |line: String| async move {
@@ -182,8 +226,12 @@ impl DryRunBackend {
                 return Ok(CommandExit { code: Some(1) });
             }
         };
-        let Some(url) = self.world.current_cluster_url() else {
-            say("error: the current kubeconfig context has no running cluster".into()).await;
+        let Some(url) = self.target_url(target) else {
+            let what = match target {
+                Target::Missing { name } => format!("the cluster {name} does not exist"),
+                _ => "the current kubeconfig context has no running cluster".to_string(),
+            };
+            say(format!("error: {what}")).await;
             return Ok(CommandExit { code: Some(1) });
         };
         let client = check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?;
@@ -275,24 +323,58 @@ impl Backend for DryRunBackend {
         events: &'a mpsc::Sender<StepEvent>,
         cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
-        self.run(command, events, cancel).boxed()
+        self.run(command, &Target::Current, events, cancel).boxed()
+    }
+
+    fn run_step<'a>(
+        &'a self,
+        step: &'a Step,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        async move {
+            let target = self.target(step);
+            self.run(&step.command, &target, events, cancel).await
+        }
+        .boxed()
+    }
+
+    fn step_check_context(&self, step: &Step) -> CheckContext {
+        self.check_context_on(&self.target(step))
+    }
+
+    fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        Some(match self.target(step) {
+            Target::Running { context } => StepCluster {
+                name: context,
+                running: true,
+            },
+            Target::Missing { name } => StepCluster {
+                name,
+                running: false,
+            },
+            Target::Current => StepCluster {
+                name: self.world.current_context().unwrap_or_default(),
+                running: self.world.current_cluster_url().is_some(),
+            },
+        })
+    }
+
+    fn step_interactive_command(&self, step: &Step) -> std::process::Command {
+        let target = self.target(step);
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&step.command)
+            .envs(self.env_for(&target, &step.command));
+        cmd
+    }
+
+    fn reset_world(&self) -> BoxFuture<'_, Result<(), BackendError>> {
+        self.reset().boxed()
     }
 
     fn check_context(&self) -> CheckContext {
-        CheckContext {
-            kube: self
-                .world
-                .current_cluster_url()
-                .and_then(|url| check::client_for_url(&url).ok()),
-            eks: Some(EksTarget::Endpoint(self.world.eks_url())),
-            moved_ports: self
-                .forwards_guard()
-                .iter()
-                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
-                .collect(),
-            clock_speed: Some(self.world.speed()),
-            ..CheckContext::default()
-        }
+        self.check_context_on(&Target::Current)
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {

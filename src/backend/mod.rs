@@ -56,6 +56,17 @@ pub enum BackendError {
     Other(String),
 }
 
+/// The cluster a step talks to, for the step box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepCluster {
+    /// The kubeconfig context (`kind-trinetes`), or the EKS cluster's name
+    /// while it does not exist.
+    pub name: String,
+    /// Whether the cluster exists now; a step of a cluster that does not
+    /// exist fails as it would on a real machine.
+    pub running: bool,
+}
+
 /// One place where steps run.
 pub trait Backend: Send + Sync {
     fn kind(&self) -> BackendKind;
@@ -73,6 +84,46 @@ pub trait Backend: Send + Sync {
 
     /// Where checks look for this backend.
     fn check_context(&self) -> CheckContext;
+
+    /// Run a step's command (variables already expanded) against the
+    /// cluster the step's lesson uses, whatever the current context is.
+    fn run_step<'a>(
+        &'a self,
+        step: &'a Step,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        self.run_command(&step.command, events, cancel)
+    }
+
+    /// Where a step's checks look: the cluster the step runs against.
+    fn step_check_context(&self, step: &Step) -> CheckContext {
+        let _ = step;
+        self.check_context()
+    }
+
+    /// The cluster a step runs against, when the backend chooses it (the
+    /// dry-run world); None when the step goes wherever the user's own
+    /// kubeconfig points.
+    fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        let _ = step;
+        None
+    }
+
+    /// The process for an interactive step, aimed at the step's cluster.
+    fn step_interactive_command(&self, step: &Step) -> std::process::Command {
+        self.interactive_command(&step.command)
+    }
+
+    /// Start the backend's world over (dry-run only): every cluster, EKS
+    /// record and release goes, and a new practice cluster starts.
+    fn reset_world(&self) -> BoxFuture<'_, Result<(), BackendError>> {
+        Box::pin(async {
+            Err(BackendError::Other(
+                "only the dry-run backend has a world to reset".to_string(),
+            ))
+        })
+    }
 
     /// The process for an interactive step: the caller hands it the terminal
     /// (inherited stdin, stdout and stderr) and takes the terminal back after.

@@ -1,6 +1,7 @@
 //! Turns `--backend` and the profile into a running backend: for dry-run, the
 //! simulated world it drives; for live, the user's own tools and AWS account.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::dryrun::DryRunBackend;
@@ -9,16 +10,30 @@ use super::{Backend, BackendError};
 use crate::check::{CheckContext, EksTarget};
 use crate::lesson::Profile;
 use crate::sim::eksctl::Pace;
-use crate::sim::world::{World, WorldOptions};
+use crate::sim::world::{WORLD_FILE, World, WorldOptions, WorldOrigin};
+
+/// The folder of the world kept across restarts, under the state directory.
+pub const KEPT_WORLD_DIR: &str = "world";
 
 /// A started backend and what it owns.
 pub enum ActiveBackend {
     DryRun {
         backend: Arc<DryRunBackend>,
-        /// The world's folder (kubeconfig), removed when the backend is dropped.
-        dir: tempfile::TempDir,
+        dir: WorldDir,
+        /// Said once at start when the world is not the learner's kept one.
+        notice: Option<String>,
     },
     Live(Arc<ShellBackend>),
+}
+
+/// Where a dry-run world lives.
+pub enum WorldDir {
+    /// `STATE/world`, kept across restarts, held by this process (the lock
+    /// is released when the process ends, however it ends).
+    Kept(WorldLock),
+    /// A folder of its own, removed when dropped: another trinetes holds
+    /// the kept world.
+    Temporary(tempfile::TempDir),
 }
 
 impl ActiveBackend {
@@ -37,6 +52,31 @@ impl ActiveBackend {
         }
     }
 
+    /// What the learner should be told about the world at start, if
+    /// anything: the saved world could not be restored (it was kept as
+    /// `.bak`), or another trinetes holds it and this one runs a temporary
+    /// world. The TUI shows it as a banner; `trinetes run` prints it.
+    pub fn world_warning(&self) -> Option<String> {
+        match self {
+            ActiveBackend::DryRun {
+                backend, notice, ..
+            } => notice
+                .clone()
+                .or_else(|| backend.world().origin().warning().map(str::to_string)),
+            ActiveBackend::Live(_) => None,
+        }
+    }
+
+    /// How the dry-run world came to be (None on other backends). When it
+    /// is not `Restored`, nothing made in an earlier session exists, so
+    /// steps that depend on the world are no longer done.
+    pub fn world_origin(&self) -> Option<WorldOrigin> {
+        match self {
+            ActiveBackend::DryRun { backend, .. } => Some(backend.world().origin().clone()),
+            ActiveBackend::Live(_) => None,
+        }
+    }
+
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
         match self {
             ActiveBackend::DryRun { backend, .. } => backend.forwarded(),
@@ -46,8 +86,13 @@ impl ActiveBackend {
 
     /// Stop port-forwards and the simulated world; nothing is left running.
     pub async fn shutdown(self) {
-        if let ActiveBackend::DryRun { backend, dir } = self {
+        if let ActiveBackend::DryRun { backend, dir, .. } = self {
             backend.stop_forwards().await;
+            // Saved here, not only when the world stops: a step's task may
+            // still hold the backend, and then the world is not stopped.
+            if let Err(e) = backend.world().save() {
+                tracing::warn!("{e}");
+            }
             match Arc::try_unwrap(backend) {
                 Ok(backend) => {
                     if let Ok(world) = Arc::try_unwrap(backend.into_world()) {
@@ -102,15 +147,27 @@ pub async fn start(
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;
             remove_orphaned_worlds(state_dir);
-            let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
-            std::fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())?;
-            let opts = world_options(profile, pace, dir.path().to_path_buf());
+            let (dir, notice) = match WorldLock::claim(&state_dir.join(KEPT_WORLD_DIR))? {
+                Ok(lock) => (WorldDir::Kept(lock), None),
+                Err(holder) => {
+                    let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
+                    std::fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())?;
+                    (WorldDir::Temporary(dir), Some(held_notice(holder)))
+                }
+            };
+            let mut opts = world_options(profile, pace, dir.path().to_path_buf());
+            opts.persist = matches!(dir, WorldDir::Kept(_));
             let world = World::start(opts)
                 .await
                 .map_err(|e| BackendError::Other(format!("cannot start the simulated world: {e}")))?;
+            let mut backend = DryRunBackend::new(Arc::new(world));
+            if let Some(name) = profile.vars().get("cluster_name") {
+                backend = backend.with_eks_cluster(name);
+            }
             Ok(ActiveBackend::DryRun {
-                backend: Arc::new(DryRunBackend::new(Arc::new(world))),
+                backend: Arc::new(backend),
                 dir,
+                notice,
             })
         }
         "live" => {
@@ -133,6 +190,117 @@ pub async fn start(
 
 /// The file in a world's folder that names the process running it.
 const OWNER_FILE: &str = "owner.pid";
+/// The file a process holds a lock on while it runs the kept world.
+const LOCK_FILE: &str = "lock";
+
+impl WorldDir {
+    pub fn path(&self) -> &Path {
+        match self {
+            WorldDir::Kept(lock) => &lock.dir,
+            WorldDir::Temporary(dir) => dir.path(),
+        }
+    }
+}
+
+/// This process's hold on a kept world's folder: an exclusive lock on
+/// `FOLDER/lock`, which the kernel releases when the process ends (even on
+/// SIGKILL), so a folder left by a killed trinetes is free again, with its
+/// world intact. `owner.pid` only names the holder for messages.
+pub struct WorldLock {
+    dir: PathBuf,
+    _file: std::fs::File,
+}
+
+impl WorldLock {
+    /// Takes the folder (creating it), or says which process holds it
+    /// (None when that cannot be told).
+    pub fn claim(dir: &Path) -> std::io::Result<Result<WorldLock, Option<i32>>> {
+        use std::os::fd::AsRawFd;
+        std::fs::create_dir_all(dir)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))?;
+        // SAFETY: flock(2) on a descriptor this function owns and keeps open.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                let holder = std::fs::read_to_string(dir.join(OWNER_FILE))
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok());
+                return Ok(Err(holder));
+            }
+            return Err(err);
+        }
+        std::fs::write(dir.join(OWNER_FILE), std::process::id().to_string())?;
+        Ok(Ok(WorldLock {
+            dir: dir.to_path_buf(),
+            _file: file,
+        }))
+    }
+}
+
+impl Drop for WorldLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.dir.join(OWNER_FILE));
+    }
+}
+
+fn held_notice(holder: Option<i32>) -> String {
+    let who = holder.map_or_else(
+        || "Another trinetes".to_string(),
+        |pid| format!("Another trinetes (process {pid})"),
+    );
+    format!(
+        "{who} is using your saved dry-run world, so this one runs a new, temporary world that is not kept."
+    )
+}
+
+/// What `reset_world` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldReset {
+    /// The saved world was removed; the next start begins anew.
+    Removed,
+    /// There was no saved world.
+    NothingSaved,
+}
+
+/// `trinetes reset-world`: forget the kept world, so that the next start
+/// begins with a new practice cluster and no EKS clusters. Refused while a
+/// running trinetes holds it (it would save its world again).
+pub fn reset_world(state_dir: &Path) -> Result<WorldReset, BackendError> {
+    reset_world_in(&state_dir.join(KEPT_WORLD_DIR))
+}
+
+/// Forgets the world kept in `dir` (see [`reset_world`]).
+pub fn reset_world_in(dir: &Path) -> Result<WorldReset, BackendError> {
+    if !dir.join(WORLD_FILE).exists() {
+        return Ok(WorldReset::NothingSaved);
+    }
+    let lock = match WorldLock::claim(dir)? {
+        Ok(lock) => lock,
+        Err(holder) => {
+            let who = holder.map_or_else(
+                || "another trinetes".to_string(),
+                |pid| format!("trinetes (process {pid})"),
+            );
+            return Err(BackendError::Other(format!(
+                "{who} is running the dry-run world; quit it first, then reset"
+            )));
+        }
+    };
+    for name in [WORLD_FILE, "kubeconfig"] {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    drop(lock);
+    Ok(WorldReset::Removed)
+}
 
 /// Worlds whose process was killed (SIGKILL, a power cut) never removed their
 /// folder; remove those whose owner is gone. A folder without an owner file is
@@ -172,7 +340,31 @@ fn process_alive(pid: i32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{OWNER_FILE, remove_orphaned_worlds};
+    use super::{KEPT_WORLD_DIR, OWNER_FILE, WorldLock, remove_orphaned_worlds};
+
+    #[test]
+    fn a_kept_world_has_one_holder_and_is_never_removed_as_an_orphan() {
+        let state = tempfile::tempdir().expect("temp dir");
+        let kept = state.path().join(KEPT_WORLD_DIR);
+        let first = WorldLock::claim(&kept)
+            .expect("lock file")
+            .expect("nobody holds it");
+        std::fs::write(kept.join("world.json"), "{}").expect("write");
+        let held = WorldLock::claim(&kept).expect("lock file");
+        assert_eq!(held.err(), Some(Some(std::process::id() as i32)));
+        // What a killed owner leaves: its pid, no live process.
+        std::fs::write(kept.join(OWNER_FILE), "999999999").expect("write");
+        remove_orphaned_worlds(state.path());
+        assert!(
+            kept.join("world.json").exists(),
+            "the kept world was removed"
+        );
+        drop(first);
+        assert!(
+            WorldLock::claim(&kept).expect("lock file").is_ok(),
+            "free again once its holder is gone"
+        );
+    }
 
     #[test]
     fn worlds_of_dead_processes_are_removed_and_live_ones_kept() {

@@ -58,6 +58,9 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     let active = setup::start(&global.backend, &profile, pace, &state_dir)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(warning) = active.world_warning() {
+        printer.line(&format!("warning: {warning}"));
+    }
 
     let cancel = CancellationToken::new();
     let signals = tokio::spawn(cancel_on_signal(cancel.clone()));

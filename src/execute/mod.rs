@@ -153,7 +153,7 @@ async fn execute_command(
 ) -> StepOutcome {
     let (tx, mut rx) = mpsc::channel::<StepEvent>(256);
     let step_cancel = cancel.child_token();
-    let command = backend.run_command(&step.command, &tx, &step_cancel);
+    let command = backend.run_step(step, &tx, &step_cancel);
     let timed = tokio::time::timeout(step.timeout, command);
     tokio::pin!(timed);
     let result = loop {
@@ -192,7 +192,7 @@ async fn evaluate_checks(
     events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
 ) -> StepOutcome {
-    let ctx = backend.check_context();
+    let ctx = backend.step_check_context(step);
     for (index, c) in step.checks.iter().enumerate() {
         let description = c.describe();
         send(

@@ -244,6 +244,7 @@ impl Body {
             checks: Vec::new(),
             hints: Vec::new(),
             span: diag.span(block_at),
+            cluster: None,
         });
         self.blocks.push(Block::Step(self.steps.len() - 1));
         self.awaiting_config = Some(self.steps.len() - 1);

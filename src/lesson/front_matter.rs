@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use super::error::{Diagnostics, did_you_mean, one_of};
 use super::model::{BackendKind, FrontMatter, Span};
 
-pub const KEYS: [&str; 6] = ["id", "title", "summary", "minutes", "backends", "order"];
+pub const KEYS: [&str; 7] = [
+    "id", "title", "summary", "minutes", "backends", "order", "cluster",
+];
+/// The clusters a lesson may name: the practice cluster, or the EKS cluster
+/// the profile names.
+pub const CLUSTERS: [&str; 2] = ["practice", "eks"];
 const REQUIRED: [&str; 5] = ["id", "title", "summary", "minutes", "order"];
 
 /// Where the front matter sits: `content` is the byte range between the fences,
@@ -165,6 +170,21 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
         Some(Raw::Scalar(s, at)) => parse_backends(&[(s.clone(), *at)], diag),
         Some(Raw::List(items, _)) => parse_backends(items, diag),
     };
+    let cluster = match values.get("cluster") {
+        None => None,
+        Some(Raw::Scalar(name, at)) if !CLUSTERS.contains(&name.as_str()) => {
+            diag.at(
+                *at,
+                format!("unknown cluster `{name}`: expected {}", one_of(&CLUSTERS)),
+            );
+            None
+        }
+        Some(Raw::Scalar(name, _)) => Some(name.clone()),
+        Some(raw @ Raw::List(..)) => {
+            diag.at(raw.offset(), "`cluster` takes one name, not a list");
+            None
+        }
+    };
     FrontMatter {
         id,
         title,
@@ -172,6 +192,7 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
         minutes,
         backends,
         order,
+        cluster,
     }
 }
 

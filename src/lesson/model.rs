@@ -71,6 +71,11 @@ pub struct FrontMatter {
     pub backends: Vec<BackendKind>,
     /// Order in the lesson list (lower first).
     pub order: i32,
+    /// The cluster the lesson's steps talk to, by a plain name the backend
+    /// resolves: `practice` (the default) or `eks` (the EKS cluster the
+    /// profile names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,6 +116,9 @@ pub struct Step {
     pub checks: Vec<Check>,
     pub hints: Vec<String>,
     pub span: Span,
+    /// The lesson's `cluster` (see [`FrontMatter::cluster`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

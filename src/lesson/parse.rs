@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 use super::body::{Body, info_words};
 use super::error::{Diagnostics, LessonError, did_you_mean};
 use super::front_matter;
-use super::model::{FrontMatter, Lesson};
+use super::model::{FrontMatter, Lesson, Step};
 use super::profile::builtin_variable_names;
 use super::toml_fields::ContentMap;
 use super::vars::find_vars;
@@ -105,11 +105,19 @@ pub fn parse_with_variables(
 
     diag.errors.sort_by_key(|e| (e.line, e.column));
     if diag.errors.is_empty() {
+        let front_cluster = front.cluster.clone();
         Ok(Lesson {
             path: path.to_path_buf(),
             front,
             blocks: body.blocks,
-            steps: body.steps,
+            steps: body
+                .steps
+                .into_iter()
+                .map(|s| Step {
+                    cluster: front_cluster.clone(),
+                    ..s
+                })
+                .collect(),
             notes: body.notes,
             diagrams: diagram_texts,
             variables: variables.into_iter().collect(),
@@ -127,6 +135,7 @@ fn empty_front() -> FrontMatter {
         minutes: 0,
         backends: Vec::new(),
         order: 0,
+        cluster: None,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::sim::controllers::{ControllerOptions, Controllers};
 use crate::sim::nodes::{self, AddNodesError, INSTANCE_TYPES};
 use crate::sim::runtime::RuntimeRegistry;
 use crate::sim::server::{ApiServer, SimError};
-use crate::sim::store::Store;
+use crate::sim::store::{Store, StoreError, StoreSnapshot};
 
 #[derive(Clone)]
 pub struct SimOptions {
@@ -26,6 +26,9 @@ pub struct SimOptions {
     pub controllers: ControllerOptions,
     /// Run CoreDNS in kube-system, as every EKS cluster does.
     pub system_pods: bool,
+    /// Start from these objects (a cluster kept across a restart) instead
+    /// of new nodes and system pods.
+    pub restore: Option<StoreSnapshot>,
 }
 
 impl Default for SimOptions {
@@ -40,6 +43,7 @@ impl Default for SimOptions {
             clock: Clock::real(1.0),
             controllers: ControllerOptions::default(),
             system_pods: true,
+            restore: None,
         }
     }
 }
@@ -56,6 +60,8 @@ pub enum ClusterError {
     Server(SimError),
     #[error(transparent)]
     Nodes(#[from] AddNodesError),
+    #[error("cannot restore the saved cluster: {0}")]
+    Restore(StoreError),
     #[error("cannot write the kubeconfig {path}: {source}")]
     Kubeconfig {
         path: PathBuf,
@@ -74,7 +80,7 @@ pub struct SimCluster {
 
 impl SimCluster {
     /// Starts everything; must be called inside a tokio runtime.
-    pub async fn start(opts: SimOptions) -> Result<SimCluster, ClusterError> {
+    pub async fn start(mut opts: SimOptions) -> Result<SimCluster, ClusterError> {
         if nodes::instance_type(&opts.node_type).is_none() {
             return Err(ClusterError::UnknownNodeType {
                 given: opts.node_type.clone(),
@@ -85,17 +91,10 @@ impl SimCluster {
                     .join(", "),
             });
         }
-        let store = Store::new(opts.clock.clone());
-        // Admission first, so that seeded objects get the same defaults as
-        // those created through the API.
-        store.set_admission(crate::sim::controllers::admission());
-        let node_names = nodes::add_nodes(&store, opts.nodes, &opts.node_type)?;
-        if opts.system_pods {
-            // The seeded object is well-formed; failing here is a bug.
-            store
-                .create("Deployment", coredns())
-                .map_err(AddNodesError::Store)?;
-        }
+        let (store, node_names) = match opts.restore.take() {
+            Some(snapshot) => restored_store(&opts.clock, snapshot)?,
+            None => new_store(&opts)?,
+        };
         let runtimes = opts.controllers.runtimes.clone();
         let controllers = Controllers::spawn(store.clone(), opts.controllers.clone());
         let server = match ApiServer::start(store.clone(), opts.port).await {
@@ -141,6 +140,11 @@ impl SimCluster {
         self.server.url()
     }
 
+    /// The API server's port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
     pub fn kubeconfig_path(&self) -> Option<&Path> {
         self.kubeconfig.as_deref()
     }
@@ -159,6 +163,56 @@ impl SimCluster {
         self.server.shutdown().await;
         self.controllers.shutdown().await;
     }
+}
+
+/// A fresh store with Ready nodes and, when asked for, the system pods.
+fn new_store(opts: &SimOptions) -> Result<(Store, Vec<String>), ClusterError> {
+    let store = Store::new(opts.clock.clone());
+    // Admission first, so that seeded objects get the same defaults as
+    // those created through the API.
+    store.set_admission(crate::sim::controllers::admission());
+    let node_names = nodes::add_nodes(&store, opts.nodes, &opts.node_type)?;
+    if opts.system_pods {
+        // The seeded object is well-formed; failing here is a bug.
+        store
+            .create("Deployment", coredns())
+            .map_err(AddNodesError::Store)?;
+    }
+    Ok((store, node_names))
+}
+
+/// A store holding a saved cluster. Its containers stopped with the process
+/// that ran them, so every pod comes back as the kubelet first sees a bound
+/// pod and starts its containers again, the way pods come back after their
+/// node restarts.
+fn restored_store(
+    clock: &Clock,
+    mut snapshot: StoreSnapshot,
+) -> Result<(Store, Vec<String>), ClusterError> {
+    for object in &mut snapshot.objects {
+        if object.get("kind").and_then(|k| k.as_str()) == Some("Pod") {
+            restart_pod(object);
+        }
+    }
+    let store = Store::restore(clock.clone(), snapshot).map_err(ClusterError::Restore)?;
+    store.set_admission(crate::sim::controllers::admission());
+    let node_names = store
+        .list("Node", None)
+        .0
+        .iter()
+        .filter_map(|n| n["metadata"]["name"].as_str().map(str::to_string))
+        .collect();
+    Ok((store, node_names))
+}
+
+/// Forgets what the kubelet had reported about a pod's containers.
+fn restart_pod(pod: &mut serde_json::Value) {
+    let qos = pod["status"].get("qosClass").cloned();
+    let mut status = json!({"phase": "Pending"});
+    if let Some(qos) = qos {
+        status["qosClass"] = qos;
+    }
+    pod["status"] = status;
 }
 
 fn write_kubeconfig_file(path: &Path, opts: &SimOptions, url: &str) -> std::io::Result<()> {

@@ -124,6 +124,35 @@ pub fn remove_context(path: &Path, context_name: &str, cluster_name: &str) -> io
     std::fs::write(path, text)
 }
 
+/// Sets (or, for None, clears) the `current-context` of a kubeconfig file.
+pub fn set_current_context(path: &Path, context: Option<&str>) -> io::Result<()> {
+    let mut doc = read_doc(path)?;
+    let Some(root) = doc.as_mapping_mut() else {
+        return Ok(());
+    };
+    root.insert("current-context".into(), context.unwrap_or("").into());
+    let text =
+        serde_norway::to_string(&doc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    std::fs::write(path, text)
+}
+
+/// A kubeconfig holding only `current-context`. Listed first in KUBECONFIG,
+/// before the world's own file, it makes kubectl use that context without
+/// changing the world's file: kubectl takes `current-context` from the first
+/// file that sets it, and contexts, clusters and users from all of them.
+pub fn write_context_overlay(path: &Path, context: &str) -> io::Result<()> {
+    let mut root = Mapping::new();
+    root.insert("apiVersion".into(), "v1".into());
+    root.insert("kind".into(), "Config".into());
+    root.insert("current-context".into(), context.into());
+    let text = serde_norway::to_string(&Value::Mapping(root))
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

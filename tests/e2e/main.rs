@@ -3,5 +3,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod kept_world;
 mod tmux;
 mod tmux_run;

@@ -162,7 +162,8 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
             "get-deployments",
             "port-forward",
             "helm-uninstall",
-            "delete-cluster"
+            "delete-cluster",
+            "use-practice"
         ]
     );
 

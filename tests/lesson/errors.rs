@@ -355,3 +355,29 @@ fn a_pods_reason_must_be_a_status_kubectl_shows() {
     );
     assert_at(&errors[1], 22, 16, "`min-restarts` must be a whole number");
 }
+
+#[test]
+fn a_lesson_names_its_cluster_and_its_steps_carry_it() {
+    let front = FRONT.replace("order: 1", "order: 1\ncluster: eks");
+    let src = format!("{front}{}", step("look", ""));
+    let lesson = parse(Path::new("t.md"), &src, &|_| None).expect("valid");
+    assert_eq!(lesson.front.cluster.as_deref(), Some("eks"));
+    assert_eq!(lesson.steps[0].cluster.as_deref(), Some("eks"));
+
+    let plain = parse(
+        Path::new("t.md"),
+        &format!("{FRONT}{}", step("look", "")),
+        &|_| None,
+    )
+    .expect("valid");
+    assert_eq!(plain.steps[0].cluster, None, "no cluster: the practice one");
+
+    let front = FRONT.replace("order: 1", "order: 1\ncluster: kind");
+    let error = one_error(&format!("{front}{}", step("look", "")));
+    assert_at(
+        &error,
+        7,
+        10,
+        "unknown cluster `kind`: expected `practice` or `eks`",
+    );
+}

@@ -9,7 +9,7 @@ use crate::support::bin::{Running, aws_eks, leftover_worlds, take_port_8080, tex
 
 /// The steps of the EKS demo, in order; the three in the middle run only on
 /// the `episode-2021` profile.
-const DEMO_STEPS: [&str; 11] = [
+const DEMO_STEPS: [&str; 12] = [
     "create-cluster",
     "get-nodes",
     "helm-repo",
@@ -21,6 +21,7 @@ const DEMO_STEPS: [&str; 11] = [
     "port-forward",
     "helm-uninstall",
     "delete-cluster",
+    "use-practice",
 ];
 const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
 
@@ -65,7 +66,7 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     );
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("8 passed, 0 failed, 3 skipped"), "{all}");
+    assert!(all.contains("9 passed, 0 failed, 3 skipped"), "{all}");
     assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
     assert!(
         all.contains("deployment tcb-trino-worker: 2/2 ready"),
@@ -151,9 +152,14 @@ fn until_stops_after_the_named_step_and_junit_reports_it() {
 }
 
 fn lessons_dir(body: &str) -> tempfile::TempDir {
+    lessons_dir_with("", body)
+}
+
+/// A lesson folder whose one lesson has `front` added to its front matter.
+fn lessons_dir_with(front: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let lesson = format!(
-        "---\nid: failures\ntitle: Failure paths\nsummary: Steps that fail on purpose.\nminutes: 1\norder: 1\n---\n\n# Failures\n\n{body}"
+        "---\nid: failures\ntitle: Failure paths\nsummary: Steps that fail on purpose.\nminutes: 1\norder: 1\n{front}---\n\n# Failures\n\n{body}"
     );
     std::fs::write(dir.path().join("failures.md"), lesson).expect("write lesson");
     dir
@@ -216,7 +222,9 @@ fn helm_install_with_no_cluster_fails_like_helm() {
         "helm install tcb trino/trino --version 1.42.2",
         "",
     ));
-    let lessons = lessons_dir(&body);
+    // The lesson talks to the EKS cluster it made, which is gone by the
+    // install (the practice cluster is still there, but not its cluster).
+    let lessons = lessons_dir_with("cluster: eks\n", &body);
     let out = trinetes(
         state.path(),
         &[
@@ -334,7 +342,7 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         ],
     );
     let all = held.output.clone();
-    assert!(all.contains("11 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(all.contains("12 passed, 0 failed, 0 skipped"), "{all}");
     assert!(
         all.contains("$ helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"),
         "{all}"

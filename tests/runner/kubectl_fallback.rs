@@ -556,7 +556,12 @@ fn kubectl_lines(command: &str) -> Vec<String> {
         .replace("\\\n", " ")
         .lines()
         .map(str::trim)
-        .filter(|l| l.starts_with("kubectl ") && !l.starts_with("kubectl port-forward"))
+        // trinetes carries out port-forward and config itself.
+        .filter(|l| {
+            l.starts_with("kubectl ")
+                && !l.starts_with("kubectl port-forward")
+                && !l.starts_with("kubectl config ")
+        })
         .map(str::to_string)
         .collect()
 }

@@ -6,6 +6,7 @@ mod support;
 mod cancel;
 mod cli_flags;
 mod headless;
+mod kept_world;
 mod kubectl_fallback;
 mod port_taken;
 mod shell;

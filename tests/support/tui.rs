@@ -35,6 +35,7 @@ pub fn lesson(id: &str, title: &str) -> LessonBuilder {
                 minutes: 10,
                 backends: Vec::new(),
                 order: 0,
+                cluster: None,
             },
             blocks: Vec::new(),
             steps: Vec::new(),
@@ -63,6 +64,7 @@ pub fn step(id: &str, title: &str, command: &str) -> Step {
         checks: Vec::new(),
         hints: Vec::new(),
         span: Span::default(),
+        cluster: None,
     }
 }
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod eksctl;
+mod kept;
 mod sim_cli;
 mod trino_http;
 mod trino_startup;

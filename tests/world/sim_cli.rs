@@ -158,3 +158,56 @@ fn a_port_in_use_is_reported_clearly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sim_keeps_its_world_and_its_export_lines_across_restarts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let cache = dir.path().join("cache");
+    let run = |then: &dyn Fn(&str)| {
+        let mut sim = start(&state, &[]);
+        let kubeconfig = sim
+            .wait_for("export KUBECONFIG=", 30)
+            .trim_start_matches("export KUBECONFIG=")
+            .to_string();
+        sim.wait_for("export AWS_ENDPOINT_URL_EKS=", 30);
+        let printed: Vec<String> = sim
+            .seen
+            .iter()
+            .filter(|l| l.starts_with("export ") || l.starts_with("API server: "))
+            .cloned()
+            .collect();
+        then(&kubeconfig);
+        sim.signal(libc::SIGTERM);
+        let (code, all) = sim.finish(10);
+        assert_eq!(code, Some(0), "{all}");
+        printed
+    };
+    let first = run(&|kubeconfig| {
+        let out = kubectl(
+            kubeconfig,
+            &cache,
+            &["create", "configmap", "kept", "--from-literal=a=b"],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    let second = run(&|kubeconfig| {
+        let out = kubectl(
+            kubeconfig,
+            &cache,
+            &["get", "configmap", "kept", "-o", "jsonpath={.data.a}"],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "b");
+    });
+    assert_eq!(first.len(), 3, "{first:#?}");
+    assert_eq!(first, second, "the export lines changed across a restart");
+}

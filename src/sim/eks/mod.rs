@@ -12,6 +12,7 @@ mod http;
 pub mod naming;
 mod nodegroups;
 mod records;
+mod saved;
 mod shapes;
 mod state;
 
@@ -22,6 +23,7 @@ pub use http::{EksServer, router};
 pub use records::{
     ClusterSummary, CreateClusterRequest, CreateNodegroupRequest, NodegroupSummary, ScalingConfig,
 };
+pub use saved::EksSnapshot;
 pub use state::EksState;
 
 #[cfg(doc)]

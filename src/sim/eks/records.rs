@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The CreateCluster body (the fields the simulator keeps).
@@ -51,7 +51,7 @@ pub struct ScalingConfig {
     pub desired_size: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Status {
     Creating,
     Active,
@@ -68,7 +68,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ClusterRecord {
     pub name: String,
     pub arn: String,
@@ -87,7 +87,7 @@ pub(crate) struct ClusterRecord {
     pub nodegroups: BTreeMap<String, NodegroupRecord>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct NodegroupRecord {
     pub name: String,
     pub arn: String,

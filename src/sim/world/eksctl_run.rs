@@ -199,6 +199,7 @@ impl World {
             context,
             no_nodes,
             &self.kubeconfig,
+            None,
         )
         .await
         .map_err(|e| e.to_string())?;

@@ -7,18 +7,32 @@ use super::{World, WorldOutput, send};
 use crate::sim::helm::{HelmEnv, HelmOutput};
 
 impl World {
-    /// Run one helm command (the words after `helm`); returns its exit code.
+    /// Run one helm command (the words after `helm`) on the current
+    /// context's cluster; returns its exit code.
     pub async fn helm(&self, args: &[String], out: &mpsc::Sender<WorldOutput>) -> i32 {
-        let output = self.helm_now(args);
+        self.helm_on(None, args, out).await
+    }
+
+    /// Run one helm command on the cluster of `context` (as `helm
+    /// --kube-context` would), or of the current context for None.
+    pub async fn helm_on(
+        &self,
+        context: Option<&str>,
+        args: &[String],
+        out: &mpsc::Sender<WorldOutput>,
+    ) -> i32 {
+        let output = self.helm_now(context, args);
         for line in output.stdout.lines().chain(output.stderr.lines()) {
             send(out, line).await;
         }
         output.exit_code
     }
 
-    fn helm_now(&self, args: &[String]) -> HelmOutput {
+    fn helm_now(&self, context: Option<&str>, args: &[String]) -> HelmOutput {
         let read_file = |path: &str| std::fs::read_to_string(path).ok();
-        let context = self.current_context();
+        let context = context
+            .map(str::to_string)
+            .or_else(|| self.current_context());
         let store = context
             .as_deref()
             .and_then(|c| self.clusters().get(c).map(|e| e.cluster.store().clone()));

@@ -5,12 +5,13 @@
 
 mod eksctl_run;
 mod helm_run;
+mod keep;
+mod saved;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-
-use std::sync::{Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
 
@@ -20,7 +21,11 @@ use crate::sim::eks::{EksConfig, EksDurations, EksServer, EksState};
 use crate::sim::eksctl::Pace;
 use crate::sim::helm::HelmSim;
 use crate::sim::kubeconfig;
+use crate::sim::store::StoreSnapshot;
 use crate::sim::trino::{StartupTiming, register_trino_runtime};
+
+use saved::Saver;
+pub use saved::{WORLD_FILE, WorldOrigin};
 
 /// The practice cluster's name and context, named the way kind names them.
 pub const PRACTICE_CONTEXT: &str = "kind-trinetes";
@@ -59,6 +64,9 @@ pub struct WorldOptions {
     pub helm_version: String,
     /// What `eksctl version` (and eksctl's first log line) reports.
     pub eksctl_version: String,
+    /// Keep the world in `dir/world.json` across restarts: restore it at
+    /// start and save it shortly after every change.
+    pub persist: bool,
 }
 
 impl WorldOptions {
@@ -87,6 +95,7 @@ impl WorldOptions {
             iam_user: "learner".to_string(),
             helm_version: crate::sim::helm::HELM_VERSION.to_string(),
             eksctl_version: crate::sim::eksctl::EPISODE_EKSCTL_VERSION.to_string(),
+            persist: false,
         }
     }
 }
@@ -116,56 +125,90 @@ pub struct World {
     opts: WorldOptions,
     kubeconfig: PathBuf,
     eks: EksServer,
-    clusters: Mutex<BTreeMap<String, ClusterEntry>>,
+    clusters: Arc<Mutex<BTreeMap<String, ClusterEntry>>>,
     /// The Helm client: its repositories are local, its releases live in
     /// whichever cluster the current context names.
-    helm: Mutex<HelmSim>,
+    helm: Arc<Mutex<HelmSim>>,
+    origin: WorldOrigin,
+    saving: Arc<Mutex<()>>,
+    /// Writes `world.json` after changes; None when the world is not kept.
+    saver: Mutex<Option<Saver>>,
 }
 
 impl World {
     /// Start the practice cluster and the EKS endpoint; write the kubeconfig.
+    /// With `persist`, the world saved in the folder comes back instead:
+    /// its clusters (on their old ports when those are free), EKS records,
+    /// Helm repositories and current context.
     pub async fn start(opts: WorldOptions) -> Result<World, WorldError> {
         std::fs::create_dir_all(&opts.dir).map_err(|source| WorldError::Io {
             path: opts.dir.clone(),
             source,
         })?;
+        let (saved, origin) = if opts.persist {
+            saved::load(&opts.dir.join(WORLD_FILE))
+        } else {
+            (None, WorldOrigin::New)
+        };
         let kubeconfig = match &opts.kubeconfig {
             Some(path) => path.clone(),
             None => {
-                // The world's own file: stale contexts from an earlier run go.
+                // The world's own file is written anew: stale contexts from
+                // an earlier run go, and a restore puts back its own, at the
+                // same path, with the current context as it was saved.
                 let path = opts.dir.join("kubeconfig");
                 let _ = std::fs::remove_file(&path);
                 path
             }
         };
-        let step = match opts.pace {
-            Pace::Fast => Duration::from_millis(20),
-            Pace::Realistic { total } => total / 60,
+        let eks = start_eks(&opts, saved.as_ref().map(|s| s.eks_port)).await?;
+        let world = World {
+            kubeconfig,
+            eks,
+            clusters: Arc::default(),
+            helm: Arc::default(),
+            origin,
+            saving: Arc::default(),
+            saver: Mutex::new(None),
+            opts,
         };
-        let eks_config = EksConfig {
-            region: opts.region.clone(),
-            supported_versions: opts.supported_versions.clone(),
-            default_version: opts.default_version.clone(),
-            durations: EksDurations::uniform(step),
-            ..EksConfig::default()
+        match saved {
+            Some(saved) => world.restore(saved).await?,
+            None => world.start_practice(None, None).await?,
+        }
+        if world.opts.persist {
+            let saveable = world.saveable();
+            let file = world.opts.dir.join(WORLD_FILE);
+            if let Err(e) = saveable.save(&file) {
+                tracing::warn!("cannot save the world to {}: {e}", file.display());
+            }
+            *world.saver_guard() = Some(Saver::spawn(saveable, file));
+        }
+        Ok(world)
+    }
+
+    /// Starts the practice cluster, from `restore` when given, on `port`
+    /// (the saved one) when free, else on the configured or a free one.
+    async fn start_practice(
+        &self,
+        restore: Option<StoreSnapshot>,
+        port: Option<u16>,
+    ) -> Result<(), WorldError> {
+        let nodes = NodeGroup {
+            count: self.opts.practice_nodes,
+            node_type: &self.opts.practice_node_type,
+            port: self.opts.practice_port.or(port),
         };
-        let eks = EksServer::start(EksState::new(Clock::real(1.0), eks_config), None)
-            .await
-            .map_err(|e| WorldError::Eks(e.to_string()))?;
         let practice = start_cluster(
-            &opts,
+            &self.opts,
             PRACTICE_CONTEXT,
             PRACTICE_CONTEXT,
-            NodeGroup {
-                count: opts.practice_nodes,
-                node_type: &opts.practice_node_type,
-                port: opts.practice_port,
-            },
-            &kubeconfig,
+            nodes,
+            &self.kubeconfig,
+            restore,
         )
         .await?;
-        let mut clusters = BTreeMap::new();
-        clusters.insert(
+        self.clusters().insert(
             PRACTICE_CONTEXT.to_string(),
             ClusterEntry {
                 cluster: practice,
@@ -173,13 +216,26 @@ impl World {
                 eks_name: None,
             },
         );
-        Ok(World {
-            opts,
-            kubeconfig,
-            eks,
-            clusters: Mutex::new(clusters),
-            helm: Mutex::new(HelmSim::new()),
-        })
+        Ok(())
+    }
+
+    /// How the world came to be: new, restored, or new because the saved
+    /// one could not be restored (with the warning to show).
+    pub fn origin(&self) -> &WorldOrigin {
+        &self.origin
+    }
+
+    /// Removes a context the world added to a kubeconfig it does not own.
+    fn forget_context(&self, context: &str, entry: &ClusterEntry) {
+        if self.opts.kubeconfig.is_some()
+            && let Err(e) =
+                kubeconfig::remove_context(&self.kubeconfig, context, &entry.kube_cluster)
+        {
+            tracing::warn!(
+                "cannot remove context {context} from {}: {e}",
+                self.kubeconfig.display()
+            );
+        }
     }
 
     pub fn kubeconfig_path(&self) -> &Path {
@@ -239,6 +295,29 @@ impl World {
         self.clusters.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The API server URL of a context's cluster, if it runs.
+    pub fn context_url(&self, context: &str) -> Option<String> {
+        self.clusters().get(context).map(|e| e.cluster.url())
+    }
+
+    /// The context of a running EKS cluster: the one called `name`, or with
+    /// None the first there is.
+    pub fn eks_context(&self, name: Option<&str>) -> Option<String> {
+        self.clusters()
+            .iter()
+            .find(|(_, e)| match (name, e.eks_name.as_deref()) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(want), Some(have)) => want == have,
+            })
+            .map(|(context, _)| context.clone())
+    }
+
+    /// The world's folder.
+    pub fn dir(&self) -> &Path {
+        &self.opts.dir
+    }
+
     /// The practice cluster's API server URL.
     pub fn practice_url(&self) -> Option<String> {
         self.clusters()
@@ -246,24 +325,52 @@ impl World {
             .map(|e| e.cluster.url())
     }
 
-    /// Stop every cluster and the EKS endpoint. A kubeconfig the world merged
-    /// into (rather than owns) loses the contexts the world added.
+    /// Stop every cluster and the EKS endpoint. A kept world is saved one
+    /// last time first. A kubeconfig the world merged into (rather than
+    /// owns) loses the contexts the world added.
     pub async fn shutdown(self) {
+        let saver = self.saver_guard().take();
+        if let Some(saver) = saver {
+            saver.stop().await;
+            let file = self.opts.dir.join(WORLD_FILE);
+            if let Err(e) = self.saveable().save(&file) {
+                tracing::warn!("cannot save the world to {}: {e}", file.display());
+            }
+        }
         let clusters = std::mem::take(&mut *self.clusters());
         for (context, entry) in clusters {
-            if self.opts.kubeconfig.is_some()
-                && let Err(e) =
-                    kubeconfig::remove_context(&self.kubeconfig, &context, &entry.kube_cluster)
-            {
-                tracing::warn!(
-                    "cannot remove context {context} from {}: {e}",
-                    self.kubeconfig.display()
-                );
-            }
+            self.forget_context(&context, &entry);
             entry.cluster.stop().await;
         }
         self.eks.shutdown().await;
     }
+}
+
+/// The EKS endpoint, on `saved_port` when that is free.
+async fn start_eks(opts: &WorldOptions, saved_port: Option<u16>) -> Result<EksServer, WorldError> {
+    let step = match opts.pace {
+        Pace::Fast => Duration::from_millis(20),
+        Pace::Realistic { total } => total / 60,
+    };
+    let eks_config = EksConfig {
+        region: opts.region.clone(),
+        supported_versions: opts.supported_versions.clone(),
+        default_version: opts.default_version.clone(),
+        durations: EksDurations::uniform(step),
+        ..EksConfig::default()
+    };
+    let state = EksState::new(Clock::real(1.0), eks_config);
+    if let Some(port) = saved_port {
+        match EksServer::start(state.clone(), Some(port)).await {
+            Ok(server) => return Ok(server),
+            Err(e) => {
+                tracing::info!("the EKS endpoint's old port {port} is taken ({e}); using another")
+            }
+        }
+    }
+    EksServer::start(state, None)
+        .await
+        .map_err(|e| WorldError::Eks(e.to_string()))
 }
 
 /// The nodes a cluster starts with, and where its API server listens.
@@ -273,12 +380,15 @@ struct NodeGroup<'a> {
     port: Option<u16>,
 }
 
+/// Starts one cluster (from `restore` when given). A saved port that is
+/// taken now gives way to a free one; a port the user asked for does not.
 async fn start_cluster(
     opts: &WorldOptions,
     cluster_name: &str,
     context: &str,
     nodes: NodeGroup<'_>,
     kubeconfig: &Path,
+    restore: Option<StoreSnapshot>,
 ) -> Result<SimCluster, WorldError> {
     let sim_opts = SimOptions {
         nodes: nodes.count,
@@ -288,9 +398,21 @@ async fn start_cluster(
         cluster_name: cluster_name.to_string(),
         context_name: context.to_string(),
         clock: Clock::real(opts.speed),
+        restore,
         ..SimOptions::default()
     };
-    let cluster = SimCluster::start(sim_opts).await?;
+    let asked_for = opts.practice_port.filter(|_| context == PRACTICE_CONTEXT);
+    let cluster = match SimCluster::start(sim_opts.clone()).await {
+        Err(ClusterError::PortInUse { port }) if asked_for != Some(port) => {
+            tracing::info!("the old port {port} of {context} is taken; using another");
+            SimCluster::start(SimOptions {
+                port: None,
+                ..sim_opts
+            })
+            .await?
+        }
+        other => other?,
+    };
     register_trino_runtime(cluster.runtimes(), cluster.store().clone(), opts.trino);
     Ok(cluster)
 }
