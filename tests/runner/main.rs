@@ -9,3 +9,4 @@ mod headless;
 mod kubectl_fallback;
 mod port_taken;
 mod shell;
+mod skipped_step;
