@@ -4,14 +4,8 @@
 
 /// (file name, text) of every lesson under `lessons/` (README.md is not a lesson).
 pub const LESSONS: &[(&str, &str)] = &[
-    (
-        "00-welcome.md",
-        include_str!("../../lessons/00-welcome.md"),
-    ),
-    (
-        "00-news.md",
-        include_str!("../../lessons/00-news.md"),
-    ),
+    ("00-welcome.md", include_str!("../../lessons/00-welcome.md")),
+    ("00-news.md", include_str!("../../lessons/00-news.md")),
     (
         "01-replicasets.md",
         include_str!("../../lessons/01-replicasets.md"),
