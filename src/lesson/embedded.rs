@@ -4,6 +4,8 @@
 
 /// (file name, text) of every lesson under `lessons/` (README.md is not a lesson).
 pub const LESSONS: &[(&str, &str)] = &[
+    ("00-welcome.md", include_str!("../../lessons/00-welcome.md")),
+    ("00-news.md", include_str!("../../lessons/00-news.md")),
     (
         "01-replicasets.md",
         include_str!("../../lessons/01-replicasets.md"),
@@ -13,8 +15,24 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../lessons/02-labels-selectors.md"),
     ),
     (
+        "03-deployments.md",
+        include_str!("../../lessons/03-deployments.md"),
+    ),
+    (
+        "05-networking.md",
+        include_str!("../../lessons/05-networking.md"),
+    ),
+    (
         "90-eks-demo.md",
         include_str!("../../lessons/90-eks-demo.md"),
+    ),
+    (
+        "95-pr-of-the-month.md",
+        include_str!("../../lessons/95-pr-of-the-month.md"),
+    ),
+    (
+        "96-question-of-the-month.md",
+        include_str!("../../lessons/96-question-of-the-month.md"),
     ),
 ];
 
@@ -31,6 +49,10 @@ pub const DIAGRAMS: &[(&str, &str)] = &[
     (
         "nodeport.txt",
         include_str!("../../assets/diagrams/nodeport.txt"),
+    ),
+    (
+        "deployment-worker-parts.txt",
+        include_str!("../../assets/diagrams/deployment-worker-parts.txt"),
     ),
 ];
 

@@ -29,6 +29,21 @@ fn status_line(screen: &str) -> String {
         .to_string()
 }
 
+/// The status line's `match K/N`, or "" when no search is shown.
+fn match_label(screen: &str) -> String {
+    let status = status_line(screen);
+    status
+        .split(" │ ")
+        .find(|cell| cell.starts_with("match "))
+        .map(|cell| {
+            cell.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
 /// The alternate screen is off and the shell answers. `round` makes the
 /// expected output unique, so an earlier answer still on screen cannot match.
 fn wait_for_shell(server: &TmuxServer, round: u32) {
@@ -54,7 +69,11 @@ fn drive_the_real_binary_in_tmux() {
     let binary = env!("CARGO_BIN_EXE_trinetes");
     server.type_text(binary);
     server.keys(&["Enter"]);
-    server.wait_text("ReplicaSets keep your pods alive");
+    let first = server.wait_text("Welcome to trinetes");
+    assert!(
+        first.contains("ReplicaSets keep your pods alive"),
+        "the concept lessons follow Welcome:\n{first}"
+    );
     assert_eq!(
         server.alternate_on(),
         "1",
@@ -67,9 +86,9 @@ fn drive_the_real_binary_in_tmux() {
     server.keys(&["x"]);
     server.wait_for("the notice to go", |s| !s.contains("Press w"));
 
-    // Open the first lesson.
+    // Open the first lesson, Welcome.
     server.keys(&["Enter"]);
-    let reader = server.wait_text("replicasets │ step 0/");
+    let reader = server.wait_text("welcome │ step 0/");
     let top = reader.lines().nth(1).unwrap_or_default().to_string();
 
     // Scroll: the text moves (the status bar shows no scroll percentage,
@@ -95,12 +114,19 @@ fn drive_the_real_binary_in_tmux() {
     server.wait_text("/█");
     server.type_text("kubectl");
     server.keys(&["Enter"]);
-    let found = server.wait_text("match 1/");
+    // The search starts from the selected step, so which match comes first
+    // depends on the lesson; `n` must move to another one.
+    let found = server.wait_text("match ");
     assert!(found.contains("\"kubectl\""), "{found}");
+    let first = match_label(&found);
+    assert!(first.contains('/'), "{found}");
     server.keys(&["n"]);
-    server.wait_text("match 2/");
+    server.wait_for("the next match", |s| {
+        let label = match_label(s);
+        !label.is_empty() && label != first
+    });
     server.keys(&["Escape"]);
-    server.wait_for("the search to clear", |s| !s.contains("match 2/"));
+    server.wait_for("the search to clear", |s| match_label(s).is_empty());
 
     // Help, then close it.
     server.keys(&["?"]);
@@ -115,8 +141,8 @@ fn drive_the_real_binary_in_tmux() {
 
     let progress = std::fs::read_to_string(state.join("trinetes/progress.toml"))
         .expect("progress.toml written in XDG_STATE_HOME/trinetes");
-    assert!(progress.contains("[lessons.replicasets]"), "{progress}");
-    assert!(progress.contains("lesson = \"replicasets\""), "{progress}");
+    assert!(progress.contains("[lessons.welcome]"), "{progress}");
+    assert!(progress.contains("lesson = \"welcome\""), "{progress}");
     assert!(
         state.join("trinetes/trinetes.log").exists(),
         "log file in the state dir"
@@ -125,11 +151,8 @@ fn drive_the_real_binary_in_tmux() {
     // Start again: it resumes in the same lesson at the same step.
     server.type_text(binary);
     server.keys(&["Enter"]);
-    let resumed = server.wait_text("replicasets │ step 1/");
-    assert!(
-        resumed.contains("ReplicaSets keep your pods alive"),
-        "{resumed}"
-    );
+    let resumed = server.wait_text("welcome │ step 1/");
+    assert!(resumed.contains("Welcome to trinetes"), "{resumed}");
 
     // Ctrl-C restores the terminal too.
     server.keys(&["C-c"]);
@@ -138,7 +161,7 @@ fn drive_the_real_binary_in_tmux() {
     // SIGTERM: the program restores the terminal and exits.
     server.type_text(binary);
     server.keys(&["Enter"]);
-    server.wait_text("replicasets │ step 1/");
+    server.wait_text("welcome │ step 1/");
     let pid = server.child_of_shell();
     // SAFETY: kill(2) with a pid this test started (the shell's only child).
     let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
@@ -149,7 +172,7 @@ fn drive_the_real_binary_in_tmux() {
     // message and where the log is.
     server.type_text(&format!("TRINETES_CRASH_TEST=1 {binary}"));
     server.keys(&["Enter"]);
-    server.wait_text("replicasets │ step 1/");
+    server.wait_text("welcome │ step 1/");
     server.keys(&["F12"]);
     server.wait_text("the terminal was restored");
     wait_for_shell(&server, 4);

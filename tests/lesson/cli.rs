@@ -75,7 +75,10 @@ fn lessons_lists_the_builtin_lessons() {
         assert!(header.contains(column), "{header}");
     }
     let rows: Vec<&str> = lines.collect();
-    assert!(rows[0].starts_with("replicasets "), "{stdout}");
+    // Nine lessons, Welcome first; the existing three keep their ids.
+    assert_eq!(rows.len(), 9, "{stdout}");
+    assert!(rows[0].starts_with("welcome "), "{stdout}");
+    assert!(rows[2].starts_with("replicasets "), "{stdout}");
     let demo = rows
         .iter()
         .find(|r| r.starts_with("eks-demo"))
@@ -91,9 +94,26 @@ fn lessons_shows_the_progress_recorded_in_the_state_directory() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let lessons = json["lessons"].as_array().expect("lessons array");
     assert!(lessons.len() >= 3, "{json}");
-    let id = |i: usize| lessons[i]["id"].as_str().expect("lesson id").to_string();
+    // Three lessons with several steps each, by their place in the list.
+    let index = |id: &str| {
+        lessons
+            .iter()
+            .position(|l| l["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is listed: {json}"))
+    };
+    let picked = [
+        index("replicasets"),
+        index("labels-selectors"),
+        index("eks-demo"),
+    ];
+    let id = |i: usize| {
+        lessons[picked[i]]["id"]
+            .as_str()
+            .expect("lesson id")
+            .to_string()
+    };
     let step_ids = |i: usize| -> Vec<String> {
-        lessons[i]["steps"]
+        lessons[picked[i]]["steps"]
             .as_array()
             .expect("steps")
             .iter()
@@ -102,7 +122,7 @@ fn lessons_shows_the_progress_recorded_in_the_state_directory() {
     };
     let first_steps = step_ids(0);
     assert!(first_steps.len() > 2, "{first_steps:?}");
-    // The first lesson: two steps passed and one failed. The second: marked
+    // The first picked lesson: two steps passed and one failed. The second: marked
     // completed. The third: not started.
     let mut toml = format!(
         "version = 1\n\n[lessons.{}]\nopened = \"2026-11-30T10:00:00Z\"\n\n[lessons.{}.steps]\n\
@@ -139,13 +159,16 @@ fn lessons_shows_the_progress_recorded_in_the_state_directory() {
 
     let out = trinetes_with_state(&["lessons", "--json"], state.path());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let progress = &json["lessons"][0]["progress"];
+    let progress = &json["lessons"][picked[0]]["progress"];
     assert_eq!(progress["status"], "opened", "{progress}");
     assert_eq!(progress["passed"], 2, "{progress}");
     assert_eq!(progress["steps"], first_steps.len(), "{progress}");
-    assert_eq!(json["lessons"][2]["progress"]["status"], "not-started");
+    assert_eq!(
+        json["lessons"][picked[2]]["progress"]["status"],
+        "not-started"
+    );
 
-    // Every step of the third lesson passed, or was skipped on this profile:
+    // Every step of the third picked lesson passed, or was skipped on this profile:
     // done, although the lesson was never marked completed.
     toml.push_str(&format!("\n[lessons.{}.steps]\n", id(2)));
     for (i, step) in step_ids(2).iter().enumerate() {
@@ -247,7 +270,7 @@ fn check_of_the_builtin_lessons_passes() {
     let out = trinetes(&["lessons", "check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("OK: 3 lessons"), "{stdout}");
+    assert!(stdout.starts_with("OK: 9 lessons"), "{stdout}");
     assert_eq!(stdout.lines().count(), 1);
 }
 

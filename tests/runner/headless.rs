@@ -511,4 +511,105 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
         .expect("second hint");
     assert!(failed < first && first < second, "{all}");
     assert!(!all.contains("? checking"), "{all}");
+
+/// The built-in lessons in their order, with how many of their steps run on
+/// each profile: (id, steps on `current`, steps on `episode-2021`).
+const LESSONS: [(&str, usize, usize); 9] = [
+    ("welcome", 1, 1),
+    ("news", 0, 0),
+    ("replicasets", 5, 5),
+    ("labels-selectors", 5, 5),
+    ("deployments", 9, 9),
+    ("networking", 12, 12),
+    ("eks-demo", 8, 11),
+    ("pr-of-the-month", 0, 0),
+    ("question-of-the-month", 0, 0),
+];
+
+#[test]
+fn every_lesson_runs_headless_on_both_profiles_in_order() {
+    require_kubectl();
+    let _port = take_port_8080();
+    for (profile, column) in [("current", 1), ("episode-2021", 2)] {
+        let state = tempfile::tempdir().expect("temp dir");
+        let report = state.path().join("report.json");
+        let out = trinetes(
+            state.path(),
+            &[
+                "--profile",
+                profile,
+                "run",
+                "--all",
+                "--pace",
+                "fast",
+                "--report",
+                report.to_str().expect("utf-8 path"),
+            ],
+        );
+        let all = text(&out);
+        assert!(out.status.success(), "{profile}:\n{all}");
+        let ran: usize = LESSONS
+            .iter()
+            .map(|l| if column == 1 { l.1 } else { l.2 })
+            .sum();
+        let skipped = if column == 1 { 3 } else { 0 };
+        assert!(
+            all.contains(&format!("{ran} passed, 0 failed, {skipped} skipped")),
+            "{profile}:\n{all}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+                .expect("JSON report");
+        let ids: Vec<&str> = json["lessons"]
+            .as_array()
+            .expect("lessons")
+            .iter()
+            .filter_map(|l| l["id"].as_str())
+            .collect();
+        let expected: Vec<&str> = LESSONS.iter().map(|l| l.0).collect();
+        assert_eq!(ids, expected, "{profile}: the lessons run in their order");
+        assert!(
+            leftover_worlds(state.path()).is_empty(),
+            "{profile}: the world folder outlived the run"
+        );
+    }
+}
+
+#[test]
+fn the_new_lessons_run_alone_on_both_profiles() {
+    require_kubectl();
+    for profile in ["current", "episode-2021"] {
+        for lesson in [
+            "welcome",
+            "news",
+            "deployments",
+            "networking",
+            "pr-of-the-month",
+            "question-of-the-month",
+        ] {
+            let state = tempfile::tempdir().expect("temp dir");
+            let out = trinetes(
+                state.path(),
+                &[
+                    "--profile",
+                    profile,
+                    "run",
+                    "--lesson",
+                    lesson,
+                    "--pace",
+                    "fast",
+                ],
+            );
+            let all = text(&out);
+            assert!(out.status.success(), "{profile} {lesson}:\n{all}");
+            assert!(
+                all.contains(", 0 failed, 0 skipped"),
+                "{profile} {lesson}:\n{all}"
+            );
+            assert!(
+                all.contains(&format!("== {lesson}: ")),
+                "{profile} {lesson}:\n{all}"
+            );
+        }
+    }
 }

@@ -566,9 +566,17 @@ fn kubectl_lines(command: &str) -> Vec<String> {
         .collect()
 }
 
+/// kubectl verbs that a built-in lesson uses and the fallback does not cover
+/// yet, with the lesson: the Deployments lesson rolls out with `set image`
+/// and follows it with `rollout status|history|undo`. Without kubectl those
+/// steps fail and say to install it. Each entry must still be refused by the
+/// fallback and still be used by its lesson, so the list cannot go stale.
+const NOT_COVERED_YET: [(&str, &str); 2] = [("deployments", "set"), ("deployments", "rollout")];
+
 #[test]
 fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
     let mut seen = std::collections::BTreeSet::new();
+    let mut uncovered_seen = std::collections::BTreeSet::new();
     for profile_name in ["current", "episode-2021"] {
         let profile = Profile::builtin(profile_name).expect("built-in profile");
         for lesson in builtin() {
@@ -578,6 +586,16 @@ fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
                 for line in kubectl_lines(&step.command) {
                     let words = shell_words::split(&line)
                         .unwrap_or_else(|e| panic!("{}: {line}: {e}", step.id));
+                    let verb = words.get(1).map(String::as_str).unwrap_or_default();
+                    let id = lesson.front.id.as_str();
+                    if NOT_COVERED_YET.contains(&(id, verb)) {
+                        assert!(
+                            kubectl_fallback::parse(&words).is_err(),
+                            "the fallback covers `kubectl {verb}` now: take ({id}, {verb}) out of NOT_COVERED_YET"
+                        );
+                        uncovered_seen.insert((id.to_string(), verb.to_string()));
+                        continue;
+                    }
                     if let Err(e) = kubectl_fallback::parse(&words) {
                         panic!(
                             "lesson {} step {} ({profile_name}): `{line}` is not covered by the fallback: {e}",
@@ -588,6 +606,12 @@ fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
                 }
             }
         }
+    }
+    for (id, verb) in NOT_COVERED_YET {
+        assert!(
+            uncovered_seen.contains(&(id.to_string(), verb.to_string())),
+            "lesson {id} no longer uses `kubectl {verb}`: take it out of NOT_COVERED_YET"
+        );
     }
     // The lessons teach get, create, scale, delete and expose at least.
     for verb in ["get", "create", "scale", "delete", "expose"] {
@@ -613,6 +637,8 @@ fn the_lessons_run_headless_with_no_kubectl_installed() {
             "replicasets",
             "--lesson",
             "labels-selectors",
+            "--lesson",
+            "networking",
             "--lesson",
             "eks-demo",
             "--until",
@@ -644,7 +670,8 @@ fn the_lessons_run_headless_with_no_kubectl_installed() {
         "every kubectl step ran on the fallback:\n{all}"
     );
     assert!(all.contains("deployment.apps/hello scaled"), "{all}");
-    assert!(all.contains("service/web exposed"), "{all}");
+    assert!(all.contains("service/shop exposed"), "{all}");
+    assert!(all.contains("service/shop-nodeport exposed"), "{all}");
 }
 
 /// `-o yaml` prints what kubectl prints, in kubectl's block style: the same

@@ -10,3 +10,4 @@ mod kept_world;
 mod kubectl_fallback;
 mod port_taken;
 mod shell;
+mod skipped_step;
