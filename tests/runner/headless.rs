@@ -511,6 +511,7 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
         .expect("second hint");
     assert!(failed < first && first < second, "{all}");
     assert!(!all.contains("? checking"), "{all}");
+}
 
 /// The built-in lessons in their order, with how many of their steps run on
 /// each profile: (id, steps on `current`, steps on `episode-2021`).
