@@ -99,7 +99,7 @@ fn drive_the_real_binary_in_tmux() {
     });
     let status = status_line(&scrolled);
     assert!(
-        status.contains("replicasets │ step 0/") && !status.contains('%'),
+        status.contains("welcome │ step 0/") && !status.contains('%'),
         "{status}"
     );
     server.keys(&["j", "j", "k"]);

@@ -522,7 +522,7 @@ const LESSONS: [(&str, usize, usize); 9] = [
     ("labels-selectors", 5, 5),
     ("deployments", 9, 9),
     ("networking", 12, 12),
-    ("eks-demo", 8, 11),
+    ("eks-demo", 9, 12),
     ("pr-of-the-month", 0, 0),
     ("question-of-the-month", 0, 0),
 ];
