@@ -77,6 +77,14 @@ impl ActiveBackend {
         }
     }
 
+    /// The dry-run world, on the dry-run backend.
+    pub fn world(&self) -> Option<&Arc<World>> {
+        match self {
+            ActiveBackend::DryRun { backend, .. } => Some(backend.world()),
+            ActiveBackend::Live(_) => None,
+        }
+    }
+
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
         match self {
             ActiveBackend::DryRun { backend, .. } => backend.forwarded(),

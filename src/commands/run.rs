@@ -223,6 +223,14 @@ fn select<'a>(all: &'a [Lesson], args: &RunArgs) -> anyhow::Result<Vec<&'a Lesso
 
 /// Keep the world and its port-forwards up until Ctrl-C or SIGTERM.
 async fn hold(printer: &Printer, active: &ActiveBackend, cancel: &CancellationToken) {
+    // A fast pace is for getting here; what the learner does by hand from
+    // now on should age at the wall clock's rate.
+    if let Some(world) = active.world()
+        && world.speed() != 1.0
+    {
+        world.set_speed(1.0);
+        printer.line("the world's clock now runs at real time");
+    }
     printer.line("holding the world open; Ctrl-C or SIGTERM ends it. In another terminal:");
     for line in active.exports() {
         printer.line(&line);

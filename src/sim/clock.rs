@@ -13,11 +13,7 @@ pub struct Clock {
 }
 
 enum ClockInner {
-    Real {
-        speed: f64,
-        started_at: Instant,
-        started_ts: Timestamp,
-    },
+    Real(Mutex<RealBase>),
     Manual {
         now: Mutex<Timestamp>,
         // Sleepers wait on this channel; it carries the current manual time.
@@ -25,21 +21,66 @@ enum ClockInner {
     },
 }
 
+/// A real clock's time base: simulated time `started_ts` at wall time
+/// `started_at`, running `speed` times faster from there.
+struct RealBase {
+    speed: f64,
+    started_at: Instant,
+    started_ts: Timestamp,
+}
+
+impl RealBase {
+    fn now(&self) -> Timestamp {
+        let elapsed = self.started_at.elapsed().as_secs_f64() * self.speed;
+        let scaled = SignedDuration::try_from_secs_f64(elapsed).unwrap_or(SignedDuration::ZERO);
+        self.started_ts
+            .checked_add(scaled)
+            .unwrap_or(self.started_ts)
+    }
+}
+
+/// A non-positive or non-finite speed is treated as 1.0.
+fn valid_speed(speed: f64) -> f64 {
+    if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    }
+}
+
 impl Clock {
     /// Wall time scaled by `speed` (2.0 means simulated time runs twice as fast).
     /// A non-positive or non-finite speed is treated as 1.0.
     pub fn real(speed: f64) -> Clock {
-        let speed = if speed.is_finite() && speed > 0.0 {
-            speed
-        } else {
-            1.0
-        };
         Clock {
-            inner: Arc::new(ClockInner::Real {
-                speed,
+            inner: Arc::new(ClockInner::Real(Mutex::new(RealBase {
+                speed: valid_speed(speed),
                 started_at: Instant::now(),
                 started_ts: Timestamp::now(),
-            }),
+            }))),
+        }
+    }
+
+    /// How much faster than the wall a real clock runs; 1.0 for a manual one.
+    pub fn speed(&self) -> f64 {
+        match &*self.inner {
+            ClockInner::Real(base) => base.lock().unwrap_or_else(|e| e.into_inner()).speed,
+            ClockInner::Manual { .. } => 1.0,
+        }
+    }
+
+    /// Runs a real clock at `speed` from now on, without a jump in simulated
+    /// time. Sleeps already under way keep the wall time they were given.
+    /// Does nothing on a manual clock.
+    pub fn set_speed(&self, speed: f64) {
+        if let ClockInner::Real(base) = &*self.inner {
+            let mut base = base.lock().unwrap_or_else(|e| e.into_inner());
+            let now = base.now();
+            *base = RealBase {
+                speed: valid_speed(speed),
+                started_at: Instant::now(),
+                started_ts: now,
+            };
         }
     }
 
@@ -61,16 +102,7 @@ impl Clock {
 
     pub fn now(&self) -> Timestamp {
         match &*self.inner {
-            ClockInner::Real {
-                speed,
-                started_at,
-                started_ts,
-            } => {
-                let elapsed = started_at.elapsed().as_secs_f64() * speed;
-                let scaled =
-                    SignedDuration::try_from_secs_f64(elapsed).unwrap_or(SignedDuration::ZERO);
-                started_ts.checked_add(scaled).unwrap_or(*started_ts)
-            }
+            ClockInner::Real(base) => base.lock().unwrap_or_else(|e| e.into_inner()).now(),
             ClockInner::Manual { now, .. } => *now.lock().unwrap_or_else(|e| e.into_inner()),
         }
     }
@@ -90,8 +122,8 @@ impl Clock {
     /// clock; on a manual clock, until the clock has been advanced past it.
     pub async fn sleep(&self, d: Duration) {
         match &*self.inner {
-            ClockInner::Real { speed, .. } => {
-                tokio::time::sleep(d.div_f64(*speed)).await;
+            ClockInner::Real(_) => {
+                tokio::time::sleep(d.div_f64(self.speed())).await;
             }
             ClockInner::Manual { ticks, .. } => {
                 let start = self.now();
@@ -145,6 +177,26 @@ mod tests {
             .await
             .expect("sleep ends once advanced")
             .expect("task ok");
+    }
+
+    #[test]
+    fn set_speed_keeps_the_time_and_changes_the_rate() {
+        let clock = Clock::real(1000.0);
+        std::thread::sleep(Duration::from_millis(20));
+        let before = clock.now();
+        clock.set_speed(1.0);
+        assert_eq!(clock.speed(), 1.0);
+        let after = clock.now();
+        // No jump: the simulated time carries on from where it was.
+        assert!(after >= before, "{before} then {after}");
+        assert!(
+            after.duration_since(before) < SignedDuration::from_secs(5),
+            "{before} then {after}"
+        );
+        let manual = Clock::manual(start());
+        manual.set_speed(40.0);
+        assert_eq!(manual.speed(), 1.0, "a manual clock has no speed");
+        assert_eq!(manual.now(), start());
     }
 
     #[tokio::test]

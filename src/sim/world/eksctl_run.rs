@@ -195,6 +195,7 @@ impl World {
         };
         let cluster = start_cluster(
             &self.opts,
+            self.speed(),
             cluster_entry,
             context,
             no_nodes,

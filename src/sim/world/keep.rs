@@ -29,6 +29,7 @@ impl World {
             };
             let started = start_cluster(
                 &self.opts,
+                self.speed(),
                 &cluster.kube_cluster,
                 &cluster.context,
                 no_new_nodes,

@@ -133,6 +133,9 @@ pub struct World {
     saving: Arc<Mutex<()>>,
     /// Writes `world.json` after changes; None when the world is not kept.
     saver: Mutex<Option<Saver>>,
+    /// How much faster than the wall the clusters' clocks run now (the
+    /// pace's speed until [`World::set_speed`]).
+    speed: Mutex<f64>,
 }
 
 impl World {
@@ -170,6 +173,7 @@ impl World {
             origin,
             saving: Arc::default(),
             saver: Mutex::new(None),
+            speed: Mutex::new(opts.speed),
             opts,
         };
         match saved {
@@ -201,6 +205,7 @@ impl World {
         };
         let practice = start_cluster(
             &self.opts,
+            self.speed(),
             PRACTICE_CONTEXT,
             PRACTICE_CONTEXT,
             nodes,
@@ -254,9 +259,20 @@ impl World {
         &self.opts.region
     }
 
-    /// How much faster than the wall the world's clock runs.
+    /// How much faster than the wall the world's clocks run.
     pub fn speed(&self) -> f64 {
-        self.opts.speed
+        *self.speed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs every cluster's clock, and those of clusters made later, at
+    /// `speed` from now on, e.g. real time once a fast run holds the world
+    /// open for the learner's own kubectl.
+    pub fn set_speed(&self, speed: f64) {
+        *self.speed.lock().unwrap_or_else(|e| e.into_inner()) = speed;
+        let clusters = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
+        for entry in clusters.values() {
+            entry.cluster.store().clock().set_speed(speed);
+        }
     }
 
     /// The lines a presenter pastes into another terminal to use the world by hand.
@@ -384,6 +400,7 @@ struct NodeGroup<'a> {
 /// taken now gives way to a free one; a port the user asked for does not.
 async fn start_cluster(
     opts: &WorldOptions,
+    speed: f64,
     cluster_name: &str,
     context: &str,
     nodes: NodeGroup<'_>,
@@ -397,7 +414,7 @@ async fn start_cluster(
         kubeconfig: Some(kubeconfig.to_path_buf()),
         cluster_name: cluster_name.to_string(),
         context_name: context.to_string(),
-        clock: Clock::real(opts.speed),
+        clock: Clock::real(speed),
         restore,
         ..SimOptions::default()
     };
