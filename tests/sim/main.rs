@@ -8,6 +8,7 @@ mod api_kube;
 mod api_load;
 mod behaviour;
 mod behaviour_kube;
+mod defaults;
 mod kubectl_get;
 mod kubectl_write;
 mod rollout;

@@ -58,9 +58,8 @@ pub fn schedule(all_pods: &[Pod], nodes: &[Node], now: Timestamp) -> Vec<Change>
                 let score = c.least_allocated_score(scored);
                 // Ties go to the node whose name sorts first, so a test
                 // sees the same placement every run.
-                let better = best.is_none_or(|(s, b)| {
-                    score > s || (score == s && c.name < candidates[b].name)
-                });
+                let better = best
+                    .is_none_or(|(s, b)| score > s || (score == s && c.name < candidates[b].name));
                 if better {
                     best = Some((score, i));
                 }

@@ -27,6 +27,15 @@ fn set_default(obj: &mut Value, field: &str, value: Value) {
     }
 }
 
+/// The entries of a list field, or none when it is absent. (Indexing a
+/// `&mut Value` would insert the missing field as null.)
+fn items_mut<'a>(obj: &'a mut Value, field: &str) -> impl Iterator<Item = &'a mut Value> {
+    obj.get_mut(field)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
 fn is_set(obj: &Value, field: &str) -> bool {
     obj.get(field).is_some_and(|v| !v.is_null())
 }
@@ -134,12 +143,10 @@ fn default_service_spec(spec: &mut Value) {
     if matches!(service_type.as_str(), "NodePort" | "LoadBalancer") {
         set_default(spec, "externalTrafficPolicy", json!("Cluster"));
     }
-    if let Some(ports) = spec["ports"].as_array_mut() {
-        for port in ports {
-            set_default(port, "protocol", json!("TCP"));
-            if !is_set(port, "targetPort") {
-                port["targetPort"] = port["port"].clone();
-            }
+    for port in items_mut(spec, "ports") {
+        set_default(port, "protocol", json!("TCP"));
+        if !is_set(port, "targetPort") {
+            port["targetPort"] = port["port"].clone();
         }
     }
 }
@@ -152,10 +159,8 @@ fn allocate_service_addresses(spec: &mut Value, ip_counter: &mut u32, port_count
         spec["clusterIP"] = json!(ip);
         spec["clusterIPs"] = json!([ip]);
     }
-    if matches!(service_type.as_str(), "NodePort" | "LoadBalancer")
-        && let Some(ports) = spec["ports"].as_array_mut()
-    {
-        for port in ports {
+    if matches!(service_type.as_str(), "NodePort" | "LoadBalancer") {
+        for port in items_mut(spec, "ports") {
             if !is_set(port, "nodePort") {
                 port["nodePort"] = json!(node_port(port_counter));
             }
@@ -172,7 +177,11 @@ fn default_deployment_spec(spec: &mut Value) {
     set_default(strategy, "type", json!("RollingUpdate"));
     if strategy["type"] == "RollingUpdate" {
         set_default(strategy, "rollingUpdate", json!({}));
-        set_default(&mut strategy["rollingUpdate"], "maxUnavailable", json!("25%"));
+        set_default(
+            &mut strategy["rollingUpdate"],
+            "maxUnavailable",
+            json!("25%"),
+        );
         set_default(&mut strategy["rollingUpdate"], "maxSurge", json!("25%"));
     }
 }
@@ -192,13 +201,9 @@ fn default_pod_spec(spec: &mut Value) {
     set_default(spec, "terminationGracePeriodSeconds", json!(30));
     set_default(spec, "securityContext", json!({}));
     for list in ["containers", "initContainers"] {
-        if let Some(containers) = spec[list].as_array_mut() {
-            containers.iter_mut().for_each(default_container);
-        }
+        items_mut(spec, list).for_each(default_container);
     }
-    if let Some(volumes) = spec["volumes"].as_array_mut() {
-        volumes.iter_mut().for_each(default_volume);
-    }
+    items_mut(spec, "volumes").for_each(default_volume);
 }
 
 fn default_container(c: &mut Value) {
@@ -210,21 +215,17 @@ fn default_container(c: &mut Value) {
         "imagePullPolicy",
         json!(image_pull_policy(c["image"].as_str().unwrap_or(""))),
     );
-    if let Some(ports) = c["ports"].as_array_mut() {
-        for p in ports {
-            set_default(p, "protocol", json!("TCP"));
-        }
+    for p in items_mut(c, "ports") {
+        set_default(p, "protocol", json!("TCP"));
     }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if c[probe].is_object() {
             default_probe(&mut c[probe]);
         }
     }
-    if let Some(env) = c["env"].as_array_mut() {
-        for var in env {
-            if var["valueFrom"]["fieldRef"].is_object() {
-                set_default(&mut var["valueFrom"]["fieldRef"], "apiVersion", json!("v1"));
-            }
+    for var in items_mut(c, "env") {
+        if var["valueFrom"]["fieldRef"].is_object() {
+            set_default(&mut var["valueFrom"]["fieldRef"], "apiVersion", json!("v1"));
         }
     }
 }
@@ -262,7 +263,11 @@ fn default_probe(probe: &mut Value) {
 fn default_volume(volume: &mut Value) {
     for source in ["configMap", "secret", "projected", "downwardAPI"] {
         if volume[source].is_object() {
-            set_default(&mut volume[source], "defaultMode", json!(DEFAULT_VOLUME_MODE));
+            set_default(
+                &mut volume[source],
+                "defaultMode",
+                json!(DEFAULT_VOLUME_MODE),
+            );
         }
     }
 }
@@ -270,10 +275,7 @@ fn default_volume(volume: &mut Value) {
 /// A container that sets limits but not requests requests its limits.
 fn default_requests_to_limits(spec: &mut Value) {
     for list in ["containers", "initContainers"] {
-        let Some(containers) = spec[list].as_array_mut() else {
-            continue;
-        };
-        for c in containers {
+        for c in items_mut(spec, list) {
             let Some(limits) = c["resources"]["limits"].as_object().cloned() else {
                 continue;
             };
@@ -298,7 +300,10 @@ fn default_pod_admission(spec: &mut Value) {
     let Some(tolerations) = spec["tolerations"].as_array_mut() else {
         return;
     };
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let present = tolerations
             .iter()
             .any(|t| t["key"] == key && t["effect"] == "NoExecute");

@@ -19,7 +19,10 @@ fn web_container() -> Value {
 
 #[test]
 fn probes_get_timeouts_thresholds_and_scheme() {
-    let pod = create("Pod", json!({"metadata": {"name": "p"}, "spec": {"containers": [web_container()]}}));
+    let pod = create(
+        "Pod",
+        json!({"metadata": {"name": "p"}, "spec": {"containers": [web_container()]}}),
+    );
     let c = &pod["spec"]["containers"][0];
     assert_eq!(
         c["readinessProbe"],
@@ -28,7 +31,10 @@ fn probes_get_timeouts_thresholds_and_scheme() {
             "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3,
         })
     );
-    assert_eq!(c["livenessProbe"]["periodSeconds"], 5, "a given value stays");
+    assert_eq!(
+        c["livenessProbe"]["periodSeconds"], 5,
+        "a given value stays"
+    );
     assert_eq!(c["ports"][0]["protocol"], "TCP");
     assert_eq!(c["imagePullPolicy"], "IfNotPresent");
     assert_eq!(c["terminationMessagePath"], "/dev/termination-log");
@@ -70,7 +76,10 @@ fn deployment_gets_strategy_limits_and_a_defaulted_template() {
     assert_eq!(spec["replicas"], 1);
     let template = &spec["template"]["spec"];
     assert_eq!(template["restartPolicy"], "Always");
-    assert_eq!(template["containers"][0]["readinessProbe"]["timeoutSeconds"], 1);
+    assert_eq!(
+        template["containers"][0]["readinessProbe"]["timeoutSeconds"],
+        1
+    );
     assert!(
         template.get("tolerations").is_none(),
         "admission touches pods, not templates"
@@ -117,7 +126,10 @@ fn services_get_affinity_families_and_traffic_policy() {
     assert_eq!(spec["sessionAffinity"], "None");
     assert_eq!(spec["ipFamilies"], json!(["IPv4"]));
     assert_eq!(spec["internalTrafficPolicy"], "Cluster");
-    assert_eq!(spec["ports"][0], json!({"port": 8080, "protocol": "TCP", "targetPort": 8080}));
+    assert_eq!(
+        spec["ports"][0],
+        json!({"port": 8080, "protocol": "TCP", "targetPort": 8080})
+    );
     assert_eq!(spec["clusterIP"], "10.100.0.2");
 }
 
@@ -135,4 +147,21 @@ fn volumes_get_a_mode_and_limits_become_requests() {
         pod["spec"]["containers"][0]["resources"]["requests"],
         json!({"cpu": "1", "memory": "1Gi"})
     );
+}
+
+#[test]
+fn absent_lists_stay_absent() {
+    let pod = create(
+        "Pod",
+        json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x:1"}]}}),
+    );
+    for field in ["initContainers", "volumes"] {
+        assert!(pod["spec"].get(field).is_none(), "{field}: {pod}");
+    }
+    for field in ["env", "ports", "livenessProbe"] {
+        assert!(
+            pod["spec"]["containers"][0].get(field).is_none(),
+            "{field}: {pod}"
+        );
+    }
 }
