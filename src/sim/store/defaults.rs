@@ -1,5 +1,5 @@
 //! Defaulting that the real API server does when objects are written: the
-//! fields its defaulting functions and admission plugins fill in (pod specs
+//! fields its defaulting functions fill in (pod specs
 //! and the pod templates inside workloads, probes, container ports, services,
 //! deployment strategy), service cluster IPs and node ports, namespace phase
 //! and label.
@@ -62,10 +62,7 @@ pub(super) fn apply_on_create(
         }
         "Deployment" => obj["status"] = json!({}),
         "ReplicaSet" => obj["status"] = json!({"replicas": 0}),
-        "Pod" => {
-            default_pod_admission(&mut obj["spec"]);
-            set_default(obj, "status", json!({"phase": "Pending"}));
-        }
+        "Pod" => set_default(obj, "status", json!({"phase": "Pending"})),
         _ => {}
     }
 }
@@ -283,37 +280,6 @@ fn default_requests_to_limits(spec: &mut Value) {
             for (resource, quantity) in limits {
                 set_default(&mut c["resources"]["requests"], &resource, quantity);
             }
-        }
-    }
-}
-
-/// What admission adds to a pod (not to a template): the service account,
-/// the priority, and the tolerations that let it stay 300 s on a node that
-/// stops answering.
-fn default_pod_admission(spec: &mut Value) {
-    set_default(spec, "serviceAccountName", json!("default"));
-    let account = spec["serviceAccountName"].clone();
-    set_default(spec, "serviceAccount", account);
-    set_default(spec, "priority", json!(0));
-    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_default(spec, "tolerations", json!([]));
-    let Some(tolerations) = spec["tolerations"].as_array_mut() else {
-        return;
-    };
-    for key in [
-        "node.kubernetes.io/not-ready",
-        "node.kubernetes.io/unreachable",
-    ] {
-        let present = tolerations
-            .iter()
-            .any(|t| t["key"] == key && t["effect"] == "NoExecute");
-        if !present {
-            tolerations.push(json!({
-                "effect": "NoExecute",
-                "key": key,
-                "operator": "Exists",
-                "tolerationSeconds": 300,
-            }));
         }
     }
 }
