@@ -9,6 +9,7 @@ mod api_load;
 mod behaviour;
 mod behaviour_kube;
 mod defaults;
+mod explain;
 mod kubectl_get;
 mod kubectl_write;
 mod rollout;
