@@ -8,6 +8,8 @@ mod api_kube;
 mod api_load;
 mod behaviour;
 mod behaviour_kube;
+mod defaults;
+mod explain;
 mod kubectl_get;
 mod kubectl_port_forward;
 mod kubectl_write;

@@ -11,7 +11,7 @@ use crate::sim::api::request::{Query, ResourcePath};
 use crate::sim::api::selectors::{FieldSelector, LabelSelector, Selectors};
 use crate::sim::api::status::{ApiError, json_response, success_status};
 use crate::sim::api::table::{self, IncludeObject};
-use crate::sim::api::{ApiState, logs, scale, watch};
+use crate::sim::api::{ApiState, logs, openapi, scale, watch};
 use crate::sim::kinds::ResourceKind;
 use crate::sim::store::meta_str;
 
@@ -147,7 +147,7 @@ impl RequestContext {
                 )));
             }
         }
-        Ok(())
+        openapi::validate_fields(rk, obj, self.query.get("fieldValidation"))
     }
 
     fn dry_run(&self) -> bool {

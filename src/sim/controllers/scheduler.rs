@@ -1,16 +1,24 @@
 //! The scheduler: binds pending pods to Ready nodes with room for their
 //! requests, or leaves them Pending with the reasons Kubernetes gives.
+//! Among the nodes that fit, it prefers the least allocated one, as the
+//! default scheduler's scoring does, so replicas spread over empty nodes.
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, PodSpec, Taint, Toleration};
 
 use super::change::{Change, EventRecord, object_ref, time, to_wire};
 use super::pods;
 use super::resources::Resources;
 
 const COMPONENT: &str = "default-scheduler";
+
+/// What a container that requests no CPU counts as when nodes are scored
+/// (not when they are checked for room), as the default scheduler does.
+const SCORING_CPU_MILLIS: i64 = 100;
+/// The same for memory: 200Mi.
+const SCORING_MEMORY_BYTES: i64 = 200 * 1024 * 1024;
 
 /// Room left on a node as the scheduler sees it.
 struct Candidate<'a> {
@@ -19,6 +27,8 @@ struct Candidate<'a> {
     allocatable: Resources,
     max_pods: i64,
     used: Resources,
+    /// What the placed pods count as for scoring.
+    scored: Resources,
     pods: i64,
 }
 
@@ -38,14 +48,19 @@ pub fn schedule(all_pods: &[Pod], nodes: &[Node], now: Timestamp) -> Vec<Change>
     for pod in pending {
         let spec = pod.spec.clone().unwrap_or_default();
         let wants = Resources::requested_by(&spec);
+        let scored = scoring_requests(&spec);
         let mut failures: BTreeMap<String, usize> = BTreeMap::new();
         let mut resource_failures = 0;
-        let mut best: Option<(f64, usize)> = None;
+        let mut best: Option<(i64, usize)> = None;
         for (i, c) in candidates.iter().enumerate() {
             let reasons = misfits(c, pod, wants);
             if reasons.is_empty() {
-                let score = c.load_after(wants);
-                if best.is_none_or(|(s, _)| score < s) {
+                let score = c.least_allocated_score(scored);
+                // Ties go to the node whose name sorts first, so a test
+                // sees the same placement every run.
+                let better = best
+                    .is_none_or(|(s, b)| score > s || (score == s && c.name < candidates[b].name));
+                if better {
                     best = Some((score, i));
                 }
             } else {
@@ -64,6 +79,7 @@ pub fn schedule(all_pods: &[Pod], nodes: &[Node], now: Timestamp) -> Vec<Change>
             Some((_, i)) => {
                 let c = &mut candidates[i];
                 c.used = c.used + wants;
+                c.scored = c.scored + scored;
                 c.pods += 1;
                 changes.extend(bind(pod, &c.name, now));
             }
@@ -85,12 +101,17 @@ fn candidate<'a>(node: &'a Node, all_pods: &[Pod]) -> Candidate<'a> {
     let on_node = all_pods
         .iter()
         .filter(|p| pods::node_name(p) == Some(name.as_str()) && pods::is_active(p));
-    let (used, count) = on_node.fold((Resources::default(), 0), |(r, n), p| {
-        (
-            r + Resources::requested_by(&p.spec.clone().unwrap_or_default()),
-            n + 1,
-        )
-    });
+    let (used, scored, count) = on_node.fold(
+        (Resources::default(), Resources::default(), 0),
+        |(used, scored, n), p| {
+            let spec = p.spec.clone().unwrap_or_default();
+            (
+                used + Resources::requested_by(&spec),
+                scored + scoring_requests(&spec),
+                n + 1,
+            )
+        },
+    );
     Candidate {
         node,
         allocatable: Resources::from_list(allocatable),
@@ -99,26 +120,53 @@ fn candidate<'a>(node: &'a Node, all_pods: &[Pod]) -> Candidate<'a> {
             .and_then(|q| q.0.parse().ok())
             .unwrap_or(110),
         used,
+        scored,
         pods: count,
         name,
     }
 }
 
 impl Candidate<'_> {
-    /// The mean of cpu and memory use after placing the pod; lower spreads.
-    fn load_after(&self, wants: Resources) -> f64 {
-        let frac = |used: i64, cap: i64| {
-            if cap > 0 {
-                used as f64 / cap as f64
+    /// The least-allocated score (0..=100) after placing the pod: for cpu
+    /// and memory, the share of the node left free, averaged. Higher spreads.
+    fn least_allocated_score(&self, wants: Resources) -> i64 {
+        let free = |requested: i64, capacity: i64| {
+            if capacity <= 0 || requested > capacity {
+                0
             } else {
-                1.0
+                (capacity - requested) * 100 / capacity
             }
         };
-        let after = self.used + wants;
-        (frac(after.cpu_millis, self.allocatable.cpu_millis)
-            + frac(after.memory_bytes, self.allocatable.memory_bytes))
-            / 2.0
+        let after = self.scored + wants;
+        (free(after.cpu_millis, self.allocatable.cpu_millis)
+            + free(after.memory_bytes, self.allocatable.memory_bytes))
+            / 2
     }
+}
+
+/// A pod's requests as scoring counts them: each container's own, with
+/// 100m CPU and 200Mi memory for a container that requests none.
+fn scoring_requests(spec: &PodSpec) -> Resources {
+    spec.containers
+        .iter()
+        .map(|c| {
+            let requests = c.resources.as_ref().and_then(|r| r.requests.as_ref());
+            let own = Resources::from_list(requests);
+            let has = |key: &str| requests.is_some_and(|r| r.contains_key(key));
+            Resources {
+                cpu_millis: if has("cpu") {
+                    own.cpu_millis
+                } else {
+                    SCORING_CPU_MILLIS
+                },
+                memory_bytes: if has("memory") {
+                    own.memory_bytes
+                } else {
+                    SCORING_MEMORY_BYTES
+                },
+            }
+        })
+        .fold(Resources::default(), |a, b| a + b)
 }
 
 /// Why a pod cannot go on a node, worded as the scheduler words it.

@@ -140,3 +140,64 @@ fn cordoned_and_tainted_nodes_are_skipped() {
     };
     assert!(event.message.starts_with("0/2 nodes are available: 1 node(s) had untolerated taint {dedicated: trino}, 1 node(s) were unschedulable."), "{}", event.message);
 }
+
+fn bare_pod(name: &str, node: Option<&str>) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"nodeName": node, "containers": [{"name": "c", "image": "trinodb/trino:476"}]},
+        "status": {"phase": if node.is_some() { "Running" } else { "Pending" }}
+    }))
+    .unwrap()
+}
+
+fn named_node(last_octet: u8) -> (Node, String) {
+    let n = node(last_octet);
+    let name = n.metadata.name.clone().unwrap();
+    (n, name)
+}
+
+#[test]
+fn replicas_without_requests_spread_over_two_nodes() {
+    let (a, a_name) = named_node(1);
+    let (b, b_name) = named_node(2);
+    let pods = [bare_pod("worker-1", None), bare_pod("worker-2", None)];
+    let bound = bound_to(&schedule(&pods, &[b, a], t0()));
+    let first = a_name.clone().min(b_name.clone());
+    let second = a_name.max(b_name);
+    assert_eq!(
+        bound,
+        [
+            ("worker-1".to_string(), first),
+            ("worker-2".to_string(), second)
+        ],
+        "the first goes to the node whose name sorts first, the second to the other"
+    );
+}
+
+#[test]
+fn a_pod_without_requests_avoids_the_node_already_used() {
+    let (a, a_name) = named_node(1);
+    let (b, b_name) = named_node(2);
+    let busy = a_name.clone().min(b_name.clone());
+    let free = a_name.max(b_name);
+    let pods = [bare_pod("placed", Some(&busy)), bare_pod("new", None)];
+    assert_eq!(
+        bound_to(&schedule(&pods, &[a, b], t0())),
+        [("new".to_string(), free)]
+    );
+}
+
+#[test]
+fn scoring_counts_default_requests_but_fitting_does_not() {
+    let spec = bare_pod("p", None).spec.unwrap();
+    assert_eq!(
+        scoring_requests(&spec),
+        Resources {
+            cpu_millis: 100,
+            memory_bytes: 200 * 1024 * 1024
+        }
+    );
+    assert_eq!(Resources::requested_by(&spec), Resources::default());
+    let with_cpu = pod("q", "500m", None).spec.unwrap();
+    assert_eq!(scoring_requests(&with_cpu).cpu_millis, 500);
+}
