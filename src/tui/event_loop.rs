@@ -73,16 +73,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             .await?;
             active = started.or(active);
         }
-        if std::mem::take(&mut app.reset_world) {
-            // A second W is refused until the answer comes.
-            app.resetting_world = true;
-            let backend = Arc::clone(&backend);
-            let tx = actions_tx.clone();
-            tokio::spawn(async move {
-                let result = backend.reset_world().await.map_err(|e| e.to_string());
-                let _ = tx.send(Action::WorldReset(result)).await;
-            });
-        }
+        crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);

@@ -9,11 +9,14 @@
 //! of every lesson is cleared; lessons stay opened, and a lesson the
 //! learner marked completed stays completed.
 
+use std::sync::Arc;
+
 use crate::backend::Backend;
 use crate::lesson::BackendKind;
 use crate::sim::world::WorldOrigin;
+use crate::tui::action::Action;
 use crate::tui::screens::overlay::{self, Confirm, Overlay};
-use crate::tui::state::{App, StepClusters};
+use crate::tui::state::{App, Screen, StepClusters};
 use crate::tui::strings;
 
 /// At start: shows `warning` (the world could not be restored) as a
@@ -92,7 +95,8 @@ pub fn reset_done(app: &mut App, result: Result<(), String>) {
 /// Asks the backend which cluster each step of the open lesson runs
 /// against, and stores it for the views. Returns whether it changed.
 pub fn refresh_clusters(app: &mut App, backend: &dyn Backend) -> bool {
-    let fresh = match app.reader.as_ref().and_then(|r| {
+    let open = app.reader.as_ref().filter(|_| app.screen == Screen::Reader);
+    let fresh = match open.and_then(|r| {
         let lesson = app.lessons.get(r.lesson)?;
         Some((r.lesson, lesson))
     }) {
@@ -111,4 +115,24 @@ pub fn refresh_clusters(app: &mut App, backend: &dyn Backend) -> bool {
     }
     app.clusters = fresh;
     true
+}
+
+/// Starts the reset `update` asked for, as a task that answers with
+/// `Action::WorldReset` on `actions`. Returns the task, if one started.
+pub fn start_reset(
+    app: &mut App,
+    backend: &Arc<dyn Backend>,
+    actions: &tokio::sync::mpsc::Sender<Action>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if !std::mem::take(&mut app.reset_world) {
+        return None;
+    }
+    // A second W is refused until the answer comes.
+    app.resetting_world = true;
+    let backend = Arc::clone(backend);
+    let actions = actions.clone();
+    Some(tokio::spawn(async move {
+        let result = backend.reset_world().await.map_err(|e| e.to_string());
+        let _ = actions.send(Action::WorldReset(result)).await;
+    }))
 }
