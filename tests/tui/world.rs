@@ -306,3 +306,74 @@ fn without_a_cluster_from_the_backend_the_step_box_names_none() {
     apply(&mut app, [Action::Open, Action::NextStep]);
     assert!(!frame(&app).contains("cluster:"));
 }
+
+/// With the real dry-run backend: a saved world that cannot be read is said
+/// and clears the marks; the practice lessons' steps name the practice
+/// cluster; a reset runs in the world and clears the marks again.
+#[tokio::test]
+async fn with_the_real_dry_run_world() {
+    use trinetes::backend::dryrun::DryRunBackend;
+    use trinetes::sim::eksctl::Pace;
+    use trinetes::sim::world::{WORLD_FILE, World, WorldOptions};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(WORLD_FILE), "not json").expect("write a corrupt world");
+    let mut opts = WorldOptions::new(dir.path().to_path_buf(), Pace::Fast);
+    opts.persist = true;
+    let world = World::start(opts).await.expect("world starts");
+    let dry = Arc::new(DryRunBackend::new(Arc::new(world)));
+    let origin = dry.world().origin().clone();
+    assert!(
+        matches!(origin, WorldOrigin::Discarded { .. }),
+        "{origin:?}"
+    );
+
+    let mut app = with_a_pass();
+    world::start(
+        &mut app,
+        origin.warning().map(str::to_string),
+        Some(&origin),
+    );
+    assert_eq!(recorded(&app), None);
+    let banner = app.banner().expect("a banner");
+    assert!(banner.contains("could not be restored"), "{banner}");
+    assert!(
+        banner.contains(strings::WORLD_NOT_RESTORED_CLEARED),
+        "{banner}"
+    );
+
+    let backend: Arc<dyn Backend> = dry.clone();
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    world::refresh_clusters(&mut app, backend.as_ref());
+    trinetes::tui::screens::reader::document::sync(&mut app);
+    assert!(
+        frame(&app).contains("cluster: kind-trinetes"),
+        "{}",
+        frame(&app)
+    );
+
+    let lesson = app.lessons[0].front.id.clone();
+    app.progress
+        .record_step(&lesson, CREATE, RecordedOutcome::Passed);
+    apply(&mut app, [Action::AskResetWorld, Action::ConfirmYes]);
+    let (tx, mut rx) = mpsc::channel(4);
+    world::start_reset(&mut app, &backend, &tx)
+        .expect("asked")
+        .await
+        .expect("the reset task ends");
+    let answer = rx.recv().await.expect("an answer");
+    assert_eq!(answer, Action::WorldReset(Ok(())));
+    apply(&mut app, [answer]);
+    assert_eq!(recorded(&app), None);
+    world::refresh_clusters(&mut app, backend.as_ref());
+    assert!(
+        app.selected_cluster()
+            .is_some_and(|c| c.running && c.name == "kind-trinetes"),
+        "{:?}",
+        app.clusters
+    );
+
+    drop(backend);
+    let world = Arc::into_inner(dry).expect("one owner").into_world();
+    Arc::into_inner(world).expect("one owner").shutdown().await;
+}
