@@ -26,6 +26,8 @@ pub fn start(app: &mut App, warning: Option<String>, origin: Option<&WorldOrigin
     let stale = app.settings.backend == BackendKind::DryRun
         && origin.is_some_and(|o| *o != WorldOrigin::Restored);
     let cleared = stale && clear_dry_run_marks(app);
+    // The lesson resumed at start was rendered with the marks.
+    crate::tui::screens::reader::document::sync(app);
     let said: Vec<String> = warning
         .into_iter()
         .chain(cleared.then(|| strings::WORLD_NOT_RESTORED_CLEARED.to_string()))

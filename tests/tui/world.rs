@@ -82,6 +82,15 @@ fn a_world_not_restored_clears_recorded_outcomes_and_says_so_once() {
 }
 
 #[test]
+fn the_lesson_open_at_start_loses_its_passed_marks_before_the_first_frame() {
+    let mut app = with_a_pass();
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    assert!(frame(&app).contains("✔ passed"), "{}", frame(&app));
+    world::start(&mut app, None, Some(&WorldOrigin::New));
+    assert!(!frame(&app).contains("✔ passed"), "{}", frame(&app));
+}
+
+#[test]
 fn a_restored_world_keeps_recorded_outcomes_silently() {
     let mut app = with_a_pass();
     world::start(&mut app, None, Some(&WorldOrigin::Restored));
