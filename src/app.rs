@@ -67,6 +67,8 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             store,
             backend: active.backend(),
             world_exports: active.exports(),
+            world_warning: active.world_warning(),
+            world_origin: active.world_origin(),
         })
         .await;
         active.shutdown().await;

@@ -40,6 +40,10 @@ pub enum Action {
     MarkCompleted,
     AskResetLesson,
     AskResetAll,
+    /// `W`: start the dry-run world over (asks first).
+    AskResetWorld,
+    /// The dry-run world's reset ended (the error, in words).
+    WorldReset(Result<(), String>),
     ConfirmYes,
     ConfirmNo,
     DismissWarning,

@@ -32,6 +32,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         store,
         backend,
         world_exports,
+        world_warning,
+        world_origin,
     } = config;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
@@ -51,6 +53,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         app.notice = Some(strings::WORLD_NOTICE.to_string());
     }
     app.world_exports = world_exports;
+    crate::tui::world::start(&mut app, world_warning, world_origin.as_ref());
 
     let mut events = Some(crossterm::event::EventStream::new());
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
@@ -70,7 +73,11 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             .await?;
             active = started.or(active);
         }
+        crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
+        if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
+            screens::reader::document::sync(&mut app);
+        }
         owner
             .terminal
             .draw(|frame| screens::draw(&app, frame))
@@ -172,7 +179,7 @@ async fn start_execution(
             // for the reader lock the old one's thread holds while it polls.
             *events = None;
             owner.suspend();
-            let mut command = backend.interactive_command(&step.command);
+            let mut command = backend.step_interactive_command(&step);
             let status = tokio::task::spawn_blocking(move || command.status()).await;
             owner.resume()?;
             *events = Some(crossterm::event::EventStream::new());

@@ -19,6 +19,7 @@ pub mod strings;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+pub mod world;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,6 +55,10 @@ pub struct TuiConfig {
     pub backend: Arc<dyn Backend>,
     /// How to reach the dry-run world from another terminal (empty otherwise).
     pub world_exports: Vec<String>,
+    /// Said at start when the dry-run world could not be restored.
+    pub world_warning: Option<String>,
+    /// How the dry-run world came to be (None on other backends).
+    pub world_origin: Option<crate::sim::world::WorldOrigin>,
 }
 
 /// Reopens the lesson, scroll position and step the learner left.

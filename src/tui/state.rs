@@ -4,6 +4,7 @@
 
 use ratatui::layout::Rect;
 
+use crate::backend::StepCluster;
 use crate::backend::portforward::ForwardStatus;
 use crate::lesson::{BackendKind, Lesson};
 use crate::progress::Progress;
@@ -82,6 +83,22 @@ pub struct App {
     pub forwards: Vec<ForwardStatus>,
     /// `update` asked to close every port-forward; the event loop does it.
     pub stop_forwards: bool,
+    /// `update` asked to start the dry-run world over; the event loop runs
+    /// it and answers with `Action::WorldReset`.
+    pub reset_world: bool,
+    /// The event loop is resetting the dry-run world.
+    pub resetting_world: bool,
+    /// The clusters the open lesson's steps touch, as the event loop last
+    /// asked the backend (see `world::refresh_clusters`).
+    pub clusters: StepClusters,
+}
+
+/// The cluster each step of one lesson runs against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepClusters {
+    pub lesson: Option<usize>,
+    /// Indexed like `Lesson::steps`; `None` where the backend does not choose.
+    pub steps: Vec<Option<StepCluster>>,
 }
 
 impl App {
@@ -117,6 +134,9 @@ impl App {
             world_exports: Vec::new(),
             forwards: Vec::new(),
             stop_forwards: false,
+            reset_world: false,
+            resetting_world: false,
+            clusters: StepClusters::default(),
         }
     }
 
@@ -156,7 +176,23 @@ impl App {
             progress,
             execution: self.execution.as_ref().filter(|e| e.lesson == index),
             forwards: &self.forwards,
+            clusters: self.clusters_of(index),
         }
+    }
+
+    /// The clusters of lesson `index`'s steps, when they are known.
+    pub fn clusters_of(&self, index: usize) -> &[Option<StepCluster>] {
+        if self.clusters.lesson == Some(index) {
+            &self.clusters.steps
+        } else {
+            &[]
+        }
+    }
+
+    /// The cluster of the step selected in the reader, if known.
+    pub fn selected_cluster(&self) -> Option<&StepCluster> {
+        let reader = self.reader.as_ref()?;
+        self.clusters_of(reader.lesson).get(reader.step?)?.as_ref()
     }
 
     pub fn open_lesson(&self) -> Option<&Lesson> {

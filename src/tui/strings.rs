@@ -183,3 +183,35 @@ pub fn command_header(command: &str) -> String {
 pub fn interactive_ended(status: &str) -> String {
     format!("[the interactive command ended: {status}]")
 }
+
+/// The step box's line naming the cluster a step runs against.
+pub fn step_cluster(name: &str, running: bool) -> String {
+    match (name.is_empty(), running) {
+        (true, _) => "cluster: none (no current context)".to_string(),
+        (false, true) => format!("cluster: {name}"),
+        (false, false) => format!("cluster: {name} (not running)"),
+    }
+}
+
+/// The status bar's segment naming the selected step's cluster.
+pub fn status_cluster(name: &str, running: bool) -> String {
+    match (name.is_empty(), running) {
+        (true, _) => "cluster: none".to_string(),
+        (false, true) => format!("cluster: {name}"),
+        (false, false) => format!("cluster: {name} (down)"),
+    }
+}
+
+pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done.";
+pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
+pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world to reset.";
+pub const RESET_WORLD_STARTED: &str = "Resetting the dry-run world…";
+pub const RESET_WORLD_DONE: &str =
+    "The dry-run world started over; steps run in it are marked not done.";
+
+pub fn reset_world_failed(error: &str) -> String {
+    format!("Resetting the dry-run world failed: {error}")
+}
+
+/// Said once at start when the dry-run world of earlier sessions is gone.
+pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one are marked not done.";

@@ -61,6 +61,8 @@ fn apply(app: &mut App, action: Action) {
         Action::AskResetAll => {
             app.overlay = Some(overlay::Overlay::Confirm(overlay::Confirm::ResetAll));
         }
+        Action::AskResetWorld => crate::tui::world::ask_reset(app),
+        Action::WorldReset(result) => crate::tui::world::reset_done(app, result),
         Action::AskResetLesson => overlay::update::ask_reset_lesson(app),
         Action::DismissWarning => {
             app.warning = None;

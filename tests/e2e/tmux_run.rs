@@ -511,3 +511,80 @@ hints = ["hint-one-comes-first", "hint-two-comes-next"]
     );
     drop(server);
 }
+
+/// An interactive step on dry-run runs against its lesson's cluster, even
+/// when the world has no current context (as after `eksctl delete
+/// cluster`): kubectl does not fall back to localhost:8080. The step box
+/// and the status bar name the cluster.
+#[test]
+fn an_interactive_dry_run_step_runs_against_its_lessons_cluster() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let lessons = dir.path().join("lessons");
+    let cache = dir.path().join("kube-cache");
+    std::fs::create_dir_all(&lessons).expect("lessons dir");
+    let lesson = r#"---
+id: dry-ask
+title: An interactive step on the practice cluster
+summary: Forget the current context, then list the nodes in a shell of its own.
+minutes: 1
+order: 1
+backends: [dry-run]
+---
+
+# Interactive
+
+```sh step id=forget
+kubectl config unset current-context
+```
+
+```toml step-config
+title = "Forget the current context"
+timeout = "30s"
+```
+
+```sh step id=nodes
+kubectl get nodes --request-timeout=5s && echo nodes-listed-here
+```
+
+```toml step-config
+title = "List the nodes"
+interactive = true
+timeout = "30s"
+```
+"#;
+    std::fs::write(lessons.join("01-ask.md"), lesson).expect("write the lesson");
+    let server = start(dir.path(), &state);
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "env -u KUBECONFIG KUBECACHEDIR={} {binary} --lessons {}",
+        cache.display(),
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text("An interactive step on the practice cluster");
+    server.keys(&["Enter"]);
+    server.wait_text("dry-ask │ step 0/2");
+    server.keys(&["Tab"]);
+    let selected = server.wait_text("dry-ask │ step 1/2 │ cluster: kind-trinetes");
+    assert!(selected.contains("cluster: kind-trinetes"), "{selected}");
+    server.keys(&["Enter"]);
+    server.wait_text("passed in");
+    server.keys(&["Tab"]);
+    server.wait_text("dry-ask │ step 2/2");
+    server.keys(&["Enter"]);
+    server.wait_for("the TUI to come back", |s| {
+        s.contains("the interactive command ended") && server.alternate_on() == "1"
+    });
+    let back = server.wait_text("passed in");
+    assert!(
+        back.contains("the interactive command ended: exit status: 0"),
+        "{back}"
+    );
+    server.keys(&["q"]);
+    server.wait_for("alternate screen off", |_| server.alternate_on() == "0");
+    let shell = server.wait_text("nodes-listed-here");
+    assert!(!shell.contains("localhost:8080"), "{shell}");
+    drop(server);
+}

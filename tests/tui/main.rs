@@ -11,4 +11,5 @@ mod honest;
 mod markdown;
 mod running;
 mod step_box;
+mod world;
 mod wrapping;

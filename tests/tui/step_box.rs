@@ -17,6 +17,7 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         execution: None,
         next: None,
         cleanup: None,
+        cluster: None,
     }
 }
 

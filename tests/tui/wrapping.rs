@@ -154,6 +154,7 @@ fn copied_command(width: u16) -> Vec<String> {
         execution: None,
         next: None,
         cleanup: None,
+        cluster: None,
     };
     let s = step("install", "Install", LONG_COMMAND);
     let rows: Vec<String> = render(&s, 1, 1, width, &ctx)

@@ -65,7 +65,8 @@ pub const KEYMAP: &[Row] = &[
     bind(X::Screens, W::Always, &[c('x')], Action::DismissWarning,
         line(S::Everywhere, "x", "dismiss a warning")),
     bind(X::Screens, W::Always, &[c('w')], Action::ToggleWorld,
-        line(S::Everywhere, "w", "use the dry-run world from your shell")),
+        line(S::Everywhere, "w  W", "use the dry-run world from your shell / reset it")),
+    bind(X::Screens, W::Always, &[c('W')], Action::AskResetWorld, WithAbove),
     // The status bar names this key next to the open forwards; the help
     // window has no row to spare at 120x40.
     bind(X::Screens, W::Always, &[c('f')], Action::StopForwards, Unlisted),

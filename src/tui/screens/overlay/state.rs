@@ -5,6 +5,8 @@ pub enum Confirm {
     Quit,
     ResetLesson(usize),
     ResetAll,
+    /// Start the dry-run world over.
+    ResetWorld,
     /// Execute step `.1` of lesson `.0` (a billable one).
     ExecuteStep(usize, usize),
     /// Stop the executing step (a billable or long one).

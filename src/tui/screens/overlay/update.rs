@@ -82,6 +82,7 @@ pub fn confirm(app: &mut App) {
                 forget_results(app, index);
             }
         }
+        Confirm::ResetWorld => crate::tui::world::confirm_reset(app),
         Confirm::ResetLesson(index) => {
             if let Some(lesson) = app.lessons.get(index) {
                 let id = lesson.front.id.clone();
@@ -95,7 +96,7 @@ pub fn confirm(app: &mut App) {
 
 /// After a reset, lesson `index` shows no results that are no longer
 /// recorded: not the finished execution's, nor a "completed" notice.
-fn forget_results(app: &mut App, index: usize) {
+pub fn forget_results(app: &mut App, index: usize) {
     app.expire_notice(|e| e == NoticeExpiry::AboutLesson(index));
     if app
         .execution

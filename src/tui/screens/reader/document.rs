@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ratatui::text::Line;
 
+use crate::backend::StepCluster;
 use crate::backend::portforward::{ForwardStatus, follow_moved_ports};
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Block, Lesson};
@@ -33,6 +34,8 @@ pub struct DocumentStyle<'a> {
     /// The open port-forwards: prose naming a port that one had to move
     /// names the port it really has.
     pub forwards: &'a [ForwardStatus],
+    /// The cluster each step runs against (empty when not known).
+    pub clusters: &'a [Option<StepCluster>],
 }
 
 impl DocumentStyle<'_> {
@@ -56,6 +59,7 @@ pub struct Source {
     pub recorded: Vec<Option<RecordedOutcome>>,
     pub execution: Option<Shown>,
     pub moved_ports: BTreeMap<u16, u16>,
+    pub clusters: Vec<Option<StepCluster>>,
 }
 
 /// What the step boxes show of an execution in this lesson.
@@ -85,6 +89,7 @@ impl Source {
                 took: e.outcome.as_ref().map(|_| e.elapsed),
             }),
             moved_ports: style.moved_ports(),
+            clusters: style.clusters.to_vec(),
         }
     }
 }
@@ -234,6 +239,7 @@ fn render_step(
             .map(|s| (s.id.as_str(), s.title.as_str())),
         cleanup: crate::execute::cleanup_step(lesson, index)
             .map(|s| (s.id.as_str(), s.command.as_str())),
+        cluster: style.clusters.get(index).and_then(Option::as_ref),
     };
     step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
 }
@@ -272,7 +278,8 @@ pub fn sync(app: &mut App) {
             Some(had)
                 if had.recorded == want.recorded
                     && had.execution == want.execution
-                    && had.moved_ports == want.moved_ports =>
+                    && had.moved_ports == want.moved_ports
+                    && had.clusters == want.clusters =>
             {
                 r.doc.reselect(lesson, had.selected, want.selected, &style);
             }

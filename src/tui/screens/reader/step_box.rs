@@ -4,6 +4,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use crate::backend::StepCluster;
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Step};
 use crate::progress::RecordedOutcome;
@@ -33,6 +34,8 @@ pub struct StepBoxContext<'a> {
     pub next: Option<(&'a str, &'a str)>,
     /// The step that removes what this one creates: its id and command.
     pub cleanup: Option<(&'a str, &'a str)>,
+    /// The cluster the step runs against, when the backend chooses it.
+    pub cluster: Option<&'a StepCluster>,
 }
 
 /// The box as lines exactly `width` columns wide (minimum 12).
@@ -59,6 +62,14 @@ pub fn render(
     let badges = badges(step, ctx);
     if !badges.is_empty() {
         body.extend(wrap_with(&badges, inner, &WrapStyle::hanging(2)));
+    }
+
+    if let Some(cluster) = ctx.cluster {
+        let line = [Seg::new(
+            strings::step_cluster(&cluster.name, cluster.running),
+            theme.dim,
+        )];
+        body.extend(wrap_with(&line, inner, &WrapStyle::hanging(2)));
     }
 
     body.push(Vec::new());

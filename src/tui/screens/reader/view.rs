@@ -89,6 +89,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             )
         });
     }
+    if let Some(cluster) = app.selected_cluster() {
+        segments.push(strings::status_cluster(&cluster.name, cluster.running));
+    }
     // No scroll percentage: next to the step count it read as progress.
     segments.extend(bars::backend_and_profile(app));
     bars::draw_status(app, frame, areas.status, &segments);
