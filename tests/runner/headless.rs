@@ -5,7 +5,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::bin::{Running, aws_eks, leftover_worlds, take_port_8080, text};
+use crate::support::bin::{
+    Running, aws_eks, leftover_worlds, require_kubectl, take_port_8080, text,
+    trinetes_in as trinetes,
+};
 
 /// The steps of the EKS demo, in order; the three in the middle run only on
 /// the `episode-2021` profile.
@@ -24,27 +27,6 @@ const DEMO_STEPS: [&str; 12] = [
     "use-practice",
 ];
 const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
-
-fn trinetes(state: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trinetes"))
-        .args(args)
-        .env("XDG_STATE_HOME", state)
-        .env("NO_COLOR", "1")
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("trinetes runs")
-}
-
-fn require_kubectl() {
-    let found = Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
-    );
-}
 
 #[test]
 fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {

@@ -3,29 +3,8 @@
 //! first one left (the EKS cluster, Trino), as on a real cluster.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use crate::support::bin::{take_port_8080, text};
-
-fn trinetes(state: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trinetes"))
-        .args(args)
-        .env("XDG_STATE_HOME", state)
-        .env("NO_COLOR", "1")
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("trinetes runs")
-}
-
-fn require_kubectl() {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
-    );
-}
+use crate::support::bin::{require_kubectl, take_port_8080, text, trinetes_in as trinetes};
 
 /// A lessons folder with one lesson per `(id, order, front, body)`.
 fn lessons(list: &[(&str, i32, &str, &str)]) -> tempfile::TempDir {

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use trinetes::lesson::{Lesson, Profile, load_dir};
 
-use crate::support::bin::text;
+use crate::support::bin::{require_kubectl, text};
 
 /// The concept lessons and, for each, the step whose skipping must show.
 const CHOSEN: [(&str, &str); 4] = [
@@ -90,17 +90,6 @@ fn with_step_skipped(source: &str, step: &str) -> String {
         config,
         &source[config_end..]
     )
-}
-
-fn require_kubectl() {
-    let found = Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output();
-    assert!(
-        found.is_ok_and(|o| o.status.success()),
-        "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
-    );
 }
 
 fn run_until(lessons: &Path, state: &Path, lesson: &str, step: &str) -> Output {

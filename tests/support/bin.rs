@@ -184,3 +184,27 @@ static PORT_8080: Mutex<()> = Mutex::new(());
 pub fn take_port_8080() -> MutexGuard<'static, ()> {
     PORT_8080.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Runs `trinetes ARGS` to the end with its own state directory, no colour
+/// and no KUBECONFIG of the machine's user.
+pub fn trinetes_in(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("trinetes runs")
+}
+
+/// Fails the test, saying what to install, when the machine has no kubectl:
+/// the dry-run steps run the real one.
+pub fn require_kubectl() {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "kubectl is missing: install kubectl 1.32 (the dry-run steps run the real kubectl)"
+    );
+}
