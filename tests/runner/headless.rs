@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::support::bin::{
-    Running, aws_eks, leftover_worlds, require_kubectl, take_port_8080, text,
+    Running, aws_eks, leftover_worlds, require_kubectl, run_all_fast, take_port_8080, text,
     trinetes_in as trinetes,
 };
 
@@ -161,17 +161,7 @@ fn an_unsupported_eks_version_fails_with_eksctls_message() {
         "eksctl create cluster --name tcb-cluster --version 1.21 --region us-east-1 --nodegroup-name ng --node-type t2.large --nodes 2",
         "",
     ));
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            lessons.path().to_str().expect("utf-8"),
-        ],
-    );
+    let out = run_all_fast(state.path(), lessons.path());
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(
@@ -207,17 +197,7 @@ fn helm_install_with_no_cluster_fails_like_helm() {
     // The lesson talks to the EKS cluster it made, which is gone by the
     // install (the practice cluster is still there, but not its cluster).
     let lessons = lessons_dir_with("cluster: eks\n", &body);
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            lessons.path().to_str().expect("utf-8"),
-        ],
-    );
+    let out = run_all_fast(state.path(), lessons.path());
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("Kubernetes cluster unreachable"), "{all}");
@@ -232,17 +212,7 @@ fn a_check_that_times_out_shows_what_it_saw_and_the_hint() {
         "true",
         "\n[[check]]\nkind = \"nodes-ready\"\ncount = 9\ntimeout = \"2s\"\nhint = \"nine nodes never come\"\n",
     ));
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            lessons.path().to_str().expect("utf-8"),
-        ],
-    );
+    let out = run_all_fast(state.path(), lessons.path());
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(

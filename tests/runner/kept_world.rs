@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::support::bin::{require_kubectl, take_port_8080, text, trinetes_in as trinetes};
+use crate::support::bin::{
+    require_kubectl, run_all_fast, take_port_8080, text, trinetes_in as trinetes,
+};
 
 /// A lessons folder with one lesson per `(id, order, front, body)`.
 fn lessons(list: &[(&str, i32, &str, &str)]) -> tempfile::TempDir {
@@ -50,17 +52,7 @@ fn a_lesson_after_the_eks_cluster_is_deleted_talks_to_the_practice_cluster() {
         ("make-eks", 1, "cluster: eks\n", &eks),
         ("concept", 2, "", &concept),
     ]);
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            dir.path().to_str().expect("utf-8"),
-        ],
-    );
+    let out = run_all_fast(state.path(), dir.path());
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
@@ -98,17 +90,7 @@ fn a_second_run_finds_the_eks_cluster_and_trino_the_first_one_left() {
         "[[check]]\nkind = \"deployment\"\nname = \"tcb-trino-coordinator\"\nready = 1\ntimeout = \"60s\"\nhint = \"Trino should still run\"\n\n[[check]]\nkind = \"deployment\"\nname = \"tcb-trino-worker\"\nready = 2\ntimeout = \"60s\"\nhint = \"Trino should still run\"\n",
     );
     let dir = lessons(&[("later", 1, "cluster: eks\n", &check)]);
-    let second = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            dir.path().to_str().expect("utf-8"),
-        ],
-    );
+    let second = run_all_fast(state.path(), dir.path());
     let all = text(&second);
     assert!(second.status.success(), "{all}");
     assert!(all.contains("tcb-trino-coordinator"), "{all}");
@@ -197,17 +179,7 @@ fn a_world_that_cannot_be_restored_is_kept_aside_and_the_run_says_so() {
     std::fs::create_dir_all(&world).expect("mkdir");
     std::fs::write(world.join("world.json"), "not json").expect("write");
     let dir = lessons(&[("concept", 1, "", &step("true", "true", ""))]);
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--all",
-            "--pace",
-            "fast",
-            "--lessons",
-            dir.path().to_str().expect("utf-8"),
-        ],
-    );
+    let out = run_all_fast(state.path(), dir.path());
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(

@@ -197,6 +197,12 @@ pub fn trinetes_in(state: &Path, args: &[&str]) -> Output {
         .expect("trinetes runs")
 }
 
+/// `trinetes run --all --pace fast --lessons DIR` with its own state.
+pub fn run_all_fast(state: &Path, lessons: &Path) -> Output {
+    let dir = lessons.to_str().expect("a UTF-8 lessons path");
+    trinetes_in(state, &["run", "--all", "--pace", "fast", "--lessons", dir])
+}
+
 /// Fails the test, saying what to install, when the machine has no kubectl:
 /// the dry-run steps run the real one.
 pub fn require_kubectl() {
