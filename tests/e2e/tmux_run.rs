@@ -80,6 +80,19 @@ impl Drop for Loopback {
     }
 }
 
+/// Types the live-backend command for `lessons` into the shell and waits
+/// until the TUI is up on the alternate screen, showing `title`.
+fn launch_live(server: &TmuxServer, lessons: &Path, title: &str) {
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!(
+        "{binary} --backend live --lessons {}",
+        lessons.display()
+    ));
+    server.keys(&["Enter"]);
+    server.wait_text(title);
+    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+}
+
 fn write_lessons(dir: &Path, port: u16) {
     std::fs::create_dir_all(dir).expect("lessons dir");
     let lesson = format!(
@@ -149,14 +162,7 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
     write_lessons(&lessons, server_http.port);
     let server = start(dir.path(), &state);
 
-    let binary = env!("CARGO_BIN_EXE_trinetes");
-    server.type_text(&format!(
-        "{binary} --backend live --lessons {}",
-        lessons.display()
-    ));
-    server.keys(&["Enter"]);
-    server.wait_text("Running steps end to end");
-    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+    launch_live(&server, &lessons, "Running steps end to end");
 
     // Open, select the first step and run it.
     server.keys(&["Enter"]);
@@ -424,14 +430,7 @@ hints = ["hint-one-comes-first", "hint-two-comes-next"]
 "#;
     std::fs::write(lessons.join("01-keys.md"), lesson).expect("write the lesson");
     let server = start(dir.path(), &state);
-    let binary = env!("CARGO_BIN_EXE_trinetes");
-    server.type_text(&format!(
-        "{binary} --backend live --lessons {}",
-        lessons.display()
-    ));
-    server.keys(&["Enter"]);
-    server.wait_text("Keys that mean one thing");
-    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+    launch_live(&server, &lessons, "Keys that mean one thing");
 
     server.keys(&["Enter"]);
     server.wait_text("keys-e2e │ step 0/2");
