@@ -16,6 +16,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Run(args)) => crate::commands::run::run(&cli.global, &args),
         Some(Command::ResetWorld) => crate::sim_command::reset_world_command(&cli.global),
+        Some(Command::Doctor) => crate::commands::doctor::run(&cli.global),
+        Some(Command::Cleanup(args)) => crate::commands::cleanup::run(&args),
     }
 }
 
@@ -57,10 +59,15 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let store = crate::progress::ProgressStore::new(state_dir.clone());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let active: crate::backend::setup::ActiveBackend =
-            crate::backend::setup::start(&global.backend, &profile, pace, &state_dir)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let active: crate::backend::setup::ActiveBackend = crate::backend::setup::start(
+            &global.backend,
+            &profile,
+            pace,
+            &state_dir,
+            global.namespace.as_deref(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         let result = crate::tui::start(crate::tui::TuiConfig {
             lessons,
             settings,

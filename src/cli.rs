@@ -28,6 +28,12 @@ pub struct GlobalArgs {
     /// context[=NAME] (an existing kubeconfig context).
     #[arg(long, global = true, value_name = "BACKEND", default_value = "dry-run")]
     pub backend: String,
+    /// With --backend context: run every step and check in this namespace
+    /// (created if missing), through a private kubeconfig whose context
+    /// points there. Gives each learner of a class their own namespace on
+    /// one shared cluster.
+    #[arg(long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
     /// Which values the lessons use: "current" (what works today) or
     /// "episode-2021" (what the episode typed).
     #[arg(long, global = true, value_name = "PROFILE", default_value = "current")]
@@ -49,12 +55,38 @@ pub struct GlobalArgs {
 /// accepted there (so `trinetes sim --theme light` keeps working), but its
 /// `--help` does not list them.
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
-    ("lessons", &["backend", "theme", "pace", "pace_total"]),
+    (
+        "lessons",
+        &["backend", "theme", "pace", "pace_total", "namespace"],
+    ),
     (
         "sim",
-        &["lessons", "backend", "theme", "pace", "pace_total"],
+        &[
+            "lessons",
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+        ],
     ),
+    ("reset-world", &["namespace"]),
     ("run", &["theme"]),
+    (
+        "doctor",
+        &["lessons", "theme", "pace", "pace_total", "namespace"],
+    ),
+    (
+        "cleanup",
+        &[
+            "lessons",
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+        ],
+    ),
 ];
 
 /// The command line with each subcommand's help cut down to its own flags:
@@ -106,6 +138,29 @@ pub enum Command {
     /// restarts; this forgets it, so the next start begins with a new
     /// practice cluster. Refused while a trinetes runs that world.
     ResetWorld,
+    /// Check what the chosen backend needs: the tools and their versions,
+    /// AWS credentials and identity, existing EKS clusters, the kube
+    /// context and whether it may be used, and port 8080. Exits non-zero
+    /// when something required is missing.
+    ///
+    /// Example: trinetes doctor --backend live
+    Doctor,
+    /// Remove every real resource trinetes created on the live and context
+    /// backends, as its ledger records them: port-forwards, then Helm
+    /// releases, then namespaces, then EKS clusters (`eksctl delete
+    /// cluster`), each checked gone afterwards. Safe to run again; exits
+    /// non-zero while anything survives.
+    Cleanup(CleanupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Do not ask; needed without a terminal.
+    #[arg(long)]
+    pub yes: bool,
+    /// How long to wait for an EKS cluster that is DELETING, e.g. 20m.
+    #[arg(long, value_name = "DURATION", default_value = "20m")]
+    pub wait: String,
 }
 
 #[derive(Debug, Args)]

@@ -181,6 +181,7 @@ impl DryRunBackend {
                     command: command.to_string(),
                     env: self.env_for(target, command),
                     dir: None,
+                    redact: None,
                 };
                 process::run(&spec, events, cancel).await
             }

@@ -1,5 +1,10 @@
 //! The live and context backends: real `eksctl`, `helm`, `kubectl` and `aws`,
 //! run through the shell with the user's own environment and kubeconfig.
+//!
+//! Before a command starts, what it will create is written to the ledger
+//! (`ledger::plan`), so a kill in the middle of `eksctl create cluster`
+//! still leaves a record for `trinetes cleanup`. Every output line has AWS
+//! secrets masked before anything shows or keeps it.
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -9,14 +14,21 @@ use tokio_util::sync::CancellationToken;
 use super::process::{self, ShellCommand};
 use super::{Backend, BackendError, CommandExit, StepEvent};
 use crate::check::CheckContext;
-use crate::lesson::BackendKind;
+use crate::ledger::Ledger;
+use crate::ledger::plan::{self, Defaults};
+use crate::lesson::{BackendKind, Step};
+use crate::redact::Redactor;
 
 /// Runs commands for real, with the user's environment plus `env`.
 pub struct ShellBackend {
     kind: BackendKind,
     context: Option<String>,
+    namespace: Option<String>,
     env: Vec<(String, String)>,
     checks: CheckContext,
+    ledger: Option<Ledger>,
+    defaults: Defaults,
+    redactor: Redactor,
 }
 
 impl ShellBackend {
@@ -24,24 +36,83 @@ impl ShellBackend {
         ShellBackend {
             kind: BackendKind::Live,
             context: None,
+            namespace: None,
             env: Vec::new(),
             checks,
+            ledger: None,
+            defaults: Defaults {
+                namespace: "default".to_string(),
+                ..Defaults::default()
+            },
+            redactor: Redactor::from_env(),
         }
     }
 
     pub fn context(name: Option<String>, checks: CheckContext) -> Self {
         ShellBackend {
             kind: BackendKind::Context,
-            context: name,
-            env: Vec::new(),
-            checks,
+            context: name.clone(),
+            defaults: Defaults {
+                namespace: "default".to_string(),
+                context: name,
+                ..Defaults::default()
+            },
+            ..ShellBackend::live(checks)
         }
     }
 
-    /// Extra environment for every command (tests point PATH at stub tools).
+    /// Extra environment for every command (tests point PATH at stub tools;
+    /// the context backend points KUBECONFIG at its private file).
     pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.push((key.into(), value.into()));
+        let (key, value) = (key.into(), value.into());
+        self.redactor.learn_env([(key.as_str(), value.as_str())]);
+        self.env.push((key, value));
         self
+    }
+
+    /// Writes what each command creates to this ledger before it starts.
+    pub fn with_ledger(mut self, ledger: Ledger, region: &str) -> Self {
+        self.ledger = Some(ledger);
+        self.defaults.region = region.to_string();
+        self
+    }
+
+    /// The namespace unqualified commands land in (the context backend's
+    /// `--namespace`).
+    pub fn with_namespace(mut self, namespace: &str) -> Self {
+        self.namespace = Some(namespace.to_string());
+        self.defaults.namespace = namespace.to_string();
+        self
+    }
+
+    /// Writes the resources `command` will create to the ledger.
+    fn record(&self, command: &str) -> Result<(), BackendError> {
+        let Some(ledger) = &self.ledger else {
+            return Ok(());
+        };
+        for resource in plan::created_by(command, &self.defaults) {
+            ledger.record(resource, &self.label()).map_err(|e| {
+                BackendError::Other(format!(
+                    "{e}; the command did not start, so nothing was created untracked"
+                ))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Commands the context backend does not run: it uses an existing cluster,
+/// so it creates none, and the step's kubeconfig has only that cluster.
+fn context_skips(command: &str) -> Option<&'static str> {
+    let words = shell_words::split(command).unwrap_or_default();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["eksctl", ..] => Some("eksctl creates and deletes EKS clusters"),
+        ["aws", "eks", ..] => Some("it talks to EKS"),
+        ["kubectl", "config", "use-context", ..] => {
+            Some("the run's kubeconfig holds only the chosen context")
+        }
+        _ => None,
     }
 }
 
@@ -51,9 +122,10 @@ impl Backend for ShellBackend {
     }
 
     fn label(&self) -> String {
-        match (&self.kind, &self.context) {
-            (BackendKind::Context, Some(ctx)) => format!("context {ctx}"),
-            (kind, _) => kind.name().to_string(),
+        match (&self.kind, &self.context, &self.namespace) {
+            (BackendKind::Context, Some(ctx), Some(ns)) => format!("context {ctx} ns {ns}"),
+            (BackendKind::Context, Some(ctx), None) => format!("context {ctx}"),
+            (kind, _, _) => kind.name().to_string(),
         }
     }
 
@@ -63,13 +135,17 @@ impl Backend for ShellBackend {
         events: &'a mpsc::Sender<StepEvent>,
         cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
-        let env = self.env.clone();
         let spec = ShellCommand {
             command: command.to_string(),
-            env,
+            env: self.env.clone(),
             dir: None,
+            redact: Some(self.redactor.clone()),
         };
-        async move { process::run(&spec, events, cancel).await }.boxed()
+        async move {
+            self.record(command)?;
+            process::run(&spec, events, cancel).await
+        }
+        .boxed()
     }
 
     fn check_context(&self) -> CheckContext {
@@ -77,10 +153,67 @@ impl Backend for ShellBackend {
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {
+        if let Err(e) = self.record(command) {
+            tracing::warn!("{e}");
+        }
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c")
             .arg(command)
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
+    }
+
+    fn skip_reason(&self, step: &Step) -> Option<String> {
+        if !step.backends.is_empty() && !step.backends.contains(&self.kind) {
+            return Some(step.skip_reason.clone().unwrap_or_else(|| {
+                let on: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
+                format!("this step runs only on {}", on.join(", "))
+            }));
+        }
+        if self.kind == BackendKind::Context
+            && let Some(why) = context_skips(&step.command)
+        {
+            let ctx = self.context.as_deref().unwrap_or("the current context");
+            return Some(format!(
+                "the context backend uses the existing cluster of {ctx}, and this step is skipped there: {why}"
+            ));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_context_backend_skips_cluster_creation_and_context_switches() {
+        assert!(context_skips("eksctl create cluster --name x").is_some());
+        assert!(context_skips("eksctl delete cluster --name x").is_some());
+        assert!(context_skips("aws eks describe-cluster --name x").is_some());
+        assert!(context_skips("kubectl config use-context kind-trinetes").is_some());
+        assert!(context_skips("kubectl get nodes").is_none());
+        assert!(context_skips("helm install tcb trino/trino").is_none());
+    }
+
+    #[test]
+    fn commands_write_what_they_create_to_the_ledger_before_they_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::in_dir(dir.path());
+        let backend =
+            ShellBackend::live(CheckContext::default()).with_ledger(ledger.clone(), "us-east-2");
+        backend
+            .record("eksctl create cluster --name tcb-cluster --nodes 2")
+            .unwrap();
+        let open = ledger.open().unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(
+            open[0].resource,
+            crate::ledger::Resource::EksCluster {
+                name: "tcb-cluster".into(),
+                region: "us-east-2".into()
+            }
+        );
+        assert_eq!(open[0].backend, "live");
     }
 }

@@ -2,6 +2,7 @@
 //! `context` backends run real tools; `dry-run` routes commands to the
 //! simulated world. Each backend also says where checks should look.
 
+pub mod context;
 pub mod dryrun;
 pub mod kubectl_fallback;
 pub mod live;

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{BackendError, CommandExit, StepEvent};
+use crate::redact::Redactor;
 
 /// A command line for `sh -c`, with extra environment.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,9 @@ pub struct ShellCommand {
     pub command: String,
     pub env: Vec<(String, String)>,
     pub dir: Option<PathBuf>,
+    /// Masks secrets in every output line before it leaves this module
+    /// (the live and context backends, which run with real credentials).
+    pub redact: Option<Redactor>,
 }
 
 /// How long a cancelled group gets between SIGTERM and SIGKILL.
@@ -49,6 +53,7 @@ pub async fn run(
     })?;
     let group = ProcessGroup(reader.pids().first().copied().map(|p| p as i32));
     let lines = events.clone();
+    let redact = spec.redact.clone();
     let reading = tokio::task::spawn_blocking(move || -> std::io::Result<Option<i32>> {
         let mut buffered = BufReader::new(&reader);
         let mut line = Vec::new();
@@ -60,6 +65,10 @@ pub async fn run(
             let text = String::from_utf8_lossy(&line)
                 .trim_end_matches(['\n', '\r'])
                 .to_string();
+            let text = match &redact {
+                Some(r) => r.redact(&text),
+                None => text,
+            };
             if lines.blocking_send(StepEvent::Output(text)).is_err() {
                 break;
             }

@@ -8,6 +8,7 @@ use super::dryrun::DryRunBackend;
 use super::live::ShellBackend;
 use super::{Backend, BackendError};
 use crate::check::{CheckContext, EksTarget};
+use crate::ledger::Ledger;
 use crate::lesson::Profile;
 use crate::sim::eksctl::Pace;
 use crate::sim::world::{WORLD_FILE, World, WorldOptions, WorldOrigin};
@@ -141,16 +142,30 @@ pub fn world_options(profile: &Profile, pace: Pace, dir: std::path::PathBuf) -> 
 }
 
 /// Start the backend that `--backend` names.
+///
+/// `namespace` (`--namespace`) narrows the context backend to one
+/// namespace; the other backends refuse it.
 pub async fn start(
     spec: &str,
     profile: &Profile,
     pace: Pace,
     state_dir: &std::path::Path,
+    namespace: Option<&str>,
 ) -> Result<ActiveBackend, BackendError> {
     crate::tls::install_crypto_provider();
-    let (name, _context) = spec
+    let (name, context) = spec
         .split_once('=')
         .map_or((spec, None), |(n, c)| (n, Some(c)));
+    if namespace.is_some() && name != "context" {
+        return Err(BackendError::Other(format!(
+            "--namespace works with --backend context only (not {name}): it narrows an existing cluster to one namespace per learner"
+        )));
+    }
+    let region = profile
+        .vars()
+        .get("region")
+        .cloned()
+        .unwrap_or_else(|| "us-east-1".to_string());
     match name {
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;
@@ -158,16 +173,18 @@ pub async fn start(
             let (dir, notice) = match WorldLock::claim(&state_dir.join(KEPT_WORLD_DIR))? {
                 Ok(lock) => (WorldDir::Kept(lock), None),
                 Err(holder) => {
-                    let dir = tempfile::Builder::new().prefix("world-").tempdir_in(state_dir)?;
+                    let dir = tempfile::Builder::new()
+                        .prefix("world-")
+                        .tempdir_in(state_dir)?;
                     std::fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())?;
                     (WorldDir::Temporary(dir), Some(held_notice(holder)))
                 }
             };
             let mut opts = world_options(profile, pace, dir.path().to_path_buf());
             opts.persist = matches!(dir, WorldDir::Kept(_));
-            let world = World::start(opts)
-                .await
-                .map_err(|e| BackendError::Other(format!("cannot start the simulated world: {e}")))?;
+            let world = World::start(opts).await.map_err(|e| {
+                BackendError::Other(format!("cannot start the simulated world: {e}"))
+            })?;
             let mut backend = DryRunBackend::new(Arc::new(world));
             if let Some(name) = profile.vars().get("cluster_name") {
                 backend = backend.with_eks_cluster(name);
@@ -185,11 +202,26 @@ pub async fn start(
                 eks: Some(EksTarget::Aws),
                 ..CheckContext::default()
             };
-            Ok(ActiveBackend::Live(Arc::new(ShellBackend::live(checks))))
+            let backend =
+                ShellBackend::live(checks).with_ledger(Ledger::in_dir(state_dir), &region);
+            Ok(ActiveBackend::Live(Arc::new(backend)))
         }
-        "context" => Err(BackendError::Other(
-            "the context backend (an existing kind, minikube or k3d cluster) is not available yet; use --backend dry-run or live".to_string(),
-        )),
+        "context" => {
+            let ledger = Ledger::in_dir(state_dir);
+            let prepared = super::context::prepare(context, namespace, state_dir, &ledger).await?;
+            let checks = CheckContext {
+                kube: Some(prepared.client.clone()),
+                eks: None,
+                ..CheckContext::default()
+            };
+            let mut backend = ShellBackend::context(Some(prepared.context.clone()), checks)
+                .with_env("KUBECONFIG", prepared.kubeconfig.to_string_lossy())
+                .with_ledger(ledger, &region);
+            if namespace.is_some() {
+                backend = backend.with_namespace(&prepared.namespace);
+            }
+            Ok(ActiveBackend::Live(Arc::new(backend)))
+        }
         other => Err(BackendError::Other(format!(
             "unknown backend {other:?}; choose dry-run, live or context[=NAME]"
         ))),

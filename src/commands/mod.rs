@@ -1,5 +1,7 @@
 //! Headless subcommands, one file each; `app.rs` dispatches to them.
 
+pub mod cleanup;
+pub mod doctor;
 pub mod lessons;
 pub mod report;
 pub mod run;

@@ -55,9 +55,15 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         "starting the {} backend (profile {})…",
         global.backend, profile.name
     ));
-    let active = setup::start(&global.backend, &profile, pace, &state_dir)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let active = setup::start(
+        &global.backend,
+        &profile,
+        pace,
+        &state_dir,
+        global.namespace.as_deref(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(warning) = active.world_warning() {
         printer.line(&format!("warning: {warning}"));
     }

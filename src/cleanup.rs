@@ -1,0 +1,341 @@
+//! Tearing down what the ledger says trinetes created: port-forwards, then
+//! Helm releases, then namespaces, then EKS clusters with `eksctl delete
+//! cluster`. Each resource is marked removed only after a check has seen it
+//! gone: the port is free, `helm status` and `kubectl get` answer not found,
+//! EKS's DescribeCluster answers ResourceNotFoundException.
+//!
+//! Every step is safe to repeat: a resource that is already gone is simply
+//! confirmed, so a cleanup cut short (a failure, Ctrl-C, a kill) is finished
+//! by running it again.
+
+use std::time::Duration;
+
+use crate::aws::EksClient;
+use crate::ledger::{Entry, Ledger, LedgerError, Resource};
+use crate::redact::Redactor;
+
+/// How one resource ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A check saw it gone (it may have been gone already).
+    Removed { already_gone: bool },
+    /// It is still there after its teardown; `why` says what was seen.
+    Survived { why: String },
+}
+
+/// What cleanup did to one ledger entry.
+#[derive(Debug, Clone)]
+pub struct ItemReport {
+    pub resource: Resource,
+    pub outcome: Outcome,
+}
+
+/// Where cleanup's tools come from and how long it waits.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Extra environment for eksctl, helm and kubectl (tests put stubs on PATH).
+    pub env: Vec<(String, String)>,
+    /// How long to wait for an EKS cluster in DELETING to go.
+    pub wait: Duration,
+    /// How often to look again while waiting.
+    pub poll: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            env: Vec::new(),
+            wait: Duration::from_secs(20 * 60),
+            poll: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Tears down every open entry of `ledger`, in teardown order, reporting
+/// each line of progress through `say`. Returns what happened to each.
+pub async fn run(
+    ledger: &Ledger,
+    opts: &Options,
+    mut say: impl FnMut(&str),
+) -> Result<Vec<ItemReport>, LedgerError> {
+    let mut open: Vec<Entry> = ledger.open()?;
+    open.sort_by_key(|e| e.resource.teardown_rank());
+    let redactor = {
+        let mut r = Redactor::from_env();
+        r.learn_env(opts.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        r
+    };
+    let mut reports = Vec::new();
+    for entry in open {
+        say(&format!("removing {} ...", entry.resource));
+        let outcome = match &entry.resource {
+            Resource::PortForward { local_port, .. } => port_forward(*local_port),
+            Resource::HelmRelease {
+                name,
+                namespace,
+                context,
+            } => helm_release(
+                name,
+                namespace,
+                context.as_deref(),
+                opts,
+                &redactor,
+                &mut say,
+            ),
+            Resource::Namespace { name, context } => {
+                namespace_gone(name, context.as_deref(), opts, &redactor, &mut say)
+            }
+            Resource::EksCluster { name, region } => {
+                eks_cluster(name, region, opts, &redactor, &mut say).await
+            }
+        };
+        if let Outcome::Removed { .. } = outcome {
+            ledger.confirm_removed(&entry.resource)?;
+            if let Resource::EksCluster { name, region } = &entry.resource {
+                // Releases and namespaces inside a deleted cluster went with it.
+                confirm_inside(ledger, name, region, &reports)?;
+            }
+        }
+        match &outcome {
+            Outcome::Removed { already_gone: true } => {
+                say(&format!("✔ {} was already gone", entry.resource))
+            }
+            Outcome::Removed { .. } => say(&format!("✔ {} removed", entry.resource)),
+            Outcome::Survived { why } => {
+                say(&format!("✘ {} is still there: {why}", entry.resource))
+            }
+        }
+        reports.push(ItemReport {
+            resource: entry.resource,
+            outcome,
+        });
+    }
+    Ok(reports)
+}
+
+/// After an EKS cluster is confirmed gone, the releases and namespaces in a
+/// context eksctl wrote for it (`USER@NAME.REGION.eksctl.io`) are gone too.
+fn confirm_inside(
+    ledger: &Ledger,
+    cluster: &str,
+    region: &str,
+    reports: &[ItemReport],
+) -> Result<(), LedgerError> {
+    let marker = format!("@{cluster}.{region}.eksctl.io");
+    for report in reports {
+        let context = match &report.resource {
+            Resource::HelmRelease { context, .. } | Resource::Namespace { context, .. } => context,
+            _ => continue,
+        };
+        if matches!(report.outcome, Outcome::Survived { .. })
+            && context.as_deref().is_some_and(|c| c.ends_with(&marker))
+        {
+            ledger.confirm_removed(&report.resource)?;
+        }
+    }
+    Ok(())
+}
+
+fn port_forward(port: u16) -> Outcome {
+    match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(_) => Outcome::Removed { already_gone: true },
+        Err(_) => Outcome::Survived {
+            why: format!(
+                "something still listens on 127.0.0.1:{port}; if it is a trinetes or \
+                 kubectl port-forward, stop it (quit trinetes, or `fuser -k {port}/tcp`)"
+            ),
+        },
+    }
+}
+
+/// Runs a tool with cleanup's environment; returns (success, merged output).
+fn tool(
+    program: &str,
+    args: &[String],
+    opts: &Options,
+    redactor: &Redactor,
+    say: &mut dyn FnMut(&str),
+    echo: bool,
+) -> Result<(bool, String), String> {
+    let mut expr = duct::cmd(program, args)
+        .stderr_to_stdout()
+        .stdin_null()
+        .stdout_capture()
+        .unchecked();
+    for (k, v) in &opts.env {
+        expr = expr.env(k, v);
+    }
+    let out = expr.run().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            format!("{program} is not installed or not on PATH")
+        } else {
+            format!("cannot run {program}: {e}")
+        }
+    })?;
+    let text = redactor.redact(&String::from_utf8_lossy(&out.stdout));
+    if echo {
+        for line in text.lines() {
+            say(&format!("  {line}"));
+        }
+    }
+    Ok((out.status.success(), text))
+}
+
+fn words(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn helm_release(
+    name: &str,
+    namespace: &str,
+    context: Option<&str>,
+    opts: &Options,
+    redactor: &Redactor,
+    say: &mut dyn FnMut(&str),
+) -> Outcome {
+    let mut scope = words(&["--namespace", namespace]);
+    if let Some(ctx) = context {
+        scope.extend(words(&["--kube-context", ctx]));
+    }
+    let status = |say: &mut dyn FnMut(&str)| {
+        let mut args = words(&["status", name]);
+        args.extend(scope.iter().cloned());
+        tool("helm", &args, opts, redactor, say, false)
+    };
+    match status(say) {
+        Err(why) => return Outcome::Survived { why },
+        Ok((false, text)) if text.contains("not found") => {
+            return Outcome::Removed { already_gone: true };
+        }
+        Ok(_) => {}
+    }
+    let mut args = words(&["uninstall", name, "--wait"]);
+    args.extend(scope.iter().cloned());
+    if let Err(why) = tool("helm", &args, opts, redactor, say, true) {
+        return Outcome::Survived { why };
+    }
+    match status(say) {
+        Ok((false, text)) if text.contains("not found") => Outcome::Removed {
+            already_gone: false,
+        },
+        Ok((_, text)) => Outcome::Survived {
+            why: format!(
+                "`helm status {name}` still answers: {}",
+                text.lines().next().unwrap_or("")
+            ),
+        },
+        Err(why) => Outcome::Survived { why },
+    }
+}
+
+fn namespace_gone(
+    name: &str,
+    context: Option<&str>,
+    opts: &Options,
+    redactor: &Redactor,
+    say: &mut dyn FnMut(&str),
+) -> Outcome {
+    let scope: Vec<String> = context
+        .map(|c| words(&["--context", c]))
+        .unwrap_or_default();
+    let get = |say: &mut dyn FnMut(&str)| {
+        let mut args = words(&["get", "namespace", name]);
+        args.extend(scope.iter().cloned());
+        tool("kubectl", &args, opts, redactor, say, false)
+    };
+    match get(say) {
+        Err(why) => return Outcome::Survived { why },
+        Ok((false, text)) if text.contains("NotFound") => {
+            return Outcome::Removed { already_gone: true };
+        }
+        Ok(_) => {}
+    }
+    let mut args = words(&["delete", "namespace", name, "--wait=true", "--timeout=5m"]);
+    args.extend(scope.iter().cloned());
+    if let Err(why) = tool("kubectl", &args, opts, redactor, say, true) {
+        return Outcome::Survived { why };
+    }
+    match get(say) {
+        Ok((false, text)) if text.contains("NotFound") => Outcome::Removed {
+            already_gone: false,
+        },
+        Ok((_, text)) => Outcome::Survived {
+            why: format!(
+                "`kubectl get namespace {name}` still answers: {}",
+                text.lines().next().unwrap_or("")
+            ),
+        },
+        Err(why) => Outcome::Survived { why },
+    }
+}
+
+async fn eks_cluster(
+    name: &str,
+    region: &str,
+    opts: &Options,
+    redactor: &Redactor,
+    say: &mut dyn FnMut(&str),
+) -> Outcome {
+    let client = match EksClient::from_env(Some(region)).await {
+        Ok(c) => c,
+        Err(e) => {
+            return Outcome::Survived {
+                why: redactor.redact(&e.to_string()),
+            };
+        }
+    };
+    let status = |client: &EksClient| {
+        let client = client.clone();
+        let name = name.to_string();
+        async move { client.cluster_status(&name).await }
+    };
+    match status(&client).await {
+        Ok(None) => return Outcome::Removed { already_gone: true },
+        Ok(Some(_)) => {}
+        Err(e) => {
+            return Outcome::Survived {
+                why: redactor.redact(&e.to_string()),
+            };
+        }
+    }
+    let args = words(&[
+        "delete", "cluster", "--name", name, "--region", region, "--wait",
+    ]);
+    let eksctl = tool("eksctl", &args, opts, redactor, say, true);
+    let eksctl_failed = match eksctl {
+        Err(why) => return Outcome::Survived { why },
+        Ok((ok, _)) => !ok,
+    };
+    let deadline = tokio::time::Instant::now() + opts.wait;
+    loop {
+        match status(&client).await {
+            Ok(None) => {
+                return Outcome::Removed {
+                    already_gone: false,
+                };
+            }
+            Ok(Some(s)) if s == "DELETING" && tokio::time::Instant::now() < deadline => {
+                say(&format!("  {name} is DELETING; looking again ..."));
+                tokio::time::sleep(opts.poll).await;
+            }
+            Ok(Some(s)) => {
+                let how = if eksctl_failed {
+                    "eksctl delete cluster failed"
+                } else {
+                    "eksctl delete cluster finished"
+                };
+                return Outcome::Survived {
+                    why: format!(
+                        "{how}, but EKS still reports {name} as {s}. Run `trinetes cleanup` \
+                         again, or delete it in the EKS console (region {region})"
+                    ),
+                };
+            }
+            Err(e) => {
+                return Outcome::Survived {
+                    why: redactor.redact(&e.to_string()),
+                };
+            }
+        }
+    }
+}
