@@ -64,7 +64,10 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             &profile,
             pace,
             &state_dir,
-            global.namespace.as_deref(),
+            &crate::backend::setup::RealOptions {
+                namespace: global.namespace.as_deref(),
+                ..Default::default()
+            },
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -180,6 +180,11 @@ pub struct RunArgs {
     /// Go on after a failed step, and fail at the end.
     #[arg(long)]
     pub keep_going: bool,
+    /// On the live backend, allow the billable step that creates this EKS
+    /// cluster (its name, as the lesson shows it). Without it, a headless
+    /// run shows the step's cost estimate and refuses to create anything.
+    #[arg(long, value_name = "CLUSTER")]
+    pub confirm_billable: Option<String>,
     /// After the last step, keep the simulated world and any port-forward
     /// running until Ctrl-C or SIGTERM, and print how to reach them.
     #[arg(long)]

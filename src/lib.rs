@@ -10,6 +10,7 @@ pub mod check;
 pub mod cleanup;
 pub mod cli;
 pub mod commands;
+pub mod cost;
 pub mod doctor;
 pub mod execute;
 pub mod ledger;

@@ -25,10 +25,24 @@ pub struct ShellBackend {
     context: Option<String>,
     namespace: Option<String>,
     env: Vec<(String, String)>,
-    checks: CheckContext,
     ledger: Option<Ledger>,
     defaults: Defaults,
     redactor: Redactor,
+    guard: Option<BillableGuard>,
+    /// The kube client checks use; on the live backend it is read again
+    /// from the kubeconfig after each command, since eksctl writes the
+    /// cluster's context only when it has created it.
+    checks_now: std::sync::Mutex<CheckContext>,
+}
+
+/// The cost guard of a headless live run: billable steps show their
+/// estimate and run only when the cluster's name was given to confirm.
+pub struct BillableGuard {
+    pub prices: crate::lesson::Prices,
+    /// The node type eksctl uses when the command names none (the profile's).
+    pub fallback_node_type: String,
+    /// What `--confirm-billable` said, if anything.
+    pub confirmed: Option<String>,
 }
 
 impl ShellBackend {
@@ -38,13 +52,14 @@ impl ShellBackend {
             context: None,
             namespace: None,
             env: Vec::new(),
-            checks,
             ledger: None,
             defaults: Defaults {
                 namespace: "default".to_string(),
                 ..Defaults::default()
             },
             redactor: Redactor::from_env(),
+            guard: None,
+            checks_now: std::sync::Mutex::new(checks),
         }
     }
 
@@ -83,6 +98,77 @@ impl ShellBackend {
         self.namespace = Some(namespace.to_string());
         self.defaults.namespace = namespace.to_string();
         self
+    }
+
+    /// Billable steps show their cost and need the cluster's name typed.
+    pub fn with_billable_guard(mut self, guard: BillableGuard) -> Self {
+        self.guard = Some(guard);
+        self
+    }
+
+    /// Shows a billable step's estimate; refuses it unless confirmed.
+    async fn guard_billable(
+        &self,
+        step: &Step,
+        events: &mpsc::Sender<StepEvent>,
+    ) -> Result<(), BackendError> {
+        let Some(guard) = &self.guard else {
+            return Ok(());
+        };
+        if !step.billable || self.kind != BackendKind::Live {
+            return Ok(());
+        }
+        let Some(estimate) = crate::cost::Estimate::for_command(
+            &step.command,
+            &self.defaults,
+            &guard.prices,
+            &guard.fallback_node_type,
+        ) else {
+            return Ok(());
+        };
+        for line in estimate.lines() {
+            let _ = events.send(StepEvent::Output(line)).await;
+        }
+        if crate::cost::confirmed(&estimate, guard.confirmed.as_deref()) {
+            return Ok(());
+        }
+        Err(BackendError::Other(match &guard.confirmed {
+            Some(other) => format!(
+                "not run: --confirm-billable {other:?} does not name the cluster this step creates ({:?})",
+                estimate.cluster
+            ),
+            None => format!(
+                "not run: this step creates billable AWS resources; to allow it, pass --confirm-billable {}",
+                estimate.cluster
+            ),
+        }))
+    }
+
+    /// Reads the kube client again from the kubeconfig (live only).
+    async fn refresh_kube(&self) {
+        if self.kind != BackendKind::Live {
+            return;
+        }
+        let mut kube_env = self.env.iter().filter(|(k, _)| k == "KUBECONFIG");
+        let client = match kube_env.next() {
+            Some((_, path)) => match kube::config::Kubeconfig::read_from(path) {
+                Ok(config) => kube::Config::from_custom_kubeconfig(
+                    config,
+                    &kube::config::KubeConfigOptions::default(),
+                )
+                .await
+                .ok()
+                .and_then(|c| kube::Client::try_from(c).ok()),
+                Err(_) => None,
+            },
+            None => kube::Client::try_default().await.ok(),
+        };
+        if let Some(client) = client {
+            self.checks_now
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .kube = Some(client);
+        }
     }
 
     /// Writes the resources `command` will create to the ledger.
@@ -143,13 +229,31 @@ impl Backend for ShellBackend {
         };
         async move {
             self.record(command)?;
-            process::run(&spec, events, cancel).await
+            let exit = process::run(&spec, events, cancel).await;
+            self.refresh_kube().await;
+            exit
+        }
+        .boxed()
+    }
+
+    fn run_step<'a>(
+        &'a self,
+        step: &'a Step,
+        events: &'a mpsc::Sender<StepEvent>,
+        cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        async move {
+            self.guard_billable(step, events).await?;
+            self.run_command(&step.command, events, cancel).await
         }
         .boxed()
     }
 
     fn check_context(&self) -> CheckContext {
-        self.checks.clone()
+        self.checks_now
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::dryrun::DryRunBackend;
-use super::live::ShellBackend;
+use super::live::{BillableGuard, ShellBackend};
 use super::{Backend, BackendError};
 use crate::check::{CheckContext, EksTarget};
 use crate::ledger::Ledger;
@@ -143,15 +143,16 @@ pub fn world_options(profile: &Profile, pace: Pace, dir: std::path::PathBuf) -> 
 
 /// Start the backend that `--backend` names.
 ///
-/// `namespace` (`--namespace`) narrows the context backend to one
-/// namespace; the other backends refuse it.
+/// `real` carries the settings of the real backends; the dry-run backend
+/// refuses a namespace.
 pub async fn start(
     spec: &str,
     profile: &Profile,
     pace: Pace,
     state_dir: &std::path::Path,
-    namespace: Option<&str>,
+    real: &RealOptions<'_>,
 ) -> Result<ActiveBackend, BackendError> {
+    let namespace = real.namespace;
     crate::tls::install_crypto_provider();
     let (name, context) = spec
         .split_once('=')
@@ -202,8 +203,21 @@ pub async fn start(
                 eks: Some(EksTarget::Aws),
                 ..CheckContext::default()
             };
-            let backend =
+            let mut backend =
                 ShellBackend::live(checks).with_ledger(Ledger::in_dir(state_dir), &region);
+            if real.headless {
+                let prices = crate::lesson::Prices::builtin()
+                    .map_err(|e| BackendError::Other(e.to_string()))?;
+                backend = backend.with_billable_guard(BillableGuard {
+                    prices,
+                    fallback_node_type: profile
+                        .vars()
+                        .get("node_type")
+                        .cloned()
+                        .unwrap_or_else(|| "m5.large".to_string()),
+                    confirmed: real.confirm_billable.map(str::to_string),
+                });
+            }
             Ok(ActiveBackend::Live(Arc::new(backend)))
         }
         "context" => {
@@ -226,6 +240,18 @@ pub async fn start(
             "unknown backend {other:?}; choose dry-run, live or context[=NAME]"
         ))),
     }
+}
+
+/// Settings of the live and context backends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RealOptions<'a> {
+    /// `--namespace`: the context backend's one namespace per learner.
+    pub namespace: Option<&'a str>,
+    /// `--confirm-billable NAME`: the cluster a headless run may create.
+    pub confirm_billable: Option<&'a str>,
+    /// A headless run (`trinetes run`): billable live steps need
+    /// `confirm_billable`, since nobody is there to ask.
+    pub headless: bool,
 }
 
 /// The file in a world's folder that names the process running it.

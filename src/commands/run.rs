@@ -60,7 +60,11 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         &profile,
         pace,
         &state_dir,
-        global.namespace.as_deref(),
+        &setup::RealOptions {
+            namespace: global.namespace.as_deref(),
+            confirm_billable: args.confirm_billable.as_deref(),
+            headless: true,
+        },
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;

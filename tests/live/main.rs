@@ -9,5 +9,6 @@ mod support;
 mod cleanup;
 mod context;
 mod doctor;
+mod live_runner;
 mod redaction;
 mod stubs;

@@ -1,0 +1,239 @@
+//! The live runner with stub eksctl on PATH: the cost guard of a headless
+//! run, the ledger written before the command starts, and a run killed in
+//! the middle of `eksctl create cluster` that cleanup then finishes.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use trinetes::aws::EksClient;
+use trinetes::ledger::{Ledger, Resource};
+
+use super::cleanup::DELETING_EKSCTL;
+use super::stubs::{Stubs, aws_env, trinetes};
+use crate::support::bin::text;
+use crate::support::eks::MotoServer;
+
+const LESSON: &str = r#"---
+id: make-cluster
+title: Make a cluster
+summary: One billable step.
+minutes: 1
+backends: [live]
+order: 1
+---
+
+# Make a cluster
+
+## Create it
+
+```sh step id=create
+eksctl create cluster --name tcb-test --region us-east-1 --nodes 2 --node-type t2.large
+```
+
+```toml step-config
+title = "Create the EKS cluster"
+timeout = "2m"
+billable = true
+```
+"#;
+
+fn lessons(root: &std::path::Path) -> String {
+    let dir = root.join("lessons");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("make-cluster.md"), LESSON).unwrap();
+    dir.to_string_lossy().to_string()
+}
+
+#[test]
+fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    stubs.add("eksctl", "echo created");
+    let dir = lessons(state.path());
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+
+    let refused = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "make-cluster",
+        ],
+    );
+    let said = text(&refused);
+    assert!(!refused.status.success(), "{said}");
+    assert!(
+        said.contains("This creates the EKS cluster tcb-test in us-east-1 with 2 × t2.large nodes"),
+        "{said}"
+    );
+    assert!(said.contains("about $0.29 per hour"), "{said}");
+    assert!(said.contains("pass --confirm-billable tcb-test"), "{said}");
+    assert!(
+        stubs.calls().is_empty(),
+        "eksctl ran without confirmation: {:?}",
+        stubs.calls()
+    );
+    assert!(ledger.open().unwrap().is_empty());
+
+    let wrong = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "make-cluster",
+            "--confirm-billable",
+            "yes",
+        ],
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong).contains("does not name the cluster this step creates"),
+        "{}",
+        text(&wrong)
+    );
+    assert!(stubs.calls().is_empty());
+
+    let allowed = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "make-cluster",
+            "--confirm-billable",
+            "tcb-test",
+        ],
+    );
+    assert!(allowed.status.success(), "{}", text(&allowed));
+    assert_eq!(
+        stubs.calls(),
+        vec![
+            "eksctl create cluster --name tcb-test --region us-east-1 --nodes 2 --node-type t2.large"
+        ]
+    );
+    let open: Vec<Resource> = ledger
+        .open()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.resource)
+        .collect();
+    assert_eq!(
+        open,
+        vec![Resource::EksCluster {
+            name: "tcb-test".into(),
+            region: "us-east-1".into()
+        }]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_killed_mid_create_leaves_the_ledger_right_and_cleanup_finishes() {
+    let moto = MotoServer::start();
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let pid_file = state.path().join("eksctl.pid");
+    // eksctl that creates the cluster in moto, then hangs while "waiting for
+    // the nodegroup" (bounded: it ends by itself after 30 s).
+    stubs.add(
+        "eksctl",
+        &format!(
+            "echo $$ > {pid}\n\
+             aws eks create-cluster --endpoint-url \"$AWS_ENDPOINT_URL\" --region us-east-1 --name tcb-test \
+               --role-arn arn:aws:iam::123456789012:role/eks --resources-vpc-config subnetIds=subnet-0a >/dev/null\n\
+             aws eks create-nodegroup --endpoint-url \"$AWS_ENDPOINT_URL\" --region us-east-1 --cluster-name tcb-test \
+               --nodegroup-name ng-1 --node-role arn:aws:iam::123456789012:role/eks --subnets subnet-0a >/dev/null\n\
+             echo 'waiting for the nodegroup'\n\
+             sleep 30",
+            pid = pid_file.display()
+        ),
+    );
+    let dir = lessons(state.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trinetes"));
+    cmd.args([
+        "run",
+        "--backend",
+        "live",
+        "--lessons",
+        &dir,
+        "--lesson",
+        "make-cluster",
+        "--confirm-billable",
+        "tcb-test",
+    ])
+    .env("XDG_STATE_HOME", state.path())
+    .env("HOME", state.path())
+    .env("PATH", stubs.path())
+    .env("NO_COLOR", "1")
+    .env_remove("KUBECONFIG")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    for (k, v) in aws_env(state.path(), &moto.url()) {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let client = EksClient::for_endpoint(&moto.url(), "us-east-1");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while client.describe_cluster("tcb-test").await.unwrap().is_none()
+        || client.list_nodegroups("tcb-test").await.unwrap().is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the stub eksctl never created the cluster"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The worst case: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let _ = Command::new("kill").arg(pid.trim()).status();
+    }
+
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let open: Vec<Resource> = ledger
+        .open()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.resource)
+        .collect();
+    assert_eq!(
+        open,
+        vec![Resource::EksCluster {
+            name: "tcb-test".into(),
+            region: "us-east-1".into()
+        }],
+        "the ledger knew the cluster before eksctl started"
+    );
+
+    let cleaner = Stubs::new(&state.path().join("cleanup"));
+    cleaner.add("eksctl", DELETING_EKSCTL);
+    let env = aws_env(state.path(), &moto.url());
+    let st = state.path().to_path_buf();
+    let path = cleaner.path();
+    let out = tokio::task::spawn_blocking(move || {
+        trinetes(&st, &path, &env, &["cleanup", "--yes", "--wait", "5s"])
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(client.describe_cluster("tcb-test").await.unwrap(), None);
+    assert!(ledger.open().unwrap().is_empty());
+}
