@@ -24,7 +24,12 @@ pub enum ActiveBackend {
         /// Said once at start when the world is not the learner's kept one.
         notice: Option<String>,
     },
-    Live(Arc<ShellBackend>),
+    /// The live and context backends.
+    Live {
+        backend: Arc<ShellBackend>,
+        /// Said once at start: what an earlier session left behind.
+        notice: Option<String>,
+    },
 }
 
 /// Where a dry-run world lives.
@@ -41,7 +46,7 @@ impl ActiveBackend {
     pub fn backend(&self) -> Arc<dyn Backend> {
         match self {
             ActiveBackend::DryRun { backend, .. } => backend.clone(),
-            ActiveBackend::Live(backend) => backend.clone(),
+            ActiveBackend::Live { backend, .. } => backend.clone(),
         }
     }
 
@@ -49,7 +54,7 @@ impl ActiveBackend {
     pub fn exports(&self) -> Vec<String> {
         match self {
             ActiveBackend::DryRun { backend, .. } => backend.world().exports(),
-            ActiveBackend::Live(_) => Vec::new(),
+            ActiveBackend::Live { .. } => Vec::new(),
         }
     }
 
@@ -64,7 +69,7 @@ impl ActiveBackend {
             } => notice
                 .clone()
                 .or_else(|| backend.world().origin().warning().map(str::to_string)),
-            ActiveBackend::Live(_) => None,
+            ActiveBackend::Live { notice, .. } => notice.clone(),
         }
     }
 
@@ -74,7 +79,7 @@ impl ActiveBackend {
     pub fn world_origin(&self) -> Option<WorldOrigin> {
         match self {
             ActiveBackend::DryRun { backend, .. } => Some(backend.world().origin().clone()),
-            ActiveBackend::Live(_) => None,
+            ActiveBackend::Live { .. } => None,
         }
     }
 
@@ -82,14 +87,14 @@ impl ActiveBackend {
     pub fn world(&self) -> Option<&Arc<World>> {
         match self {
             ActiveBackend::DryRun { backend, .. } => Some(backend.world()),
-            ActiveBackend::Live(_) => None,
+            ActiveBackend::Live { .. } => None,
         }
     }
 
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
         match self {
             ActiveBackend::DryRun { backend, .. } => backend.forwarded(),
-            ActiveBackend::Live(_) => Vec::new(),
+            ActiveBackend::Live { .. } => Vec::new(),
         }
     }
 
@@ -218,7 +223,11 @@ pub async fn start(
                     confirmed: real.confirm_billable.map(str::to_string),
                 });
             }
-            Ok(ActiveBackend::Live(Arc::new(backend)))
+            let notice = leftovers(state_dir, Some(&region), profile).await;
+            Ok(ActiveBackend::Live {
+                backend: Arc::new(backend),
+                notice,
+            })
         }
         "context" => {
             let ledger = Ledger::in_dir(state_dir);
@@ -234,12 +243,59 @@ pub async fn start(
             if namespace.is_some() {
                 backend = backend.with_namespace(&prepared.namespace);
             }
-            Ok(ActiveBackend::Live(Arc::new(backend)))
+            let notice = leftovers(state_dir, None, profile).await;
+            Ok(ActiveBackend::Live {
+                backend: Arc::new(backend),
+                notice,
+            })
         }
         other => Err(BackendError::Other(format!(
             "unknown backend {other:?}; choose dry-run, live or context[=NAME]"
         ))),
     }
+}
+
+/// What an earlier session left behind: the ledger's open entries, and on
+/// live (`region` given) an EKS cluster with the lessons' cluster name that
+/// the ledger does not know.
+async fn leftovers(state_dir: &Path, region: Option<&str>, profile: &Profile) -> Option<String> {
+    let open = Ledger::in_dir(state_dir).open().unwrap_or_default();
+    let mut found: Vec<String> = open
+        .iter()
+        .map(|e| {
+            format!(
+                "{} (since {})",
+                e.resource,
+                e.created_at.strftime("%Y-%m-%d %H:%M UTC")
+            )
+        })
+        .collect();
+    if let (Some(region), Some(name)) = (region, profile.vars().get("cluster_name")) {
+        let known = open.iter().any(|e| {
+            matches!(&e.resource, crate::ledger::Resource::EksCluster { name: n, .. } if n == name)
+        });
+        let listed = async {
+            let client = crate::aws::EksClient::from_env(Some(region)).await.ok()?;
+            client.list_clusters().await.ok()
+        };
+        if !known
+            && let Ok(Some(names)) =
+                tokio::time::timeout(std::time::Duration::from_secs(10), listed).await
+            && names.iter().any(|n| n == name)
+        {
+            found.push(format!(
+                "an EKS cluster named {name} in {region}, which trinetes' ledger does not know \
+                 (made by hand, or on another machine?); `eksctl delete cluster --name {name} --region {region}` removes it"
+            ));
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "left from an earlier session, and possibly still billed: {}. `trinetes cleanup` removes what trinetes created.",
+        found.join("; ")
+    ))
 }
 
 /// Settings of the live and context backends.

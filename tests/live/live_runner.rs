@@ -223,6 +223,37 @@ async fn a_run_killed_mid_create_leaves_the_ledger_right_and_cleanup_finishes() 
         "the ledger knew the cluster before eksctl started"
     );
 
+    // The next start says what was left, and how to remove it.
+    let env = aws_env(state.path(), &moto.url());
+    let st = state.path().to_path_buf();
+    let path = stubs.path();
+    let dir2 = dir.clone();
+    let next = tokio::task::spawn_blocking(move || {
+        trinetes(
+            &st,
+            &path,
+            &env,
+            &[
+                "run",
+                "--backend",
+                "live",
+                "--lessons",
+                &dir2,
+                "--lesson",
+                "make-cluster",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let said = text(&next);
+    assert!(said.contains("left from an earlier session"), "{said}");
+    assert!(
+        said.contains("EKS cluster tcb-test (us-east-1) (since"),
+        "{said}"
+    );
+    assert!(said.contains("`trinetes cleanup` removes"), "{said}");
+
     let cleaner = Stubs::new(&state.path().join("cleanup"));
     cleaner.add("eksctl", DELETING_EKSCTL);
     let env = aws_env(state.path(), &moto.url());
