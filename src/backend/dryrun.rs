@@ -12,14 +12,15 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::portforward::{self, PortForward};
+use super::forwards::Forwards;
+use super::portforward;
 use super::process::{self, ShellCommand};
 use super::{Backend, BackendError, CommandExit, StepCluster, StepEvent, kubectl_fallback};
 use crate::check::{self, CheckContext, EksTarget};
@@ -36,7 +37,7 @@ const SHELL_SYNTAX: [&str; 8] = ["|", ";", "&&", "||", "$(", "`", ">", "<"];
 
 pub struct DryRunBackend {
     world: Arc<World>,
-    forwards: Mutex<Vec<PortForward>>,
+    forwards: Forwards,
     /// The PATH steps run with, when not the process's own.
     path: Option<OsString>,
     /// The EKS cluster lessons with `cluster: eks` use (the profile's
@@ -48,7 +49,7 @@ impl DryRunBackend {
     pub fn new(world: Arc<World>) -> Self {
         DryRunBackend {
             world,
-            forwards: Mutex::new(Vec::new()),
+            forwards: Forwards::default(),
             path: None,
             eks_cluster: None,
         }
@@ -110,11 +111,7 @@ impl DryRunBackend {
                 .target_url(target)
                 .and_then(|url| check::client_for_url(&url).ok()),
             eks: Some(EksTarget::Endpoint(self.world.eks_url())),
-            moved_ports: self
-                .forwards_guard()
-                .iter()
-                .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
-                .collect(),
+            moved_ports: self.forwards.moved_ports(),
             clock_speed: Some(self.world.speed()),
             ..CheckContext::default()
         }
@@ -122,11 +119,7 @@ impl DryRunBackend {
 
     /// The forwarded addresses that are still open.
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
-        self.forwards_guard().iter().map(|f| f.local).collect()
-    }
-
-    fn forwards_guard(&self) -> std::sync::MutexGuard<'_, Vec<PortForward>> {
-        self.forwards.lock().unwrap_or_else(|e| e.into_inner())
+        self.forwards.addresses()
     }
 
     async fn run(
@@ -217,54 +210,22 @@ impl DryRunBackend {
         target: &Target,
         events: &mpsc::Sender<StepEvent>,
     ) -> Result<CommandExit, BackendError> {
-        let say = |line: String| async move {
-            let _ = events.send(StepEvent::Output(line)).await;
-        };
-        let args = match portforward::parse_args(words) {
-            Ok(a) => a,
-            Err(e) => {
-                say(format!("error: {e}")).await;
+        let client = match self.target_url(target) {
+            Some(url) => {
+                Some(check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?)
+            }
+            None => {
+                let what = match target {
+                    Target::Missing { name } => format!("the cluster {name} does not exist"),
+                    _ => "the current kubeconfig context has no running cluster".to_string(),
+                };
+                let _ = events
+                    .send(StepEvent::Output(format!("error: {what}")))
+                    .await;
                 return Ok(CommandExit { code: Some(1) });
             }
         };
-        let Some(url) = self.target_url(target) else {
-            let what = match target {
-                Target::Missing { name } => format!("the cluster {name} does not exist"),
-                _ => "the current kubeconfig context has no running cluster".to_string(),
-            };
-            say(format!("error: {what}")).await;
-            return Ok(CommandExit { code: Some(1) });
-        };
-        let client = check::client_for_url(&url).map_err(|e| BackendError::Other(e.to_string()))?;
-        // Running the same command again replaces its own forward, rather
-        // than moving to the next port because of it.
-        let replaced: Vec<PortForward> = {
-            let mut forwards = self.forwards_guard();
-            let (same, others) = std::mem::take(&mut *forwards)
-                .into_iter()
-                .partition(|f| f.args == args);
-            *forwards = others;
-            same
-        };
-        for old in replaced {
-            old.stop().await;
-        }
-        match portforward::start(client, "default", &args).await {
-            Ok(forward) => {
-                say(forward.describe(args.remote_port)).await;
-                say(format!(
-                    "Open http://{} in a browser; the forward runs in the background until the lesson ends.",
-                    forward.local
-                ))
-                .await;
-                self.forwards_guard().push(forward);
-                Ok(CommandExit { code: Some(0) })
-            }
-            Err(e) => {
-                say(format!("error: {e}")).await;
-                Ok(CommandExit { code: Some(1) })
-            }
-        }
+        Ok(self.forwards.open(client, "default", words, events).await)
     }
 }
 
@@ -385,20 +346,11 @@ impl Backend for DryRunBackend {
     }
 
     fn forwards(&self) -> Vec<portforward::ForwardStatus> {
-        self.forwards_guard()
-            .iter()
-            .map(PortForward::status)
-            .collect()
+        self.forwards.statuses()
     }
 
     fn stop_forwards(&self) -> BoxFuture<'_, ()> {
-        async move {
-            let forwards = std::mem::take(&mut *self.forwards_guard());
-            for f in forwards {
-                f.stop().await;
-            }
-        }
-        .boxed()
+        self.forwards.stop_all().boxed()
     }
 }
 

@@ -11,6 +11,8 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::forwards::Forwards;
+use super::portforward::ForwardStatus;
 use super::process::{self, ShellCommand};
 use super::{Backend, BackendError, CommandExit, StepEvent};
 use crate::check::CheckContext;
@@ -33,6 +35,7 @@ pub struct ShellBackend {
     /// from the kubeconfig after each command, since eksctl writes the
     /// cluster's context only when it has created it.
     checks_now: std::sync::Mutex<CheckContext>,
+    forwards: Forwards,
 }
 
 /// The cost guard of a headless live run: billable steps show their
@@ -60,6 +63,7 @@ impl ShellBackend {
             redactor: Redactor::from_env(),
             guard: None,
             checks_now: std::sync::Mutex::new(checks),
+            forwards: Forwards::default(),
         }
     }
 
@@ -187,6 +191,22 @@ impl ShellBackend {
     }
 }
 
+/// The words of a lone `kubectl port-forward ...` command, which trinetes
+/// carries out itself so the forward outlives the step; None for anything
+/// else, including a script that merely contains one.
+fn port_forward_words(command: &str) -> Option<Vec<String>> {
+    let line = command.replace("\\\n", " ");
+    if line.trim().contains('\n') {
+        return None;
+    }
+    let words = shell_words::split(&line).ok()?;
+    let is_operator = |w: &String| matches!(w.as_str(), "&&" | "||" | ";" | "|" | "&");
+    (words.first().map(String::as_str) == Some("kubectl")
+        && words.get(1).map(String::as_str) == Some("port-forward")
+        && !words.iter().any(is_operator))
+    .then_some(words)
+}
+
 /// Commands the context backend does not run: it uses an existing cluster,
 /// so it creates none, and the step's kubeconfig has only that cluster.
 fn context_skips(command: &str) -> Option<&'static str> {
@@ -229,6 +249,14 @@ impl Backend for ShellBackend {
         };
         async move {
             self.record(command)?;
+            if let Some(words) = port_forward_words(command) {
+                let client = self.check_context().kube;
+                let exit = self
+                    .forwards
+                    .open(client, &self.defaults.namespace, &words, events)
+                    .await;
+                return Ok(exit);
+            }
             let exit = process::run(&spec, events, cancel).await;
             self.refresh_kube().await;
             exit
@@ -267,6 +295,31 @@ impl Backend for ShellBackend {
         cmd
     }
 
+    fn forwards(&self) -> Vec<ForwardStatus> {
+        self.forwards.statuses()
+    }
+
+    fn stop_forwards(&self) -> BoxFuture<'_, ()> {
+        async move {
+            let closing = self.forwards.args();
+            self.forwards.stop_all().await;
+            let Some(ledger) = &self.ledger else { return };
+            for args in closing {
+                let resource = crate::ledger::Resource::PortForward {
+                    local_port: args.local_port,
+                    target: args.target.to_string(),
+                };
+                // Confirmed gone only when the port is free again.
+                if std::net::TcpListener::bind(("127.0.0.1", args.local_port)).is_ok()
+                    && let Err(e) = ledger.confirm_removed(&resource)
+                {
+                    tracing::warn!("{e}");
+                }
+            }
+        }
+        .boxed()
+    }
+
     fn skip_reason(&self, step: &Step) -> Option<String> {
         if !step.backends.is_empty() && !step.backends.contains(&self.kind) {
             return Some(step.skip_reason.clone().unwrap_or_else(|| {
@@ -289,6 +342,15 @@ impl Backend for ShellBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_lone_port_forward_is_carried_out_by_trinetes() {
+        assert!(port_forward_words("kubectl port-forward svc/tcb-trino 8080:8080").is_some());
+        assert!(port_forward_words("kubectl port-forward \\\n  svc/tcb-trino 8080:8080").is_some());
+        assert!(port_forward_words("kubectl port-forward svc/x 8080 & sleep 1").is_none());
+        assert!(port_forward_words("kubectl get pods").is_none());
+        assert!(port_forward_words("echo a\nkubectl port-forward svc/x 1:1").is_none());
+    }
 
     #[test]
     fn the_context_backend_skips_cluster_creation_and_context_switches() {
