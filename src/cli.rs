@@ -180,6 +180,11 @@ pub struct RunArgs {
     /// Go on after a failed step, and fail at the end.
     #[arg(long)]
     pub keep_going: bool,
+    /// Run commands from a --lessons folder on the live or context backend
+    /// without asking: they run for real, with your credentials, so read
+    /// the lessons first.
+    #[arg(long)]
+    pub trust_lessons: bool,
     /// On the live backend, allow the billable step that creates this EKS
     /// cluster (its name, as the lesson shows it). Without it, a headless
     /// run shows the step's cost estimate and refuses to create anything.

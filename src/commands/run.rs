@@ -47,6 +47,18 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         super::report::check_writable(path)
             .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
+    if let Some(dir) = &global.lessons
+        && !global.backend.starts_with("dry-run")
+        && !args.trust_lessons
+    {
+        anyhow::bail!(
+            "the lessons in {} would run their commands for real on the {} backend, with your \
+             credentials; read them first (`trinetes lessons check {}` lists them), then pass --trust-lessons",
+            dir.display(),
+            global.backend,
+            dir.display()
+        );
+    }
     let pace = pace_of(global)?;
     let state_dir = progress::state_dir()?;
     let printer =

@@ -60,6 +60,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
             "run",
             "--backend",
             "live",
+            "--trust-lessons",
             "--lessons",
             &dir,
             "--lesson",
@@ -89,6 +90,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
             "run",
             "--backend",
             "live",
+            "--trust-lessons",
             "--lessons",
             &dir,
             "--lesson",
@@ -113,6 +115,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
             "run",
             "--backend",
             "live",
+            "--trust-lessons",
             "--lessons",
             &dir,
             "--lesson",
@@ -170,6 +173,7 @@ async fn a_run_killed_mid_create_leaves_the_ledger_right_and_cleanup_finishes() 
         "run",
         "--backend",
         "live",
+        "--trust-lessons",
         "--lessons",
         &dir,
         "--lesson",
@@ -237,6 +241,7 @@ async fn a_run_killed_mid_create_leaves_the_ledger_right_and_cleanup_finishes() 
                 "run",
                 "--backend",
                 "live",
+                "--trust-lessons",
                 "--lessons",
                 &dir2,
                 "--lesson",
@@ -267,4 +272,36 @@ async fn a_run_killed_mid_create_leaves_the_ledger_right_and_cleanup_finishes() 
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(client.describe_cluster("tcb-test").await.unwrap(), None);
     assert!(ledger.open().unwrap().is_empty());
+}
+
+#[test]
+fn lessons_from_a_folder_do_not_run_for_real_without_trust() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    stubs.add("eksctl", "echo created");
+    let dir = lessons(state.path());
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "make-cluster",
+            "--confirm-billable",
+            "tcb-test",
+        ],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("would run their commands for real on the live backend"),
+        "{said}"
+    );
+    assert!(said.contains("--trust-lessons"), "{said}");
+    assert!(stubs.calls().is_empty(), "{:?}", stubs.calls());
 }

@@ -63,6 +63,7 @@ fn secrets_printed_by_a_live_step_are_masked_on_screen_and_in_the_report() {
             "run",
             "--backend",
             "live",
+            "--trust-lessons",
             "--lessons",
             &lessons.to_string_lossy(),
             "--lesson",
