@@ -131,6 +131,45 @@ fn two_learners_in_two_namespaces_run_the_same_lesson_without_touching_each_othe
         );
         assert!(open.iter().all(|e| !e.resource.billable()), "{open:?}");
     }
+    // The doctor sees the same cluster through the context: reachable, and
+    // the learner may create Deployments (the simulated cluster allows all,
+    // and says why).
+    let stubs = super::stubs::Stubs::new(root.path());
+    stubs.add("helm", "echo v3.17.2+gcc0bbbd");
+    let doctor = Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(["doctor", "--backend", "context=kind-trinetes"])
+        .env("PATH", stubs.path())
+        .env("XDG_STATE_HOME", root.path().join("learner-a"))
+        .env("KUBECONFIG", &kubeconfig)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = text(&doctor);
+    assert!(doctor.status.success(), "{said}");
+    assert!(
+        said.contains("✔ kube context") && said.contains("kind-trinetes (http://127.0.0.1:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("✔ cluster reachable") && said.contains("server v1.32"),
+        "{said}"
+    );
+    assert!(
+        said.contains("✔ may create Deployments") && said.contains("yes, in default"),
+        "{said}"
+    );
+    let can_i = kubectl(
+        &kubeconfig,
+        &["auth", "can-i", "create", "deployments", "-n", "learner-a"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&can_i.stdout).trim(),
+        "yes",
+        "{}",
+        text(&can_i)
+    );
+
     sim.signal(libc::SIGTERM);
     sim.finish(30);
 }

@@ -1,6 +1,7 @@
 //! The HTTP routes of the simulated API server: health and version,
 //! discovery, OpenAPI, and resource requests dispatched to the handlers.
 
+pub mod access;
 pub mod discovery;
 pub mod logs;
 pub mod openapi;
@@ -44,6 +45,7 @@ pub fn router(state: ApiState) -> Router {
             "/api/v1/namespaces/{namespace}/pods/{name}/portforward",
             axum::routing::any(portforward::handle),
         )
+        .route(access::PATH, axum::routing::post(access::handle))
         .fallback(handle)
         .layer(DefaultBodyLimit::disable())
         .with_state(state)

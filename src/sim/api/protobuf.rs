@@ -55,6 +55,29 @@ fn schema(message: &str) -> Option<&'static [Field]> {
             (2, "spec", Msg("NamespaceSpec"), false),
         ],
         "NamespaceSpec" => &[(1, "finalizers", Str, true)],
+        "SelfSubjectAccessReview" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("SelfSubjectAccessReviewSpec"), false),
+        ],
+        "SelfSubjectAccessReviewSpec" => &[
+            (1, "resourceAttributes", Msg("ResourceAttributes"), false),
+            (
+                2,
+                "nonResourceAttributes",
+                Msg("NonResourceAttributes"),
+                false,
+            ),
+        ],
+        "ResourceAttributes" => &[
+            (1, "namespace", Str, false),
+            (2, "verb", Str, false),
+            (3, "group", Str, false),
+            (4, "version", Str, false),
+            (5, "resource", Str, false),
+            (6, "subresource", Str, false),
+            (7, "name", Str, false),
+        ],
+        "NonResourceAttributes" => &[(1, "path", Str, false), (2, "verb", Str, false)],
         "ConfigMap" => &[
             (1, "metadata", Msg("ObjectMeta"), false),
             (2, "data", MapStr, false),
