@@ -16,6 +16,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Run(args)) => crate::commands::run::run(&cli.global, &args),
         Some(Command::ResetWorld) => crate::sim_command::reset_world_command(&cli.global),
+        Some(Command::Notes) => notes_window(),
         Some(Command::Doctor) => crate::commands::doctor::run(&cli.global),
         Some(Command::Cleanup(args)) => crate::commands::cleanup::run(&args),
     }
@@ -84,5 +85,20 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         active.shutdown().await;
         result.map_err(anyhow::Error::from)
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `trinetes notes`: the speaker's window for the trinetes of this state
+/// directory.
+fn notes_window() -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the notes window needs a terminal: run `trinetes notes` in a second terminal window"
+        );
+    }
+    let socket = crate::present::socket_path(&crate::progress::state_dir()?);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::present::notes::run(&socket))?;
     Ok(ExitCode::SUCCESS)
 }

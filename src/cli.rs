@@ -71,6 +71,18 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
         ],
     ),
     ("reset-world", &["namespace"]),
+    (
+        "notes",
+        &[
+            "lessons",
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "profile",
+        ],
+    ),
     ("run", &["theme"]),
     (
         "doctor",
@@ -145,6 +157,14 @@ pub enum Command {
     ///
     /// Example: trinetes doctor --backend live
     Doctor,
+    /// The speaker's notes window, for a second terminal: it follows the
+    /// trinetes running with the same state directory (over a local Unix
+    /// socket, nothing on the network) and shows the notes of the section
+    /// on screen, the next step and section, the clock, the time spent
+    /// against each lesson's minutes, and the running step. n/→ goes to the
+    /// next step, p/← to the previous one, r runs it, q quits. Several may
+    /// follow one trinetes; one started first waits for it.
+    Notes,
     /// Remove every real resource trinetes created on the live and context
     /// backends, as its ledger records them: port-forwards, then Helm
     /// releases, then namespaces, then EKS clusters (`eksctl delete

@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod execute;
 pub mod ledger;
 pub mod lesson;
+pub mod present;
 pub mod progress;
 pub mod redact;
 pub mod sim;

@@ -14,6 +14,7 @@ mod object_kinds;
 mod parse;
 mod prices;
 mod profile;
+mod sections;
 mod step_config;
 mod toml_fields;
 pub mod vars;
@@ -27,6 +28,7 @@ pub use object_kinds::{OBJECT_KINDS, ObjectKind};
 pub use parse::{parse, parse_with_variables};
 pub use prices::{Prices, PricesError};
 pub use profile::{Profile, ProfileError, builtin_variable_names};
+pub use sections::Section;
 
 /// File names of the embedded lessons and diagrams (for tests and tooling).
 pub fn builtin_files() -> (Vec<&'static str>, Vec<&'static str>) {

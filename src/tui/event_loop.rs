@@ -57,6 +57,13 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
 
     let mut events = Some(crossterm::event::EventStream::new());
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::channel::<Action>(64);
+    let mut notes = crate::tui::notes_link::NotesLink::start(
+        store.dir(),
+        backend.label(),
+        backend.kind() == crate::lesson::BackendKind::DryRun,
+        actions_tx.clone(),
+    )
+    .await;
     let mut active: Option<ActiveExecution> = None;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -82,6 +89,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             .terminal
             .draw(|frame| screens::draw(&app, frame))
             .map_err(TuiError::Terminal)?;
+        notes.publish(&app);
         let executing = app.executing;
         let first = tokio::select! {
             event = next_event(&mut events) => match event {

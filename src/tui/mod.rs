@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod markdown;
+mod notes_link;
 pub mod screens;
 pub mod state;
 pub mod strings;

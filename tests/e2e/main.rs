@@ -4,5 +4,6 @@
 mod support;
 
 mod kept_world;
+mod notes_window;
 mod tmux;
 mod tmux_run;

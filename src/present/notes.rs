@@ -1,0 +1,432 @@
+//! `trinetes notes`: the speaker's window. It follows a running trinetes
+//! over the notes socket and shows the notes of the section on screen, what
+//! comes next, the clock, the time spent against the plan, and the running
+//! step; its keys drive the presentation. When the presentation is not
+//! there (not started yet, or quit), it says so and waits for it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
+
+use super::protocol::{self, Command, Snapshot};
+
+/// What the window knows.
+#[derive(Debug, Clone, Default)]
+pub struct NotesState {
+    pub snapshot: Option<Snapshot>,
+    pub connected: bool,
+    /// Was connected at some point (so "quit", not "not started").
+    pub was_connected: bool,
+    pub socket: PathBuf,
+}
+
+/// The key a window sends, if it is one of the driving keys.
+pub fn command_for(key: crossterm::event::KeyCode) -> Option<Command> {
+    use crossterm::event::KeyCode;
+    match key {
+        KeyCode::Char('n') | KeyCode::Right | KeyCode::Char(' ') => Some(Command::Next),
+        KeyCode::Char('p') | KeyCode::Left => Some(Command::Previous),
+        KeyCode::Char('r') | KeyCode::Enter => Some(Command::Run),
+        _ => None,
+    }
+}
+
+/// `mm:ss`, or `h:mm:ss` from an hour on.
+pub fn clock(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// Green while on plan, yellow past 90 % of it, red past it.
+pub fn pace_style(spent_secs: i64, planned_minutes: u32) -> Style {
+    let planned = i64::from(planned_minutes) * 60;
+    let colour = if planned == 0 || spent_secs * 10 < planned * 9 {
+        Color::Green
+    } else if spent_secs <= planned {
+        Color::Yellow
+    } else {
+        Color::Red
+    };
+    Style::default().fg(colour).add_modifier(Modifier::BOLD)
+}
+
+fn since(rfc3339: &str, now: Timestamp) -> i64 {
+    rfc3339
+        .parse::<Timestamp>()
+        .map(|t| now.as_second() - t.as_second())
+        .unwrap_or(0)
+}
+
+/// Joins each paragraph's lines, so the text reflows to the window.
+pub fn reflow(note: &str) -> Vec<String> {
+    note.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Draws the window. Pure: `now` is given.
+pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
+    let area = frame.area();
+    let local = now.to_zoned(jiff::tz::TimeZone::system());
+    let title = format!(" trinetes notes  {} ", local.strftime("%H:%M:%S"));
+    let outer = Block::default().borders(Borders::ALL).title(title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let Some(snapshot) = state.snapshot.as_ref().filter(|_| state.connected) else {
+        let why = if state.was_connected {
+            "The presentation quit. Waiting for it to come back…"
+        } else {
+            "Waiting for the presentation: start trinetes in another terminal."
+        };
+        let text = vec![
+            Line::from(Span::styled(
+                why,
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Line::from(""),
+            Line::from(format!("(listening for {})", state.socket.display())),
+            Line::from(""),
+            Line::from("q quits"),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        return;
+    };
+    let rows = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(3),
+        Constraint::Length(3),
+        Constraint::Length(6),
+        Constraint::Length(1),
+    ])
+    .split(inner);
+    render_header(frame, rows[0], snapshot, now);
+    render_notes(frame, rows[1], snapshot);
+    render_next(frame, rows[2], snapshot);
+    render_step(frame, rows[3], snapshot);
+    let mut keys = vec![Span::raw("n/→ next  p/← previous  r run  q quit")];
+    if snapshot.simulated {
+        keys.push(Span::styled(
+            "   SIMULATED (dry-run)",
+            Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(keys)), rows[4]);
+}
+
+fn render_header(frame: &mut Frame<'_>, area: Rect, s: &Snapshot, now: Timestamp) {
+    let talk = since(&s.talk_started, now);
+    let mut lines = Vec::new();
+    match &s.lesson {
+        Some(l) => {
+            let spent = since(&l.opened, now);
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{}  ·  section {}/{}: {}",
+                    l.title,
+                    l.section + 1,
+                    l.sections,
+                    l.section_title
+                ),
+                Style::default().add_modifier(Modifier::BOLD),
+            )));
+            lines.push(Line::from(vec![
+                Span::raw("lesson "),
+                Span::styled(
+                    format!("{} / {}", clock(spent), clock(i64::from(l.minutes) * 60)),
+                    pace_style(spent, l.minutes),
+                ),
+                Span::raw("   talk "),
+                Span::styled(
+                    format!(
+                        "{} / {}",
+                        clock(talk),
+                        clock(i64::from(s.talk_minutes) * 60)
+                    ),
+                    pace_style(talk, s.talk_minutes),
+                ),
+            ]));
+        }
+        None => {
+            lines.push(Line::from("The lesson list is on screen."));
+            lines.push(Line::from(vec![
+                Span::raw("talk "),
+                Span::styled(
+                    format!(
+                        "{} / {}",
+                        clock(talk),
+                        clock(i64::from(s.talk_minutes) * 60)
+                    ),
+                    pace_style(talk, s.talk_minutes),
+                ),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn render_notes(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
+    let notes: Vec<String> = s
+        .lesson
+        .as_ref()
+        .map(|l| l.notes.iter().flat_map(|n| reflow(n)).collect())
+        .unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    if notes.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "(no speaker notes in this section)",
+            Style::default().add_modifier(Modifier::DIM),
+        )));
+    }
+    for (i, p) in notes.into_iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(p));
+    }
+    let block = Block::default().borders(Borders::TOP).title(" notes ");
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn render_next(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
+    let (step, section) = match &s.lesson {
+        Some(l) => (l.next_step.clone(), l.next_section.clone()),
+        None => (None, None),
+    };
+    let lines = vec![
+        Line::from(format!("step: {}", step.unwrap_or_else(|| "—".to_string()))),
+        Line::from(format!(
+            "section: {}",
+            section.unwrap_or_else(|| "—".to_string())
+        )),
+    ];
+    let block = Block::default().borders(Borders::TOP).title(" next ");
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_step(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
+    let block = Block::default().borders(Borders::TOP).title(" step ");
+    let Some(step) = s.lesson.as_ref().and_then(|l| l.step.as_ref()) else {
+        frame.render_widget(Paragraph::new("no step run yet").block(block), area);
+        return;
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("{}  ", step.status),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            "{}  {}",
+            step.title,
+            clock(step.elapsed_secs as i64)
+        )),
+    ])];
+    if let Some(stage) = &step.stage {
+        let progress = step
+            .progress
+            .map(|p| format!(" ({:.0}%)", p * 100.0))
+            .unwrap_or_default();
+        lines.push(Line::from(format!("stage: {stage}{progress}")));
+    }
+    lines.extend(step.checks.iter().map(|c| Line::from(c.clone())));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// Runs the window until q, Esc or Ctrl-C.
+pub async fn run(socket: &Path) -> std::io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    let result = serve(&mut terminal, socket).await;
+    ratatui::restore();
+    result
+}
+
+async fn serve(terminal: &mut ratatui::DefaultTerminal, socket: &Path) -> std::io::Result<()> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+    let mut state = NotesState {
+        socket: socket.to_path_buf(),
+        ..NotesState::default()
+    };
+    let mut keys = crossterm::event::EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        // (Re)connect, then follow until the presentation goes away.
+        let stream = UnixStream::connect(socket).await.ok();
+        state.connected = stream.is_some();
+        state.was_connected |= state.connected;
+        let (mut lines, mut write) = match stream {
+            Some(s) => {
+                let (r, w) = s.into_split();
+                (Some(BufReader::new(r).lines()), Some(w))
+            }
+            None => (None, None),
+        };
+        loop {
+            terminal.draw(|f| render(f, &state, Timestamp::now()))?;
+            let line = async {
+                match lines.as_mut() {
+                    Some(l) => l.next_line().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = tick.tick() => {
+                    if !state.connected {
+                        break;
+                    }
+                }
+                got = line => match got {
+                    Ok(Some(text)) => {
+                        if let Some(s) = protocol::decode::<Snapshot>(&text) {
+                            state.snapshot = Some(s);
+                        }
+                    }
+                    _ => {
+                        state.connected = false;
+                        break;
+                    }
+                },
+                event = keys.next() => {
+                    let Some(Ok(Event::Key(key))) = event else { continue };
+                    if key.kind != KeyEventKind::Press {
+                        continue;
+                    }
+                    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+                    if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
+                        return Ok(());
+                    }
+                    if let (Some(command), Some(w)) = (command_for(key.code), write.as_mut()) {
+                        let line = format!("{}\n", protocol::encode(&command));
+                        if w.write_all(line.as_bytes()).await.is_err() {
+                            state.connected = false;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::present::protocol::{LessonView, StepState};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn screen(state: &NotesState, now: Timestamp, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| render(f, state, now)).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_window_shows_notes_next_timers_and_the_step() {
+        let now: Timestamp = "2026-11-30T10:20:00Z".parse().unwrap();
+        let state = NotesState {
+            connected: true,
+            was_connected: true,
+            socket: "/tmp/x.sock".into(),
+            snapshot: Some(Snapshot {
+                talk_started: "2026-11-30T10:00:00Z".into(),
+                talk_minutes: 90,
+                backend: "dry-run".into(),
+                simulated: true,
+                lesson: Some(LessonView {
+                    id: "eks".into(),
+                    title: "EKS and eksctl".into(),
+                    minutes: 10,
+                    opened: "2026-11-30T10:08:30Z".into(),
+                    section: 1,
+                    sections: 4,
+                    section_title: "Create the cluster".into(),
+                    notes: vec![
+                        "Say that it takes\n     fifteen minutes.\n\nThen fast-forward.".into(),
+                    ],
+                    next_step: Some("Get the nodes".into()),
+                    next_section: Some("What eksctl wrote".into()),
+                    step: Some(StepState {
+                        title: "Create the EKS cluster".into(),
+                        status: "running".into(),
+                        stage: Some("waiting for CloudFormation".into()),
+                        progress: Some(0.45),
+                        elapsed_secs: 151,
+                        checks: vec!["· the cluster is ACTIVE".into()],
+                    }),
+                }),
+            }),
+        };
+        let text = screen(&state, now, 80, 24);
+        assert!(
+            text.contains("EKS and eksctl  ·  section 2/4: Create the cluster"),
+            "{text}"
+        );
+        assert!(text.contains("lesson 11:30 / 10:00"), "{text}");
+        assert!(text.contains("talk 20:00 / 1:30:00"), "{text}");
+        assert!(
+            text.contains("Say that it takes fifteen minutes."),
+            "{text}"
+        );
+        assert!(text.contains("Then fast-forward."), "{text}");
+        assert!(text.contains("step: Get the nodes"), "{text}");
+        assert!(text.contains("section: What eksctl wrote"), "{text}");
+        assert!(
+            text.contains("running  Create the EKS cluster  02:31"),
+            "{text}"
+        );
+        assert!(
+            text.contains("stage: waiting for CloudFormation (45%)"),
+            "{text}"
+        );
+        assert!(text.contains("SIMULATED (dry-run)"), "{text}");
+    }
+
+    #[test]
+    fn behind_plan_is_red_near_it_yellow() {
+        assert_eq!(pace_style(11 * 60, 10).fg, Some(Color::Red));
+        assert_eq!(pace_style(9 * 60 + 30, 10).fg, Some(Color::Yellow));
+        assert_eq!(pace_style(60, 10).fg, Some(Color::Green));
+    }
+
+    #[test]
+    fn without_a_presentation_the_window_says_it_waits() {
+        let now = Timestamp::now();
+        let mut state = NotesState {
+            socket: "/tmp/p.sock".into(),
+            ..NotesState::default()
+        };
+        assert!(screen(&state, now, 70, 10).contains("Waiting for the presentation"));
+        state.was_connected = true;
+        assert!(screen(&state, now, 70, 10).contains("The presentation quit"));
+    }
+}

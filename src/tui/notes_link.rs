@@ -1,0 +1,169 @@
+//! The TUI's end of the speaker's notes window (`trinetes notes`): after
+//! every frame it publishes what is on screen, and the window's keys come
+//! back as the TUI's own actions (next step, previous step, run).
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+
+use crate::execute::StepOutcome;
+use crate::present::hub::Hub;
+use crate::present::protocol::{LessonView, Snapshot, StepState};
+use crate::present::{Command, socket_path};
+use crate::tui::action::Action;
+use crate::tui::execution::CheckState;
+use crate::tui::state::App;
+
+/// The link, while the TUI runs; dropping it removes the socket.
+pub struct NotesLink {
+    hub: Option<Hub>,
+    talk_started: Timestamp,
+    backend: String,
+    simulated: bool,
+    /// The lesson on screen and when it was opened.
+    opened: Option<(usize, Timestamp)>,
+}
+
+impl NotesLink {
+    /// Listens in `state_dir`. Without a socket (another trinetes holds
+    /// it), the TUI runs as before and says nothing: the notes window
+    /// follows the first one.
+    pub async fn start(
+        state_dir: &Path,
+        backend: String,
+        simulated: bool,
+        actions: mpsc::Sender<Action>,
+    ) -> NotesLink {
+        let hub = match Hub::start(&socket_path(state_dir)).await {
+            Ok((hub, mut commands)) => {
+                tokio::spawn(async move {
+                    while let Some(command) = commands.recv().await {
+                        if actions.send(action_for(command)).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                Some(hub)
+            }
+            Err(e) => {
+                tracing::info!("no notes window link: {e}");
+                None
+            }
+        };
+        NotesLink {
+            hub,
+            talk_started: Timestamp::now(),
+            backend,
+            simulated,
+            opened: None,
+        }
+    }
+
+    /// Sends what is on screen now (only when it changed).
+    pub fn publish(&mut self, app: &App) {
+        let Some(hub) = &self.hub else { return };
+        let lesson = app.reader.as_ref().map(|r| r.lesson);
+        match (lesson, self.opened) {
+            (Some(l), Some((open, _))) if l == open => {}
+            (Some(l), _) => self.opened = Some((l, Timestamp::now())),
+            (None, _) => self.opened = None,
+        }
+        hub.publish(&snapshot(app, self));
+    }
+}
+
+fn action_for(command: Command) -> Action {
+    match command {
+        Command::Next => Action::NextStep,
+        Command::Previous => Action::PrevStep,
+        Command::Run => Action::ExecuteStep,
+    }
+}
+
+/// What the notes window shows of `app`.
+fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
+    Snapshot {
+        lesson: lesson_view(app, link),
+        talk_started: link.talk_started.to_string(),
+        talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
+        backend: link.backend.clone(),
+        simulated: link.simulated,
+    }
+}
+
+fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
+    let reader = app.reader.as_ref()?;
+    let lesson = app.lessons.get(reader.lesson)?;
+    let sections = lesson.sections();
+    // The selected step's section; else the section of the last step box
+    // at or above the top of the screen.
+    let step_on_screen = reader.step.or_else(|| {
+        reader
+            .doc
+            .steps
+            .iter()
+            .rposition(|range| range.start <= reader.scroll)
+    });
+    let section = step_on_screen
+        .and_then(|s| crate::lesson::Lesson::section_of_step(&sections, s))
+        .unwrap_or(0);
+    let current = sections.get(section);
+    let next_step = match reader.step {
+        Some(i) => lesson.steps.get(i + 1),
+        None => current
+            .and_then(|s| s.steps.first())
+            .and_then(|i| lesson.steps.get(*i)),
+    };
+    let step = app
+        .execution
+        .as_ref()
+        .filter(|e| e.lesson == reader.lesson)
+        .and_then(|e| {
+            let title = lesson.steps.get(e.step)?.title.clone();
+            Some(StepState {
+                title,
+                status: match &e.outcome {
+                    None => "running".to_string(),
+                    Some(StepOutcome::Passed) => "passed".to_string(),
+                    Some(StepOutcome::Failed { .. }) => "failed".to_string(),
+                    Some(StepOutcome::TimedOut) => "timed out".to_string(),
+                    Some(StepOutcome::Cancelled) => "stopped".to_string(),
+                    Some(StepOutcome::Skipped { .. }) => "skipped".to_string(),
+                },
+                stage: e.stage.as_ref().map(|(name, _)| name.clone()),
+                progress: e.stage.as_ref().and_then(|(_, f)| *f),
+                elapsed_secs: e.elapsed.as_secs(),
+                checks: e
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        let mark = match c.state {
+                            CheckState::Pending => "·",
+                            CheckState::Running => "…",
+                            CheckState::Passed { .. } => "✔",
+                            _ => "✘",
+                        };
+                        format!("{mark} {}", c.description)
+                    })
+                    .collect(),
+            })
+        });
+    Some(LessonView {
+        id: lesson.front.id.clone(),
+        title: lesson.front.title.clone(),
+        minutes: lesson.front.minutes,
+        opened: link
+            .opened
+            .map(|(_, t)| t)
+            .unwrap_or(link.talk_started)
+            .to_string(),
+        section,
+        sections: sections.len(),
+        section_title: current.map(|s| s.title.clone()).unwrap_or_default(),
+        notes: current.map(|s| s.notes.clone()).unwrap_or_default(),
+        next_step: next_step.map(|s| s.title.clone()),
+        next_section: sections.get(section + 1).map(|s| s.title.clone()),
+        step,
+    })
+}
