@@ -116,6 +116,7 @@ impl DryRunBackend {
                 .filter_map(|f| Some((f.wanted_port_taken?, f.local.port())))
                 .collect(),
             clock_speed: Some(self.world.speed()),
+            kubeconfig: Some(self.world.kubeconfig_path().to_path_buf()),
             ..CheckContext::default()
         }
     }
