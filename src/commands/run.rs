@@ -10,9 +10,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::report::{LessonReport, RunReport, StepReport};
 use super::run_print::{Printer, outcome_parts};
+use crate::backend::Backend;
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
-use crate::backend::Backend;
 use crate::execute::{self, StepOutcome, buildup};
 use crate::lesson::{self, BackendKind, Lesson, Profile, Step, needs};
 use crate::progress::{self, ProgressStore};
@@ -100,7 +100,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                         &format!("{} (built for {})", builder.front.title, lesson.front.id),
                     );
                     let steps: Vec<&Step> = needs::build_steps(builder).collect();
-                    let (lesson_report, stop) = run.steps(builder, &steps, &mut report, false).await;
+                    let (lesson_report, stop) =
+                        run.steps(builder, &steps, &mut report, false).await;
                     report.lessons.push(lesson_report);
                     backend.stop_forwards().await;
                     if stop {

@@ -20,7 +20,11 @@ pub const BUILD_UP_SPEED: f64 = 40.0;
 /// The lessons to run before `lesson`, in order: those that provide what it
 /// needs (and what they need), less those whose state the backend has now.
 /// `all` holds every lesson, expanded for the profile.
-pub async fn missing<'a>(backend: &dyn Backend, all: &'a [Lesson], lesson: &Lesson) -> Vec<&'a Lesson> {
+pub async fn missing<'a>(
+    backend: &dyn Backend,
+    all: &'a [Lesson],
+    lesson: &Lesson,
+) -> Vec<&'a Lesson> {
     let all: Vec<&Lesson> = all.iter().collect();
     let mut missing = Vec::new();
     for provider in needs::build_order(&all, lesson) {
