@@ -374,6 +374,14 @@ impl Backend for DryRunBackend {
         self.reset().boxed()
     }
 
+    fn clock_speed(&self) -> Option<f64> {
+        Some(self.world.speed())
+    }
+
+    fn set_clock_speed(&self, speed: f64) {
+        self.world.set_speed(speed);
+    }
+
     fn check_context(&self) -> CheckContext {
         self.check_context_on(&Target::Current)
     }

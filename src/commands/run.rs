@@ -92,7 +92,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             let builders = buildup::missing(backend.as_ref(), &expanded_all, lesson).await;
             if !builders.is_empty() {
                 printer.line(&buildup::summary(lesson, &builders));
-                let pace = FastBuildUp::start(&active);
+                let before = buildup::hurry(backend.as_ref());
                 let mut built = true;
                 for builder in builders {
                     printer.lesson(
@@ -109,7 +109,9 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                         break;
                     }
                 }
-                pace.end(&printer);
+                if buildup::unhurry(backend.as_ref(), before) {
+                    printer.line("the world's clock runs at the session's pace again");
+                }
                 if !built {
                     if args.keep_going && !cancel.is_cancelled() {
                         printer.line(&format!(
@@ -254,32 +256,6 @@ impl LessonRun<'_> {
             }
         }
         (lesson_report, stop)
-    }
-}
-
-/// The dry-run world's clock at the fast pace while a build-up runs, and
-/// back to what it was after.
-struct FastBuildUp<'a> {
-    world: Option<&'a std::sync::Arc<crate::sim::world::World>>,
-    before: f64,
-}
-
-impl<'a> FastBuildUp<'a> {
-    fn start(active: &'a ActiveBackend) -> Self {
-        let world = active.world();
-        let before = world.map_or(1.0, |w| w.speed());
-        let world = world.filter(|_| before < buildup::BUILD_UP_SPEED);
-        if let Some(w) = world {
-            w.set_speed(buildup::BUILD_UP_SPEED);
-        }
-        FastBuildUp { world, before }
-    }
-
-    fn end(self, printer: &Printer) {
-        if let Some(w) = self.world {
-            w.set_speed(self.before);
-            printer.line("the world's clock runs at the session's pace again");
-        }
     }
 }
 

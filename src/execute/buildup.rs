@@ -63,6 +63,25 @@ pub fn proof_step<'a>(backend: &dyn Backend, provider: &'a Lesson) -> Option<&'a
         .last()
 }
 
+/// Runs the backend's clock at [`BUILD_UP_SPEED`] when it is slower, and
+/// answers the speed to go back to.
+pub fn hurry(backend: &dyn Backend) -> Option<f64> {
+    let before = backend.clock_speed().filter(|s| *s < BUILD_UP_SPEED)?;
+    backend.set_clock_speed(BUILD_UP_SPEED);
+    Some(before)
+}
+
+/// Puts back the speed [`hurry`] changed; true when it changed one.
+pub fn unhurry(backend: &dyn Backend, before: Option<f64>) -> bool {
+    match before {
+        Some(speed) => {
+            backend.set_clock_speed(speed);
+            true
+        }
+        None => false,
+    }
+}
+
 /// One line naming what a lesson needs and which lessons build it, e.g.
 /// "helm-trino needs eks-cluster: running lesson eks first".
 pub fn summary(lesson: &Lesson, builders: &[&Lesson]) -> String {
