@@ -195,6 +195,8 @@ fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
     };
     let demo = by_id("helm-trino");
     let create = &by_id("eks")["steps"][0];
+    assert_eq!(demo["needs"], serde_json::json!(["eks-cluster"]));
+    assert_eq!(demo["provides"], serde_json::json!(["trino"]));
     assert_eq!(create["id"], "create-cluster");
     assert!(
         create["command"]
