@@ -138,3 +138,40 @@ fn state_a_lesson_left_in_the_kept_world_is_not_built_again() {
     assert!(!all.contains("(built for cleanup)"), "{all}");
     assert!(all.contains("✔ helm-uninstall passed"), "{all}");
 }
+
+#[test]
+fn only_what_is_missing_is_built_and_a_realistic_session_builds_it_fast() {
+    require_kubectl();
+    let state = tempfile::tempdir().expect("temp dir");
+    // The EKS lesson runs first, so Clean up only needs Trino built; the
+    // session's realistic pace is kept for the lessons asked for.
+    let out = trinetes(
+        state.path(),
+        &[
+            "run",
+            "--lesson",
+            "eks",
+            "--lesson",
+            "cleanup",
+            "--pace",
+            "realistic",
+            "--pace-total",
+            "5s",
+            "--until",
+            "delete-services",
+        ],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("cleanup needs trino, which is not there: running lesson helm-trino first"),
+        "{all}"
+    );
+    assert!(all.contains("(built for cleanup)"), "{all}");
+    assert!(!all.contains("== eks: EKS and eksctl (built for"), "{all}");
+    assert!(
+        all.contains("the world's clock runs at the session's pace again"),
+        "{all}"
+    );
+    assert!(all.contains("✔ delete-services passed"), "{all}");
+}
