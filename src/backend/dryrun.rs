@@ -113,6 +113,7 @@ impl DryRunBackend {
             eks: Some(EksTarget::Endpoint(self.world.eks_url())),
             moved_ports: self.forwards.moved_ports(),
             clock_speed: Some(self.world.speed()),
+            kubeconfig: Some(self.world.kubeconfig_path().to_path_buf()),
             ..CheckContext::default()
         }
     }
@@ -333,6 +334,14 @@ impl Backend for DryRunBackend {
 
     fn reset_world(&self) -> BoxFuture<'_, Result<(), BackendError>> {
         self.reset().boxed()
+    }
+
+    fn clock_speed(&self) -> Option<f64> {
+        Some(self.world.speed())
+    }
+
+    fn set_clock_speed(&self, speed: f64) {
+        self.world.set_speed(speed);
     }
 
     fn check_context(&self) -> CheckContext {

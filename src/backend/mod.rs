@@ -135,6 +135,18 @@ pub trait Backend: Send + Sync {
         cmd
     }
 
+    /// How much faster than the wall the backend's own clock runs; `None`
+    /// when it has none (only the dry-run world has one).
+    fn clock_speed(&self) -> Option<f64> {
+        None
+    }
+
+    /// Runs the backend's own clock, if it has one, at `speed` times the
+    /// wall from now on.
+    fn set_clock_speed(&self, speed: f64) {
+        let _ = speed;
+    }
+
     /// The port-forwards this backend holds open, for the status bar.
     fn forwards(&self) -> Vec<portforward::ForwardStatus> {
         Vec::new()

@@ -30,6 +30,9 @@ pub struct CheckContext {
     /// world with `--pace fast`); `None` is real time. Check timeouts are
     /// simulated time, so they shrink by it.
     pub clock_speed: Option<f64>,
+    /// The kubeconfig whose current context `kubeconfig-context` checks
+    /// read; `None` is the user's own (`KUBECONFIG`, else `~/.kube/config`).
+    pub kubeconfig: Option<std::path::PathBuf>,
 }
 
 impl CheckContext {

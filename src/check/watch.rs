@@ -53,7 +53,12 @@ where
         let mut initial: BTreeMap<String, K> = BTreeMap::new();
         while let Some(event) = stream.next().await {
             match event {
-                Ok(watcher::Event::Init) => initial.clear(),
+                // Nothing is known until the first listing is done: an
+                // `absent` check must not pass on the empty map it starts with.
+                Ok(watcher::Event::Init) => {
+                    initial.clear();
+                    continue;
+                }
                 Ok(watcher::Event::InitApply(obj)) => {
                     initial.insert(obj.name_any(), obj);
                     continue;

@@ -200,6 +200,9 @@ struct JsonLesson {
     minutes: u32,
     order: i32,
     backends: Vec<BackendKind>,
+    /// What the lesson starts from and what it leaves, by name.
+    needs: Vec<String>,
+    provides: Vec<String>,
     path: PathBuf,
     progress: LessonProgressView,
     steps: Vec<JsonStep>,
@@ -249,6 +252,8 @@ impl<'a> JsonView<'a> {
                     minutes: l.front.minutes,
                     order: l.front.order,
                     backends: l.front.backends.clone(),
+                    needs: l.front.needs.clone(),
+                    provides: l.front.provides.clone(),
                     path: l.path.clone(),
                     steps: l
                         .steps

@@ -10,10 +10,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::report::{LessonReport, RunReport, StepReport};
 use super::run_print::{Printer, outcome_parts};
+use crate::backend::Backend;
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
-use crate::execute::{self, StepOutcome};
-use crate::lesson::{self, BackendKind, Lesson, Profile};
+use crate::execute::{self, StepOutcome, buildup};
+use crate::lesson::{self, BackendKind, Lesson, Profile, Step, needs};
 use crate::progress::{self, ProgressStore};
 use crate::sim::eksctl::Pace;
 
@@ -98,75 +99,57 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         lessons: Vec::new(),
     };
     let backend = active.backend();
+    let expanded_all: Vec<Lesson> = all.iter().map(|l| l.expanded(&profile)).collect();
+    let run = LessonRun {
+        backend: backend.as_ref(),
+        printer: &printer,
+        store: &store,
+        cancel: &cancel,
+        args,
+    };
     'lessons: for lesson in &lessons {
         // A port-forward belongs to its lesson.
         backend.stop_forwards().await;
-        printer.lesson(&lesson.front.id, &lesson.front.title);
-        let mut lesson_report = LessonReport {
-            id: lesson.front.id.clone(),
-            title: lesson.front.title.clone(),
-            steps: Vec::new(),
-        };
-        let mut stop = false;
-        for step in &lesson.steps {
-            let mut step_report = StepReport {
-                id: step.id.clone(),
-                title: step.title.clone(),
-                command: step.command.clone(),
-                outcome: String::new(),
-                reason: None,
-                duration_secs: 0.0,
-                output: Vec::new(),
-                checks: Vec::new(),
-            };
-            let (tx, mut rx) = mpsc::channel(512);
-            let execution = execute::execute_step(backend.as_ref(), step, &tx, &cancel);
-            tokio::pin!(execution);
-            let outcome = loop {
-                tokio::select! {
-                    biased;
-                    Some(event) = rx.recv() => printer.event(&event, &mut step_report),
-                    outcome = &mut execution => break outcome,
+        if !lesson.front.needs.is_empty() {
+            let builders = buildup::missing(backend.as_ref(), &expanded_all, lesson).await;
+            if !builders.is_empty() {
+                printer.line(&buildup::summary(lesson, &builders));
+                let before = buildup::hurry(backend.as_ref());
+                let mut built = true;
+                for builder in builders {
+                    printer.lesson(
+                        &builder.front.id,
+                        &format!("{} (built for {})", builder.front.title, lesson.front.id),
+                    );
+                    let steps: Vec<&Step> = needs::build_steps(builder).collect();
+                    let (lesson_report, stop) =
+                        run.steps(builder, &steps, &mut report, false).await;
+                    report.lessons.push(lesson_report);
+                    backend.stop_forwards().await;
+                    if stop {
+                        built = false;
+                        break;
+                    }
                 }
-            };
-            while let Ok(event) = rx.try_recv() {
-                printer.event(&event, &mut step_report);
-            }
-            if !outcome.ok() && outcome != StepOutcome::Cancelled {
-                printer.hints(&step.hints);
-            }
-            // The simulated world ends with this run; AWS does not.
-            if outcome == StepOutcome::Cancelled
-                && step.billable
-                && backend.kind() != BackendKind::DryRun
-            {
-                let index = lesson.steps.iter().position(|s| s.id == step.id);
-                let cleanup = index
-                    .and_then(|i| crate::execute::cleanup_step(lesson, i))
-                    .map(|s| (s.id.as_str(), s.command.as_str()));
-                printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
-            }
-            record(&store, &lesson.front.id, &step.id, &outcome);
-            match &outcome {
-                StepOutcome::Passed => report.passed += 1,
-                StepOutcome::Skipped { .. } => report.skipped += 1,
-                _ => report.failed += 1,
-            }
-            let (_, reason) = outcome_parts(&outcome);
-            if step_report.reason.is_none() {
-                step_report.reason = reason;
-            }
-            lesson_report.steps.push(step_report);
-            if outcome == StepOutcome::Cancelled || (!outcome.ok() && !args.keep_going) {
-                stop = true;
-            }
-            if args.until.as_deref() == Some(step.id.as_str()) {
-                stop = true;
-            }
-            if stop {
-                break;
+                if buildup::unhurry(backend.as_ref(), before) {
+                    printer.line("the world's clock runs at the session's pace again");
+                }
+                if !built {
+                    if args.keep_going && !cancel.is_cancelled() {
+                        printer.line(&format!(
+                            "{} cannot start without what it needs; going on with the next lesson",
+                            lesson.front.id
+                        ));
+                        continue 'lessons;
+                    }
+                    break 'lessons;
+                }
+                printer.line(&format!("built what {} needs", lesson.front.id));
             }
         }
+        printer.lesson(&lesson.front.id, &lesson.front.title);
+        let steps: Vec<&Step> = lesson.steps.iter().collect();
+        let (lesson_report, stop) = run.steps(lesson, &steps, &mut report, true).await;
         let all_ok = lesson_report.steps.len() == lesson.steps.len()
             && lesson_report.steps.iter().all(|s| {
                 s.outcome != "failed" && s.outcome != "timed-out" && s.outcome != "cancelled"
@@ -205,6 +188,97 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What running the steps of a lesson needs, for the lessons asked for and
+/// for those built before them.
+struct LessonRun<'a> {
+    backend: &'a dyn Backend,
+    printer: &'a Printer,
+    store: &'a ProgressStore,
+    cancel: &'a CancellationToken,
+    args: &'a RunArgs,
+}
+
+impl LessonRun<'_> {
+    /// Runs `steps` of `lesson` in order, printing and counting them; the
+    /// flag says whether the run must stop. `--until` applies only to the
+    /// lessons asked for (`asked`), not to a build-up.
+    async fn steps(
+        &self,
+        lesson: &Lesson,
+        steps: &[&Step],
+        report: &mut RunReport,
+        asked: bool,
+    ) -> (LessonReport, bool) {
+        let (backend, printer, cancel) = (self.backend, self.printer, self.cancel);
+        let mut lesson_report = LessonReport {
+            id: lesson.front.id.clone(),
+            title: lesson.front.title.clone(),
+            steps: Vec::new(),
+        };
+        let mut stop = false;
+        for step in steps {
+            let mut step_report = StepReport {
+                id: step.id.clone(),
+                title: step.title.clone(),
+                command: step.command.clone(),
+                outcome: String::new(),
+                reason: None,
+                duration_secs: 0.0,
+                output: Vec::new(),
+                checks: Vec::new(),
+            };
+            let (tx, mut rx) = mpsc::channel(512);
+            let execution = execute::execute_step(backend, step, &tx, cancel);
+            tokio::pin!(execution);
+            let outcome = loop {
+                tokio::select! {
+                    biased;
+                    Some(event) = rx.recv() => printer.event(&event, &mut step_report),
+                    outcome = &mut execution => break outcome,
+                }
+            };
+            while let Ok(event) = rx.try_recv() {
+                printer.event(&event, &mut step_report);
+            }
+            if !outcome.ok() && outcome != StepOutcome::Cancelled {
+                printer.hints(&step.hints);
+            }
+            // The simulated world ends with this run; AWS does not.
+            if outcome == StepOutcome::Cancelled
+                && step.billable
+                && backend.kind() != BackendKind::DryRun
+            {
+                let index = lesson.steps.iter().position(|s| s.id == step.id);
+                let cleanup = index
+                    .and_then(|i| crate::execute::cleanup_step(lesson, i))
+                    .map(|s| (s.id.as_str(), s.command.as_str()));
+                printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
+            }
+            record(self.store, &lesson.front.id, &step.id, &outcome);
+            match &outcome {
+                StepOutcome::Passed => report.passed += 1,
+                StepOutcome::Skipped { .. } => report.skipped += 1,
+                _ => report.failed += 1,
+            }
+            let (_, reason) = outcome_parts(&outcome);
+            if step_report.reason.is_none() {
+                step_report.reason = reason;
+            }
+            lesson_report.steps.push(step_report);
+            if outcome == StepOutcome::Cancelled || (!outcome.ok() && !self.args.keep_going) {
+                stop = true;
+            }
+            if asked && self.args.until.as_deref() == Some(step.id.as_str()) {
+                stop = true;
+            }
+            if stop {
+                break;
+            }
+        }
+        (lesson_report, stop)
+    }
 }
 
 /// The pace `--pace` and `--pace-total` ask for.

@@ -2,6 +2,8 @@
 //! order. Everything that happens is sent as an `ExecutionEvent`, so the TUI
 //! and `trinetes run` show the same story.
 
+pub mod buildup;
+
 use std::time::Duration;
 
 use tokio::sync::mpsc;

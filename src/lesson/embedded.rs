@@ -27,6 +27,11 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../lessons/90-eks-demo.md"),
     ),
     (
+        "91-helm-trino.md",
+        include_str!("../../lessons/91-helm-trino.md"),
+    ),
+    ("92-cleanup.md", include_str!("../../lessons/92-cleanup.md")),
+    (
         "95-pr-of-the-month.md",
         include_str!("../../lessons/95-pr-of-the-month.md"),
     ),
@@ -53,6 +58,10 @@ pub const DIAGRAMS: &[(&str, &str)] = &[
     (
         "deployment-worker-parts.txt",
         include_str!("../../assets/diagrams/deployment-worker-parts.txt"),
+    ),
+    (
+        "kubeconfig-eksctl.txt",
+        include_str!("../../assets/diagrams/kubeconfig-eksctl.txt"),
     ),
 ];
 

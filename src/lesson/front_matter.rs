@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::error::{Diagnostics, did_you_mean, one_of};
 use super::model::{BackendKind, FrontMatter, Span};
 
-pub const KEYS: [&str; 7] = [
-    "id", "title", "summary", "minutes", "backends", "order", "cluster",
+pub const KEYS: [&str; 9] = [
+    "id", "title", "summary", "minutes", "backends", "order", "cluster", "needs", "provides",
 ];
 /// The clusters a lesson may name: the practice cluster, or the EKS cluster
 /// the profile names.
@@ -185,6 +185,16 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
             None
         }
     };
+    let needs = names(values.get("needs"), "needs", diag);
+    let provides = names(values.get("provides"), "provides", diag);
+    for (need, at) in &needs {
+        if provides.iter().any(|(p, _)| p == need) {
+            diag.at(
+                *at,
+                format!("`{need}` is both needed and provided by this lesson; a lesson cannot need what it makes itself"),
+            );
+        }
+    }
     FrontMatter {
         id,
         title,
@@ -193,17 +203,48 @@ pub fn parse(source: &str, block: &FrontBlock, diag: &mut Diagnostics) -> FrontM
         backends,
         order,
         cluster,
+        needs: needs.into_iter().map(|(n, _)| n).collect(),
+        provides: provides.into_iter().map(|(n, _)| n).collect(),
     }
+}
+
+/// The names of `needs` or `provides` (a list, or one name), with their
+/// offsets; each must look like an id and appear once.
+fn names(raw: Option<&Raw>, key: &str, diag: &mut Diagnostics) -> Vec<(String, usize)> {
+    let items = match raw {
+        None => return Vec::new(),
+        Some(Raw::Scalar(s, at)) => vec![(s.clone(), *at)],
+        Some(Raw::List(items, _)) => items.clone(),
+    };
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (name, at) in items {
+        if !is_identifier(&name) {
+            diag.at(
+                at,
+                format!("`{key}` entry `{name}`: expected lower-case letters, digits and `-`, e.g. `eks-cluster`"),
+            );
+        } else if out.iter().any(|(n, _)| *n == name) {
+            diag.at(at, format!("`{name}` is listed twice in `{key}`"));
+        } else {
+            out.push((name, at));
+        }
+    }
+    out
 }
 
 /// Position of the `id` value in a lesson's front matter (1:1 if there is none).
 pub fn id_position(source: &str) -> Span {
+    key_position(source, "id")
+}
+
+/// Position of a front matter key's value (1:1 if the key is not there).
+pub fn key_position(source: &str, key: &str) -> Span {
     let Some(block) = locate(source) else {
         return Span { line: 1, column: 1 };
     };
     for (i, line) in source[block.content].split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("id:") {
-            let column = 4 + rest.len() - rest.trim_start().len();
+        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let column = key.len() + 2 + rest.len() - rest.trim_start().len();
             return Span {
                 line: i + 2,
                 column,

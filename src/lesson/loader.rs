@@ -5,9 +5,29 @@ use std::path::{Path, PathBuf};
 
 use super::embedded;
 use super::error::LessonError;
-use super::front_matter::id_position;
+use super::front_matter::{id_position, key_position};
 use super::model::{Lesson, Span};
+use super::needs::{self, Placed};
 use super::parse::parse;
+
+/// A parsed lesson with the positions that folder-wide checks point at.
+struct Located {
+    lesson: Lesson,
+    id_at: Span,
+    needs_at: Span,
+    provides_at: Span,
+}
+
+impl Located {
+    fn new(lesson: Lesson, source: &str) -> Self {
+        Located {
+            lesson,
+            id_at: id_position(source),
+            needs_at: key_position(source, "needs"),
+            provides_at: key_position(source, "provides"),
+        }
+    }
+}
 
 /// The built-in lessons, parsed and validated, sorted by `order`.
 pub fn builtin_checked() -> Result<Vec<Lesson>, Vec<LessonError>> {
@@ -18,13 +38,13 @@ pub fn builtin_checked() -> Result<Vec<Lesson>, Vec<LessonError>> {
         match parse(&path, text, &|dest| {
             embedded::diagram(dest).map(str::to_string)
         }) {
-            Ok(lesson) => lessons.push((lesson, id_position(text))),
+            Ok(lesson) => lessons.push(Located::new(lesson, text)),
             Err(mut e) => errors.append(&mut e),
         }
     }
-    check_unique_ids(&lessons, &mut errors);
+    check_folder(&lessons, &mut errors);
     if errors.is_empty() {
-        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|(l, _)| l).collect();
+        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|l| l.lesson).collect();
         sort(&mut lessons);
         Ok(lessons)
     } else {
@@ -101,13 +121,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, Vec<LessonError>> {
                 .or_else(|| builtin_fallback(dest))
         };
         match parse(&file, &source, &resolve) {
-            Ok(lesson) => lessons.push((lesson, id_position(&source))),
+            Ok(lesson) => lessons.push(Located::new(lesson, &source)),
             Err(mut e) => errors.append(&mut e),
         }
     }
-    check_unique_ids(&lessons, &mut errors);
+    check_folder(&lessons, &mut errors);
     if errors.is_empty() {
-        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|(l, _)| l).collect();
+        let mut lessons: Vec<Lesson> = lessons.into_iter().map(|l| l.lesson).collect();
         sort(&mut lessons);
         Ok(lessons)
     } else {
@@ -123,10 +143,25 @@ fn builtin_fallback(dest: &str) -> Option<String> {
         .flatten()
 }
 
-/// Lesson ids must be unique; each lesson comes with the position of its id.
-fn check_unique_ids(lessons: &[(Lesson, Span)], errors: &mut Vec<LessonError>) {
+/// What holds across the lessons of a folder: unique ids, and needs that
+/// some lesson provides.
+fn check_folder(lessons: &[Located], errors: &mut Vec<LessonError>) {
+    check_unique_ids(lessons, errors);
+    let placed: Vec<Placed<'_>> = lessons
+        .iter()
+        .map(|l| Placed {
+            lesson: &l.lesson,
+            needs_at: l.needs_at,
+            provides_at: l.provides_at,
+        })
+        .collect();
+    needs::validate(&placed, errors);
+}
+
+/// Lesson ids must be unique.
+fn check_unique_ids(lessons: &[Located], errors: &mut Vec<LessonError>) {
     let mut seen: BTreeMap<&str, &Lesson> = BTreeMap::new();
-    for (lesson, id_at) in lessons {
+    for Located { lesson, id_at, .. } in lessons {
         match seen.get(lesson.front.id.as_str()) {
             Some(first) => errors.push(LessonError::new(
                 &lesson.path,

@@ -10,6 +10,7 @@ mod expand;
 mod front_matter;
 mod loader;
 pub mod model;
+pub mod needs;
 mod object_kinds;
 mod parse;
 mod prices;

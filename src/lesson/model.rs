@@ -76,6 +76,13 @@ pub struct FrontMatter {
     /// profile names).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+    /// The state this lesson starts from, by names that other lessons
+    /// `provide` (`eks-cluster`); opened alone, it offers to build them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// The state this lesson leaves behind for others to need.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provides: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -136,6 +136,8 @@ fn empty_front() -> FrontMatter {
         backends: Vec::new(),
         order: 0,
         cluster: None,
+        needs: Vec::new(),
+        provides: Vec::new(),
     }
 }
 

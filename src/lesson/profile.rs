@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::embedded;
 use super::error::did_you_mean;
+use super::prices::Prices;
 use super::vars;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +71,48 @@ impl Profile {
                 (k.clone(), text)
             })
             .collect();
+        profile.add_price_vars();
         Ok(profile)
+    }
+
+    /// The price variables, from the one price list (`assets/prices.toml`)
+    /// and this profile's `node_type` and `node_count`: `eks_price_per_hour`,
+    /// `eks_extended_price_per_hour`, `node_price_per_hour`,
+    /// `cluster_price_per_hour` (control plane plus the nodes, rounded to
+    /// cents) and `prices_as_of`. A variable the profile sets itself wins.
+    fn add_price_vars(&mut self) {
+        let Ok(prices) = Prices::builtin() else {
+            // A test keeps the price list valid; lessons then report the
+            // variables as unknown rather than showing a wrong figure.
+            return;
+        };
+        let node_type = self.expanded_vars.get("node_type").cloned();
+        let nodes = self
+            .expanded_vars
+            .get("node_count")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0);
+        let mut derived = vec![
+            (
+                "eks_price_per_hour",
+                dollars(prices.eks_control_plane_per_hour),
+            ),
+            (
+                "eks_extended_price_per_hour",
+                dollars(prices.eks_extended_support_per_hour),
+            ),
+            ("prices_as_of", prices.as_of.clone()),
+        ];
+        if let Some(node_type) = node_type
+            && let Some(node) = prices.instance_per_hour.get(&node_type)
+            && let Some(cluster) = prices.cluster_per_hour(&node_type, nodes)
+        {
+            derived.push(("node_price_per_hour", exact(*node)));
+            derived.push(("cluster_price_per_hour", dollars(cluster)));
+        }
+        for (name, value) in derived {
+            self.expanded_vars.entry(name.to_string()).or_insert(value);
+        }
     }
 
     /// A profile shipped with trinetes (`current` or `episode-2021`).
@@ -113,6 +155,23 @@ impl Profile {
     }
 }
 
+/// A price in dollars and cents: `0.10`, `0.29`.
+fn dollars(amount: f64) -> String {
+    format!("{amount:.2}")
+}
+
+/// A price as listed, to at most four decimals and at least two: `0.0928`.
+fn exact(amount: f64) -> String {
+    let text = format!("{amount:.4}");
+    let trimmed = text.trim_end_matches('0');
+    let decimals = trimmed.split('.').nth(1).map_or(0, str::len);
+    if decimals < 2 {
+        dollars(amount)
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// Every variable that some built-in profile defines. Lessons are validated
 /// against this set; a test makes sure each profile defines all of them.
 pub fn builtin_variable_names() -> BTreeSet<String> {
@@ -149,6 +208,23 @@ mod tests {
         }
         assert!(!current.supported_eks_versions.contains(&"1.21".to_string()));
         assert!(!episode.known_issues.is_empty());
+    }
+
+    #[test]
+    fn profiles_carry_the_price_list_for_their_nodes() {
+        for name in Profile::names() {
+            let p = Profile::builtin(name).expect("builtin profile");
+            let vars = p.vars();
+            assert_eq!(vars["eks_price_per_hour"], "0.10", "{name}");
+            assert_eq!(vars["eks_extended_price_per_hour"], "0.60", "{name}");
+            assert_eq!(vars["node_price_per_hour"], "0.0928", "{name}");
+            // 0.10 + 2 x 0.0928 = 0.2856, as FACTS gives it: about $0.29.
+            assert_eq!(vars["cluster_price_per_hour"], "0.29", "{name}");
+            assert_eq!(vars["prices_as_of"], "2026-11", "{name}");
+        }
+        assert_eq!(exact(0.1), "0.10");
+        assert_eq!(exact(0.0928), "0.0928");
+        assert_eq!(exact(1.5), "1.50");
     }
 
     #[test]

@@ -63,4 +63,12 @@ pub enum Action {
     ExecutionEvents(Vec<ExecutionEvent>),
     /// Time since the executing step started (drives the elapsed time and spinner).
     ExecutionTick(Duration),
+    /// What lesson `lesson` needs was looked for; `builders` are the lessons
+    /// that would build what is missing (none: all there).
+    NeedsProbed {
+        lesson: usize,
+        builders: Vec<usize>,
+    },
+    /// The build-up of what a lesson needs reports.
+    BuildUp(crate::tui::buildup::BuildUpEvent),
 }

@@ -81,6 +81,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             active = started.or(active);
         }
         crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
+        crate::tui::buildup::follow(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);

@@ -7,6 +7,7 @@
 //! the tasks that execute it.
 
 pub mod action;
+pub mod buildup;
 mod event_loop;
 pub mod execution;
 pub mod keymap;

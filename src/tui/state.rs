@@ -91,6 +91,8 @@ pub struct App {
     /// The clusters the open lesson's steps touch, as the event loop last
     /// asked the backend (see `world::refresh_clusters`).
     pub clusters: StepClusters,
+    /// Building what the open lesson needs: the offer and its progress.
+    pub build_up: crate::tui::buildup::BuildUp,
 }
 
 /// The cluster each step of one lesson runs against.
@@ -137,6 +139,7 @@ impl App {
             reset_world: false,
             resetting_world: false,
             clusters: StepClusters::default(),
+            build_up: Default::default(),
         }
     }
 
@@ -155,7 +158,7 @@ impl App {
 
     /// Whether quitting now would interrupt work.
     pub fn is_busy(&self) -> bool {
-        self.executing
+        self.executing || self.build_up.running.is_some()
     }
 
     pub fn too_small(&self) -> bool {

@@ -215,3 +215,51 @@ pub fn reset_world_failed(error: &str) -> String {
 
 /// Said once at start when the dry-run world of earlier sessions is gone.
 pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one are marked not done.";
+
+pub const BUILD_UP_TITLE: &str = " Start from what this lesson needs ";
+/// Enter does not answer it: building runs commands (on live, billable ones).
+pub const BUILD_UP_KEYS: &str = "y: build it    n / Esc: read without it";
+pub const BUILD_UP_RUNS: &str =
+    "These lessons' steps run now, at a fast pace, and are marked as run:";
+
+pub fn build_up_question(title: &str, needs: &str) -> String {
+    format!("{title} starts from {needs}, which is not there yet.")
+}
+
+pub fn build_up_started(title: &str) -> String {
+    format!("Building what {title} needs…")
+}
+
+pub fn build_up_step(title: &str, from: &str, step: &str) -> String {
+    format!("Building what {title} needs, at a fast pace: {from}, step {step}…")
+}
+
+/// The steps a build-up ran, e.g. "EKS and eksctl: ✔ create-cluster, ✔ get-nodes".
+pub fn build_up_ran(ran: &[(String, String, crate::execute::StepOutcome)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&str> = None;
+    for (lesson, step, outcome) in ran {
+        let mark = match outcome {
+            crate::execute::StepOutcome::Passed => "✔",
+            crate::execute::StepOutcome::Skipped { .. } => "○",
+            _ => "✘",
+        };
+        if current != Some(lesson.as_str()) {
+            current = Some(lesson.as_str());
+            parts.push(format!("{lesson}: {mark} {step}"));
+        } else if let Some(last) = parts.last_mut() {
+            last.push_str(&format!(", {mark} {step}"));
+        }
+    }
+    parts.join("; ")
+}
+
+pub fn build_up_done(title: &str, ran: &str) -> String {
+    format!("Built what {title} needs. Ran {ran}.")
+}
+
+pub fn build_up_failed(title: &str, ran: &str) -> String {
+    format!(
+        "Building what {title} needs stopped at a step that did not pass: {ran}. Open that lesson to run it and read why."
+    )
+}

@@ -5,6 +5,7 @@
 
 use crate::progress::LessonStatus;
 use crate::tui::action::Action;
+use crate::tui::buildup;
 use crate::tui::execution::{self, ExecutionMode};
 use crate::tui::screens::reader::document;
 use crate::tui::screens::{list, output, overlay, reader};
@@ -48,6 +49,8 @@ fn apply(app: &mut App, action: Action) {
         Action::CancelExecution => execution::update::cancel(app),
         Action::ExecutionEvents(events) => execution::update::apply_events(app, &events),
         Action::ExecutionTick(elapsed) => execution::update::tick(app, elapsed),
+        Action::NeedsProbed { lesson, builders } => buildup::probed(app, lesson, builders),
+        Action::BuildUp(event) => buildup::event(app, event),
         Action::ToggleOutput => output::update::toggle(app),
         Action::HideOutput => output::update::hide(app),
         Action::Resize(w, h) => app.size = (w, h),
@@ -106,6 +109,9 @@ fn apply(app: &mut App, action: Action) {
 pub fn quit(app: &mut App) {
     if let Some(execution) = &app.execution {
         execution.cancel.cancel();
+    }
+    if let Some(building) = &app.build_up.running {
+        building.cancel();
     }
     reader::update::remember_position(app);
     app.should_quit = true;

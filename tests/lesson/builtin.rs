@@ -138,34 +138,65 @@ fn replicasets_lesson_runs_locally_and_shows_the_nesting_diagram() {
     }
 }
 
-#[test]
-fn eks_demo_follows_the_episode_and_explains_each_change() {
-    let lessons = builtin();
-    let l = lesson(&lessons, "eks-demo");
-    let step = |id: &str| {
-        l.steps
-            .iter()
-            .find(|s| s.id == id)
-            .unwrap_or_else(|| panic!("no step {id}"))
-    };
-    let ids: Vec<&str> = l.steps.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "create-cluster",
-            "get-nodes",
+/// The EKS lessons in their order, with their steps.
+const EKS_LESSONS: [(&str, &[&str]); 3] = [
+    ("eks", &["create-cluster", "current-context", "get-nodes"]),
+    (
+        "helm-trino",
+        &[
             "helm-repo",
+            "helm-template",
             "helm-install",
             "see-crash-loop",
             "read-crash-log",
             "pin-image",
             "get-deployments",
+            "get-pods",
             "port-forward",
+        ],
+    ),
+    (
+        "cleanup",
+        &[
+            "delete-services",
+            "delete-deployments",
+            "delete-configmaps",
+            "helm-list",
             "helm-uninstall",
             "delete-cluster",
-            "use-practice"
-        ]
-    );
+            "nothing-left",
+            "use-practice",
+        ],
+    ),
+];
+
+#[test]
+fn the_eks_lessons_follow_the_episode_and_explain_each_change() {
+    let lessons = builtin();
+    let eks: Vec<&Lesson> = EKS_LESSONS
+        .iter()
+        .map(|(id, _)| lesson(&lessons, id))
+        .collect();
+    for (l, (id, steps)) in eks.iter().zip(EKS_LESSONS) {
+        let ids: Vec<&str> = l.steps.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, steps, "{id}");
+        assert_eq!(l.front.cluster.as_deref(), Some("eks"), "{id}");
+    }
+    // Each can be started alone: Helm needs the cluster, Clean up needs Trino.
+    assert_eq!(eks[0].front.provides, ["eks-cluster"]);
+    assert_eq!(eks[1].front.needs, ["eks-cluster"]);
+    assert_eq!(eks[1].front.provides, ["trino"]);
+    assert_eq!(eks[2].front.needs, ["trino"]);
+    let step = |id: &str| {
+        eks.iter()
+            .flat_map(|l| &l.steps)
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
+    let ids: Vec<&str> = EKS_LESSONS
+        .iter()
+        .flat_map(|(_, s)| s.iter().copied())
+        .collect();
 
     // The crash loop, its log and the fix run only where the episode's chart is.
     for id in ["see-crash-loop", "read-crash-log", "pin-image"] {
@@ -272,20 +303,46 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
         ]
     );
 
+    // eksctl moved the current context; Clean up moves it back.
+    assert!(matches!(
+        &step("current-context").checks[0].kind,
+        CheckKind::KubeconfigContext(checks::KubeconfigContext { contains })
+            if contains == "{{cluster_name}}.{{region}}.eksctl.io"
+    ));
+    assert!(matches!(
+        &step("use-practice").checks[0].kind,
+        CheckKind::KubeconfigContext(checks::KubeconfigContext { contains })
+            if contains == "kind-trinetes"
+    ));
+
+    // The episode's `--all` removal runs, with its caveat, then helm uninstall.
+    for kind in ["service", "deployment", "configmap"] {
+        let id = format!("delete-{kind}s");
+        assert_eq!(step(&id).command, format!("kubectl delete {kind} --all"));
+        assert!(
+            step(&id).skip_reason.is_some(),
+            "{id} is not for clusters of your own"
+        );
+    }
+    assert!(step("delete-services").checks.iter().any(
+        |c| matches!(&c.kind, CheckKind::Service(checks::Service { name, .. }) if name == "kubernetes")
+    ), "the kubernetes Service comes back");
+    let prose = |l: &Lesson| -> String {
+        l.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Markdown { source, .. } => Some(source.as_str()),
+                Block::Step(_) => None,
+            })
+            .collect()
+    };
+    assert!(prose(eks[2]).contains("kube-root-ca.crt"));
     let uninstall = step("helm-uninstall");
     assert_eq!(uninstall.command, "helm uninstall {{release_name}}");
-    assert!(
-        uninstall
-            .episode_command
-            .as_deref()
-            .is_some_and(|c| c.contains("--all"))
-    );
-    assert!(
-        uninstall
-            .episode_why
-            .as_deref()
-            .is_some_and(|w| w.contains("kube-root-ca.crt"))
-    );
+    assert!(uninstall.checks.iter().any(
+        |c| matches!(&c.kind, CheckKind::Absent(checks::Absent { resource, selector: Some(s), .. })
+            if resource == "secret" && s == "owner=helm,name={{release_name}}")
+    ), "Helm's record of the release goes");
 
     let delete = step("delete-cluster");
     assert!(
@@ -302,9 +359,12 @@ fn eks_demo_follows_the_episode_and_explains_each_change() {
 #[test]
 fn profiles_change_what_the_demo_runs() {
     let lessons = builtin();
-    let l = lesson(&lessons, "eks-demo");
+    let l = lesson(&lessons, "eks");
     let episode = l.expanded(&Profile::builtin("episode-2021").expect("profile"));
     let current = l.expanded(&Profile::builtin("current").expect("profile"));
+    let l = lesson(&lessons, "helm-trino");
+    let helm_episode = l.expanded(&Profile::builtin("episode-2021").expect("profile"));
+    let helm_current = l.expanded(&Profile::builtin("current").expect("profile"));
     let create_ep = &episode.steps[0].command;
     assert_eq!(
         create_ep,
@@ -321,10 +381,10 @@ fn profiles_change_what_the_demo_runs() {
             .clone()
     };
     assert_eq!(
-        install(&episode),
+        install(&helm_episode),
         "helm install tcb trino/trino --version 0.3.0 --set image.tag=latest"
     );
-    assert!(install(&current).contains("--version 1.42.2"));
+    assert!(install(&helm_current).contains("--version 1.42.2"));
     let pods_selector = |x: &Lesson| {
         x.steps
             .iter()
@@ -336,10 +396,10 @@ fn profiles_change_what_the_demo_runs() {
             .expect("a pods check")
     };
     assert_eq!(
-        pods_selector(&episode),
+        pods_selector(&helm_episode),
         "app=trino,release=tcb,component=coordinator"
     );
-    assert!(pods_selector(&current).starts_with("app.kubernetes.io/name=trino"));
+    assert!(pods_selector(&helm_current).starts_with("app.kubernetes.io/name=trino"));
 
     let pin = |x: &Lesson| {
         x.steps
@@ -349,17 +409,20 @@ fn profiles_change_what_the_demo_runs() {
             .clone()
     };
     assert_eq!(
-        pin(&episode).command,
+        pin(&helm_episode).command,
         "helm upgrade tcb trino/trino --version 0.3.0 --set image.tag=355"
     );
-    assert_eq!(pin(&episode).skipped_on_profile, None);
-    assert_eq!(pin(&current).skipped_on_profile.as_deref(), Some("current"));
+    assert_eq!(pin(&helm_episode).skipped_on_profile, None);
+    assert_eq!(
+        pin(&helm_current).skipped_on_profile.as_deref(),
+        Some("current")
+    );
     assert!(
-        pin(&current)
+        pin(&helm_current)
             .profile_skip_reason()
             .is_some_and(|r| r.starts_with("not on profile current (only episode-2021): ")),
         "{:?}",
-        pin(&current).profile_skip_reason()
+        pin(&helm_current).profile_skip_reason()
     );
 }
 

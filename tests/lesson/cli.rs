@@ -75,16 +75,16 @@ fn lessons_lists_the_builtin_lessons() {
         assert!(header.contains(column), "{header}");
     }
     let rows: Vec<&str> = lines.collect();
-    // Nine lessons, Welcome first; the existing three keep their ids.
-    assert_eq!(rows.len(), 9, "{stdout}");
+    // Eleven lessons, Welcome first; the concept lessons keep their ids.
+    assert_eq!(rows.len(), 11, "{stdout}");
     assert!(rows[0].starts_with("welcome "), "{stdout}");
     assert!(rows[2].starts_with("replicasets "), "{stdout}");
-    let demo = rows
+    let helm = rows
         .iter()
-        .find(|r| r.starts_with("eks-demo"))
-        .expect("the EKS demo is listed");
-    let cells: Vec<&str> = demo.split_whitespace().collect();
-    assert_eq!(cells[cells.len() - 3..], ["40", "12", "-"], "{demo}");
+        .find(|r| r.starts_with("helm-trino "))
+        .expect("the Helm lesson is listed");
+    let cells: Vec<&str> = helm.split_whitespace().collect();
+    assert_eq!(cells[cells.len() - 3..], ["25", "9", "-"], "{helm}");
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn lessons_shows_the_progress_recorded_in_the_state_directory() {
     let picked = [
         index("replicasets"),
         index("labels-selectors"),
-        index("eks-demo"),
+        index("helm-trino"),
     ];
     let id = |i: usize| {
         lessons[picked[i]]["id"]
@@ -187,11 +187,16 @@ fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(json["profile"], "episode-2021");
     let lessons = json["lessons"].as_array().expect("lessons array");
-    let demo = lessons
-        .iter()
-        .find(|l| l["id"] == "eks-demo")
-        .expect("eks-demo");
-    let create = &demo["steps"][0];
+    let by_id = |id: &str| {
+        lessons
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap_or_else(|| panic!("no lesson {id}"))
+    };
+    let demo = by_id("helm-trino");
+    let create = &by_id("eks")["steps"][0];
+    assert_eq!(demo["needs"], serde_json::json!(["eks-cluster"]));
+    assert_eq!(demo["provides"], serde_json::json!(["trino"]));
     assert_eq!(create["id"], "create-cluster");
     assert!(
         create["command"]
@@ -237,9 +242,9 @@ fn lessons_json_has_steps_commands_and_checks_for_the_chosen_profile() {
         .as_array()
         .expect("lessons array")
         .iter()
-        .find(|l| l["id"] == "eks-demo")
+        .find(|l| l["id"] == "helm-trino")
         .cloned()
-        .expect("eks-demo");
+        .expect("helm-trino");
     assert_eq!(
         step(&demo, "see-crash-loop")["skipped_on_profile"],
         "current"
@@ -270,7 +275,7 @@ fn check_of_the_builtin_lessons_passes() {
     let out = trinetes(&["lessons", "check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("OK: 9 lessons"), "{stdout}");
+    assert!(stdout.starts_with("OK: 11 lessons"), "{stdout}");
     assert_eq!(stdout.lines().count(), 1);
 }
 

@@ -6,4 +6,5 @@ mod support;
 mod builtin;
 mod cli;
 mod errors;
+mod needs;
 mod parse;

@@ -46,7 +46,7 @@ fn ctrl_c_during_eksctl_create_cancels_the_step_and_stops_the_world() {
         &[
             "run",
             "--lesson",
-            "eks-demo",
+            "eks",
             "--pace",
             "realistic",
             "--pace-total",

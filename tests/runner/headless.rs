@@ -1,6 +1,7 @@
 //! `trinetes run` through the real binary, on the dry-run backend: the EKS
-//! demo end to end on both profiles with a report, `--until`, and failure
-//! paths with their messages. Each run gets its own state folder.
+//! lessons (EKS, Helm, Clean up) end to end on both profiles with a report,
+//! `--until`, and failure paths with their messages. Each run gets its own
+//! state folder.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -10,45 +11,104 @@ use crate::support::bin::{
     trinetes_in as trinetes,
 };
 
-/// The steps of the EKS demo, in order; the three in the middle run only on
-/// the `episode-2021` profile.
-const DEMO_STEPS: [&str; 12] = [
-    "create-cluster",
-    "get-nodes",
-    "helm-repo",
-    "helm-install",
-    "see-crash-loop",
-    "read-crash-log",
-    "pin-image",
-    "get-deployments",
-    "port-forward",
-    "helm-uninstall",
-    "delete-cluster",
-    "use-practice",
+/// The EKS lessons and their steps, in order; three of the Helm lesson's
+/// run only on the `episode-2021` profile.
+const DEMO: [(&str, &[&str]); 3] = [
+    ("eks", &["create-cluster", "current-context", "get-nodes"]),
+    (
+        "helm-trino",
+        &[
+            "helm-repo",
+            "helm-template",
+            "helm-install",
+            "see-crash-loop",
+            "read-crash-log",
+            "pin-image",
+            "get-deployments",
+            "get-pods",
+            "port-forward",
+        ],
+    ),
+    (
+        "cleanup",
+        &[
+            "delete-services",
+            "delete-deployments",
+            "delete-configmaps",
+            "helm-list",
+            "helm-uninstall",
+            "delete-cluster",
+            "nothing-left",
+            "use-practice",
+        ],
+    ),
 ];
+
+/// `run` arguments naming the three EKS lessons.
+const DEMO_LESSONS: [&str; 6] = [
+    "--lesson",
+    "eks",
+    "--lesson",
+    "helm-trino",
+    "--lesson",
+    "cleanup",
+];
+
+/// The lessons of a JSON report with their step ids.
+fn lesson_steps(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    json["lessons"]
+        .as_array()
+        .expect("lessons")
+        .iter()
+        .map(|l| {
+            let steps = l["steps"].as_array().expect("steps");
+            (
+                l["id"].as_str().expect("id").to_string(),
+                steps
+                    .iter()
+                    .map(|s| s["id"].as_str().expect("id").to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn demo_steps() -> Vec<(String, Vec<String>)> {
+    DEMO.iter()
+        .map(|(id, steps)| {
+            (
+                id.to_string(),
+                steps.iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect()
+}
 const EPISODE_ONLY: [&str; 3] = ["see-crash-loop", "read-crash-log", "pin-image"];
 
 #[test]
-fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
+fn the_eks_lessons_run_headless_and_leave_nothing_behind() {
     require_kubectl();
     let _port = take_port_8080();
     let state = tempfile::tempdir().expect("temp dir");
     let report = state.path().join("report.json");
-    let out = trinetes(
-        state.path(),
-        &[
-            "run",
-            "--lesson",
-            "eks-demo",
-            "--pace",
-            "fast",
-            "--report",
-            report.to_str().expect("utf-8 path"),
-        ],
-    );
+    let mut args = vec!["run"];
+    args.extend(DEMO_LESSONS);
+    args.extend([
+        "--pace",
+        "fast",
+        "--report",
+        report.to_str().expect("utf-8 path"),
+    ]);
+    let out = trinetes(state.path(), &args);
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("9 passed, 0 failed, 3 skipped"), "{all}");
+    assert!(all.contains("17 passed, 0 failed, 3 skipped"), "{all}");
+    // Each lesson found what it needs made by the one before: no build-up.
+    assert!(!all.contains("which is not there"), "{all}");
+    assert!(
+        all.contains("✔ current context learner@tcb-cluster.us-east-1.eksctl.io"),
+        "{all}"
+    );
     assert!(all.contains("2 of 2 node(s) Ready"), "{all}");
     assert!(
         all.contains("deployment tcb-trino-worker: 2/2 ready"),
@@ -78,9 +138,13 @@ fn the_eks_demo_runs_headless_and_leaves_nothing_behind() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
             .expect("JSON report");
-    let steps = json["lessons"][0]["steps"].as_array().expect("steps");
-    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(ids, DEMO_STEPS);
+    assert_eq!(lesson_steps(&json), demo_steps());
+    let steps: Vec<&serde_json::Value> = json["lessons"]
+        .as_array()
+        .expect("lessons")
+        .iter()
+        .flat_map(|l| l["steps"].as_array().expect("steps"))
+        .collect();
     for step in steps {
         let id = step["id"].as_str().expect("id");
         if EPISODE_ONLY.contains(&id) {
@@ -117,11 +181,11 @@ fn until_stops_after_the_named_step_and_junit_reports_it() {
         &[
             "run",
             "--lesson",
-            "eks-demo",
+            "eks",
             "--pace",
             "fast",
             "--until",
-            "get-nodes",
+            "current-context",
             "--report",
             report.to_str().expect("utf-8 path"),
         ],
@@ -129,7 +193,7 @@ fn until_stops_after_the_named_step_and_junit_reports_it() {
     assert!(out.status.success(), "{}", text(&out));
     let xml = std::fs::read_to_string(&report).expect("report written");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
-    assert!(xml.contains("name=\"get-nodes\""), "{xml}");
+    assert!(xml.contains("name=\"current-context\""), "{xml}");
     assert!(!xml.contains("<failure"), "{xml}");
 }
 
@@ -274,27 +338,22 @@ fn kubectl(kubeconfig: &str, cache: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
-fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_nothing() {
+fn the_eks_lessons_on_the_episode_profile_show_the_crash_loop_fix_it_and_leave_nothing() {
     require_kubectl();
     let _port = take_port_8080();
     let state = tempfile::tempdir().expect("temp dir");
     let report = state.path().join("report.json");
-    let held = HeldRun::start(
-        state.path(),
-        &[
-            "--profile",
-            "episode-2021",
-            "run",
-            "--lesson",
-            "eks-demo",
-            "--pace",
-            "fast",
-            "--report",
-            report.to_str().expect("utf-8 path"),
-        ],
-    );
+    let mut args = vec!["--profile", "episode-2021", "run"];
+    args.extend(DEMO_LESSONS);
+    args.extend([
+        "--pace",
+        "fast",
+        "--report",
+        report.to_str().expect("utf-8 path"),
+    ]);
+    let held = HeldRun::start(state.path(), &args);
     let all = held.output.clone();
-    assert!(all.contains("12 passed, 0 failed, 0 skipped"), "{all}");
+    assert!(all.contains("20 passed, 0 failed, 0 skipped"), "{all}");
     // Fast to get here; what the learner does by hand ages in real time.
     assert!(
         all.contains("the world's clock now runs at real time"),
@@ -406,9 +465,13 @@ fn the_eks_demo_on_the_episode_profile_shows_the_crash_loop_fixes_it_and_leaves_
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
             .expect("JSON report");
     assert_eq!(json["profile"], "episode-2021");
-    let steps = json["lessons"][0]["steps"].as_array().expect("steps");
-    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(ids, DEMO_STEPS);
+    assert_eq!(lesson_steps(&json), demo_steps());
+    let steps: Vec<&serde_json::Value> = json["lessons"]
+        .as_array()
+        .expect("lessons")
+        .iter()
+        .flat_map(|l| l["steps"].as_array().expect("steps"))
+        .collect();
     assert!(steps.iter().all(|s| s["outcome"] == "passed"), "{json:#}");
     let crash = steps
         .iter()
@@ -478,14 +541,16 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
 
 /// The built-in lessons in their order, with how many of their steps run on
 /// each profile: (id, steps on `current`, steps on `episode-2021`).
-const LESSONS: [(&str, usize, usize); 9] = [
+const LESSONS: [(&str, usize, usize); 11] = [
     ("welcome", 1, 1),
     ("news", 0, 0),
     ("replicasets", 5, 5),
     ("labels-selectors", 5, 5),
     ("deployments", 9, 9),
     ("networking", 12, 12),
-    ("eks-demo", 9, 12),
+    ("eks", 3, 3),
+    ("helm-trino", 6, 9),
+    ("cleanup", 8, 8),
     ("pr-of-the-month", 0, 0),
     ("question-of-the-month", 0, 0),
 ];

@@ -75,7 +75,7 @@ fn a_second_run_finds_the_eks_cluster_and_trino_the_first_one_left() {
         &[
             "run",
             "--lesson",
-            "eks-demo",
+            "helm-trino",
             "--pace",
             "fast",
             "--until",

@@ -8,6 +8,7 @@ mod cli_flags;
 mod headless;
 mod kept_world;
 mod kubectl_fallback;
+mod lessons_alone;
 mod port_taken;
 mod shell;
 mod skipped_step;

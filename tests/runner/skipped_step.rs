@@ -1,8 +1,9 @@
 //! Each concept lesson teaches by doing: it has a hands-on step whose check
 //! fails, with its hint, when the learner skips that step. For every such
-//! lesson the test writes a copy of it into a temporary lessons folder with
-//! the chosen step's command replaced by `true`, runs it headless up to that
-//! step, and sees that step fail with its check's hint.
+//! lesson the test copies the lessons into a temporary folder, with the
+//! chosen step's command replaced by `true` in its lesson, runs that lesson
+//! headless up to that step (after building what it needs, which passes),
+//! and sees that step fail with its check's hint.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -12,7 +13,7 @@ use trinetes::lesson::{Lesson, Profile, load_dir};
 use crate::support::bin::{require_kubectl, text};
 
 /// The concept lessons and, for each, the step whose skipping must show.
-const CHOSEN: [(&str, &str); 4] = [
+const CHOSEN: [(&str, &str); 7] = [
     // Without the scale, the Deployment never reports 5 ready replicas.
     ("replicasets", "scale-up"),
     // Without the Deployment, no pod carries `app=web`.
@@ -21,21 +22,21 @@ const CHOSEN: [(&str, &str); 4] = [
     ("deployments", "create"),
     // Without the NodePort Service, there is no nodePort to check.
     ("networking", "expose-nodeport"),
+    // Without eksctl, EKS has no cluster to report ACTIVE.
+    ("eks", "create-cluster"),
+    // Without the install, the chart's ConfigMaps never appear.
+    ("helm-trino", "helm-install"),
+    // Without the uninstall, Helm's record of the release stays.
+    ("cleanup", "helm-uninstall"),
 ];
 
 /// Built-in lessons with hands-on steps that are not concept lessons (or not
 /// yet): every built-in lesson with steps is either chosen above or named
 /// here, so a new lesson cannot slip past this test.
-const NOT_CONCEPT: [(&str, &str); 2] = [
-    (
-        "welcome",
-        "its one step only looks at the nodes; skipping it changes nothing",
-    ),
-    (
-        "eks-demo",
-        "being split into the EKS, Helm and cleanup lessons; they join CHOSEN then",
-    ),
-];
+const NOT_CONCEPT: [(&str, &str); 1] = [(
+    "welcome",
+    "its one step only looks at the nodes; skipping it changes nothing",
+)];
 
 /// How long the skipped step's checks may wait in the copy: they can never
 /// hold, so the lesson's own timeouts (minutes) would only slow the test.
@@ -147,10 +148,17 @@ fn skipping_the_chosen_step_of_each_concept_lesson_fails_its_check_with_the_hint
             .find(|s| s.id == step)
             .unwrap_or_else(|| panic!("lesson {id} has no step {step}"));
 
+        // The other lessons come along: a lesson may need what they provide.
         let dir = tempfile::tempdir().expect("temp dir");
-        let file = lesson.path.file_name().expect("a file name");
-        std::fs::write(dir.path().join(file), with_step_skipped(&source, step))
-            .expect("write the copy");
+        for other in &lessons {
+            let file = other.path.file_name().expect("a file name");
+            let text = if other.front.id == id {
+                with_step_skipped(&source, step)
+            } else {
+                std::fs::read_to_string(&other.path).expect("read a lesson")
+            };
+            std::fs::write(dir.path().join(file), text).expect("write the copy");
+        }
         let state = tempfile::tempdir().expect("temp dir");
         let out = run_until(dir.path(), state.path(), id, step);
         let all = text(&out);

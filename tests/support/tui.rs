@@ -36,6 +36,8 @@ pub fn lesson(id: &str, title: &str) -> LessonBuilder {
                 backends: Vec::new(),
                 order: 0,
                 cluster: None,
+                needs: Vec::new(),
+                provides: Vec::new(),
             },
             blocks: Vec::new(),
             steps: Vec::new(),

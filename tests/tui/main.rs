@@ -4,6 +4,7 @@
 mod support;
 
 mod app;
+mod build_up;
 mod exec;
 mod forwards;
 mod frames;

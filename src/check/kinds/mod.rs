@@ -48,6 +48,7 @@ evaluators! {
     eks_nodegroup::EksNodegroup,
     http::Http,
     absent::Absent,
+    kubeconfig_context::KubeconfigContext,
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ check_kinds! {
     "eks-nodegroup" => eks_nodegroup::EksNodegroup,
     "http" => http::Http,
     "absent" => absent::Absent,
+    "kubeconfig-context" => kubeconfig_context::KubeconfigContext,
 }
 
 impl CheckKind {

@@ -12,7 +12,7 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
     if app.screen != Screen::Reader {
         return;
     }
-    if app.executing {
+    if app.is_busy() {
         app.set_notice(strings::NOTICE_BUSY, Some(NoticeExpiry::StepEnds));
         return;
     }

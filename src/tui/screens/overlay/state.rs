@@ -11,6 +11,8 @@ pub enum Confirm {
     ExecuteStep(usize, usize),
     /// Stop the executing step (a billable or long one).
     StopStep,
+    /// Run the lessons that build what lesson `.0` needs.
+    BuildUp(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -75,6 +75,7 @@ pub fn confirm(app: &mut App) {
         Confirm::Quit => crate::tui::update::quit(app),
         Confirm::ExecuteStep(lesson, step) => execution::update::start(app, lesson, step),
         Confirm::StopStep => execution::update::stop(app),
+        Confirm::BuildUp(_) => crate::tui::buildup::confirm(app),
         Confirm::ResetAll => {
             app.progress.reset_all();
             app.progress_dirty = true;

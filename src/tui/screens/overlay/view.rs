@@ -203,8 +203,12 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_confirm_stop(app, frame, area);
         return;
     }
+    if let Confirm::BuildUp(lesson) = what {
+        draw_confirm_build_up(app, lesson, frame, area);
+        return;
+    }
     let question = match what {
-        Confirm::ExecuteStep(..) | Confirm::StopStep => String::new(),
+        Confirm::ExecuteStep(..) | Confirm::StopStep | Confirm::BuildUp(_) => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetWorld => strings::CONFIRM_RESET_WORLD.to_string(),
@@ -221,6 +225,39 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         strings::CONFIRM_TITLE,
         body,
         strings::CONFIRM_KEYS,
+    );
+}
+
+/// What a lesson needs, the lessons whose steps would build it, and the
+/// cost when they create billable resources.
+fn draw_confirm_build_up(app: &App, lesson: usize, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let (question, builders, billable) = crate::tui::buildup::offer_text(app, lesson);
+    let body = |inner: usize| {
+        let mut lines = wrap(&[Seg::new(question.as_str(), theme.text)], inner);
+        lines.push(Vec::new());
+        lines.extend(wrap(&[Seg::new(strings::BUILD_UP_RUNS, theme.text)], inner));
+        for builder in &builders {
+            lines.extend(wrap(
+                &[Seg::new(format!("  • {builder}"), theme.text)],
+                inner,
+            ));
+        }
+        if billable {
+            lines.push(Vec::new());
+            let cost = strings::confirm_billable(app.settings.backend);
+            lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
+        }
+        lines
+    };
+    draw_dialog(
+        app,
+        frame,
+        area,
+        76,
+        strings::BUILD_UP_TITLE,
+        body,
+        strings::BUILD_UP_KEYS,
     );
 }
 

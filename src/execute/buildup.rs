@@ -1,0 +1,96 @@
+//! Building what a lesson needs: the lessons that provide its `needs`
+//! (`crate::lesson::needs`), those whose state is not there now, run quickly
+//! so that the lesson can start on its own. `trinetes run` and the TUI both
+//! use it.
+
+use std::time::Duration;
+
+use crate::backend::Backend;
+use crate::check;
+use crate::lesson::{Lesson, Step, needs};
+
+/// How long a probe waits for a check of a provider's state: the state is
+/// either there or not, so this only covers the first answer of a watch.
+pub const PROBE_WAIT: Duration = Duration::from_secs(2);
+
+/// How much faster than the wall the dry-run world's clock runs while a
+/// build-up runs (the `--pace fast` speed).
+pub const BUILD_UP_SPEED: f64 = 40.0;
+
+/// The lessons to run before `lesson`, in order: those that provide what it
+/// needs (and what they need), less those whose state the backend has now.
+/// `all` holds every lesson, expanded for the profile.
+pub async fn missing<'a>(
+    backend: &dyn Backend,
+    all: &'a [Lesson],
+    lesson: &Lesson,
+) -> Vec<&'a Lesson> {
+    let all: Vec<&Lesson> = all.iter().collect();
+    let mut missing = Vec::new();
+    for provider in needs::build_order(&all, lesson) {
+        if !present(backend, provider).await {
+            missing.push(provider);
+        }
+    }
+    missing
+}
+
+/// Whether what `provider` makes is there now: the checks of its last step
+/// that runs here (and builds something, see [`needs::build_steps`]) hold.
+/// A provider with no such step cannot be probed, so it counts as missing.
+pub async fn present(backend: &dyn Backend, provider: &Lesson) -> bool {
+    let Some(proof) = proof_step(backend, provider) else {
+        return false;
+    };
+    let mut ctx = backend.step_check_context(proof);
+    // The probe's wait is wall time, whatever the world's pace.
+    ctx.clock_speed = None;
+    for c in &proof.checks {
+        let mut probe = c.clone();
+        probe.timeout = PROBE_WAIT;
+        if !check::run(&ctx, &probe).await.passed() {
+            return false;
+        }
+    }
+    true
+}
+
+/// The step whose checks prove a provider's state on this backend.
+pub fn proof_step<'a>(backend: &dyn Backend, provider: &'a Lesson) -> Option<&'a Step> {
+    needs::build_steps(provider)
+        .filter(|s| !s.checks.is_empty())
+        .filter(|s| s.profile_skip_reason().is_none() && backend.skip_reason(s).is_none())
+        .last()
+}
+
+/// Runs the backend's clock at [`BUILD_UP_SPEED`] when it is slower, and
+/// answers the speed to go back to.
+pub fn hurry(backend: &dyn Backend) -> Option<f64> {
+    let before = backend.clock_speed().filter(|s| *s < BUILD_UP_SPEED)?;
+    backend.set_clock_speed(BUILD_UP_SPEED);
+    Some(before)
+}
+
+/// Puts back the speed [`hurry`] changed; true when it changed one.
+pub fn unhurry(backend: &dyn Backend, before: Option<f64>) -> bool {
+    match before {
+        Some(speed) => {
+            backend.set_clock_speed(speed);
+            true
+        }
+        None => false,
+    }
+}
+
+/// One line naming what a lesson needs and which lessons build it, e.g.
+/// "helm-trino needs eks-cluster: running lesson eks first".
+pub fn summary(lesson: &Lesson, builders: &[&Lesson]) -> String {
+    let ids: Vec<&str> = builders.iter().map(|l| l.front.id.as_str()).collect();
+    format!(
+        "{} needs {}, which is not there: running lesson{} {} first, at a fast pace",
+        lesson.front.id,
+        lesson.front.needs.join(" and "),
+        if ids.len() == 1 { "" } else { "s" },
+        ids.join(", then ")
+    )
+}
