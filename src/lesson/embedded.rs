@@ -54,6 +54,10 @@ pub const DIAGRAMS: &[(&str, &str)] = &[
         "deployment-worker-parts.txt",
         include_str!("../../assets/diagrams/deployment-worker-parts.txt"),
     ),
+    (
+        "configmap-volume-etc-trino.txt",
+        include_str!("../../assets/diagrams/configmap-volume-etc-trino.txt"),
+    ),
 ];
 
 /// (profile name, TOML) of every profile under `assets/profiles/`.

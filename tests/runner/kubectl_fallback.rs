@@ -567,11 +567,19 @@ fn kubectl_lines(command: &str) -> Vec<String> {
 }
 
 /// kubectl verbs that a built-in lesson uses and the fallback does not cover
-/// yet, with the lesson: the Deployments lesson rolls out with `set image`
-/// and follows it with `rollout status|history|undo`. Without kubectl those
-/// steps fail and say to install it. Each entry must still be refused by the
-/// fallback and still be used by its lesson, so the list cannot go stale.
-const NOT_COVERED_YET: [(&str, &str); 2] = [("deployments", "set"), ("deployments", "rollout")];
+/// yet, with the lesson: the ReplicaSets lesson creates and replaces its
+/// ReplicaSet from a manifest file (`create -f`, `replace -f`), and the
+/// labels lesson starts bare pods (`run`), applies a manifest (`apply -f`)
+/// and relabels a pod (`label`). Without kubectl those steps fail and say to
+/// install it. Each entry must still be refused by the fallback and still be
+/// used by its lesson, so the list cannot go stale.
+const NOT_COVERED_YET: [(&str, &str); 5] = [
+    ("replicasets", "create"),
+    ("replicasets", "replace"),
+    ("labels-selectors", "run"),
+    ("labels-selectors", "apply"),
+    ("labels-selectors", "label"),
+];
 
 #[test]
 fn every_kubectl_step_of_the_builtin_lessons_is_covered() {
@@ -634,9 +642,7 @@ fn the_lessons_run_headless_with_no_kubectl_installed() {
         .args([
             "run",
             "--lesson",
-            "replicasets",
-            "--lesson",
-            "labels-selectors",
+            "deployments",
             "--lesson",
             "networking",
             "--lesson",
@@ -669,7 +675,9 @@ fn the_lessons_run_headless_with_no_kubectl_installed() {
         notices, kubectl_steps,
         "every kubectl step ran on the fallback:\n{all}"
     );
-    assert!(all.contains("deployment.apps/hello scaled"), "{all}");
+    assert!(all.contains("deployment.apps/web image updated"), "{all}");
+    assert!(all.contains("successfully rolled out"), "{all}");
+    assert!(all.contains("deployment.apps/web rolled back"), "{all}");
     assert!(all.contains("service/shop exposed"), "{all}");
     assert!(all.contains("service/shop-nodeport exposed"), "{all}");
 }
