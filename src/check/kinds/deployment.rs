@@ -72,7 +72,7 @@ fn evaluate(check: &Deployment, found: Option<&apps::Deployment>) -> Evaluation 
             None => seen.push_str("; no revision yet"),
         }
     }
-    if !observed {
+    if !observed && counts_asked {
         seen.push_str(" (its latest change is not rolled out yet)");
     }
     Evaluation::new(holds, seen)
