@@ -176,8 +176,14 @@ pub fn next_step(id: &str, title: &str) -> String {
     format!("Tab to step {id} — {title}, then Enter")
 }
 
+/// One line: a command of several lines (a here-document that writes a
+/// manifest) shows its first line, and the step box shows the rest.
 pub fn command_header(command: &str) -> String {
-    format!(" $ {command} ")
+    let several = command.trim_end().replace("\\\n", " ").contains('\n');
+    match command.split_once('\n') {
+        Some((first, _)) if several => format!(" $ {first} … "),
+        _ => format!(" $ {command} "),
+    }
 }
 
 pub fn interactive_ended(status: &str) -> String {
@@ -215,3 +221,22 @@ pub fn reset_world_failed(error: &str) -> String {
 
 /// Said once at start when the dry-run world of earlier sessions is gone.
 pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one are marked not done.";
+
+#[cfg(test)]
+mod tests {
+    use super::command_header;
+
+    #[test]
+    fn a_command_header_is_one_line() {
+        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
+        assert_eq!(
+            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
+            " $ cat > rs.yml <<'EOF' … "
+        );
+        // Continued lines are one command and stay as they are.
+        assert_eq!(
+            command_header("eksctl create cluster \\\n  --name x"),
+            " $ eksctl create cluster \\\n  --name x "
+        );
+    }
+}
