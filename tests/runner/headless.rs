@@ -481,8 +481,8 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
 const LESSONS: [(&str, usize, usize); 9] = [
     ("welcome", 1, 1),
     ("news", 0, 0),
-    ("replicasets", 8, 8),
-    ("labels-selectors", 13, 13),
+    ("replicasets", 6, 6),
+    ("labels-selectors", 12, 12),
     ("deployments", 9, 9),
     ("networking", 12, 12),
     ("eks-demo", 9, 12),

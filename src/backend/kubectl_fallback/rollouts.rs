@@ -1,4 +1,4 @@
-//! The fallback's `set image` and `rollout status|history|undo`, with
+//! The fallback's `set image` and `rollout status|history|undo|restart`, with
 //! kubectl's messages. The revisions are the Deployment controller's
 //! `deployment.kubernetes.io/revision` annotations on the ReplicaSets the
 //! Deployment controls.
@@ -100,7 +100,37 @@ pub(super) async fn rollout(
             let (resource, name) = deployment(server, target).await?;
             undo(server, &resource, namespace, name, *to_revision, out).await
         }
+        RolloutArgs::Restart { target, namespace } => {
+            let (resource, name) = deployment(server, target).await?;
+            restart(server, &resource, namespace, name, out).await
+        }
     }
+}
+
+/// As kubectl does it: the pod template gains the annotation
+/// `kubectl.kubernetes.io/restartedAt` with the time, a change to the Pod
+/// part, so the Deployment rolls out new pods.
+async fn restart(
+    server: &Server,
+    resource: &Resource,
+    namespace: &str,
+    name: &str,
+    out: &mut Vec<String>,
+) -> Result<i32, FallbackError> {
+    let now = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let patch = serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
+        "kubectl.kubernetes.io/restartedAt": now
+    }}}}});
+    server
+        .merge_patch(&resource.object_path(namespace, name), &patch)
+        .await?;
+    out.push(format!(
+        "{}/{name} restarted",
+        resource.singular_qualified()
+    ));
+    Ok(0)
 }
 
 /// The fallback rolls out Deployments only.

@@ -58,7 +58,7 @@ pub enum Invocation {
 }
 
 /// What the fallback covers, for notices and errors.
-pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, set image, rollout status|history|undo (deployments), version and cluster-info";
+pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, set image, rollout status|history|undo|restart (deployments), version and cluster-info";
 
 /// kubectl controls the Kubernetes cluster manager. This built-in fallback
 /// covers the commands the lessons use.

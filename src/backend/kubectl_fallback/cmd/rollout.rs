@@ -1,4 +1,4 @@
-//! `kubectl rollout status|history|undo` for Deployments.
+//! `kubectl rollout status|history|undo|restart` for Deployments.
 
 use std::time::Duration;
 
@@ -27,6 +27,10 @@ pub enum RolloutArgs {
         /// `--to-revision`; 0 is the previous revision.
         to_revision: u64,
     },
+    Restart {
+        target: Target,
+        namespace: String,
+    },
 }
 
 /// Manage the rollout of a resource
@@ -44,6 +48,8 @@ enum What {
     History(Resources),
     /// Undo a previous rollout
     Undo(Undo),
+    /// Restart a resource
+    Restart(Resources),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +87,10 @@ impl Rollout {
             },
             Some(What::History(h)) => RolloutArgs::History {
                 target: one_named("rollout history", &h.args)?,
+                namespace,
+            },
+            Some(What::Restart(r)) => RolloutArgs::Restart {
+                target: one_named("rollout restart", &r.args)?,
                 namespace,
             },
             Some(What::Undo(u)) => RolloutArgs::Undo {

@@ -290,6 +290,10 @@ fn rollout_status_history_and_undo_take_one_deployment() {
         ok("kubectl rollout undo deploy web"),
         Invocation::Rollout(RolloutArgs::Undo { to_revision: 0, .. })
     ));
+    assert!(matches!(
+        ok("kubectl rollout restart deployment/tcb-trino-coordinator"),
+        Invocation::Rollout(RolloutArgs::Restart { .. })
+    ));
     assert!(err("kubectl rollout status deployment").contains("required resource not specified"));
     assert!(err("kubectl rollout pause deployment/web").contains("not covered"));
 }
