@@ -118,6 +118,22 @@ impl DryRunBackend {
         }
     }
 
+    /// The folder shell steps run in: the world's `files`, so that a file a
+    /// lesson writes (a manifest it then edits and applies) belongs to this
+    /// world, is found again by the next step, and never lands in whatever
+    /// folder trinetes was started from. None (the process's own folder)
+    /// if it cannot be made.
+    pub fn files_dir(&self) -> Option<PathBuf> {
+        let dir = self.world.dir().join("files");
+        match std::fs::create_dir_all(&dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                tracing::warn!("cannot make {}: {e}", dir.display());
+                None
+            }
+        }
+    }
+
     /// The forwarded addresses that are still open.
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
         self.forwards.addresses()
@@ -174,7 +190,7 @@ impl DryRunBackend {
                 let spec = ShellCommand {
                     command: command.to_string(),
                     env: self.env_for(target, command),
-                    dir: None,
+                    dir: self.files_dir(),
                     redact: None,
                 };
                 process::run(&spec, events, cancel).await
@@ -329,6 +345,9 @@ impl Backend for DryRunBackend {
         cmd.arg("-c")
             .arg(&step.command)
             .envs(self.env_for(&target, &step.command));
+        if let Some(dir) = self.files_dir() {
+            cmd.current_dir(dir);
+        }
         cmd
     }
 
@@ -351,6 +370,9 @@ impl Backend for DryRunBackend {
     fn interactive_command(&self, command: &str) -> std::process::Command {
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c").arg(command).envs(self.env());
+        if let Some(dir) = self.files_dir() {
+            cmd.current_dir(dir);
+        }
         cmd
     }
 

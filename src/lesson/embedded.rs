@@ -63,6 +63,10 @@ pub const DIAGRAMS: &[(&str, &str)] = &[
         "kubeconfig-eksctl.txt",
         include_str!("../../assets/diagrams/kubeconfig-eksctl.txt"),
     ),
+    (
+        "configmap-volume-etc-trino.txt",
+        include_str!("../../assets/diagrams/configmap-volume-etc-trino.txt"),
+    ),
 ];
 
 /// (profile name, TOML) of every profile under `assets/profiles/`.

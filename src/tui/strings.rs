@@ -176,8 +176,14 @@ pub fn next_step(id: &str, title: &str) -> String {
     format!("Tab to step {id} — {title}, then Enter")
 }
 
+/// One line: a command of several lines (a here-document that writes a
+/// manifest) shows its first line, and the step box shows the rest.
 pub fn command_header(command: &str) -> String {
-    format!(" $ {command} ")
+    let several = command.trim_end().replace("\\\n", " ").contains('\n');
+    match command.split_once('\n') {
+        Some((first, _)) if several => format!(" $ {first} … "),
+        _ => format!(" $ {command} "),
+    }
 }
 
 pub fn interactive_ended(status: &str) -> String {
@@ -262,4 +268,23 @@ pub fn build_up_failed(title: &str, ran: &str) -> String {
     format!(
         "Building what {title} needs stopped at a step that did not pass: {ran}. Open that lesson to run it and read why."
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_header;
+
+    #[test]
+    fn a_command_header_is_one_line() {
+        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
+        assert_eq!(
+            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
+            " $ cat > rs.yml <<'EOF' … "
+        );
+        // Continued lines are one command and stay as they are.
+        assert_eq!(
+            command_header("eksctl create cluster \\\n  --name x"),
+            " $ eksctl create cluster \\\n  --name x "
+        );
+    }
 }

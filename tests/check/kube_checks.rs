@@ -209,6 +209,8 @@ async fn deployment_and_configmap_checks_read_the_named_object() {
             ready: Some(2),
             up_to_date: None,
             available: None,
+            images: Default::default(),
+            revision: None,
         }),
         Duration::from_millis(800),
     );

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod deployment_rollout;
 mod eks_checks;
 mod http_checks;
 mod kube_checks;

@@ -71,7 +71,7 @@ fn drive_the_real_binary_in_tmux() {
     server.keys(&["Enter"]);
     let first = server.wait_text("Welcome to trinetes");
     assert!(
-        first.contains("ReplicaSets keep your pods alive"),
+        first.contains("Pods and ReplicaSets"),
         "the concept lessons follow Welcome:\n{first}"
     );
     assert_eq!(

@@ -124,7 +124,7 @@ fn an_unknown_until_lists_the_step_ids() {
     assert!(
         all.contains(
             "--until \"nope\" names no step of the chosen lessons; their steps are: \
-             create-deployment, get-replicasets, delete-pods, scale-up, cleanup"
+             create-replicaset, get-replicasets, delete-pods, replace, scale-up, cleanup"
         ),
         "{all}"
     );

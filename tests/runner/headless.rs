@@ -544,8 +544,8 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
 const LESSONS: [(&str, usize, usize); 11] = [
     ("welcome", 1, 1),
     ("news", 0, 0),
-    ("replicasets", 5, 5),
-    ("labels-selectors", 5, 5),
+    ("replicasets", 6, 6),
+    ("labels-selectors", 12, 12),
     ("deployments", 9, 9),
     ("networking", 12, 12),
     ("eks", 3, 3),

@@ -5,6 +5,7 @@ mod support;
 
 mod cancel;
 mod cli_flags;
+mod fallback_rollout;
 mod headless;
 mod kept_world;
 mod kubectl_fallback;

@@ -14,12 +14,13 @@ use crate::support::bin::{require_kubectl, text};
 
 /// The concept lessons and, for each, the step whose skipping must show.
 const CHOSEN: [(&str, &str); 7] = [
-    // Without the scale, the Deployment never reports 5 ready replicas.
+    // Without the scale, the ReplicaSet never runs 5 pods.
     ("replicasets", "scale-up"),
     // Without the Deployment, no pod carries `app=web`.
     ("labels-selectors", "create-web"),
-    // Without the Deployment, there is nothing to roll out.
-    ("deployments", "create"),
+    // Without `set image`, the template keeps nginx:1.20 at revision 1,
+    // although its pods are all ready and up to date.
+    ("deployments", "set-image"),
     // Without the NodePort Service, there is no nodePort to check.
     ("networking", "expose-nodeport"),
     // Without eksctl, EKS has no cluster to report ACTIVE.

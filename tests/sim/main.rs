@@ -13,4 +13,5 @@ mod explain;
 mod kubectl_get;
 mod kubectl_port_forward;
 mod kubectl_write;
+mod replicaset_ownership;
 mod rollout;

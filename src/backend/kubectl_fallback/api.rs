@@ -202,6 +202,17 @@ impl Server {
         .await
     }
 
+    /// A replace (kubectl's PUT), conditional on the object's resourceVersion.
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, FallbackError> {
+        self.json(
+            http::Method::PUT,
+            path,
+            "application/json",
+            Some(("application/json", body)),
+        )
+        .await
+    }
+
     pub async fn merge_patch(&self, path: &str, body: &Value) -> Result<Value, FallbackError> {
         self.json(
             http::Method::PATCH,

@@ -8,7 +8,7 @@ use super::FallbackError;
 use super::api::{Resource, Server, encode_query};
 use super::cmd::{GetArgs, Invocation, OutputFormat, Scope, Target};
 use super::format::{TableOptions, no_resources, render_tables};
-use super::{changes, describe, logs};
+use super::{changes, describe, logs, rollouts};
 
 /// Run one parsed command; errors that end it early are returned, errors
 /// about single objects among several are printed and give exit code 1.
@@ -33,6 +33,8 @@ pub async fn execute(
         Invocation::Logs(args) => logs::logs(server, args, out).await,
         Invocation::CreateDeployment(args) => changes::create_deployment(server, args, out).await,
         Invocation::Expose(args) => changes::expose(server, args, out).await,
+        Invocation::SetImage(args) => rollouts::set_image(server, args, out).await,
+        Invocation::Rollout(args) => rollouts::rollout(server, args, out).await,
         Invocation::Version => {
             let version = server.get("/version").await?;
             out.push("Client Version: none (trinetes' built-in kubectl fallback)".into());

@@ -1,6 +1,6 @@
 //! The dry-run backend's built-in stand-in for `kubectl`, used when no
 //! kubectl is installed: the commands the lessons use (get, describe, scale,
-//! delete, logs, create deployment, expose), talking to the simulated
+//! delete, logs, create deployment, expose, set image, rollout), talking to the simulated
 //! cluster through kube-rs. Parsing (`cmd`, one file per verb), pure layout
 //! (`format`, `describe`, `describe_sections`), API calls (`api`) and the
 //! commands themselves (`commands`, `changes`, `logs`).
@@ -14,6 +14,7 @@ mod changes;
 mod commands;
 mod describe_sections;
 mod logs;
+mod rollouts;
 
 pub use api::Resource;
 pub use cmd::{COVERED, Invocation, parse};

@@ -1,5 +1,8 @@
 //! `deployment`: a Deployment reports these ready, up-to-date and available
-//! replica counts.
+//! replica counts, runs these images in its pod template, and is at this
+//! revision.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,10 +15,27 @@ pub struct Deployment {
     pub ready: Option<u32>,
     pub up_to_date: Option<u32>,
     pub available: Option<u32>,
+    /// Container name to image, as in the pod template
+    /// (`images = { nginx = "nginx:1.21" }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub images: BTreeMap<String, String>,
+    /// The `deployment.kubernetes.io/revision` the Deployment is at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
 }
 
+const WANTS: [&str; 5] = ["ready", "up-to-date", "available", "images", "revision"];
+
 impl CheckSpec for Deployment {
-    const KEYS: &'static [&'static str] = &["name", "namespace", "ready", "up-to-date", "available"];
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "namespace",
+        "ready",
+        "up-to-date",
+        "available",
+        "images",
+        "revision",
+    ];
 
     fn read(r: &mut CheckReader<'_, '_>) -> Option<Self> {
         let name = r.string("name");
@@ -23,12 +43,11 @@ impl CheckSpec for Deployment {
         let ready = r.optional_integer("ready");
         let up_to_date = r.optional_integer("up-to-date");
         let available = r.optional_integer("available");
-        if !["ready", "up-to-date", "available"]
-            .iter()
-            .any(|k| r.has(k))
-        {
+        let revision = r.optional_integer("revision");
+        let images = read_images(r);
+        if !WANTS.iter().any(|k| r.has(k)) {
             r.error(
-                "check `deployment` needs at least one of `ready`, `up-to-date` or `available`",
+                "check `deployment` needs at least one of `ready`, `up-to-date`, `available`, `images` or `revision`",
             );
         }
         Some(Deployment {
@@ -37,6 +56,8 @@ impl CheckSpec for Deployment {
             ready,
             up_to_date,
             available,
+            images: images?,
+            revision,
         })
     }
 
@@ -51,6 +72,12 @@ impl CheckSpec for Deployment {
         if let Some(a) = self.available {
             parts.push(format!("{a} available"));
         }
+        for (container, image) in &self.images {
+            parts.push(format!("{container} runs {image}"));
+        }
+        if let Some(revision) = self.revision {
+            parts.push(format!("revision {revision}"));
+        }
         format!(
             "deployment {}{}: {}",
             self.name,
@@ -58,6 +85,35 @@ impl CheckSpec for Deployment {
             parts.join(", ")
         )
     }
+}
+
+/// `images`: an inline table of container names to non-empty image names.
+fn read_images(r: &mut CheckReader<'_, '_>) -> Option<BTreeMap<String, String>> {
+    if !r.has("images") {
+        return Some(BTreeMap::new());
+    }
+    let wrong = "`images` must be a table of container names to images, e.g. `images = { nginx = \"nginx:1.21\" }`";
+    let Some(serde_json::Value::Object(map)) = r.json("images") else {
+        r.error_at_value("images", wrong);
+        return None;
+    };
+    let mut images = BTreeMap::new();
+    for (container, image) in map {
+        match image {
+            serde_json::Value::String(i) if !i.is_empty() => {
+                images.insert(container, i);
+            }
+            _ => {
+                r.error_at_value("images", wrong);
+                return None;
+            }
+        }
+    }
+    if images.is_empty() {
+        r.error_at_value("images", wrong);
+        return None;
+    }
+    Some(images)
 }
 
 #[cfg(test)]
@@ -73,7 +129,26 @@ mod tests {
             ready: Some(2),
             up_to_date: None,
             available: None,
+            images: Default::default(),
+            revision: None,
         };
         assert_eq!(sentence(worker), "deployment tcb-trino-worker: 2/2 ready");
+    }
+
+    #[test]
+    fn names_the_image_and_the_revision() {
+        let web = Deployment {
+            name: "web".into(),
+            namespace: None,
+            ready: Some(3),
+            up_to_date: None,
+            available: None,
+            images: [("nginx".to_string(), "nginx:1.21".to_string())].into(),
+            revision: Some(2),
+        };
+        assert_eq!(
+            sentence(web),
+            "deployment web: 3/3 ready, nginx runs nginx:1.21, revision 2"
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod gc;
 pub mod kubelet;
 pub mod kubelet_status;
 pub mod names;
+pub mod ownership;
 pub mod pods;
 pub mod reconciler;
 pub mod replicaset;

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::change::{Change, EventRecord, controller_uid, object_ref};
 use super::events::{EventRecorder, EventWrite, repeated};
 use super::kubelet::{KubeletSettings, PodIps};
-use super::{deployment, gc, kubelet, replicaset, scheduler, services};
+use super::{deployment, gc, kubelet, ownership, replicaset, scheduler, services};
 use crate::sim::runtime::RuntimeRegistry;
 use crate::sim::store::{Store, StoreError};
 
@@ -98,17 +98,26 @@ impl Reconciler {
         }
 
         let rss: Vec<ReplicaSet> = self.typed("ReplicaSet");
-        let pods: Vec<Pod> = self.typed("Pod");
+        let mut pods: Vec<Pod> = self.typed("Pod");
         for rs in &rss {
-            let uid = rs.metadata.uid.as_deref();
-            let owned: Vec<Pod> = pods
-                .iter()
-                .filter(|p| controller_uid(&p.metadata) == uid)
-                .cloned()
-                .collect();
-            let (changes, at) = replicaset::reconcile_replica_set(rs, &owned, now);
-            wake(at, &mut outcome);
-            outcome.writes += self.apply(changes, now);
+            // Claiming first: adoptions and releases decide what the
+            // ReplicaSet counts. A write by the previous ReplicaSet may have
+            // changed who owns what, so read the pods again after one.
+            // A claim that did not land (someone changed the pod meanwhile)
+            // leaves counting to the next pass, which sees the pod as it is.
+            let claimed = ownership::claim_pods(rs, &pods);
+            let wanted = claimed.changes.len();
+            let claims = self.apply(claimed.changes, now);
+            let mut writes = claims;
+            if claims == wanted {
+                let (changes, at) = replicaset::reconcile_replica_set(rs, &claimed.pods, now);
+                wake(at, &mut outcome);
+                writes += self.apply(changes, now);
+            }
+            if writes > 0 {
+                pods = self.typed("Pod");
+            }
+            outcome.writes += writes;
         }
 
         let nodes: Vec<Node> = self.typed("Node");

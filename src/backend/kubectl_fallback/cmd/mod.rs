@@ -11,7 +11,9 @@ mod describe;
 mod expose;
 mod get;
 mod logs;
+mod rollout;
 mod scale;
+mod set;
 mod target;
 mod version;
 
@@ -22,6 +24,8 @@ pub use delete::DeleteArgs;
 pub use expose::ExposeArgs;
 pub use get::{GetArgs, OutputFormat, Scope};
 pub use logs::LogsArgs;
+pub use rollout::RolloutArgs;
+pub use set::SetImageArgs;
 pub use target::Target;
 
 use super::FallbackError;
@@ -45,6 +49,8 @@ pub enum Invocation {
     Logs(LogsArgs),
     CreateDeployment(CreateDeploymentArgs),
     Expose(ExposeArgs),
+    SetImage(SetImageArgs),
+    Rollout(RolloutArgs),
     Version,
     ClusterInfo,
     /// `--help` anywhere: the help text, printed on stdout.
@@ -52,7 +58,7 @@ pub enum Invocation {
 }
 
 /// What the fallback covers, for notices and errors.
-pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, version and cluster-info";
+pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, set image, rollout status|history|undo|restart (deployments), version and cluster-info";
 
 /// kubectl controls the Kubernetes cluster manager. This built-in fallback
 /// covers the commands the lessons use.
@@ -75,6 +81,8 @@ enum Verb {
     Logs(logs::Logs),
     Create(create::Create),
     Expose(expose::Expose),
+    Set(set::Set),
+    Rollout(rollout::Rollout),
     Version(version::Version),
     ClusterInfo(cluster_info::ClusterInfo),
 }
@@ -107,6 +115,8 @@ pub fn parse(words: &[String]) -> Result<Invocation, FallbackError> {
         Some(Verb::Logs(v)) => v.invocation(namespace),
         Some(Verb::Create(v)) => v.invocation(namespace),
         Some(Verb::Expose(v)) => v.invocation(namespace),
+        Some(Verb::Set(v)) => v.invocation(namespace),
+        Some(Verb::Rollout(v)) => v.invocation(namespace),
         Some(Verb::Version(v)) => v.invocation(),
         Some(Verb::ClusterInfo(v)) => v.invocation(),
     }

@@ -155,7 +155,7 @@ fn anything_else_is_refused_with_what_is_covered() {
         "kubectl apply -f x.yaml",
         "kubectl edit rs x",
         "kubectl",
-        "kubectl rollout status deploy/x",
+        "kubectl rollout pause deploy/x",
     ] {
         let e = err(line);
         assert!(
@@ -236,4 +236,64 @@ fn every_command_answers_help_as_the_simulation() {
             "{line}: {text}"
         );
     }
+}
+
+#[test]
+fn set_image_takes_a_deployment_and_container_image_pairs() {
+    let Invocation::SetImage(args) = ok("kubectl set image deployment/web nginx=nginx:1.21") else {
+        panic!("not set image")
+    };
+    assert_eq!(
+        args.target,
+        Target {
+            kind: "deployment".into(),
+            names: vec!["web".into()]
+        }
+    );
+    assert_eq!(args.namespace, "default");
+    assert_eq!(
+        args.images,
+        [("nginx".to_string(), "nginx:1.21".to_string())]
+    );
+    let Invocation::SetImage(args) = ok("kubectl set image deploy web '*=nginx:1.22' -n prod")
+    else {
+        panic!("not set image")
+    };
+    assert_eq!(args.target.names, ["web"]);
+    assert_eq!(args.namespace, "prod");
+    assert_eq!(args.images, [("*".to_string(), "nginx:1.22".to_string())]);
+    assert!(
+        err("kubectl set image deployment/web").contains("at least one image update is required")
+    );
+    assert!(err("kubectl set env deployment/web A=b").contains("not covered"));
+}
+
+#[test]
+fn rollout_status_history_and_undo_take_one_deployment() {
+    let Invocation::Rollout(RolloutArgs::Status {
+        target, timeout, ..
+    }) = ok("kubectl rollout status deployment/web --timeout=2m")
+    else {
+        panic!("not rollout status")
+    };
+    assert_eq!(target.names, ["web"]);
+    assert_eq!(timeout, Some(std::time::Duration::from_secs(120)));
+    assert!(matches!(
+        ok("kubectl rollout history deployment/web"),
+        Invocation::Rollout(RolloutArgs::History { .. })
+    ));
+    assert!(matches!(
+        ok("kubectl rollout undo deployment/web --to-revision=1"),
+        Invocation::Rollout(RolloutArgs::Undo { to_revision: 1, .. })
+    ));
+    assert!(matches!(
+        ok("kubectl rollout undo deploy web"),
+        Invocation::Rollout(RolloutArgs::Undo { to_revision: 0, .. })
+    ));
+    assert!(matches!(
+        ok("kubectl rollout restart deployment/tcb-trino-coordinator"),
+        Invocation::Rollout(RolloutArgs::Restart { .. })
+    ));
+    assert!(err("kubectl rollout status deployment").contains("required resource not specified"));
+    assert!(err("kubectl rollout pause deployment/web").contains("not covered"));
 }
