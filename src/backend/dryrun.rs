@@ -373,6 +373,10 @@ impl Backend for DryRunBackend {
         self.reset().boxed()
     }
 
+    fn fast_stretch(&self) -> Option<crate::sim::world::FastStretch> {
+        Some(self.world.fast_stretch())
+    }
+
     fn check_context(&self) -> CheckContext {
         self.check_context_on(&Target::Current)
     }

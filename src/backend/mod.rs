@@ -133,6 +133,12 @@ pub trait Backend: Send + Sync {
         cmd
     }
 
+    /// Runs the backend's world at its pace's speed until dropped (a step
+    /// and its checks); None when the backend has no simulated clock.
+    fn fast_stretch(&self) -> Option<crate::sim::world::FastStretch> {
+        None
+    }
+
     /// The port-forwards this backend holds open, for the status bar.
     fn forwards(&self) -> Vec<portforward::ForwardStatus> {
         Vec::new()

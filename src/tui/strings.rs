@@ -202,16 +202,15 @@ pub fn status_cluster(name: &str, running: bool) -> String {
     }
 }
 
-pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done.";
+pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done (with the lessons completed by running them).";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
 pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world to reset.";
 pub const RESET_WORLD_STARTED: &str = "Resetting the dry-run world…";
-pub const RESET_WORLD_DONE: &str =
-    "The dry-run world started over; steps run in it are marked not done.";
+pub const RESET_WORLD_DONE: &str = "The dry-run world started over; steps run in it, and lessons completed by running them, are marked not done.";
 
 pub fn reset_world_failed(error: &str) -> String {
     format!("Resetting the dry-run world failed: {error}")
 }
 
 /// Said once at start when the dry-run world of earlier sessions is gone.
-pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one are marked not done.";
+pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one, and lessons completed by running them, are marked not done.";

@@ -6,6 +6,7 @@
 mod defaults;
 mod error;
 mod names;
+mod rebase;
 mod snapshot;
 mod watch;
 
@@ -20,7 +21,7 @@ use crate::sim::network::PodNetwork;
 
 pub use error::{InvalidCause, StoreError};
 use names::{generated_name, new_uid, timestamp};
-pub use snapshot::StoreSnapshot;
+pub use snapshot::{StoreSnapshot, TakenAt};
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
 /// How many events the watch history keeps; older resourceVersions are Expired.

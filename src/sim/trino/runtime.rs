@@ -178,7 +178,7 @@ impl ContainerRuntime for TrinoRuntime {
             version: version.to_string(),
             environment: config.environment(),
             coordinator: config.is_coordinator(),
-            started_at: self.store.clock().now(),
+            started_at: self.store.clock().steady_now(),
             startup: started,
             clock: self.store.clock().clone(),
             workers: self.worker_count(c),

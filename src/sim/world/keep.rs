@@ -29,7 +29,7 @@ impl World {
             };
             let started = start_cluster(
                 &self.opts,
-                self.speed(),
+                self.pace.new_clock(),
                 &cluster.kube_cluster,
                 &cluster.context,
                 no_new_nodes,

@@ -1,0 +1,135 @@
+//! The world's pace: a fast pace runs the clusters' clocks faster than the
+//! wall only during a fast stretch (a step and its checks); when the last
+//! stretch ends they drop to the wall's pace and are rebased to the wall.
+//!
+//! Why: the learner's kubectl measures ages against the wall, so a
+//! timestamp in the wall's future shows `AGE <invalid>`. A fast clock must
+//! therefore run behind the wall while it is fast, and be at the wall when
+//! the learner is on their own. A stretch starts by moving the clocks (and
+//! every stored timestamp, so ages stay) [`HEADROOM`] behind the wall; at
+//! 40 times the wall's pace that lasts 90 s of wall time, more than a fast
+//! step takes. It ends by moving them to the wall. A write that was under
+//! way during a move keeps a time from before it: after the first move
+//! that time is still not after the wall, after the second it is earlier
+//! than it should be, never later.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::ClusterEntry;
+use crate::sim::Clock;
+
+/// How far behind the wall the clocks go at the start of a fast stretch.
+pub const HEADROOM: SignedDuration = SignedDuration::from_hours(1);
+
+/// The speeds of a world: the pace's, the one the clocks run at now, and
+/// how many fast stretches are held.
+#[derive(Debug)]
+pub(super) struct Speeds {
+    pub pace: f64,
+    pub now: f64,
+    pub stretches: usize,
+}
+
+/// What a stretch needs to change the world's clocks.
+#[derive(Clone)]
+pub(super) struct PaceControl {
+    pub speeds: Arc<Mutex<Speeds>>,
+    pub clusters: Arc<Mutex<BTreeMap<String, ClusterEntry>>>,
+}
+
+impl PaceControl {
+    pub fn speeds(&self) -> MutexGuard<'_, Speeds> {
+        self.speeds.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs every cluster's clock at `speed`. Going to the wall's pace
+    /// rebases them to the wall; going faster first moves them
+    /// [`HEADROOM`] behind it.
+    pub fn set(&self, speed: f64) {
+        let mut speeds = self.speeds();
+        speeds.now = speed;
+        let clusters = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
+        for entry in clusters.values() {
+            let store = entry.cluster.store();
+            store.rebase(base_for(speed));
+            store.clock().set_speed(speed);
+        }
+    }
+
+    /// A clock for a cluster started now, at the speed and base the others have.
+    pub fn new_clock(&self) -> Clock {
+        let speed = self.speeds().now;
+        let clock = Clock::real(speed);
+        clock.rebase(base_for(speed));
+        clock
+    }
+}
+
+/// Where a clock running at `speed` starts: at the wall, or behind it when fast.
+fn base_for(speed: f64) -> Timestamp {
+    let wall = Timestamp::now();
+    if speed > 1.0 {
+        wall.checked_sub(HEADROOM).unwrap_or(wall)
+    } else {
+        wall
+    }
+}
+
+/// While held, the world's clocks run at the pace's speed. Dropping the
+/// last one brings them to the wall's pace and the wall's time.
+#[must_use = "the stretch ends when this is dropped"]
+pub struct FastStretch {
+    control: Option<PaceControl>,
+}
+
+impl FastStretch {
+    pub(super) fn start(control: &PaceControl) -> FastStretch {
+        let (pace, first) = {
+            let mut speeds = control.speeds();
+            if speeds.pace == 1.0 {
+                return FastStretch { control: None };
+            }
+            speeds.stretches += 1;
+            (speeds.pace, speeds.stretches == 1)
+        };
+        if first {
+            control.set(pace);
+        }
+        FastStretch {
+            control: Some(control.clone()),
+        }
+    }
+}
+
+impl Drop for FastStretch {
+    fn drop(&mut self) {
+        let Some(control) = self.control.take() else {
+            return;
+        };
+        let last = {
+            let mut speeds = control.speeds();
+            speeds.stretches = speeds.stretches.saturating_sub(1);
+            speeds.stretches == 0
+        };
+        if last {
+            control.set(1.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fast_clock_starts_behind_the_wall_and_a_real_one_at_it() {
+        let behind = |t: Timestamp| t.checked_sub(HEADROOM).expect("in range");
+        let before = Timestamp::now();
+        let fast = base_for(40.0);
+        assert!(behind(before) <= fast && fast <= behind(Timestamp::now()));
+        assert!(base_for(1.0) >= before);
+    }
+}
