@@ -61,14 +61,24 @@ fn a_world_that_could_not_be_restored_is_said_in_the_banner() {
 fn a_world_not_restored_clears_recorded_outcomes_and_says_so_once() {
     for origin in [WorldOrigin::New, discarded()] {
         let mut app = with_a_pass();
+        let read_only = app.lessons[1].front.id.clone();
+        app.progress.mark_completed(&read_only);
         world::start(&mut app, None, Some(&origin));
         assert_eq!(recorded(&app), None, "{origin:?}");
         assert!(app.progress_dirty, "the cleared marks are saved");
-        // The learner's own "completed" mark stays.
+        // A lesson completed by running its steps in that world is not
+        // completed any more; one only read stays completed.
         assert!(
             app.progress.lessons[&app.lessons[0].front.id]
                 .completed
-                .is_some()
+                .is_none(),
+            "{origin:?}"
+        );
+        assert!(
+            app.progress.lessons[&app.lessons[1].front.id]
+                .completed
+                .is_some(),
+            "{origin:?}"
         );
         let banner = app.banner().expect("a banner");
         assert_eq!(
@@ -97,6 +107,19 @@ fn a_restored_world_keeps_recorded_outcomes_silently() {
     assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
     assert!(!app.progress_dirty);
     assert_eq!(app.banner(), None);
+}
+
+#[test]
+fn a_temporary_world_leaves_the_shared_marks_alone() {
+    let mut app = with_a_pass();
+    world::start(&mut app, None, Some(&WorldOrigin::NotKept));
+    assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
+    assert!(
+        app.progress.lessons[&app.lessons[0].front.id]
+            .completed
+            .is_some()
+    );
+    assert!(!app.progress_dirty, "nothing to write to the shared file");
 }
 
 #[test]
@@ -168,6 +191,11 @@ fn a_finished_reset_clears_the_marks_and_says_so() {
     assert_eq!(app.overlay, None, "no second reset while one runs");
     apply(&mut app, [Action::WorldReset(Ok(()))]);
     assert_eq!(recorded(&app), None);
+    // W leaves no lesson completed that was completed by running it.
+    assert_eq!(
+        app.progress.status(&app.lessons[0].front.id),
+        trinetes::progress::LessonStatus::Opened
+    );
     assert!(app.progress_dirty);
     assert!(!app.resetting_world);
     assert_eq!(app.notice.as_deref(), Some(strings::RESET_WORLD_DONE));
