@@ -344,18 +344,25 @@ impl Backend for DryRunBackend {
     }
 
     fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        let unfinished = self.world.unfinished_create(&step.command);
         Some(match self.target(step) {
             Target::Running { context } => StepCluster {
                 name: context,
                 running: true,
+                eks_status: None,
+                unfinished,
             },
             Target::Missing { name } => StepCluster {
+                eks_status: self.world.eks_status(&name),
                 name,
                 running: false,
+                unfinished,
             },
             Target::Current => StepCluster {
                 name: self.world.current_context().unwrap_or_default(),
                 running: self.world.current_cluster_url().is_some(),
+                eks_status: None,
+                unfinished,
             },
         })
     }

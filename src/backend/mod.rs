@@ -56,8 +56,8 @@ pub enum BackendError {
     Other(String),
 }
 
-/// The cluster a step talks to, for the step box.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The cluster a step talks to, for the step box, as the world has it now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepCluster {
     /// The kubeconfig context (`kind-trinetes`), or the EKS cluster's name
     /// while it does not exist.
@@ -65,6 +65,11 @@ pub struct StepCluster {
     /// Whether the cluster exists now; a step of a cluster that does not
     /// exist fails as it would on a real machine.
     pub running: bool,
+    /// The EKS status of a cluster that is not running on the Kubernetes
+    /// side yet (`CREATING`, `ACTIVE` after an interrupted create).
+    pub eks_status: Option<String>,
+    /// The step creates an EKS cluster that is there but not finished.
+    pub unfinished: Option<crate::sim::world::UnfinishedCreate>,
 }
 
 /// One place where steps run.

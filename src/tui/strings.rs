@@ -185,22 +185,52 @@ pub fn interactive_ended(status: &str) -> String {
 }
 
 /// The step box's line naming the cluster a step runs against.
-pub fn step_cluster(name: &str, running: bool) -> String {
-    match (name.is_empty(), running) {
-        (true, _) => "cluster: none (no current context)".to_string(),
-        (false, true) => format!("cluster: {name}"),
-        (false, false) => format!("cluster: {name} (not running)"),
+pub fn step_cluster(cluster: &crate::backend::StepCluster) -> String {
+    let name = &cluster.name;
+    match (name.is_empty(), cluster.running, &cluster.eks_status) {
+        (true, _, _) => "cluster: none (no current context)".to_string(),
+        (false, true, _) => format!("cluster: {name}"),
+        (false, false, Some(status)) => {
+            format!("cluster: {name} (EKS says {status}; no kubeconfig context for it yet)")
+        }
+        (false, false, None) => format!("cluster: {name} (not running)"),
     }
 }
 
 /// The status bar's segment naming the selected step's cluster.
-pub fn status_cluster(name: &str, running: bool) -> String {
-    match (name.is_empty(), running) {
-        (true, _) => "cluster: none".to_string(),
-        (false, true) => format!("cluster: {name}"),
-        (false, false) => format!("cluster: {name} (down)"),
+pub fn status_cluster(cluster: &crate::backend::StepCluster) -> String {
+    let name = &cluster.name;
+    match (name.is_empty(), cluster.running, &cluster.eks_status) {
+        (true, _, _) => "cluster: none".to_string(),
+        (false, true, _) => format!("cluster: {name}"),
+        (false, false, Some(status)) => format!("cluster: {name} (EKS {status})"),
+        (false, false, None) => format!("cluster: {name} (down)"),
     }
 }
+
+/// The badge of a step whose EKS cluster is there but not finished.
+pub const BADGE_INTERRUPTED: &str = "interrupted";
+
+/// Under a step whose `eksctl create cluster` did not finish: what is there,
+/// and the two ways on.
+pub fn unfinished_create(u: &crate::sim::world::UnfinishedCreate) -> String {
+    let state = match u.status.as_str() {
+        "CREATING" => "is still being created (CREATING)".to_string(),
+        other => format!("exists ({other})"),
+    };
+    let lacks = match (u.nodegroup_missing, u.context_missing) {
+        (true, true) => "it has no nodegroup (so no nodes) and no kubeconfig context",
+        (true, false) => "it has no nodegroup, so no nodes",
+        (false, _) => "eksctl did not write its kubeconfig context",
+    };
+    format!(
+        "The create did not finish: the EKS cluster {} {state}, and it goes on costing on AWS, but {lacks}. Two ways on: run the delete step (`eksctl delete cluster --name {} --region {}`), or run this step again: eksctl stops with AlreadyExists and says what to do.",
+        u.cluster, u.cluster, u.region
+    )
+}
+
+/// `Next:` after a stop that left an unfinished EKS cluster.
+pub const NEXT_AFTER_UNFINISHED: &str = "run the delete step, or press Enter to run this step again (eksctl will say the cluster exists)";
 
 pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done (with the lessons completed by running them).";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";

@@ -267,6 +267,7 @@ impl Backend for Clusters {
         Some(StepCluster {
             name: format!("kind-{}", step.id),
             running: step.id == CREATE,
+            ..StepCluster::default()
         })
     }
 
@@ -413,4 +414,83 @@ async fn with_the_real_dry_run_world() {
     drop(backend);
     let world = Arc::into_inner(dry).expect("one owner").into_world();
     Arc::into_inner(world).expect("one owner").shutdown().await;
+}
+
+/// A backend whose world holds an EKS cluster that the first step's create
+/// left unfinished (stopped, or trinetes killed mid-create).
+struct Unfinished;
+
+impl Backend for Unfinished {
+    fn kind(&self) -> BackendKind {
+        BackendKind::DryRun
+    }
+
+    fn label(&self) -> String {
+        "dry-run".into()
+    }
+
+    fn run_command<'a>(
+        &'a self,
+        _command: &'a str,
+        _events: &'a mpsc::Sender<StepEvent>,
+        _cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        Box::pin(async { Ok(CommandExit { code: Some(0) }) })
+    }
+
+    fn check_context(&self) -> CheckContext {
+        CheckContext::default()
+    }
+
+    fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        Some(StepCluster {
+            name: "tcb-cluster".into(),
+            running: false,
+            eks_status: Some("ACTIVE".into()),
+            unfinished: (step.id == CREATE).then(|| trinetes::sim::world::UnfinishedCreate {
+                cluster: "tcb-cluster".into(),
+                region: "us-east-1".into(),
+                status: "ACTIVE".into(),
+                nodegroup_missing: true,
+                context_missing: true,
+            }),
+        })
+    }
+}
+
+#[test]
+fn a_create_that_did_not_finish_is_marked_from_the_world_with_the_ways_on() {
+    // As after a restart: nothing recorded, the world has the cluster.
+    let mut app = app(200, 50);
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    assert!(world::refresh_clusters(&mut app, &Unfinished));
+    trinetes::tui::screens::reader::document::sync(&mut app);
+    let shown = frame(&app);
+    assert!(shown.contains(strings::BADGE_INTERRUPTED), "{shown}");
+    assert!(!shown.contains("✔ passed"), "{shown}");
+    assert!(shown.contains("The create did not finish"), "{shown}");
+    assert!(shown.contains("Two ways on"), "{shown}");
+    // The label says what EKS says, not "(not running)".
+    assert!(
+        shown.contains("cluster: tcb-cluster (EKS says ACTIVE;"),
+        "{shown}"
+    );
+    let status = shown.lines().last().expect("a status bar");
+    assert!(status.contains("tcb-cluster (EKS ACTIVE)"), "{status}");
+
+    // Stopped while running: Next names the two ways on, not "run again".
+    apply(&mut app, [Action::ExecuteStep]);
+    apply(
+        &mut app,
+        [Action::ExecutionEvents(vec![
+            trinetes::execute::ExecutionEvent::StepFinished {
+                step: CREATE.to_string(),
+                outcome: trinetes::execute::StepOutcome::Cancelled,
+                duration: Duration::from_secs(4),
+            },
+        ])],
+    );
+    let shown = frame(&app);
+    assert!(shown.contains(strings::NEXT_AFTER_UNFINISHED), "{shown}");
+    assert!(!shown.contains(strings::NEXT_AFTER_CANCEL), "{shown}");
 }

@@ -4,8 +4,8 @@ use super::plan::{
     PlanAction, PlanBuilder, find_cluster, minor_of, request_id, resolve_version, stable_hash,
 };
 use super::{
-    CreateClusterArgs, EksctlEnv, ExistingCluster, EksctlError, LogLevel, OutputLine, Plan, cluster_stack_name,
-    kubeconfig_cluster_name, kubeconfig_context_name, nodegroup_stack_name,
+    CreateClusterArgs, EksctlEnv, EksctlError, ExistingCluster, LogLevel, OutputLine, Plan,
+    cluster_stack_name, kubeconfig_cluster_name, kubeconfig_context_name, nodegroup_stack_name,
 };
 use crate::sim::eks::naming;
 
@@ -37,7 +37,12 @@ pub fn already_exists_note(existing: &ExistingCluster) -> String {
         existing.region
     );
     let status = existing.status.as_str();
-    if existing.nodegroups.is_empty() {
+    if status == "DELETING" {
+        format!(
+            "(trinetes) The EKS cluster \"{name}\" is still being deleted (DELETING). Wait until `eksctl get cluster --region {}` no longer lists it, then run this step again.",
+            existing.region
+        )
+    } else if existing.nodegroups.is_empty() {
         format!(
             "(trinetes) The EKS cluster \"{name}\" already exists: an earlier `eksctl create cluster` was stopped before it finished, so its control plane is {status} (and billed, on AWS) but it has no nodegroup and no nodes. eksctl cannot finish it. Run the delete step (`{delete}`), then this step again."
         )

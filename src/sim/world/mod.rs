@@ -8,6 +8,7 @@ mod helm_run;
 mod keep;
 mod pace;
 mod saved;
+mod unfinished;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use pace::{FastStretch, HEADROOM};
 use pace::{PaceControl, Speeds};
 use saved::Saver;
 pub use saved::{WORLD_FILE, WorldOrigin};
+pub use unfinished::UnfinishedCreate;
 
 /// The practice cluster's name and context, named the way kind names them.
 pub const PRACTICE_CONTEXT: &str = "kind-trinetes";
