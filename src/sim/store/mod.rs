@@ -215,6 +215,7 @@ impl Store {
             &mut inner_ref.ip_counter,
             &mut inner_ref.node_port_counter,
         );
+        self.not_after_now(&mut obj);
         let stored = inner.commit(rk, key, Some(obj), WatchEventType::Added);
         Ok(stored)
     }
@@ -290,7 +291,7 @@ impl Store {
                 name,
             });
         }
-        let next = if status_only {
+        let mut next = if status_only {
             let mut next = existing.clone();
             match obj.get("status") {
                 Some(status) => next["status"] = status.clone(),
@@ -338,6 +339,7 @@ impl Store {
             }
             obj
         };
+        self.not_after_now(&mut next);
         if same_apart_from_rv(&next, &existing) {
             return Ok(existing);
         }

@@ -30,6 +30,27 @@ impl Store {
         }
         by
     }
+
+    /// On a real clock, no time in `object` is after now, nor after the
+    /// wall's now when a fast clock has run past it (see
+    /// [`clamp_timestamps`]). Call with the store's lock held, so that no
+    /// rebase comes between. A manual clock's tests set times as they like.
+    pub(super) fn not_after_now(&self, object: &mut Value) {
+        if !self.clock.is_manual() {
+            clamp_timestamps(object, self.clock.now().min(Timestamp::now()));
+        }
+    }
+}
+
+/// Brings every server-set timestamp in `value` that is after `latest`
+/// back to it. The store does this on every write with its clock's now: a
+/// controller pass that read the time before a rebase and wrote after it
+/// would otherwise store a time the rebase did not move.
+pub(crate) fn clamp_timestamps(value: &mut Value, latest: Timestamp) {
+    visit_times(value, &mut |text| {
+        let at: Timestamp = text.parse().ok()?;
+        (at > latest).then(|| shift_text(text, latest.duration_since(at)))?
+    });
 }
 
 /// Moves every server-set timestamp in `value` by `by`: the strings under
@@ -37,6 +58,12 @@ impl Store {
 /// `startedAt`, `time`, …) that parse as one, written back with the same
 /// precision. User data (ConfigMap data, annotations, labels) is left alone.
 pub(crate) fn shift_timestamps(value: &mut Value, by: SignedDuration) {
+    visit_times(value, &mut |text| shift_text(text, by));
+}
+
+/// Replaces each server-set time string in `value` with what `change`
+/// makes of it (None keeps it).
+fn visit_times(value: &mut Value, change: &mut impl FnMut(&str) -> Option<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -45,17 +72,17 @@ pub(crate) fn shift_timestamps(value: &mut Value, by: SignedDuration) {
                 }
                 match child {
                     Value::String(text) if names_a_time(key) => {
-                        if let Some(moved) = shift_text(text, by) {
-                            *text = moved;
+                        if let Some(changed) = change(text) {
+                            *text = changed;
                         }
                     }
-                    _ => shift_timestamps(child, by),
+                    _ => visit_times(child, change),
                 }
             }
         }
         Value::Array(items) => {
             for item in items {
-                shift_timestamps(item, by);
+                visit_times(item, change);
             }
         }
         _ => {}
@@ -157,5 +184,27 @@ mod tests {
         assert_eq!(age(&store), SignedDuration::from_secs(540), "ages stay");
         let cm = store.get("ConfigMap", Some("default"), "a").expect("a");
         assert_eq!(cm["metadata"]["creationTimestamp"], "2025-12-31T23:54:00Z");
+    }
+
+    #[test]
+    fn times_after_the_latest_are_brought_back_to_it() {
+        let latest: Timestamp = "2026-01-01T00:00:00Z".parse().expect("valid");
+        let mut pod = json!({"status": {"conditions": [
+            {"lastTransitionTime": "2026-01-01T01:00:00Z"},
+            {"lastTransitionTime": "2025-12-31T23:00:00Z"}
+        ]}, "metadata": {"annotations": {"startedAt": "2026-01-01T01:00:00Z"}}});
+        clamp_timestamps(&mut pod, latest);
+        assert_eq!(
+            pod["status"]["conditions"][0]["lastTransitionTime"],
+            "2026-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            pod["status"]["conditions"][1]["lastTransitionTime"],
+            "2025-12-31T23:00:00Z"
+        );
+        assert_eq!(
+            pod["metadata"]["annotations"]["startedAt"],
+            "2026-01-01T01:00:00Z"
+        );
     }
 }

@@ -220,9 +220,15 @@ impl World {
             node_type: &self.opts.practice_node_type,
             port: self.opts.practice_port.or(port),
         };
+        let restored = restore.is_some();
+        let clock = if restored {
+            self.pace.restored_clock()
+        } else {
+            self.pace.new_clock()
+        };
         let practice = start_cluster(
             &self.opts,
-            self.pace.new_clock(),
+            clock,
             PRACTICE_CONTEXT,
             PRACTICE_CONTEXT,
             nodes,
@@ -230,6 +236,9 @@ impl World {
             restore,
         )
         .await?;
+        if restored {
+            self.pace.settle(practice.store());
+        }
         self.clusters().insert(
             PRACTICE_CONTEXT.to_string(),
             ClusterEntry {

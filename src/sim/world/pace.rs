@@ -6,12 +6,15 @@
 //! timestamp in the wall's future shows `AGE <invalid>`. A fast clock must
 //! therefore run behind the wall while it is fast, and be at the wall when
 //! the learner is on their own. A stretch starts by moving the clocks (and
-//! every stored timestamp, so ages stay) [`HEADROOM`] behind the wall; at
-//! 40 times the wall's pace that lasts 90 s of wall time, more than a fast
-//! step takes. It ends by moving them to the wall. A write that was under
-//! way during a move keeps a time from before it: after the first move
-//! that time is still not after the wall, after the second it is earlier
-//! than it should be, never later.
+//! every stored timestamp, so ages within the world stay) [`HEADROOM`]
+//! behind the wall; at 40 times the wall's pace that lasts 15 s of wall
+//! time, about what a fast step takes. It ends by moving them to the wall.
+//! The price: during a stretch, kubectl's ages are too old by what is left
+//! of the headroom (10 minutes at most), never `<invalid>`. A stretch that
+//! outlasts its headroom still stores no time after the wall: the store
+//! brings any later one back to the wall (see `Store::rebase`), so that
+//! holds also for a write that read the time before a move and landed
+//! after it.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -22,7 +25,7 @@ use super::ClusterEntry;
 use crate::sim::Clock;
 
 /// How far behind the wall the clocks go at the start of a fast stretch.
-pub const HEADROOM: SignedDuration = SignedDuration::from_hours(1);
+pub const HEADROOM: SignedDuration = SignedDuration::from_mins(10);
 
 /// The speeds of a world: the pace's, the one the clocks run at now, and
 /// how many fast stretches are held.
@@ -61,10 +64,26 @@ impl PaceControl {
 
     /// A clock for a cluster started now, at the speed and base the others have.
     pub fn new_clock(&self) -> Clock {
-        let speed = self.speeds().now;
-        let clock = Clock::real(speed);
-        clock.rebase(base_for(speed));
+        let clock = Clock::real(self.speeds().now);
+        clock.rebase(self.base());
         clock
+    }
+
+    /// A clock for a restored cluster: at the wall, where a restored store
+    /// puts its timestamps; [`PaceControl::settle`] then moves both to
+    /// where the other clusters are.
+    pub fn restored_clock(&self) -> Clock {
+        Clock::real(self.speeds().now)
+    }
+
+    /// Moves a restored store (clock and timestamps) to the others' base.
+    pub fn settle(&self, store: &crate::sim::store::Store) {
+        store.rebase(self.base());
+    }
+
+    /// Where the clocks stand now: at the wall, or behind it when fast.
+    fn base(&self) -> Timestamp {
+        base_for(self.speeds().now)
     }
 }
 
