@@ -238,6 +238,8 @@ pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world 
 pub const RESET_WORLD_STARTED: &str = "Resetting the dry-run world…";
 pub const RESET_WORLD_DONE: &str = "The dry-run world started over; steps run in it, and lessons completed by running them, are marked not done.";
 
+pub const RESET_WORLD_DONE_NOT_KEPT: &str = "This temporary dry-run world started over; the step marks, which are your saved world's, stay.";
+
 pub fn reset_world_failed(error: &str) -> String {
     format!("Resetting the dry-run world failed: {error}")
 }

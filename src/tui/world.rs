@@ -29,6 +29,7 @@ use crate::tui::strings;
 pub fn start(app: &mut App, warning: Option<String>, origin: Option<&WorldOrigin>) {
     let stale = app.settings.backend == BackendKind::DryRun
         && origin.is_some_and(|o| matches!(o, WorldOrigin::New | WorldOrigin::Discarded { .. }));
+    app.world_not_kept = origin.is_some_and(|o| *o == WorldOrigin::NotKept);
     let cleared = stale && clear_dry_run_marks(app);
     // The lesson resumed at start was rendered with the marks.
     crate::tui::screens::reader::document::sync(app);
@@ -93,6 +94,9 @@ pub fn confirm_reset(app: &mut App) {
 pub fn reset_done(app: &mut App, result: Result<(), String>) {
     app.resetting_world = false;
     match result {
+        Ok(()) if app.world_not_kept => {
+            app.set_notice(strings::RESET_WORLD_DONE_NOT_KEPT, None);
+        }
         Ok(()) => {
             clear_dry_run_marks(app);
             app.set_notice(strings::RESET_WORLD_DONE, None);

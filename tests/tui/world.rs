@@ -120,6 +120,14 @@ fn a_temporary_world_leaves_the_shared_marks_alone() {
             .is_some()
     );
     assert!(!app.progress_dirty, "nothing to write to the shared file");
+    // Resetting the temporary world leaves them too.
+    apply(&mut app, [Action::WorldReset(Ok(()))]);
+    assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
+    assert!(!app.progress_dirty);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(strings::RESET_WORLD_DONE_NOT_KEPT)
+    );
 }
 
 #[test]
