@@ -345,7 +345,14 @@ impl Backend for DryRunBackend {
 
     fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
         let unfinished = self.world.unfinished_create(&step.command);
-        Some(match self.target(step) {
+        // `kubectl config` works on the world's own kubeconfig (see
+        // `env_for`): its cluster is the current context's, as it is now.
+        let target = if step.command.contains("kubectl config") {
+            Target::Current
+        } else {
+            self.target(step)
+        };
+        Some(match target {
             Target::Running { context } => StepCluster {
                 name: context,
                 running: true,

@@ -151,4 +151,22 @@ async fn a_stopped_create_leaves_a_cluster_that_is_said_and_can_be_cleared() {
     assert_eq!(code, 0, "{lines:#?}");
     assert_eq!(world.unfinished_create(CREATE), None, "finished");
     assert!(backend.step_cluster(&step).expect("a cluster").running);
+
+    // A `kubectl config` step's cluster is the current context's, as the
+    // world has it each time it is asked.
+    let switch = Step {
+        id: "use-context".into(),
+        command: "kubectl config use-context kind-trinetes".into(),
+        cluster: Some("eks".into()),
+        ..Step::default()
+    };
+    let eks_context = "learner@tcb-cluster.us-east-1.eksctl.io";
+    assert_eq!(
+        backend.step_cluster(&switch).expect("a cluster").name,
+        eks_context
+    );
+    trinetes::sim::kubeconfig::set_current_context(world.kubeconfig_path(), Some("kind-trinetes"))
+        .expect("use-context");
+    let now = backend.step_cluster(&switch).expect("a cluster");
+    assert_eq!((now.name.as_str(), now.running), ("kind-trinetes", true));
 }
