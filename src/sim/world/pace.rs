@@ -53,6 +53,12 @@ impl PaceControl {
     /// [`HEADROOM`] behind it.
     pub fn set(&self, speed: f64) {
         let mut speeds = self.speeds();
+        self.apply(&mut speeds, speed);
+    }
+
+    /// [`PaceControl::set`] with the speeds already locked, so that a
+    /// stretch that starts or ends meanwhile waits its turn.
+    fn apply(&self, speeds: &mut Speeds, speed: f64) {
         speeds.now = speed;
         let clusters = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
         for entry in clusters.values() {
@@ -106,17 +112,16 @@ pub struct FastStretch {
 
 impl FastStretch {
     pub(super) fn start(control: &PaceControl) -> FastStretch {
-        let (pace, first) = {
-            let mut speeds = control.speeds();
-            if speeds.pace == 1.0 {
-                return FastStretch { control: None };
-            }
-            speeds.stretches += 1;
-            (speeds.pace, speeds.stretches == 1)
-        };
-        if first {
-            control.set(pace);
+        let mut speeds = control.speeds();
+        if speeds.pace == 1.0 {
+            return FastStretch { control: None };
         }
+        speeds.stretches += 1;
+        if speeds.stretches == 1 {
+            let pace = speeds.pace;
+            control.apply(&mut speeds, pace);
+        }
+        drop(speeds);
         FastStretch {
             control: Some(control.clone()),
         }
@@ -128,13 +133,10 @@ impl Drop for FastStretch {
         let Some(control) = self.control.take() else {
             return;
         };
-        let last = {
-            let mut speeds = control.speeds();
-            speeds.stretches = speeds.stretches.saturating_sub(1);
-            speeds.stretches == 0
-        };
-        if last {
-            control.set(1.0);
+        let mut speeds = control.speeds();
+        speeds.stretches = speeds.stretches.saturating_sub(1);
+        if speeds.stretches == 0 {
+            control.apply(&mut speeds, 1.0);
         }
     }
 }
