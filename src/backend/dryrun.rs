@@ -323,18 +323,32 @@ impl Backend for DryRunBackend {
     }
 
     fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
-        Some(match self.target(step) {
+        let unfinished = self.world.unfinished_create(&step.command);
+        // `kubectl config` works on the world's own kubeconfig (see
+        // `env_for`): its cluster is the current context's, as it is now.
+        let target = if step.command.contains("kubectl config") {
+            Target::Current
+        } else {
+            self.target(step)
+        };
+        Some(match target {
             Target::Running { context } => StepCluster {
                 name: context,
                 running: true,
+                eks_status: None,
+                unfinished,
             },
             Target::Missing { name } => StepCluster {
+                eks_status: self.world.eks_status(&name),
                 name,
                 running: false,
+                unfinished,
             },
             Target::Current => StepCluster {
                 name: self.world.current_context().unwrap_or_default(),
                 running: self.world.current_cluster_url().is_some(),
+                eks_status: None,
+                unfinished,
             },
         })
     }
@@ -355,12 +369,12 @@ impl Backend for DryRunBackend {
         self.reset().boxed()
     }
 
-    fn clock_speed(&self) -> Option<f64> {
-        Some(self.world.speed())
+    fn fast_stretch(&self) -> Option<crate::sim::world::FastStretch> {
+        Some(self.world.fast_stretch())
     }
 
-    fn set_clock_speed(&self, speed: f64) {
-        self.world.set_speed(speed);
+    fn fast_stretch_at(&self, speed: f64) -> Option<crate::sim::world::FastStretch> {
+        Some(self.world.fast_stretch_at(speed))
     }
 
     fn check_context(&self) -> CheckContext {

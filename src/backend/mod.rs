@@ -58,8 +58,8 @@ pub enum BackendError {
     Other(String),
 }
 
-/// The cluster a step talks to, for the step box.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The cluster a step talks to, for the step box, as the world has it now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepCluster {
     /// The kubeconfig context (`kind-trinetes`), or the EKS cluster's name
     /// while it does not exist.
@@ -67,6 +67,11 @@ pub struct StepCluster {
     /// Whether the cluster exists now; a step of a cluster that does not
     /// exist fails as it would on a real machine.
     pub running: bool,
+    /// The EKS status of a cluster that is not running on the Kubernetes
+    /// side yet (`CREATING`, `ACTIVE` after an interrupted create).
+    pub eks_status: Option<String>,
+    /// The step creates an EKS cluster that is there but not finished.
+    pub unfinished: Option<crate::sim::world::UnfinishedCreate>,
 }
 
 /// One place where steps run.
@@ -135,16 +140,18 @@ pub trait Backend: Send + Sync {
         cmd
     }
 
-    /// How much faster than the wall the backend's own clock runs; `None`
-    /// when it has none (only the dry-run world has one).
-    fn clock_speed(&self) -> Option<f64> {
+    /// Runs the backend's world at its pace's speed until dropped (a step
+    /// and its checks); None when the backend has no simulated clock.
+    fn fast_stretch(&self) -> Option<crate::sim::world::FastStretch> {
         None
     }
 
-    /// Runs the backend's own clock, if it has one, at `speed` times the
-    /// wall from now on.
-    fn set_clock_speed(&self, speed: f64) {
+    /// Runs the backend's world at least `speed` times the wall until
+    /// dropped, whatever the session's pace (a build-up); None when the
+    /// backend has no simulated clock.
+    fn fast_stretch_at(&self, speed: f64) -> Option<crate::sim::world::FastStretch> {
         let _ = speed;
+        None
     }
 
     /// The port-forwards this backend holds open, for the status bar.

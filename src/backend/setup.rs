@@ -191,6 +191,9 @@ pub async fn start(
             let world = World::start(opts).await.map_err(|e| {
                 BackendError::Other(format!("cannot start the simulated world: {e}"))
             })?;
+            // Fast only while a step runs (`Backend::fast_stretch`): what the
+            // learner looks at between steps ages at the wall's pace.
+            world.set_speed(1.0);
             let mut backend = DryRunBackend::new(Arc::new(world));
             if let Some(name) = profile.vars().get("cluster_name") {
                 backend = backend.with_eks_cluster(name);
@@ -376,7 +379,7 @@ fn held_notice(holder: Option<i32>) -> String {
         |pid| format!("Another trinetes (process {pid})"),
     );
     format!(
-        "{who} is using your saved dry-run world, so this one runs a new, temporary world that is not kept."
+        "{who} is using your saved dry-run world, so this one runs a new, temporary world that is not kept. The step marks shown are those of your saved world."
     )
 }
 

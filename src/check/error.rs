@@ -9,6 +9,9 @@ pub enum CheckError {
     /// The condition did not hold in time.
     #[error("timed out after {}; last seen: {last_seen}", humanize(.after))]
     TimedOut { after: Duration, last_seen: String },
+    /// What the check saw cannot come to hold by waiting.
+    #[error("{seen}")]
+    WillNotHold { seen: String },
     /// The API server closed the watch before the condition held.
     #[error("the watch ended; last seen: {last_seen}")]
     WatchEnded { last_seen: String },

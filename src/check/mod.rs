@@ -121,6 +121,9 @@ impl CheckOutcome {
 pub struct Evaluation {
     pub holds: bool,
     pub seen: String,
+    /// What was seen means it cannot come to hold without the learner
+    /// doing something (a nodegroup nothing is creating): stop waiting.
+    pub hopeless: bool,
 }
 
 impl Evaluation {
@@ -128,6 +131,16 @@ impl Evaluation {
         Evaluation {
             holds,
             seen: seen.into(),
+            hopeless: false,
+        }
+    }
+
+    /// Does not hold, and will not while nothing changes: no use waiting.
+    pub(crate) fn hopeless(seen: impl Into<String>) -> Self {
+        Evaluation {
+            holds: false,
+            seen: seen.into(),
+            hopeless: true,
         }
     }
 }
@@ -184,6 +197,11 @@ where
     loop {
         match tokio::time::timeout_at(deadline, attempt()).await {
             Ok(evaluation) if evaluation.holds => return Ok(evaluation.seen),
+            Ok(evaluation) if evaluation.hopeless => {
+                return Err(CheckError::WillNotHold {
+                    seen: evaluation.seen,
+                });
+            }
             Ok(evaluation) => {
                 observe(&evaluation.seen, false);
                 last_seen = evaluation.seen;

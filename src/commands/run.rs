@@ -322,7 +322,7 @@ async fn hold(printer: &Printer, active: &ActiveBackend, cancel: &CancellationTo
     // A fast pace is for getting here; what the learner does by hand from
     // now on should age at the wall clock's rate.
     if let Some(world) = active.world()
-        && world.speed() != 1.0
+        && world.pace_speed() != 1.0
     {
         world.set_speed(1.0);
         printer.line("the world's clock now runs at real time");

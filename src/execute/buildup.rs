@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::backend::Backend;
 use crate::check;
 use crate::lesson::{Lesson, Step, needs};
+use crate::sim::world::FastStretch;
 
 /// How long a probe waits for a check of a provider's state: the state is
 /// either there or not, so this only covers the first answer of a watch.
@@ -63,23 +64,16 @@ pub fn proof_step<'a>(backend: &dyn Backend, provider: &'a Lesson) -> Option<&'a
         .last()
 }
 
-/// Runs the backend's clock at [`BUILD_UP_SPEED`] when it is slower, and
-/// answers the speed to go back to.
-pub fn hurry(backend: &dyn Backend) -> Option<f64> {
-    let before = backend.clock_speed().filter(|s| *s < BUILD_UP_SPEED)?;
-    backend.set_clock_speed(BUILD_UP_SPEED);
-    Some(before)
+/// Runs the backend's clock at [`BUILD_UP_SPEED`] or faster until the
+/// answer is given to [`unhurry`].
+pub fn hurry(backend: &dyn Backend) -> Option<FastStretch> {
+    backend.fast_stretch_at(BUILD_UP_SPEED)
 }
 
-/// Puts back the speed [`hurry`] changed; true when it changed one.
-pub fn unhurry(backend: &dyn Backend, before: Option<f64>) -> bool {
-    match before {
-        Some(speed) => {
-            backend.set_clock_speed(speed);
-            true
-        }
-        None => false,
-    }
+/// Ends what [`hurry`] started; true when it had changed the clock.
+pub fn unhurry(backend: &dyn Backend, before: Option<FastStretch>) -> bool {
+    let _ = backend;
+    before.is_some()
 }
 
 /// One line naming what a lesson needs and which lessons build it, e.g.

@@ -118,6 +118,7 @@ pub async fn execute_step(
         finish(events, &id, &outcome, started).await;
         return outcome;
     }
+    let _fast = backend.fast_stretch();
     send(
         events,
         ExecutionEvent::StepStarted {
@@ -142,6 +143,7 @@ pub async fn retry_checks(
     cancel: &CancellationToken,
 ) -> StepOutcome {
     let started = Instant::now();
+    let _fast = backend.fast_stretch();
     let outcome = evaluate_checks(backend, step, events, cancel).await;
     finish(events, &step.id, &outcome, started).await;
     outcome

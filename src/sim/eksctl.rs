@@ -70,6 +70,8 @@ pub struct ExistingCluster {
     pub nodegroups: Vec<NodegroupSummary>,
     /// Whether eksctl made it (the EKSCTL CREATED column).
     pub eksctl_created: bool,
+    /// The EKS status: `CREATING`, `ACTIVE`, `DELETING`.
+    pub status: String,
 }
 
 /// Errors eksctl reports before it does anything. `Display` gives the text

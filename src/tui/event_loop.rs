@@ -20,6 +20,10 @@ use crate::tui::{TuiConfig, TuiError, keymap, logging, resume, screens, strings,
 
 /// How often the elapsed time and spinner move while a step executes.
 const TICK: Duration = Duration::from_millis(250);
+/// How often the world is looked at while nothing happens, so the cluster
+/// labels and marks follow it (a `use-context` in another terminal, an EKS
+/// cluster turning ACTIVE).
+const WORLD_REFRESH: Duration = Duration::from_secs(1);
 /// How long a cancelled step may take to stop when the program exits.
 const SETTLE: Duration = Duration::from_secs(3);
 
@@ -67,6 +71,9 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     let mut active: Option<ActiveExecution> = None;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut world_ticker = tokio::time::interval(WORLD_REFRESH);
+    world_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
     while !app.should_quit {
         if let Some(request) = app.pending_execution.take() {
             let started = start_execution(
@@ -104,6 +111,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 .as_ref()
                 .filter(|_| executing)
                 .map(|a| Action::ExecutionTick(a.started.elapsed())),
+            // Only to go round: the loop asks the world again before drawing.
+            _ = world_ticker.tick(), if dry_run => None,
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };

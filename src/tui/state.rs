@@ -88,6 +88,10 @@ pub struct App {
     pub reset_world: bool,
     /// The event loop is resetting the dry-run world.
     pub resetting_world: bool,
+    /// The dry-run world is a temporary one (another trinetes holds the
+    /// kept one): the recorded marks are the kept world's, and resetting
+    /// this one leaves them alone.
+    pub world_not_kept: bool,
     /// The clusters the open lesson's steps touch, as the event loop last
     /// asked the backend (see `world::refresh_clusters`).
     pub clusters: StepClusters,
@@ -138,6 +142,7 @@ impl App {
             stop_forwards: false,
             reset_world: false,
             resetting_world: false,
+            world_not_kept: false,
             clusters: StepClusters::default(),
             build_up: Default::default(),
         }

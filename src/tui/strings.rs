@@ -191,36 +191,67 @@ pub fn interactive_ended(status: &str) -> String {
 }
 
 /// The step box's line naming the cluster a step runs against.
-pub fn step_cluster(name: &str, running: bool) -> String {
-    match (name.is_empty(), running) {
-        (true, _) => "cluster: none (no current context)".to_string(),
-        (false, true) => format!("cluster: {name}"),
-        (false, false) => format!("cluster: {name} (not running)"),
+pub fn step_cluster(cluster: &crate::backend::StepCluster) -> String {
+    let name = &cluster.name;
+    match (name.is_empty(), cluster.running, &cluster.eks_status) {
+        (true, _, _) => "cluster: none (no current context)".to_string(),
+        (false, true, _) => format!("cluster: {name}"),
+        (false, false, Some(status)) => {
+            format!("cluster: {name} (EKS says {status}; no kubeconfig context for it yet)")
+        }
+        (false, false, None) => format!("cluster: {name} (not running)"),
     }
 }
 
 /// The status bar's segment naming the selected step's cluster.
-pub fn status_cluster(name: &str, running: bool) -> String {
-    match (name.is_empty(), running) {
-        (true, _) => "cluster: none".to_string(),
-        (false, true) => format!("cluster: {name}"),
-        (false, false) => format!("cluster: {name} (down)"),
+pub fn status_cluster(cluster: &crate::backend::StepCluster) -> String {
+    let name = &cluster.name;
+    match (name.is_empty(), cluster.running, &cluster.eks_status) {
+        (true, _, _) => "cluster: none".to_string(),
+        (false, true, _) => format!("cluster: {name}"),
+        (false, false, Some(status)) => format!("cluster: {name} (EKS {status})"),
+        (false, false, None) => format!("cluster: {name} (down)"),
     }
 }
 
-pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done.";
+/// The badge of a step whose EKS cluster is there but not finished.
+pub const BADGE_INTERRUPTED: &str = "interrupted";
+
+/// Under a step whose `eksctl create cluster` did not finish: what is there,
+/// and the two ways on.
+pub fn unfinished_create(u: &crate::sim::world::UnfinishedCreate) -> String {
+    let state = match u.status.as_str() {
+        "CREATING" => "is still being created (CREATING)".to_string(),
+        other => format!("exists ({other})"),
+    };
+    let lacks = match (u.nodegroup_missing, u.context_missing) {
+        (true, true) => "it has no nodegroup (so no nodes) and no kubeconfig context",
+        (true, false) => "it has no nodegroup, so no nodes",
+        (false, _) => "eksctl did not write its kubeconfig context",
+    };
+    format!(
+        "The create did not finish: the EKS cluster {} {state}, and it goes on costing on AWS, but {lacks}. Two ways on: run the delete step (`eksctl delete cluster --name {} --region {}`), or run this step again: eksctl stops with AlreadyExists and says what to do.",
+        u.cluster, u.cluster, u.region
+    )
+}
+
+/// `Next:` after a stop that left an unfinished EKS cluster.
+pub const NEXT_AFTER_UNFINISHED: &str = "run the delete step, or press Enter to run this step again (eksctl will say the cluster exists)";
+
+pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done (with the lessons completed by running them).";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
 pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world to reset.";
 pub const RESET_WORLD_STARTED: &str = "Resetting the dry-run world…";
-pub const RESET_WORLD_DONE: &str =
-    "The dry-run world started over; steps run in it are marked not done.";
+pub const RESET_WORLD_DONE: &str = "The dry-run world started over; steps run in it, and lessons completed by running them, are marked not done.";
+
+pub const RESET_WORLD_DONE_NOT_KEPT: &str = "This temporary dry-run world started over; the step marks, which are your saved world's, stay.";
 
 pub fn reset_world_failed(error: &str) -> String {
     format!("Resetting the dry-run world failed: {error}")
 }
 
 /// Said once at start when the dry-run world of earlier sessions is gone.
-pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one are marked not done.";
+pub const WORLD_NOT_RESTORED_CLEARED: &str = "The dry-run world is new this session, so the steps run in an earlier one, and lessons completed by running them, are marked not done.";
 
 pub const BUILD_UP_TITLE: &str = " Start from what this lesson needs ";
 /// Enter does not answer it: building runs commands (on live, billable ones).

@@ -6,13 +6,17 @@
 //! the world (a pod that ran, a release installed), and the progress file
 //! does not say which backend recorded it. So when the world of earlier
 //! sessions is gone (new, set aside, or reset), every recorded step outcome
-//! of every lesson is cleared; lessons stay opened, and a lesson the
-//! learner marked completed stays completed.
+//! of every lesson is cleared, and so is the completion of every lesson
+//! whose steps ran (passed or failed) in that world; lessons stay opened,
+//! and a lesson with nothing run in it (read only) stays completed. A
+//! temporary world (another trinetes holds the kept one) clears nothing:
+//! the progress file is shared, and the kept world is still there.
 
 use std::sync::Arc;
 
 use crate::backend::Backend;
 use crate::lesson::BackendKind;
+use crate::progress::RecordedOutcome;
 use crate::sim::world::WorldOrigin;
 use crate::tui::action::Action;
 use crate::tui::screens::overlay::{self, Confirm, Overlay};
@@ -24,7 +28,8 @@ use crate::tui::strings;
 /// one they were recorded in, saying so once.
 pub fn start(app: &mut App, warning: Option<String>, origin: Option<&WorldOrigin>) {
     let stale = app.settings.backend == BackendKind::DryRun
-        && origin.is_some_and(|o| *o != WorldOrigin::Restored);
+        && origin.is_some_and(|o| matches!(o, WorldOrigin::New | WorldOrigin::Discarded { .. }));
+    app.world_not_kept = origin.is_some_and(|o| *o == WorldOrigin::NotKept);
     let cleared = stale && clear_dry_run_marks(app);
     // The lesson resumed at start was rendered with the marks.
     crate::tui::screens::reader::document::sync(app);
@@ -43,11 +48,18 @@ pub fn start(app: &mut App, warning: Option<String>, origin: Option<&WorldOrigin
 }
 
 /// Forgets every recorded step outcome (and the finished execution shown),
-/// keeping which lessons were opened or marked completed. True when
-/// something was forgotten.
+/// and the completion of the lessons whose steps ran, keeping which
+/// lessons were opened. True when something was forgotten.
 pub fn clear_dry_run_marks(app: &mut App) -> bool {
     let mut cleared = false;
     for lesson in app.progress.lessons.values_mut() {
+        let ran = lesson
+            .steps
+            .values()
+            .any(|o| matches!(o, RecordedOutcome::Passed | RecordedOutcome::Failed));
+        if ran {
+            lesson.completed = None;
+        }
         cleared |= !lesson.steps.is_empty();
         lesson.steps.clear();
     }
@@ -82,6 +94,9 @@ pub fn confirm_reset(app: &mut App) {
 pub fn reset_done(app: &mut App, result: Result<(), String>) {
     app.resetting_world = false;
     match result {
+        Ok(()) if app.world_not_kept => {
+            app.set_notice(strings::RESET_WORLD_DONE_NOT_KEPT, None);
+        }
         Ok(()) => {
             clear_dry_run_marks(app);
             app.set_notice(strings::RESET_WORLD_DONE, None);

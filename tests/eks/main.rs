@@ -5,5 +5,6 @@ mod support;
 
 mod aws_cli;
 mod eksctl_plan;
+mod interrupted;
 mod moto;
 mod sim_endpoint;

@@ -216,6 +216,7 @@ async fn each_step_says_which_cluster_it_runs_against() {
     let practice = StepCluster {
         name: "kind-trinetes".into(),
         running: true,
+        ..StepCluster::default()
     };
     assert_eq!(backend.step_cluster(&on(None)), Some(practice.clone()));
     assert_eq!(
@@ -226,7 +227,8 @@ async fn each_step_says_which_cluster_it_runs_against() {
         backend.step_cluster(&on(Some("eks"))),
         Some(StepCluster {
             name: "c1".into(),
-            running: false
+            running: false,
+            ..StepCluster::default()
         })
     );
     let (tx, _rx) = tokio::sync::mpsc::channel(4096);
@@ -236,7 +238,8 @@ async fn each_step_says_which_cluster_it_runs_against() {
         backend.step_cluster(&on(Some("eks"))),
         Some(StepCluster {
             name: "learner@c1.us-east-1.eksctl.io".into(),
-            running: true
+            running: true,
+            ..StepCluster::default()
         })
     );
     // The practice lessons stay on the practice cluster, though eksctl made

@@ -61,14 +61,24 @@ fn a_world_that_could_not_be_restored_is_said_in_the_banner() {
 fn a_world_not_restored_clears_recorded_outcomes_and_says_so_once() {
     for origin in [WorldOrigin::New, discarded()] {
         let mut app = with_a_pass();
+        let read_only = app.lessons[1].front.id.clone();
+        app.progress.mark_completed(&read_only);
         world::start(&mut app, None, Some(&origin));
         assert_eq!(recorded(&app), None, "{origin:?}");
         assert!(app.progress_dirty, "the cleared marks are saved");
-        // The learner's own "completed" mark stays.
+        // A lesson completed by running its steps in that world is not
+        // completed any more; one only read stays completed.
         assert!(
             app.progress.lessons[&app.lessons[0].front.id]
                 .completed
-                .is_some()
+                .is_none(),
+            "{origin:?}"
+        );
+        assert!(
+            app.progress.lessons[&app.lessons[1].front.id]
+                .completed
+                .is_some(),
+            "{origin:?}"
         );
         let banner = app.banner().expect("a banner");
         assert_eq!(
@@ -97,6 +107,27 @@ fn a_restored_world_keeps_recorded_outcomes_silently() {
     assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
     assert!(!app.progress_dirty);
     assert_eq!(app.banner(), None);
+}
+
+#[test]
+fn a_temporary_world_leaves_the_shared_marks_alone() {
+    let mut app = with_a_pass();
+    world::start(&mut app, None, Some(&WorldOrigin::NotKept));
+    assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
+    assert!(
+        app.progress.lessons[&app.lessons[0].front.id]
+            .completed
+            .is_some()
+    );
+    assert!(!app.progress_dirty, "nothing to write to the shared file");
+    // Resetting the temporary world leaves them too.
+    apply(&mut app, [Action::WorldReset(Ok(()))]);
+    assert_eq!(recorded(&app), Some(RecordedOutcome::Passed));
+    assert!(!app.progress_dirty);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(strings::RESET_WORLD_DONE_NOT_KEPT)
+    );
 }
 
 #[test]
@@ -168,6 +199,11 @@ fn a_finished_reset_clears_the_marks_and_says_so() {
     assert_eq!(app.overlay, None, "no second reset while one runs");
     apply(&mut app, [Action::WorldReset(Ok(()))]);
     assert_eq!(recorded(&app), None);
+    // W leaves no lesson completed that was completed by running it.
+    assert_eq!(
+        app.progress.status(&app.lessons[0].front.id),
+        trinetes::progress::LessonStatus::Opened
+    );
     assert!(app.progress_dirty);
     assert!(!app.resetting_world);
     assert_eq!(app.notice.as_deref(), Some(strings::RESET_WORLD_DONE));
@@ -239,6 +275,7 @@ impl Backend for Clusters {
         Some(StepCluster {
             name: format!("kind-{}", step.id),
             running: step.id == CREATE,
+            ..StepCluster::default()
         })
     }
 
@@ -385,4 +422,83 @@ async fn with_the_real_dry_run_world() {
     drop(backend);
     let world = Arc::into_inner(dry).expect("one owner").into_world();
     Arc::into_inner(world).expect("one owner").shutdown().await;
+}
+
+/// A backend whose world holds an EKS cluster that the first step's create
+/// left unfinished (stopped, or trinetes killed mid-create).
+struct Unfinished;
+
+impl Backend for Unfinished {
+    fn kind(&self) -> BackendKind {
+        BackendKind::DryRun
+    }
+
+    fn label(&self) -> String {
+        "dry-run".into()
+    }
+
+    fn run_command<'a>(
+        &'a self,
+        _command: &'a str,
+        _events: &'a mpsc::Sender<StepEvent>,
+        _cancel: &'a CancellationToken,
+    ) -> BoxFuture<'a, Result<CommandExit, BackendError>> {
+        Box::pin(async { Ok(CommandExit { code: Some(0) }) })
+    }
+
+    fn check_context(&self) -> CheckContext {
+        CheckContext::default()
+    }
+
+    fn step_cluster(&self, step: &Step) -> Option<StepCluster> {
+        Some(StepCluster {
+            name: "tcb-cluster".into(),
+            running: false,
+            eks_status: Some("ACTIVE".into()),
+            unfinished: (step.id == CREATE).then(|| trinetes::sim::world::UnfinishedCreate {
+                cluster: "tcb-cluster".into(),
+                region: "us-east-1".into(),
+                status: "ACTIVE".into(),
+                nodegroup_missing: true,
+                context_missing: true,
+            }),
+        })
+    }
+}
+
+#[test]
+fn a_create_that_did_not_finish_is_marked_from_the_world_with_the_ways_on() {
+    // As after a restart: nothing recorded, the world has the cluster.
+    let mut app = app(200, 50);
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    assert!(world::refresh_clusters(&mut app, &Unfinished));
+    trinetes::tui::screens::reader::document::sync(&mut app);
+    let shown = frame(&app);
+    assert!(shown.contains(strings::BADGE_INTERRUPTED), "{shown}");
+    assert!(!shown.contains("✔ passed"), "{shown}");
+    assert!(shown.contains("The create did not finish"), "{shown}");
+    assert!(shown.contains("Two ways on"), "{shown}");
+    // The label says what EKS says, not "(not running)".
+    assert!(
+        shown.contains("cluster: tcb-cluster (EKS says ACTIVE;"),
+        "{shown}"
+    );
+    let status = shown.lines().last().expect("a status bar");
+    assert!(status.contains("tcb-cluster (EKS ACTIVE)"), "{status}");
+
+    // Stopped while running: Next names the two ways on, not "run again".
+    apply(&mut app, [Action::ExecuteStep]);
+    apply(
+        &mut app,
+        [Action::ExecutionEvents(vec![
+            trinetes::execute::ExecutionEvent::StepFinished {
+                step: CREATE.to_string(),
+                outcome: trinetes::execute::StepOutcome::Cancelled,
+                duration: Duration::from_secs(4),
+            },
+        ])],
+    );
+    let shown = frame(&app);
+    assert!(shown.contains(strings::NEXT_AFTER_UNFINISHED), "{shown}");
+    assert!(!shown.contains(strings::NEXT_AFTER_CANCEL), "{shown}");
 }

@@ -176,7 +176,7 @@ async fn run_helm(world: &World, args: &[&str]) -> (i32, Vec<String>) {
 #[tokio::test]
 async fn eksctl_and_helm_report_the_profiles_versions_and_answer_help() {
     for (profile, eksctl, helm) in [
-        ("current", "0.194.0", "v3.16.3"),
+        ("current", "0.230.0", "v3.16.3"),
         ("episode-2021", "0.76.0", "v3.7.2"),
     ] {
         let dir = tempfile::tempdir().expect("temp dir");

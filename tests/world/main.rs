@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ages;
 mod eksctl;
 mod kept;
 mod sim_cli;

@@ -392,3 +392,49 @@ async fn the_coordinator_ui_counts_the_releases_ready_workers() {
             .expect("JSON");
     assert_eq!(info["starting"], false);
 }
+
+/// A coordinator that was running before a restart (its pod says since
+/// when) keeps its uptime when its server comes back, and a rebase of the
+/// world's clock does not take any of it away.
+#[tokio::test]
+async fn uptime_goes_on_across_a_restart_and_a_rebase() {
+    let store = installed("0.3.0", &["image.tag=355"]);
+    pod_from(
+        &store,
+        "tcb-trino-coordinator",
+        "tcb-trino-coordinator-abc",
+        true,
+    );
+    let mut pod = store
+        .get("Pod", Some("default"), "tcb-trino-coordinator-abc")
+        .expect("pod");
+    pod["status"]["containerStatuses"] = json!([{
+        "name": "trino-coordinator",
+        "state": {"running": {"startedAt": start().to_string()}}
+    }]);
+    store.update_status("Pod", pod).expect("status");
+    store.clock().advance(Duration::from_secs(600));
+    let runtime = TrinoRuntime::new(store.clone(), StartupTiming::default());
+    let ctx = context(
+        "tcb-trino-coordinator-abc",
+        "trino-coordinator",
+        &image_of(&store, "tcb-trino-coordinator"),
+    );
+    let handler = runtime.port_handler(&ctx, 8080).expect("serves HTTP");
+    store
+        .pod_network()
+        .bind("default", "tcb-trino-coordinator-abc", 8080, handler);
+    let uptime = |info: &str| -> Value {
+        serde_json::from_str::<Value>(info).expect("JSON")["uptime"].clone()
+    };
+    let info = fetch(&store, "tcb-trino-coordinator-abc", "/v1/info").await;
+    assert_eq!(uptime(&info), "10.00m", "{info}");
+    // The clock moves back five minutes, the timestamps with it.
+    store.rebase(
+        start()
+            .checked_add(jiff::SignedDuration::from_secs(300))
+            .expect("in range"),
+    );
+    let info = fetch(&store, "tcb-trino-coordinator-abc", "/v1/info").await;
+    assert_eq!(uptime(&info), "10.00m", "{info}");
+}

@@ -38,10 +38,18 @@ async fn once(client: &EksClient, want: &EksNodegroup) -> Evaluation {
             false,
             format!("nodegroup {nodegroup} of {cluster} is {have}, want {status}"),
         ),
-        Ok(None) => Evaluation::new(
-            false,
-            format!("nodegroup {nodegroup} of {cluster} does not exist"),
-        ),
+        // Checks run after their step's command: a cluster that is ACTIVE
+        // without the nodegroup was left by a create that was stopped, and
+        // nothing will make the nodegroup now.
+        Ok(None) => match client.cluster_status(cluster).await {
+            Ok(Some(have)) if have.eq_ignore_ascii_case("ACTIVE") => Evaluation::hopeless(format!(
+                "nodegroup {nodegroup} of {cluster} does not exist, and nothing is creating it: the cluster is ACTIVE without it, as a stopped `eksctl create cluster` leaves it"
+            )),
+            _ => Evaluation::new(
+                false,
+                format!("nodegroup {nodegroup} of {cluster} does not exist"),
+            ),
+        },
         Err(e) => Evaluation::new(
             false,
             format!("cannot ask EKS about {cluster}/{nodegroup}: {e}"),

@@ -4,8 +4,8 @@ use super::plan::{
     PlanAction, PlanBuilder, find_cluster, minor_of, request_id, resolve_version, stable_hash,
 };
 use super::{
-    CreateClusterArgs, EksctlEnv, EksctlError, LogLevel, OutputLine, Plan, cluster_stack_name,
-    kubeconfig_cluster_name, kubeconfig_context_name, nodegroup_stack_name,
+    CreateClusterArgs, EksctlEnv, EksctlError, ExistingCluster, LogLevel, OutputLine, Plan,
+    cluster_stack_name, kubeconfig_cluster_name, kubeconfig_context_name, nodegroup_stack_name,
 };
 use crate::sim::eks::naming;
 
@@ -25,6 +25,38 @@ fn generated_cluster_name(args: &CreateClusterArgs) -> String {
 fn generated_nodegroup_name(cluster: &str) -> String {
     let h = stable_hash(cluster);
     format!("ng-{:02x}{:02x}{:02x}{:02x}", h[0], h[1], h[2], h[3])
+}
+
+/// What the simulation adds under eksctl's AlreadyExists error: what is
+/// there, and the way on. A cluster without a nodegroup is what a stopped
+/// `eksctl create cluster` leaves (AWS goes on creating the control plane).
+pub fn already_exists_note(existing: &ExistingCluster) -> String {
+    let name = &existing.name;
+    let delete = format!(
+        "eksctl delete cluster --name {name} --region {}",
+        existing.region
+    );
+    let status = existing.status.as_str();
+    if status == "DELETING" {
+        format!(
+            "(trinetes) The EKS cluster \"{name}\" is still being deleted (DELETING). Wait until `eksctl get cluster --region {}` no longer lists it, then run this step again.",
+            existing.region
+        )
+    } else if existing.nodegroups.is_empty() {
+        format!(
+            "(trinetes) The EKS cluster \"{name}\" already exists: an earlier `eksctl create cluster` was stopped before it finished, so its control plane is {status} (and billed, on AWS) but it has no nodegroup and no nodes. eksctl cannot finish it. Run the delete step (`{delete}`), then this step again."
+        )
+    } else {
+        format!(
+            "(trinetes) The EKS cluster \"{name}\" already exists ({status}, with nodegroup {}): there is nothing to create. Go on with the next step, or run the delete step (`{delete}`) first to start it over.",
+            existing
+                .nodegroups
+                .iter()
+                .map(|n| format!("\"{}\"", n.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
 }
 
 /// `eksctl create cluster`: validation first (nothing is printed when it
@@ -111,7 +143,7 @@ pub fn plan_create(args: &CreateClusterArgs, env: &EksctlEnv) -> Result<Plan, Ek
     };
     p.info(format!("building cluster stack \"{cluster_stack}\""));
 
-    if find_cluster(env, &name, &region).is_some() {
+    if let Some(existing) = find_cluster(env, &name, &region) {
         // The stack of the existing cluster is in the way: eksctl fails here.
         p.at(1)
             .info(format!("deploying stack \"{cluster_stack}\""))
@@ -131,7 +163,8 @@ pub fn plan_create(args: &CreateClusterArgs, env: &EksctlEnv) -> Result<Plan, Ek
             ))
             .line(OutputLine::error(format!(
                 "failed to create cluster \"{name}\""
-            )));
+            )))
+            .line(OutputLine::plain(already_exists_note(existing)));
         return Ok(p.finish(1));
     }
 

@@ -137,6 +137,7 @@ pub fn existing_clusters(summaries: &[ClusterSummary]) -> Vec<ExistingCluster> {
             region: s.region.clone(),
             nodegroups: s.nodegroups.clone(),
             eksctl_created: s.tags.contains_key(EKSCTL_CLUSTER_TAG),
+            status: s.status.clone(),
         })
         .collect()
 }

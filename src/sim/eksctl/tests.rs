@@ -312,18 +312,38 @@ fn creating_an_existing_cluster_fails_on_the_stack() {
             region: "us-east-1".into(),
             nodegroups: vec![],
             eksctl_created: true,
+            status: "ACTIVE".into(),
         }],
         ..env_2021()
     };
     let plan = plan_create(&create_args(EPISODE_CREATE), &env).unwrap();
     assert_eq!(plan.exit_code, 1);
     assert_eq!(plan.actions().count(), 0, "nothing is created");
-    let last = plan.lines().last().unwrap();
-    assert_eq!(last.kind, LineKind::Error);
-    assert_eq!(last.text, "failed to create cluster \"tcb-cluster\"");
+    let lines: Vec<_> = plan.lines().collect();
+    let error = lines[lines.len() - 2];
+    assert_eq!(error.kind, LineKind::Error);
+    assert_eq!(error.text, "failed to create cluster \"tcb-cluster\"");
     assert!(texts(&plan).iter().any(|l| {
         l.contains("AlreadyExistsException: Stack [eksctl-tcb-cluster-cluster] already exists")
     }));
+    // Then what the simulation says about it: what is there, and the way on.
+    let note = &lines[lines.len() - 1].text;
+    assert!(note.starts_with("(trinetes) "), "{note}");
+    assert!(note.contains("was stopped before it finished"), "{note}");
+    assert!(note.contains("ACTIVE"), "{note}");
+    assert!(
+        note.contains("Run the delete step (`eksctl delete cluster --name tcb-cluster --region us-east-1`), then this step again."),
+        "{note}"
+    );
+}
+
+#[test]
+fn creating_a_finished_cluster_again_says_there_is_nothing_to_create() {
+    let plan = plan_create(&create_args(EPISODE_CREATE), &env_with_cluster()).unwrap();
+    assert_eq!(plan.exit_code, 1);
+    let note = &plan.lines().last().unwrap().text;
+    assert!(note.contains("nothing to create"), "{note}");
+    assert!(note.contains("\"k8s-tcb-cluster\""), "{note}");
 }
 
 #[test]
@@ -388,12 +408,14 @@ fn env_with_cluster() -> EksctlEnv {
                 region: "us-east-1".into(),
                 nodegroups: vec![NodegroupSummary::named("k8s-tcb-cluster")],
                 eksctl_created: true,
+                status: "ACTIVE".into(),
             },
             ExistingCluster {
                 name: "elsewhere".into(),
                 region: "eu-west-1".into(),
                 nodegroups: vec![],
                 eksctl_created: false,
+                status: "ACTIVE".into(),
             },
         ],
         ..env_2021()

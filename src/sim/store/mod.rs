@@ -6,6 +6,7 @@
 mod defaults;
 mod error;
 mod names;
+mod rebase;
 mod snapshot;
 mod watch;
 
@@ -20,7 +21,7 @@ use crate::sim::network::PodNetwork;
 
 pub use error::{InvalidCause, StoreError};
 use names::{generated_name, new_uid, timestamp};
-pub use snapshot::StoreSnapshot;
+pub use snapshot::{StoreSnapshot, TakenAt};
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
 /// How many events the watch history keeps; older resourceVersions are Expired.
@@ -214,6 +215,7 @@ impl Store {
             &mut inner_ref.ip_counter,
             &mut inner_ref.node_port_counter,
         );
+        self.not_after_now(&mut obj);
         let stored = inner.commit(rk, key, Some(obj), WatchEventType::Added);
         Ok(stored)
     }
@@ -289,7 +291,7 @@ impl Store {
                 name,
             });
         }
-        let next = if status_only {
+        let mut next = if status_only {
             let mut next = existing.clone();
             match obj.get("status") {
                 Some(status) => next["status"] = status.clone(),
@@ -337,6 +339,7 @@ impl Store {
             }
             obj
         };
+        self.not_after_now(&mut next);
         if same_apart_from_rv(&next, &existing) {
             return Ok(existing);
         }

@@ -2,12 +2,19 @@
 //! object, the resourceVersion and the address counters. Watch history,
 //! watchers and container logs are not kept; a restored store starts with
 //! an empty history, so a watch from before the restart gets Expired.
+//!
+//! A snapshot also says where the store's clock stood against the wall when
+//! it was taken. A restore moves the objects' timestamps by the clock's lead
+//! then, so that nothing is stamped in the wall's future and ages only grow
+//! across a restart (by the time the world was away, as on a real cluster).
 
 use std::collections::HashMap;
 
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::rebase::shift_timestamps;
 use super::{Inner, Store, StoreError, meta_str, object_key, resolve};
 use crate::sim::clock::Clock;
 
@@ -19,6 +26,25 @@ pub struct StoreSnapshot {
     pub node_port_counter: u16,
     /// Every object in its wire form, kinds in a stable order.
     pub objects: Vec<Value>,
+    /// The store's clock when the snapshot was taken, and the wall's.
+    /// Absent in files written before they were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken: Option<TakenAt>,
+}
+
+/// Simulated and wall time at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TakenAt {
+    pub clock: Timestamp,
+    pub wall: Timestamp,
+}
+
+impl TakenAt {
+    /// How far the objects move so that the clock's reading then is the
+    /// wall's then: negative when the clock ran ahead.
+    pub fn lead_removed(&self) -> SignedDuration {
+        self.wall.duration_since(self.clock)
+    }
 }
 
 impl Store {
@@ -36,14 +62,25 @@ impl Store {
             ip_counter: inner.ip_counter,
             node_port_counter: inner.node_port_counter,
             objects,
+            taken: Some(TakenAt {
+                clock: self.clock.now(),
+                wall: Timestamp::now(),
+            }),
         }
     }
 
     /// A store holding exactly what `snapshot` holds: no seeding, no
     /// admission and no defaulting, since the objects were stored before.
+    /// Their timestamps lose the lead the old clock had over the wall.
     pub fn restore(clock: Clock, snapshot: StoreSnapshot) -> Result<Store, StoreError> {
+        let by = snapshot
+            .taken
+            .map_or(SignedDuration::ZERO, |t| t.lead_removed());
         let mut objects: HashMap<&'static str, super::ObjectsByName> = HashMap::new();
-        for object in snapshot.objects {
+        for mut object in snapshot.objects {
+            if !by.is_zero() {
+                shift_timestamps(&mut object, by);
+            }
             let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
             let rk = resolve(kind)?;
             let name = meta_str(&object, "name").unwrap_or_default().to_string();
@@ -126,5 +163,31 @@ mod tests {
             .expect("delete");
         let event = watch.try_next().expect("an event");
         assert_eq!(event.event_type, WatchEventType::Deleted);
+    }
+
+    #[test]
+    fn a_restore_drops_the_lead_of_the_old_clock_so_ages_only_grow() {
+        let at = |t: &str| -> Timestamp { t.parse().expect("valid timestamp") };
+        // The old clock ran an hour ahead of the wall.
+        let clock = Clock::manual(at("2026-01-01T01:00:00Z"));
+        let store = Store::new(clock.clone());
+        store
+            .create(
+                "ConfigMap",
+                json!({"metadata": {"name": "a", "namespace": "default"}}),
+            )
+            .expect("create");
+        clock.advance(std::time::Duration::from_secs(300));
+        let mut snapshot = store.snapshot();
+        snapshot.taken = Some(TakenAt {
+            clock: at("2026-01-01T01:05:00Z"),
+            wall: at("2026-01-01T00:05:00Z"),
+        });
+        // Back ten minutes of wall time later.
+        let restored =
+            Store::restore(Clock::manual(at("2026-01-01T00:15:00Z")), snapshot).expect("restores");
+        let cm = restored.get("ConfigMap", Some("default"), "a").expect("a");
+        assert_eq!(cm["metadata"]["creationTimestamp"], "2026-01-01T00:00:00Z");
+        // 5 minutes old when saved, 15 now: never younger, never in the future.
     }
 }

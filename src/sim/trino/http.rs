@@ -27,6 +27,7 @@ pub struct TrinoNode {
     pub version: String,
     pub environment: String,
     pub coordinator: bool,
+    /// On the clock's steady time (`Clock::steady_now`), which rebases do not move.
     pub started_at: Timestamp,
     /// How long after `started_at` the server reports `starting: false`.
     pub startup: Duration,
@@ -36,7 +37,7 @@ pub struct TrinoNode {
 
 impl TrinoNode {
     pub fn uptime(&self) -> Duration {
-        let elapsed = self.clock.now().duration_since(self.started_at);
+        let elapsed = self.clock.steady_now().duration_since(self.started_at);
         Duration::try_from(elapsed).unwrap_or(Duration::ZERO)
     }
 

@@ -42,6 +42,31 @@ impl TrinoRuntime {
         self.store.get("Pod", Some(&c.namespace), &c.pod)
     }
 
+    /// When the server started, on the clock's steady time (which rebases
+    /// do not move): now for a new start; for a container that was already
+    /// running (a restored world) as long ago as its `startedAt` says, so
+    /// that its uptime goes on rather than starting over.
+    fn running_since(&self, c: &ContainerContext) -> jiff::Timestamp {
+        let clock = self.store.clock();
+        let steady = clock.steady_now();
+        let since = self.pod(c).and_then(|pod| {
+            pod["status"]["containerStatuses"]
+                .as_array()?
+                .iter()
+                .find(|s| s["name"] == c.container.as_str())?["state"]["running"]["startedAt"]
+                .as_str()?
+                .parse::<jiff::Timestamp>()
+                .ok()
+        });
+        let up = since.map_or(jiff::SignedDuration::ZERO, |t| {
+            clock
+                .now()
+                .duration_since(t)
+                .max(jiff::SignedDuration::ZERO)
+        });
+        steady.checked_sub(up).unwrap_or(steady)
+    }
+
     /// The files of the ConfigMap mounted at `/etc/trino`; empty when none is
     /// (the image then runs its built-in single-node config).
     pub fn config_of(&self, c: &ContainerContext) -> TrinoConfig {
@@ -178,7 +203,7 @@ impl ContainerRuntime for TrinoRuntime {
             version: version.to_string(),
             environment: config.environment(),
             coordinator: config.is_coordinator(),
-            started_at: self.store.clock().now(),
+            started_at: self.running_since(c),
             startup: started,
             clock: self.store.clock().clone(),
             workers: self.worker_count(c),

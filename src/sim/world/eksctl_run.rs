@@ -195,7 +195,7 @@ impl World {
         };
         let cluster = start_cluster(
             &self.opts,
-            self.speed(),
+            self.pace.new_clock(),
             cluster_entry,
             context,
             no_nodes,

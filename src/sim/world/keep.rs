@@ -29,7 +29,7 @@ impl World {
             };
             let started = start_cluster(
                 &self.opts,
-                self.speed(),
+                self.pace.restored_clock(),
                 &cluster.kube_cluster,
                 &cluster.context,
                 no_new_nodes,
@@ -39,6 +39,7 @@ impl World {
             .await;
             match started {
                 Ok(started) => {
+                    self.pace.settle(started.store());
                     self.clusters().insert(
                         cluster.context,
                         ClusterEntry {

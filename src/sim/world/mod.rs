@@ -6,7 +6,9 @@
 mod eksctl_run;
 mod helm_run;
 mod keep;
+mod pace;
 mod saved;
+mod unfinished;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,8 +26,11 @@ use crate::sim::kubeconfig;
 use crate::sim::store::StoreSnapshot;
 use crate::sim::trino::{StartupTiming, register_trino_runtime};
 
+pub use pace::{FastStretch, HEADROOM};
+use pace::{PaceControl, Speeds};
 use saved::Saver;
 pub use saved::{WORLD_FILE, WorldOrigin};
+pub use unfinished::UnfinishedCreate;
 
 /// The practice cluster's name and context, named the way kind names them.
 pub const PRACTICE_CONTEXT: &str = "kind-trinetes";
@@ -133,9 +138,8 @@ pub struct World {
     saving: Arc<Mutex<()>>,
     /// Writes `world.json` after changes; None when the world is not kept.
     saver: Mutex<Option<Saver>>,
-    /// How much faster than the wall the clusters' clocks run now (the
-    /// pace's speed until [`World::set_speed`]).
-    speed: Mutex<f64>,
+    /// How fast the clusters' clocks run: now, and in a fast stretch.
+    pace: PaceControl,
 }
 
 impl World {
@@ -165,15 +169,28 @@ impl World {
             }
         };
         let eks = start_eks(&opts, saved.as_ref().map(|s| s.eks_port)).await?;
+        let clusters: Arc<Mutex<BTreeMap<String, ClusterEntry>>> = Arc::default();
+        let pace = PaceControl {
+            speeds: Arc::new(Mutex::new(Speeds {
+                pace: opts.speed,
+                now: opts.speed,
+                stretches: 0,
+            })),
+            clusters: clusters.clone(),
+        };
+        let origin = match origin {
+            WorldOrigin::New if !opts.persist => WorldOrigin::NotKept,
+            other => other,
+        };
         let world = World {
             kubeconfig,
             eks,
-            clusters: Arc::default(),
+            clusters,
             helm: Arc::default(),
             origin,
             saving: Arc::default(),
             saver: Mutex::new(None),
-            speed: Mutex::new(opts.speed),
+            pace,
             opts,
         };
         match saved {
@@ -203,9 +220,15 @@ impl World {
             node_type: &self.opts.practice_node_type,
             port: self.opts.practice_port.or(port),
         };
+        let restored = restore.is_some();
+        let clock = if restored {
+            self.pace.restored_clock()
+        } else {
+            self.pace.new_clock()
+        };
         let practice = start_cluster(
             &self.opts,
-            self.speed(),
+            clock,
             PRACTICE_CONTEXT,
             PRACTICE_CONTEXT,
             nodes,
@@ -213,6 +236,9 @@ impl World {
             restore,
         )
         .await?;
+        if restored {
+            self.pace.settle(practice.store());
+        }
         self.clusters().insert(
             PRACTICE_CONTEXT.to_string(),
             ClusterEntry {
@@ -259,20 +285,37 @@ impl World {
         &self.opts.region
     }
 
-    /// How much faster than the wall the world's clocks run.
+    /// How much faster than the wall the world's clocks run now.
     pub fn speed(&self) -> f64 {
-        *self.speed.lock().unwrap_or_else(|e| e.into_inner())
+        self.pace.speeds().now
+    }
+
+    /// How much faster than the wall the world's clocks run in a fast
+    /// stretch: the pace's speed.
+    pub fn pace_speed(&self) -> f64 {
+        self.pace.speeds().pace
     }
 
     /// Runs every cluster's clock, and those of clusters made later, at
     /// `speed` from now on, e.g. real time once a fast run holds the world
-    /// open for the learner's own kubectl.
+    /// open for the learner's own kubectl. At the wall's pace the clocks
+    /// are also rebased to the wall (see [`FastStretch`]), so nothing the
+    /// learner's tools see is stamped in the wall's future.
     pub fn set_speed(&self, speed: f64) {
-        *self.speed.lock().unwrap_or_else(|e| e.into_inner()) = speed;
-        let clusters = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
-        for entry in clusters.values() {
-            entry.cluster.store().clock().set_speed(speed);
-        }
+        self.pace.set(speed);
+    }
+
+    /// Runs the world at the pace's speed until the stretch is dropped (a
+    /// step and its checks); then at the wall's pace again, rebased to the
+    /// wall. Stretches may overlap; the last one to end slows the world.
+    pub fn fast_stretch(&self) -> FastStretch {
+        FastStretch::start(&self.pace)
+    }
+
+    /// Runs the world at least `speed` times the wall until dropped,
+    /// whatever the session's pace (a build-up of a lesson's needs).
+    pub fn fast_stretch_at(&self, speed: f64) -> FastStretch {
+        FastStretch::start_at(&self.pace, speed)
     }
 
     /// The lines a presenter pastes into another terminal to use the world by hand.
@@ -400,7 +443,7 @@ struct NodeGroup<'a> {
 /// taken now gives way to a free one; a port the user asked for does not.
 async fn start_cluster(
     opts: &WorldOptions,
-    speed: f64,
+    clock: Clock,
     cluster_name: &str,
     context: &str,
     nodes: NodeGroup<'_>,
@@ -414,7 +457,7 @@ async fn start_cluster(
         kubeconfig: Some(kubeconfig.to_path_buf()),
         cluster_name: cluster_name.to_string(),
         context_name: context.to_string(),
-        clock: Clock::real(speed),
+        clock,
         restore,
         ..SimOptions::default()
     };

@@ -30,6 +30,10 @@ const SAVE_EVERY: Duration = Duration::from_millis(300);
 pub enum WorldOrigin {
     /// No saved world: everything is new.
     New,
+    /// A world that is not kept (another trinetes holds the kept one, or
+    /// the caller did not ask for it): new, and gone at the end. The
+    /// learner's record of their kept world still stands.
+    NotKept,
     /// The saved world came back.
     Restored,
     /// A saved world was there but could not be restored; it was set aside

@@ -65,11 +65,15 @@ pub fn render(
     }
 
     if let Some(cluster) = ctx.cluster {
-        let line = [Seg::new(
-            strings::step_cluster(&cluster.name, cluster.running),
-            theme.dim,
-        )];
+        let line = [Seg::new(strings::step_cluster(cluster), theme.dim)];
         body.extend(wrap_with(&line, inner, &WrapStyle::hanging(2)));
+        if let Some(unfinished) = unfinished(ctx) {
+            let line = [Seg::new(
+                strings::unfinished_create(unfinished),
+                theme.warning,
+            )];
+            body.extend(wrap_with(&line, inner, &WrapStyle::hanging(2)));
+        }
     }
 
     body.push(Vec::new());
@@ -213,9 +217,11 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         let text = text.replace(' ', &NO_BREAK.to_string());
         segs.push(Seg::new(format!("{NO_BREAK}{text}{NO_BREAK}"), style));
     };
-    // The current run's status wins over what an earlier run recorded.
+    // The current run's status wins over what an earlier run recorded,
+    // and what the world says (a create that did not finish) over both.
     let status = match ctx.execution.map(|e| e.outcome.as_ref()) {
         Some(None) => Some((strings::BADGE_RUNNING, theme.step_prompt)),
+        _ if unfinished(ctx).is_some() => Some((strings::BADGE_INTERRUPTED, theme.warning)),
         Some(Some(StepOutcome::Cancelled)) => Some((strings::BADGE_CANCELLED, theme.warning)),
         Some(Some(outcome)) => execution::recorded(outcome).map(|r| recorded_badge(r, theme)),
         None => ctx.recorded.map(|r| recorded_badge(r, theme)),
@@ -255,6 +261,15 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         }
     }
     segs
+}
+
+/// The EKS cluster this step creates, when it is there but not finished
+/// and the step is not running.
+pub fn unfinished<'a>(ctx: &StepBoxContext<'a>) -> Option<&'a crate::sim::world::UnfinishedCreate> {
+    let running = ctx.execution.is_some_and(|e| e.outcome.is_none());
+    ctx.cluster
+        .and_then(|c| c.unfinished.as_ref())
+        .filter(|_| !running)
 }
 
 fn recorded_badge(recorded: RecordedOutcome, theme: &Theme) -> (&'static str, Style) {

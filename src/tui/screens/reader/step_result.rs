@@ -218,6 +218,10 @@ pub fn push_result(
             Some((id, title)) => strings::next_step(id, title),
             None => strings::NEXT_LESSON_DONE.to_string(),
         }
+    } else if matches!(outcome, StepOutcome::Cancelled)
+        && crate::tui::screens::reader::step_box::unfinished(ctx).is_some()
+    {
+        strings::NEXT_AFTER_UNFINISHED.to_string()
     } else if matches!(outcome, StepOutcome::Cancelled) {
         strings::NEXT_AFTER_CANCEL.to_string()
     } else if execution

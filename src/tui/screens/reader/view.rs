@@ -90,7 +90,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         });
     }
     if let Some(cluster) = app.selected_cluster() {
-        segments.push(strings::status_cluster(&cluster.name, cluster.running));
+        segments.push(strings::status_cluster(cluster));
     }
     // No scroll percentage: next to the step count it read as progress.
     segments.extend(bars::backend_and_profile(app));
