@@ -555,3 +555,54 @@ fn start_up_log_lines_appear_at_their_own_times() {
             .is_some_and(|p| is_ready(&p))
     });
 }
+
+#[test]
+fn secret_volumes_items_modes_and_dns_settings_come_from_the_spec() {
+    let mut world = World::new();
+    world
+        .store
+        .create(
+            "Secret",
+            json!({"metadata": {"name": "creds", "namespace": "default"},
+                   "data": {"password": "czNjcjN0", "user": "YWRtaW4="}}),
+        )
+        .expect("secret");
+    world
+        .store
+        .create(
+            "Pod",
+            json!({"metadata": {"name": "box", "namespace": "default"},
+                   "spec": {"dnsPolicy": "None",
+                            "dnsConfig": {"nameservers": ["1.1.1.1"], "searches": ["example.org"],
+                                          "options": [{"name": "ndots", "value": "2"}]},
+                            "automountServiceAccountToken": false,
+                            "containers": [{"name": "box", "image": "busybox:1.36",
+                                "command": ["sleep", "3600"],
+                                "volumeMounts": [{"name": "creds", "mountPath": "/secrets"}]}],
+                            "volumes": [{"name": "creds", "secret": {"secretName": "creds",
+                                "defaultMode": 256,
+                                "items": [{"key": "password", "path": "db/password"}]}}]}}),
+        )
+        .expect("pod");
+    world.run_until("box is Ready", |s| {
+        s.get("Pod", Some("default"), "box")
+            .is_some_and(|p| is_ready(&p))
+    });
+    let c = world.open("box");
+    assert_eq!(ok(&c, "cat /secrets/db/password"), "s3cr3t");
+    assert_eq!(ok(&c, "ls /secrets"), "db\n");
+    let long = ok(&c, "ls -l /secrets/..data/db");
+    assert!(long.contains("-r-------- 1 root root"), "{long}");
+    assert_eq!(
+        ok(&c, "cat /etc/resolv.conf"),
+        "search example.org\nnameserver 1.1.1.1\noptions ndots:2\n"
+    );
+    assert_eq!(
+        run(&c, "ls /var/run/secrets").exit,
+        Exit::Code(2),
+        "no token without automount"
+    );
+    assert_eq!(ok(&c, "id"), "uid=0(root) gid=0(root) groups=0(root)\n");
+    assert!(ok(&c, "ps -ef").contains(" sleep 3600\n"));
+    assert_eq!(c.shell().prompt(), "/ # ");
+}
