@@ -321,6 +321,8 @@ fn an_interactive_shell_keeps_its_directory_and_leaves_on_exit() {
     assert!(c.is_shell(&argv("sh")));
     assert!(c.is_shell(&argv("/bin/sh")));
     assert!(!c.is_shell(&argv("sh -c ls")));
+    assert!(c.is_shell(&argv("bash")), "the Trino image has bash");
+    assert_eq!(c.shell_for(&argv("bash")).prompt(), "bash-5.1$ ");
     let mut shell = c.shell();
     assert_eq!(shell.prompt(), "sh-5.1$ ");
     let (out, leave) = shell.run_line("cd /etc/trino");
@@ -605,4 +607,9 @@ fn secret_volumes_items_modes_and_dns_settings_come_from_the_spec() {
     assert_eq!(ok(&c, "id"), "uid=0(root) gid=0(root) groups=0(root)\n");
     assert!(ok(&c, "ps -ef").contains(" sleep 3600\n"));
     assert_eq!(c.shell().prompt(), "/ # ");
+    assert!(!c.is_shell(&argv("bash")), "busybox has no bash");
+    assert_eq!(
+        run(&c, "bash").exit,
+        Exit::StartFailed("exec: \"bash\": executable file not found in $PATH".into())
+    );
 }
