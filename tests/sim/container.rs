@@ -301,6 +301,17 @@ fn the_shell_runs_pipes_lists_quotes_and_variables() {
         "11 $X\n"
     );
     assert_eq!(ok(&c, "sh -c 'echo hi' extra"), "hi\n");
+    assert_eq!(
+        ok(
+            &c,
+            "sh -c 'echo \"I am $(hostname | wc -c) bytes\" `echo x`'"
+        ),
+        format!("I am {} bytes x\n", c_hostname_len(&c))
+    );
+    assert_eq!(
+        ok(&c, "sh -c 'ls $(echo /etc/trino/catalog)'"),
+        "tpcds.properties\ntpch.properties\n"
+    );
     let stdin = c.exec(&argv("cat"), b"piped\n");
     assert_eq!(stdout(&stdin), "piped\n");
     let script = c.exec(&argv("sh"), b"cd /etc\npwd\nexit 4\necho never\n");
@@ -612,4 +623,8 @@ fn secret_volumes_items_modes_and_dns_settings_come_from_the_spec() {
         run(&c, "bash").exit,
         Exit::StartFailed("exec: \"bash\": executable file not found in $PATH".into())
     );
+}
+
+fn c_hostname_len(c: &Container) -> usize {
+    ok(c, "hostname").len()
 }

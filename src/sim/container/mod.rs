@@ -271,6 +271,7 @@ impl Container {
                 process,
                 next_pid: FIRST_EXEC_PID + 1,
                 tty: true,
+                substitution_stderr: Vec::new(),
             },
         }
     }
