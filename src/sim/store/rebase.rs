@@ -27,6 +27,21 @@ impl Store {
                     shift_timestamps(object, by);
                 }
             }
+            // The kubelet's record of each pod's sources keeps its times
+            // (and the containers' startedAt it was taken for) in step.
+            for sources in inner.pod_sources.values_mut() {
+                for started in sources.runs.values_mut() {
+                    if let Some(moved) = shift_text(started, by) {
+                        *started = moved;
+                    }
+                }
+                for (_, at) in sources.projected.values_mut() {
+                    *at = at.checked_add(by).unwrap_or(*at);
+                }
+                for at in sources.changed_since.values_mut() {
+                    *at = at.checked_add(by).unwrap_or(*at);
+                }
+            }
         }
         by
     }
