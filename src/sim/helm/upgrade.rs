@@ -143,6 +143,12 @@ impl HelmSim {
                     // nodePorts, defaults, resourceVersion, status) stays, and
                     // everything the chart sets wins.
                     strategic_merge(&mut live, &object, "");
+                    // helm sends a patch, which has no resourceVersion to be
+                    // stale: a controller's write since the read (a status)
+                    // must not make the upgrade fail with a conflict.
+                    if let Some(meta) = live.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                        meta.remove("resourceVersion");
+                    }
                     cluster.update(kind, live).map(|_| ())
                 }
                 None => cluster.create(kind, object.clone()).map(|_| ()),
