@@ -96,6 +96,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                 duration_secs: 0.0,
                 output: Vec::new(),
                 checks: Vec::new(),
+                hints: Vec::new(),
             };
             let (tx, mut rx) = mpsc::channel(512);
             let execution = execute::execute_step(backend.as_ref(), step, &tx, &cancel);
@@ -109,9 +110,6 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             };
             while let Ok(event) = rx.try_recv() {
                 printer.event(&event, &mut step_report);
-            }
-            if !outcome.ok() && outcome != StepOutcome::Cancelled {
-                printer.hints(&step.hints);
             }
             // The simulated world ends with this run; AWS does not.
             if outcome == StepOutcome::Cancelled

@@ -62,6 +62,10 @@ pub fn confirm_reset_lesson(title: &str) -> String {
 pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
     format!("too small (need {need_w}×{need_h}, have {have_w}×{have_h})")
 }
+/// The keys that still act on the too-small screen.
+pub const TOO_SMALL_KEYS: &str =
+    "q quits (asks first while a step runs), Ctrl-C stops a running step or quits";
+pub const TOO_SMALL_QUIT_KEYS: &str = "y: quit    n: stay";
 
 pub fn needs_backends(current: &str, needed: &str) -> String {
     format!("Written for {needed}; on {current} its steps may be skipped.")
@@ -94,9 +98,16 @@ pub const RESULT_STILL_WAITING: &str = "still waiting, nothing is changing:";
 pub const LIST_LEGEND: &str = "○ not started  ◐ opened  ● completed";
 pub const CONFIRM_STOP_KEYS: &str = "y / Ctrl-C: stop    n / Esc: keep it running";
 
-/// The checks passed only after waiting: what they saw, and when.
-pub fn checks_waited(took: &str, seen: &[&str]) -> String {
-    format!("the checks waited {took} until {}", seen.join(" and "))
+/// The output shows another state than the checks saw: what they saw, and
+/// when (a wait under a second reads "a moment later").
+pub fn checks_waited(waited: std::time::Duration, seen: &[&str]) -> String {
+    let seen = seen.join(" and ");
+    if waited < std::time::Duration::from_secs(1) {
+        format!("the output is from before the checks: a moment later they saw {seen}")
+    } else {
+        let took = crate::tui::execution::format_duration(waited);
+        format!("the checks waited {took} until {seen}")
+    }
 }
 
 pub const CONFIRM_STOP: &str = "Stop this command?";

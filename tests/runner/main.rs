@@ -11,3 +11,4 @@ mod kubectl_fallback;
 mod port_taken;
 mod shell;
 mod skipped_step;
+mod step_hints;

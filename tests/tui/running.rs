@@ -29,6 +29,7 @@ fn finished(step: &str, outcome: StepOutcome) -> ExecutionEvent {
         step: step.to_string(),
         outcome,
         duration: Duration::from_secs(7),
+        hints: Vec::new(),
     }
 }
 

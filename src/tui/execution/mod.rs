@@ -3,6 +3,7 @@
 //! line shows. `update` starts executions and folds their `ExecutionEvent`s
 //! in; `task` runs them in tokio tasks for the event loop.
 
+pub mod agreement;
 pub mod task;
 pub mod update;
 
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::lesson::{Lesson, Step};
 use crate::progress::RecordedOutcome;
+use agreement::ShownStates;
 
 /// A step that has run this long asks before it is stopped.
 pub const LONG_RUN: Duration = Duration::from_secs(30);
@@ -74,9 +76,12 @@ pub struct StepExecution {
     /// Time since the start, as the event loop last reported it.
     pub elapsed: Duration,
     pub checks: Vec<CheckLine>,
-    /// The step's own hints, shown in order when it fails.
+    /// The step's own hints its failure called for, in order (empty until
+    /// it fails).
     pub hints: Vec<String>,
     pub billable: bool,
+    /// The states the command's output showed (see `agreement`).
+    pub output_states: ShownStates,
     /// `None` while it runs.
     pub outcome: Option<StepOutcome>,
     pub cancel: CancellationToken,
@@ -102,8 +107,9 @@ impl StepExecution {
                     stalled: None,
                 })
                 .collect(),
-            hints: step.hints.clone(),
+            hints: Vec::new(),
             billable: step.billable,
+            output_states: ShownStates::default(),
             outcome: None,
             cancel: CancellationToken::new(),
         }
@@ -117,9 +123,8 @@ impl StepExecution {
     /// `document::sync`).
     pub fn apply(&mut self, event: &ExecutionEvent) {
         match event {
-            ExecutionEvent::Output { .. }
-            | ExecutionEvent::StepStarted { .. }
-            | ExecutionEvent::StepSkipped { .. } => {}
+            ExecutionEvent::Output { line, .. } => self.output_states.observe(line),
+            ExecutionEvent::StepStarted { .. } | ExecutionEvent::StepSkipped { .. } => {}
             ExecutionEvent::Stage { name, fraction, .. } => {
                 self.stage = Some((name.clone(), *fraction));
                 self.stage_reported_at = self.elapsed;
@@ -159,10 +164,14 @@ impl StepExecution {
                 },
             ),
             ExecutionEvent::StepFinished {
-                outcome, duration, ..
+                outcome,
+                duration,
+                hints,
+                ..
             } => {
                 self.elapsed = *duration;
                 self.outcome = Some(outcome.clone());
+                self.hints.clone_from(hints);
             }
         }
     }
@@ -187,6 +196,17 @@ impl StepExecution {
             seen.push(s.as_str());
         }
         (!seen.is_empty()).then_some((total, seen))
+    }
+
+    /// How long the checks waited and what they saw, when every check
+    /// passed but the command's output shows another state (printed before
+    /// they looked): the step box then says what they saw, and when.
+    pub fn checks_saw_otherwise(&self) -> Option<(Duration, Vec<&str>)> {
+        let (waited, seen) = self.checks_waited()?;
+        let checks_saw = ShownStates::of(seen.iter().copied());
+        self.output_states
+            .disagrees_with(&checks_saw)
+            .then_some((waited, seen))
     }
 
     /// Whether stopping it should be asked first: it costs money, or it has
