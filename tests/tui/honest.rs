@@ -512,6 +512,41 @@ fn stopping_a_billable_step_asks_and_says_aws_goes_on_creating() {
 }
 
 #[test]
+fn quitting_while_a_billable_step_runs_says_aws_goes_on_creating() {
+    let mut app = creating_a_cluster();
+    apply(&mut app, [Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let asking = frame(&app);
+    assert!(asking.contains(strings::CONFIRM_QUIT_BUSY), "{asking}");
+    // The stop question's own text, word for word.
+    let goes_on = strings::stop_goes_on(
+        BackendKind::DryRun,
+        Some((
+            "delete-cluster",
+            "eksctl delete cluster --name tcb --region us-east-1",
+        )),
+    );
+    let flat = asking
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains(&goes_on), "{asking}");
+    apply(&mut app, [Action::ConfirmNo]);
+    assert!(app.executing && !app.should_quit);
+}
+
+#[test]
+fn quitting_while_a_free_step_runs_has_no_billing_warning() {
+    let mut app = at_first_step(100, 40);
+    apply(&mut app, [Action::ExecuteStep, Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let asking = frame(&app);
+    assert!(asking.contains(strings::CONFIRM_QUIT_BUSY), "{asking}");
+    assert!(!asking.contains("goes on creating"), "{asking}");
+}
+
+#[test]
 fn a_long_step_asks_before_it_stops() {
     let mut app = at_first_step(100, 40);
     apply(&mut app, [Action::ExecuteStep]);

@@ -221,6 +221,23 @@ impl StepExecution {
     }
 }
 
+/// What stopping the billable step `execution` leaves going, and how to
+/// undo it: one text for the stop question, the quit question and the
+/// stopped step's box. `None` for a step that costs nothing.
+pub fn goes_on_after_stop(
+    execution: &StepExecution,
+    lessons: &[Lesson],
+    backend: crate::lesson::BackendKind,
+) -> Option<String> {
+    execution.billable.then(|| {
+        let cleanup = lessons
+            .get(execution.lesson)
+            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
+            .map(|s| (s.id.as_str(), s.command.as_str()));
+        crate::tui::strings::stop_goes_on(backend, cleanup)
+    })
+}
+
 /// Time left, from the time so far and the fraction done: elapsed / fraction
 /// − elapsed. `None` until the fraction says something (0 or not a number).
 pub fn eta(elapsed: Duration, fraction: f32) -> Option<Duration> {

@@ -14,6 +14,7 @@ use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::tui::execution;
 use crate::tui::markdown::wrap::text_width;
 use crate::tui::screens::overlay::{Confirm, Overlay};
 use crate::tui::state::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
@@ -38,9 +39,17 @@ fn draw_too_small(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = &app.settings.theme;
     let notice = strings::too_small(MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
+    let goes_on = app
+        .execution
+        .as_ref()
+        .filter(|e| e.is_executing())
+        .and_then(|e| execution::goes_on_after_stop(e, &app.lessons, app.settings.backend));
     let mut texts = vec![(notice.as_str(), theme.warning)];
     if app.overlay == Some(Overlay::Confirm(Confirm::Quit)) {
         texts.push((strings::CONFIRM_QUIT_BUSY, theme.text));
+        if let Some(goes_on) = &goes_on {
+            texts.push((goes_on.as_str(), theme.badge_billable));
+        }
         texts.push((strings::TOO_SMALL_QUIT_KEYS, theme.text));
     } else {
         texts.push((strings::TOO_SMALL_KEYS, theme.text));
