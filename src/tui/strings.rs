@@ -139,7 +139,13 @@ pub const NEXT_AFTER_CHECK_FAILED: &str =
     "fix what the hint says, then press v to retry the checks (Enter runs the whole step again)";
 pub const NEXT_AFTER_COMMAND_FAILED: &str =
     "read the output (o), fix the cause, then press Enter to run the step again";
-pub const NOTICE_NO_STEP: &str = "Select a step first (Tab / n), then press Enter to run it.";
+pub const NOTICE_NO_STEP: &str =
+    "Every step here has passed. Select one (Tab / n), then press Enter to run it again.";
+
+/// Enter with no step selected chose this one but did not run it yet.
+pub fn notice_step_selected(id: &str, title: &str) -> String {
+    format!("Selected the next step, {id} — {title}: press Enter to run it.")
+}
 pub const NOTICE_BUSY: &str = "A step is already running; Ctrl-C or K stops it.";
 pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
 pub const OUTPUT_TITLE: &str = " Output ";

@@ -310,6 +310,34 @@ fn next_skips_steps_that_are_skipped_here() {
 }
 
 #[test]
+fn tab_goes_where_next_says_past_steps_skipped_here() {
+    let mut app = app(100, 40);
+    app.lessons[0].steps[1].backends = vec![BackendKind::Live];
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
+    events(&mut app, vec![finished(CREATE, StepOutcome::Passed)]);
+    assert!(frame(&app).contains("Tab to step delete-pod"));
+    apply(&mut app, [Action::NextStep]);
+    let selected = app.reader.as_ref().and_then(|r| r.step);
+    assert_eq!(selected, Some(2), "Tab stops where Next: said");
+    apply(&mut app, [Action::PrevStep]);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+}
+
+#[test]
+fn tab_walks_every_step_of_a_lesson_skipped_here_entirely() {
+    let mut app = app(100, 40);
+    // The EKS lesson's one step runs only on live; it can still be read.
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+}
+
+#[test]
 fn the_list_says_what_its_marks_mean() {
     let app = app(80, 24);
     let screen = frame(&app);

@@ -296,17 +296,39 @@ pub fn recorded(outcome: &StepOutcome) -> Option<RecordedOutcome> {
     }
 }
 
-/// The first step after `index` that runs on this backend and profile.
+/// Whether Tab, S-Tab and `Next:` stop at step `index`: one rule for all
+/// three. They pass over the steps skipped on this backend or profile,
+/// unless every step is skipped here (then the lesson is read step by step).
+pub fn stops_at(lesson: &Lesson, index: usize, backend: crate::lesson::BackendKind) -> bool {
+    let runs = |s: &Step| executes_on(s, backend);
+    lesson.steps.get(index).is_some_and(&runs) || !lesson.steps.iter().any(runs)
+}
+
+/// The step Tab moves to from step `index`.
+pub fn step_after(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<usize> {
+    (index + 1..lesson.steps.len()).find(|&i| stops_at(lesson, i, backend))
+}
+
+/// The step S-Tab moves to from step `index`.
+pub fn step_before(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<usize> {
+    (0..index).rev().find(|&i| stops_at(lesson, i, backend))
+}
+
+/// The step `Next:` names after step `index`: the one Tab moves to.
 pub fn next_executed(
     lesson: &Lesson,
     index: usize,
     backend: crate::lesson::BackendKind,
 ) -> Option<&Step> {
-    lesson
-        .steps
-        .iter()
-        .skip(index + 1)
-        .find(|s| executes_on(s, backend))
+    lesson.steps.get(step_after(lesson, index, backend)?)
 }
 
 /// Whether every step that runs on `backend` has passed.
