@@ -92,6 +92,16 @@ pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
 pub const BADGE_RUNNING: &str = "… running";
 pub const BADGE_CANCELLED: &str = "■ stopped";
+/// A port-forward step that passed, whose forward is gone or failing.
+pub const BADGE_FORWARD_CLOSED: &str = "⇄ forward closed";
+pub const BADGE_FORWARD_FAILING: &str = "⇄ forward failing";
+pub const FORWARD_CLOSED: &str = "The forward is closed (the lesson was left or completed, f stopped it, or trinetes restarted): press Enter to run this step again and reopen it.";
+
+pub fn forward_failing(problem: &str) -> String {
+    format!(
+        "The forward is open but its connections fail ({problem}): press Enter to run this step again."
+    )
+}
 /// Before a check that has not run: neither a pass nor a failure.
 pub const CHECK_NOT_RUN: &str = "• ";
 pub const RESULT_STILL_WAITING: &str = "still waiting, nothing is changing:";

@@ -315,7 +315,10 @@ fn enter_without_a_selected_step_shows_the_next_step_below_and_says_enter_runs_i
     let mut app = app(80, 16);
     apply(&mut app, [Action::Open]);
     let opened = frame(&app);
-    assert!(!opened.contains("Create a Deployment"), "in view:\n{opened}");
+    assert!(
+        !opened.contains("Create a Deployment"),
+        "in view:\n{opened}"
+    );
     apply(&mut app, [Action::ExecuteStep]);
     assert!(app.pending_execution.is_none(), "not run unseen");
     assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));

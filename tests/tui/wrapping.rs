@@ -157,6 +157,7 @@ fn copied_command(width: u16) -> Vec<String> {
         next: None,
         cleanup: None,
         cluster: None,
+        forward: None,
     };
     let s = step("install", "Install", LONG_COMMAND);
     let rows: Vec<String> = render(&s, 1, 1, width, &ctx)
