@@ -229,6 +229,15 @@ pub fn status_cluster(name: &str, running: bool) -> String {
     }
 }
 
+/// The cluster segment without its label, when the bar is short of room.
+pub fn status_cluster_short(name: &str, running: bool) -> String {
+    match (name.is_empty(), running) {
+        (true, _) => "no cluster".to_string(),
+        (false, true) => name.to_string(),
+        (false, false) => format!("{name} (down)"),
+    }
+}
+
 pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done.";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
 pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world to reset.";
