@@ -83,15 +83,16 @@ impl Segment {
 
 /// Priorities of the status bar's segments.
 pub mod priority {
-    /// Elided last: where the learner is, and what runs.
+    /// Never elided: where the learner is.
     pub const POSITION: u8 = 5;
+    /// What runs until stopped, and the profile the lesson reads with.
     pub const FORWARDS: u8 = 4;
     pub const PROFILE: u8 = 4;
-    pub const BACKEND: u8 = 3;
-    pub const CLUSTER: u8 = 3;
+    pub const LESSON: u8 = 3;
     pub const SEARCH: u8 = 3;
-    /// The lesson's id repeats the title bar.
-    pub const LESSON: u8 = 1;
+    pub const BACKEND: u8 = 2;
+    /// The longest (an EKS context name), and the step box names it too.
+    pub const CLUSTER: u8 = 1;
 }
 
 /// A segment is never elided below this many columns (its ellipsis included).
@@ -277,9 +278,9 @@ mod tests {
         let full = text_width(&bar(&fit(&reader(), 200)));
         let texts = fit(&reader(), full - 5);
         assert_eq!(texts.len(), 5, "{texts:?}");
-        assert_eq!(texts[3], "dry-run", "the backend gave way first");
+        assert_eq!(texts[2], "tcb-cluster (down)", "the cluster gave way first");
         assert_eq!(texts[0], "90-eks-demo");
-        assert_eq!(texts[2], "cluster: tcb-cluster (not running)");
+        assert_eq!(texts[3], "backend: dry-run");
         assert_eq!(texts[4], "profile: episode-2021");
         assert!(text_width(&bar(&texts)) <= full - 5);
     }
