@@ -225,7 +225,7 @@ struct JsonStep {
     /// Set when the chosen profile is not among `profiles`.
     skipped_on_profile: Option<String>,
     skip_reason: Option<String>,
-    hints: Vec<String>,
+    hints: Vec<crate::lesson::StepHint>,
     checks: Vec<JsonCheck>,
 }
 

@@ -34,6 +34,9 @@ pub struct StepReport {
     pub duration_secs: f64,
     pub output: Vec<String>,
     pub checks: Vec<CheckReport>,
+    /// The step's own hints shown under its failure, in order: the
+    /// unconditional ones and those whose `when` the failure showed.
+    pub hints: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +153,9 @@ fn failure_text(step: &StepReport) -> String {
             text.push_str(&format!("  hint: {hint}\n"));
         }
     }
+    for hint in &step.hints {
+        text.push_str(&format!("hint: {hint}\n"));
+    }
     text
 }
 
@@ -210,6 +216,7 @@ mod tests {
                         duration_secs: 0.5,
                         output: vec!["NAME STATUS".into()],
                         checks: vec![],
+                        hints: vec![],
                     },
                     StepReport {
                         id: "helm-install".into(),
@@ -225,6 +232,7 @@ mod tests {
                             seen: "1/2 ready".into(),
                             hint: Some("kubectl describe pods".into()),
                         }],
+                        hints: vec!["helm status tcb says what it deployed".into()],
                     },
                     StepReport {
                         id: "practice".into(),
@@ -235,6 +243,7 @@ mod tests {
                         duration_secs: 0.0,
                         output: vec![],
                         checks: vec![],
+                        hints: vec![],
                     },
                 ],
             }],
@@ -254,6 +263,7 @@ mod tests {
         );
         assert!(xml.contains("message=\"check failed: &lt;deployment&gt; &amp; more\""));
         assert!(xml.contains("hint: kubectl describe pods"));
+        assert!(xml.contains("hint: helm status tcb says what it deployed"));
         assert!(xml.contains("<skipped message=\"dry-run only\"/>"));
         assert_eq!(xml.matches("<testcase ").count(), 3);
         assert_eq!(xml.matches("</testcase>").count(), 3);
@@ -272,6 +282,10 @@ mod tests {
         assert_eq!(
             json["lessons"][0]["steps"][1]["checks"][0]["hint"],
             "kubectl describe pods"
+        );
+        assert_eq!(
+            json["lessons"][0]["steps"][1]["hints"][0],
+            "helm status tcb says what it deployed"
         );
         assert!(
             std::fs::read_to_string(&xml_path)

@@ -228,6 +228,7 @@ impl LessonRun<'_> {
                 duration_secs: 0.0,
                 output: Vec::new(),
                 checks: Vec::new(),
+                hints: Vec::new(),
             };
             let (tx, mut rx) = mpsc::channel(512);
             let execution = execute::execute_step(backend, step, &tx, cancel);
@@ -241,9 +242,6 @@ impl LessonRun<'_> {
             };
             while let Ok(event) = rx.try_recv() {
                 printer.event(&event, &mut step_report);
-            }
-            if !outcome.ok() && outcome != StepOutcome::Cancelled {
-                printer.hints(&step.hints);
             }
             // The simulated world ends with this run; AWS does not.
             if outcome == StepOutcome::Cancelled

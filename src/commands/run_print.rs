@@ -59,13 +59,6 @@ impl Printer {
         emit(text);
     }
 
-    /// A failed step's own hints, in order, under its failure.
-    pub fn hints(&self, hints: &[String]) {
-        for hint in hints {
-            self.line(&format!("  hint: {hint}"));
-        }
-    }
-
     pub fn lesson(&self, id: &str, title: &str) {
         self.line(&self.paint("1", &format!("== {id}: {title}")));
     }
@@ -132,8 +125,10 @@ impl Printer {
                 step,
                 outcome,
                 duration,
+                hints,
             } => {
                 report.duration_secs = duration.as_secs_f64();
+                report.hints.clone_from(hints);
                 let (name, reason) = outcome_parts(outcome);
                 report.outcome = name.to_string();
                 report.reason = reason.clone();
@@ -150,6 +145,10 @@ impl Printer {
                     ),
                 };
                 self.line(&text);
+                // The step's own hints its failure calls for, under it.
+                for hint in hints {
+                    self.line(&format!("  hint: {hint}"));
+                }
             }
         }
     }

@@ -3,6 +3,7 @@
 //! and `trinetes run` show the same story.
 
 pub mod buildup;
+pub mod hints;
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::backend::{Backend, BackendError, StepEvent};
 use crate::check;
 use crate::lesson::{Lesson, Step};
+use hints::HintWatch;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionEvent {
@@ -63,6 +65,9 @@ pub enum ExecutionEvent {
         step: String,
         outcome: StepOutcome,
         duration: Duration,
+        /// The step's own hints this failure calls for, in order (see
+        /// `hints`); empty unless it failed or timed out.
+        hints: Vec<String>,
     },
 }
 
@@ -115,10 +120,11 @@ pub async fn execute_step(
         )
         .await;
         let outcome = StepOutcome::Skipped { reason };
-        finish(events, &id, &outcome, started).await;
+        finish(events, &id, &outcome, started, None).await;
         return outcome;
     }
     let _fast = backend.fast_stretch();
+    let mut watch = HintWatch::new(&step.hints);
     send(
         events,
         ExecutionEvent::StepStarted {
@@ -127,11 +133,11 @@ pub async fn execute_step(
         },
     )
     .await;
-    let outcome = match execute_command(backend, step, events, cancel).await {
+    let outcome = match execute_command(backend, step, events, cancel, &mut watch).await {
         StepOutcome::Passed => evaluate_checks(backend, step, events, cancel).await,
         other => other,
     };
-    finish(events, &id, &outcome, started).await;
+    finish(events, &id, &outcome, started, Some(watch)).await;
     outcome
 }
 
@@ -145,7 +151,14 @@ pub async fn retry_checks(
     let started = Instant::now();
     let _fast = backend.fast_stretch();
     let outcome = evaluate_checks(backend, step, events, cancel).await;
-    finish(events, &step.id, &outcome, started).await;
+    finish(
+        events,
+        &step.id,
+        &outcome,
+        started,
+        Some(HintWatch::new(&step.hints)),
+    )
+    .await;
     outcome
 }
 
@@ -154,6 +167,7 @@ async fn execute_command(
     step: &Step,
     events: &mpsc::Sender<ExecutionEvent>,
     cancel: &CancellationToken,
+    watch: &mut HintWatch,
 ) -> StepOutcome {
     let (tx, mut rx) = mpsc::channel::<StepEvent>(256);
     let step_cancel = cancel.child_token();
@@ -163,13 +177,13 @@ async fn execute_command(
     let result = loop {
         tokio::select! {
             biased;
-            Some(event) = rx.recv() => forward(events, &step.id, event).await,
+            Some(event) = rx.recv() => forward(events, &step.id, event, watch).await,
             result = &mut timed => break result,
         }
     };
     // The command may have sent its last lines just before it ended.
     while let Ok(event) = rx.try_recv() {
-        forward(events, &step.id, event).await;
+        forward(events, &step.id, event, watch).await;
     }
     match result {
         Err(_elapsed) => {
@@ -291,12 +305,20 @@ async fn watch_check(
     }
 }
 
-async fn forward(events: &mpsc::Sender<ExecutionEvent>, step: &str, event: StepEvent) {
+async fn forward(
+    events: &mpsc::Sender<ExecutionEvent>,
+    step: &str,
+    event: StepEvent,
+    watch: &mut HintWatch,
+) {
     let event = match event {
-        StepEvent::Output(line) => ExecutionEvent::Output {
-            step: step.to_string(),
-            line,
-        },
+        StepEvent::Output(line) => {
+            watch.observe(&line);
+            ExecutionEvent::Output {
+                step: step.to_string(),
+                line,
+            }
+        }
         StepEvent::Stage { name, fraction } => ExecutionEvent::Stage {
             step: step.to_string(),
             name,
@@ -306,18 +328,30 @@ async fn forward(events: &mpsc::Sender<ExecutionEvent>, step: &str, event: StepE
     send(events, event).await;
 }
 
+/// Says how the step ended, with the hints its failure calls for (`watch`
+/// has seen its output; the reason is the last thing it shows).
 async fn finish(
     events: &mpsc::Sender<ExecutionEvent>,
     step: &str,
     outcome: &StepOutcome,
     started: Instant,
+    watch: Option<HintWatch>,
 ) {
+    let hints = match (outcome, watch) {
+        (StepOutcome::Failed { reason }, Some(mut watch)) => {
+            watch.observe(reason);
+            watch.for_failure()
+        }
+        (StepOutcome::TimedOut, Some(watch)) => watch.for_failure(),
+        _ => Vec::new(),
+    };
     send(
         events,
         ExecutionEvent::StepFinished {
             step: step.to_string(),
             outcome: outcome.clone(),
             duration: started.elapsed(),
+            hints,
         },
     )
     .await;

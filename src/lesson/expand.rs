@@ -1,6 +1,6 @@
 //! Substituting a profile's values into a whole lesson.
 
-use super::model::{Block, Check, Lesson, Step};
+use super::model::{Block, Check, Lesson, Step, StepHint};
 use super::profile::Profile;
 
 impl Lesson {
@@ -38,7 +38,14 @@ impl Lesson {
                     episode_command: xo(&s.episode_command),
                     episode_why: xo(&s.episode_why),
                     skip_reason: xo(&s.skip_reason),
-                    hints: s.hints.iter().map(|h| x(h)).collect(),
+                    hints: s
+                        .hints
+                        .iter()
+                        .map(|h| StepHint {
+                            when: xo(&h.when),
+                            text: x(&h.text),
+                        })
+                        .collect(),
                     checks: s.checks.iter().map(|c| expand_check(c, &x)).collect(),
                     skipped_on_profile: (!s.profiles.is_empty()
                         && !s.profiles.contains(&profile.name))

@@ -121,11 +121,55 @@ pub struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_on_profile: Option<String>,
     pub checks: Vec<Check>,
-    pub hints: Vec<String>,
+    /// Shown under a failure of the step, in order: the unconditional ones
+    /// and those whose `when` the failure shows.
+    pub hints: Vec<StepHint>,
     pub span: Span,
     /// The lesson's `cluster` (see [`FrontMatter::cluster`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+/// One of a step's own hints. With `when`, it is about one error and is
+/// shown only when that text appears (ignoring case) in what the failure
+/// shows: the command's output, the failure's reason, what a failed check
+/// last saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepHint {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    pub text: String,
+}
+
+impl StepHint {
+    /// A hint shown under every failure of its step.
+    pub fn always(text: impl Into<String>) -> Self {
+        StepHint {
+            when: None,
+            text: text.into(),
+        }
+    }
+
+    /// A hint shown only when a failure shows `when`.
+    pub fn when(when: impl Into<String>, text: impl Into<String>) -> Self {
+        StepHint {
+            when: Some(when.into()),
+            text: text.into(),
+        }
+    }
+
+    /// Whether a failure that showed `shown` calls for this hint.
+    pub fn applies_to(&self, shown: &str) -> bool {
+        match &self.when {
+            None => true,
+            Some(when) => contains_ignoring_case(shown, when),
+        }
+    }
+}
+
+/// Whether `haystack` contains `needle`, ignoring case.
+pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack.to_lowercase().contains(&needle.to_lowercase())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

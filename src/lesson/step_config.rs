@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use toml_edit::ImDocument;
+use toml_edit::{ImDocument, InlineTable, Value};
 
 use super::checks::parse_check;
 use super::error::{Diagnostics, did_you_mean, one_of};
 use super::front_matter::parse_backends;
-use super::model::{BackendKind, Step};
+use super::model::{BackendKind, Step, StepHint};
 use super::profile::Profile;
 use super::toml_fields::{ContentMap, Fields};
 
@@ -97,11 +97,7 @@ pub fn apply(step: &mut Step, text: &str, map: &ContentMap, diag: &mut Diagnosti
             "`episode-why` explains a difference, so it needs `episode` (what the episode typed)",
         );
     }
-    step.hints = fields
-        .strings(map, diag, "hints")
-        .into_iter()
-        .map(|(hint, _)| hint)
-        .collect();
+    step.hints = parse_hints(&fields, map, diag);
 
     match doc.get("check") {
         None => {}
@@ -121,6 +117,98 @@ pub fn apply(step: &mut Step, text: &str, map: &ContentMap, diag: &mut Diagnosti
             ),
         },
     }
+}
+
+/// The keys of a hint written as a table.
+const HINT_KEYS: [&str; 2] = ["when", "text"];
+
+const HINTS_EXPECTED: &str = "`hints` holds plain strings (shown under every failure) or \
+     `{ when = \"text of the error\", text = \"the hint\" }` (shown when the failure shows that text)";
+
+/// `hints = ["...", { when = "...", text = "..." }]`: a plain string is shown
+/// under every failure of the step, a table only when the failure shows its
+/// `when`. Each is written one way: a table always has a `when`.
+fn parse_hints(fields: &Fields, map: &ContentMap, diag: &mut Diagnostics) -> Vec<StepHint> {
+    let Some(item) = fields.table.get("hints") else {
+        return Vec::new();
+    };
+    let Some(array) = item.as_array() else {
+        diag.at(fields.value_at(map, "hints"), HINTS_EXPECTED);
+        return Vec::new();
+    };
+    let mut hints = Vec::new();
+    for value in array.iter() {
+        let at = map.span_start(value.span());
+        match value {
+            Value::String(text) if text.value().trim().is_empty() => {
+                diag.at(at, "a hint is empty; say what to do, or leave it out");
+            }
+            Value::String(text) => hints.push(StepHint::always(text.value().clone())),
+            Value::InlineTable(table) => {
+                if let Some(hint) = parse_hint_table(table, at, map, diag) {
+                    hints.push(hint);
+                }
+            }
+            other => diag.at(at, format!("{HINTS_EXPECTED}; found {}", other.type_name())),
+        }
+    }
+    hints
+}
+
+fn parse_hint_table(
+    table: &InlineTable,
+    at: usize,
+    map: &ContentMap,
+    diag: &mut Diagnostics,
+) -> Option<StepHint> {
+    let key_at = |key: &str| {
+        table
+            .key(key)
+            .and_then(|k| k.span())
+            .map_or(at, |span| map.source(span.start))
+    };
+    for (key, _) in table.iter() {
+        if !HINT_KEYS.contains(&key) {
+            diag.at(
+                key_at(key),
+                format!(
+                    "unknown key `{key}` in a hint{}; expected one of {}",
+                    did_you_mean(key, HINT_KEYS.iter().copied()),
+                    one_of(&HINT_KEYS)
+                ),
+            );
+        }
+    }
+    let mut field = |key: &str, missing: &str| -> Option<String> {
+        let Some(value) = table.get(key) else {
+            diag.at(at, missing);
+            return None;
+        };
+        let value_at = map.span_start(value.span());
+        match value.as_str() {
+            Some(s) if s.trim().is_empty() => {
+                diag.at(value_at, format!("the hint's `{key}` is empty"));
+                None
+            }
+            Some(s) => Some(s.to_string()),
+            None => {
+                diag.at(
+                    value_at,
+                    format!(
+                        "the hint's `{key}` must be a string, found {}",
+                        value.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let when = field(
+        "when",
+        "a hint table is missing `when = \"text of the error\"`; a hint for every failure is a plain string",
+    );
+    let text = field("text", "a hint table is missing `text = \"what to do\"`");
+    Some(StepHint::when(when?, text?))
 }
 
 /// Profile names as written in `profiles = [...]`: each must be a profile
@@ -145,4 +233,78 @@ fn parse_profiles(items: &[(String, usize)], diag: &mut Diagnostics) -> Vec<Stri
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::lesson::{LessonError, StepHint, parse};
+
+    /// A lesson whose one step's config ends with `config`.
+    fn lesson(config: &str) -> String {
+        format!(
+            "---\nid: t\ntitle: T\nsummary: S.\nminutes: 1\norder: 1\n---\n\n# T\n\n\
+             ```sh step id=look\nkubectl get pods\n```\n\n\
+             ```toml step-config\ntitle = \"Look\"\ntimeout = \"10s\"\n{config}\n```\n"
+        )
+    }
+
+    fn errors(config: &str) -> Vec<LessonError> {
+        parse(Path::new("t.md"), &lesson(config), &|_| None).expect_err("must not validate")
+    }
+
+    /// The one error `config` gives: its line (in the lesson) and message.
+    fn one_error(config: &str) -> (usize, String) {
+        let errors = errors(config);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        (errors[0].line, errors[0].message.clone())
+    }
+
+    #[test]
+    fn hints_are_plain_strings_or_tables_with_when_in_order() {
+        let src = lesson(
+            "hints = [\n  \"first\",\n  { when = \"address already in use\", text = \"stop the other listener\" },\n  \"last\",\n]",
+        );
+        let parsed = parse(Path::new("t.md"), &src, &|_| None).expect("valid");
+        assert_eq!(
+            parsed.steps[0].hints,
+            [
+                StepHint::always("first"),
+                StepHint::when("address already in use", "stop the other listener"),
+                StepHint::always("last"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hint_table_without_when_is_refused_with_what_to_write() {
+        let (line, message) = one_error("hints = [{ text = \"x\" }]");
+        assert_eq!(line, 18);
+        assert!(message.contains("missing `when"), "{message}");
+        assert!(message.contains("plain string"), "{message}");
+    }
+
+    #[test]
+    fn a_hint_table_without_text_or_with_an_unknown_key_is_refused() {
+        let (_, message) = one_error("hints = [{ when = \"refused\" }]");
+        assert!(message.contains("missing `text"), "{message}");
+        let (_, message) = one_error("hints = [{ when = \"refused\", text = \"x\", wen = \"y\" }]");
+        assert!(message.contains("unknown key `wen`"), "{message}");
+        assert!(message.contains("did you mean `when`?"), "{message}");
+    }
+
+    #[test]
+    fn empty_hints_and_other_values_are_refused() {
+        let (_, message) = one_error("hints = [\"  \"]");
+        assert!(message.contains("a hint is empty"), "{message}");
+        let (_, message) = one_error("hints = [{ when = \"\", text = \"x\" }]");
+        assert!(message.contains("`when` is empty"), "{message}");
+        let (_, message) = one_error("hints = [3]");
+        assert!(message.contains("{ when ="), "{message}");
+        let (_, message) = one_error("hints = \"one\"");
+        assert!(message.contains("plain strings"), "{message}");
+        let (_, message) = one_error("hints = [{ when = 1, text = \"x\" }]");
+        assert!(message.contains("must be a string"), "{message}");
+    }
 }

@@ -23,6 +23,8 @@ pub const MIN_HEIGHT: u16 = 16;
 /// When a notice stops being true, and goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeExpiry {
+    /// When a step starts ("press Enter to run it").
+    StepStarts,
     /// When the executing step ends ("a step is already running").
     StepEnds,
     /// When the learner opens another lesson, or resets this one ("marked

@@ -62,6 +62,10 @@ pub fn confirm_reset_lesson(title: &str) -> String {
 pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
     format!("too small (need {need_w}×{need_h}, have {have_w}×{have_h})")
 }
+/// The keys that still act on the too-small screen.
+pub const TOO_SMALL_KEYS: &str =
+    "q quits (asks first while a step runs), Ctrl-C stops a running step or quits";
+pub const TOO_SMALL_QUIT_KEYS: &str = "y: quit    n: stay";
 
 pub fn needs_backends(current: &str, needed: &str) -> String {
     format!("Written for {needed}; on {current} its steps may be skipped.")
@@ -88,15 +92,32 @@ pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
 pub const BADGE_RUNNING: &str = "… running";
 pub const BADGE_CANCELLED: &str = "■ stopped";
+/// A port-forward step that passed, whose forward is gone or failing.
+pub const BADGE_FORWARD_CLOSED: &str = "⇄ forward closed";
+pub const BADGE_FORWARD_FAILING: &str = "⇄ forward failing";
+pub const FORWARD_CLOSED: &str = "The forward is closed (the lesson was left or completed, f stopped it, or trinetes restarted): press Enter to run this step again and reopen it.";
+
+pub fn forward_failing(problem: &str) -> String {
+    format!(
+        "The forward is open but its connections fail ({problem}): press Enter to run this step again."
+    )
+}
 /// Before a check that has not run: neither a pass nor a failure.
 pub const CHECK_NOT_RUN: &str = "• ";
 pub const RESULT_STILL_WAITING: &str = "still waiting, nothing is changing:";
 pub const LIST_LEGEND: &str = "○ not started  ◐ opened  ● completed";
 pub const CONFIRM_STOP_KEYS: &str = "y / Ctrl-C: stop    n / Esc: keep it running";
 
-/// The checks passed only after waiting: what they saw, and when.
-pub fn checks_waited(took: &str, seen: &[&str]) -> String {
-    format!("the checks waited {took} until {}", seen.join(" and "))
+/// The output shows another state than the checks saw: what they saw, and
+/// when (a wait under a second reads "a moment later").
+pub fn checks_waited(waited: std::time::Duration, seen: &[&str]) -> String {
+    let seen = seen.join(" and ");
+    if waited < std::time::Duration::from_secs(1) {
+        format!("the output is from before the checks: a moment later they saw {seen}")
+    } else {
+        let took = crate::tui::execution::format_duration(waited);
+        format!("the checks waited {took} until {seen}")
+    }
 }
 
 pub const CONFIRM_STOP: &str = "Stop this command?";
@@ -128,7 +149,13 @@ pub const NEXT_AFTER_CHECK_FAILED: &str =
     "fix what the hint says, then press v to retry the checks (Enter runs the whole step again)";
 pub const NEXT_AFTER_COMMAND_FAILED: &str =
     "read the output (o), fix the cause, then press Enter to run the step again";
-pub const NOTICE_NO_STEP: &str = "Select a step first (Tab / n), then press Enter to run it.";
+pub const NOTICE_NO_STEP: &str =
+    "Every step here has passed. Select one (Tab / n), then press Enter to run it again.";
+
+/// Enter with no step selected chose this one but did not run it yet.
+pub fn notice_step_selected(id: &str, title: &str) -> String {
+    format!("Selected the next step, {id} — {title}: press Enter to run it.")
+}
 pub const NOTICE_BUSY: &str = "A step is already running; Ctrl-C or K stops it.";
 pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
 pub const OUTPUT_TITLE: &str = " Output ";
@@ -211,6 +238,17 @@ pub fn status_cluster(cluster: &crate::backend::StepCluster) -> String {
         (false, true, _) => format!("cluster: {name}"),
         (false, false, Some(status)) => format!("cluster: {name} (EKS {status})"),
         (false, false, None) => format!("cluster: {name} (down)"),
+    }
+}
+
+/// The cluster segment without its label, when the bar is short of room.
+pub fn status_cluster_short(cluster: &crate::backend::StepCluster) -> String {
+    let name = &cluster.name;
+    match (name.is_empty(), cluster.running, &cluster.eks_status) {
+        (true, _, _) => "no cluster".to_string(),
+        (false, true, _) => name.to_string(),
+        (false, false, Some(status)) => format!("{name} (EKS {status})"),
+        (false, false, None) => format!("{name} (down)"),
     }
 }
 

@@ -164,7 +164,13 @@ fn step_settings_are_read() {
         Some("eksctl create cluster --version 1.21")
     );
     assert_eq!(make.episode_why.as_deref(), Some("1.21 is gone."));
-    assert_eq!(make.hints, ["first", "second"]);
+    assert_eq!(
+        make.hints,
+        [
+            trinetes::lesson::StepHint::always("first"),
+            trinetes::lesson::StepHint::always("second")
+        ]
+    );
     assert_eq!(
         make.span,
         Span {

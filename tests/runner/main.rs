@@ -13,3 +13,4 @@ mod lessons_alone;
 mod port_taken;
 mod shell;
 mod skipped_step;
+mod step_hints;

@@ -486,14 +486,49 @@ fn help_scrolls_when_the_screen_is_short() {
 }
 
 #[test]
-fn status_bar_drops_right_segments_rather_than_cutting() {
+fn status_bar_keeps_every_segment_shortening_the_least_important() {
     let mut app = app(60, 16);
     apply(&mut app, [Action::Open, Action::StartSearch]);
     apply(&mut app, "replica".chars().map(Action::PromptInput));
     apply(&mut app, [Action::PromptSubmit]);
     let screen = frame(&app);
     let status = screen.lines().nth(15).unwrap();
-    assert!(status.contains("replicasets"), "{status}");
+    assert!(status.contains("step 0/4"), "{status}");
+    assert!(status.contains("match"), "{status}");
+    assert!(status.contains("dry-run"), "{status}");
+    assert!(status.contains("current"), "{status}");
+    assert!(status.ends_with("? help"), "{status}");
+}
+
+#[test]
+fn at_100_columns_the_cluster_leaves_room_for_the_profile() {
+    let mut app = app(100, 30);
+    apply(&mut app, [Action::Open, Action::NextStep]);
+    app.clusters = trinetes::tui::state::StepClusters {
+        lesson: Some(0),
+        steps: vec![
+            Some(trinetes::backend::StepCluster {
+                name: "trinetes@tcb-cluster.us-east-1.eksctl.io".into(),
+                running: false,
+                eks_status: None,
+                unfinished: None,
+            });
+            4
+        ],
+    };
+    app.forwards = vec![trinetes::backend::portforward::ForwardStatus {
+        local: "127.0.0.1:8080".parse().expect("an address"),
+        wanted_port_taken: None,
+        target: "svc/tcb-trino".into(),
+        problem: None,
+    }];
+    let screen = frame(&app);
+    let status = screen.lines().last().expect("a status line");
+    assert!(status.contains("127.0.0.1:8080"), "{status}");
+    assert!(status.contains("step 1/4"), "{status}");
+    assert!(status.contains("trinetes@tcb-"), "{status}");
+    assert!(status.contains("dry-run"), "{status}");
+    assert!(status.contains("current"), "{status}");
     assert!(status.ends_with("? help"), "{status}");
 }
 

@@ -188,3 +188,38 @@ async fn cancelling_stops_a_real_long_step() {
         Some(StepOutcome::Cancelled)
     );
 }
+
+#[tokio::test]
+async fn a_real_failing_step_shows_only_the_hints_its_error_calls_for() {
+    use trinetes::lesson::StepHint;
+    let mut app = app(100, 40);
+    apply(&mut app, [Action::Down, Action::Open, Action::NextStep]);
+    let label = &mut app.lessons[1].steps[0];
+    label.command =
+        "echo 'error: dial tcp 10.0.0.9:8080: connect: connection refused'; exit 1".into();
+    label.hints = vec![
+        StepHint::when("address already in use", "hint-in-use"),
+        StepHint::always("hint-always"),
+        StepHint::when("connection refused", "hint-refused"),
+    ];
+    apply(&mut app, [Action::ExecuteStep]);
+    let request = app.pending_execution.take().expect("a run request");
+    let s = app.lessons[request.lesson].steps[request.step].clone();
+    let cancel = app.execution.as_ref().expect("run state").cancel.clone();
+    let (tx, mut rx) = mpsc::channel(64);
+    let backend: Arc<dyn Backend> = Arc::new(ShellBackend::live(CheckContext::default()));
+    let run = task::spawn(backend, s, Job::Step, cancel, tx);
+    for batch in collect(&mut rx).await {
+        update(&mut app, Action::ExecutionEvents(batch));
+    }
+    run.settle(Duration::from_secs(5)).await;
+    let screen = crate::support::tui::frame(&app);
+    let always = screen
+        .find("hint: hint-always")
+        .unwrap_or_else(|| panic!("{screen}"));
+    let refused = screen
+        .find("hint: hint-refused")
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(always < refused, "{screen}");
+    assert!(!screen.contains("hint-in-use"), "{screen}");
+}

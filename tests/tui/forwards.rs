@@ -73,3 +73,43 @@ fn prose_names_the_port_the_forward_really_has() {
     assert!(screen.contains("http://127.0.0.1:8081"), "{screen}");
     assert!(!screen.contains("127.0.0.1:8080"), "{screen}");
 }
+
+/// A lesson whose one step forwards svc/tcb-trino, recorded as passed.
+fn forwarded_lesson() -> App {
+    let mut forward = crate::support::tui::step(
+        "port-forward",
+        "Forward port 8080 to Trino",
+        "kubectl port-forward svc/tcb-trino 8080:8080",
+    );
+    forward.background = true;
+    let lessons = vec![
+        lesson("trino", "Trino")
+            .markdown("# Trino\n\nForward a port.")
+            .step(forward)
+            .build(),
+    ];
+    let mut progress = Progress::default();
+    progress.record_step(
+        "trino",
+        "port-forward",
+        trinetes::progress::RecordedOutcome::Passed,
+    );
+    App::new(lessons, progress, settings(), (100, 30))
+}
+
+#[test]
+fn a_passed_forward_step_shows_its_forward_closed_once_it_is_gone() {
+    let mut app = forwarded_lesson();
+    app.forwards = vec![forward("127.0.0.1:8080", None, None)];
+    apply(&mut app, [Action::Open]);
+    let open = frame(&app);
+    assert!(open.contains("✔ passed"), "{open}");
+
+    // The event loop closed it (the lesson was left, f, or trinetes restarted).
+    app.forwards.clear();
+    trinetes::tui::screens::reader::document::sync(&mut app);
+    let closed = frame(&app);
+    assert!(!closed.contains("✔ passed"), "{closed}");
+    assert!(closed.contains("⇄ forward closed"), "{closed}");
+    assert!(closed.contains("run this step again"), "{closed}");
+}

@@ -156,6 +156,7 @@ fn reader_with_a_failed_check() {
                         reason: "check failed: 3 pods app=hello Running".into(),
                     },
                     duration: Duration::from_secs(61),
+                    hints: Vec::new(),
                 },
             ],
         );
@@ -171,10 +172,6 @@ fn reader_with_a_stalled_check_then_step_hints() {
     use trinetes::execute::{ExecutionEvent, StepOutcome};
     for (w, h) in SIZES {
         let mut app = app(w, h);
-        app.lessons[0].steps[0].hints = vec![
-            "is the image name right?".to_string(),
-            "kubectl describe pods says why a pod waits".to_string(),
-        ];
         apply(
             &mut app,
             [Action::Open, Action::NextStep, Action::ExecuteStep],
@@ -210,6 +207,11 @@ fn reader_with_a_stalled_check_then_step_hints() {
                     step: id.clone(),
                     outcome: StepOutcome::TimedOut,
                     duration: Duration::from_secs(90),
+                    // What the execution found the failure calls for.
+                    hints: vec![
+                        "is the image name right?".to_string(),
+                        "kubectl describe pods says why a pod waits".to_string(),
+                    ],
                 },
             ],
         );

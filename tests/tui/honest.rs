@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::support::tui::{app, apply, frame, pods_check, step};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use trinetes::execute::hints::HintWatch;
 use trinetes::execute::{ExecutionEvent, StepOutcome};
-use trinetes::lesson::BackendKind;
+use trinetes::lesson::{BackendKind, StepHint};
 use trinetes::progress::RecordedOutcome;
 use trinetes::tui::action::Action;
 use trinetes::tui::keymap::{action_for_event, action_for_key};
@@ -32,6 +33,7 @@ fn finished(step: &str, outcome: StepOutcome) -> ExecutionEvent {
         step: step.to_string(),
         outcome,
         duration: Duration::from_secs(4),
+        hints: Vec::new(),
     }
 }
 
@@ -229,6 +231,68 @@ fn checks_that_passed_at_once_need_no_note() {
     assert!(!frame(&app).contains("the checks waited"));
 }
 
+/// The step executes, prints `output`, and its one check passes after
+/// `waited`, having seen `seen`.
+fn passed_after(output: &str, seen: &str, waited: Duration) -> String {
+    let mut app = at_first_step(100, 40);
+    apply(&mut app, [Action::ExecuteStep]);
+    events(
+        &mut app,
+        vec![
+            ExecutionEvent::Output {
+                step: CREATE.into(),
+                line: output.into(),
+            },
+            ExecutionEvent::CheckStarted {
+                step: CREATE.into(),
+                index: 0,
+                description: "pods".into(),
+            },
+            ExecutionEvent::CheckPassed {
+                step: CREATE.into(),
+                index: 0,
+                seen: seen.into(),
+                elapsed: waited,
+            },
+            finished(CREATE, StepOutcome::Passed),
+        ],
+    );
+    frame(&app)
+}
+
+#[test]
+fn output_that_disagrees_with_the_checks_says_so_however_short_the_wait() {
+    let screen = passed_after(
+        "hello   0/3     3            0           0s",
+        "deployment hello: 3/3 ready, 3 up-to-date, 3 available",
+        Duration::from_millis(300),
+    );
+    assert!(
+        screen.contains("a moment later they saw deployment hello: 3/3 ready"),
+        "{screen}"
+    );
+    let screen = passed_after(
+        "hello-6d4f-x2k9q   0/1     ContainerCreating   0          1s",
+        "3 pod(s) match \"app=hello\" (phases: Running, Running, Running)",
+        Duration::from_secs(2),
+    );
+    assert!(
+        screen.contains("the checks waited 2s until 3 pod(s)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn output_that_agrees_with_the_checks_needs_no_note_however_long_the_wait() {
+    let screen = passed_after(
+        "deployment.apps/hello created",
+        "deployment hello: 3/3 ready, 3 up-to-date, 3 available",
+        Duration::from_secs(5),
+    );
+    assert!(!screen.contains("the checks waited"), "{screen}");
+    assert!(!screen.contains("a moment later"), "{screen}");
+}
+
 #[test]
 fn next_skips_steps_that_are_skipped_here() {
     let mut app = app(100, 40);
@@ -246,6 +310,34 @@ fn next_skips_steps_that_are_skipped_here() {
 }
 
 #[test]
+fn tab_goes_where_next_says_past_steps_skipped_here() {
+    let mut app = app(100, 40);
+    app.lessons[0].steps[1].backends = vec![BackendKind::Live];
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
+    events(&mut app, vec![finished(CREATE, StepOutcome::Passed)]);
+    assert!(frame(&app).contains("Tab to step delete-pod"));
+    apply(&mut app, [Action::NextStep]);
+    let selected = app.reader.as_ref().and_then(|r| r.step);
+    assert_eq!(selected, Some(2), "Tab stops where Next: said");
+    apply(&mut app, [Action::PrevStep]);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+}
+
+#[test]
+fn tab_walks_every_step_of_a_lesson_skipped_here_entirely() {
+    let mut app = app(100, 40);
+    // The EKS lesson's one step runs only on live; it can still be read.
+    apply(
+        &mut app,
+        [Action::Down, Action::Down, Action::Open, Action::NextStep],
+    );
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+}
+
+#[test]
 fn the_list_says_what_its_marks_mean() {
     let app = app(80, 24);
     let screen = frame(&app);
@@ -253,36 +345,59 @@ fn the_list_says_what_its_marks_mean() {
 }
 
 #[test]
-fn a_failed_step_shows_its_hints_in_order_under_the_failure() {
+fn a_failed_step_shows_the_hints_its_failure_calls_for_in_order() {
     let mut app = app(100, 40);
-    app.lessons[0].steps[0].hints = vec![
-        "is the image name right?".to_string(),
-        "kubectl describe pods shows why".to_string(),
+    let hints = vec![
+        StepHint::when("address already in use", "something else listens on 8080"),
+        StepHint::always("is the image name right?"),
+        StepHint::when("connection refused", "the pod is not listening yet"),
+        StepHint::always("kubectl describe pods shows why"),
     ];
+    app.lessons[0].steps[0].hints = hints.clone();
     apply(
         &mut app,
         [Action::Open, Action::NextStep, Action::ExecuteStep],
     );
+    // What the execution sends: the output, then the hints it called for.
+    let output = "error: dial tcp 10.0.0.7:8080: connect: connection refused";
+    let mut watch = HintWatch::new(&hints);
+    watch.observe(output);
     events(
         &mut app,
-        vec![finished(
-            CREATE,
-            StepOutcome::Failed {
-                reason: "the command exited with code 1".into(),
+        vec![
+            ExecutionEvent::Output {
+                step: CREATE.into(),
+                line: output.into(),
             },
-        )],
+            ExecutionEvent::StepFinished {
+                step: CREATE.into(),
+                outcome: StepOutcome::Failed {
+                    reason: "the command exited with code 1".into(),
+                },
+                duration: Duration::from_secs(4),
+                hints: watch.for_failure(),
+            },
+        ],
     );
     let screen = frame(&app);
     let failed = row_of(&screen, "failed: the command exited with code 1");
     let first = row_of(&screen, "hint: is the image name right?");
-    let second = row_of(&screen, "hint: kubectl describe pods shows why");
-    assert!(failed < first && first < second, "{screen}");
+    let second = row_of(&screen, "hint: the pod is not listening yet");
+    let third = row_of(&screen, "hint: kubectl describe pods shows why");
+    assert!(
+        failed < first && first < second && second < third,
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("something else listens on 8080"),
+        "a hint about another error:\n{screen}"
+    );
 }
 
 #[test]
 fn a_passed_step_keeps_its_hints_to_itself() {
     let mut app = app(100, 40);
-    app.lessons[0].steps[0].hints = vec!["is the image name right?".to_string()];
+    app.lessons[0].steps[0].hints = vec![StepHint::always("is the image name right?")];
     apply(
         &mut app,
         [Action::Open, Action::NextStep, Action::ExecuteStep],
@@ -425,6 +540,41 @@ fn stopping_a_billable_step_asks_and_says_aws_goes_on_creating() {
 }
 
 #[test]
+fn quitting_while_a_billable_step_runs_says_aws_goes_on_creating() {
+    let mut app = creating_a_cluster();
+    apply(&mut app, [Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let asking = frame(&app);
+    assert!(asking.contains(strings::CONFIRM_QUIT_BUSY), "{asking}");
+    // The stop question's own text, word for word.
+    let goes_on = strings::stop_goes_on(
+        BackendKind::DryRun,
+        Some((
+            "delete-cluster",
+            "eksctl delete cluster --name tcb --region us-east-1",
+        )),
+    );
+    let flat = asking
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains(&goes_on), "{asking}");
+    apply(&mut app, [Action::ConfirmNo]);
+    assert!(app.executing && !app.should_quit);
+}
+
+#[test]
+fn quitting_while_a_free_step_runs_has_no_billing_warning() {
+    let mut app = at_first_step(100, 40);
+    apply(&mut app, [Action::ExecuteStep, Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let asking = frame(&app);
+    assert!(asking.contains(strings::CONFIRM_QUIT_BUSY), "{asking}");
+    assert!(!asking.contains("goes on creating"), "{asking}");
+}
+
+#[test]
 fn a_long_step_asks_before_it_stops() {
     let mut app = at_first_step(100, 40);
     apply(&mut app, [Action::ExecuteStep]);
@@ -494,4 +644,33 @@ fn while_too_small_only_q_and_ctrl_c_act() {
         action_for_event(&app, &Event::Resize(100, 40)),
         Some(Action::Resize(100, 40))
     );
+}
+
+#[test]
+fn the_too_small_screen_says_how_to_quit_and_asks_there_while_a_step_runs() {
+    let mut app = at_first_step(100, 40);
+    apply(&mut app, [Action::Resize(40, 10)]);
+    let screen = frame(&app);
+    assert!(screen.contains("q quits"), "{screen}");
+    assert!(screen.contains("Ctrl-C"), "{screen}");
+
+    apply(&mut app, [Action::Resize(100, 40), Action::ExecuteStep]);
+    apply(&mut app, [Action::Resize(40, 10)]);
+    let q = action_for_event(&app, &Event::Key(key(KeyCode::Char('q'))));
+    assert_eq!(q, Some(Action::Quit));
+    apply(&mut app, [Action::Quit]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let asking = frame(&app);
+    assert!(asking.contains(strings::CONFIRM_QUIT_BUSY), "{asking}");
+    assert!(asking.contains(strings::TOO_SMALL_QUIT_KEYS), "{asking}");
+    assert_eq!(
+        action_for_event(&app, &Event::Key(key(KeyCode::Char('n')))),
+        Some(Action::ConfirmNo)
+    );
+    assert_eq!(
+        action_for_event(&app, &Event::Key(key(KeyCode::Char('y')))),
+        Some(Action::ConfirmYes)
+    );
+    apply(&mut app, [Action::ConfirmYes]);
+    assert!(app.should_quit);
 }

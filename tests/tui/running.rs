@@ -29,6 +29,7 @@ fn finished(step: &str, outcome: StepOutcome) -> ExecutionEvent {
         step: step.to_string(),
         outcome,
         duration: Duration::from_secs(7),
+        hints: Vec::new(),
     }
 }
 
@@ -297,11 +298,60 @@ fn quitting_while_a_step_runs_asks_then_cancels_it() {
 }
 
 #[test]
-fn enter_without_a_selected_step_explains_instead_of_running() {
+fn enter_without_a_selected_step_runs_the_lessons_step_when_it_is_in_view() {
     let mut app = app(80, 24);
+    // The short lesson: its only step is on screen.
+    apply(&mut app, [Action::Down, Action::Open, Action::ExecuteStep]);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+    assert_eq!(
+        app.pending_execution.map(|p| (p.lesson, p.step)),
+        Some((1, 0))
+    );
+    assert_eq!(app.notice, None);
+}
+
+#[test]
+fn enter_without_a_selected_step_shows_the_next_step_below_and_says_enter_runs_it() {
+    let mut app = app(80, 16);
+    apply(&mut app, [Action::Open]);
+    let opened = frame(&app);
+    assert!(
+        !opened.contains("Create a Deployment"),
+        "in view:\n{opened}"
+    );
+    apply(&mut app, [Action::ExecuteStep]);
+    assert!(app.pending_execution.is_none(), "not run unseen");
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
+    let notice = app.notice.clone().expect("says what Enter does now");
+    assert!(notice.contains("create-deployment"), "{notice}");
+    assert!(notice.contains("press Enter to run it"), "{notice}");
+    let screen = frame(&app);
+    assert!(
+        screen.contains("Create a Deployment with 3 replicas"),
+        "{screen}"
+    );
+    apply(&mut app, [Action::ExecuteStep]);
+    assert_eq!(
+        app.pending_execution.map(|p| (p.lesson, p.step)),
+        Some((0, 0))
+    );
+    assert_eq!(app.notice, None, "the notice went when the step started");
+}
+
+#[test]
+fn enter_without_a_selected_step_picks_the_first_step_not_done() {
+    let mut app = app(80, 24);
+    app.progress
+        .record_step("replicasets", "create-deployment", Recorded::Passed);
     apply(&mut app, [Action::Open, Action::ExecuteStep]);
-    assert!(app.pending_execution.is_none());
-    assert_eq!(app.notice.as_deref(), Some(strings::NOTICE_NO_STEP));
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(1));
+
+    let mut done = self::app(80, 24);
+    done.progress
+        .record_step("labels", "label", Recorded::Passed);
+    apply(&mut done, [Action::Down, Action::Open, Action::ExecuteStep]);
+    assert!(done.pending_execution.is_none());
+    assert_eq!(done.notice.as_deref(), Some(strings::NOTICE_NO_STEP));
 }
 
 #[test]

@@ -2,8 +2,11 @@
 
 use crate::support::tui::{pods_check, step};
 use trinetes::lesson::BackendKind;
+use trinetes::progress::RecordedOutcome;
+use trinetes::tui::execution::ForwardState;
 use trinetes::tui::markdown::line_text;
 use trinetes::tui::screens::reader::step_box::{StepBoxContext, render};
+use trinetes::tui::strings;
 use trinetes::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
@@ -18,6 +21,7 @@ fn plain(theme: &Theme) -> StepBoxContext<'_> {
         next: None,
         cleanup: None,
         cluster: None,
+        forward: None,
     }
 }
 
@@ -211,4 +215,45 @@ fn on_the_episode_profile_the_episode_command_is_not_repeated() {
     s.episode_why = None;
     let texts: Vec<String> = render(&s, 1, 1, 80, &ctx).iter().map(line_text).collect();
     assert!(!texts.iter().any(|l| l.contains("episode")), "{texts:#?}");
+}
+
+/// The lines of a passed port-forward step's box whose forward is `forward`.
+fn forward_box(forward: Option<ForwardState>) -> String {
+    let t = Theme::dark();
+    let s = step(
+        "forward",
+        "Forward port 8080",
+        "kubectl port-forward svc/tcb-trino 8080:8080",
+    );
+    let ctx = StepBoxContext {
+        recorded: Some(RecordedOutcome::Passed),
+        forward,
+        ..plain(&t)
+    };
+    render(&s, 1, 1, 80, &ctx)
+        .iter()
+        .map(line_text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_passed_forward_step_whose_forward_closed_says_so_and_how_to_reopen_it() {
+    let closed = forward_box(Some(ForwardState::Closed));
+    assert!(!closed.contains(strings::RECORDED_PASSED), "{closed}");
+    assert!(closed.contains(strings::BADGE_FORWARD_CLOSED), "{closed}");
+    assert!(closed.contains("The forward is closed"), "{closed}");
+    assert!(closed.contains("run this step again"), "{closed}");
+
+    let failing = forward_box(Some(ForwardState::Failing("pod web-1 is gone".into())));
+    assert!(!failing.contains(strings::RECORDED_PASSED), "{failing}");
+    assert!(
+        failing.contains(strings::BADGE_FORWARD_FAILING),
+        "{failing}"
+    );
+    assert!(failing.contains("pod web-1 is gone"), "{failing}");
+
+    let open = forward_box(Some(ForwardState::Open));
+    assert!(open.contains(strings::RECORDED_PASSED), "{open}");
+    assert!(!open.contains("forward is"), "{open}");
 }

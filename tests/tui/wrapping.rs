@@ -67,11 +67,13 @@ fn app_at(width: u16, height: u16) -> App {
     App::new(lessons(), Progress::default(), settings(), (width, height))
 }
 
-/// The reader with step `n` (from 1) selected.
+/// The reader with step `n` (from 1) selected, even one skipped here
+/// (which Tab passes over).
 fn at_step(width: u16, height: u16, n: usize) -> App {
     let mut app = app_at(width, height);
     apply(&mut app, [Action::Open]);
-    apply(&mut app, (0..n).map(|_| Action::NextStep));
+    trinetes::tui::screens::reader::update::select_step(&mut app, n - 1);
+    apply(&mut app, [Action::ScrollBy(0)]);
     app
 }
 
@@ -155,6 +157,7 @@ fn copied_command(width: u16) -> Vec<String> {
         next: None,
         cleanup: None,
         cluster: None,
+        forward: None,
     };
     let s = step("install", "Install", LONG_COMMAND);
     let rows: Vec<String> = render(&s, 1, 1, width, &ctx)

@@ -3,6 +3,8 @@
 //! line shows. `update` starts executions and folds their `ExecutionEvent`s
 //! in; `task` runs them in tokio tasks for the event loop.
 
+pub mod agreement;
+mod forward;
 pub mod task;
 pub mod update;
 
@@ -13,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::lesson::{Lesson, Step};
 use crate::progress::RecordedOutcome;
+use agreement::ShownStates;
+pub use forward::{ForwardState, forward_state};
 
 /// A step that has run this long asks before it is stopped.
 pub const LONG_RUN: Duration = Duration::from_secs(30);
@@ -74,9 +78,12 @@ pub struct StepExecution {
     /// Time since the start, as the event loop last reported it.
     pub elapsed: Duration,
     pub checks: Vec<CheckLine>,
-    /// The step's own hints, shown in order when it fails.
+    /// The step's own hints its failure called for, in order (empty until
+    /// it fails).
     pub hints: Vec<String>,
     pub billable: bool,
+    /// The states the command's output showed (see `agreement`).
+    pub output_states: ShownStates,
     /// `None` while it runs.
     pub outcome: Option<StepOutcome>,
     pub cancel: CancellationToken,
@@ -102,8 +109,9 @@ impl StepExecution {
                     stalled: None,
                 })
                 .collect(),
-            hints: step.hints.clone(),
+            hints: Vec::new(),
             billable: step.billable,
+            output_states: ShownStates::default(),
             outcome: None,
             cancel: CancellationToken::new(),
         }
@@ -117,9 +125,8 @@ impl StepExecution {
     /// `document::sync`).
     pub fn apply(&mut self, event: &ExecutionEvent) {
         match event {
-            ExecutionEvent::Output { .. }
-            | ExecutionEvent::StepStarted { .. }
-            | ExecutionEvent::StepSkipped { .. } => {}
+            ExecutionEvent::Output { line, .. } => self.output_states.observe(line),
+            ExecutionEvent::StepStarted { .. } | ExecutionEvent::StepSkipped { .. } => {}
             ExecutionEvent::Stage { name, fraction, .. } => {
                 self.stage = Some((name.clone(), *fraction));
                 self.stage_reported_at = self.elapsed;
@@ -159,10 +166,14 @@ impl StepExecution {
                 },
             ),
             ExecutionEvent::StepFinished {
-                outcome, duration, ..
+                outcome,
+                duration,
+                hints,
+                ..
             } => {
                 self.elapsed = *duration;
                 self.outcome = Some(outcome.clone());
+                self.hints.clone_from(hints);
             }
         }
     }
@@ -189,6 +200,17 @@ impl StepExecution {
         (!seen.is_empty()).then_some((total, seen))
     }
 
+    /// How long the checks waited and what they saw, when every check
+    /// passed but the command's output shows another state (printed before
+    /// they looked): the step box then says what they saw, and when.
+    pub fn checks_saw_otherwise(&self) -> Option<(Duration, Vec<&str>)> {
+        let (waited, seen) = self.checks_waited()?;
+        let checks_saw = ShownStates::of(seen.iter().copied());
+        self.output_states
+            .disagrees_with(&checks_saw)
+            .then_some((waited, seen))
+    }
+
     /// Whether stopping it should be asked first: it costs money, or it has
     /// run long enough that stopping would throw real time away.
     pub fn stop_needs_asking(&self) -> bool {
@@ -199,6 +221,23 @@ impl StepExecution {
     pub fn fraction(&self) -> Option<f32> {
         self.stage.as_ref().and_then(|(_, f)| *f)
     }
+}
+
+/// What stopping the billable step `execution` leaves going, and how to
+/// undo it: one text for the stop question, the quit question and the
+/// stopped step's box. `None` for a step that costs nothing.
+pub fn goes_on_after_stop(
+    execution: &StepExecution,
+    lessons: &[Lesson],
+    backend: crate::lesson::BackendKind,
+) -> Option<String> {
+    execution.billable.then(|| {
+        let cleanup = lessons
+            .get(execution.lesson)
+            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
+            .map(|s| (s.id.as_str(), s.command.as_str()));
+        crate::tui::strings::stop_goes_on(backend, cleanup)
+    })
 }
 
 /// Time left, from the time so far and the fraction done: elapsed / fraction
@@ -259,17 +298,39 @@ pub fn recorded(outcome: &StepOutcome) -> Option<RecordedOutcome> {
     }
 }
 
-/// The first step after `index` that runs on this backend and profile.
+/// Whether Tab, S-Tab and `Next:` stop at step `index`: one rule for all
+/// three. They pass over the steps skipped on this backend or profile,
+/// unless every step is skipped here (then the lesson is read step by step).
+pub fn stops_at(lesson: &Lesson, index: usize, backend: crate::lesson::BackendKind) -> bool {
+    let runs = |s: &Step| executes_on(s, backend);
+    lesson.steps.get(index).is_some_and(&runs) || !lesson.steps.iter().any(runs)
+}
+
+/// The step Tab moves to from step `index`.
+pub fn step_after(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<usize> {
+    (index + 1..lesson.steps.len()).find(|&i| stops_at(lesson, i, backend))
+}
+
+/// The step S-Tab moves to from step `index`.
+pub fn step_before(
+    lesson: &Lesson,
+    index: usize,
+    backend: crate::lesson::BackendKind,
+) -> Option<usize> {
+    (0..index).rev().find(|&i| stops_at(lesson, i, backend))
+}
+
+/// The step `Next:` names after step `index`: the one Tab moves to.
 pub fn next_executed(
     lesson: &Lesson,
     index: usize,
     backend: crate::lesson::BackendKind,
 ) -> Option<&Step> {
-    lesson
-        .steps
-        .iter()
-        .skip(index + 1)
-        .find(|s| executes_on(s, backend))
+    lesson.steps.get(step_after(lesson, index, backend)?)
 }
 
 /// Whether every step that runs on `backend` has passed.

@@ -73,6 +73,7 @@ pub fn spawn(
 pub fn finish_failed(step: &Step, reason: String) -> Vec<ExecutionEvent> {
     vec![ExecutionEvent::StepFinished {
         step: step.id.clone(),
+        hints: execute::hints::for_reason(&step.hints, &reason),
         outcome: StepOutcome::Failed { reason },
         duration: Duration::ZERO,
     }]

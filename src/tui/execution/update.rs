@@ -16,9 +16,30 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
         app.set_notice(strings::NOTICE_BUSY, Some(NoticeExpiry::StepEnds));
         return;
     }
-    let Some((lesson, step)) = app.reader.as_ref().and_then(|r| Some((r.lesson, r.step?))) else {
-        app.set_notice(strings::NOTICE_NO_STEP, None);
+    let Some(reader) = app.reader.as_ref() else {
         return;
+    };
+    let (lesson, step) = match reader.step {
+        Some(step) => (reader.lesson, step),
+        // No step selected: Enter means the obvious one, the first not done.
+        None => {
+            let lesson = reader.lesson;
+            let Some(step) = first_not_done(app, lesson) else {
+                app.set_notice(strings::NOTICE_NO_STEP, None);
+                return;
+            };
+            let in_view = crate::tui::screens::reader::update::step_in_view(app, step);
+            crate::tui::screens::reader::update::select_step(app, step);
+            if !in_view || mode == ExecutionMode::ChecksOnly {
+                // Below the fold: show it first, and say what Enter does now.
+                if let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) {
+                    let notice = strings::notice_step_selected(&s.id, &s.title);
+                    app.set_notice(notice, Some(NoticeExpiry::StepStarts));
+                }
+                return;
+            }
+            (lesson, step)
+        }
     };
     let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
         return;
@@ -34,6 +55,17 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
         }
         _ => start(app, lesson, step),
     }
+}
+
+/// The first step of lesson `lesson` that Tab stops at and that has not
+/// passed yet.
+fn first_not_done(app: &App, lesson: usize) -> Option<usize> {
+    let l = app.lessons.get(lesson)?;
+    (0..l.steps.len()).find(|&i| {
+        execution::stops_at(l, i, app.settings.backend)
+            && app.progress.step_outcome(&l.front.id, &l.steps[i].id)
+                != Some(crate::progress::RecordedOutcome::Passed)
+    })
 }
 
 /// Starts step `step` of lesson `lesson` (after any confirmation).
@@ -61,6 +93,7 @@ fn begin(app: &mut App, lesson: usize, step: usize, mode: ExecutionMode) {
     app.output
         .push(strings::command_header(&s.command).trim().to_string());
     app.output.visible = true;
+    app.expire_notice(|e| e == NoticeExpiry::StepStarts);
 }
 
 /// Ctrl-C / K while a step executes. A billable or long step asks first;

@@ -206,16 +206,21 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
 }
 
 /// While the terminal is too small to show anything but the notice, only
-/// q and Ctrl-C act (and a resize).
+/// q and Ctrl-C act (and a resize), and y / n answer "quit anyway?", which
+/// the notice then shows.
 fn too_small_action(app: &App, event: &Event) -> Option<Action> {
+    let asking_quit = app.overlay == Some(Overlay::Confirm(Confirm::Quit));
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if Key::Ctrl('c').matches(key) {
-                action_for_key(app, key)
-            } else if key.code == KeyCode::Char('q') && key.modifiers.is_empty() {
-                Some(Action::Quit)
-            } else {
-                None
+            let plain = key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT;
+            match key.code {
+                _ if Key::Ctrl('c').matches(key) => action_for_key(app, key),
+                KeyCode::Char('y' | 'Y') if asking_quit && plain => Some(Action::ConfirmYes),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc if asking_quit && plain => {
+                    Some(Action::ConfirmNo)
+                }
+                KeyCode::Char('q') if key.modifiers.is_empty() => Some(Action::Quit),
+                _ => None,
             }
         }
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),

@@ -65,6 +65,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         app.lessons.len(),
         strings::STATUS_COMPLETED
     );
+    let summary = bars::Segment::new(summary, bars::priority::POSITION);
     bars::draw_status(app, frame, status, &[summary, backend, profile]);
 }
 

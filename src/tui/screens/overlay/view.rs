@@ -8,6 +8,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::tui::execution;
 use crate::tui::keymap;
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{Seg, WrapStyle, text_width, wrap, wrap_with};
@@ -207,6 +208,15 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_confirm_build_up(app, lesson, frame, area);
         return;
     }
+    // Quitting stops the running step: a billable one says what goes on.
+    let goes_on = match what {
+        Confirm::Quit => app
+            .execution
+            .as_ref()
+            .filter(|e| e.is_executing())
+            .and_then(|e| execution::goes_on_after_stop(e, &app.lessons, app.settings.backend)),
+        _ => None,
+    };
     let question = match what {
         Confirm::ExecuteStep(..) | Confirm::StopStep | Confirm::BuildUp(_) => String::new(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
@@ -216,12 +226,23 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
             strings::confirm_reset_lesson(app.lessons.get(i).map_or("", |l| l.front.title.as_str()))
         }
     };
-    let body = |inner: usize| wrap(&[Seg::new(question.as_str(), theme.text)], inner);
+    let body = |inner: usize| {
+        let mut lines = wrap(&[Seg::new(question.as_str(), theme.text)], inner);
+        if let Some(goes_on) = &goes_on {
+            lines.push(Vec::new());
+            lines.extend(wrap(
+                &[Seg::new(goes_on.as_str(), theme.badge_billable)],
+                inner,
+            ));
+        }
+        lines
+    };
+    let most = if goes_on.is_some() { 76 } else { 64 };
     draw_dialog(
         app,
         frame,
         area,
-        64,
+        most,
         strings::CONFIRM_TITLE,
         body,
         strings::CONFIRM_KEYS,
@@ -375,14 +396,7 @@ fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
     let Some(execution) = app.execution.as_ref() else {
         return;
     };
-    let goes_on = execution.billable.then(|| {
-        let cleanup = app
-            .lessons
-            .get(execution.lesson)
-            .and_then(|l| crate::execute::cleanup_step(l, execution.step))
-            .map(|s| (s.id.as_str(), s.command.as_str()));
-        strings::stop_goes_on(app.settings.backend, cleanup)
-    });
+    let goes_on = execution::goes_on_after_stop(execution, &app.lessons, app.settings.backend);
     let body = |inner: usize| {
         let mut lines = wrap(&[Seg::new(strings::CONFIRM_STOP, theme.text)], inner);
         lines.push(Vec::new());

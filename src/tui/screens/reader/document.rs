@@ -13,7 +13,7 @@ use crate::backend::portforward::{ForwardStatus, follow_moved_ports};
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Block, Lesson};
 use crate::progress::RecordedOutcome;
-use crate::tui::execution::{self, CheckLine, StepExecution};
+use crate::tui::execution::{self, CheckLine, ForwardState, StepExecution};
 use crate::tui::markdown::wrap::{char_width, text_width};
 use crate::tui::markdown::{LinkRegion, RenderContext, line_text, render_document};
 use crate::tui::screens::reader::step_box::{self, StepBoxContext};
@@ -60,6 +60,8 @@ pub struct Source {
     pub execution: Option<Shown>,
     pub moved_ports: BTreeMap<u16, u16>,
     pub clusters: Vec<Option<StepCluster>>,
+    /// Each port-forward step's forward (see `execution::forward_state`).
+    pub forwards: Vec<Option<ForwardState>>,
 }
 
 /// What the step boxes show of an execution in this lesson.
@@ -90,6 +92,11 @@ impl Source {
             }),
             moved_ports: style.moved_ports(),
             clusters: style.clusters.to_vec(),
+            forwards: lesson
+                .steps
+                .iter()
+                .map(|s| execution::forward_state(s, style.backend, style.forwards))
+                .collect(),
         }
     }
 }
@@ -240,6 +247,7 @@ fn render_step(
         cleanup: crate::execute::cleanup_step(lesson, index)
             .map(|s| (s.id.as_str(), s.command.as_str())),
         cluster: style.clusters.get(index).and_then(Option::as_ref),
+        forward: execution::forward_state(step, style.backend, style.forwards),
     };
     step_box::render(step, index + 1, lesson.steps.len(), width, &ctx)
 }
@@ -279,7 +287,8 @@ pub fn sync(app: &mut App) {
                 if had.recorded == want.recorded
                     && had.execution == want.execution
                     && had.moved_ports == want.moved_ports
-                    && had.clusters == want.clusters =>
+                    && had.clusters == want.clusters
+                    && had.forwards == want.forwards =>
             {
                 r.doc.reselect(lesson, had.selected, want.selected, &style);
             }

@@ -8,7 +8,7 @@ use crate::backend::StepCluster;
 use crate::execute::StepOutcome;
 use crate::lesson::{BackendKind, Step};
 use crate::progress::RecordedOutcome;
-use crate::tui::execution::{self, StepExecution};
+use crate::tui::execution::{self, ForwardState, StepExecution};
 use crate::tui::markdown::highlight::{Language, highlight};
 use crate::tui::markdown::wrap::{
     NO_BREAK, Seg, WrapStyle, hard_wrap, segs_width, wrap, wrap_with,
@@ -21,7 +21,7 @@ use crate::tui::theme::Theme;
 pub const COMMAND_INDENT: usize = 2;
 
 /// What the box needs besides the step.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StepBoxContext<'a> {
     pub theme: &'a Theme,
     pub backend: BackendKind,
@@ -36,6 +36,8 @@ pub struct StepBoxContext<'a> {
     pub cleanup: Option<(&'a str, &'a str)>,
     /// The cluster the step runs against, when the backend chooses it.
     pub cluster: Option<&'a StepCluster>,
+    /// A port-forward step's forward, where the backend holds it.
+    pub forward: Option<ForwardState>,
 }
 
 /// The box as lines exactly `width` columns wide (minimum 12).
@@ -62,6 +64,11 @@ pub fn render(
     let badges = badges(step, ctx);
     if !badges.is_empty() {
         body.extend(wrap_with(&badges, inner, &WrapStyle::hanging(2)));
+    }
+
+    if let Some(text) = forward_note(ctx) {
+        let line = [Seg::new(text, theme.warning)];
+        body.extend(wrap_with(&line, inner, &WrapStyle::hanging(2)));
     }
 
     if let Some(cluster) = ctx.cluster {
@@ -226,6 +233,16 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
         Some(Some(outcome)) => execution::recorded(outcome).map(|r| recorded_badge(r, theme)),
         None => ctx.recorded.map(|r| recorded_badge(r, theme)),
     };
+    // A forward that is gone or failing did not stay passed.
+    let status = match (status, forwarded(ctx)) {
+        (Some((strings::RECORDED_PASSED, _)), Some(ForwardState::Closed)) => {
+            Some((strings::BADGE_FORWARD_CLOSED, theme.warning))
+        }
+        (Some((strings::RECORDED_PASSED, _)), Some(ForwardState::Failing(_))) => {
+            Some((strings::BADGE_FORWARD_FAILING, theme.warning))
+        }
+        (status, _) => status,
+    };
     if let Some((text, style)) = status {
         add(text.to_string(), style);
     }
@@ -270,6 +287,26 @@ pub fn unfinished<'a>(ctx: &StepBoxContext<'a>) -> Option<&'a crate::sim::world:
     ctx.cluster
         .and_then(|c| c.unfinished.as_ref())
         .filter(|_| !running)
+}
+
+/// The forward's state, for a step whose last outcome is a pass: the
+/// current run's, or else the recorded one.
+fn forwarded(ctx: &StepBoxContext) -> Option<ForwardState> {
+    let passed = match ctx.execution.map(|e| e.outcome.as_ref()) {
+        Some(Some(outcome)) => *outcome == StepOutcome::Passed,
+        Some(None) => false,
+        None => ctx.recorded == Some(RecordedOutcome::Passed),
+    };
+    ctx.forward.clone().filter(|_| passed)
+}
+
+/// What became of a passed step's forward, and how to get it back.
+fn forward_note(ctx: &StepBoxContext) -> Option<String> {
+    match forwarded(ctx)? {
+        ForwardState::Open => None,
+        ForwardState::Closed => Some(strings::FORWARD_CLOSED.to_string()),
+        ForwardState::Failing(problem) => Some(strings::forward_failing(&problem)),
+    }
 }
 
 fn recorded_badge(recorded: RecordedOutcome, theme: &Theme) -> (&'static str, Style) {

@@ -3,17 +3,12 @@
 //! nothing changes), the outcome with what the checks waited for or the
 //! step's own hints, and what to do next.
 
-use std::time::Duration;
-
 use crate::execute::StepOutcome;
 use crate::tui::execution::{CheckState, StepExecution, format_duration};
 use crate::tui::markdown::wrap::{Seg, wrap};
 use crate::tui::screens::reader::step_box::StepBoxContext;
 use crate::tui::strings;
 use crate::tui::theme::Theme;
-
-/// Checks that waited less than this passed at once: nothing to say.
-const CHECKS_WAITED_NOTE: Duration = Duration::from_secs(1);
 
 /// Appends the execution's results to a step box body `inner` columns wide. No
 /// elapsed time here: the box is re-rendered only when a check changes.
@@ -168,20 +163,14 @@ pub fn push_result(
     );
     match outcome {
         // The command's own output may show a state from before the checks
-        // waited (0/1 ready): say what they saw, and when.
+        // looked (0/1 ready): say what they saw, and when.
         StepOutcome::Passed => {
-            if let Some((waited, seen)) = execution
-                .checks_waited()
-                .filter(|(w, _)| *w >= CHECKS_WAITED_NOTE)
-            {
+            if let Some((waited, seen)) = execution.checks_saw_otherwise() {
                 push(
                     body,
                     inner,
                     theme,
-                    vec![Seg::new(
-                        strings::checks_waited(&format_duration(waited), &seen),
-                        theme.dim,
-                    )],
+                    vec![Seg::new(strings::checks_waited(waited, &seen), theme.dim)],
                     2,
                 );
             }

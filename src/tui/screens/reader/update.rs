@@ -2,6 +2,7 @@
 //! steps, speaker notes, marking the lesson completed, going back, and
 //! remembering the place. The document itself is rebuilt by `document::sync`.
 
+use crate::tui::execution;
 use crate::tui::screens::output::OutputPane;
 use crate::tui::screens::reader::{Reader, RenderedLesson};
 use crate::tui::state::{App, NoticeExpiry, Screen};
@@ -48,9 +49,10 @@ pub fn scroll(app: &mut App, delta: i32) {
 }
 
 /// Tab / n and S-Tab / p: selects the next or previous step and scrolls its
-/// box into view.
+/// box into view. Steps skipped here are passed over, as `Next:` does
+/// (`execution::stops_at`).
 pub fn move_step(app: &mut App, forward: bool) {
-    let height = usize::from(app.text_area().1);
+    let backend = app.settings.backend;
     let Some(r) = &mut app.reader else {
         return;
     };
@@ -58,34 +60,52 @@ pub fn move_step(app: &mut App, forward: bool) {
         return;
     };
     let total = lesson.steps.len();
-    if total == 0 {
+    let stops = |i: usize| execution::stops_at(lesson, i, backend);
+    let Some(first) = (0..total).find(|&i| stops(i)) else {
         return;
-    }
-    let next = match (r.step, forward) {
-        (None, true) => r
-            .doc
-            .steps
-            .iter()
-            .position(|range| range.start >= r.scroll)
-            .unwrap_or(total - 1),
-        (None, false) => r
-            .doc
-            .steps
-            .iter()
-            .rposition(|range| range.start < r.scroll)
-            .unwrap_or(0),
-        (Some(i), true) => (i + 1).min(total - 1),
-        (Some(i), false) => i.saturating_sub(1),
     };
-    r.step = Some(next);
+    let last = (0..total).rev().find(|&i| stops(i)).unwrap_or(first);
+    let starts = |i: usize| r.doc.steps.get(i).map_or(0, |range| range.start);
+    let next = match (r.step, forward) {
+        (None, true) => (0..total)
+            .find(|&i| stops(i) && starts(i) >= r.scroll)
+            .unwrap_or(last),
+        (None, false) => (0..total)
+            .rev()
+            .find(|&i| stops(i) && starts(i) < r.scroll)
+            .unwrap_or(first),
+        (Some(i), true) => execution::step_after(lesson, i, backend).unwrap_or(i),
+        (Some(i), false) => execution::step_before(lesson, i, backend).unwrap_or(i),
+    };
+    select_step(app, next);
+}
+
+/// Selects step `index` of the open lesson and scrolls its box into view.
+pub fn select_step(app: &mut App, index: usize) {
+    let height = usize::from(app.text_area().1);
+    let Some(r) = &mut app.reader else {
+        return;
+    };
+    r.step = Some(index);
     // Selection does not change a box's height, so the ranges still hold.
-    if let Some(range) = r.doc.steps.get(next).cloned() {
+    if let Some(range) = r.doc.steps.get(index).cloned() {
         if range.start < r.scroll || range.end > r.scroll + height {
             r.scroll = range.start.saturating_sub(1);
         }
         r.scroll = r.scroll.min(r.doc.lines.len().saturating_sub(height));
     }
     remember_position(app);
+}
+
+/// Whether the first line of step `index`'s box is on screen.
+pub fn step_in_view(app: &App, index: usize) -> bool {
+    let height = usize::from(app.text_area().1);
+    app.reader.as_ref().is_some_and(|r| {
+        r.doc
+            .steps
+            .get(index)
+            .is_some_and(|range| (r.scroll..r.scroll + height).contains(&range.start))
+    })
 }
 
 pub fn toggle_notes(app: &mut App) {

@@ -69,15 +69,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         output::view::draw(app, frame, pane);
     }
     bars::draw_prompt(app, frame, areas.prompt);
-    let mut segments = vec![lesson.front.id.clone()];
+    let mut segments = vec![bars::Segment::new(
+        lesson.front.id.clone(),
+        bars::priority::LESSON,
+    )];
     let total = lesson.steps.len();
-    segments.push(match reader.step {
+    let position = match reader.step {
         Some(i) => strings::step_position(i + 1, total),
         None if total == 0 => strings::NO_STEP.to_string(),
         None => strings::step_position(0, total),
-    });
+    };
+    segments.push(bars::Segment::new(position, bars::priority::POSITION));
     if let Some(search) = &reader.search {
-        segments.push(if search.matches.is_empty() {
+        let text = if search.matches.is_empty() {
             format!("{} \"{}\"", strings::SEARCH_NO_MATCH, search.query)
         } else {
             format!(
@@ -87,10 +91,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 search.matches.len(),
                 search.query
             )
-        });
+        };
+        segments.push(bars::Segment::new(text, bars::priority::SEARCH));
     }
     if let Some(cluster) = app.selected_cluster() {
-        segments.push(strings::status_cluster(cluster));
+        segments.push(
+            bars::Segment::new(strings::status_cluster(cluster), bars::priority::CLUSTER)
+                .or_short(strings::status_cluster_short(cluster)),
+        );
     }
     // No scroll percentage: next to the step count it read as progress.
     segments.extend(bars::backend_and_profile(app));
