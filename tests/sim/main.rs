@@ -9,6 +9,8 @@ mod api_load;
 mod behaviour;
 mod behaviour_kube;
 mod defaults;
+mod exec_kubectl;
+mod exec_protocol;
 mod explain;
 mod kubectl_get;
 mod kubectl_port_forward;

@@ -2,6 +2,7 @@
 //! discovery, OpenAPI, and resource requests dispatched to the handlers.
 
 pub mod discovery;
+pub mod exec;
 pub mod logs;
 pub mod openapi;
 pub mod patch;
@@ -43,6 +44,10 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/api/v1/namespaces/{namespace}/pods/{name}/portforward",
             axum::routing::any(portforward::handle),
+        )
+        .route(
+            "/api/v1/namespaces/{namespace}/pods/{name}/exec",
+            axum::routing::any(exec::handle),
         )
         .fallback(handle)
         .layer(DefaultBodyLimit::disable())
