@@ -6,6 +6,7 @@ pub mod api;
 pub mod clock;
 pub mod cluster;
 pub mod cobra;
+pub mod container;
 pub mod controllers;
 pub mod eks;
 pub mod eksctl;
