@@ -10,6 +10,8 @@
 //! kubelet's 500 in plain text, which kubectl prints as "unable to upgrade
 //! connection: container not found").
 
+#[cfg(test)]
+mod captured;
 pub mod session;
 pub mod spdy;
 pub mod tty;
@@ -47,7 +49,10 @@ pub fn parse_options(raw: Option<&str>) -> Options {
     let tty = query.flag("tty");
     Options {
         command,
-        container: query.get("container").filter(|c| !c.is_empty()).map(str::to_string),
+        container: query
+            .get("container")
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
         stdin: query.flag("stdin"),
         stdout: query.flag("stdout"),
         // A terminal has one output: stderr goes to stdout, as the kubelet does.
@@ -63,25 +68,49 @@ pub async fn handle(
 ) -> Response {
     match upgrade(state, namespace, name, request).await {
         Ok(r) => r,
-        Err(e) => e,
+        Err(e) => e.into_response(),
     }
 }
 
-fn container_error(err: ContainerError) -> Response {
-    let message = err.to_string();
-    match err {
-        ContainerError::PodNotFound { pod } => {
-            let pods = kinds::by_kind("Pod").expect("pods are always served");
-            ApiError::not_found(pods, &pod).into_response()
+/// Why an exec is refused before the upgrade.
+enum Refused {
+    /// The API server's answer: a Status.
+    Api(ApiError),
+    /// The kubelet's answer, which is plain text.
+    Kubelet(String),
+}
+
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Refused {
+        Refused::Api(e)
+    }
+}
+
+impl From<ContainerError> for Refused {
+    fn from(err: ContainerError) -> Refused {
+        let message = err.to_string();
+        match err {
+            ContainerError::PodNotFound { pod } => {
+                let pods = kinds::by_kind("Pod").expect("pods are always served");
+                Refused::Api(ApiError::not_found(pods, &pod))
+            }
+            ContainerError::ContainerNotRunning { .. } => Refused::Kubelet(message),
+            _ => Refused::Api(ApiError::bad_request(message)),
         }
-        // The kubelet answers this one, in plain text.
-        ContainerError::ContainerNotRunning { .. } => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            message,
-        )
-            .into_response(),
-        _ => ApiError::bad_request(message).into_response(),
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::Api(e) => e.into_response(),
+            Refused::Kubelet(message) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
+        }
     }
 }
 
@@ -90,26 +119,24 @@ async fn upgrade(
     namespace: String,
     name: String,
     request: Request,
-) -> Result<Response, Response> {
+) -> Result<Response, Refused> {
     let options = parse_options(request.uri().query());
     let container = Container::from_store(
         &state.store,
         &namespace,
         &name,
         options.container.as_deref(),
-    )
-    .map_err(container_error)?;
+    )?;
     if !options.stdin && !options.stdout && !options.stderr {
         return Err(
-            ApiError::bad_request("you must specify at least 1 of stdin, stdout, stderr")
-                .into_response(),
+            ApiError::bad_request("you must specify at least 1 of stdin, stdout, stderr").into(),
         );
     }
     if options.command.is_empty() {
-        return Err(
-            ApiError::bad_request("you must specify at least one command for the container")
-                .into_response(),
-        );
+        return Err(ApiError::bad_request(
+            "you must specify at least one command for the container",
+        )
+        .into());
     }
     let headers = request.headers();
     let upgrade_to = headers
@@ -125,7 +152,7 @@ async fn upgrade(
     Err(ApiError::bad_request(
         "exec needs a connection upgrade: a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io, or Upgrade: SPDY/3.1",
     )
-    .into_response())
+    .into())
 }
 
 fn offered(headers: &HeaderMap, name: impl header::AsHeaderName) -> Vec<String> {
@@ -143,7 +170,7 @@ async fn over_websocket(
     container: Container,
     options: Options,
     request: Request,
-) -> Result<Response, Response> {
+) -> Result<Response, Refused> {
     let client = offered(request.headers(), header::SEC_WEBSOCKET_PROTOCOL);
     if !websocket::PROTOCOLS
         .iter()
@@ -154,14 +181,12 @@ async fn over_websocket(
             client.join(", "),
             websocket::PROTOCOLS.join(", ")
         ))
-        .into_response());
+        .into());
     }
     let (mut parts, _) = request.into_parts();
     let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
         .await
-        .map_err(|e| {
-            ApiError::bad_request(format!("websocket upgrade failed: {e}")).into_response()
-        })?;
+        .map_err(|e| ApiError::bad_request(format!("websocket upgrade failed: {e}")))?;
     let shutdown = state.shutdown.clone();
     Ok(ws
         .protocols(websocket::PROTOCOLS)
@@ -173,7 +198,7 @@ fn over_spdy(
     container: Container,
     options: Options,
     mut request: Request,
-) -> Result<Response, Response> {
+) -> Result<Response, Refused> {
     let client = offered(request.headers(), STREAM_PROTOCOL_HEADER);
     if !client.iter().any(|p| p == spdy::PROTOCOL) {
         return Err(ApiError::bad_request(format!(
@@ -181,7 +206,7 @@ fn over_spdy(
             client.join(", "),
             spdy::PROTOCOL
         ))
-        .into_response());
+        .into());
     }
     let on_upgrade = hyper::upgrade::on(&mut request);
     let shutdown = state.shutdown.clone();
@@ -219,7 +244,10 @@ mod tests {
         let it = parse_options(Some(
             "command=sh&container=web&stdin=true&stdout=true&stderr=true&tty=true",
         ));
-        assert!(it.stdin && it.tty && !it.stderr, "a TTY has no separate stderr");
+        assert!(
+            it.stdin && it.tty && !it.stderr,
+            "a TTY has no separate stderr"
+        );
         assert!(parse_options(None).command.is_empty());
     }
 }

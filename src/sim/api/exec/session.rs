@@ -22,7 +22,10 @@ pub enum Input {
     /// The client finished writing stdin (v5's close frame, a SPDY FIN).
     StdinClosed,
     /// The terminal's new size (channel 4); accepted, nothing depends on it.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
 }
 
 /// What goes back to the client.
@@ -54,10 +57,7 @@ pub async fn run(
     input: &mut mpsc::Receiver<Input>,
     output: &mpsc::Sender<Output>,
 ) -> Result<Value, Gone> {
-    let out = Writer {
-        output,
-        options,
-    };
+    let out = Writer { output, options };
     let shell = container.is_shell(&options.command);
     if shell && options.stdin && options.tty {
         return interactive(container, options, input, &out).await;
@@ -179,7 +179,10 @@ impl Writer<'_> {
         if bytes.is_empty() || !self.options.stdout {
             return Ok(());
         }
-        self.output.send(Output::Stdout(bytes)).await.map_err(|_| Gone)
+        self.output
+            .send(Output::Stdout(bytes))
+            .await
+            .map_err(|_| Gone)
     }
 
     async fn process(&self, result: &container::Output) -> Result<(), Gone> {
@@ -241,8 +244,5 @@ fn exec_id(command: &[String], container: &Container) -> String {
         hash.update([0]);
         hash.update(arg.as_bytes());
     }
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

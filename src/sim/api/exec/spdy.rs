@@ -76,7 +76,10 @@ where
     .await;
     if opened != Ok(true) {
         if let Some(error) = &streams.error {
-            let _ = error.outgoing.send(b"timed out waiting for client to create streams").await;
+            let _ = error
+                .outgoing
+                .send(b"timed out waiting for client to create streams")
+                .await;
             error.outgoing.finish().await;
         }
         connection.abort();
@@ -148,7 +151,10 @@ where
     {
         stream.outgoing.finish().await;
     }
-    if tokio::time::timeout(HANG_UP_TIMEOUT, connection).await.is_err() {
+    if tokio::time::timeout(HANG_UP_TIMEOUT, connection)
+        .await
+        .is_err()
+    {
         tracing::debug!("exec: the client kept the SPDY connection open after the end");
     }
 }

@@ -231,8 +231,15 @@ mod tests {
         let mut ed = LineEditor::new();
         ed.feed(b"cax");
         assert_eq!(ed.feed(b"\x7f"), vec![echo("\x08 \x08")]);
-        assert_eq!(ed.feed(b"\x08t\r"), vec![echo("\x08 \x08t\r\n"), line("ct")]);
-        assert_eq!(ed.feed(b"\x7f"), vec![], "nothing to erase on an empty line");
+        assert_eq!(
+            ed.feed(b"\x08t\r"),
+            vec![echo("\x08 \x08t\r\n"), line("ct")]
+        );
+        assert_eq!(
+            ed.feed(b"\x7f"),
+            vec![],
+            "nothing to erase on an empty line"
+        );
     }
 
     #[test]
