@@ -28,12 +28,54 @@ pub struct ContainerContext {
     pub restart_count: i32,
 }
 
+/// A line a container writes to its log `after` its start. It reads as its
+/// text (`Deref<Target = str>`), which is what a log line is to its readers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub after: Duration,
+    pub text: String,
+}
+
+impl LogLine {
+    pub fn new(after: Duration, text: impl Into<String>) -> LogLine {
+        LogLine {
+            after,
+            text: text.into(),
+        }
+    }
+
+    /// A line written as the process starts.
+    pub fn at_start(text: impl Into<String>) -> LogLine {
+        LogLine::new(Duration::ZERO, text)
+    }
+}
+
+impl std::ops::Deref for LogLine {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for LogLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq<&str> for LogLine {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
 /// How a container behaves once started. Must be a pure function of the
 /// context: the kubelet asks again on every pass.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContainerBehaviour {
-    /// Written to the container's log when it starts.
-    pub startup_logs: Vec<String>,
+    /// Written to the container's log, each line at its own time after the
+    /// start, in order.
+    pub startup_logs: Vec<LogLine>,
     /// Time from start to Ready; None means the kubelet's default.
     pub readiness_delay: Option<Duration>,
     /// The container exits on its own.
@@ -118,7 +160,10 @@ impl ContainerRuntime for DefaultRuntime {
                 c.pod,
                 port_list(&c.ports)
             )]
-        };
+        }
+        .into_iter()
+        .map(LogLine::at_start)
+        .collect();
         ContainerBehaviour {
             startup_logs,
             readiness_delay: None,

@@ -3,11 +3,26 @@
 //! process, a process list, and a small set of commands with a POSIX-like `sh`.
 //! Pure: no I/O, no async; the API layer moves the bytes.
 
+pub mod commands;
+pub mod env;
 pub mod fs;
+pub mod image;
+pub mod pattern;
+pub mod process;
+pub mod shell;
+pub mod view;
 
 use serde_json::Value;
 
 use crate::sim::store::Store;
+use commands::{Resolved, resolve};
+use image::ImageKind;
+use shell::{Machine, ProgramRun, ShellState};
+use view::{PodState, View};
+
+/// The PID `kubectl exec` processes get: the runtime has started a few
+/// short-lived ones (pause, probes) before.
+const FIRST_EXEC_PID: u32 = 7;
 
 /// Why a container cannot be opened, in the words the API server uses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -70,13 +85,15 @@ impl Output {
 
 /// One running container of a pod, as found in the store when opened. Every
 /// command reads the store again, so a shell sees ConfigMap changes as the
-/// kubelet would deliver them.
+/// kubelet delivers them.
 #[derive(Clone)]
 pub struct Container {
     store: Store,
     namespace: String,
-    pod: String,
+    pod_name: String,
     name: String,
+    /// The pod when opened; used if it is gone by the time a command runs.
+    pod: Value,
 }
 
 impl Container {
@@ -95,8 +112,9 @@ impl Container {
         Ok(Container {
             store: store.clone(),
             namespace: namespace.into(),
-            pod: pod.into(),
+            pod_name: pod.into(),
             name,
+            pod: obj,
         })
     }
 
@@ -105,63 +123,204 @@ impl Container {
         &self.name
     }
 
+    /// The container as it is now.
+    pub fn view(&self) -> View {
+        let pod = self
+            .store
+            .get("Pod", Some(&self.namespace), &self.pod_name)
+            .filter(|p| p["metadata"]["uid"] == self.pod["metadata"]["uid"])
+            .unwrap_or_else(|| self.pod.clone());
+        let container = pod["spec"]["containers"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == self.name.as_str()))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let sources = self
+            .store
+            .pod_sources(&self.namespace, &self.pod_name)
+            .filter(|s| pod["metadata"]["uid"] == s.pod_uid.as_str());
+        view::build(
+            &PodState {
+                pod: &pod,
+                container: &container,
+                sources,
+                store: &self.store,
+            },
+            self.store.clock().now(),
+        )
+    }
+
     /// Runs `argv` as `kubectl exec POD -- argv...` does, with `stdin` as the
     /// process's whole input (empty when kubectl sends none).
     pub fn exec(&self, argv: &[String], stdin: &[u8]) -> Output {
-        let _ = (&self.store, &self.namespace, &self.pod, stdin);
-        let name = argv.first().map(String::as_str).unwrap_or_default();
-        Output {
-            stdout: Vec::new(),
-            stderr: Vec::new(),
-            exit: Exit::StartFailed(format!(
+        self.exec_on(argv, stdin, false)
+    }
+
+    /// [`Container::exec`], saying whether the output goes to a terminal
+    /// (`kubectl exec -t`), which changes how some tools print.
+    pub fn exec_on(&self, argv: &[String], stdin: &[u8], tty: bool) -> Output {
+        let view = self.view();
+        let Some(name) = argv.first() else {
+            return start_failed("exec: \"\": executable file not found in $PATH".into());
+        };
+        let cwd = self.working_dir(&view);
+        match resolve(&view, &view.programs, &view.env, &cwd, name) {
+            Resolved::NotFound if name.contains('/') => start_failed(format!(
+                "exec: \"{name}\": stat {name}: no such file or directory"
+            )),
+            Resolved::NotFound => start_failed(format!(
                 "exec: \"{name}\": executable file not found in $PATH"
             )),
+            Resolved::NotRunnable(path) => Output {
+                stdout: Vec::new(),
+                stderr: format!(
+                    "{path}: cannot run it here: the simulated container runs only its own tools\n"
+                )
+                .into_bytes(),
+                exit: Exit::Code(126),
+            },
+            Resolved::Program(program, _) => {
+                let machine = Machine {
+                    view: &view,
+                    programs: &view.programs,
+                };
+                let (stdout, stderr, code) = shell::run_program(
+                    &machine,
+                    program,
+                    &ProgramRun {
+                        env: &view.env,
+                        cwd: &cwd,
+                        argv,
+                        stdin,
+                        tty,
+                        parent: None,
+                        pid: FIRST_EXEC_PID,
+                    },
+                );
+                Output {
+                    stdout,
+                    stderr,
+                    exit: Exit::Code(code),
+                }
+            }
         }
     }
 
-    /// Whether `argv` starts an interactive shell (`sh`, `/bin/sh`, … without
-    /// `-c`), which with a TTY is driven line by line through [`Shell`].
-    pub fn is_shell(&self, argv: &[String]) -> bool {
-        matches!(argv, [sh] if sh == "sh" || sh == "/bin/sh")
+    fn working_dir(&self, view: &View) -> String {
+        self.pod["spec"]["containers"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == self.name.as_str()))
+            .and_then(|c| c["workingDir"].as_str())
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| view.image.workdir.clone(), str::to_string)
     }
 
-    /// An interactive shell in the container.
+    /// Whether `argv` starts an interactive shell (`sh`, `/bin/sh`, `sh -i`),
+    /// which with a TTY is driven line by line through [`Shell`].
+    pub fn is_shell(&self, argv: &[String]) -> bool {
+        let is_sh = |a: &String| a == "sh" || a.ends_with("/sh");
+        match argv {
+            [sh] => is_sh(sh),
+            [sh, flag] => is_sh(sh) && flag == "-i",
+            _ => false,
+        }
+    }
+
+    /// An interactive shell in the container, on a terminal.
     pub fn shell(&self) -> Shell {
+        let view = self.view();
+        let cwd = self.working_dir(&view);
+        let mut env = view.env.clone();
+        env.set("PWD", cwd.clone());
+        let process = process::Process {
+            pid: FIRST_EXEC_PID,
+            ppid: 0,
+            uid: view.user.0,
+            tty: Some("pts/0".into()),
+            started: view.now,
+            cpu_permille: 0,
+            argv: vec!["sh".into()],
+        };
         Shell {
             container: self.clone(),
-            cwd: "/".into(),
+            state: ShellState {
+                env,
+                cwd,
+                last_status: 0,
+                process,
+                next_pid: FIRST_EXEC_PID + 1,
+                tty: true,
+            },
         }
+    }
+}
+
+fn start_failed(message: String) -> Output {
+    Output {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        exit: Exit::StartFailed(message),
     }
 }
 
 /// An interactive `sh` session: the caller does the line discipline and feeds
-/// whole lines; the shell keeps its working directory between lines.
+/// whole lines; the shell keeps its directory, variables and `$?` between them.
 pub struct Shell {
     container: Container,
-    cwd: String,
+    state: ShellState,
 }
 
 impl Shell {
-    /// The prompt to show before the next line.
+    /// The prompt to show before the next line: bash's `sh-5.1$` in the
+    /// Trino image (its `sh` is bash), busybox's `~ $` / `/ #` elsewhere.
     pub fn prompt(&self) -> String {
-        format!("{} $ ", self.cwd)
+        let root = self.state.process.uid == 0;
+        let sign = if root { '#' } else { '$' };
+        let kind = ImageKind::of_image(
+            self.container.pod["spec"]["containers"]
+                .as_array()
+                .and_then(|cs| {
+                    cs.iter()
+                        .find(|c| c["name"] == self.container.name.as_str())
+                })
+                .and_then(|c| c["image"].as_str())
+                .unwrap_or_default(),
+        );
+        if let ImageKind::Trino(_) = kind {
+            return format!("sh-5.1{sign} ");
+        }
+        let home = self.state.env.get("HOME").unwrap_or_default();
+        let shown = if !home.is_empty() && self.state.cwd == home {
+            "~".to_string()
+        } else {
+            self.state.cwd.clone()
+        };
+        format!("{shown} {sign} ")
     }
 
     /// Runs one line; `true` means the shell has left (`exit`), and the
     /// output's exit is then the shell's exit status.
     pub fn run_line(&mut self, line: &str) -> (Output, bool) {
-        let argv: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-        if argv.is_empty() {
-            return (
-                Output {
-                    stdout: Vec::new(),
-                    stderr: Vec::new(),
-                    exit: Exit::Code(0),
-                },
-                false,
-            );
-        }
-        (self.container.exec(&argv, &[]), false)
+        let view = self.container.view();
+        let machine = Machine {
+            view: &view,
+            programs: &view.programs,
+        };
+        let out = self.state.run(&machine, line, &[]);
+        let leave = out.exit.is_some();
+        (
+            Output {
+                stdout: out.stdout,
+                stderr: out.stderr,
+                exit: Exit::Code(out.exit.unwrap_or(out.status)),
+            },
+            leave,
+        )
+    }
+
+    /// The status `exit` without a number, or end of input, leaves with.
+    pub fn last_status(&self) -> i32 {
+        self.state.last_status
     }
 }
 

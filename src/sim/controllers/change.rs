@@ -39,6 +39,15 @@ pub enum Change {
         container: String,
         lines: Vec<String>,
     },
+    /// The first lines of a container's current run, as far as they are
+    /// due: the applier appends those not yet in the log, so repeating it
+    /// on every pass is harmless.
+    RunLog {
+        namespace: String,
+        pod: String,
+        container: String,
+        lines: Vec<String>,
+    },
     /// A container started: bind its ports through its runtime.
     StartContainer(ContainerContext),
     /// A pod stopped or went away: its ports close.

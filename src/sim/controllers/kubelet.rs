@@ -306,10 +306,7 @@ impl Pass<'_> {
         cs.container_id = Some(format!("containerd://{}", random_hex(64)));
         cs.image_id = image_id(&cs.image);
         self.changes.push(Change::StartContainer(ctx.clone()));
-        if !behaviour.startup_logs.is_empty() {
-            self.changes
-                .push(self.log(ctx, behaviour.startup_logs.clone()));
-        }
+        self.run_log(ctx, behaviour, self.now, false);
         let readiness = behaviour
             .readiness_delay
             .unwrap_or(self.settings.readiness_delay);
@@ -342,8 +339,11 @@ impl Pass<'_> {
             (_, Some(at)) => Some((at, 137, Vec::new(), true)),
             _ => None,
         };
+        self.run_log(ctx, behaviour, since, false);
         if let Some((at, code, logs, killed)) = stop {
             if self.now >= at {
+                // Whatever the process had still to say before it ended.
+                self.run_log(ctx, behaviour, since, true);
                 if killed {
                     self.event(
                         "Unhealthy",
@@ -442,6 +442,35 @@ impl Pass<'_> {
             field,
         );
         self.wake_at(self.now + delay);
+    }
+
+    /// The start-up lines of the run that began at `since` which are due
+    /// now (all of them when `all`), each at its own time: a line is not in
+    /// the log before the process wrote it.
+    fn run_log(
+        &mut self,
+        ctx: &ContainerContext,
+        behaviour: &ContainerBehaviour,
+        since: Timestamp,
+        all: bool,
+    ) {
+        let due: Vec<String> = behaviour
+            .startup_logs
+            .iter()
+            .take_while(|l| all || since + l.after <= self.now)
+            .map(|l| l.text.clone())
+            .collect();
+        if let Some(next) = behaviour.startup_logs.get(due.len()) {
+            self.wake_at(since + next.after);
+        }
+        if !due.is_empty() {
+            self.changes.push(Change::RunLog {
+                namespace: ctx.namespace.clone(),
+                pod: ctx.pod.clone(),
+                container: ctx.container.clone(),
+                lines: due,
+            });
+        }
     }
 
     fn log(&self, ctx: &ContainerContext, lines: Vec<String>) -> Change {

@@ -11,6 +11,7 @@ mod deployment_status;
 pub mod events;
 pub mod gc;
 pub mod kubelet;
+pub mod kubelet_sources;
 pub mod kubelet_status;
 pub mod names;
 pub mod pods;

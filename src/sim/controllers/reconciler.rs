@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::change::{Change, EventRecord, controller_uid, object_ref};
 use super::events::{EventRecorder, EventWrite, repeated};
 use super::kubelet::{KubeletSettings, PodIps};
-use super::{deployment, gc, kubelet, replicaset, scheduler, services};
+use super::{deployment, gc, kubelet, kubelet_sources, replicaset, scheduler, services};
 use crate::sim::runtime::RuntimeRegistry;
 use crate::sim::store::{Store, StoreError};
 
@@ -140,6 +140,11 @@ impl Reconciler {
             outcome.writes += self.apply(changes, now);
         }
         outcome.writes += self.note_stopped_pods(&pods, now);
+        let pods: Vec<Pod> = self.typed("Pod");
+        wake(
+            kubelet_sources::sync_all(&self.store, &pods, now),
+            &mut outcome,
+        );
 
         let services_list: Vec<Service> = self.typed("Service");
         let endpoints: Vec<Endpoints> = self.typed("Endpoints");
@@ -256,6 +261,18 @@ impl Reconciler {
                     lines,
                 } => {
                     for line in lines {
+                        self.store.append_log(&namespace, &pod, &container, line);
+                    }
+                    continue;
+                }
+                Change::RunLog {
+                    namespace,
+                    pod,
+                    container,
+                    lines,
+                } => {
+                    let written = self.store.logs(&namespace, &pod, &container).len();
+                    for line in lines.into_iter().skip(written) {
                         self.store.append_log(&namespace, &pod, &container, line);
                     }
                     continue;

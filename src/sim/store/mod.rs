@@ -6,6 +6,7 @@
 mod defaults;
 mod error;
 mod names;
+mod pod_sources;
 mod snapshot;
 mod watch;
 
@@ -20,6 +21,7 @@ use crate::sim::network::PodNetwork;
 
 pub use error::{InvalidCause, StoreError};
 use names::{generated_name, new_uid, timestamp};
+pub use pod_sources::{PodSources, SourceData};
 pub use snapshot::StoreSnapshot;
 pub use watch::{WatchEvent, WatchEventType, WatchStream};
 
@@ -47,6 +49,7 @@ struct Inner {
     dropped_up_to: u64,
     watchers: Vec<watch::Watcher>,
     logs: HashMap<(String, String, String), ContainerLogs>,
+    pod_sources: HashMap<(String, String), PodSources>,
     ip_counter: u32,
     node_port_counter: u16,
     admission: Option<Admission>,
@@ -75,6 +78,7 @@ impl Store {
                 dropped_up_to: 0,
                 watchers: Vec::new(),
                 logs: HashMap::new(),
+                pod_sources: HashMap::new(),
                 ip_counter: 0,
                 node_port_counter: 0,
                 admission: None,

@@ -61,6 +61,7 @@ impl Store {
                 dropped_up_to: snapshot.resource_version,
                 watchers: Vec::new(),
                 logs: HashMap::new(),
+                pod_sources: HashMap::new(),
                 ip_counter: snapshot.ip_counter,
                 node_port_counter: snapshot.node_port_counter,
                 admission: None,

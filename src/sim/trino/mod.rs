@@ -9,6 +9,6 @@ mod startup;
 pub use http::{TrinoNode, WorkerCount, succinct_duration, trino_router};
 pub use runtime::{PROBE_LAG, TrinoRuntime, register_trino_runtime};
 pub use startup::{
-    LATEST_TRINO_VERSION, StartupOutcome, StartupTiming, TrinoConfig, decide_startup,
+    LATEST_TRINO_VERSION, StartupOutcome, StartupTiming, TrinoConfig, decide_startup, java_version,
     trino_version_of_image,
 };

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::sim::runtime::LogLine;
+
 /// The Trino version that `latest` stands for: the newest chart's appVersion.
 pub const LATEST_TRINO_VERSION: u32 = 480;
 
@@ -72,14 +74,14 @@ pub enum StartupOutcome {
     /// after `started`.
     Starts {
         version: u32,
-        logs: Vec<String>,
+        logs: Vec<LogLine>,
         http_up: Duration,
         started: Duration,
     },
     /// The process exits with `exit_code` after `after`, logging `exit_logs`.
     Crashes {
         version: u32,
-        startup_logs: Vec<String>,
+        startup_logs: Vec<LogLine>,
         exit_logs: Vec<String>,
         exit_code: i32,
         after: Duration,
@@ -118,7 +120,7 @@ pub fn decide_startup(
     };
     let launcher =
         format!("+ exec /usr/lib/trino/bin/launcher run --etc-dir /etc/trino -Dnode.id={node_id}");
-    let mut startup_logs = vec![launcher];
+    let mut startup_logs = vec![LogLine::at_start(launcher)];
     let biased_locking = config
         .jvm_config
         .lines()
@@ -126,11 +128,14 @@ pub fn decide_startup(
     if biased_locking && version >= JAVA_21_FROM {
         // The JVM refuses the option before anything else runs, so the lines
         // are there as soon as the container starts.
-        startup_logs.extend([
-            "Unrecognized VM option 'UseBiasedLocking'".to_string(),
-            "Error: Could not create the Java Virtual Machine.".to_string(),
-            "Error: A fatal exception has occurred. Program will exit.".to_string(),
-        ]);
+        startup_logs.extend(
+            [
+                "Unrecognized VM option 'UseBiasedLocking'",
+                "Error: Could not create the Java Virtual Machine.",
+                "Error: A fatal exception has occurred. Program will exit.",
+            ]
+            .map(LogLine::at_start),
+        );
         return StartupOutcome::Crashes {
             version,
             startup_logs,
@@ -140,11 +145,10 @@ pub fn decide_startup(
         };
     }
     if biased_locking && version >= JAVA_17_FROM {
-        startup_logs.push(
+        startup_logs.push(LogLine::at_start(
             "OpenJDK 64-Bit Server VM warning: Option UseBiasedLocking was deprecated in version \
-             15.0 and will likely be removed in a future release."
-                .to_string(),
-        );
+             15.0 and will likely be removed in a future release.",
+        ));
     }
     startup_logs.extend([
         log.line(
@@ -159,13 +163,16 @@ pub fn decide_startup(
     if config.property("query.max-total-memory-per-node").is_some()
         && version >= TOTAL_MEMORY_PROPERTY_REMOVED_IN
     {
-        let mut exit_logs = vec![log.line(
-            1500,
-            "ERROR",
-            "main",
-            "io.trino.server.Server",
-            "Configuration is invalid",
-        )];
+        let mut exit_logs = vec![
+            log.line(
+                1500,
+                "ERROR",
+                "main",
+                "io.trino.server.Server",
+                "Configuration is invalid",
+            )
+            .text,
+        ];
         exit_logs.extend(
             [
                 "==========",
@@ -266,7 +273,8 @@ pub fn decide_startup(
     }
 }
 
-fn java_version(trino: u32) -> &'static str {
+/// The Java release the image of a Trino version ships.
+pub fn java_version(trino: u32) -> &'static str {
     if trino >= JAVA_21_FROM {
         "24.0.1"
     } else if trino >= JAVA_17_FROM {
@@ -282,7 +290,8 @@ struct TrinoLog {
 }
 
 impl TrinoLog {
-    /// One line in Trino's log format: time, level, thread, logger, message.
+    /// One line in Trino's log format (time, level, thread, logger,
+    /// message), written `after_ms` after the start, the time it names.
     fn line(
         &self,
         after_ms: u64,
@@ -290,12 +299,15 @@ impl TrinoLog {
         thread: &str,
         logger: &str,
         message: &str,
-    ) -> String {
+    ) -> LogLine {
         let offset = SignedDuration::from_millis(i64::try_from(after_ms).unwrap_or(i64::MAX));
         let at = self.start.checked_add(offset).unwrap_or(self.start);
-        format!(
-            "{}\t{level}\t{thread}\t{logger}\t{message}",
-            at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+        LogLine::new(
+            Duration::from_millis(after_ms),
+            format!(
+                "{}\t{level}\t{thread}\t{logger}\t{message}",
+                at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+            ),
         )
     }
 }
