@@ -172,24 +172,25 @@ async fn over_websocket(
     request: Request,
 ) -> Result<Response, Refused> {
     let client = offered(request.headers(), header::SEC_WEBSOCKET_PROTOCOL);
-    if !websocket::PROTOCOLS
+    // The client's first choice that we speak, as the API server picks.
+    let Some(protocol) = client
         .iter()
-        .any(|p| client.iter().any(|c| c == p))
-    {
+        .find_map(|c| websocket::PROTOCOLS.into_iter().find(|p| p == c))
+    else {
         return Err(ApiError::bad_request(format!(
             "no common exec protocol: offered {}, served {}",
             client.join(", "),
             websocket::PROTOCOLS.join(", ")
         ))
         .into());
-    }
+    };
     let (mut parts, _) = request.into_parts();
     let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
         .await
         .map_err(|e| ApiError::bad_request(format!("websocket upgrade failed: {e}")))?;
     let shutdown = state.shutdown.clone();
     Ok(ws
-        .protocols(websocket::PROTOCOLS)
+        .protocols([protocol])
         .on_upgrade(move |socket| websocket::serve(socket, container, options, shutdown)))
 }
 

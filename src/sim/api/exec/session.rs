@@ -76,7 +76,7 @@ pub async fn run(
             }
         }
     }
-    let result = container.exec(&options.command, &stdin);
+    let result = container.exec_on(&options.command, &stdin, options.tty);
     out.process(&result).await?;
     Ok(status(&options.command, container, &result.exit))
 }

@@ -15,7 +15,7 @@ use crate::sim::container::Container;
 
 pub const V5: &str = "v5.channel.k8s.io";
 pub const V4: &str = "v4.channel.k8s.io";
-/// Ours in order of preference; the client's order does not matter.
+/// What we speak; the client's order of preference decides.
 pub const PROTOCOLS: [&str; 2] = [V5, V4];
 
 pub const STDIN: u8 = 0;
