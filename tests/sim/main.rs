@@ -11,6 +11,7 @@ mod behaviour_kube;
 mod defaults;
 mod exec_kubectl;
 mod exec_protocol;
+mod exec_trino;
 mod explain;
 mod kubectl_get;
 mod kubectl_port_forward;
