@@ -9,6 +9,7 @@ mod api_load;
 mod behaviour;
 mod behaviour_kube;
 mod defaults;
+mod exec_fallback;
 mod exec_kubectl;
 mod exec_protocol;
 mod exec_trino;

@@ -8,6 +8,7 @@ mod cluster_info;
 mod create;
 mod delete;
 mod describe;
+mod exec;
 mod expose;
 mod get;
 mod logs;
@@ -19,6 +20,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use create::CreateDeploymentArgs;
 pub use delete::DeleteArgs;
+pub use exec::ExecArgs;
 pub use expose::ExposeArgs;
 pub use get::{GetArgs, OutputFormat, Scope};
 pub use logs::LogsArgs;
@@ -43,6 +45,7 @@ pub enum Invocation {
     },
     Delete(DeleteArgs),
     Logs(LogsArgs),
+    Exec(ExecArgs),
     CreateDeployment(CreateDeploymentArgs),
     Expose(ExposeArgs),
     Version,
@@ -52,7 +55,7 @@ pub enum Invocation {
 }
 
 /// What the fallback covers, for notices and errors.
-pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, version and cluster-info";
+pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, exec (without -i/-t), create deployment, expose, version and cluster-info";
 
 /// kubectl controls the Kubernetes cluster manager. This built-in fallback
 /// covers the commands the lessons use.
@@ -73,6 +76,7 @@ enum Verb {
     Scale(scale::Scale),
     Delete(delete::Delete),
     Logs(logs::Logs),
+    Exec(exec::Exec),
     Create(create::Create),
     Expose(expose::Expose),
     Version(version::Version),
@@ -105,6 +109,7 @@ pub fn parse(words: &[String]) -> Result<Invocation, FallbackError> {
         Some(Verb::Scale(v)) => v.invocation(namespace),
         Some(Verb::Delete(v)) => v.invocation(namespace),
         Some(Verb::Logs(v)) => v.invocation(namespace),
+        Some(Verb::Exec(v)) => v.invocation(namespace),
         Some(Verb::Create(v)) => v.invocation(namespace),
         Some(Verb::Expose(v)) => v.invocation(namespace),
         Some(Verb::Version(v)) => v.invocation(),
