@@ -151,10 +151,12 @@ where
     {
         stream.outgoing.finish().await;
     }
+    let abort = connection.abort_handle();
     if tokio::time::timeout(HANG_UP_TIMEOUT, connection)
         .await
         .is_err()
     {
         tracing::debug!("exec: the client kept the SPDY connection open after the end");
+        abort.abort();
     }
 }
