@@ -1,21 +1,24 @@
-//! What kubectl 1.32.4 really sent for `kubectl exec -it web-1 -- sh`
-//! (captured once, see the fixture's header), read back: the query, the
-//! subprotocol, the resize and stdin messages, and what the line discipline
-//! makes of the keys. The server's half of the capture is the answer kubectl
-//! accepted (it printed "command terminated with exit code 130").
+//! What kubectl 1.32.4 really sent for `kubectl exec -it web-1 -- sh` and
+//! for `kubectl exec -i web-1 -- cat` with piped stdin (captured once, see
+//! the fixtures' headers), read back: the query, the subprotocol, the
+//! resize, stdin and stdin-close messages, and what the line discipline
+//! makes of the keys. The server's half of each capture is the answer
+//! kubectl accepted (for the shell it printed "command terminated with exit
+//! code 130"; `cat` exited 0).
 
 use super::parse_options;
 use super::session::Input;
 use super::tty::{Event, LineEditor};
 use super::websocket::{self, decode};
 
-const CAPTURE: &str = include_str!("fixtures/kubectl-1.32-exec-it-sh.txt");
+const SHELL: &str = include_str!("fixtures/kubectl-1.32-exec-it-sh.txt");
+const PIPED: &str = include_str!("fixtures/kubectl-1.32-exec-i-cat.txt");
 const BINARY: u8 = 2;
 const CLOSE: u8 = 8;
 
 /// (opcode, payload) of each message one side sent, in order.
-fn messages(side: &str) -> Vec<(u8, Vec<u8>)> {
-    CAPTURE
+fn messages(capture: &str, side: &str) -> Vec<(u8, Vec<u8>)> {
+    capture
         .lines()
         .filter_map(|l| l.strip_prefix(side)?.strip_prefix(' '))
         .map(|rest| {
@@ -29,22 +32,39 @@ fn messages(side: &str) -> Vec<(u8, Vec<u8>)> {
         .collect()
 }
 
-fn field(prefix: &str) -> &'static str {
-    CAPTURE
+fn field(capture: &'static str, prefix: &str) -> &'static str {
+    capture
         .lines()
         .find_map(|l| l.strip_prefix(prefix))
         .expect("the capture has the line")
 }
 
-#[test]
-fn the_request_asks_for_v5_and_a_tty_without_stderr() {
-    assert_eq!(field("header Sec-WebSocket-Protocol: "), websocket::V5);
-    let request = field("request GET ");
+/// The exec options of the captured request; kubectl asked for v5 only.
+fn options(capture: &'static str) -> super::session::Options {
+    assert_eq!(
+        field(capture, "header Sec-WebSocket-Protocol: "),
+        websocket::V5
+    );
+    let request = field(capture, "request GET ");
     let query = request
         .split_once('?')
         .and_then(|(_, q)| q.split_once(' '))
         .map(|(q, _)| q);
-    let options = parse_options(query);
+    parse_options(query)
+}
+
+/// What the client's binary messages mean.
+fn inputs(capture: &str) -> Vec<Input> {
+    messages(capture, "client")
+        .iter()
+        .filter(|(op, _)| *op == BINARY)
+        .flat_map(|(_, payload)| decode(payload))
+        .collect()
+}
+
+#[test]
+fn the_request_asks_for_v5_and_a_tty_without_stderr() {
+    let options = options(SHELL);
     assert_eq!(options.command, ["sh"]);
     assert_eq!(options.container.as_deref(), Some("web"));
     assert!(options.stdin && options.stdout && options.tty && !options.stderr);
@@ -52,11 +72,7 @@ fn the_request_asks_for_v5_and_a_tty_without_stderr() {
 
 #[test]
 fn the_client_messages_decode_to_sizes_and_keys() {
-    let inputs: Vec<Input> = messages("client")
-        .iter()
-        .filter(|(op, _)| *op == BINARY)
-        .flat_map(|(_, payload)| decode(payload))
-        .collect();
+    let inputs = inputs(SHELL);
     let key = |b: &[u8]| Input::Stdin(b.to_vec());
     assert_eq!(
         inputs,
@@ -96,7 +112,7 @@ fn the_client_messages_decode_to_sizes_and_keys() {
 
 #[test]
 fn kubectl_closed_normally_after_the_status() {
-    let server = messages("server");
+    let server = messages(SHELL, "server");
     let binary: Vec<&Vec<u8>> = server
         .iter()
         .filter(|(op, _)| *op == BINARY)
@@ -114,9 +130,30 @@ fn kubectl_closed_normally_after_the_status() {
     // 1000, normal closure, from both sides.
     for side in ["server", "client"] {
         assert_eq!(
-            messages(side).last(),
+            messages(SHELL, side).last(),
             Some(&(CLOSE, vec![0x03, 0xe8])),
             "{side}"
         );
     }
+}
+
+#[test]
+fn piped_stdin_ends_with_v5s_close_of_channel_0() {
+    let options = options(PIPED);
+    assert_eq!(options.command, ["cat"]);
+    assert!(options.stdin && options.stdout && options.stderr && !options.tty);
+    assert_eq!(
+        inputs(PIPED),
+        vec![Input::Stdin(b"hello\nworld\n".to_vec()), Input::StdinClosed]
+    );
+    let server = messages(PIPED, "server");
+    assert_eq!(server[0], (BINARY, b"\x01hello\nworld\n".to_vec()));
+    assert_eq!(
+        server[1],
+        (
+            BINARY,
+            b"\x03{\"metadata\":{},\"status\":\"Success\"}".to_vec()
+        )
+    );
+    assert_eq!(server[2], (CLOSE, vec![0x03, 0xe8]));
 }
