@@ -8,6 +8,7 @@ mod api_kube;
 mod api_load;
 mod behaviour;
 mod behaviour_kube;
+mod container;
 mod defaults;
 mod exec_fallback;
 mod exec_kubectl;

@@ -97,13 +97,14 @@ const BASE: &[(&str, Program)] = &[
     ("whoami", whoami),
 ];
 
-/// The programs an image adds beyond the base tools. A Trino image ships
-/// the `trino` CLI at /usr/bin/trino; it is not simulated yet, so until a
-/// program is added here it is "not found", and the filesystem (which
-/// lists exactly the registered programs) agrees.
+/// The programs an image adds beyond the base tools. The Trino image's
+/// shell is bash. It also ships the `trino` CLI at /usr/bin/trino; that is
+/// not simulated yet, so until a program is added here it is "not found",
+/// and the filesystem (which lists exactly the registered programs) agrees.
 fn image_programs(kind: ImageKind) -> Vec<(&'static str, Program)> {
     match kind {
-        ImageKind::Trino(_) | ImageKind::Nginx | ImageKind::Generic => Vec::new(),
+        ImageKind::Trino(_) => vec![("bash", super::shell::sh)],
+        ImageKind::Nginx | ImageKind::Generic => Vec::new(),
     }
 }
 

@@ -98,6 +98,12 @@ impl Node {
             s.push(if bits & 2 != 0 { 'w' } else { '-' });
             s.push(if bits & 1 != 0 { 'x' } else { '-' });
         }
+        if mode & 0o1000 != 0 {
+            // The sticky bit shows in the others' execute column.
+            let last = if mode & 1 != 0 { 't' } else { 'T' };
+            s.pop();
+            s.push(last);
+        }
         s
     }
 }

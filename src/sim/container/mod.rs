@@ -215,23 +215,44 @@ impl Container {
             .map_or_else(|| view.image.workdir.clone(), str::to_string)
     }
 
-    /// Whether `argv` starts an interactive shell (`sh`, `/bin/sh`, `sh -i`),
+    /// Whether `argv` starts an interactive shell that this image has
+    /// (`sh`, `/bin/sh`, `sh -i`, and `bash` where the image ships it),
     /// which with a TTY is driven line by line through [`Shell`].
     pub fn is_shell(&self, argv: &[String]) -> bool {
-        let is_sh = |a: &String| a == "sh" || a.ends_with("/sh");
-        match argv {
-            [sh] => is_sh(sh),
-            [sh, flag] => is_sh(sh) && flag == "-i",
-            _ => false,
+        let name = match argv {
+            [sh] => sh,
+            [sh, flag] if flag == "-i" => sh,
+            _ => return false,
+        };
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base != "sh" && base != "bash" {
+            return false;
         }
+        let view = self.view();
+        let cwd = self.working_dir(&view);
+        matches!(
+            resolve(&view, &view.programs, &view.env, &cwd, name),
+            Resolved::Program(..)
+        )
     }
 
-    /// An interactive shell in the container, on a terminal.
+    /// An interactive `sh` in the container, on a terminal.
     pub fn shell(&self) -> Shell {
+        self.shell_for(&["sh".to_string()])
+    }
+
+    /// The interactive shell `argv` names (see [`Container::is_shell`]); its
+    /// name shows in the prompt and in `ps`.
+    pub fn shell_for(&self, argv: &[String]) -> Shell {
         let view = self.view();
         let cwd = self.working_dir(&view);
         let mut env = view.env.clone();
         env.set("PWD", cwd.clone());
+        let argv = if argv.is_empty() {
+            vec!["sh".to_string()]
+        } else {
+            argv.to_vec()
+        };
         let process = process::Process {
             pid: FIRST_EXEC_PID,
             ppid: 0,
@@ -239,7 +260,7 @@ impl Container {
             tty: Some("pts/0".into()),
             started: view.now,
             cpu_permille: 0,
-            argv: vec!["sh".into()],
+            argv,
         };
         Shell {
             container: self.clone(),
@@ -250,6 +271,7 @@ impl Container {
                 process,
                 next_pid: FIRST_EXEC_PID + 1,
                 tty: true,
+                substitution_stderr: Vec::new(),
             },
         }
     }
@@ -271,8 +293,9 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// The prompt to show before the next line: bash's `sh-5.1$` in the
-    /// Trino image (its `sh` is bash), busybox's `~ $` / `/ #` elsewhere.
+    /// The prompt to show before the next line: bash's `sh-5.1$` (or
+    /// `bash-5.1$`) in the Trino image, whose `sh` is bash; busybox's
+    /// `~ $` / `/ #` elsewhere.
     pub fn prompt(&self) -> String {
         let root = self.state.process.uid == 0;
         let sign = if root { '#' } else { '$' };
@@ -287,7 +310,8 @@ impl Shell {
                 .unwrap_or_default(),
         );
         if let ImageKind::Trino(_) = kind {
-            return format!("sh-5.1{sign} ");
+            let name = self.state.process.comm();
+            return format!("{name}-5.1{sign} ");
         }
         let home = self.state.env.get("HOME").unwrap_or_default();
         let shown = if !home.is_empty() && self.state.cwd == home {

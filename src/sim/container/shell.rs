@@ -19,6 +19,9 @@ enum Part {
     Double(String),
     /// Single-quoted or escaped: literal.
     Literal(String),
+    /// `$(…)` or `` `…` ``: the output of a script; split into words when
+    /// unquoted.
+    Command { script: String, quoted: bool },
 }
 
 type Word = Vec<Part>;
@@ -193,6 +196,24 @@ fn lex(input: &str) -> Result<Vec<Token>, SyntaxError> {
                             }
                             j += 2;
                         }
+                        Some('$') if chars.get(j + 1) == Some(&'(') => {
+                            word.push(Part::Double(std::mem::take(&mut text)));
+                            let (script, next) = substitution(&chars, j + 2, ')')?;
+                            word.push(Part::Command {
+                                script,
+                                quoted: true,
+                            });
+                            j = next;
+                        }
+                        Some('`') => {
+                            word.push(Part::Double(std::mem::take(&mut text)));
+                            let (script, next) = substitution(&chars, j + 1, '`')?;
+                            word.push(Part::Command {
+                                script,
+                                quoted: true,
+                            });
+                            j = next;
+                        }
                         Some(ch) => {
                             text.push(*ch);
                             j += 1;
@@ -213,6 +234,26 @@ fn lex(input: &str) -> Result<Vec<Token>, SyntaxError> {
                 }
                 i += 2;
             }
+            '$' if chars.get(i + 1) == Some(&'(') && chars.get(i + 2) != Some(&'(') => {
+                flush_bare(&mut word, &mut bare);
+                let (script, next) = substitution(&chars, i + 2, ')')?;
+                word.push(Part::Command {
+                    script,
+                    quoted: false,
+                });
+                in_word = true;
+                i = next;
+            }
+            '`' => {
+                flush_bare(&mut word, &mut bare);
+                let (script, next) = substitution(&chars, i + 1, '`')?;
+                word.push(Part::Command {
+                    script,
+                    quoted: false,
+                });
+                in_word = true;
+                i = next;
+            }
             c => {
                 bare.push(c);
                 in_word = true;
@@ -225,6 +266,33 @@ fn lex(input: &str) -> Result<Vec<Token>, SyntaxError> {
         tokens.push(Token::Word(word));
     }
     Ok(tokens)
+}
+
+/// The script of a substitution that starts at `start` (after `$(` or
+/// `` ` ``) and the index after its closing `)` or `` ` ``; parentheses
+/// nest and quotes hide them.
+fn substitution(chars: &[char], start: usize, close: char) -> Result<(String, usize), SyntaxError> {
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    let mut i = start;
+    while i < chars.len() {
+        let c = chars[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\\' => i += 1,
+            None if (c == '\'' || c == '"') && close == ')' => quote = Some(c),
+            None if c == '(' && close == ')' => depth += 1,
+            None if c == close && depth == 0 => {
+                return Ok((chars[start..i].iter().collect(), i + 1));
+            }
+            None if c == ')' && close == ')' => depth -= 1,
+            None => {}
+        }
+        i += 1;
+    }
+    let what = if close == ')' { "\")\"" } else { "\"`\"" };
+    Err(SyntaxError(format!("syntax error: unterminated {what}")))
 }
 
 fn parse(input: &str) -> Result<Script, SyntaxError> {
@@ -332,6 +400,8 @@ pub struct ShellState {
     pub process: Process,
     pub next_pid: u32,
     pub tty: bool,
+    /// What command substitutions wrote to stderr, not yet passed on.
+    pub substitution_stderr: Vec<u8>,
 }
 
 /// What a run of a script produced; `exit` is set when the script ran `exit`.
@@ -402,6 +472,7 @@ impl ShellState {
         for (i, simple) in pipeline.iter().enumerate() {
             let (stdout, stderr, s, exit) =
                 self.run_simple(machine, simple, &data, pipeline.len() > 1);
+            out.stderr.append(&mut self.substitution_stderr);
             out.stderr.extend(stderr);
             status = s;
             if i == last {
@@ -416,7 +487,18 @@ impl ShellState {
         status
     }
 
-    fn expand_word(&self, view: &View, word: &Word) -> Vec<String> {
+    fn expand_word(&mut self, machine: &Machine<'_>, word: &Word) -> Vec<String> {
+        if let [
+            Part::Command {
+                script,
+                quoted: false,
+            },
+        ] = word.as_slice()
+        {
+            // An unquoted substitution alone splits into words.
+            let out = self.substitute(machine, script);
+            return out.split_whitespace().map(str::to_string).collect();
+        }
         let mut text = String::new();
         let mut pattern = String::new();
         let mut glob = false;
@@ -437,15 +519,32 @@ impl ShellState {
                     pattern.push_str(&escape_wildcards(s));
                     text.push_str(s);
                 }
+                Part::Command { script, .. } => {
+                    let e = self.substitute(machine, script);
+                    pattern.push_str(&escape_wildcards(&e));
+                    text.push_str(&e);
+                }
             }
         }
         if glob {
-            let matches = expand_glob(view, &self.cwd, &pattern);
+            let matches = expand_glob(machine.view, &self.cwd, &pattern);
             if !matches.is_empty() {
                 return matches;
             }
         }
         vec![text]
+    }
+
+    /// Runs a substitution in a subshell: its output without the trailing
+    /// newlines; what it writes to stderr goes to the shell's.
+    fn substitute(&mut self, machine: &Machine<'_>, script: &str) -> String {
+        let mut sub = self.clone();
+        let out = sub.run(machine, script, &[]);
+        self.next_pid = sub.next_pid;
+        self.substitution_stderr.extend(out.stderr);
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_string()
     }
 
     fn expand_vars(&self, s: &str) -> String {
@@ -504,12 +603,12 @@ impl ShellState {
         let words: Vec<String> = simple
             .words
             .iter()
-            .flat_map(|w| self.expand_word(view, w))
+            .flat_map(|w| self.expand_word(machine, w))
             .collect();
         let assignments: Vec<(String, String)> = simple
             .assignments
             .iter()
-            .map(|(n, w)| (n.clone(), self.expand_word(view, w).join(" ")))
+            .map(|(n, w)| (n.clone(), self.expand_word(machine, w).join(" ")))
             .collect();
         let mut input = stdin.to_vec();
         let mut discard = [false, false];
@@ -517,7 +616,7 @@ impl ShellState {
         for r in &simple.redirects {
             match r {
                 Redirect::In(w) => {
-                    let path = self.expand_word(view, w).join(" ");
+                    let path = self.expand_word(machine, w).join(" ");
                     match view.fs.read(&self.cwd, &path) {
                         Ok(b) => input = b.to_vec(),
                         Err(_) if path == "/dev/null" => input.clear(),
@@ -532,7 +631,7 @@ impl ShellState {
                     }
                 }
                 Redirect::Out(fd, w) => {
-                    let path = self.expand_word(view, w).join(" ");
+                    let path = self.expand_word(machine, w).join(" ");
                     if absolute(&self.cwd, &path) == "/dev/null" {
                         if let Some(d) = discard.get_mut((*fd as usize).saturating_sub(1)) {
                             *d = true;
@@ -790,6 +889,7 @@ pub fn sh(inv: &mut Invocation<'_>) -> i32 {
         process: me,
         next_pid: inv.pid + 1,
         tty: inv.tty,
+        substitution_stderr: Vec::new(),
     };
     let stdin = if args.first().is_some_and(|a| a == "-c") {
         inv.stdin.to_vec()
@@ -910,6 +1010,16 @@ mod tests {
         assert!(parse("| x").is_err());
         assert!(parse("echo 'open").is_err());
         assert!(parse("a &&").is_err());
+        let nested = lex("echo $(echo \"$(hostname)\" ')') x").unwrap();
+        assert_eq!(
+            nested[1],
+            Token::Word(vec![Part::Command {
+                script: "echo \"$(hostname)\" ')'".into(),
+                quoted: false
+            }])
+        );
+        assert_eq!(nested.len(), 3);
+        assert!(parse("echo $(hostname").is_err());
         let redirected = parse("ls /x 2>&1 >/dev/null").unwrap();
         assert_eq!(redirected[0].0[0].redirects.len(), 2);
     }

@@ -456,8 +456,8 @@ fn atomic_dir(files: &VolumeFiles, written: Timestamp) -> Node {
         .lookup("/", "/", false)
         .map(|(_, n)| n.clone())
         .unwrap_or_else(|_| Node::dir(Meta::root(0o777, written)));
-    // The volume's own directory is world-writable tmpfs, as on a node.
-    root.meta.mode = 0o1777;
+    // The volume's own directory is world-writable, as on a node.
+    root.meta.mode = 0o777;
     root
 }
 

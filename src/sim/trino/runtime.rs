@@ -1,6 +1,7 @@
 //! The container runtime for `trinodb/trino` images: reads the pod's mounted
 //! Trino config from the store, decides the start-up, and serves the HTTP API.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use serde_json::Value;
 
 use super::http::{TrinoNode, WorkerCount, trino_router};
 use super::startup::{StartupOutcome, StartupTiming, TrinoConfig, decide_startup};
+use crate::sim::controllers::kubelet_sources::{source_data, source_key};
 use crate::sim::network::{PortHandler, RouterPortHandler};
 use crate::sim::runtime::{
     ContainerBehaviour, ContainerContext, ContainerExit, ContainerRuntime, RuntimeRegistry,
@@ -43,23 +45,64 @@ impl TrinoRuntime {
     }
 
     /// The files of the ConfigMap mounted at `/etc/trino`; empty when none is
-    /// (the image then runs its built-in single-node config).
+    /// (the image then runs its built-in single-node config). Trino reads
+    /// them once, at start: while a run goes on, this is the ConfigMap as
+    /// the kubelet read it for that run, so a later change waits for a
+    /// restart.
     pub fn config_of(&self, c: &ContainerContext) -> TrinoConfig {
         let Some(pod) = self.pod(c) else {
             return TrinoConfig::default();
         };
-        let Some(data) = mounted_config_map(&pod, &c.container)
-            .and_then(|name| self.store.get("ConfigMap", Some(&c.namespace), &name))
-            .map(|cm| cm["data"].clone())
-        else {
+        let Some(name) = mounted_config_map(&pod, &c.container) else {
             return TrinoConfig::default();
         };
-        let file = |key: &str| data[key].as_str().unwrap_or_default().to_string();
+        let data = match self.config_at_start(&pod, c, &name) {
+            Some(data) => data,
+            None => source_data(
+                self.store
+                    .get("ConfigMap", Some(&c.namespace), &name)
+                    .as_ref(),
+            )
+            .unwrap_or_default(),
+        };
+        let file = |key: &str| {
+            data.get(key)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .unwrap_or_default()
+        };
         TrinoConfig {
             jvm_config: file("jvm.config"),
             config_properties: file("config.properties"),
             node_properties: file("node.properties"),
         }
+    }
+
+    /// The ConfigMap's data as the container's current run started with it,
+    /// if the kubelet recorded that run.
+    fn config_at_start(
+        &self,
+        pod: &Value,
+        c: &ContainerContext,
+        config_map: &str,
+    ) -> Option<BTreeMap<String, Vec<u8>>> {
+        let running_since = pod["status"]["containerStatuses"]
+            .as_array()?
+            .iter()
+            .find(|s| s["name"] == c.container.as_str())?["state"]["running"]["startedAt"]
+            .as_str()?
+            .parse::<jiff::Timestamp>()
+            .ok()?;
+        let record = self
+            .store
+            .pod_sources(&c.namespace, &c.pod)
+            .filter(|r| pod["metadata"]["uid"] == r.pod_uid.as_str())?;
+        if record.runs.get(&c.container) != Some(&running_since.to_string()) {
+            return None;
+        }
+        record
+            .at_start
+            .get(&source_key("ConfigMap", config_map))
+            .cloned()?
     }
 
     fn outcome(&self, c: &ContainerContext) -> (StartupOutcome, TrinoConfig) {
