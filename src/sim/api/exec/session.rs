@@ -88,7 +88,7 @@ async fn interactive(
     input: &mut mpsc::Receiver<Input>,
     out: &Writer<'_>,
 ) -> Result<Value, Gone> {
-    let mut shell = container.shell();
+    let mut shell = container.shell_for(&options.command);
     let mut editor = LineEditor::new();
     let mut last = Exit::Code(0);
     out.stdout(shell.prompt().into_bytes()).await?;
@@ -132,7 +132,7 @@ async fn line_by_line(
     input: &mut mpsc::Receiver<Input>,
     out: &Writer<'_>,
 ) -> Result<Value, Gone> {
-    let mut shell = container.shell();
+    let mut shell = container.shell_for(&options.command);
     let mut pending: Vec<u8> = Vec::new();
     let mut last = Exit::Code(0);
     loop {
