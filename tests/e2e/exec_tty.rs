@@ -1,6 +1,7 @@
 //! `kubectl exec -it POD -- sh` typed into a real terminal (tmux) against the
 //! simulated API server: the prompt, echo, Backspace, Ctrl-U, Ctrl-C, a
-//! window resize, `exit N` and Ctrl-D, and kubectl's exit code afterwards.
+//! window resize, `exit N` and Ctrl-D, and kubectl's exit code afterwards;
+//! over the WebSocket kubectl 1.32 uses, and over SPDY.
 
 use crate::support::apiserver::{Sim, pod, seed};
 use crate::support::tmux::{TmuxServer, require_tmux};
@@ -50,7 +51,13 @@ fn start() -> Terminal {
 
 impl Terminal {
     fn exec_sh(&self) {
-        self.tmux.type_text("kubectl exec -it web-1 -- sh");
+        self.exec_sh_with("");
+    }
+
+    /// `kubectl exec -it web-1 -- sh` with `env` (assignments) before it.
+    fn exec_sh_with(&self, env: &str) {
+        self.tmux
+            .type_text(format!("{env} kubectl exec -it web-1 -- sh").trim_start());
         self.tmux.keys(&["Enter"]);
         self.tmux.wait_for("the container's prompt", |s| {
             s.lines().any(|l| matches!(l.trim_end(), "/ #" | "/ $"))
@@ -149,4 +156,26 @@ fn exit_with_a_code_is_kubectls_exit_code() {
     term.tmux.type_text("echo rc=$?");
     term.tmux.keys(&["Enter"]);
     term.tmux.wait_text("rc=7");
+}
+
+#[test]
+fn the_shell_works_the_same_over_spdy() {
+    let term = start();
+    // kubectl's own switch back to the SPDY upgrade it falls back to.
+    term.exec_sh_with("KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false");
+    let prompt = term.last_line();
+    let tmux = &term.tmux;
+    tmux.type_text("echo spdx");
+    tmux.keys(&["BSpace"]);
+    tmux.type_text("y");
+    tmux.keys(&["Enter"]);
+    term.wait_tail(&[&format!("{prompt} echo spdy"), "spdy", &prompt]);
+    let resized = tmux.tmux(&["resize-window", "-t", "e2e", "-x", "90", "-y", "25"]);
+    assert!(resized.status.success(), "resize: {resized:?}");
+    tmux.type_text("exit 3");
+    tmux.keys(&["Enter"]);
+    term.wait_tail(&[
+        "command terminated with exit code 3",
+        SHELL_PROMPT.trim_end(),
+    ]);
 }

@@ -33,12 +33,17 @@ async fn exec(sim: &Sim, transport: Transport, args: &[&str], stdin: Option<&[u8
     let mut all = vec!["exec", "-v=4"];
     all.extend_from_slice(args);
     let out = run(sim, transport, &all, stdin).await;
-    if matches!(transport, Transport::WebSocket) {
-        assert!(
+    match transport {
+        Transport::WebSocket => assert!(
             !out.stderr.contains("RemoteCommand fallback"),
             "kubectl fell back from the WebSocket: {}",
             out.stderr
-        );
+        ),
+        Transport::Spdy => assert!(
+            !out.stderr.contains("The subprotocol is"),
+            "kubectl used a WebSocket: {}",
+            out.stderr
+        ),
     }
     out
 }
