@@ -46,6 +46,10 @@ pub struct Options {
     pub tty: bool,
 }
 
+/// Stdin beyond this is dropped: the simulated commands read files of a few
+/// kilobytes, and a runaway pipe must not fill the server's memory.
+pub const MAX_STDIN: usize = 8 * 1024 * 1024;
+
 /// The client went away before the command ended.
 #[derive(Debug)]
 pub struct Gone;
@@ -69,7 +73,10 @@ pub async fn run(
     if options.stdin && !options.tty {
         loop {
             match input.recv().await {
-                Some(Input::Stdin(bytes)) => stdin.extend_from_slice(&bytes),
+                Some(Input::Stdin(bytes)) => {
+                    let room = MAX_STDIN.saturating_sub(stdin.len());
+                    stdin.extend_from_slice(&bytes[..bytes.len().min(room)]);
+                }
                 Some(Input::StdinClosed) => break,
                 Some(Input::Resize { .. }) => {}
                 None => return Err(Gone),
@@ -138,7 +145,8 @@ async fn line_by_line(
     loop {
         let closed = match input.recv().await {
             Some(Input::Stdin(bytes)) => {
-                pending.extend_from_slice(&bytes);
+                let room = MAX_STDIN.saturating_sub(pending.len());
+                pending.extend_from_slice(&bytes[..bytes.len().min(room)]);
                 false
             }
             Some(Input::StdinClosed) => true,
