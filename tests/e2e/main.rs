@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod exec_tty;
 mod kept_world;
 mod notes_window;
 mod tmux;

@@ -146,6 +146,11 @@ impl Server {
         &self.url
     }
 
+    /// The client itself, for what is not a plain request (exec's WebSocket).
+    pub fn client(&self) -> &kube::Client {
+        &self.client
+    }
+
     /// Every resource type the server lists (core and the named groups'
     /// preferred versions).
     pub async fn discover(&self) -> Result<Vec<Resource>, FallbackError> {

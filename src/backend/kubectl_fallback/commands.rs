@@ -8,7 +8,7 @@ use super::FallbackError;
 use super::api::{Resource, Server, encode_query};
 use super::cmd::{GetArgs, Invocation, OutputFormat, Scope, Target};
 use super::format::{TableOptions, no_resources, render_tables};
-use super::{changes, describe, logs, rollouts};
+use super::{changes, describe, exec, logs, rollouts};
 
 /// Run one parsed command; errors that end it early are returned, errors
 /// about single objects among several are printed and give exit code 1.
@@ -31,6 +31,7 @@ pub async fn execute(
         } => changes::scale(server, target, namespace, *replicas, out).await,
         Invocation::Delete(args) => changes::delete(server, args, out).await,
         Invocation::Logs(args) => logs::logs(server, args, out).await,
+        Invocation::Exec(args) => exec::exec(server, args, out).await,
         Invocation::CreateDeployment(args) => changes::create_deployment(server, args, out).await,
         Invocation::Expose(args) => changes::expose(server, args, out).await,
         Invocation::SetImage(args) => rollouts::set_image(server, args, out).await,

@@ -44,13 +44,47 @@ pub(super) async fn logs(
     out: &mut Vec<String>,
 ) -> Result<i32, FallbackError> {
     let ns = &args.namespace;
-    let (kind, name) = match args.target.split_once('/') {
+    let pod = pick_pod(server, ns, &args.target, "shows logs of", out).await?;
+    let pod_name = name_of(&pod).to_string();
+    let container = match &args.container {
+        Some(c) => Some(c.clone()),
+        None => default_container(&pod, out),
+    };
+    let mut query = Vec::new();
+    if let Some(c) = &container {
+        query.push(format!("container={}", encode_query(c)));
+    }
+    if args.previous {
+        query.push("previous=true".into());
+    }
+    if let Some(t) = args.tail {
+        query.push(format!("tailLines={t}"));
+    }
+    let mut path = format!("/api/v1/namespaces/{ns}/pods/{pod_name}/log");
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let text = server.get_text(&path).await?;
+    out.extend(text.lines().map(str::to_string));
+    Ok(0)
+}
+
+/// The pod `POD`, `pod/POD`, `deploy/NAME` or `rs/NAME` names, picked the
+/// way kubectl picks one for logs and exec.
+pub(super) async fn pick_pod(
+    server: &Server,
+    ns: &str,
+    target: &str,
+    verb: &str,
+    out: &mut Vec<String>,
+) -> Result<Value, FallbackError> {
+    let (kind, name) = match target.split_once('/') {
         Some((k, n)) => (k, n),
-        None => ("pod", args.target.as_str()),
+        None => ("pod", target),
     };
     let resource = server.resolve(kind).await?;
-    let pod = match resource.kind.as_str() {
-        "Pod" => server.get(&resource.object_path(ns, name)).await?,
+    match resource.kind.as_str() {
+        "Pod" => server.get(&resource.object_path(ns, name)).await,
         "Deployment" | "ReplicaSet" => {
             let owner = server.get(&resource.object_path(ns, name)).await?;
             let selector = match_labels_selector(&owner)?;
@@ -71,57 +105,36 @@ pub(super) async fn logs(
                     name_of(first)
                 ));
             }
-            (*first).clone()
+            Ok((*first).clone())
         }
-        _ => {
-            return Err(FallbackError::Usage(format!(
-                "the built-in kubectl fallback shows logs of pods, deployments and replicasets, not {}",
-                resource.plural
-            )));
+        _ => Err(FallbackError::Usage(format!(
+            "the built-in kubectl fallback {verb} pods, deployments and replicasets, not {}",
+            resource.plural
+        ))),
+    }
+}
+
+/// The container kubectl picks when none is named: the default-container
+/// annotation, the only one, or the first (said so).
+pub(super) fn default_container(pod: &Value, out: &mut Vec<String>) -> Option<String> {
+    let names: Vec<&str> = pod["spec"]["containers"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["name"].as_str()).collect())
+        .unwrap_or_default();
+    let preferred = pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
+        .as_str()
+        .filter(|p| names.contains(p));
+    match (preferred, names.as_slice()) {
+        (Some(p), _) => Some(p.to_string()),
+        (None, [_]) | (None, []) => None,
+        (None, [first, ..]) => {
+            out.push(format!(
+                "Defaulted container \"{first}\" out of: {}",
+                names.join(", ")
+            ));
+            Some((*first).to_string())
         }
-    };
-    let pod_name = name_of(&pod).to_string();
-    let container = match &args.container {
-        Some(c) => Some(c.clone()),
-        None => {
-            let names: Vec<&str> = pod["spec"]["containers"]
-                .as_array()
-                .map(|c| c.iter().filter_map(|c| c["name"].as_str()).collect())
-                .unwrap_or_default();
-            let preferred =
-                pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
-                    .as_str()
-                    .filter(|p| names.contains(p));
-            match (preferred, names.as_slice()) {
-                (Some(p), _) => Some(p.to_string()),
-                (None, [_]) | (None, []) => None,
-                (None, [first, ..]) => {
-                    out.push(format!(
-                        "Defaulted container \"{first}\" out of: {}",
-                        names.join(", ")
-                    ));
-                    Some((*first).to_string())
-                }
-            }
-        }
-    };
-    let mut query = Vec::new();
-    if let Some(c) = &container {
-        query.push(format!("container={}", encode_query(c)));
     }
-    if args.previous {
-        query.push("previous=true".into());
-    }
-    if let Some(t) = args.tail {
-        query.push(format!("tailLines={t}"));
-    }
-    let mut path = format!("/api/v1/namespaces/{ns}/pods/{pod_name}/log");
-    if !query.is_empty() {
-        path = format!("{path}?{}", query.join("&"));
-    }
-    let text = server.get_text(&path).await?;
-    out.extend(text.lines().map(str::to_string));
-    Ok(0)
 }
 
 #[cfg(test)]

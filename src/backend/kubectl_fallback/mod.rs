@@ -1,9 +1,9 @@
 //! The dry-run backend's built-in stand-in for `kubectl`, used when no
 //! kubectl is installed: the commands the lessons use (get, describe, scale,
-//! delete, logs, create deployment, expose, set image, rollout), talking to the simulated
+//! delete, logs, exec, create deployment, expose, set image, rollout), talking to the simulated
 //! cluster through kube-rs. Parsing (`cmd`, one file per verb), pure layout
 //! (`format`, `describe`, `describe_sections`), API calls (`api`) and the
-//! commands themselves (`commands`, `changes`, `logs`).
+//! commands themselves (`commands`, `changes`, `logs`, `exec`).
 
 pub mod cmd;
 pub mod describe;
@@ -13,6 +13,7 @@ mod api;
 mod changes;
 mod commands;
 mod describe_sections;
+mod exec;
 mod logs;
 mod rollouts;
 

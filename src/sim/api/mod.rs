@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod discovery;
+pub mod exec;
 pub mod logs;
 pub mod openapi;
 pub mod patch;
@@ -46,6 +47,10 @@ pub fn router(state: ApiState) -> Router {
             axum::routing::any(portforward::handle),
         )
         .route(access::PATH, axum::routing::post(access::handle))
+        .route(
+            "/api/v1/namespaces/{namespace}/pods/{name}/exec",
+            axum::routing::any(exec::handle),
+        )
         .fallback(handle)
         .layer(DefaultBodyLimit::disable())
         .with_state(state)

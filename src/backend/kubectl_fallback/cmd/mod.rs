@@ -8,6 +8,7 @@ mod cluster_info;
 mod create;
 mod delete;
 mod describe;
+mod exec;
 mod expose;
 mod get;
 mod logs;
@@ -21,6 +22,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use create::CreateDeploymentArgs;
 pub use delete::DeleteArgs;
+pub use exec::ExecArgs;
 pub use expose::ExposeArgs;
 pub use get::{GetArgs, OutputFormat, Scope};
 pub use logs::LogsArgs;
@@ -47,6 +49,7 @@ pub enum Invocation {
     },
     Delete(DeleteArgs),
     Logs(LogsArgs),
+    Exec(ExecArgs),
     CreateDeployment(CreateDeploymentArgs),
     Expose(ExposeArgs),
     SetImage(SetImageArgs),
@@ -58,7 +61,7 @@ pub enum Invocation {
 }
 
 /// What the fallback covers, for notices and errors.
-pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, create deployment, expose, set image, rollout status|history|undo|restart (deployments), version and cluster-info";
+pub const COVERED: &str = "get, describe (deployments and pods), scale, delete, logs, exec (without -i/-t), create deployment, expose, set image, rollout status|history|undo|restart (deployments), version and cluster-info";
 
 /// kubectl controls the Kubernetes cluster manager. This built-in fallback
 /// covers the commands the lessons use.
@@ -79,6 +82,7 @@ enum Verb {
     Scale(scale::Scale),
     Delete(delete::Delete),
     Logs(logs::Logs),
+    Exec(exec::Exec),
     Create(create::Create),
     Expose(expose::Expose),
     Set(set::Set),
@@ -113,6 +117,7 @@ pub fn parse(words: &[String]) -> Result<Invocation, FallbackError> {
         Some(Verb::Scale(v)) => v.invocation(namespace),
         Some(Verb::Delete(v)) => v.invocation(namespace),
         Some(Verb::Logs(v)) => v.invocation(namespace),
+        Some(Verb::Exec(v)) => v.invocation(namespace),
         Some(Verb::Create(v)) => v.invocation(namespace),
         Some(Verb::Expose(v)) => v.invocation(namespace),
         Some(Verb::Set(v)) => v.invocation(namespace),
