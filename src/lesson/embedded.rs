@@ -19,6 +19,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../lessons/03-deployments.md"),
     ),
     (
+        "04-configmaps.md",
+        include_str!("../../lessons/04-configmaps.md"),
+    ),
+    (
         "05-networking.md",
         include_str!("../../lessons/05-networking.md"),
     ),

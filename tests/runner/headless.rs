@@ -541,12 +541,13 @@ fn on_fast_pace_a_check_that_never_passes_fails_in_seconds_with_its_hints() {
 
 /// The built-in lessons in their order, with how many of their steps run on
 /// each profile: (id, steps on `current`, steps on `episode-2021`).
-const LESSONS: [(&str, usize, usize); 11] = [
+const LESSONS: [(&str, usize, usize); 12] = [
     ("welcome", 1, 1),
     ("news", 0, 0),
     ("replicasets", 6, 6),
     ("labels-selectors", 12, 12),
     ("deployments", 9, 9),
+    ("configmaps", 14, 14),
     ("networking", 12, 12),
     ("eks", 3, 3),
     ("helm-trino", 6, 9),

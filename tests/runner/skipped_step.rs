@@ -13,7 +13,9 @@ use trinetes::lesson::{Lesson, Profile, load_dir};
 use crate::support::bin::{require_kubectl, text};
 
 /// The concept lessons and, for each, the step whose skipping must show.
-const CHOSEN: [(&str, &str); 7] = [
+const CHOSEN: [(&str, &str); 8] = [
+    // Without the patch, log.properties still says INFO.
+    ("configmaps", "patch-log-level"),
     // Without the scale, the ReplicaSet never runs 5 pods.
     ("replicasets", "scale-up"),
     // Without the Deployment, no pod carries `app=web`.
