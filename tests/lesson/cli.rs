@@ -75,8 +75,8 @@ fn lessons_lists_the_builtin_lessons() {
         assert!(header.contains(column), "{header}");
     }
     let rows: Vec<&str> = lines.collect();
-    // Eleven lessons, Welcome first; the concept lessons keep their ids.
-    assert_eq!(rows.len(), 11, "{stdout}");
+    // Twelve lessons, Welcome first; the concept lessons keep their ids.
+    assert_eq!(rows.len(), 12, "{stdout}");
     assert!(rows[0].starts_with("welcome "), "{stdout}");
     assert!(rows[2].starts_with("replicasets "), "{stdout}");
     let helm = rows
@@ -275,7 +275,7 @@ fn check_of_the_builtin_lessons_passes() {
     let out = trinetes(&["lessons", "check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("OK: 11 lessons"), "{stdout}");
+    assert!(stdout.starts_with("OK: 12 lessons"), "{stdout}");
     assert_eq!(stdout.lines().count(), 1);
 }
 

@@ -68,7 +68,7 @@ async fn doctor_with_tools_and_credentials_shows_versions_identity_and_clusters(
     let moto = MotoServer::start();
     let state = tempfile::tempdir().unwrap();
     let stubs = Stubs::new(state.path());
-    stubs.add("eksctl", "echo 0.194.0");
+    stubs.add("eksctl", "echo 0.230.0");
     stubs.add("helm", "echo v3.17.2+gcc0bbbd");
 
     // One cluster trinetes made (in its ledger), one it did not.

@@ -99,6 +99,7 @@ impl Store {
                 watchers: Vec::new(),
                 logs: HashMap::new(),
                 pod_sources: HashMap::new(),
+                status_only_since: HashMap::new(),
                 ip_counter: snapshot.ip_counter,
                 node_port_counter: snapshot.node_port_counter,
                 admission: None,

@@ -84,6 +84,11 @@ fn update_conflicts_keeps_status_and_bumps_generation() {
         "status does not bump generation"
     );
 
+    // Stale only by a status write: not a conflict (see `Store::replace`).
+    // Stale by a write of the object itself: a conflict.
+    let mut relabel = with_status.clone();
+    relabel["metadata"]["labels"] = json!({"team": "a"});
+    let relabelled = s.update("Deployment", relabel).expect("relabel");
     let mut stale = created.clone();
     stale["spec"]["replicas"] = json!(3);
     assert!(matches!(
@@ -91,7 +96,7 @@ fn update_conflicts_keeps_status_and_bumps_generation() {
         Err(StoreError::Conflict { .. })
     ));
 
-    let mut fresh = with_status.clone();
+    let mut fresh = relabelled.clone();
     fresh["spec"]["replicas"] = json!(3);
     fresh["status"] = json!({"replicas": 99});
     let updated = s.update("Deployment", fresh).expect("update");
@@ -317,4 +322,38 @@ async fn list_and_watch_misses_nothing() {
     assert_eq!(meta_str(&e.object, "name"), Some("after"));
     assert_eq!(e.resource_version, rv + 1);
     assert!(s.list_and_watch("Widget", None).is_err());
+}
+
+#[test]
+fn a_replace_stale_only_by_status_writes_goes_through_and_a_spec_change_conflicts() {
+    let store = Store::new(Clock::manual("2026-01-01T00:00:00Z".parse().unwrap()));
+    let rs = json!({"metadata": {"name": "hello", "namespace": "default"},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "hello"}},
+                 "template": {"metadata": {"labels": {"app": "hello"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    let created = store.create("ReplicaSet", rs).unwrap();
+    let read_rv = created["metadata"]["resourceVersion"].clone();
+    // A controller writes the status: the version the client read is stale.
+    let mut status = created.clone();
+    status["status"] = json!({"replicas": 3, "readyReplicas": 2});
+    store.update_status("ReplicaSet", status).unwrap();
+    // kubectl replace with the version it read: only status changed since.
+    let mut replaced = created.clone();
+    replaced["spec"]["replicas"] = json!(4);
+    replaced["metadata"]["resourceVersion"] = read_rv.clone();
+    let written = store
+        .update("ReplicaSet", replaced)
+        .expect("only the status changed since");
+    assert_eq!(written["spec"]["replicas"], 4);
+    assert_eq!(
+        written["status"]["readyReplicas"], 2,
+        "the status is the stored one"
+    );
+    // A second writer with the same old version now meets a spec change.
+    let mut late = created.clone();
+    late["spec"]["replicas"] = json!(5);
+    late["metadata"]["resourceVersion"] = read_rv;
+    assert!(matches!(
+        store.update("ReplicaSet", late),
+        Err(StoreError::Conflict { .. })
+    ));
 }
