@@ -175,3 +175,54 @@ fn only_what_is_missing_is_built_and_a_realistic_session_builds_it_fast() {
     );
     assert!(all.contains("✔ delete-services passed"), "{all}");
 }
+
+/// The lessons with steps that need nothing: each one, run alone on a new
+/// world, passes every step on both profiles.
+const ON_THEIR_OWN: [&str; 6] = [
+    "welcome",
+    "replicasets",
+    "labels-selectors",
+    "deployments",
+    "configmaps",
+    "networking",
+];
+
+#[test]
+fn each_concept_lesson_runs_alone_on_a_new_world_on_both_profiles() {
+    require_kubectl();
+    let _port = take_port_8080();
+    for profile in ["current", "episode-2021"] {
+        for lesson in ON_THEIR_OWN {
+            let state = tempfile::tempdir().expect("temp dir");
+            let out = trinetes(
+                state.path(),
+                &[
+                    "--profile",
+                    profile,
+                    "run",
+                    "--lesson",
+                    lesson,
+                    "--pace",
+                    "fast",
+                ],
+            );
+            let all = text(&out);
+            let what = format!("{profile} {lesson}");
+            assert!(out.status.success(), "{what}:\n{all}");
+            assert!(all.contains(", 0 failed, "), "{what}:\n{all}");
+            let passed: usize = all
+                .lines()
+                .rev()
+                .find_map(|l| {
+                    l.split_once(" passed, ")
+                        .and_then(|(n, _)| n.trim().parse().ok())
+                })
+                .unwrap_or_else(|| panic!("{what}: no summary line:\n{all}"));
+            assert!(passed > 0, "{what}: no step ran:\n{all}");
+            assert!(
+                !all.contains("which is not there"),
+                "{what} needs nothing:\n{all}"
+            );
+        }
+    }
+}
