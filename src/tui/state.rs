@@ -64,6 +64,9 @@ pub struct App {
     pub help_scroll: u16,
     /// The search text being typed, while the prompt is open.
     pub prompt: Option<String>,
+    /// What the learner typed into a question that wants a name typed (the
+    /// live backend's billable step: the cluster's name).
+    pub typed: String,
     pub notes_visible: bool,
     pub size: (u16, u16),
     pub warning: Option<String>,
@@ -129,6 +132,7 @@ impl App {
             overlay: None,
             help_scroll: 0,
             prompt: None,
+            typed: String::new(),
             notes_visible: false,
             size,
             warning: None,

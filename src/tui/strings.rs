@@ -169,6 +169,12 @@ pub const PROGRESS_CHECKING: &str = "checking";
 pub const PROGRESS_INTERACTIVE: &str =
     "The terminal belongs to the step; trinetes comes back when it ends.";
 pub const CONFIRM_EXECUTE_KEYS: &str = "Enter / y: run    Esc / n: cancel";
+/// A live billable step: the answer is the cluster's name, typed.
+pub const CONFIRM_TYPED_KEYS: &str = "type the name, Enter: create it    Esc: cancel";
+
+pub fn type_to_confirm(cluster: &str) -> String {
+    format!("To create it, type the cluster's name, {cluster}, and press Enter.")
+}
 pub const CONFIRM_BILLABLE: &str = "This creates billable cloud resources.";
 pub const CONFIRM_BILLABLE_SIMULATED: &str =
     "On AWS this creates billable resources; here it is simulated and costs nothing.";

@@ -76,11 +76,15 @@ fn apply(app: &mut App, action: Action) {
         Action::PromptInput(c) => {
             if let Some(p) = &mut app.prompt {
                 p.push(c);
+            } else if app.overlay.is_some() {
+                app.typed.push(c);
             }
         }
         Action::PromptBackspace => {
             if let Some(p) = &mut app.prompt {
                 p.pop();
+            } else if app.overlay.is_some() {
+                app.typed.pop();
             }
         }
         Action::PromptCancel => app.prompt = None,

@@ -5,6 +5,7 @@ mod support;
 
 mod app;
 mod build_up;
+mod cost_guard;
 mod exec;
 mod forwards;
 mod frames;

@@ -4,6 +4,7 @@
 //! in; `task` runs them in tokio tasks for the event loop.
 
 pub mod agreement;
+pub mod billable;
 mod forward;
 pub mod task;
 pub mod update;

@@ -51,6 +51,7 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
         ExecutionMode::ChecksOnly => begin(app, lesson, step, ExecutionMode::ChecksOnly),
         // A step the backend skips creates nothing, so it needs no question.
         _ if s.billable && execution::executes_on(s, app.settings.backend) => {
+            app.typed.clear();
             app.overlay = Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step)));
         }
         _ => start(app, lesson, step),

@@ -187,6 +187,12 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
         return too_small_action(app, event);
     }
     match event {
+        Event::Key(key)
+            if key.kind != KeyEventKind::Release
+                && crate::tui::execution::billable::typed_confirmation(app).is_some() =>
+        {
+            typed_confirmation_key(app, key)
+        }
         Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, key),
         Event::Mouse(mouse) if app.overlay.is_none() && app.prompt.is_none() => {
             // In the list the wheel moves the selection one lesson at a time.
@@ -201,6 +207,24 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
             }
         }
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+/// Keys while a question wants a name typed: letters type, Backspace
+/// takes one back, Enter answers (only the exact name is a yes), Esc
+/// cancels; Ctrl-C keeps its meaning.
+fn typed_confirmation_key(app: &App, key: &crossterm::event::KeyEvent) -> Option<Action> {
+    if Key::Ctrl('c').matches(key) {
+        return action_for_key(app, key);
+    }
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::PromptInput(c))
+        }
+        KeyCode::Backspace => Some(Action::PromptBackspace),
+        KeyCode::Enter => Some(Action::ConfirmYes),
+        KeyCode::Esc => Some(Action::ConfirmNo),
         _ => None,
     }
 }

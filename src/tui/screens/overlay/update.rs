@@ -68,6 +68,10 @@ pub fn quit(app: &mut App) {
 
 /// Yes to the open question.
 pub fn confirm(app: &mut App) {
+    // A question answered by typing a name stays open until it is typed.
+    if !execution::billable::typed_matches(app) {
+        return;
+    }
     let Some(Overlay::Confirm(what)) = app.overlay.take() else {
         return;
     };

@@ -289,23 +289,40 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
         return;
     };
     let cost = strings::confirm_billable(app.settings.backend);
+    let typed = crate::tui::execution::billable::typed_confirmation(app);
     let body = |inner: usize| {
         let mut lines = wrap(&[Seg::new(strings::CONFIRM_EXECUTE, theme.text)], inner);
         lines.push(Vec::new());
         lines.extend(command_lines(&s.command, "$ ", inner, app));
         lines.push(Vec::new());
         lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
+        if let Some(estimate) = &typed {
+            for line in estimate.lines() {
+                lines.push(Vec::new());
+                lines.extend(wrap(&[Seg::new(line, theme.text)], inner));
+            }
+            lines.push(Vec::new());
+            lines.extend(wrap(
+                &[Seg::new(
+                    strings::type_to_confirm(&estimate.cluster),
+                    theme.text,
+                )],
+                inner,
+            ));
+            lines.push(vec![
+                Seg::new("> ", theme.step_prompt),
+                Seg::new(app.typed.clone(), theme.text),
+                Seg::new("_", theme.dim),
+            ]);
+        }
         lines
     };
-    draw_dialog(
-        app,
-        frame,
-        area,
-        76,
-        strings::CONFIRM_TITLE,
-        body,
-        strings::CONFIRM_EXECUTE_KEYS,
-    );
+    let keys = if typed.is_some() {
+        strings::CONFIRM_TYPED_KEYS
+    } else {
+        strings::CONFIRM_EXECUTE_KEYS
+    };
+    draw_dialog(app, frame, area, 76, strings::CONFIRM_TITLE, body, keys);
 }
 
 /// A command, highlighted, after `prompt` and broken like a command.

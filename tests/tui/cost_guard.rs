@@ -1,0 +1,85 @@
+//! The live backend's cost guard in the TUI: a step that creates an EKS
+//! cluster shows its estimate and runs only once the cluster's name has been
+//! typed; y and Enter alone do not create anything.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use trinetes::lesson::BackendKind;
+use trinetes::progress::Progress;
+use trinetes::tui::keymap::action_for_event;
+use trinetes::tui::state::App;
+use trinetes::tui::update::update;
+
+use crate::support::tui::{frame, lesson, settings, step};
+
+fn live_app() -> App {
+    let mut create = step(
+        "create-cluster",
+        "Create the EKS cluster",
+        "eksctl create cluster --name tcb-cluster --region us-east-1 --nodes 2 --node-type t2.large",
+    );
+    create.billable = true;
+    let eks = lesson("eks", "EKS and eksctl").step(create).build();
+    let mut s = settings();
+    s.backend = BackendKind::Live;
+    s.backend_label = "live".to_string();
+    App::new(vec![eks], Progress::default(), s, (100, 40))
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    if let Some(action) = action_for_event(app, &event) {
+        update(app, action);
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn a_live_cluster_is_created_only_after_its_name_is_typed() {
+    let mut app = live_app();
+    press(&mut app, KeyCode::Enter); // open the lesson
+    press(&mut app, KeyCode::Tab); // select the step
+    press(&mut app, KeyCode::Enter); // ask to run it
+    let shown = frame(&app);
+    assert!(
+        shown.contains("This creates the EKS cluster tcb-cluster"),
+        "{shown}"
+    );
+    assert!(shown.contains("about $0.29 per hour"), "{shown}");
+    assert!(
+        shown.contains("type the cluster's name, tcb-cluster"),
+        "{shown}"
+    );
+
+    // y types a letter, Enter with the wrong name keeps the question open.
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_some(), "still asking");
+    assert!(app.pending_execution.is_none(), "nothing ran");
+    assert!(frame(&app).contains("> y_"), "{}", frame(&app));
+
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "tcb-cluster");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "answered");
+    assert!(app.pending_execution.is_some(), "the step starts");
+}
+
+#[test]
+fn esc_cancels_the_typed_question() {
+    let mut app = live_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "tcb");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert!(app.pending_execution.is_none());
+    // Asked again, the question starts empty.
+    press(&mut app, KeyCode::Enter);
+    assert!(frame(&app).contains("> _"), "{}", frame(&app));
+}
