@@ -241,12 +241,21 @@ fn a_billable_step_shows_its_command_and_asks_first() {
     );
     let screen = frame(&app);
     assert!(screen.contains("eksctl create cluster"), "{screen}");
-    assert!(screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
+    // On live it says what it creates and what it costs, and wants the name.
+    assert!(screen.contains("This creates the EKS cluster"), "{screen}");
+    assert!(screen.contains(strings::CONFIRM_TYPED_KEYS), "{screen}");
 
     apply(&mut app, [Action::ConfirmNo]);
     assert!(app.pending_execution.is_none() && !app.executing);
 
+    // On live, y / Enter alone do not answer: the cluster's name does.
     apply(&mut app, [Action::ExecuteStep, Action::ConfirmYes]);
+    assert!(app.pending_execution.is_none(), "not without the name");
+    let name = trinetes::tui::execution::billable::typed_confirmation(&app)
+        .expect("a typed question")
+        .cluster;
+    apply(&mut app, name.chars().map(Action::PromptInput));
+    apply(&mut app, [Action::ConfirmYes]);
     // The step is also interactive: it gets the terminal.
     assert_eq!(
         app.pending_execution.map(|r| r.mode),

@@ -227,8 +227,9 @@ fn the_billable_question_shows_its_keys_at_every_accepted_size() {
             apply(&mut app, [Action::ExecuteStep]);
             assert!(app.overlay.is_some(), "{width}×{height}: asks first");
             let screen = frame(&app);
+            // On live the answer is the cluster's name, typed.
             assert!(
-                screen.contains(strings::CONFIRM_EXECUTE_KEYS),
+                screen.contains(strings::CONFIRM_TYPED_KEYS),
                 "{width}×{height}:\n{screen}"
             );
         }

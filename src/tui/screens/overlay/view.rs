@@ -295,25 +295,26 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
         lines.push(Vec::new());
         lines.extend(command_lines(&s.command, "$ ", inner, app));
         lines.push(Vec::new());
-        lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
-        if let Some(estimate) = &typed {
-            for line in estimate.lines() {
-                lines.push(Vec::new());
-                lines.extend(wrap(&[Seg::new(line, theme.text)], inner));
-            }
+        let Some(estimate) = &typed else {
+            lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
+            return lines;
+        };
+        // What it creates and how to answer come first, so a short screen
+        // cuts the price details rather than the question.
+        let mut said = estimate.lines().into_iter();
+        if let Some(what) = said.next() {
+            lines.extend(wrap(&[Seg::new(what, theme.badge_billable)], inner));
+        }
+        let ask = strings::type_to_confirm(&estimate.cluster);
+        lines.extend(wrap(&[Seg::new(ask, theme.text)], inner));
+        lines.push(vec![
+            Seg::new("> ", theme.step_prompt),
+            Seg::new(app.typed.clone(), theme.text),
+            Seg::new("_", theme.dim),
+        ]);
+        for line in said {
             lines.push(Vec::new());
-            lines.extend(wrap(
-                &[Seg::new(
-                    strings::type_to_confirm(&estimate.cluster),
-                    theme.text,
-                )],
-                inner,
-            ));
-            lines.push(vec![
-                Seg::new("> ", theme.step_prompt),
-                Seg::new(app.typed.clone(), theme.text),
-                Seg::new("_", theme.dim),
-            ]);
+            lines.extend(wrap(&[Seg::new(line, theme.text)], inner));
         }
         lines
     };
