@@ -85,6 +85,9 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         active.shutdown().await;
         result.map_err(anyhow::Error::from)
     })?;
+    if backend != BackendKind::DryRun {
+        remind_cleanup(&state_dir);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -101,4 +104,23 @@ fn notes_window() -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(crate::present::notes::run(&socket))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// After a live or context session: what trinetes created that is still
+/// billed, and how to remove it.
+fn remind_cleanup(state_dir: &std::path::Path) {
+    let open = crate::ledger::Ledger::in_dir(state_dir)
+        .open()
+        .unwrap_or_default();
+    let billed: Vec<String> = open
+        .iter()
+        .filter(|e| e.resource.billable())
+        .map(|e| e.resource.to_string())
+        .collect();
+    if !billed.is_empty() {
+        eprintln!(
+            "trinetes: still billed on AWS: {}. Run `trinetes cleanup` to remove what trinetes created.",
+            billed.join(", ")
+        );
+    }
 }

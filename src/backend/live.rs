@@ -181,11 +181,25 @@ impl ShellBackend {
             return Ok(());
         };
         for resource in plan::created_by(command, &self.defaults) {
-            ledger.record(resource, &self.label()).map_err(|e| {
-                BackendError::Other(format!(
-                    "{e}; the command did not start, so nothing was created untracked"
-                ))
-            })?;
+            let per_hour = resource
+                .billable()
+                .then(|| {
+                    let prices = crate::lesson::Prices::builtin().ok()?;
+                    let node_type = self
+                        .guard
+                        .as_ref()
+                        .map_or("t2.large", |g| g.fallback_node_type.as_str());
+                    crate::cost::Estimate::for_command(command, &self.defaults, &prices, node_type)?
+                        .per_hour
+                })
+                .flatten();
+            ledger
+                .record_costed(resource, &self.label(), per_hour)
+                .map_err(|e| {
+                    BackendError::Other(format!(
+                        "{e}; the command did not start, so nothing was created untracked"
+                    ))
+                })?;
         }
         Ok(())
     }
@@ -297,6 +311,25 @@ impl Backend for ShellBackend {
 
     fn forwards(&self) -> Vec<ForwardStatus> {
         self.forwards.statuses()
+    }
+
+    fn spending(&self) -> Vec<super::Spending> {
+        let Some(ledger) = &self.ledger else {
+            return Vec::new();
+        };
+        ledger
+            .open()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| match &e.resource {
+                crate::ledger::Resource::EksCluster { name, .. } => Some(super::Spending {
+                    what: format!("EKS {name}"),
+                    since: e.created_at,
+                    per_hour: e.per_hour,
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     fn stop_forwards(&self) -> BoxFuture<'_, ()> {

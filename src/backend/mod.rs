@@ -74,6 +74,24 @@ pub struct StepCluster {
     pub unfinished: Option<crate::sim::world::UnfinishedCreate>,
 }
 
+/// Something real that is billed while it exists, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spending {
+    /// e.g. `EKS tcb-cluster`.
+    pub what: String,
+    pub since: jiff::Timestamp,
+    /// The estimated cost per hour, when known.
+    pub per_hour: Option<f64>,
+}
+
+impl Spending {
+    /// The estimated spend from `since` to `now`.
+    pub fn so_far(&self, now: jiff::Timestamp) -> Option<f64> {
+        let hours = now.duration_since(self.since).as_secs_f64().max(0.0) / 3600.0;
+        self.per_hour.map(|p| p * hours)
+    }
+}
+
 /// One place where steps run.
 pub trait Backend: Send + Sync {
     fn kind(&self) -> BackendKind;
@@ -152,6 +170,12 @@ pub trait Backend: Send + Sync {
     fn fast_stretch_at(&self, speed: f64) -> Option<crate::sim::world::FastStretch> {
         let _ = speed;
         None
+    }
+
+    /// What this backend created that is billed while it exists (the live
+    /// backend's EKS clusters, from its ledger).
+    fn spending(&self) -> Vec<Spending> {
+        Vec::new()
     }
 
     /// The port-forwards this backend holds open, for the status bar.

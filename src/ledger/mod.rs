@@ -74,7 +74,7 @@ impl std::fmt::Display for Resource {
 
 /// One ledger line: a resource, when trinetes set out to create it, and
 /// when a check confirmed it gone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     #[serde(flatten)]
     pub resource: Resource,
@@ -84,6 +84,9 @@ pub struct Entry {
     /// Set only after a check saw the resource gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_at: Option<Timestamp>,
+    /// The estimated cost per hour while it exists, when it is billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_hour: Option<f64>,
 }
 
 impl Entry {
@@ -174,6 +177,16 @@ impl Ledger {
     /// Writes a resource down before the command that creates it starts.
     /// A resource already open is not written twice (a step run again).
     pub fn record(&self, resource: Resource, backend: &str) -> Result<(), LedgerError> {
+        self.record_costed(resource, backend, None)
+    }
+
+    /// [`Ledger::record`] with the estimated cost per hour.
+    pub fn record_costed(
+        &self,
+        resource: Resource,
+        backend: &str,
+        per_hour: Option<f64>,
+    ) -> Result<(), LedgerError> {
         self.update(|entries| {
             if entries
                 .iter()
@@ -186,6 +199,7 @@ impl Ledger {
                 backend: backend.to_string(),
                 created_at: Timestamp::now(),
                 removed_at: None,
+                per_hour,
             });
         })
     }

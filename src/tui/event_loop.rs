@@ -24,6 +24,8 @@ const TICK: Duration = Duration::from_millis(250);
 /// labels and marks follow it (a `use-context` in another terminal, an EKS
 /// cluster turning ACTIVE).
 const WORLD_REFRESH: Duration = Duration::from_secs(1);
+/// How often the backend's billed resources are read again (its ledger).
+const SPENDING_EVERY: Duration = Duration::from_secs(2);
 /// How long a cancelled step may take to stop when the program exits.
 const SETTLE: Duration = Duration::from_secs(3);
 
@@ -69,6 +71,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     )
     .await;
     let mut active: Option<ActiveExecution> = None;
+    let mut spending_read = std::time::Instant::now() - SPENDING_EVERY;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut world_ticker = tokio::time::interval(WORLD_REFRESH);
@@ -90,6 +93,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
         crate::tui::buildup::follow(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
+        if spending_read.elapsed() >= SPENDING_EVERY {
+            spending_read = std::time::Instant::now();
+            app.spending = backend.spending();
+        }
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);
         }
@@ -107,7 +114,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
             },
             Some(action) = actions_rx.recv() => Some(action),
             // Ticks also while forwards are open, so a lost pod shows.
-            _ = ticker.tick(), if executing || !app.forwards.is_empty() => active
+            _ = ticker.tick(), if executing || !app.forwards.is_empty() || !app.spending.is_empty() => active
                 .as_ref()
                 .filter(|_| executing)
                 .map(|a| Action::ExecutionTick(a.started.elapsed())),

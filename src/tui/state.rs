@@ -86,6 +86,9 @@ pub struct App {
     pub world_exports: Vec<String>,
     /// The port-forwards the backend holds open, as the event loop last saw them.
     pub forwards: Vec<ForwardStatus>,
+    /// What the backend made that is billed while it exists, as the event
+    /// loop last read it (the live backend's EKS clusters).
+    pub spending: Vec<crate::backend::Spending>,
     /// `update` asked to close every port-forward; the event loop does it.
     pub stop_forwards: bool,
     /// `update` asked to start the dry-run world over; the event loop runs
@@ -145,6 +148,7 @@ impl App {
             output: OutputPane::default(),
             world_exports: Vec::new(),
             forwards: Vec::new(),
+            spending: Vec::new(),
             stop_forwards: false,
             reset_world: false,
             resetting_world: false,

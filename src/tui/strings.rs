@@ -52,6 +52,39 @@ pub fn world_none(backend: &str) -> String {
 }
 pub const CONFIRM_KEYS: &str = "y: yes    n / Esc: no";
 pub const CONFIRM_QUIT_BUSY: &str = "A step is still running. Quit anyway?";
+pub const CONFIRM_QUIT_BILLED: &str = "Quit and leave it running?";
+
+/// `$0.29`, or `$1.20`.
+pub fn dollars(v: f64) -> String {
+    format!("${v:.2}")
+}
+
+/// What is billed while it exists, its age and spend so far, and how to
+/// remove it; None when nothing is.
+pub fn still_billed(spending: &[crate::backend::Spending], now: jiff::Timestamp) -> Option<String> {
+    if spending.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = spending.iter().map(|s| spending_text(s, now)).collect();
+    Some(format!(
+        "Still billed on AWS: {}. It keeps costing after trinetes quits; run the Clean up lesson, or `trinetes cleanup`, to remove it.",
+        parts.join("; ")
+    ))
+}
+
+/// `EKS tcb-cluster, up 1h02m, about $0.30 so far`.
+pub fn spending_text(s: &crate::backend::Spending, now: jiff::Timestamp) -> String {
+    let up = now.duration_since(s.since).as_secs().max(0);
+    let age = if up >= 3600 {
+        format!("{}h{:02}m", up / 3600, up / 60 % 60)
+    } else {
+        format!("{}m", up / 60)
+    };
+    match s.so_far(now) {
+        Some(spent) => format!("{}, up {age}, about {} so far", s.what, dollars(spent)),
+        None => format!("{}, up {age}", s.what),
+    }
+}
 pub const CONFIRM_RESET_ALL: &str = "Forget the progress of every lesson?";
 pub const COMPLETED_NOTICE: &str = "Marked as completed:";
 

@@ -144,6 +144,9 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
             region: "us-east-1".into()
         }]
     );
+    // Its estimated cost per hour is kept with it, for the status bar.
+    let per_hour = ledger.open().unwrap()[0].per_hour.expect("an estimate");
+    assert!((per_hour - 0.2856).abs() < 1e-9, "{per_hour}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -83,3 +83,35 @@ fn esc_cancels_the_typed_question() {
     press(&mut app, KeyCode::Enter);
     assert!(frame(&app).contains("> _"), "{}", frame(&app));
 }
+
+#[test]
+fn a_billed_cluster_shows_its_age_and_spend_and_quitting_asks_first() {
+    let mut app = live_app();
+    let since = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_mins(62))
+        .unwrap();
+    app.spending = vec![trinetes::backend::Spending {
+        what: "EKS tcb-cluster".to_string(),
+        since,
+        per_hour: Some(0.2856),
+    }];
+    let shown = frame(&app);
+    assert!(
+        shown.contains("EKS tcb-cluster, up 1h02m, about $0.30 so far"),
+        "{shown}"
+    );
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit, "it asks first");
+    let shown = frame(&app);
+    assert!(shown.contains("Quit and leave it running?"), "{shown}");
+    assert!(shown.contains("trinetes cleanup"), "{shown}");
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn without_anything_billed_q_quits_at_once() {
+    let mut app = live_app();
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}

@@ -229,20 +229,30 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect, segments: &[Segment
 }
 
 /// The backend and profile segments; short, they lose their labels.
-pub fn backend_and_profile(app: &App) -> [Segment; 2] {
+pub fn backend_and_profile(app: &App) -> Vec<Segment> {
     let (backend, profile) = (&app.settings.backend_label, &app.settings.profile);
-    [
-        Segment::new(
-            format!("{}: {backend}", strings::BACKEND),
-            priority::BACKEND,
-        )
-        .or_short(backend.clone()),
-        Segment::new(
-            format!("{}: {profile}", strings::PROFILE),
-            priority::PROFILE,
-        )
-        .or_short(profile.clone()),
-    ]
+    let now = jiff::Timestamp::now();
+    let spending = app.spending.iter().map(|s| {
+        let short = match s.so_far(now) {
+            Some(spent) => format!("{} {}", s.what, strings::dollars(spent)),
+            None => s.what.clone(),
+        };
+        Segment::new(strings::spending_text(s, now), priority::FORWARDS).or_short(short)
+    });
+    spending
+        .chain([
+            Segment::new(
+                format!("{}: {backend}", strings::BACKEND),
+                priority::BACKEND,
+            )
+            .or_short(backend.clone()),
+            Segment::new(
+                format!("{}: {profile}", strings::PROFILE),
+                priority::PROFILE,
+            )
+            .or_short(profile.clone()),
+        ])
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,14 +59,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .filter(|l| app.progress.status(&l.front.id) == LessonStatus::Completed)
         .count();
-    let [backend, profile] = bars::backend_and_profile(app);
     let summary = format!(
         "{completed}/{} {}",
         app.lessons.len(),
         strings::STATUS_COMPLETED
     );
-    let summary = bars::Segment::new(summary, bars::priority::POSITION);
-    bars::draw_status(app, frame, status, &[summary, backend, profile]);
+    let mut segments = vec![bars::Segment::new(summary, bars::priority::POSITION)];
+    segments.extend(bars::backend_and_profile(app));
+    bars::draw_status(app, frame, status, &segments);
 }
 
 /// What the marks mean, right-aligned in the title bar when it has room.

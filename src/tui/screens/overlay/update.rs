@@ -59,7 +59,8 @@ pub fn ask_reset_lesson(app: &mut App) {
 
 /// `q`: asks first while a step executes.
 pub fn quit(app: &mut App) {
-    if app.is_busy() {
+    // Leaving a billed cluster behind deserves a question too.
+    if app.is_busy() || !app.spending.is_empty() {
         app.overlay = Some(Overlay::Confirm(Confirm::Quit));
     } else {
         crate::tui::update::quit(app);

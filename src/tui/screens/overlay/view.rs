@@ -214,11 +214,13 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
             .execution
             .as_ref()
             .filter(|e| e.is_executing())
-            .and_then(|e| execution::goes_on_after_stop(e, &app.lessons, app.settings.backend)),
+            .and_then(|e| execution::goes_on_after_stop(e, &app.lessons, app.settings.backend))
+            .or_else(|| strings::still_billed(&app.spending, jiff::Timestamp::now())),
         _ => None,
     };
     let question = match what {
         Confirm::ExecuteStep(..) | Confirm::StopStep | Confirm::BuildUp(_) => String::new(),
+        Confirm::Quit if !app.is_busy() => strings::CONFIRM_QUIT_BILLED.to_string(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetWorld => strings::CONFIRM_RESET_WORLD.to_string(),
