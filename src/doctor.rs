@@ -85,7 +85,7 @@ pub struct Target {
 }
 
 /// The whole table, in the order it is shown.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     pub rows: Vec<Row>,
 }

@@ -71,4 +71,6 @@ pub enum Action {
     },
     /// The build-up of what a lesson needs reports.
     BuildUp(crate::tui::buildup::BuildUpEvent),
+    /// The doctor's checks before the first step on a real backend ended.
+    DoctorDone(crate::doctor::Report),
 }

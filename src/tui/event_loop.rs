@@ -92,6 +92,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         }
         crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
         crate::tui::buildup::follow(&mut app, &backend, &actions_tx);
+        crate::tui::doctor_gate::follow(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
         if spending_read.elapsed() >= SPENDING_EVERY {
             spending_read = std::time::Instant::now();

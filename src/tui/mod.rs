@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod buildup;
+pub mod doctor_gate;
 mod event_loop;
 pub mod execution;
 pub mod keymap;

@@ -105,6 +105,8 @@ pub struct App {
     pub clusters: StepClusters,
     /// Building what the open lesson needs: the offer and its progress.
     pub build_up: crate::tui::buildup::BuildUp,
+    /// The doctor's checks before the first step on a real backend.
+    pub doctor: crate::tui::doctor_gate::DoctorGate,
 }
 
 /// The cluster each step of one lesson runs against.
@@ -155,6 +157,7 @@ impl App {
             world_not_kept: false,
             clusters: StepClusters::default(),
             build_up: Default::default(),
+            doctor: Default::default(),
         }
     }
 

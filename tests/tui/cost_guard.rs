@@ -22,7 +22,10 @@ fn live_app() -> App {
     let mut s = settings();
     s.backend = BackendKind::Live;
     s.backend_label = "live".to_string();
-    App::new(vec![eks], Progress::default(), s, (100, 40))
+    let mut app = App::new(vec![eks], Progress::default(), s, (100, 40));
+    // The doctor's checks passed (the gate has tests of its own below).
+    app.doctor.passed = true;
+    app
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -114,4 +117,69 @@ fn without_anything_billed_q_quits_at_once() {
     let mut app = live_app();
     press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
+}
+
+#[test]
+fn the_first_real_step_waits_for_the_doctor_and_a_missing_tool_stops_it() {
+    use trinetes::doctor::{Report, Row, Status};
+    let mut app = live_app();
+    app.doctor.passed = false;
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.doctor.requested.is_some(),
+        "the event loop is asked to check"
+    );
+    assert!(
+        frame(&app).contains("Checking the tools"),
+        "{}",
+        frame(&app)
+    );
+    // The event loop would start the checks, then report.
+    app.doctor.running = app.doctor.requested.take();
+    let missing = Report {
+        rows: vec![Row {
+            what: "eksctl".into(),
+            status: Status::Fail,
+            found: "not found on PATH".into(),
+            fix: Some("install eksctl: https://eksctl.io/installation/".into()),
+            required: true,
+        }],
+    };
+    update(&mut app, trinetes::tui::action::Action::DoctorDone(missing));
+    let shown = frame(&app);
+    assert!(shown.contains("✘ eksctl  not found on PATH"), "{shown}");
+    assert!(shown.contains("fix the rows marked ✘"), "{shown}");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.pending_execution.is_none(), "nothing runs");
+    assert!(app.overlay.is_some(), "the table stays until Esc");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+
+    // Fixed: asked again, it passes, and Enter goes on to the cost question.
+    press(&mut app, KeyCode::Enter);
+    app.doctor.running = app.doctor.requested.take();
+    let ready = Report {
+        rows: vec![Row {
+            what: "eksctl".into(),
+            status: Status::Ok,
+            found: "0.230.0".into(),
+            fix: None,
+            required: true,
+        }],
+    };
+    update(&mut app, trinetes::tui::action::Action::DoctorDone(ready));
+    assert!(
+        frame(&app).contains("Everything required is there."),
+        "{}",
+        frame(&app)
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.doctor.passed);
+    assert!(
+        frame(&app).contains("type the cluster's name"),
+        "{}",
+        frame(&app)
+    );
 }

@@ -226,6 +226,7 @@ fn ctrl_c_and_k_stop_a_running_step_esc_goes_back_and_it_shows_stopped() {
 fn a_billable_step_shows_its_command_and_asks_first() {
     let mut app = app(120, 40);
     app.settings.backend = BackendKind::Live;
+    app.doctor.passed = true; // the doctor's gate is tested in cost_guard.rs
     apply(
         &mut app,
         [Action::Down, Action::Down, Action::Open, Action::NextStep],

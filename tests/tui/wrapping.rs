@@ -224,6 +224,7 @@ fn the_billable_question_shows_its_keys_at_every_accepted_size() {
         for height in MIN_HEIGHT..=26 {
             let mut app = at_step(width, height, 2);
             app.settings.backend = BackendKind::Live;
+            app.doctor.passed = true; // the doctor's gate is tested in cost_guard.rs
             apply(&mut app, [Action::ExecuteStep]);
             assert!(app.overlay.is_some(), "{width}×{height}: asks first");
             let screen = frame(&app);
@@ -241,6 +242,7 @@ fn the_billable_question_wraps_the_command() {
     for (w, h) in SIZES {
         let mut app = at_step(w, h, 2);
         app.settings.backend = BackendKind::Live;
+        app.doctor.passed = true; // the doctor's gate is tested in cost_guard.rs
         apply(&mut app, [Action::ExecuteStep]);
         let screen = frame(&app);
         assert!(screen.contains("--node-type"), "{screen}");
@@ -353,6 +355,7 @@ fn every_wrapped_output_line_can_be_scrolled_to() {
 fn the_billable_question_keeps_its_keys_when_its_text_does_not_fit() {
     let mut app = app_at(MIN_WIDTH, MIN_HEIGHT);
     app.settings.backend = BackendKind::Live;
+    app.doctor.passed = true; // the doctor's gate is tested in cost_guard.rs
     let flags: String = (0..40).map(|i| format!(" --flag-{i}=value")).collect();
     app.lessons[0].steps[1].command = format!("eksctl create cluster{flags}");
     apply(

@@ -49,12 +49,29 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
             app.set_notice(strings::NOTICE_NO_CHECKS, None);
         }
         ExecutionMode::ChecksOnly => begin(app, lesson, step, ExecutionMode::ChecksOnly),
-        // A step the backend skips creates nothing, so it needs no question.
-        _ if s.billable && execution::executes_on(s, app.settings.backend) => {
-            app.typed.clear();
-            app.overlay = Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step)));
+        _ => {
+            let runs_here = execution::executes_on(s, app.settings.backend);
+            // On a real backend, the first step that runs waits for the
+            // doctor's checks.
+            if runs_here && crate::tui::doctor_gate::intercept(app, lesson, step) {
+                return;
+            }
+            execute_step(app, lesson, step);
         }
-        _ => start(app, lesson, step),
+    }
+}
+
+/// Runs step `step` of lesson `lesson`, asking first when it is billable.
+pub fn execute_step(app: &mut App, lesson: usize, step: usize) {
+    let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
+        return;
+    };
+    // A step the backend skips creates nothing, so it needs no question.
+    if s.billable && execution::executes_on(s, app.settings.backend) {
+        app.typed.clear();
+        app.overlay = Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step)));
+    } else {
+        start(app, lesson, step);
     }
 }
 

@@ -176,7 +176,9 @@ impl When {
             When::InPane => in_pane && !searching,
             When::EnterConfirms => matches!(
                 app.overlay,
-                Some(Overlay::Confirm(Confirm::ExecuteStep(..)))
+                Some(Overlay::Confirm(
+                    Confirm::ExecuteStep(..) | Confirm::Doctor(..)
+                ))
             ),
         }
     }

@@ -13,6 +13,9 @@ pub enum Confirm {
     StopStep,
     /// Run the lessons that build what lesson `.0` needs.
     BuildUp(usize),
+    /// The doctor's checks before step `.1` of lesson `.0`, the first on a
+    /// real backend.
+    Doctor(usize, usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -81,6 +81,7 @@ pub fn confirm(app: &mut App) {
         Confirm::ExecuteStep(lesson, step) => execution::update::start(app, lesson, step),
         Confirm::StopStep => execution::update::stop(app),
         Confirm::BuildUp(_) => crate::tui::buildup::confirm(app),
+        Confirm::Doctor(lesson, step) => crate::tui::doctor_gate::confirm(app, lesson, step),
         Confirm::ResetAll => {
             app.progress.reset_all();
             app.progress_dirty = true;

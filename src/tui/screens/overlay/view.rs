@@ -208,6 +208,10 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_confirm_build_up(app, lesson, frame, area);
         return;
     }
+    if let Confirm::Doctor(lesson, step) = what {
+        draw_doctor(app, (lesson, step), frame, area);
+        return;
+    }
     // Quitting stops the running step: a billable one says what goes on.
     let goes_on = match what {
         Confirm::Quit => app
@@ -219,7 +223,10 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         _ => None,
     };
     let question = match what {
-        Confirm::ExecuteStep(..) | Confirm::StopStep | Confirm::BuildUp(_) => String::new(),
+        Confirm::ExecuteStep(..)
+        | Confirm::StopStep
+        | Confirm::BuildUp(_)
+        | Confirm::Doctor(..) => String::new(),
         Confirm::Quit if !app.is_busy() => strings::CONFIRM_QUIT_BILLED.to_string(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
@@ -282,6 +289,48 @@ fn draw_confirm_build_up(app: &App, lesson: usize, frame: &mut Frame, area: Rect
         body,
         strings::BUILD_UP_KEYS,
     );
+}
+
+/// The doctor's table before the first step on a real backend.
+fn draw_doctor(app: &App, at: (usize, usize), frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let report = app
+        .doctor
+        .report
+        .as_ref()
+        .filter(|(_, for_step)| *for_step == at)
+        .map(|(r, _)| r);
+    let (text, keys) = match report {
+        None => (
+            vec![strings::DOCTOR_CHECKING.to_string()],
+            strings::DOCTOR_KEYS_WAIT,
+        ),
+        Some(r) => {
+            let mut lines: Vec<String> = r.render().lines().map(str::to_string).collect();
+            lines.push(String::new());
+            if r.ready() {
+                lines.push(strings::DOCTOR_READY.to_string());
+                (lines, strings::DOCTOR_KEYS_READY)
+            } else {
+                lines.push(strings::DOCTOR_NOT_READY.to_string());
+                (lines, strings::DOCTOR_KEYS_WAIT)
+            }
+        }
+    };
+    let body = |inner: usize| {
+        let mut out = Vec::new();
+        let last = text.len().saturating_sub(1);
+        for (i, line) in text.iter().enumerate() {
+            if i == last {
+                // The closing sentence wraps; the table keeps its columns.
+                out.extend(wrap(&[Seg::new(line.as_str(), theme.text)], inner));
+            } else {
+                out.push(vec![Seg::new(line.as_str(), theme.text)]);
+            }
+        }
+        out
+    };
+    draw_dialog(app, frame, area, 100, strings::DOCTOR_TITLE, body, keys);
 }
 
 /// Shows the command in full and says it costs money before it runs.
