@@ -48,6 +48,7 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         backend_label: global.backend.clone(),
         profile: global.profile.clone(),
         hyperlinks: crate::tui::hyperlinks_supported(|k| std::env::var(k).ok()),
+        custom_lessons: global.lessons.clone(),
     };
     let pace = crate::commands::run::pace_of(global)?;
     use std::io::IsTerminal;

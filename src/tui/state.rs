@@ -47,6 +47,9 @@ pub struct Settings {
     pub backend_label: String,
     pub profile: String,
     pub hyperlinks: bool,
+    /// `--lessons DIR`: lessons not shipped with trinetes, whose commands
+    /// the learner is asked to trust before the first real step.
+    pub custom_lessons: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone)]

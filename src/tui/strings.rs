@@ -63,6 +63,13 @@ pub const DOCTOR_NOT_READY: &str =
 pub const DOCTOR_KEYS_READY: &str = "Enter: go on    Esc: back";
 pub const DOCTOR_KEYS_WAIT: &str = "Esc: back";
 
+/// Before the first real step of lessons from `--lessons DIR`.
+pub fn trust_lessons(dir: &str) -> String {
+    format!(
+        "These lessons come from {dir}, not from trinetes: their commands run for real, with your credentials. Read them first; Enter trusts them for this session."
+    )
+}
+
 /// `$0.29`, or `$1.20`.
 pub fn dollars(v: f64) -> String {
     format!("${v:.2}")

@@ -223,6 +223,7 @@ pub fn settings() -> Settings {
         backend_label: "dry-run".to_string(),
         profile: "current".to_string(),
         hyperlinks: false,
+        custom_lessons: None,
     }
 }
 

@@ -183,3 +183,31 @@ fn the_first_real_step_waits_for_the_doctor_and_a_missing_tool_stops_it() {
         frame(&app)
     );
 }
+
+#[test]
+fn lessons_from_a_folder_are_trusted_explicitly_before_the_first_real_step() {
+    use trinetes::doctor::{Report, Row, Status};
+    let mut app = live_app();
+    app.doctor.passed = false;
+    app.settings.custom_lessons = Some("/home/learner/my-lessons".into());
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    app.doctor.running = app.doctor.requested.take();
+    let ready = Report {
+        rows: vec![Row {
+            what: "eksctl".into(),
+            status: Status::Ok,
+            found: "0.230.0".into(),
+            fix: None,
+            required: true,
+        }],
+    };
+    update(&mut app, trinetes::tui::action::Action::DoctorDone(ready));
+    let shown = frame(&app);
+    assert!(
+        shown.contains("These lessons come from /home/learner/my-lessons"),
+        "{shown}"
+    );
+    assert!(shown.contains("Enter trusts them"), "{shown}");
+}

@@ -309,6 +309,10 @@ fn draw_doctor(app: &App, at: (usize, usize), frame: &mut Frame, area: Rect) {
             let mut lines: Vec<String> = r.render().lines().map(str::to_string).collect();
             lines.push(String::new());
             if r.ready() {
+                if let Some(dir) = &app.settings.custom_lessons {
+                    lines.push(strings::trust_lessons(&dir.display().to_string()));
+                    lines.push(String::new());
+                }
                 lines.push(strings::DOCTOR_READY.to_string());
                 (lines, strings::DOCTOR_KEYS_READY)
             } else {
@@ -321,7 +325,7 @@ fn draw_doctor(app: &App, at: (usize, usize), frame: &mut Frame, area: Rect) {
         let mut out = Vec::new();
         let last = text.len().saturating_sub(1);
         for (i, line) in text.iter().enumerate() {
-            if i == last {
+            if i == last || line.starts_with("These lessons come from") {
                 // The closing sentence wraps; the table keeps its columns.
                 out.extend(wrap(&[Seg::new(line.as_str(), theme.text)], inner));
             } else {
