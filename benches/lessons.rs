@@ -40,6 +40,7 @@ fn reader_frame(c: &mut Criterion) {
         backend_label: "dry-run".to_string(),
         profile: "current".to_string(),
         hyperlinks: false,
+        custom_lessons: None,
     };
     let mut app = App::new(lessons, Progress::default(), settings, (120, 40));
     app.list_selected = longest;
