@@ -13,13 +13,19 @@ use crate::tui::state::{App, Screen};
 
 pub fn update(app: &mut App, action: Action) {
     let before = lesson_in_view(app);
+    let marking = action == Action::MarkCompleted;
     apply(app, action);
-    // A port-forward belongs to its lesson: leaving or completing the
-    // lesson closes it.
-    if let Some((lesson, finished)) = before
-        && lesson_in_view(app) != Some((lesson, finished))
-    {
-        app.stop_forwards = true;
+    // A port-forward belongs to its lesson: leaving the lesson, or marking
+    // it completed with `c`, closes it. A lesson that completes because its
+    // last step passed keeps it: that step is often the forward itself,
+    // and the learner is about to open the UI it serves.
+    if let Some((lesson, finished)) = before {
+        let after = lesson_in_view(app);
+        let left = after.map(|(l, _)| l) != Some(lesson);
+        let marked = marking && after == Some((lesson, true)) && !finished;
+        if left || marked {
+            app.stop_forwards = true;
+        }
     }
     document::sync(app);
 }

@@ -113,3 +113,39 @@ fn a_passed_forward_step_shows_its_forward_closed_once_it_is_gone() {
     assert!(closed.contains("⇄ forward closed"), "{closed}");
     assert!(closed.contains("run this step again"), "{closed}");
 }
+
+#[test]
+fn a_lesson_finished_by_its_forward_step_keeps_the_forward_open() {
+    let forward = crate::support::tui::step(
+        "port-forward",
+        "Forward the Trino UI",
+        "kubectl port-forward svc/tcb-trino 8080:8080",
+    );
+    let lessons = vec![lesson("ui", "The Trino UI").step(forward).build()];
+    let mut app = App::new(lessons, Progress::default(), settings(), (100, 30));
+    apply(
+        &mut app,
+        [Action::Open, Action::NextStep, Action::ExecuteStep],
+    );
+    assert!(app.executing, "the step runs");
+    apply(
+        &mut app,
+        [Action::ExecutionEvents(vec![
+            trinetes::execute::ExecutionEvent::StepFinished {
+                step: "port-forward".to_string(),
+                outcome: trinetes::execute::StepOutcome::Passed,
+                duration: std::time::Duration::from_millis(50),
+                hints: Vec::new(),
+            },
+        ])],
+    );
+    assert_eq!(
+        app.progress.status("ui"),
+        trinetes::progress::LessonStatus::Completed,
+        "its last step passed: the lesson is complete"
+    );
+    assert!(
+        !app.stop_forwards,
+        "the forward stays open for the learner to use"
+    );
+}
