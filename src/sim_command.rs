@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::backend::setup::{KEPT_WORLD_DIR, WorldLock, WorldReset, reset_world_in, world_options};
+use crate::backend::setup::{
+    KEPT_WORLD_DIR, WorldLock, WorldReset, kept_world_dirs, reset_world_in, world_options,
+};
 use crate::cli::{GlobalArgs, SimArgs};
 use crate::lesson::Profile;
 use crate::sim::cluster::default_kubeconfig_path;
@@ -89,10 +91,13 @@ pub fn run(args: &SimArgs, profile: &Profile) -> anyhow::Result<ExitCode> {
 /// `trinetes run`'s, and `trinetes sim`'s), so the next start is new.
 pub fn reset_world_command(_global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let state_dir = crate::progress::state_dir()?;
-    let kept = state_dir.join(KEPT_WORLD_DIR);
+    let mut kept = kept_world_dirs(&state_dir);
+    if kept.is_empty() {
+        kept.push(state_dir.join(KEPT_WORLD_DIR));
+    }
     let sim = default_kubeconfig_path().and_then(|p| p.parent().map(std::path::Path::to_path_buf));
     let mut removed = false;
-    for dir in std::iter::once(kept).chain(sim) {
+    for dir in kept.into_iter().chain(sim) {
         match reset_world_in(&dir).map_err(|e| anyhow::anyhow!("{e}"))? {
             WorldReset::Removed => removed = true,
             WorldReset::NothingSaved => {}

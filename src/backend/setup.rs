@@ -13,8 +13,37 @@ use crate::lesson::Profile;
 use crate::sim::eksctl::Pace;
 use crate::sim::world::{WORLD_FILE, World, WorldOptions, WorldOrigin};
 
-/// The folder of the world kept across restarts, under the state directory.
+/// The folder of the world kept across restarts, under the state directory
+/// (the `current` profile's; see [`kept_world_dir`]).
 pub const KEPT_WORLD_DIR: &str = "world";
+
+/// The kept world of `profile`: each profile keeps a world of its own, so
+/// that switching profiles never shows one profile's chart and marks on
+/// the other's cluster. `current` keeps `world`, another `world.NAME`.
+pub fn kept_world_dir(state_dir: &Path, profile: &str) -> PathBuf {
+    if profile == "current" {
+        state_dir.join(KEPT_WORLD_DIR)
+    } else {
+        state_dir.join(format!("{KEPT_WORLD_DIR}.{profile}"))
+    }
+}
+
+/// Every kept world's folder under `state_dir` (one per profile used).
+pub fn kept_world_dirs(state_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(state_dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name == KEPT_WORLD_DIR || name.starts_with(&format!("{KEPT_WORLD_DIR}."))
+        })
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
+}
 
 /// A started backend and what it owns.
 pub enum ActiveBackend {
@@ -176,7 +205,7 @@ pub async fn start(
         "dry-run" => {
             std::fs::create_dir_all(state_dir)?;
             remove_orphaned_worlds(state_dir);
-            let (dir, notice) = match WorldLock::claim(&state_dir.join(KEPT_WORLD_DIR))? {
+            let (dir, notice) = match WorldLock::claim(&kept_world_dir(state_dir, &profile.name))? {
                 Ok(lock) => (WorldDir::Kept(lock), None),
                 Err(holder) => {
                     let dir = tempfile::Builder::new()

@@ -260,3 +260,48 @@ async fn each_step_says_which_cluster_it_runs_against() {
         .shutdown()
         .await;
 }
+
+#[test]
+fn each_profile_keeps_a_world_of_its_own_and_reset_world_forgets_both() {
+    require_kubectl();
+    let state = tempfile::tempdir().expect("temp dir");
+    let dir = lessons(&[(
+        "nodes",
+        1,
+        "",
+        &step("get-nodes", "kubectl get nodes", PRACTICE_NODES),
+    )]);
+    let folder = dir.path().to_str().expect("utf-8");
+    for profile in ["current", "episode-2021"] {
+        let out = trinetes(
+            state.path(),
+            &[
+                "--profile",
+                profile,
+                "run",
+                "--all",
+                "--pace",
+                "fast",
+                "--lessons",
+                folder,
+            ],
+        );
+        assert!(out.status.success(), "{profile}:\n{}", text(&out));
+    }
+    let kept = |name: &str| state.path().join("trinetes").join(name).join("world.json");
+    assert!(kept("world").exists(), "the current profile's world");
+    assert!(
+        kept("world.episode-2021").exists(),
+        "episode-2021's own world"
+    );
+    // Two worlds, two clusters: each kubeconfig names its own API server.
+    let current = std::fs::read_to_string(state.path().join("trinetes/world/kubeconfig")).unwrap();
+    let episode =
+        std::fs::read_to_string(state.path().join("trinetes/world.episode-2021/kubeconfig"))
+            .unwrap();
+    assert_ne!(current, episode);
+
+    let out = trinetes(state.path(), &["reset-world"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!kept("world").exists() && !kept("world.episode-2021").exists());
+}
