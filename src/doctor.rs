@@ -293,7 +293,7 @@ async fn aws_rows(target: &Target, env: &[(String, String)], state_dir: &Path) -
         }
         Err(e) => {
             rows.push(
-                Row::new("AWS credentials", Status::Fail, redactor.redact(&e.to_string()), true)
+                Row::new("AWS credentials", Status::Fail, credentials_problem(&e), true)
                     .fix("run `aws configure`, or export AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
             );
             return rows;
@@ -352,6 +352,27 @@ async fn aws_rows(target: &Target, env: &[(String, String)], state_dir: &Path) -
         ),
     }
     rows
+}
+
+/// A missing or broken login in one readable line (the SDK's own error
+/// nests every provider it tried).
+fn credentials_problem(e: &crate::aws::AwsError) -> String {
+    use crate::aws::AwsError;
+    match e {
+        AwsError::NoCredentials { .. } => "none found".to_string(),
+        AwsError::NoRegion => "no region set".to_string(),
+        AwsError::CredentialsFailed { .. } => {
+            "found, but they could not be loaded (an expired SSO login or a broken profile)"
+                .to_string()
+        }
+        other => {
+            let text = Redactor::from_env().redact(&other.to_string());
+            match text.char_indices().nth(120) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        }
+    }
 }
 
 /// STS GetCallerIdentity through the aws CLI (the same identity eksctl's
@@ -568,6 +589,21 @@ mod tests {
             Some("1.45.11")
         );
         assert_eq!(parse_version("helm", "command not understood"), None);
+    }
+
+    #[test]
+    fn a_credentials_problem_is_one_short_line() {
+        use crate::aws::AwsError;
+        let long = "ProviderError(ProviderError { source: FailedToLoadToken(..) })".repeat(10);
+        assert_eq!(
+            credentials_problem(&AwsError::NoCredentials {
+                detail: long.clone()
+            }),
+            "none found"
+        );
+        let text = credentials_problem(&AwsError::CredentialsFailed { detail: long });
+        assert!(!text.contains("ProviderError"), "{text}");
+        assert!(text.len() < 100, "{text}");
     }
 
     #[test]

@@ -252,8 +252,9 @@ pub fn offer_text(app: &App, lesson: usize) -> (String, Vec<String>, bool) {
             format!("{} ({})", b.front.title, steps.join(", "))
         })
         .collect();
+    let from: Vec<&str> = builders.iter().map(|b| b.front.title.as_str()).collect();
     (
-        strings::build_up_question(&l.front.title, &l.front.needs.join(", ")),
+        strings::build_up_question(&l.front.title, &from.join(" and ")),
         names,
         billable,
     )

@@ -323,13 +323,13 @@ pub fn unfinished_create(u: &crate::sim::world::UnfinishedCreate) -> String {
         (false, _) => "eksctl did not write its kubeconfig context",
     };
     format!(
-        "The create did not finish: the EKS cluster {} {state}, and it goes on costing on AWS, but {lacks}. Two ways on: run the delete step (`eksctl delete cluster --name {} --region {}`), or run this step again: eksctl stops with AlreadyExists and says what to do.",
+        "The create did not finish: the EKS cluster {} {state}, and it goes on costing on AWS, but {lacks}. Two ways on: delete it with `eksctl delete cluster --name {} --region {}` (the Clean up lesson's delete step runs it), or run this step again: eksctl stops with AlreadyExists and says what to do.",
         u.cluster, u.cluster, u.region
     )
 }
 
 /// `Next:` after a stop that left an unfinished EKS cluster.
-pub const NEXT_AFTER_UNFINISHED: &str = "run the delete step, or press Enter to run this step again (eksctl will say the cluster exists)";
+pub const NEXT_AFTER_UNFINISHED: &str = "delete the cluster (the Clean up lesson's delete step), or press Enter to run this step again (eksctl will say the cluster exists)";
 
 pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done (with the lessons completed by running them).";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
@@ -353,7 +353,7 @@ pub const BUILD_UP_RUNS: &str =
     "These lessons' steps run now, at a fast pace, and are marked as run:";
 
 pub fn build_up_question(title: &str, needs: &str) -> String {
-    format!("{title} starts from {needs}, which is not there yet.")
+    format!("{title} starts from what {needs} builds, which is not there yet.")
 }
 
 pub fn build_up_started(title: &str) -> String {

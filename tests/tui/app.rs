@@ -657,3 +657,14 @@ fn w_on_a_backend_without_a_world_says_there_is_nothing_to_export() {
     apply(&mut app, [Action::ToggleWorld]);
     assert_eq!(app.overlay, None);
 }
+
+#[test]
+fn resetting_a_lesson_starts_it_over_at_the_top() {
+    let mut app = app(100, 30);
+    apply(&mut app, [Action::Open, Action::NextStep, Action::NextStep]);
+    assert!(app.reader.as_ref().unwrap().step.is_some());
+    apply(&mut app, [Action::AskResetLesson, Action::ConfirmYes]);
+    let reader = app.reader.as_ref().unwrap();
+    assert_eq!(reader.step, None, "no step stays selected");
+    assert_eq!(reader.scroll, 0);
+}

@@ -71,7 +71,7 @@ async fn the_helm_lesson_offers_to_build_the_eks_cluster_and_says_what_ran() {
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::BuildUp(helm))));
     let screen = frame(&app);
     assert!(
-        screen.contains("Deploy Trino with Helm starts from eks-cluster"),
+        screen.contains("Deploy Trino with Helm starts from what EKS and eksctl builds"),
         "{screen}"
     );
     assert!(

@@ -96,6 +96,12 @@ pub fn confirm(app: &mut App) {
                 app.progress.reset_lesson(&id);
                 app.progress_dirty = true;
                 forget_results(app, index);
+                // Starting over starts at the top: no step stays selected,
+                // so Enter takes the first one.
+                if let Some(reader) = app.reader.as_mut().filter(|r| r.lesson == index) {
+                    reader.step = None;
+                    reader.scroll = 0;
+                }
             }
         }
     }

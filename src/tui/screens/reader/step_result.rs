@@ -120,10 +120,16 @@ pub fn push_result(
                     body,
                     inner,
                     theme,
-                    vec![
-                        Seg::new(format!("{} ", strings::RESULT_LAST_SEEN), theme.dim),
-                        Seg::new(last_seen.clone(), theme.text),
-                    ],
+                    // The check's own words already say "last seen:" when
+                    // it timed out; say it once.
+                    if last_seen.contains(strings::RESULT_LAST_SEEN) {
+                        vec![Seg::new(last_seen.clone(), theme.text)]
+                    } else {
+                        vec![
+                            Seg::new(format!("{} ", strings::RESULT_LAST_SEEN), theme.dim),
+                            Seg::new(last_seen.clone(), theme.text),
+                        ]
+                    },
                     2,
                     4,
                 );
