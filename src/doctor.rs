@@ -96,6 +96,29 @@ impl Report {
         !self.rows.iter().any(Row::blocks)
     }
 
+    /// Whether everything that `commands` need was found: a missing tool
+    /// blocks only when a command runs it, AWS only when one runs eksctl or
+    /// aws, and the kube context only when one runs kubectl or helm.
+    pub fn ready_for(&self, commands: &[&str]) -> bool {
+        let uses = |tool: &str| {
+            commands.iter().any(|c| {
+                c.split_whitespace()
+                    .any(|w| w.rsplit('/').next() == Some(tool))
+            })
+        };
+        let relevant = |row: &Row| match row.what.as_str() {
+            "eksctl" | "kubectl" | "helm" | "aws" => uses(&row.what),
+            "AWS credentials" | "caller identity" | "region" | "EKS clusters" => {
+                uses("eksctl") || uses("aws")
+            }
+            "kube context" | "cluster reachable" | "may create Deployments" => {
+                uses("kubectl") || uses("helm")
+            }
+            _ => true,
+        };
+        !self.rows.iter().any(|r| r.blocks() && relevant(r))
+    }
+
     /// The table as text, `width` columns wide at most for the fixes.
     pub fn render(&self) -> String {
         let what_w = self
@@ -589,6 +612,24 @@ mod tests {
             Some("1.45.11")
         );
         assert_eq!(parse_version("helm", "command not understood"), None);
+    }
+
+    #[test]
+    fn only_what_the_commands_use_blocks() {
+        let report = Report {
+            rows: vec![
+                Row::new("eksctl", Status::Fail, "not found on PATH", true),
+                Row::new("AWS credentials", Status::Fail, "none found", true),
+                Row::new("kubectl", Status::Ok, "v1.32.4", true),
+            ],
+        };
+        assert!(!report.ready());
+        assert!(report.ready_for(&["echo hello", "kubectl get nodes"]));
+        assert!(!report.ready_for(&["eksctl create cluster --name x"]));
+        assert!(
+            !report.ready_for(&["aws eks list-clusters"]),
+            "credentials are needed"
+        );
     }
 
     #[test]

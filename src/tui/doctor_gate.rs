@@ -91,7 +91,7 @@ pub fn done(app: &mut App, report: Report) {
 
 /// Enter in the window: go on only when everything required is there.
 pub fn confirm(app: &mut App, lesson: usize, step: usize) {
-    let ready = matches!(&app.doctor.report, Some((r, at)) if r.ready() && *at == (lesson, step));
+    let ready = matches!(&app.doctor.report, Some((r, at)) if *at == (lesson, step) && ready_for_lesson(app, r, lesson));
     if !ready {
         // Still checking, or something is missing: the window stays.
         app.overlay = Some(Overlay::Confirm(Confirm::Doctor(lesson, step)));
@@ -99,4 +99,14 @@ pub fn confirm(app: &mut App, lesson: usize, step: usize) {
     }
     app.doctor.passed = true;
     crate::tui::execution::update::execute_step(app, lesson, step);
+}
+
+/// Whether the report has what lesson `lesson`'s commands need.
+pub fn ready_for_lesson(app: &App, report: &Report, lesson: usize) -> bool {
+    let commands: Vec<&str> = app
+        .lessons
+        .get(lesson)
+        .map(|l| l.steps.iter().map(|s| s.command.as_str()).collect())
+        .unwrap_or_default();
+    report.ready_for(&commands)
 }

@@ -57,7 +57,7 @@ pub const CONFIRM_QUIT_BILLED: &str = "Quit and leave it running?";
 pub const DOCTOR_TITLE: &str = " Before the first real step: what this backend needs ";
 pub const DOCTOR_CHECKING: &str =
     "Checking the tools, credentials, cluster and port (as `trinetes doctor` does)…";
-pub const DOCTOR_READY: &str = "Everything required is there.";
+pub const DOCTOR_READY: &str = "Everything this lesson's commands need is there.";
 pub const DOCTOR_NOT_READY: &str =
     "Something required is missing: fix the rows marked ✘, then press Enter on the step again.";
 pub const DOCTOR_KEYS_READY: &str = "Enter: go on    Esc: back";

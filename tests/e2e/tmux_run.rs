@@ -26,6 +26,15 @@ fn start(dir: &Path, state: &Path) -> TmuxServer {
             "NO_PROXY=127.0.0.1".to_string(),
             "no_proxy=127.0.0.1".to_string(),
             "TRINETES_LOG=debug".to_string(),
+            // The doctor's checks before the first live step look for AWS
+            // credentials: never at the EC2 metadata address from a test,
+            // and never with the machine's own AWS settings.
+            "AWS_EC2_METADATA_DISABLED=true".to_string(),
+            format!("AWS_CONFIG_FILE={}", dir.join("no-aws-config").display()),
+            format!(
+                "AWS_SHARED_CREDENTIALS_FILE={}",
+                dir.join("no-aws-credentials").display()
+            ),
         ],
     )
 }
@@ -78,6 +87,15 @@ impl Drop for Loopback {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
     }
+}
+
+/// The first step on a real backend waits for the doctor's checks: these
+/// lessons only run `echo` and the shell, so the window says everything is
+/// there and names the lessons' folder; Enter goes on.
+fn pass_doctor(server: &TmuxServer) {
+    let window = server.wait_text("Everything this lesson's commands need is there.");
+    assert!(window.contains("These lessons come from"), "{window}");
+    server.keys(&["Enter"]);
 }
 
 /// Types the live-backend command for `lessons` into the shell and waits
@@ -170,6 +188,7 @@ fn run_steps_in_the_real_binary_and_see_their_checks() {
     server.keys(&["Tab"]);
     server.wait_text("run-e2e │ step 1/3");
     server.keys(&["Enter"]);
+    pass_doctor(&server);
     let passed = server.wait_text("passed in");
     assert!(passed.contains("hello-from-step"), "output pane:\n{passed}");
     assert!(
@@ -437,6 +456,7 @@ hints = ["hint-one-comes-first", "hint-two-comes-next"]
     server.keys(&["Tab"]);
     server.wait_text("keys-e2e │ step 1/2");
     server.keys(&["Enter"]);
+    pass_doctor(&server);
     server.wait_text("slow-step-started");
 
     // Esc goes back to the list; the step goes on.

@@ -171,7 +171,7 @@ fn the_first_real_step_waits_for_the_doctor_and_a_missing_tool_stops_it() {
     };
     update(&mut app, trinetes::tui::action::Action::DoctorDone(ready));
     assert!(
-        frame(&app).contains("Everything required is there."),
+        frame(&app).contains("Everything this lesson's commands need is there."),
         "{}",
         frame(&app)
     );

@@ -308,7 +308,7 @@ fn draw_doctor(app: &App, at: (usize, usize), frame: &mut Frame, area: Rect) {
         Some(r) => {
             let mut lines: Vec<String> = r.render().lines().map(str::to_string).collect();
             lines.push(String::new());
-            if r.ready() {
+            if crate::tui::doctor_gate::ready_for_lesson(app, r, at.0) {
                 if let Some(dir) = &app.settings.custom_lessons {
                     lines.push(strings::trust_lessons(&dir.display().to_string()));
                     lines.push(String::new());
