@@ -30,6 +30,7 @@ fn start(dir: &Path, state: &Path) -> TmuxServer {
             // credentials: never at the EC2 metadata address from a test,
             // and never with the machine's own AWS settings.
             "AWS_EC2_METADATA_DISABLED=true".to_string(),
+            "AWS_ENDPOINT_URL=http://127.0.0.1:9".to_string(),
             format!("AWS_CONFIG_FILE={}", dir.join("no-aws-config").display()),
             format!(
                 "AWS_SHARED_CREDENTIALS_FILE={}",
