@@ -354,11 +354,8 @@ impl Backend for ShellBackend {
     }
 
     fn skip_reason(&self, step: &Step) -> Option<String> {
-        if !step.backends.is_empty() && !step.backends.contains(&self.kind) {
-            return Some(step.skip_reason.clone().unwrap_or_else(|| {
-                let on: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
-                format!("this step runs only on {}", on.join(", "))
-            }));
+        if let Some(why) = super::backends_skip_reason(step, self.kind) {
+            return Some(why);
         }
         if self.kind == BackendKind::Context
             && let Some(why) = context_skips(&step.command)

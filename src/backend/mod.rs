@@ -191,12 +191,17 @@ pub trait Backend: Send + Sync {
 
     /// Why a step does not run on this backend, if it does not.
     fn skip_reason(&self, step: &Step) -> Option<String> {
-        if step.backends.is_empty() || step.backends.contains(&self.kind()) {
-            return None;
-        }
-        Some(step.skip_reason.clone().unwrap_or_else(|| {
-            let on: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
-            format!("this step runs only on {}", on.join(", "))
-        }))
+        backends_skip_reason(step, self.kind())
     }
+}
+
+/// Why `step` does not run on backend `kind` by its `backends` list.
+pub fn backends_skip_reason(step: &Step, kind: BackendKind) -> Option<String> {
+    if step.backends.is_empty() || step.backends.contains(&kind) {
+        return None;
+    }
+    Some(step.skip_reason.clone().unwrap_or_else(|| {
+        let on: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
+        format!("this step runs only on {}", on.join(", "))
+    }))
 }

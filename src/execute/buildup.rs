@@ -12,7 +12,7 @@ use crate::sim::world::FastStretch;
 
 /// How long a probe waits for a check of a provider's state: the state is
 /// either there or not, so this only covers the first answer of a watch.
-pub const PROBE_WAIT: Duration = Duration::from_secs(2);
+pub const PROBE_WAIT: Duration = Duration::from_secs(5);
 
 /// How much faster than the wall the dry-run world's clock runs while a
 /// build-up runs (the `--pace fast` speed).
@@ -44,8 +44,11 @@ pub async fn present(backend: &dyn Backend, provider: &Lesson) -> bool {
         return false;
     };
     let mut ctx = backend.step_check_context(proof);
-    // The probe's wait is wall time, whatever the world's pace.
+    // The probe's wait is wall time, whatever the world's pace; the world
+    // runs fast meanwhile, so that a world just restored (its pods starting
+    // again, as after a node restart) settles within it.
     ctx.clock_speed = None;
+    let _fast = backend.fast_stretch_at(BUILD_UP_SPEED);
     for c in &proof.checks {
         let mut probe = c.clone();
         probe.timeout = PROBE_WAIT;

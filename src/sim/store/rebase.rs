@@ -116,14 +116,6 @@ fn shift_text(text: &str, by: SignedDuration) -> Option<String> {
     let digits = text
         .split_once('.')
         .map_or(0, |(_, frac)| frac.trim_end_matches('Z').len());
-    // Whole seconds round to the nearest: a move by a few microseconds
-    // (the clock's lead read a moment apart from the wall's) must not take
-    // a second off.
-    let moved = if digits == 0 {
-        moved.round(jiff::Unit::Second).unwrap_or(moved)
-    } else {
-        moved
-    };
     let whole = moved.strftime("%Y-%m-%dT%H:%M:%S").to_string();
     Some(if digits == 0 {
         format!("{whole}Z")

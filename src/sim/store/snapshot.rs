@@ -73,9 +73,18 @@ impl Store {
     /// admission and no defaulting, since the objects were stored before.
     /// Their timestamps lose the lead the old clock had over the wall.
     pub fn restore(clock: Clock, snapshot: StoreSnapshot) -> Result<Store, StoreError> {
+        // A lead under a second is the clock and the wall read a moment
+        // apart, not a lead: moving whole-second stamps by it would take a
+        // second off them. (By the time a world is restored, the wall has
+        // long passed the moment it was saved.)
         let by = snapshot
             .taken
             .map_or(SignedDuration::ZERO, |t| t.lead_removed());
+        let by = if by.abs() < SignedDuration::from_secs(1) {
+            SignedDuration::ZERO
+        } else {
+            by
+        };
         let mut objects: HashMap<&'static str, super::ObjectsByName> = HashMap::new();
         for mut object in snapshot.objects {
             if !by.is_zero() {
