@@ -90,6 +90,39 @@ pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
 }
 
+impl Progress {
+    /// Three-way merge for a program that loaded `base`, changed it into
+    /// `self`, and finds `theirs` on disk now (another trinetes, a headless
+    /// `run`, wrote meanwhile): each lesson this program changed is taken
+    /// from `self`, every other lesson from `theirs`. So nothing either
+    /// wrote is lost, unless both changed the same lesson (then this one
+    /// wins, as the last to write).
+    pub fn merged(&self, base: &Progress, theirs: &Progress) -> Progress {
+        let mut out = theirs.clone();
+        out.version = self.version;
+        if self.last != base.last {
+            out.last = self.last.clone();
+        }
+        let ids: std::collections::BTreeSet<&String> =
+            self.lessons.keys().chain(base.lessons.keys()).collect();
+        for id in ids {
+            let mine = self.lessons.get(id);
+            if mine == base.lessons.get(id) {
+                continue;
+            }
+            match mine {
+                Some(lesson) => {
+                    out.lessons.insert(id.clone(), lesson.clone());
+                }
+                None => {
+                    out.lessons.remove(id);
+                }
+            }
+        }
+        out
+    }
+}
+
 impl Default for Progress {
     fn default() -> Self {
         Progress {
@@ -323,6 +356,38 @@ pub fn state_dir_from(
             Ok(home.join(".local").join("state").join("trinetes"))
         }
         _ => Err(ProgressError::NoStateDir),
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    fn with(lessons: &[(&str, &[(&str, RecordedOutcome)])]) -> Progress {
+        let mut p = Progress::default();
+        for (id, steps) in lessons {
+            let entry = p.lessons.entry(id.to_string()).or_default();
+            for (step, outcome) in *steps {
+                entry.steps.insert(step.to_string(), *outcome);
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn what_another_program_wrote_meanwhile_is_kept() {
+        use RecordedOutcome::Passed;
+        let base = with(&[("welcome", &[("get-nodes", Passed)])]);
+        // This program ran a step of deployments and reset welcome.
+        let mine = with(&[("deployments", &[("create", Passed)])]);
+        // A headless run wrote replicasets meanwhile.
+        let theirs = with(&[
+            ("welcome", &[("get-nodes", Passed)]),
+            ("replicasets", &[("create-replicaset", Passed)]),
+        ]);
+        let merged = mine.merged(&base, &theirs);
+        let ids: Vec<&str> = merged.lessons.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["deployments", "replicasets"]);
     }
 }
 

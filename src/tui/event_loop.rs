@@ -52,6 +52,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
 
     let mut owner = TerminalOwner::acquire(log_path)?;
     let size = owner.terminal.size().map_err(TuiError::Terminal)?;
+    // What the progress file held when this TUI last read or wrote it.
+    let mut saved = progress.clone();
     let mut app = App::new(lessons, progress, settings, (size.width, size.height));
     resume(&mut app);
     app.warning = warning.take();
@@ -148,9 +150,24 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         }
         if app.progress_dirty {
             app.progress_dirty = false;
-            if let Err(e) = store.save(&app.progress) {
-                tracing::warn!(error = %e, "saving progress failed");
-                app.warning = Some(e.to_string());
+            // Another trinetes (a headless run) may have written meanwhile:
+            // keep its lessons, write this one's changes over them.
+            let merged = match store.load() {
+                Ok(on_disk) => app.progress.merged(&saved, &on_disk.progress),
+                Err(_) => app.progress.clone(),
+            };
+            match store.save(&merged) {
+                Ok(()) => {
+                    if merged != app.progress {
+                        app.progress = merged.clone();
+                        screens::reader::document::sync(&mut app);
+                    }
+                    saved = merged;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "saving progress failed");
+                    app.warning = Some(e.to_string());
+                }
             }
         }
     }

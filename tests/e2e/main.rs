@@ -6,5 +6,6 @@ mod support;
 mod exec_tty;
 mod kept_world;
 mod notes_window;
+mod progress_shared;
 mod tmux;
 mod tmux_run;
