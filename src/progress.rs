@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -278,14 +277,7 @@ impl ProgressStore {
     /// The first of `progress.toml.bak`, `progress.toml.bak.1`, … that does
     /// not exist yet, so an older backup is never overwritten.
     pub fn next_backup_path(&self) -> PathBuf {
-        let first = self.backup_path();
-        if !first.exists() {
-            return first;
-        }
-        (1..u32::MAX)
-            .map(|n| self.dir.join(format!("{BACKUP_NAME}.{n}")))
-            .find(|candidate| !candidate.exists())
-            .unwrap_or(first)
+        crate::files::free_backup_name(&self.path())
     }
 
     fn set_aside(&self, path: &Path, reason: &str) -> Result<Loaded, ProgressError> {
@@ -313,16 +305,8 @@ impl ProgressStore {
         })?;
         let body = toml::to_string_pretty(progress)?;
         let path = self.path();
-        let write_err = |source| ProgressError::Write {
-            path: path.clone(),
-            source,
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_err)?;
-        tmp.write_all(HEADER.as_bytes()).map_err(write_err)?;
-        tmp.write_all(body.as_bytes()).map_err(write_err)?;
-        tmp.as_file().sync_all().map_err(write_err)?;
-        tmp.persist(&path).map_err(|e| write_err(e.error))?;
-        Ok(())
+        crate::files::write_atomically(&path, format!("{HEADER}{body}").as_bytes())
+            .map_err(|source| ProgressError::Write { path, source })
     }
 }
 

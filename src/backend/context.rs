@@ -180,8 +180,6 @@ fn write_private(
     context: &str,
     namespace: Option<&str>,
 ) -> Result<PathBuf, BackendError> {
-    use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -201,12 +199,10 @@ fn write_private(
     std::fs::create_dir_all(&dir)?;
     let yaml = serde_norway::to_string(config)
         .map_err(|e| other(format!("cannot write the private kubeconfig: {e}")))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    tmp.write_all(yaml.as_bytes())?;
+    // Written through a temporary file, which is made readable by its
+    // owner only and keeps that mode when renamed.
     let path = dir.join("kubeconfig");
-    tmp.persist(&path).map_err(|e| BackendError::Io(e.error))?;
+    crate::files::write_atomically(&path, yaml.as_bytes())?;
     Ok(path)
 }
 

@@ -234,29 +234,15 @@ impl Ledger {
         std::fs::create_dir_all(dir).map_err(write_err)?;
         let text =
             serde_json::to_string_pretty(file).map_err(|e| write_err(std::io::Error::other(e)))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(write_err)?;
-        tmp.as_file().sync_all().map_err(write_err)?;
-        tmp.persist(&self.path).map_err(|e| write_err(e.error))?;
-        Ok(())
+        crate::files::write_atomically(&self.path, text.as_bytes()).map_err(write_err)
     }
 
     /// Moves a ledger that cannot be read aside (never over an earlier
     /// copy), so the next write does not destroy what it knew.
     fn keep_corrupt(&self) -> PathBuf {
-        let mut n = 0;
-        loop {
-            let kept = if n == 0 {
-                self.path.with_extension("json.bak")
-            } else {
-                self.path.with_extension(format!("json.bak.{n}"))
-            };
-            if !kept.exists() {
-                let _ = std::fs::rename(&self.path, &kept);
-                return kept;
-            }
-            n += 1;
-        }
+        let kept = crate::files::free_backup_name(&self.path);
+        let _ = std::fs::rename(&self.path, &kept);
+        kept
     }
 }
 

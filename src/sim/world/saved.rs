@@ -132,26 +132,8 @@ impl Saveable {
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
         let _one_at_a_time = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         let text = serde_json::to_vec(&self.snapshot()).map_err(std::io::Error::other)?;
-        write_atomically(file, &text)
+        crate::files::write_atomically(file, &text)
     }
-}
-
-/// A temporary file in the same folder, then a rename over `file`: a reader
-/// (or a crash) sees the old file or the new one, never half of one.
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".world-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(file).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The saver: writes the file whenever the world changed since the last write.
@@ -242,7 +224,7 @@ fn unknown_kind(saved: &SavedWorld) -> Option<String> {
 }
 
 fn set_aside(file: &Path, why: &str) -> WorldOrigin {
-    let kept_as = free_backup_name(file);
+    let kept_as = crate::files::free_backup_name(file);
     if let Err(e) = std::fs::rename(file, &kept_as) {
         tracing::warn!(
             "cannot keep {} as {}: {e}",
@@ -257,20 +239,6 @@ fn set_aside(file: &Path, why: &str) -> WorldOrigin {
         ),
         kept_as,
     }
-}
-
-/// `FILE.bak`, or the first free `FILE.bak.N`.
-fn free_backup_name(file: &Path) -> PathBuf {
-    let with = |suffix: String| {
-        let mut name = file.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    std::iter::once(".bak".to_string())
-        .chain((1..).map(|n| format!(".bak.{n}")))
-        .map(with)
-        .find(|p| !p.exists())
-        .expect("some backup name is free")
 }
 
 #[cfg(test)]
