@@ -31,7 +31,12 @@ pub struct Prices {
 }
 
 impl Prices {
+    /// The built-in price list, parsed once.
     pub fn builtin() -> Result<Prices, PricesError> {
+        static PARSED: std::sync::OnceLock<Option<Prices>> = std::sync::OnceLock::new();
+        if let Some(prices) = PARSED.get_or_init(|| toml::from_str(embedded::PRICES).ok()) {
+            return Ok(prices.clone());
+        }
         toml::from_str(embedded::PRICES).map_err(PricesError)
     }
 

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 
 use crate::execute::StepOutcome;
+use crate::lesson::Section;
 use crate::present::hub::Hub;
 use crate::present::protocol::{LessonView, Snapshot, StepState};
 use crate::present::{Command, socket_path};
@@ -23,6 +24,9 @@ pub struct NotesLink {
     simulated: bool,
     /// The lesson on screen and when it was opened.
     opened: Option<(usize, Timestamp)>,
+    /// The sections of the lesson on screen (lessons do not change while
+    /// the TUI runs, so they are split once, not on every frame).
+    sections: Option<(usize, Vec<Section>)>,
 }
 
 impl NotesLink {
@@ -57,6 +61,7 @@ impl NotesLink {
             backend,
             simulated,
             opened: None,
+            sections: None,
         }
     }
 
@@ -68,6 +73,12 @@ impl NotesLink {
             (Some(l), Some((open, _))) if l == open => {}
             (Some(l), _) => self.opened = Some((l, Timestamp::now())),
             (None, _) => self.opened = None,
+        }
+        if let Some(l) = lesson
+            && self.sections.as_ref().map(|(i, _)| *i) != Some(l)
+        {
+            let split = app.lessons.get(l).map(|x| x.sections()).unwrap_or_default();
+            self.sections = Some((l, split));
         }
         hub.publish(&snapshot(app, self));
     }
@@ -95,7 +106,10 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
 fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
     let reader = app.reader.as_ref()?;
     let lesson = app.lessons.get(reader.lesson)?;
-    let sections = lesson.sections();
+    let sections = match &link.sections {
+        Some((i, sections)) if *i == reader.lesson => sections.as_slice(),
+        _ => &[],
+    };
     // The selected step's section; else the section of the last step box
     // at or above the top of the screen.
     let step_on_screen = reader.step.or_else(|| {
@@ -106,7 +120,7 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .rposition(|range| range.start <= reader.scroll)
     });
     let section = step_on_screen
-        .and_then(|s| crate::lesson::Lesson::section_of_step(&sections, s))
+        .and_then(|s| crate::lesson::Lesson::section_of_step(sections, s))
         .unwrap_or(0);
     let current = sections.get(section);
     let next_step = match reader.step {
