@@ -84,6 +84,27 @@ pub struct Target {
     pub port: u16,
 }
 
+impl Target {
+    /// The target for `backend` (and its `context`) with the region and
+    /// eksctl version of a profile's variables; `AWS_REGION` wins.
+    pub fn for_profile(
+        backend: &str,
+        context: Option<String>,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Target {
+        Target {
+            backend: backend.to_string(),
+            context,
+            region: std::env::var("AWS_REGION")
+                .ok()
+                .or_else(|| vars.get("region").cloned())
+                .unwrap_or_else(|| "us-east-1".to_string()),
+            eksctl_version: vars.get("eksctl_version").cloned(),
+            port: 8080,
+        }
+    }
+}
+
 /// The whole table, in the order it is shown.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {

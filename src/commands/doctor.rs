@@ -42,15 +42,5 @@ pub fn target(global: &GlobalArgs, profile: &Profile) -> anyhow::Result<Target> 
             global.backend
         );
     }
-    let vars = profile.vars();
-    Ok(Target {
-        backend,
-        context,
-        region: std::env::var("AWS_REGION")
-            .ok()
-            .or_else(|| vars.get("region").cloned())
-            .unwrap_or_else(|| "us-east-1".to_string()),
-        eksctl_version: vars.get("eksctl_version").cloned(),
-        port: 8080,
-    })
+    Ok(Target::for_profile(&backend, context, profile.vars()))
 }

@@ -69,16 +69,7 @@ fn target(app: &App, backend: &dyn Backend) -> Target {
     let context = label
         .strip_prefix("context ")
         .map(|rest| rest.split(" ns ").next().unwrap_or(rest).to_string());
-    Target {
-        backend: app.settings.backend.name().to_string(),
-        context,
-        region: std::env::var("AWS_REGION")
-            .ok()
-            .or_else(|| vars.get("region").cloned())
-            .unwrap_or_else(|| "us-east-1".to_string()),
-        eksctl_version: vars.get("eksctl_version").cloned(),
-        port: 8080,
-    }
+    Target::for_profile(app.settings.backend.name(), context, &vars)
 }
 
 /// The checks ended.
