@@ -185,6 +185,50 @@ fn words(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// A resource a tool removes and a read of the same tool checks: `look`
+/// (whose failure says `gone_when` once the resource is gone), then
+/// `remove` when it is there, then `look` again.
+struct ToolResource<'a> {
+    tool: &'static str,
+    look: Vec<String>,
+    remove: Vec<String>,
+    gone_when: &'static str,
+    opts: &'a Options,
+    redactor: &'a Redactor,
+}
+
+impl ToolResource<'_> {
+    fn tear_down(&self, say: &mut dyn FnMut(&str)) -> Outcome {
+        let look = |say: &mut dyn FnMut(&str)| {
+            tool(self.tool, &self.look, self.opts, self.redactor, say, false)
+        };
+        match look(say) {
+            Err(why) => return Outcome::Survived { why },
+            Ok((false, text)) if text.contains(self.gone_when) => {
+                return Outcome::Removed { already_gone: true };
+            }
+            Ok(_) => {}
+        }
+        if let Err(why) = tool(self.tool, &self.remove, self.opts, self.redactor, say, true) {
+            return Outcome::Survived { why };
+        }
+        match look(say) {
+            Ok((false, text)) if text.contains(self.gone_when) => Outcome::Removed {
+                already_gone: false,
+            },
+            Ok((_, text)) => Outcome::Survived {
+                why: format!(
+                    "`{} {}` still answers: {}",
+                    self.tool,
+                    self.look.join(" "),
+                    text.lines().next().unwrap_or("")
+                ),
+            },
+            Err(why) => Outcome::Survived { why },
+        }
+    }
+}
+
 fn helm_release(
     name: &str,
     namespace: &str,
@@ -197,35 +241,19 @@ fn helm_release(
     if let Some(ctx) = context {
         scope.extend(words(&["--kube-context", ctx]));
     }
-    let status = |say: &mut dyn FnMut(&str)| {
-        let mut args = words(&["status", name]);
+    let with_scope = |mut args: Vec<String>| {
         args.extend(scope.iter().cloned());
-        tool("helm", &args, opts, redactor, say, false)
+        args
     };
-    match status(say) {
-        Err(why) => return Outcome::Survived { why },
-        Ok((false, text)) if text.contains("not found") => {
-            return Outcome::Removed { already_gone: true };
-        }
-        Ok(_) => {}
+    ToolResource {
+        tool: "helm",
+        look: with_scope(words(&["status", name])),
+        remove: with_scope(words(&["uninstall", name, "--wait"])),
+        gone_when: "not found",
+        opts,
+        redactor,
     }
-    let mut args = words(&["uninstall", name, "--wait"]);
-    args.extend(scope.iter().cloned());
-    if let Err(why) = tool("helm", &args, opts, redactor, say, true) {
-        return Outcome::Survived { why };
-    }
-    match status(say) {
-        Ok((false, text)) if text.contains("not found") => Outcome::Removed {
-            already_gone: false,
-        },
-        Ok((_, text)) => Outcome::Survived {
-            why: format!(
-                "`helm status {name}` still answers: {}",
-                text.lines().next().unwrap_or("")
-            ),
-        },
-        Err(why) => Outcome::Survived { why },
-    }
+    .tear_down(say)
 }
 
 fn namespace_gone(
@@ -238,35 +266,25 @@ fn namespace_gone(
     let scope: Vec<String> = context
         .map(|c| words(&["--context", c]))
         .unwrap_or_default();
-    let get = |say: &mut dyn FnMut(&str)| {
-        let mut args = words(&["get", "namespace", name]);
+    let with_scope = |mut args: Vec<String>| {
         args.extend(scope.iter().cloned());
-        tool("kubectl", &args, opts, redactor, say, false)
+        args
     };
-    match get(say) {
-        Err(why) => return Outcome::Survived { why },
-        Ok((false, text)) if text.contains("NotFound") => {
-            return Outcome::Removed { already_gone: true };
-        }
-        Ok(_) => {}
+    ToolResource {
+        tool: "kubectl",
+        look: with_scope(words(&["get", "namespace", name])),
+        remove: with_scope(words(&[
+            "delete",
+            "namespace",
+            name,
+            "--wait=true",
+            "--timeout=5m",
+        ])),
+        gone_when: "NotFound",
+        opts,
+        redactor,
     }
-    let mut args = words(&["delete", "namespace", name, "--wait=true", "--timeout=5m"]);
-    args.extend(scope.iter().cloned());
-    if let Err(why) = tool("kubectl", &args, opts, redactor, say, true) {
-        return Outcome::Survived { why };
-    }
-    match get(say) {
-        Ok((false, text)) if text.contains("NotFound") => Outcome::Removed {
-            already_gone: false,
-        },
-        Ok((_, text)) => Outcome::Survived {
-            why: format!(
-                "`kubectl get namespace {name}` still answers: {}",
-                text.lines().next().unwrap_or("")
-            ),
-        },
-        Err(why) => Outcome::Survived { why },
-    }
+    .tear_down(say)
 }
 
 async fn eks_cluster(
