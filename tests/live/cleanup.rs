@@ -268,3 +268,51 @@ fn cleanup_without_a_terminal_asks_for_yes() {
     assert!(said.contains("pass --yes"), "{said}");
     assert_eq!(ledger.open().unwrap().len(), 1);
 }
+
+#[test]
+fn a_learners_namespace_is_deleted_and_checked_gone() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let namespaces = state.path().join("namespaces");
+    std::fs::create_dir_all(&namespaces).unwrap();
+    std::fs::write(namespaces.join("learner-7"), "").unwrap();
+    // kubectl whose namespaces are files: get answers NotFound once deleted.
+    stubs.add(
+        "kubectl",
+        &format!(
+            r#"
+case "$1 $2" in
+  "get namespace") if [ -f "{dir}/$3" ]; then echo "$3   Active   5m"; else echo "Error from server (NotFound): namespaces \"$3\" not found"; exit 1; fi ;;
+  "delete namespace") rm -f "{dir}/$3"; echo "namespace \"$3\" deleted" ;;
+  *) echo "unexpected kubectl call: $*" >&2; exit 2 ;;
+esac
+"#,
+            dir = namespaces.display()
+        ),
+    );
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    ledger
+        .record(
+            Resource::Namespace {
+                name: "learner-7".into(),
+                context: Some("class".into()),
+            },
+            "context class",
+        )
+        .unwrap();
+    let out = trinetes(state.path(), &stubs.path(), &[], &["cleanup", "--yes"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("✔ namespace learner-7 removed"), "{said}");
+    assert!(!namespaces.join("learner-7").exists());
+    assert!(
+        stubs
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("kubectl delete namespace learner-7")
+                && c.contains("--context class")),
+        "{:?}",
+        stubs.calls()
+    );
+    assert!(ledger.open().unwrap().is_empty());
+}
