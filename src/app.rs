@@ -7,6 +7,9 @@ use anyhow::Context;
 use crate::cli::{Cli, Command, GlobalArgs, ThemeName};
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.global.record.is_some() && !matches!(cli.command, None | Some(Command::Run(_))) {
+        anyhow::bail!("--record records the tutorial or `trinetes run`, not this command");
+    }
     match cli.command {
         None => start_tui(&cli.global),
         Some(Command::Lessons(args)) => crate::commands::lessons::run(&cli.global, &args),
@@ -19,6 +22,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Notes) => notes_window(),
         Some(Command::Doctor) => crate::commands::doctor::run(&cli.global),
         Some(Command::Cleanup(args)) => crate::commands::cleanup::run(&args),
+        Some(Command::Replay(args)) => crate::commands::replay::run(&args),
     }
 }
 
@@ -59,6 +63,10 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     let state_dir = crate::progress::state_dir()?;
     let store = crate::progress::ProgressStore::new(state_dir.clone());
+    let recording = match &global.record {
+        Some(path) => Some(crate::record::start(path, "trinetes")?),
+        None => None,
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let active: crate::backend::setup::ActiveBackend = crate::backend::setup::start(
@@ -86,6 +94,10 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         active.shutdown().await;
         result.map_err(anyhow::Error::from)
     })?;
+    if let Some(recording) = recording {
+        let path = recording.finish()?;
+        eprintln!("recording written to {}", path.display());
+    }
     if backend != BackendKind::DryRun {
         remind_cleanup(&state_dir);
     }

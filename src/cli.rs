@@ -49,6 +49,12 @@ pub struct GlobalArgs {
     /// The length of a realistic eksctl run, e.g. 60s, or 20s for a talk.
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s")]
     pub pace_total: String,
+    /// Record the steps run (in the tutorial or `trinetes run`) into this
+    /// asciicast v2 file: each step's command, output and checks with their
+    /// timing, and a marker at each step. Secrets are redacted. Play it with
+    /// `trinetes replay FILE` or asciinema.
+    #[arg(long, global = true, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
 }
 
 /// The global flags each subcommand has no use for. They are still
@@ -57,7 +63,14 @@ pub struct GlobalArgs {
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     (
         "lessons",
-        &["backend", "theme", "pace", "pace_total", "namespace"],
+        &[
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "record",
+        ],
     ),
     (
         "sim",
@@ -68,9 +81,10 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "record",
         ],
     ),
-    ("reset-world", &["namespace"]),
+    ("reset-world", &["namespace", "record"]),
     (
         "notes",
         &[
@@ -81,12 +95,20 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "profile",
+            "record",
         ],
     ),
     ("run", &["theme"]),
     (
         "doctor",
-        &["lessons", "theme", "pace", "pace_total", "namespace"],
+        &[
+            "lessons",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "record",
+        ],
     ),
     (
         "cleanup",
@@ -97,6 +119,20 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "record",
+        ],
+    ),
+    (
+        "replay",
+        &[
+            "lessons",
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "profile",
+            "record",
         ],
     ),
 ];
@@ -171,6 +207,35 @@ pub enum Command {
     /// cluster`), each checked gone afterwards. Safe to run again; exits
     /// non-zero while anything survives.
     Cleanup(CleanupArgs),
+    /// Play a recording made with --record (or any asciicast v2 file) in a
+    /// projector-style screen, one step at a time: →/Space/n goes to the
+    /// next step, ← to the previous one, PgUp/PgDn scroll, q quits.
+    ///
+    /// Example: trinetes replay demo.cast --step
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording, an asciicast v2 file.
+    #[arg(value_name = "FILE.cast")]
+    pub file: PathBuf,
+    /// How much faster than recorded to play (2 = twice as fast).
+    #[arg(long, default_value_t = 1.0, value_parser = positive_speed)]
+    pub speed: f64,
+    /// Stop after each step and wait for →/Space (otherwise the steps play
+    /// one after another; → still skips ahead).
+    #[arg(long)]
+    pub step: bool,
+}
+
+fn positive_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),
+        _ => Err(format!(
+            "{text:?} is not a speed above 0, such as 0.5, 1 or 4"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 pub mod cleanup;
 pub mod doctor;
 pub mod lessons;
+pub mod replay;
 pub mod report;
 pub mod run;
 mod run_print;

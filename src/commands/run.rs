@@ -60,6 +60,13 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             dir.display()
         );
     }
+    let recording = match &global.record {
+        Some(path) => Some(crate::record::start(
+            path,
+            &recording_title(&lessons, args),
+        )?),
+        None => None,
+    };
     let pace = pace_of(global)?;
     let state_dir = progress::state_dir()?;
     let printer =
@@ -176,6 +183,10 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             .with_context(|| format!("cannot write the report {}", path.display()))?;
         printer.line(&format!("report written to {}", path.display()));
     }
+    if let Some(recording) = recording {
+        let path = recording.finish()?;
+        printer.line(&format!("recording written to {}", path.display()));
+    }
     if args.hold && !cancel.is_cancelled() {
         hold(&printer, &active, &cancel).await;
     }
@@ -236,11 +247,15 @@ impl LessonRun<'_> {
             let outcome = loop {
                 tokio::select! {
                     biased;
-                    Some(event) = rx.recv() => printer.event(&event, &mut step_report),
+                    Some(event) = rx.recv() => {
+                        crate::record::feed(&event);
+                        printer.event(&event, &mut step_report);
+                    }
                     outcome = &mut execution => break outcome,
                 }
             };
             while let Ok(event) = rx.try_recv() {
+                crate::record::feed(&event);
                 printer.event(&event, &mut step_report);
             }
             // The simulated world ends with this run; AWS does not.
@@ -277,6 +292,15 @@ impl LessonRun<'_> {
         }
         (lesson_report, stop)
     }
+}
+
+/// What a recording of this run is called.
+fn recording_title(lessons: &[Lesson], args: &RunArgs) -> String {
+    if args.all {
+        return "trinetes run --all".to_string();
+    }
+    let ids: Vec<&str> = lessons.iter().map(|l| l.front.id.as_str()).collect();
+    format!("trinetes run: {}", ids.join(", "))
 }
 
 /// The pace `--pace` and `--pace-total` ask for.

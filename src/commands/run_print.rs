@@ -60,7 +60,9 @@ impl Printer {
     }
 
     pub fn lesson(&self, id: &str, title: &str) {
-        self.line(&self.paint("1", &format!("== {id}: {title}")));
+        let heading = format!("== {id}: {title}");
+        crate::record::note(&heading);
+        self.line(&self.paint("1", &heading));
     }
 
     /// Print one event and fold it into the step's report.

@@ -93,6 +93,7 @@ pub async fn batch(mut events: mpsc::Receiver<ExecutionEvent>, actions: mpsc::Se
                 Ok(None) | Err(_) => break,
             }
         }
+        batch.iter().for_each(crate::record::feed);
         if actions.send(Action::ExecutionEvents(batch)).await.is_err() {
             return;
         }
