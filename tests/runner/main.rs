@@ -11,6 +11,7 @@ mod kept_world;
 mod kubectl_fallback;
 mod lessons_alone;
 mod port_taken;
+mod record;
 mod shell;
 mod skipped_step;
 mod step_hints;
