@@ -12,7 +12,7 @@ use super::{Mode, Replay, transcript};
 
 // What the screen says.
 const KEYS: &str = "→/Space next   ← back   PgUp/PgDn scroll   p pause   q quit";
-const OPENING: &str = "opening";
+const OPENING: &str = "before the first step";
 const PLAYING: &str = "▶ playing";
 const PAUSED: &str = "⏸ paused";
 const WAITING: &str = "→ or Space: next step";
@@ -89,10 +89,17 @@ impl Replay {
     }
 
     fn render_body(&self, area: Rect, buf: &mut Buffer) {
-        let lines = transcript::lines(&self.text(), base());
-        if lines.is_empty() && self.section().label.is_none() {
-            self.render_title_card(area, buf);
-            return;
+        let mut lines = transcript::lines(&self.text(), base());
+        if self.section().label.is_none() {
+            if lines.is_empty() {
+                self.render_title_card(area, buf);
+                return;
+            }
+            // What came before the first step, under the card.
+            let mut card = self.title_card();
+            card.push(Line::default());
+            card.append(&mut lines);
+            lines = card;
         }
         let wrapped = transcript::wrap(&lines, usize::from(area.width));
         let height = usize::from(area.height);
@@ -104,28 +111,33 @@ impl Replay {
         Paragraph::new(wrapped[top..bottom].to_vec()).render(area, buf);
     }
 
-    fn render_title_card(&self, area: Rect, buf: &mut Buffer) {
+    /// The recording's title and how many steps it has.
+    fn title_card(&self) -> Vec<Line<'static>> {
         let steps = self.steps();
         let what = match (steps, self.mode) {
             (0, _) => EMPTY.to_string(),
             (n, Mode::Step) => format!("{n} steps recorded · {WAITING}"),
             (n, Mode::Continuous) => format!("{n} steps recorded"),
         };
+        vec![
+            Line::from(Span::styled(
+                self.title.clone(),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Line::default(),
+            Line::from(Span::styled(what, Style::default().fg(Color::Gray))),
+        ]
+    }
+
+    fn render_title_card(&self, area: Rect, buf: &mut Buffer) {
         let [_, middle, _] = area.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(3),
             Constraint::Fill(1),
         ]));
-        Paragraph::new(vec![
-            Line::from(Span::styled(
-                &self.title,
-                Style::default().add_modifier(Modifier::BOLD),
-            )),
-            Line::default(),
-            Line::from(Span::styled(what, Style::default().fg(Color::Gray))),
-        ])
-        .alignment(Alignment::Center)
-        .render(middle, buf);
+        Paragraph::new(self.title_card())
+            .alignment(Alignment::Center)
+            .render(middle, buf);
     }
 
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {

@@ -7,5 +7,6 @@ mod exec_tty;
 mod kept_world;
 mod notes_window;
 mod progress_shared;
+mod record_replay;
 mod tmux;
 mod tmux_run;

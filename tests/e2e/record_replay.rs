@@ -1,0 +1,97 @@
+//! `trinetes replay` in tmux on a real recording: a headless run of the
+//! ReplicaSets lesson recorded with `--record`, then played step by step
+//! (→ plays the next step, a second → finishes it, ← goes back) and on its
+//! own at a chosen speed to the end.
+
+use crate::support::bin::{require_kubectl, text, trinetes_in};
+use crate::support::tmux::{TmuxServer, require_tmux};
+
+#[test]
+fn a_recorded_run_replays_step_by_step_and_at_a_speed() {
+    require_tmux();
+    require_kubectl();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let cast = dir.path().join("replicasets.cast");
+    let out = trinetes_in(
+        &state,
+        &[
+            "run",
+            "--lesson",
+            "replicasets",
+            "--pace",
+            "fast",
+            "--record",
+            cast.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let server = TmuxServer::start(
+        &dir.path().join("tmux.sock"),
+        100,
+        30,
+        &[format!("XDG_STATE_HOME={}", state.display())],
+    );
+    let binary = env!("CARGO_BIN_EXE_trinetes");
+    server.type_text(&format!("{binary} replay {} --step", cast.display()));
+    server.keys(&["Enter"]);
+    let card = server.wait_text("6 steps recorded");
+    assert!(card.contains("trinetes run: replicasets"), "{card}");
+    assert_eq!(
+        server.alternate_on(),
+        "1",
+        "replay uses the alternate screen"
+    );
+
+    // → plays the first step: its command typed after the prompt, then its output.
+    server.keys(&["Right"]);
+    let first = server.wait_text("step 1/6 · create-replicaset");
+    assert!(!first.contains("6 steps recorded"), "{first}");
+    let played = server.wait_text("✔ create-replicaset passed");
+    assert!(played.contains("replicaset.apps/hello created"), "{played}");
+    server.wait_text("→ or Space: next step");
+    // The screen follows the output's end; PgUp shows the typed command
+    // the long manifest pushed up.
+    assert!(
+        !played.contains("$ cat > replicaset-definition.yml"),
+        "{played}"
+    );
+    server.keys(&["PageUp"]);
+    let top = server.wait_text("$ cat > replicaset-definition.yml");
+    assert!(!top.contains("✔ create-replicaset passed"), "{top}");
+    server.keys(&["PageDown"]);
+    server.wait_text("✔ create-replicaset passed");
+
+    // The next marker: the second step alone on the screen.
+    server.keys(&["Space"]);
+    let second = server.wait_text("step 2/6 · get-replicasets");
+    assert!(
+        !second.contains("replicaset.apps/hello created"),
+        "{second}"
+    );
+    // A key during the step shows all of it at once.
+    server.keys(&["Right"]);
+    let second = server.wait_text("✔ get-replicasets passed");
+    assert!(
+        second.contains("$ kubectl get replicaset hello -o wide"),
+        "{second}"
+    );
+
+    // ← goes back to the first step, whole.
+    server.keys(&["Left"]);
+    let back = server.wait_text("step 1/6 · create-replicaset");
+    assert!(back.contains("✔ create-replicaset passed"), "{back}");
+
+    server.keys(&["q"]);
+    server.wait_for("the alternate screen off", |_| server.alternate_on() == "0");
+
+    // On its own, fast: through every step to the end.
+    server.type_text(&format!("{binary} replay {} --speed 20", cast.display()));
+    server.keys(&["Enter"]);
+    let end = server.wait_text("end of the recording");
+    assert!(end.contains("step 6/6 · cleanup"), "{end}");
+    assert!(end.contains("✔ cleanup passed"), "{end}");
+    server.keys(&["q"]);
+    server.wait_for("the alternate screen off", |_| server.alternate_on() == "0");
+}
