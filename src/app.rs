@@ -64,7 +64,13 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let state_dir = crate::progress::state_dir()?;
     let store = crate::progress::ProgressStore::new(state_dir.clone());
     let recording = match &global.record {
-        Some(path) => Some(crate::record::start(path, "trinetes")?),
+        Some(path) => Some(crate::record::start(
+            path,
+            &format!(
+                "trinetes on {} (profile {})",
+                global.backend, global.profile
+            ),
+        )?),
         None => None,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -292,3 +292,26 @@ fn replay_refuses_a_missing_or_malformed_file_and_says_why() {
         text(&out)
     );
 }
+
+#[test]
+fn a_recording_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cast = dir.path().join("no-such-folder").join("x.cast");
+    let out = trinetes_in(
+        &dir.path().join("state"),
+        &[
+            "run",
+            "--lesson",
+            "welcome",
+            "--record",
+            cast.to_str().expect("utf-8"),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains(&format!("cannot write the recording {}", cast.display())),
+        "{all}"
+    );
+    assert!(!all.contains("starting the dry-run backend"), "{all}");
+}
