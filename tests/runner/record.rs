@@ -315,3 +315,88 @@ fn a_recording_that_cannot_be_written_is_refused_before_the_run() {
     );
     assert!(!all.contains("starting the dry-run backend"), "{all}");
 }
+
+/// A lesson whose step prints a line, then waits long enough to be killed.
+const WAITING_LESSON: &str = r#"---
+id: waiting
+title: Waiting
+summary: A step that prints a line and waits.
+minutes: 1
+order: 1
+---
+
+# Waiting
+
+```sh step id=wait
+echo "started the wait"; echo $$ > PID_FILE; exec sleep 30
+```
+
+```toml step-config
+title = "Wait"
+timeout = "60s"
+```
+"#;
+
+#[test]
+fn a_killed_run_leaves_a_recording_that_plays_up_to_its_end() {
+    require_asciinema();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lessons = dir.path().join("lessons");
+    std::fs::create_dir_all(&lessons).expect("lessons dir");
+    let cast = dir.path().join("killed.cast");
+    let pid_file = dir.path().join("sleep.pid");
+    let lesson = WAITING_LESSON.replace("PID_FILE", pid_file.to_str().expect("utf-8"));
+    std::fs::write(lessons.join("waiting.md"), lesson).expect("write the lesson");
+    let mut running = crate::support::bin::Running::start(
+        &dir.path().join("state"),
+        &[
+            "run",
+            "--all",
+            "--pace",
+            "fast",
+            "--lessons",
+            lessons.to_str().expect("utf-8"),
+            "--record",
+            cast.to_str().expect("utf-8"),
+        ],
+    );
+    running.wait_for("started the wait", 30);
+    // The line is in the file as soon as it was printed: nothing waits for the end.
+    let mut recorded = String::new();
+    for _ in 0..50 {
+        recorded = std::fs::read_to_string(&cast).expect("the recording exists while running");
+        if recorded.contains("started the wait") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        recorded.contains("started the wait"),
+        "the output line is in the file while the step runs:\n{recorded}"
+    );
+    running.signal(libc::SIGKILL);
+    let _ = running.finish(10);
+    if let Some(pid) = std::fs::read_to_string(&pid_file)
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+    {
+        // SAFETY: kill(2) on the sleep this test's step started.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+
+    let after = std::fs::read_to_string(&cast).expect("the recording");
+    assert!(after.starts_with(&recorded), "nothing written was lost");
+    assert!(after.ends_with('\n'), "whole lines only:\n{after}");
+    for line in after.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("{e}: {line:?} in\n{after}"));
+    }
+    assert!(after.contains("\"m\",\"wait\"]"), "{after}");
+    let out = asciinema(&["cat", cast.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("started the wait"),
+        "{}",
+        text(&out)
+    );
+}
