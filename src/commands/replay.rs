@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -31,6 +32,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut replay = Replay::new(&cast, args.speed, mode);
     let log_path = crate::tui::logging::init(&crate::progress::state_dir()?)?;
     let mut owner = TerminalOwner::acquire(log_path)?;
+    end_on_sigterm();
     play(&mut owner.terminal, &mut replay).context("playing the recording")?;
     drop(owner);
     Ok(ExitCode::SUCCESS)
@@ -39,7 +41,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
 /// Draws, waits for a key or the next change, and lets time play, until q.
 fn play(terminal: &mut Term, replay: &mut Replay) -> std::io::Result<()> {
     let mut last = Instant::now();
-    loop {
+    while !TERMINATED.load(Ordering::SeqCst) {
         let area = terminal.size()?.into();
         replay.scroll = replay.scroll.min(view::scroll_limit(replay, area));
         terminal.draw(|frame| frame.render_widget(&*replay, frame.area()))?;
@@ -67,5 +69,23 @@ fn play(terminal: &mut Term, replay: &mut Replay) -> std::io::Result<()> {
         let now = Instant::now();
         replay.tick(now - last);
         last = now;
+    }
+    Ok(())
+}
+
+/// Set by SIGTERM or SIGHUP: the loop ends within a frame and the terminal
+/// is given back, as on `q`.
+static TERMINATED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_terminate(_: libc::c_int) {
+    TERMINATED.store(true, Ordering::SeqCst);
+}
+
+fn end_on_sigterm() {
+    let handler = on_terminate as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGTERM, handler);
+        libc::signal(libc::SIGHUP, handler);
     }
 }

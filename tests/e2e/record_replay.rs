@@ -95,6 +95,16 @@ fn a_recorded_run_replays_step_by_step_and_at_a_speed() {
     assert!(end.contains("✔ cleanup passed"), "{end}");
     server.keys(&["q"]);
     server.wait_for("the alternate screen off", |_| server.alternate_on() == "0");
+
+    // SIGTERM gives the terminal back too.
+    server.type_text(&format!("{binary} replay {} --step", cast.display()));
+    server.keys(&["Enter"]);
+    server.wait_text("6 steps recorded");
+    let pid = server.child_of_shell();
+    // SAFETY: kill(2) with a pid this test started (the shell's only child).
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0, "kill -TERM {pid}");
+    server.wait_for("the alternate screen off", |_| server.alternate_on() == "0");
 }
 
 #[test]
