@@ -122,10 +122,6 @@ fn with_recorder(write: impl FnOnce(&mut Recorder<File>) -> std::io::Result<()>)
 }
 
 impl Recording {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Closes the file, synced; says whether every event was written.
     pub fn finish(mut self) -> Result<PathBuf, RecordError> {
         self.done = true;
