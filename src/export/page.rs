@@ -1,0 +1,239 @@
+//! One lesson's page: its prose in reading order, each step as a box with
+//! the command of the chosen profile, what the step checks in words, and
+//! its hints; the speaker notes only when asked for.
+
+use std::time::Duration;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
+
+use super::{HandoutOptions, document, markup, prose, text};
+use crate::lesson::{BackendKind, Block, Lesson, Profile, Step};
+
+/// The lessons before and after this one, for the page's links.
+#[derive(Clone, Copy)]
+pub(super) struct Neighbours<'a> {
+    pub previous: Option<&'a Lesson>,
+    pub next: Option<&'a Lesson>,
+}
+
+/// `ID.html`: lesson ids are lowercase letters, digits and dashes (the
+/// parser refuses others), so they make safe file names.
+pub(super) fn file_name(lesson: &Lesson) -> String {
+    format!("{}.html", lesson.front.id)
+}
+
+/// The page of `lesson`, already expanded for `profile`.
+pub(super) fn render(
+    lesson: &Lesson,
+    profile: &Profile,
+    options: HandoutOptions,
+    neighbours: Neighbours<'_>,
+) -> String {
+    let front = &lesson.front;
+    let mut body = vec![
+        markup("<header class=\"band\">\n<nav>"),
+    ];
+    body.extend(link("index.html".to_string(), "All lessons".to_string()));
+    body.extend([
+        markup("</nav>\n<h1>"),
+        text(front.title.clone()),
+        markup("</h1>\n<p class=\"meta\">"),
+        text(format!(
+            "{} minutes · profile {}",
+            front.minutes, profile.name
+        )),
+        markup("</p>\n</header>\n<main>\n<p class=\"summary\">"),
+        text(front.summary.clone()),
+        markup("</p>\n"),
+    ]);
+    let mut notes = lesson.notes.iter().peekable();
+    for block in &lesson.blocks {
+        let line = match block {
+            Block::Markdown { span, .. } => span.line,
+            Block::Step(i) => lesson.steps.get(*i).map_or(0, |s| s.span.line),
+        };
+        while let Some(note) = notes.next_if(|n| n.span.line < line) {
+            if options.with_notes {
+                body.extend(speaker_note(&note.text));
+            }
+        }
+        match block {
+            Block::Markdown { source, .. } => {
+                body.extend(prose::events(source, &lesson.diagrams, &front.title));
+            }
+            Block::Step(i) => {
+                if let Some(step) = lesson.steps.get(*i) {
+                    body.extend(step_box(step, *i + 1));
+                }
+            }
+        }
+    }
+    if options.with_notes {
+        for note in notes {
+            body.extend(speaker_note(&note.text));
+        }
+    }
+    body.push(markup("</main>\n<footer>\n"));
+    if let Some(previous) = neighbours.previous {
+        body.push(markup("<span class=\"previous\">← "));
+        body.extend(link(file_name(previous), previous.front.title.clone()));
+        body.push(markup("</span>\n"));
+    }
+    if let Some(next) = neighbours.next {
+        body.push(markup("<span class=\"next\">"));
+        body.extend(link(file_name(next), next.front.title.clone()));
+        body.push(markup(" →</span>\n"));
+    }
+    body.push(markup("</footer>\n"));
+    document(&format!("{} · trinetes", front.title), body)
+}
+
+/// A link; the renderer escapes the address and the label.
+pub(super) fn link(to: String, label: String) -> [Event<'static>; 3] {
+    [
+        Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(to),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }),
+        text(label),
+        Event::End(TagEnd::Link),
+    ]
+}
+
+/// A speaker note, marked as one, its text read as markdown.
+fn speaker_note(note: &str) -> Vec<Event<'_>> {
+    let mut events = vec![
+        markup("<aside class=\"notes\">\n<p class=\"label\">"),
+        text("Speaker notes"),
+        markup("</p>\n"),
+    ];
+    events.extend(
+        pulldown_cmark::Parser::new(note)
+            .filter(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_))),
+    );
+    events.push(markup("</aside>\n"));
+    events
+}
+
+/// A step: its title, what is special about it, the command to type, the
+/// episode's command where it differs, the checks in words and the hints.
+fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
+    let mut events = vec![
+        markup("<section class=\"step\">\n"),
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H3,
+            id: Some(CowStr::from(format!("step-{}", step.id))),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }),
+        text(format!("Step {number}: ")),
+    ];
+    events.extend(prose::inline(&step.title));
+    events.push(Event::End(TagEnd::Heading(HeadingLevel::H3)));
+    let remarks = remarks(step);
+    if !remarks.is_empty() {
+        events.push(markup("<p class=\"remarks\">"));
+        events.push(text(remarks.join(" · ")));
+        events.push(markup("</p>\n"));
+    }
+    events.extend(code_block(&step.command));
+    if let Some(episode) = &step.episode_command {
+        events.extend(paragraph("The episode typed instead:".to_string()));
+        events.extend(code_block(episode));
+        if let Some(why) = &step.episode_why {
+            events.extend(paragraph(why.clone()));
+        }
+    }
+    if !step.checks.is_empty() {
+        events.push(markup("<p class=\"label\">"));
+        events.push(text("trinetes checks that"));
+        events.push(markup("</p>\n<ul class=\"checks\">\n"));
+        for check in &step.checks {
+            events.push(markup("<li>"));
+            events.push(text(format!(
+                "{} (waiting up to {})",
+                check.describe(),
+                duration(check.timeout)
+            )));
+            if !check.hint.trim().is_empty() {
+                events.push(markup("<br><span class=\"hint\">"));
+                events.push(text(format!("If not: {}", check.hint.trim())));
+                events.push(markup("</span>"));
+            }
+            events.push(markup("</li>\n"));
+        }
+        events.push(markup("</ul>\n"));
+    }
+    if !step.hints.is_empty() {
+        events.push(markup("<p class=\"label\">"));
+        events.push(text("Hints"));
+        events.push(markup("</p>\n<ul class=\"hints\">\n"));
+        for hint in &step.hints {
+            events.push(markup("<li>"));
+            if let Some(when) = &hint.when {
+                events.push(text(format!("When you see \u{201c}{when}\u{201d}: ")));
+            }
+            events.push(text(hint.text.trim().to_string()));
+            events.push(markup("</li>\n"));
+        }
+        events.push(markup("</ul>\n"));
+    }
+    events.push(markup("</section>\n"));
+    events
+}
+
+/// What a reader should know before typing the step: cost, where it runs.
+fn remarks(step: &Step) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(reason) = step.profile_skip_reason() {
+        out.push(format!("Skipped: {reason}"));
+    }
+    if step.billable {
+        out.push("Creates billable AWS resources".to_string());
+    }
+    if step.background {
+        out.push("Keeps running while you go on".to_string());
+    }
+    if step.interactive {
+        out.push("Interactive".to_string());
+    }
+    if !step.backends.is_empty() && step.backends.len() < BackendKind::ALL.len() {
+        let names: Vec<&str> = step.backends.iter().map(|b| b.name()).collect();
+        let mut remark = format!("Runs on {} only", names.join(" and "));
+        if let Some(reason) = &step.skip_reason
+            && step.skipped_on_profile.is_none()
+        {
+            remark.push_str(&format!(": {}", reason.trim()));
+        }
+        out.push(remark);
+    }
+    out
+}
+
+fn code_block(command: &str) -> [Event<'_>; 3] {
+    [
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed("sh")))),
+        text(format!("{}\n", command.trim_end())),
+        Event::End(TagEnd::CodeBlock),
+    ]
+}
+
+fn paragraph(words: String) -> [Event<'static>; 3] {
+    [
+        Event::Start(Tag::Paragraph),
+        text(words),
+        Event::End(TagEnd::Paragraph),
+    ]
+}
+
+/// `90s`, `2m`, `1m30s`: as lesson authors write timeouts.
+fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
