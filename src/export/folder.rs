@@ -4,6 +4,7 @@
 //! Any other folder that is not empty is refused before anything is
 //! written, so an export never mixes its files into someone's folder.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::HandoutFile;
@@ -47,6 +48,9 @@ pub(super) fn write(dir: &Path, files: &[HandoutFile]) -> Result<Vec<PathBuf>, E
     for file in files {
         let path = dir.join(&file.name);
         write_atomically(&path, file.contents.as_bytes()).map_err(io("write", &path))?;
+        // Handouts are for others to read, e.g. served by a web server.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            .map_err(io("make readable", &path))?;
         written.push(path);
     }
     for stale in earlier

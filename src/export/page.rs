@@ -120,6 +120,7 @@ fn speaker_note(note: &str) -> Vec<Event<'_>> {
 /// A step: its title, what is special about it, the command to type, the
 /// episode's command where it differs, the checks in words and the hints.
 fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
+    let remarks = remarks(step);
     let mut events = vec![
         markup("<section class=\"step\">\n"),
         Event::Start(Tag::Heading {
@@ -132,10 +133,9 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
     ];
     events.extend(prose::inline(&step.title));
     events.push(Event::End(TagEnd::Heading(HeadingLevel::H3)));
-    let remarks = remarks(step);
     if !remarks.is_empty() {
         events.push(markup("<p class=\"remarks\">"));
-        events.push(text(remarks.join(" · ")));
+        events.extend(prose::inline(&remarks));
         events.push(markup("</p>\n"));
     }
     events.extend(code_block(&step.command));
@@ -143,7 +143,9 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
         events.extend(paragraph("The episode typed instead:".to_string()));
         events.extend(code_block(episode));
         if let Some(why) = &step.episode_why {
-            events.extend(paragraph(why.clone()));
+            events.push(Event::Start(Tag::Paragraph));
+            events.extend(prose::inline(why.trim()));
+            events.push(Event::End(TagEnd::Paragraph));
         }
     }
     if !step.checks.is_empty() {
@@ -159,7 +161,8 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
             )));
             if !check.hint.trim().is_empty() {
                 events.push(markup("<br><span class=\"hint\">"));
-                events.push(text(format!("If not: {}", check.hint.trim())));
+                events.push(text("If not: "));
+                events.extend(prose::inline(check.hint.trim()));
                 events.push(markup("</span>"));
             }
             events.push(markup("</li>\n"));
@@ -175,7 +178,7 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
             if let Some(when) = &hint.when {
                 events.push(text(format!("When you see \u{201c}{when}\u{201d}: ")));
             }
-            events.push(text(hint.text.trim().to_string()));
+            events.extend(prose::inline(hint.text.trim()));
             events.push(markup("</li>\n"));
         }
         events.push(markup("</ul>\n"));
@@ -184,8 +187,9 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
     events
 }
 
-/// What a reader should know before typing the step: cost, where it runs.
-fn remarks(step: &Step) -> Vec<String> {
+/// What a reader should know before typing the step (cost, where it
+/// runs), as one line of markdown.
+fn remarks(step: &Step) -> String {
     let mut out = Vec::new();
     if let Some(reason) = step.profile_skip_reason() {
         out.push(format!("Skipped: {reason}"));
@@ -209,7 +213,7 @@ fn remarks(step: &Step) -> Vec<String> {
         }
         out.push(remark);
     }
-    out
+    out.join(" · ")
 }
 
 fn code_block(command: &str) -> [Event<'_>; 3] {

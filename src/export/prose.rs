@@ -40,8 +40,9 @@ pub(super) fn events<'a>(
     filter.out
 }
 
-/// Inline markdown (a step's title) as events, without the paragraph.
-pub(super) fn inline(source: &str) -> Vec<Event<'_>> {
+/// Inline markdown (a step's title, a hint) as events, without the
+/// paragraph.
+pub(super) fn inline(source: &str) -> Vec<Event<'static>> {
     Parser::new_ext(source, options())
         .filter(|e| {
             !matches!(
@@ -50,6 +51,7 @@ pub(super) fn inline(source: &str) -> Vec<Event<'_>> {
             )
         })
         .filter(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        .map(Event::into_static)
         .collect()
 }
 
