@@ -6,5 +6,6 @@ mod support;
 mod builtin;
 mod cli;
 mod errors;
+mod export;
 mod needs;
 mod parse;
