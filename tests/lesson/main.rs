@@ -7,5 +7,6 @@ mod builtin;
 mod cli;
 mod errors;
 mod export;
+mod export_chromium;
 mod needs;
 mod parse;
