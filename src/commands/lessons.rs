@@ -28,7 +28,11 @@ pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> 
                 "Wrote {} lesson pages on profile {}{} to {}; open {}",
                 lessons.len(),
                 profile.name,
-                if *with_notes { ", with speaker notes," } else { "" },
+                if *with_notes {
+                    ", with speaker notes,"
+                } else {
+                    ""
+                },
                 html.display(),
                 html.join("index.html").display()
             );

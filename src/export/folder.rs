@@ -153,7 +153,10 @@ mod tests {
         std::fs::write(dir.path().join("thesis.tex"), "mine").expect("write");
         let err = write(dir.path(), &files(&["index.html"])).expect_err("refused");
         assert!(matches!(&err, ExportError::NotEmpty { first, .. } if first == "thesis.tex"));
-        assert!(err.to_string().contains("name a new or empty folder"), "{err}");
+        assert!(
+            err.to_string().contains("name a new or empty folder"),
+            "{err}"
+        );
         assert!(!dir.path().join("index.html").exists());
     }
 
@@ -173,8 +176,14 @@ mod tests {
         std::fs::write(dir.path().join("mine.txt"), "kept").expect("write");
         write(dir.path(), &files(&["index.html", "new.html"])).expect("again");
         assert!(dir.path().join("new.html").exists());
-        assert!(!dir.path().join("old.html").exists(), "a page no longer exported goes");
-        assert!(dir.path().join("mine.txt").exists(), "a file the export did not write stays");
+        assert!(
+            !dir.path().join("old.html").exists(),
+            "a page no longer exported goes"
+        );
+        assert!(
+            dir.path().join("mine.txt").exists(),
+            "a file the export did not write stays"
+        );
     }
 
     #[test]

@@ -30,9 +30,7 @@ pub(super) fn render(
     neighbours: Neighbours<'_>,
 ) -> String {
     let front = &lesson.front;
-    let mut body = vec![
-        markup("<header class=\"band\">\n<nav>"),
-    ];
+    let mut body = vec![markup("<header class=\"band\">\n<nav>")];
     body.extend(link("index.html".to_string(), "All lessons".to_string()));
     body.extend([
         markup("</nav>\n<h1>"),
@@ -156,7 +154,7 @@ fn step_box(step: &Step, number: usize) -> Vec<Event<'_>> {
             events.push(markup("<li>"));
             events.push(text(format!(
                 "{} (waiting up to {})",
-                check.describe(),
+                check.explain(),
                 duration(check.timeout)
             )));
             if !check.hint.trim().is_empty() {
@@ -218,7 +216,9 @@ fn remarks(step: &Step) -> String {
 
 fn code_block(command: &str) -> [Event<'_>; 3] {
     [
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed("sh")))),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed(
+            "sh",
+        )))),
         text(format!("{}\n", command.trim_end())),
         Event::End(TagEnd::CodeBlock),
     ]

@@ -190,7 +190,10 @@ mod tests {
 
     fn html(source: &str, diagrams: &BTreeMap<String, String>) -> String {
         let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, events(source, diagrams, "The title").into_iter());
+        pulldown_cmark::html::push_html(
+            &mut out,
+            events(source, diagrams, "The title").into_iter(),
+        );
         out
     }
 
@@ -235,7 +238,10 @@ mod tests {
 
     #[test]
     fn the_heading_that_repeats_the_title_goes_and_others_stay() {
-        let out = html("# The title\n\nText.\n\n# Another\n\n## Part", &BTreeMap::new());
+        let out = html(
+            "# The title\n\nText.\n\n# Another\n\n## Part",
+            &BTreeMap::new(),
+        );
         assert_eq!(out, "<p>Text.</p>\n<h1>Another</h1>\n<h2>Part</h2>\n");
     }
 }

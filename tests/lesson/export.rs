@@ -66,7 +66,10 @@ fn the_index_links_a_page_for_every_lesson_and_each_page_has_its_headings_and_st
         );
         let html = page(dir.path(), &format!("{id}.html"));
         assert!(html.starts_with("<!DOCTYPE html>"), "{id}");
-        assert!(html.contains(&format!("<h1>{title}</h1>")), "{id}: title band");
+        assert!(
+            html.contains(&format!("<h1>{title}</h1>")),
+            "{id}: title band"
+        );
         for (n, step) in lesson.steps.iter().enumerate() {
             assert!(
                 html.contains(&format!("<h3 id=\"step-{}\">Step {}: ", step.id, n + 1)),
@@ -80,9 +83,9 @@ fn the_index_links_a_page_for_every_lesson_and_each_page_has_its_headings_and_st
             );
             for check in &step.checks {
                 assert!(
-                    html.contains(&escaped(&check.describe())),
+                    html.contains(&escaped(&check.explain())),
                     "{id}: check {} of step {}",
-                    check.describe(),
+                    check.explain(),
                     step.id
                 );
             }
@@ -107,14 +110,13 @@ fn the_commands_are_those_of_the_chosen_profile() {
     let create = |profile: &str| {
         let profile = Profile::builtin(profile).expect("profile");
         let lesson = lesson(&builtin(), "eks").expanded(&profile);
-        let step = lesson
+        lesson
             .steps
             .iter()
             .find(|s| s.id == "create-cluster")
             .expect("the create step")
             .command
-            .clone();
-        step
+            .clone()
     };
     assert_ne!(create("current"), create("episode-2021"));
     assert!(eks(current.path()).contains(&escaped(&create("current"))));
@@ -132,13 +134,20 @@ fn hints_diagrams_and_the_billable_warning_are_on_the_page() {
     assert!(html.contains("When you see “AlreadyExistsException”: "));
     let lessons = builtin();
     let eks = lesson(&lessons, "eks");
-    let diagram = eks.diagrams.values().next().expect("the lesson has a diagram");
+    let diagram = eks
+        .diagrams
+        .values()
+        .next()
+        .expect("the lesson has a diagram");
     let line = diagram
         .lines()
         .find(|l| l.contains("current-context"))
         .expect("a line of the kubeconfig diagram");
     assert!(html.contains("<figure class=\"diagram\"><pre>"));
-    assert!(html.contains(&escaped(line)), "the diagram's text in a <pre>");
+    assert!(
+        html.contains(&escaped(line)),
+        "the diagram's text in a <pre>"
+    );
     assert!(!html.contains("<img"), "a text diagram is not an image");
 }
 
@@ -194,8 +203,14 @@ fn a_lessons_folder_is_exported_instead_of_the_built_in_lessons() {
     assert_eq!(names, ["good.html", "index.html"]);
     let html = page(dir.path(), "good.html");
     assert!(html.contains("<h1>A &lt;good&gt; lesson</h1>"), "{html}");
-    assert!(html.contains("Step 1: Look at the <code>nodes</code></h3>"), "{html}");
-    assert!(html.contains("2 nodes Ready (waiting up to 1m)"), "{html}");
+    assert!(
+        html.contains("Step 1: Look at the <code>nodes</code></h3>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("2 nodes are Ready (waiting up to 1m)"),
+        "{html}"
+    );
     assert!(html.contains("If not: Wait a little."), "{html}");
 }
 
@@ -206,7 +221,10 @@ fn a_folder_that_is_not_empty_or_not_a_folder_is_refused_with_a_clear_message() 
     let out = export(&["--html", dir.path().to_str().expect("UTF-8")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("is not empty") && err.contains("notes.txt"), "{err}");
+    assert!(
+        err.contains("is not empty") && err.contains("notes.txt"),
+        "{err}"
+    );
     assert!(!dir.path().join("index.html").exists(), "nothing written");
 
     let file = dir.path().join("notes.txt");

@@ -90,7 +90,9 @@ fn export_handouts(dir: &Path) {
 
 /// `--band: #rrggbb` as the exported stylesheet sets it.
 fn band_colour(css: &str) -> [u8; 3] {
-    let at = css.find("--band:").expect("the stylesheet names the band colour");
+    let at = css
+        .find("--band:")
+        .expect("the stylesheet names the band colour");
     let hex = css[at + "--band:".len()..].trim_start();
     let hex = hex.strip_prefix('#').expect("a #rrggbb colour");
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits");
@@ -189,7 +191,10 @@ fn the_index_shows_its_heading_band_and_text_in_a_real_browser() {
     let paper = shot.count(below.clone(), white);
     let ink = shot.count(below.clone(), dark);
     let area = below.len() * shot.width;
-    assert!(paper > area / 2, "mostly white below the band: {paper} of {area}");
+    assert!(
+        paper > area / 2,
+        "mostly white below the band: {paper} of {area}"
+    );
     assert!(ink > 3_000, "text below the band: {ink} dark pixels");
 }
 
