@@ -241,3 +241,60 @@ fn duration(d: Duration) -> String {
         (m, s) => format!("{m}m{s}s"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = "---\nid: t\ntitle: The title\nsummary: s\nminutes: 5\norder: 1\n---\n\n\
+        # The title\n\nIntro.\n\n<!-- notes: say hello -->\n\n## Part\n\nWords.\n\n\
+        ```sh step id=a\necho {{cluster_name}}\n```\n\n```toml step-config\ntitle = \"Say `a`\"\n\
+        timeout = \"10s\"\nbillable = true\nhints = [{ when = \"denied\", text = \"Log in with `aws sso login`.\" }]\n```\n";
+
+    fn page(with_notes: bool) -> String {
+        let profile = Profile::builtin("current").expect("the built-in profile");
+        let lesson = crate::lesson::parse(std::path::Path::new("t.md"), LESSON, &|_| None)
+            .expect("the lesson parses")
+            .expanded(&profile);
+        let none = Neighbours {
+            previous: None,
+            next: None,
+        };
+        render(&lesson, &profile, HandoutOptions { with_notes }, none)
+    }
+
+    fn position(html: &str, what: &str) -> usize {
+        html.find(what)
+            .unwrap_or_else(|| panic!("{what:?} not in {html}"))
+    }
+
+    #[test]
+    fn a_note_sits_where_the_author_wrote_it_and_only_with_notes() {
+        let html = page(true);
+        let note = position(&html, "<aside class=\"notes\">");
+        assert!(position(&html, "<p>Intro.</p>") < note);
+        assert!(note < position(&html, "<h2>Part</h2>"));
+        assert!(html[note..].contains("<p>say hello</p>"));
+        assert!(!page(false).contains("say hello"));
+    }
+
+    #[test]
+    fn a_step_reads_title_remarks_command_and_hints_in_that_order() {
+        let html = page(false);
+        assert_eq!(html.matches("<h1>").count(), 1, "the title is said once");
+        let title = position(&html, "<h3 id=\"step-a\">Step 1: Say <code>a</code></h3>");
+        let remark = position(&html, "Creates billable AWS resources");
+        let command = position(
+            &html,
+            "<pre><code class=\"language-sh\">echo tcb-cluster\n</code></pre>",
+        );
+        let hint = position(
+            &html,
+            "<li>When you see “denied”: Log in with <code>aws sso login</code>.</li>",
+        );
+        assert!(
+            title < remark && remark < command && command < hint,
+            "{html}"
+        );
+    }
+}
