@@ -1,7 +1,5 @@
 //! `index.html`: every lesson in order, with its summary, minutes and steps.
 
-use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
-
 use super::{document, markup, page, text};
 use crate::lesson::{Lesson, Profile};
 
@@ -21,14 +19,10 @@ pub(super) fn render(lessons: &[Lesson], profile: &Profile) -> String {
     ];
     for lesson in lessons {
         body.push(markup("<li>"));
-        body.push(Event::Start(Tag::Link {
-            link_type: LinkType::Inline,
-            dest_url: CowStr::from(page::file_name(lesson)),
-            title: CowStr::Borrowed(""),
-            id: CowStr::Borrowed(""),
-        }));
-        body.push(text(lesson.front.title.clone()));
-        body.push(Event::End(TagEnd::Link));
+        body.extend(page::link(
+            page::file_name(lesson),
+            lesson.front.title.clone(),
+        ));
         body.push(markup(" <span class=\"meta\">"));
         body.push(text(format!(
             "{} min · {}",
