@@ -82,7 +82,7 @@ fn prepare(dir: &Path) -> Result<Vec<String>, ExportError> {
             std::fs::create_dir_all(dir).map_err(io("create the folder", dir))?;
             return Ok(Vec::new());
         }
-        Err(e) => return Err(io("read", dir)(e)),
+        Err(e) => return Err(io("use the folder", dir)(e)),
     }
     match std::fs::read_to_string(dir.join(MARKER)) {
         Ok(list) => {
@@ -167,6 +167,20 @@ mod tests {
         std::fs::write(&file, "x").expect("write");
         let err = write(&file, &files(&["index.html"])).expect_err("refused");
         assert!(matches!(err, ExportError::NotAFolder(_)), "{err}");
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_used_is_named_in_the_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("plain-file");
+        std::fs::write(&file, "x").expect("write");
+        let inside = file.join("handouts");
+        let err = write(&inside, &files(&["index.html"])).expect_err("refused");
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!("could not use the folder {}: ", inside.display())),
+            "{message}"
+        );
     }
 
     #[test]
