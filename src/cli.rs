@@ -324,4 +324,15 @@ pub enum LessonsCommand {
         /// The folder to check (default: --lessons, or the built-in lessons).
         dir: Option<PathBuf>,
     },
+    /// Write the lessons as static HTML handouts: one page per lesson and an
+    /// index, with the commands of --profile, the checks in words, the hints
+    /// and the diagrams. DIR must be new, empty, or an earlier export.
+    Export {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR", required = true)]
+        html: PathBuf,
+        /// Include the speaker notes.
+        #[arg(long)]
+        with_notes: bool,
+    },
 }

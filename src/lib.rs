@@ -13,6 +13,7 @@ pub mod commands;
 pub mod cost;
 pub mod doctor;
 pub mod execute;
+pub mod export;
 pub mod files;
 pub mod ledger;
 pub mod lesson;

@@ -34,6 +34,21 @@ fn other(message: impl Into<String>) -> BackendError {
     BackendError::Other(message.into())
 }
 
+/// Why the learner's kubeconfig could not be read, naming its path once
+/// (kube's own message quotes it twice, as '"/path"').
+fn unreadable_kubeconfig(e: &kube::config::KubeconfigError) -> String {
+    let (which, why) = match e {
+        kube::config::KubeconfigError::ReadConfig(io, path) => {
+            (format!(" {}", path.display()), io.to_string())
+        }
+        other => (String::new(), other.to_string()),
+    };
+    format!(
+        "cannot read your kubeconfig{which} for the context backend: {why}. \
+         Set KUBECONFIG, or create a cluster first (kind create cluster, minikube start)"
+    )
+}
+
 /// Picks the context (the named one, else the current one) from the
 /// learner's kubeconfig, writes the private kubeconfig under `state_dir`,
 /// and creates the namespace when it is missing (writing it to the ledger
@@ -44,12 +59,7 @@ pub async fn prepare(
     state_dir: &Path,
     ledger: &Ledger,
 ) -> Result<Prepared, BackendError> {
-    let config = Kubeconfig::read().map_err(|e| {
-        other(format!(
-            "cannot read your kubeconfig for the context backend: {e}. \
-             Set KUBECONFIG, or create a cluster first (kind create cluster, minikube start)"
-        ))
-    })?;
+    let config = Kubeconfig::read().map_err(|e| other(unreadable_kubeconfig(&e)))?;
     let private = private_kubeconfig(&config, context, namespace)?;
     let name = private
         .current_context
@@ -251,6 +261,24 @@ async fn ensure_namespace(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_kubeconfig_is_named_once_without_quotes() {
+        let missing = kube::config::KubeconfigError::ReadConfig(
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+            PathBuf::from("/nowhere/kc"),
+        );
+        let message = unreadable_kubeconfig(&missing);
+        assert!(
+            message
+                .starts_with("cannot read your kubeconfig /nowhere/kc for the context backend: "),
+            "{message}"
+        );
+        assert!(
+            !message.contains('"') && !message.contains('\''),
+            "{message}"
+        );
+    }
 
     const TWO_CONTEXTS: &str = r#"
 apiVersion: v1

@@ -18,6 +18,26 @@ pub fn run(global: &GlobalArgs, args: &LessonsArgs) -> anyhow::Result<ExitCode> 
         Some(LessonsCommand::Check { dir }) => {
             Ok(check(dir.as_deref().or(global.lessons.as_deref())))
         }
+        Some(LessonsCommand::Export { html, with_notes }) => {
+            let lessons = load(global.lessons.as_deref())?;
+            let options = crate::export::HandoutOptions {
+                with_notes: *with_notes,
+            };
+            crate::export::export(&lessons, &profile, options, html)?;
+            println!(
+                "Wrote {} lesson pages on profile {}{} to {}; open {}",
+                lessons.len(),
+                profile.name,
+                if *with_notes {
+                    ", with speaker notes,"
+                } else {
+                    ""
+                },
+                html.display(),
+                html.join("index.html").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             let lessons = load(global.lessons.as_deref())?;
             let loaded = ProgressStore::new(state_dir()?).load()?;

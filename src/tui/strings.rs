@@ -272,6 +272,10 @@ pub fn interactive_ended(status: &str) -> String {
     format!("[the interactive command ended: {status}]")
 }
 
+/// What the step box and the status bar both say of a cluster whose
+/// context exists but whose API server does not answer.
+const CLUSTER_NOT_RUNNING: &str = "not running";
+
 /// The step box's line naming the cluster a step runs against.
 pub fn step_cluster(cluster: &crate::backend::StepCluster) -> String {
     let name = &cluster.name;
@@ -281,7 +285,7 @@ pub fn step_cluster(cluster: &crate::backend::StepCluster) -> String {
         (false, false, Some(status)) => {
             format!("cluster: {name} (EKS says {status}; no kubeconfig context for it yet)")
         }
-        (false, false, None) => format!("cluster: {name} (not running)"),
+        (false, false, None) => format!("cluster: {name} ({CLUSTER_NOT_RUNNING})"),
     }
 }
 
@@ -292,7 +296,7 @@ pub fn status_cluster(cluster: &crate::backend::StepCluster) -> String {
         (true, _, _) => "cluster: none".to_string(),
         (false, true, _) => format!("cluster: {name}"),
         (false, false, Some(status)) => format!("cluster: {name} (EKS {status})"),
-        (false, false, None) => format!("cluster: {name} (down)"),
+        (false, false, None) => format!("cluster: {name} ({CLUSTER_NOT_RUNNING})"),
     }
 }
 
@@ -303,7 +307,7 @@ pub fn status_cluster_short(cluster: &crate::backend::StepCluster) -> String {
         (true, _, _) => "no cluster".to_string(),
         (false, true, _) => name.to_string(),
         (false, false, Some(status)) => format!("{name} (EKS {status})"),
-        (false, false, None) => format!("{name} (down)"),
+        (false, false, None) => format!("{name} ({CLUSTER_NOT_RUNNING})"),
     }
 }
 

@@ -6,5 +6,7 @@ mod support;
 mod builtin;
 mod cli;
 mod errors;
+mod export;
+mod export_chromium;
 mod needs;
 mod parse;

@@ -337,7 +337,7 @@ fn the_step_box_and_status_bar_name_the_steps_cluster() {
     );
     let status = shown.lines().last().expect("a status bar");
     assert!(
-        status.contains(&format!("kind-{second} (down)")),
+        status.contains(&format!("kind-{second} (not running)")),
         "{status}"
     );
     // Back on the list, no lesson's clusters are kept.

@@ -67,6 +67,23 @@ impl CheckSpec for Absent {
         })
     }
 
+    fn explain(&self) -> String {
+        let resource = if self.is_eks_cluster() {
+            "EKS cluster"
+        } else {
+            self.resource.as_str()
+        };
+        let what = match (&self.name, &self.selector) {
+            (Some(n), _) => format!("no {resource} named {n} is left"),
+            (None, Some(s)) => format!("no {resource} matching {s} is left"),
+            (None, None) => format!("no {resource} is left"),
+        };
+        match &self.region {
+            Some(r) => format!("{what} in {r}"),
+            None => format!("{what}{}", in_namespace(&self.namespace)),
+        }
+    }
+
     fn describe(&self) -> String {
         let resource = if self.is_eks_cluster() {
             "EKS cluster"

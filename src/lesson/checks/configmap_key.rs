@@ -28,6 +28,16 @@ impl CheckSpec for ConfigMapKey {
         })
     }
 
+    fn explain(&self) -> String {
+        format!(
+            "the key {} of the ConfigMap {}{} contains \"{}\"",
+            self.key,
+            self.name,
+            in_namespace(&self.namespace),
+            self.contains
+        )
+    }
+
     fn describe(&self) -> String {
         format!(
             "configmap {}{}: {} contains \"{}\"",

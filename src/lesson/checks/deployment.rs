@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CheckReader, CheckSpec, in_namespace};
+use super::{CheckReader, CheckSpec, and_list, in_namespace};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
@@ -59,6 +59,36 @@ impl CheckSpec for Deployment {
             images: images?,
             revision,
         })
+    }
+
+    fn explain(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(r) = self.ready {
+            parts.push(format!("{r} of {r} pods ready"));
+        }
+        if let Some(u) = self.up_to_date {
+            parts.push(format!("{u} up to date"));
+        }
+        if let Some(a) = self.available {
+            parts.push(format!("{a} available"));
+        }
+        let mut sentence = format!("the Deployment {}{}", self.name, in_namespace(&self.namespace));
+        if !parts.is_empty() {
+            sentence.push_str(&format!(" has {}", and_list(&parts)));
+        }
+        let mut more = Vec::new();
+        for (container, image) in &self.images {
+            more.push(format!("runs the image {image} in its container {container}"));
+        }
+        if let Some(revision) = self.revision {
+            more.push(format!("is at revision {revision}"));
+        }
+        if !more.is_empty() {
+            let joiner = if parts.is_empty() { " " } else { " and " };
+            sentence.push_str(joiner);
+            sentence.push_str(&and_list(&more));
+        }
+        sentence
     }
 
     fn describe(&self) -> String {

@@ -30,6 +30,13 @@ impl CheckSpec for EksCluster {
         })
     }
 
+    fn explain(&self) -> String {
+        format!(
+            "the EKS API reports the cluster {} in {} as {}",
+            self.name, self.region, self.status
+        )
+    }
+
     fn describe(&self) -> String {
         format!(
             "EKS cluster {} ({}) is {}",

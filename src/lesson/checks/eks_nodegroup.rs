@@ -39,6 +39,13 @@ impl CheckSpec for EksNodegroup {
         })
     }
 
+    fn explain(&self) -> String {
+        format!(
+            "the EKS API reports the node group {} of the cluster {} in {} as {}",
+            self.nodegroup, self.cluster, self.region, self.status
+        )
+    }
+
     fn describe(&self) -> String {
         format!(
             "EKS nodegroup {} of {} ({}) is {}",

@@ -40,6 +40,14 @@ impl CheckSpec for Http {
         })
     }
 
+    fn explain(&self) -> String {
+        let mut sentence = format!("a GET of {} answers with status {}", self.url, self.status);
+        if let (Some(field), Some(value)) = (&self.json_field, &self.equals) {
+            sentence.push_str(&format!(" and JSON whose {field} is {value}"));
+        }
+        sentence
+    }
+
     fn describe(&self) -> String {
         match (&self.json_field, &self.equals) {
             (Some(field), Some(value)) => {

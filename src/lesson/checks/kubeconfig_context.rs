@@ -20,6 +20,13 @@ impl CheckSpec for KubeconfigContext {
         })
     }
 
+    fn explain(&self) -> String {
+        format!(
+            "the name of kubectl's current context contains \"{}\"",
+            self.contains
+        )
+    }
+
     fn describe(&self) -> String {
         format!("the current kubectl context contains \"{}\"", self.contains)
     }

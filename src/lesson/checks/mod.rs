@@ -21,6 +21,10 @@ pub trait CheckSpec: Sized {
     /// built; every problem has been reported through the reader.
     fn read(r: &mut CheckReader<'_, '_>) -> Option<Self>;
 
+    /// What passes, as a clause a reader of the handouts understands
+    /// without knowing the check kinds, e.g. "2 nodes are Ready".
+    fn explain(&self) -> String;
+
     /// A short sentence for step boxes and headless output, e.g. "2 nodes Ready".
     fn describe(&self) -> String;
 }
@@ -62,6 +66,13 @@ macro_rules! check_kinds {
             pub fn describe(&self) -> String {
                 match self {
                     $(CheckKind::$kind(check) => check.describe(),)*
+                }
+            }
+
+            /// e.g. "2 nodes are Ready"; see [`CheckSpec::explain`].
+            pub fn explain(&self) -> String {
+                match self {
+                    $(CheckKind::$kind(check) => check.explain(),)*
                 }
             }
 
@@ -121,6 +132,11 @@ impl Check {
     pub fn describe(&self) -> String {
         self.kind.describe()
     }
+
+    /// e.g. "2 nodes are Ready"; see [`CheckSpec::explain`].
+    pub fn explain(&self) -> String {
+        self.kind.explain()
+    }
 }
 
 /// " in namespace NS", or nothing for the default namespace.
@@ -128,6 +144,15 @@ fn in_namespace(namespace: &Option<String>) -> String {
     match namespace {
         Some(ns) => format!(" in namespace {ns}"),
         None => String::new(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -175,6 +200,127 @@ pub(crate) mod tests {
         };
         assert_eq!(expanded.url, "http://trino:8080/v1/info");
         assert_eq!(expanded.equals, Some(serde_json::json!("trino-1")));
+    }
+
+    #[test]
+    fn every_kind_explains_itself_in_words() {
+        let explain = |kind: CheckKind| kind.explain();
+        assert_eq!(explain(NodesReady { count: 1 }.into()), "1 node is Ready");
+        assert_eq!(explain(NodesReady { count: 2 }.into()), "2 nodes are Ready");
+        assert_eq!(
+            explain(
+                Deployment {
+                    name: "web".into(),
+                    namespace: None,
+                    ready: Some(3),
+                    up_to_date: Some(3),
+                    available: None,
+                    images: [("nginx".to_string(), "nginx:1.21".to_string())].into(),
+                    revision: Some(2),
+                }
+                .into()
+            ),
+            "the Deployment web has 3 of 3 pods ready and 3 up to date and runs the image \
+             nginx:1.21 in its container nginx and is at revision 2"
+        );
+        assert_eq!(
+            explain(
+                Pods {
+                    selector: "app=trino".into(),
+                    namespace: Some("t".into()),
+                    count: Some(2),
+                    phase: Some("Running".into()),
+                    ..Pods::default()
+                }
+                .into()
+            ),
+            "exactly 2 pods matching the selector app=trino in namespace t are Running"
+        );
+        assert_eq!(
+            explain(
+                Pods {
+                    selector: "app=trino".into(),
+                    reason: Some("CrashLoopBackOff".into()),
+                    min_restarts: Some(1),
+                    ..Pods::default()
+                }
+                .into()
+            ),
+            "at least one pod matching the selector app=trino shows the status \
+             CrashLoopBackOff and has restarted at least once"
+        );
+        assert_eq!(
+            explain(
+                Service {
+                    name: "shop".into(),
+                    namespace: None,
+                    service_type: Some("NodePort".into()),
+                    ports: vec![8080],
+                    node_port_range: Some((30000, 32767)),
+                }
+                .into()
+            ),
+            "the Service shop is of type NodePort, offers port 8080 and has its nodePorts \
+             between 30000 and 32767"
+        );
+        assert_eq!(
+            explain(
+                ConfigMapKey {
+                    name: "c".into(),
+                    namespace: None,
+                    key: "k".into(),
+                    contains: "v".into(),
+                }
+                .into()
+            ),
+            "the key k of the ConfigMap c contains \"v\""
+        );
+        assert_eq!(
+            explain(
+                EksCluster {
+                    name: "tcb".into(),
+                    region: "us-east-1".into(),
+                    status: "ACTIVE".into(),
+                }
+                .into()
+            ),
+            "the EKS API reports the cluster tcb in us-east-1 as ACTIVE"
+        );
+        assert_eq!(
+            explain(
+                Http {
+                    url: "http://127.0.0.1:8080/v1/info".into(),
+                    status: 200,
+                    json_field: Some("starting".into()),
+                    equals: Some(serde_json::json!(false)),
+                }
+                .into()
+            ),
+            "a GET of http://127.0.0.1:8080/v1/info answers with status 200 and JSON whose \
+             starting is false"
+        );
+        assert_eq!(
+            explain(
+                Absent {
+                    resource: "deployment".into(),
+                    name: Some("web".into()),
+                    selector: None,
+                    namespace: None,
+                    region: None,
+                }
+                .into()
+            ),
+            "no deployment named web is left"
+        );
+        assert_eq!(
+            explain(
+                KubeconfigContext {
+                    contains: "eksctl.io".into()
+                }
+                .into()
+            ),
+            "the name of kubectl's current context contains \"eksctl.io\""
+        );
     }
 
     #[test]

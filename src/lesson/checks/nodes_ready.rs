@@ -18,6 +18,11 @@ impl CheckSpec for NodesReady {
         })
     }
 
+    fn explain(&self) -> String {
+        let verb = if self.count == 1 { "is" } else { "are" };
+        format!("{} {verb} Ready", plural(self.count, "node", "nodes"))
+    }
+
     fn describe(&self) -> String {
         format!("{} Ready", plural(self.count, "node", "nodes"))
     }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CheckReader, CheckSpec, in_namespace, plural};
+use super::{CheckReader, CheckSpec, and_list, in_namespace, plural};
 
 const POD_PHASES: [&str; 5] = ["Pending", "Running", "Succeeded", "Failed", "Unknown"];
 
@@ -72,6 +72,37 @@ impl CheckSpec for Pods {
             reason,
             min_restarts,
         })
+    }
+
+    fn explain(&self) -> String {
+        let (who, verb) = match self.count {
+            Some(1) => ("exactly 1 pod".to_string(), "is"),
+            Some(n) => (format!("exactly {n} pods"), "are"),
+            None => ("at least one pod".to_string(), "is"),
+        };
+        let mut states = Vec::new();
+        if let Some(phase) = &self.phase {
+            states.push(format!("{verb} {phase}"));
+        }
+        if let Some(reason) = &self.reason {
+            states.push(format!("{} the status {reason}", if verb == "is" { "shows" } else { "show" }));
+        }
+        match self.min_restarts {
+            Some(1) => states.push(format!("{} restarted at least once", if verb == "is" { "has" } else { "have" })),
+            Some(n) => states.push(format!("{} restarted at least {n} times", if verb == "is" { "has" } else { "have" })),
+            None => {}
+        }
+        let mut sentence = format!(
+            "{who} matching the selector {}{}",
+            self.selector,
+            in_namespace(&self.namespace)
+        );
+        if states.is_empty() {
+            sentence.push_str(&format!(" {}", if verb == "is" { "exists" } else { "exist" }));
+        } else {
+            sentence.push_str(&format!(" {}", and_list(&states)));
+        }
+        sentence
     }
 
     fn describe(&self) -> String {

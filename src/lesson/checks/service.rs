@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CheckReader, CheckSpec, in_namespace};
+use super::{CheckReader, CheckSpec, and_list, in_namespace};
 
 const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 
@@ -45,6 +45,30 @@ impl CheckSpec for Service {
             ports,
             node_port_range,
         })
+    }
+
+    fn explain(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.service_type {
+            parts.push(format!("is of type {t}"));
+        }
+        if !self.ports.is_empty() {
+            let list: Vec<String> = self.ports.iter().map(u16::to_string).collect();
+            let word = if self.ports.len() == 1 { "port" } else { "ports" };
+            parts.push(format!("offers {word} {}", and_list(&list)));
+        }
+        if let Some((low, high)) = self.node_port_range {
+            parts.push(format!("has its nodePorts between {low} and {high}"));
+        }
+        if parts.is_empty() {
+            parts.push("exists".to_string());
+        }
+        format!(
+            "the Service {}{} {}",
+            self.name,
+            in_namespace(&self.namespace),
+            and_list(&parts)
+        )
     }
 
     fn describe(&self) -> String {

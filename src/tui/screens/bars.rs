@@ -268,7 +268,7 @@ mod tests {
             Segment::new("90-eks-demo", priority::LESSON),
             Segment::new("step 7/12", priority::POSITION),
             Segment::new("cluster: tcb-cluster (not running)", priority::CLUSTER)
-                .or_short("tcb-cluster (down)"),
+                .or_short("tcb-cluster (not running)"),
             Segment::new("backend: dry-run", priority::BACKEND).or_short("dry-run"),
             Segment::new("profile: episode-2021", priority::PROFILE).or_short("episode-2021"),
         ]
@@ -288,7 +288,10 @@ mod tests {
         let full = text_width(&bar(&fit(&reader(), 200)));
         let texts = fit(&reader(), full - 5);
         assert_eq!(texts.len(), 5, "{texts:?}");
-        assert_eq!(texts[2], "tcb-cluster (down)", "the cluster gave way first");
+        assert_eq!(
+            texts[2], "tcb-cluster (not running)",
+            "the cluster gave way first"
+        );
         assert_eq!(texts[0], "90-eks-demo");
         assert_eq!(texts[3], "backend: dry-run");
         assert_eq!(texts[4], "profile: episode-2021");
