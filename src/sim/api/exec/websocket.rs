@@ -68,13 +68,19 @@ pub async fn serve(
     let (mut sink, mut stream) = socket.split();
     let (input_tx, mut input) = mpsc::channel::<Input>(64);
     let (output, mut output_rx) = mpsc::channel::<Output>(64);
+    // The reader goes on after the command has ended, dropping what still
+    // comes (stdin the command never read), until the client answers the
+    // close: a socket closed with unread bytes is reset, and the client
+    // would see "connection reset by peer" instead of the exit status.
     let reader = tokio::spawn(async move {
+        let mut forwarding = true;
         while let Some(Ok(message)) = stream.next().await {
             match message {
-                Message::Binary(data) => {
+                Message::Binary(data) if forwarding => {
                     for event in decode(&data) {
                         if input_tx.send(event).await.is_err() {
-                            return;
+                            forwarding = false;
+                            break;
                         }
                     }
                 }
@@ -104,7 +110,6 @@ pub async fn serve(
         ended = async { tokio::join!(exec, send) } => ended,
         _ = shutdown.cancelled() => (Err(session::Gone), Err(())),
     };
-    reader.abort();
     if let (Ok(status), Ok(mut sink)) = ended {
         let status = serde_json::to_vec(&status).expect("a Status is plain JSON");
         if sink.send(frame(ERROR, &status)).await.is_ok() {
@@ -112,10 +117,21 @@ pub async fn serve(
                 code: close_code::NORMAL,
                 reason: "".into(),
             };
-            let _ = sink.send(Message::Close(Some(close))).await;
+            if sink.send(Message::Close(Some(close))).await.is_ok() {
+                let abort = reader.abort_handle();
+                if tokio::time::timeout(CLOSE_TIMEOUT, reader).await.is_err() {
+                    abort.abort();
+                }
+                return;
+            }
         }
     }
+    reader.abort();
 }
+
+/// How long the client has to answer the close before the socket is
+/// dropped anyway.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {
