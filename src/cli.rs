@@ -49,6 +49,14 @@ pub struct GlobalArgs {
     /// The length of a realistic eksctl run, e.g. 60s, or 20s for a talk.
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s")]
     pub pace_total: String,
+    /// Open the tutorial as a presentation for a room: big headings, one
+    /// section per screen, commands typed out before they run.
+    #[arg(long, global = true)]
+    pub present: bool,
+    /// With --present: how many characters a second a command is typed
+    /// at (0 shows it whole).
+    #[arg(long, global = true, value_name = "CPS", default_value_t = 30)]
+    pub type_speed: u32,
 }
 
 /// The global flags each subcommand has no use for. They are still
@@ -57,7 +65,7 @@ pub struct GlobalArgs {
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     (
         "lessons",
-        &["backend", "theme", "pace", "pace_total", "namespace"],
+        &["backend", "theme", "pace", "pace_total", "namespace", "present", "type_speed"],
     ),
     (
         "sim",
@@ -68,9 +76,11 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "present",
+            "type_speed",
         ],
     ),
-    ("reset-world", &["namespace"]),
+    ("reset-world", &["namespace", "present", "type_speed"]),
     (
         "notes",
         &[
@@ -81,12 +91,14 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "profile",
+            "present",
+            "type_speed",
         ],
     ),
-    ("run", &["theme"]),
+    ("run", &["theme", "present", "type_speed"]),
     (
         "doctor",
-        &["lessons", "theme", "pace", "pace_total", "namespace"],
+        &["lessons", "theme", "pace", "pace_total", "namespace", "present", "type_speed"],
     ),
     (
         "cleanup",
@@ -97,6 +109,8 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "present",
+            "type_speed",
         ],
     ),
 ];

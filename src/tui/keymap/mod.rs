@@ -30,6 +30,9 @@ pub enum Context {
     Screens,
     List,
     Reader,
+    /// The presentation (`--present`) of a lesson, with no window or
+    /// prompt open.
+    Present,
 }
 
 /// A condition on the rest of the state, for keys whose meaning changes.
@@ -65,15 +68,17 @@ pub enum Section {
     Reader,
     Output,
     Search,
+    Present,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Everywhere,
         Section::List,
         Section::Reader,
         Section::Output,
         Section::Search,
+        Section::Present,
     ];
 
     pub fn heading(self) -> &'static str {
@@ -83,6 +88,7 @@ impl Section {
             Section::Reader => "Reading a lesson",
             Section::Output => "In the output pane (after o)",
             Section::Search => "While a search is active",
+            Section::Present => "Presenting (--present)",
         }
     }
 }
@@ -151,7 +157,8 @@ impl Context {
             }
             Context::Screens => open,
             Context::List => open && app.screen == Screen::List,
-            Context::Reader => open && app.screen == Screen::Reader,
+            Context::Reader => open && app.screen == Screen::Reader && app.present.is_none(),
+            Context::Present => open && app.screen == Screen::Reader && app.present.is_some(),
         }
     }
 }
@@ -356,7 +363,7 @@ mod tests {
     fn covers(a: Context, b: Context) -> bool {
         a == b
             || a == Context::Anywhere
-            || (a == Context::Screens && matches!(b, Context::List | Context::Reader))
+            || (a == Context::Screens && matches!(b, Context::List | Context::Reader | Context::Present))
     }
 
     /// Whether `a` holds whenever `b` does.

@@ -1,0 +1,330 @@
+//! Draws the presentation: the section's title in big letters, its prose,
+//! the steps shown so far with the last one's command typed out, its state
+//! and checks, its output in a large pane, and a thin progress line with
+//! the time. Wide margins, nothing else. A pure function of the state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use tui_big_text::{BigText, PixelSize};
+
+use crate::execute::StepOutcome;
+use crate::tui::execution::{CheckState, StepExecution, format_duration, spinner};
+use crate::tui::markdown::wrap::text_width as width_of;
+use crate::tui::screens::output::{PaneSize, wrap_line};
+use crate::tui::state::App;
+use crate::tui::strings;
+
+/// Columns and rows one letter of a heading takes (`PixelSize::Quadrant`:
+/// an 8×8 glyph in 4×4 cells).
+const LETTER: u16 = 4;
+/// Big heading lines at most; a longer title is shown in plain letters.
+const BIG_LINES: usize = 2;
+/// The output pane's least height, borders included.
+const OUTPUT_MIN: u16 = 6;
+
+/// Where each part of the screen goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub title: Rect,
+    pub body: Rect,
+    pub steps: Rect,
+    pub output: Option<Rect>,
+    pub bar: Rect,
+}
+
+/// The left and right margin for a screen `width` wide.
+fn margin(width: u16) -> u16 {
+    (width / 12).clamp(2, 10)
+}
+
+/// The width the prose is rendered at.
+pub fn text_width(area: Rect) -> u16 {
+    area.width.saturating_sub(2 * margin(area.width)).max(10)
+}
+
+/// The title split into lines of big letters that fit `width`; None when it
+/// takes more than [`BIG_LINES`] lines (then it is shown in plain letters).
+pub fn big_lines(title: &str, width: u16) -> Option<Vec<String>> {
+    let per_line = usize::from(width / LETTER).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    for word in title.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if width_of(line) + 1 + width_of(word) <= per_line => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    (lines.len() <= BIG_LINES && lines.iter().all(|l| width_of(l) <= per_line)).then_some(lines)
+}
+
+pub fn areas(app: &App, area: Rect) -> Areas {
+    let side = margin(area.width);
+    let [_, inner, _] = area.layout(&Layout::horizontal([
+        Constraint::Length(side),
+        Constraint::Fill(1),
+        Constraint::Length(side),
+    ]));
+    let [_, main, bar] = inner.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ]));
+    let present = app.present.as_ref();
+    let title_rows = present
+        .and_then(|p| p.current())
+        .map_or(1, |s| match big_lines(&s.title, main.width) {
+            Some(lines) => LETTER * u16::try_from(lines.len()).unwrap_or(1),
+            None => 2,
+        });
+    let body_rows = present.map_or(0, |p| u16::try_from(p.body.len()).unwrap_or(u16::MAX));
+    let step_rows = u16::try_from(step_lines(app, main.width).len()).unwrap_or(u16::MAX);
+    let output = shows_output(app);
+    let [title, _, rest] = main.layout(&Layout::vertical([
+        Constraint::Length(title_rows),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ]));
+    let reserve = if output { OUTPUT_MIN } else { 0 };
+    let body_rows = body_rows.min(rest.height.saturating_sub(reserve + step_rows.min(4)));
+    let [body, gap, steps, out] = rest.layout(&Layout::vertical([
+        Constraint::Length(body_rows),
+        Constraint::Length(u16::from(body_rows > 0 && step_rows > 0)),
+        Constraint::Length(step_rows),
+        Constraint::Fill(1),
+    ]));
+    let _ = gap;
+    Areas {
+        title,
+        body,
+        steps,
+        output: (output && out.height >= 3).then_some(out),
+        bar,
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    frame.render_widget(Block::default().style(theme.text), area);
+    let Some(present) = &app.present else { return };
+    let areas = areas(app, area);
+    if let Some(section) = present.current() {
+        match big_lines(&section.title, areas.title.width) {
+            Some(lines) => {
+                let big = BigText::builder()
+                    .pixel_size(PixelSize::Quadrant)
+                    .style(theme.heading1)
+                    .lines(lines.into_iter().map(Line::from).collect::<Vec<_>>())
+                    .build();
+                frame.render_widget(big, areas.title);
+            }
+            None => frame.render_widget(
+                Paragraph::new(Line::styled(
+                    section.title.clone(),
+                    theme.heading1.add_modifier(Modifier::BOLD),
+                ))
+                .wrap(Wrap { trim: true }),
+                areas.title,
+            ),
+        }
+    }
+    frame.render_widget(Paragraph::new(present.body.clone()), areas.body);
+    frame.render_widget(Paragraph::new(step_lines(app, areas.steps.width)), areas.steps);
+    if let Some(out) = areas.output {
+        draw_output(app, frame, out);
+    }
+    draw_bar(app, frame, areas.bar);
+}
+
+/// The steps shown so far: title and command; the last one typed out, with
+/// its state, checks and hints.
+pub fn step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let Some(present) = &app.present else {
+        return Vec::new();
+    };
+    let Some(lesson) = present.lesson.and_then(|l| app.lessons.get(l)) else {
+        return Vec::new();
+    };
+    let shown = present.shown_steps();
+    let mut lines = Vec::new();
+    for (n, &index) in shown.iter().enumerate() {
+        let Some(step) = lesson.steps.get(index) else {
+            continue;
+        };
+        let last = n + 1 == shown.len();
+        let mut title = vec![Span::styled(format!("▸ {}", step.title), theme.step_title)];
+        if step.billable {
+            title.push(Span::styled(
+                format!("  {}", strings::BADGE_BILLABLE),
+                theme.badge_billable,
+            ));
+        }
+        lines.push(Line::from(title));
+        let typed = match (&present.typing, last) {
+            (Some(typing), true) => typing.visible(&step.command),
+            _ => step.command.as_str(),
+        };
+        let cursor = last && present.is_typing();
+        for (i, part) in typed.split('\n').enumerate() {
+            let prompt = if i == 0 { "$ " } else { "  " };
+            let mut spans = vec![
+                Span::styled(prompt, theme.step_prompt),
+                Span::styled(part.to_string(), theme.code),
+            ];
+            if cursor && i == typed.split('\n').count() - 1 {
+                spans.push(Span::styled("█", theme.step_prompt));
+            }
+            lines.push(Line::from(spans));
+        }
+        if last
+            && let Some(execution) = app
+                .execution
+                .as_ref()
+                .filter(|e| Some(e.lesson) == present.lesson && e.step == index)
+        {
+            lines.extend(execution_lines(app, execution, width));
+        }
+    }
+    lines
+}
+
+fn execution_lines(app: &App, execution: &StepExecution, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let elapsed = format_duration(execution.elapsed);
+    let status = match &execution.outcome {
+        None => {
+            let mut s = format!("{} {} {elapsed}", spinner(execution.elapsed), strings::PRESENT_RUNNING);
+            if let Some((stage, fraction)) = &execution.stage {
+                s.push_str(&format!(" · {stage}"));
+                if let Some(f) = fraction {
+                    s.push_str(&format!(" {:.0}%", f * 100.0));
+                }
+            }
+            Line::styled(s, theme.check)
+        }
+        Some(StepOutcome::Passed) => Line::styled(format!("✔ {} {elapsed}", strings::PRESENT_PASSED), theme.mark_completed),
+        Some(StepOutcome::Skipped { reason }) => Line::styled(format!("⤼ {reason}"), theme.badge_skipped),
+        Some(StepOutcome::Failed { reason }) => Line::styled(format!("✘ {reason}"), theme.warning),
+        Some(StepOutcome::TimedOut) => Line::styled(format!("✘ {}", strings::PRESENT_TIMED_OUT), theme.warning),
+        Some(StepOutcome::Cancelled) => Line::styled(format!("■ {}", strings::PRESENT_STOPPED), theme.warning),
+    };
+    let mut lines = vec![status];
+    if app.fast_forward && execution.is_executing() {
+        lines.push(Line::styled(strings::FAST_FORWARD_ON, theme.dim));
+    }
+    for check in &execution.checks {
+        let (mark, style) = match &check.state {
+            CheckState::Pending => ("·", theme.dim),
+            CheckState::Running => ("…", theme.check),
+            CheckState::Passed { .. } => ("✔", theme.mark_completed),
+            CheckState::Failed { .. } => ("✘", theme.warning),
+        };
+        lines.push(Line::styled(format!("  {mark} {}", check.description), style));
+        if let CheckState::Failed { hint, .. } = &check.state
+            && !hint.is_empty()
+        {
+            lines.push(Line::styled(format!("    {} {hint}", strings::PRESENT_HINT), theme.notes));
+        }
+    }
+    for hint in &execution.hints {
+        lines.push(Line::styled(format!("  {} {hint}", strings::PRESENT_HINT), theme.notes));
+    }
+    let _ = width;
+    lines
+}
+
+/// Whether the shown step has output to show.
+fn shows_output(app: &App) -> bool {
+    let Some(present) = &app.present else {
+        return false;
+    };
+    app.execution.as_ref().is_some_and(|e| {
+        Some(e.lesson) == present.lesson && present.shown_steps().contains(&e.step)
+    }) && app.output.lesson == present.lesson
+        && !app.output.lines.is_empty()
+}
+
+fn draw_output(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.popup_border)
+        .title(Line::from(Span::styled(strings::PRESENT_OUTPUT, theme.popup_title)))
+        .title(
+            Line::from(Span::styled(strings::PRESENT_OUTPUT_KEYS, theme.dim)).right_aligned(),
+        );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let size = PaneSize {
+        rows: usize::from(inner.height).max(1),
+        width: usize::from(inner.width).max(1),
+    };
+    let top = app.output.top(size);
+    let mut lines: Vec<Line> = Vec::new();
+    for text in app.output.lines.iter().skip(top) {
+        let segs = vec![crate::tui::markdown::wrap::Seg::new(text.clone(), theme.code)];
+        for row in wrap_line(text, &segs, size.width, theme.search_match) {
+            lines.push(Line::from(
+                row.into_iter()
+                    .map(|s| Span::styled(s.text, s.style))
+                    .collect::<Vec<_>>(),
+            ));
+            if lines.len() >= size.rows {
+                break;
+            }
+        }
+        if lines.len() >= size.rows {
+            break;
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The thin progress line: where the talk is, and the time.
+fn draw_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(present) = &app.present else { return };
+    let lesson = present.lesson.and_then(|l| app.lessons.get(l));
+    let left = format!(
+        "{} · {}/{} ",
+        lesson.map_or("", |l| l.front.title.as_str()),
+        present.section + 1,
+        present.sections.len().max(1)
+    );
+    let mut right = format!(" {}", present.clock);
+    if let Some(notice) = app.warning.as_ref().or(app.notice.as_ref()) {
+        right = format!(" {notice} ·{right}");
+    }
+    let bar_width = usize::from(area.width)
+        .saturating_sub(width_of(&left) + width_of(&right))
+        .max(1);
+    let done = ((present.fraction() * bar_width as f64).round() as usize).min(bar_width);
+    let line = Line::from(vec![
+        Span::styled(left, theme.dim),
+        Span::styled("━".repeat(done), theme.heading2),
+        Span::styled("─".repeat(bar_width - done), theme.dim),
+        Span::styled(right, theme.dim),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(Style::default()), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_split_into_big_lines_that_fit_or_not_at_all() {
+        assert_eq!(big_lines("Deployments", 100), Some(vec!["Deployments".into()]));
+        assert_eq!(
+            big_lines("Services and NodePort", 60),
+            Some(vec!["Services and".into(), "NodePort".into()])
+        );
+        assert_eq!(big_lines("a b c d e f g h i j k l", 8), None);
+        assert_eq!(big_lines("Supercalifragilistic", 40), None);
+    }
+}
