@@ -63,7 +63,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     app.present = present.map(crate::tui::present::Present::new);
     resume(&mut app);
     app.warning = warning.take();
-    if !world_exports.is_empty() {
+    // The presentation has no room for it; `w` still shows the lines.
+    if !world_exports.is_empty() && app.present.is_none() {
         app.notice = Some(strings::WORLD_NOTICE.to_string());
     }
     app.world_exports = world_exports;

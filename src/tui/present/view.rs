@@ -23,7 +23,9 @@ const LETTER: u16 = 4;
 /// Big heading lines at most; a longer title is shown in plain letters.
 const BIG_LINES: usize = 2;
 /// The output pane's least height, borders included.
-const OUTPUT_MIN: u16 = 6;
+const OUTPUT_MIN: u16 = 8;
+/// Lines of the shown step's command on screen.
+const COMMAND_ROWS: usize = 6;
 
 /// Where each part of the screen goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +92,9 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Constraint::Fill(1),
     ]));
     let reserve = if output { OUTPUT_MIN } else { 0 };
-    let body_rows = body_rows.min(rest.height.saturating_sub(reserve + step_rows.min(4)));
+    // The steps go before the prose: what runs must stay on screen.
+    let step_rows = step_rows.min(rest.height.saturating_sub(reserve));
+    let body_rows = body_rows.min(rest.height.saturating_sub(reserve + step_rows + 1));
     let [body, gap, steps, out] = rest.layout(&Layout::vertical([
         Constraint::Length(body_rows),
         Constraint::Length(u16::from(body_rows > 0 && step_rows > 0)),
@@ -170,16 +174,30 @@ pub fn step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             _ => step.command.as_str(),
         };
         let cursor = last && present.is_typing();
-        for (i, part) in typed.split('\n').enumerate() {
+        let all: Vec<&str> = typed.split('\n').collect();
+        // The last step shows the end of what is typed (where the cursor
+        // is), earlier ones their first line: the state and output below
+        // must stay on screen.
+        let keep = if last { COMMAND_ROWS } else { 1 };
+        let from = if last && cursor { all.len().saturating_sub(keep) } else { 0 };
+        let upto = (from + keep).min(all.len());
+        for (i, part) in all.iter().enumerate().take(upto).skip(from) {
             let prompt = if i == 0 { "$ " } else { "  " };
             let mut spans = vec![
                 Span::styled(prompt, theme.step_prompt),
-                Span::styled(part.to_string(), theme.code),
+                Span::styled((*part).to_string(), theme.code),
             ];
-            if cursor && i == typed.split('\n').count() - 1 {
+            if cursor && i + 1 == all.len() {
                 spans.push(Span::styled("█", theme.step_prompt));
             }
             lines.push(Line::from(spans));
+        }
+        let hidden = all.len() - (upto - from);
+        if hidden > 0 && !(last && cursor) {
+            lines.push(Line::styled(
+                format!("  {}", strings::present_more_lines(hidden)),
+                theme.dim,
+            ));
         }
         if last
             && let Some(execution) = app
@@ -296,21 +314,45 @@ fn draw_bar(app: &App, frame: &mut Frame, area: Rect) {
         present.section + 1,
         present.sections.len().max(1)
     );
-    let mut right = format!(" {}", present.clock);
-    if let Some(notice) = app.warning.as_ref().or(app.notice.as_ref()) {
-        right = format!(" {notice} ·{right}");
-    }
+    let right = format!(" {}", present.clock);
+    let notice = app
+        .warning
+        .as_ref()
+        .or(app.notice.as_ref())
+        .map(|n| format!(" {n} "))
+        .unwrap_or_default();
+    let room = usize::from(area.width).saturating_sub(width_of(&left) + width_of(&right) + 8);
+    let notice = truncate(&notice, room);
     let bar_width = usize::from(area.width)
-        .saturating_sub(width_of(&left) + width_of(&right))
+        .saturating_sub(width_of(&left) + width_of(&right) + width_of(&notice))
         .max(1);
     let done = ((present.fraction() * bar_width as f64).round() as usize).min(bar_width);
     let line = Line::from(vec![
         Span::styled(left, theme.dim),
         Span::styled("━".repeat(done), theme.heading2),
         Span::styled("─".repeat(bar_width - done), theme.dim),
+        Span::styled(notice, theme.warning),
         Span::styled(right, theme.dim),
     ]);
     frame.render_widget(Paragraph::new(line).style(Style::default()), area);
+}
+
+/// `text` cut to `width` columns, with … where it was cut.
+fn truncate(text: &str, width: usize) -> String {
+    if width_of(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if width_of(&out) + crate::tui::markdown::wrap::char_width(c) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
