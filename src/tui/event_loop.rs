@@ -91,7 +91,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     let mut clock_ticker = tokio::time::interval(CLOCK_TICK);
     clock_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Held while the presenter fast-forwards the running step.
-    let mut fast: Option<crate::sim::world::FastStretch> = None;
+    let mut fast: Option<crate::sim::world::FastForward> = None;
     while !app.should_quit {
         follow_fast_forward(&mut app, backend.as_ref(), &mut fast);
         if let Some(request) = app.pending_execution.take() {
@@ -210,14 +210,14 @@ fn present_tick() -> Action {
 fn follow_fast_forward(
     app: &mut App,
     backend: &dyn Backend,
-    fast: &mut Option<crate::sim::world::FastStretch>,
+    fast: &mut Option<crate::sim::world::FastForward>,
 ) {
     if !app.executing {
         app.fast_forward = false;
     }
     match (app.fast_forward, fast.is_some()) {
         (true, false) => {
-            *fast = backend.fast_stretch_at(crate::tui::present::FAST_FORWARD_SPEED);
+            *fast = backend.fast_forward(crate::tui::present::FAST_FORWARD_SPEED);
             if fast.is_none() {
                 app.fast_forward = false;
                 app.set_notice(strings::FAST_FORWARD_NO_CLOCK, None);
