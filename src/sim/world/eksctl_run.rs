@@ -55,6 +55,8 @@ impl World {
         };
         // The plan's time: the wall's, faster while fast-forwarded.
         let mut timeline = super::forward::Timeline::start(&self.pace.forwards);
+        // Log lines are stamped with the wall's time, fast-forwarded or not.
+        let started = Instant::now();
         let start_time = now();
         let paced = plan.paced(self.opts.pace);
         let paced_total = paced
@@ -79,7 +81,7 @@ impl World {
                 PlanItem::Line(line) => {
                     let stamp = start_time
                         .checked_add(
-                            jiff::SignedDuration::try_from(timeline.elapsed()).unwrap_or_default(),
+                            jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default(),
                         )
                         .unwrap_or(start_time);
                     send(out, line.render(stamp)).await;

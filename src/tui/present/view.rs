@@ -47,12 +47,31 @@ pub fn text_width(area: Rect) -> u16 {
     area.width.saturating_sub(2 * margin(area.width)).max(10)
 }
 
-/// The title split into lines of big letters that fit `width`; None when it
-/// takes more than [`BIG_LINES`] lines (then it is shown in plain letters).
-pub fn big_lines(title: &str, width: u16) -> Option<Vec<String>> {
-    let per_line = usize::from(width / LETTER).max(1);
+/// The title split into lines of big letters that fit `width`, and the
+/// letters' size: as big as [`BIG_LINES`] lines allow, smaller (half as
+/// tall) for a long title in up to one line more. None when it fits
+/// neither way (then it is shown in plain letters).
+pub fn big_title(title: &str, width: u16) -> Option<(PixelSize, Vec<String>)> {
+    let lines = split_words(title, usize::from(width / LETTER).max(1));
+    if lines.len() <= BIG_LINES && lines.iter().all(|l| width_of(l) <= usize::from(width / LETTER)) {
+        return Some((PixelSize::Quadrant, lines));
+    }
+    (lines.len() <= BIG_LINES + 1 && lines.iter().all(|l| width_of(l) <= usize::from(width / LETTER)))
+        .then_some((PixelSize::Octant, lines))
+}
+
+/// Rows one line of big letters of `size` takes.
+fn letter_rows(size: PixelSize) -> u16 {
+    match size {
+        PixelSize::Quadrant => LETTER,
+        _ => LETTER / 2,
+    }
+}
+
+/// Words into lines of at most `per_line` columns (a longer word alone).
+fn split_words(text: &str, per_line: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for word in title.split_whitespace() {
+    for word in text.split_whitespace() {
         match lines.last_mut() {
             Some(line) if width_of(line) + 1 + width_of(word) <= per_line => {
                 line.push(' ');
@@ -61,7 +80,7 @@ pub fn big_lines(title: &str, width: u16) -> Option<Vec<String>> {
             _ => lines.push(word.to_string()),
         }
     }
-    (lines.len() <= BIG_LINES && lines.iter().all(|l| width_of(l) <= per_line)).then_some(lines)
+    lines
 }
 
 pub fn areas(app: &App, area: Rect) -> Areas {
@@ -79,8 +98,8 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let present = app.present.as_ref();
     let title_rows = present
         .and_then(|p| p.current())
-        .map_or(1, |s| match big_lines(&s.title, main.width) {
-            Some(lines) => LETTER * u16::try_from(lines.len()).unwrap_or(1),
+        .map_or(1, |s| match big_title(&s.title, main.width) {
+            Some((size, lines)) => letter_rows(size) * u16::try_from(lines.len()).unwrap_or(1),
             None => 2,
         });
     let body_rows = present.map_or(0, |p| u16::try_from(p.body.len()).unwrap_or(u16::MAX));
@@ -117,10 +136,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(present) = &app.present else { return };
     let areas = areas(app, area);
     if let Some(section) = present.current() {
-        match big_lines(&section.title, areas.title.width) {
-            Some(lines) => {
+        match big_title(&section.title, areas.title.width) {
+            Some((size, lines)) => {
                 let big = BigText::builder()
-                    .pixel_size(PixelSize::Quadrant)
+                    .pixel_size(size)
                     .style(theme.heading1)
                     .lines(lines.into_iter().map(Line::from).collect::<Vec<_>>())
                     .build();
@@ -181,16 +200,21 @@ pub fn step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         let keep = if last { COMMAND_ROWS } else { 1 };
         let from = if last && cursor { all.len().saturating_sub(keep) } else { 0 };
         let upto = (from + keep).min(all.len());
+        let room = usize::from(width).saturating_sub(3).max(8);
         for (i, part) in all.iter().enumerate().take(upto).skip(from) {
-            let prompt = if i == 0 { "$ " } else { "  " };
-            let mut spans = vec![
-                Span::styled(prompt, theme.step_prompt),
-                Span::styled((*part).to_string(), theme.code),
-            ];
-            if cursor && i + 1 == all.len() {
-                spans.push(Span::styled("█", theme.step_prompt));
+            let rows = split_columns(part, room);
+            let count = rows.len();
+            for (r, row) in rows.into_iter().enumerate() {
+                let prompt = if i == 0 && r == 0 { "$ " } else { "  " };
+                let mut spans = vec![
+                    Span::styled(prompt, theme.step_prompt),
+                    Span::styled(row, theme.code),
+                ];
+                if cursor && i + 1 == all.len() && r + 1 == count {
+                    spans.push(Span::styled("█", theme.step_prompt));
+                }
+                lines.push(Line::from(spans));
             }
-            lines.push(Line::from(spans));
         }
         let hidden = all.len() - (upto - from);
         if hidden > 0 && !(last && cursor) {
@@ -337,6 +361,21 @@ fn draw_bar(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(Style::default()), area);
 }
 
+/// `text` in rows of at most `width` columns (a command wraps anywhere,
+/// as a terminal wraps it).
+fn split_columns(text: &str, width: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    for c in text.chars() {
+        let last = rows.last_mut().expect("rows starts with one");
+        if width_of(last) + crate::tui::markdown::wrap::char_width(c) > width {
+            rows.push(c.to_string());
+        } else {
+            last.push(c);
+        }
+    }
+    rows
+}
+
 /// `text` cut to `width` columns, with … where it was cut.
 fn truncate(text: &str, width: usize) -> String {
     if width_of(text) <= width {
@@ -360,13 +399,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_title_is_split_into_big_lines_that_fit_or_not_at_all() {
-        assert_eq!(big_lines("Deployments", 100), Some(vec!["Deployments".into()]));
+    fn a_title_is_split_into_big_lines_that_fit_smaller_or_not_at_all() {
+        let big = |t: &str, w: u16| big_title(t, w).map(|(size, lines)| (size == PixelSize::Quadrant, lines));
+        assert_eq!(big("Deployments", 100), Some((true, vec!["Deployments".into()])));
         assert_eq!(
-            big_lines("Services and NodePort", 60),
-            Some(vec!["Services and".into(), "NodePort".into()])
+            big("Services and NodePort", 60),
+            Some((true, vec!["Services and".into(), "NodePort".into()]))
         );
-        assert_eq!(big_lines("a b c d e f g h i j k l", 8), None);
-        assert_eq!(big_lines("Supercalifragilistic", 40), None);
+        assert_eq!(
+            big("one two three", 20),
+            Some((false, vec!["one".into(), "two".into(), "three".into()]))
+        );
+        assert_eq!(big("a b c d e f g h i j k l", 8), None);
+        assert_eq!(big("Supercalifragilistic", 40), None);
+    }
+
+    #[test]
+    fn a_long_command_wraps_at_the_width() {
+        assert_eq!(split_columns("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(split_columns("", 3), [""]);
     }
 }
