@@ -94,15 +94,18 @@ fn shows_big(screen: &str, text: &str) -> bool {
     !rows.is_empty() && rows.iter().all(|row| screen.contains(row.as_str()))
 }
 
+fn env(dir: &std::path::Path) -> [String; 2] {
+    [
+        format!("XDG_STATE_HOME={}", dir.join("state").display()),
+        "AWS_EC2_METADATA_DISABLED=true".to_string(),
+    ]
+}
+
 fn start(dir: &std::path::Path, lesson: &str, flags: &str) -> TmuxServer {
     let lessons = dir.join("lessons");
     std::fs::create_dir_all(&lessons).expect("lessons folder");
     std::fs::write(lessons.join("lesson.md"), lesson).expect("lesson written");
-    let env = [
-        format!("XDG_STATE_HOME={}", dir.join("state").display()),
-        "AWS_EC2_METADATA_DISABLED=true".to_string(),
-    ];
-    let server = TmuxServer::start(&dir.join("tmux.sock"), 100, 40, &env);
+    let server = TmuxServer::start(&dir.join("tmux.sock"), 100, 40, &env(dir));
     let binary = env!("CARGO_BIN_EXE_trinetes");
     server.type_text(&format!(
         "{binary} --lessons {} --present {flags}",
@@ -189,26 +192,38 @@ fn a_lesson_is_presented_screen_by_screen_with_typed_commands_and_paged_output()
 }
 
 #[test]
-fn fast_forward_hurries_a_long_simulated_eksctl_run() {
+fn fast_forward_hurries_a_long_simulated_eksctl_run_from_the_notes_window() {
     require_tmux();
     let dir = tempfile::tempdir().expect("temp dir");
     // A five-minute eksctl run: without fast-forward it would outlast the
     // wait below by far.
     let slides = start(dir.path(), EKS, "--type-speed 0 --pace-total 300s");
     slides.wait_text("Slow");
+    let notes = TmuxServer::start(&dir.path().join("notes.sock"), 90, 30, &env(dir.path()));
+    notes.type_text(&format!("{} notes", env!("CARGO_BIN_EXE_trinetes")));
+    notes.keys(&["Enter"]);
+    notes.wait_text("The lesson list is on screen.");
     slides.keys(&["Enter"]);
     slides.wait_for("the Create screen", |s| shows_big(s, "Create"));
-    slides.keys(&["Space"]);
+    // The notes window follows the presentation's screens and drives them.
+    notes.wait_text("section 1/1: Create");
+    notes.wait_text("step: Create a cluster");
+    notes.keys(&["n"]);
     slides.wait_text("▸ Create a cluster");
+    // The screen's only step is shown: n again has no step to go to.
+    notes.wait_for("no next step", |s| s.contains("step: —"));
+    notes.keys(&["n"]);
+    notes.wait_text("Last screen of this lesson");
 
     // Before a step runs, fast-forward has nothing to hurry, and says so.
     slides.keys(&["f"]);
     slides.wait_text("Fast-forward works while a step runs.");
 
-    slides.keys(&["Enter"]);
+    notes.keys(&["r"]);
     slides.wait_text("creating EKS cluster");
-    slides.keys(&["f"]);
+    notes.keys(&["f"]);
     slides.wait_text("⏩ fast-forward");
+    notes.wait_text("FAST-FORWARD");
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let screen = slides.screen();
@@ -223,6 +238,9 @@ fn fast_forward_hurries_a_long_simulated_eksctl_run() {
         );
         std::thread::sleep(Duration::from_millis(250));
     }
+    notes.wait_text("passed  Create a cluster");
     slides.keys(&["q"]);
     slides.wait_for("trinetes to end", |_| slides.alternate_on() == "0");
+    notes.wait_text("The presentation quit");
+    notes.keys(&["q"]);
 }
