@@ -87,9 +87,11 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             world_exports: active.exports(),
             world_warning: active.world_warning(),
             world_origin: active.world_origin(),
-            present: global.present.then_some(crate::tui::present::PresentConfig {
-                type_speed: global.type_speed,
-            }),
+            present: global
+                .present
+                .then_some(crate::tui::present::PresentConfig {
+                    type_speed: global.type_speed,
+                }),
         })
         .await;
         active.shutdown().await;

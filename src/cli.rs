@@ -65,7 +65,15 @@ pub struct GlobalArgs {
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     (
         "lessons",
-        &["backend", "theme", "pace", "pace_total", "namespace", "present", "type_speed"],
+        &[
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "present",
+            "type_speed",
+        ],
     ),
     (
         "sim",
@@ -98,7 +106,15 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     ("run", &["theme", "present", "type_speed"]),
     (
         "doctor",
-        &["lessons", "theme", "pace", "pace_total", "namespace", "present", "type_speed"],
+        &[
+            "lessons",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "present",
+            "type_speed",
+        ],
     ),
     (
         "cleanup",

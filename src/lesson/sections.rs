@@ -63,10 +63,7 @@ impl Lesson {
             });
         }
         starts.sort_by_key(|s| s.line);
-        if starts
-            .first()
-            .is_none_or(|s| s.line > first_line(self))
-        {
+        if starts.first().is_none_or(|s| s.line > first_line(self)) {
             starts.insert(
                 0,
                 Start {
@@ -110,7 +107,9 @@ impl Lesson {
             section.text = section.text.trim().to_string();
         }
         for note in &self.notes {
-            sections[index_of(note.span.line)].notes.push(note.text.clone());
+            sections[index_of(note.span.line)]
+                .notes
+                .push(note.text.clone());
         }
         for (i, step) in self.steps.iter().enumerate() {
             sections[index_of(step.span.line)].steps.push(i);
@@ -213,7 +212,8 @@ mod tests {
 
     #[test]
     fn a_lesson_without_pauses_or_headings_is_one_section() {
-        let plain = "---\nid: t\ntitle: Only\nsummary: s\nminutes: 5\norder: 1\n---\n\nJust text.\n";
+        let plain =
+            "---\nid: t\ntitle: Only\nsummary: s\nminutes: 5\norder: 1\n---\n\nJust text.\n";
         let lesson = crate::lesson::parse(std::path::Path::new("t.md"), plain, &|_| None).unwrap();
         let sections = lesson.sections();
         assert_eq!(sections.len(), 1);

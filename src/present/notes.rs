@@ -146,7 +146,9 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
     render_notes(frame, rows[1], snapshot);
     render_next(frame, rows[2], snapshot);
     render_step(frame, rows[3], snapshot);
-    let mut keys = vec![Span::raw("n/→ next  p/← previous  r run  f fast-forward  q quit")];
+    let mut keys = vec![Span::raw(
+        "n/→ next  p/← previous  r run  f fast-forward  q quit",
+    )];
     if let Some(said) = &state.said {
         keys = vec![Span::styled(
             said.clone(),
@@ -156,7 +158,9 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
     if snapshot.fast_forward {
         keys.push(Span::styled(
             "   ⏩ FAST-FORWARD",
-            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     if snapshot.simulated {
@@ -469,7 +473,10 @@ mod tests {
             ..Snapshot::default()
         };
         let said = remark(Command::Next, Some(&snapshot));
-        assert_eq!(said.as_deref(), Some("That is the last step of this lesson."));
+        assert_eq!(
+            said.as_deref(),
+            Some("That is the last step of this lesson.")
+        );
         snapshot.presenting = true;
         let said = remark(Command::Next, Some(&snapshot)).unwrap_or_default();
         assert!(said.contains("opens the next lesson"), "{said}");
@@ -480,7 +487,10 @@ mod tests {
             l.next_step = Some("Get the nodes".into());
         }
         assert_eq!(remark(Command::Next, Some(&snapshot)), None);
-        assert_eq!(command_for(crossterm::event::KeyCode::Char('f')), Some(Command::FastForward));
+        assert_eq!(
+            command_for(crossterm::event::KeyCode::Char('f')),
+            Some(Command::FastForward)
+        );
 
         // Shown in the window's key line, until the next key.
         let state = NotesState {
@@ -490,7 +500,10 @@ mod tests {
             ..NotesState::default()
         };
         let text = screen(&state, Timestamp::now(), 80, 24);
-        assert!(text.contains("That is the last step of this lesson."), "{text}");
+        assert!(
+            text.contains("That is the last step of this lesson."),
+            "{text}"
+        );
     }
 
     #[test]

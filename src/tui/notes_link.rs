@@ -116,7 +116,10 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
     };
     // The presentation's screen; else the selected step's section; else
     // the section of the last step box at or above the top of the screen.
-    let presenting = app.present.as_ref().filter(|p| p.lesson == Some(reader.lesson));
+    let presenting = app
+        .present
+        .as_ref()
+        .filter(|p| p.lesson == Some(reader.lesson));
     let step_on_screen = reader.step.or_else(|| {
         reader
             .doc

@@ -394,25 +394,6 @@ pub fn build_up_failed(title: &str, ran: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::command_header;
-
-    #[test]
-    fn a_command_header_is_one_line() {
-        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
-        assert_eq!(
-            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
-            " $ cat > rs.yml <<'EOF' … "
-        );
-        // Continued lines are one command and stay as they are.
-        assert_eq!(
-            command_header("eksctl create cluster \\\n  --name x"),
-            " $ eksctl create cluster \\\n  --name x "
-        );
-    }
-}
-
 // The presentation (`--present`) and fast-forward.
 pub const PRESENT_RUNNING: &str = "running";
 pub const PRESENT_PASSED: &str = "passed";
@@ -433,4 +414,23 @@ pub const FAST_FORWARD_NO_CLOCK: &str = "Fast-forward: this backend has no simul
 /// Under a long command whose lines are not all on screen.
 pub fn present_more_lines(n: usize) -> String {
     format!("… {n} more line{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_header;
+
+    #[test]
+    fn a_command_header_is_one_line() {
+        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
+        assert_eq!(
+            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
+            " $ cat > rs.yml <<'EOF' … "
+        );
+        // Continued lines are one command and stay as they are.
+        assert_eq!(
+            command_header("eksctl create cluster \\\n  --name x"),
+            " $ eksctl create cluster \\\n  --name x "
+        );
+    }
 }

@@ -127,7 +127,10 @@ fn a_lesson_is_presented_screen_by_screen_with_typed_commands_and_paged_output()
     let screen = slides.wait_for("the big title", |s| shows_big(s, "Demo"));
     assert!(screen.contains("Opening words of the demo."), "{screen}");
     assert!(screen.contains("Demo · 1/4"), "the progress line: {screen}");
-    assert!(!screen.contains("Deploy"), "one section per screen: {screen}");
+    assert!(
+        !screen.contains("Deploy"),
+        "one section per screen: {screen}"
+    );
 
     // Space: the next heading's screen, its step not shown yet.
     slides.keys(&["Space"]);
@@ -139,7 +142,10 @@ fn a_lesson_is_presented_screen_by_screen_with_typed_commands_and_paged_output()
     slides.keys(&["Space"]);
     let screen = slides.wait_text("▸ Print eighty lines");
     let command = "seq 1 80 | sed 's/^/line /'";
-    assert!(!screen.contains(command), "typed, not shown whole: {screen}");
+    assert!(
+        !screen.contains(command),
+        "typed, not shown whole: {screen}"
+    );
     slides.wait_text("$ s");
     // A key finishes the typing at once.
     slides.keys(&["Space"]);
@@ -158,13 +164,19 @@ fn a_lesson_is_presented_screen_by_screen_with_typed_commands_and_paged_output()
     slides.keys(&["Enter"]);
     let screen = slides.wait_text("│line 80");
     slides.wait_text("✔ passed");
-    assert!(!screen.contains("│line 1 "), "the pane shows the end: {screen}");
+    assert!(
+        !screen.contains("│line 1 "),
+        "the pane shows the end: {screen}"
+    );
 
     // PgUp pages back through the output without leaving the screen; PgDn
     // returns to its end.
     slides.keys(&["PageUp"]);
     let screen = slides.wait_for("an earlier page", |s| !s.contains("│line 80"));
-    assert!(shows_big(&screen, "Deploy"), "still the same screen: {screen}");
+    assert!(
+        shows_big(&screen, "Deploy"),
+        "still the same screen: {screen}"
+    );
     assert!(screen.contains("│line 5"), "{screen}");
     for _ in 0..10 {
         slides.keys(&["PageUp"]);
@@ -229,7 +241,10 @@ fn fast_forward_hurries_a_long_simulated_eksctl_run_from_the_notes_window() {
         let screen = slides.screen();
         if screen.contains("✔ passed") {
             assert!(screen.contains("region is ready"), "{screen}");
-            assert!(!screen.contains("⏩ fast-forward"), "it ends with the step: {screen}");
+            assert!(
+                !screen.contains("⏩ fast-forward"),
+                "it ends with the step: {screen}"
+            );
             break;
         }
         assert!(

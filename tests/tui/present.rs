@@ -69,7 +69,10 @@ fn space_shows_the_step_and_types_its_command_at_the_speed() {
     tick(&mut app, start + Duration::from_millis(700));
     let screen = frame(&app);
     assert!(screen.contains("▸ Create the EKS cluster"), "{screen}");
-    assert!(screen.contains("$ eksctl █"), "seven characters typed: {screen}");
+    assert!(
+        screen.contains("$ eksctl █"),
+        "seven characters typed: {screen}"
+    );
     assert!(screen.contains("EKS and eksctl · 1/1"), "{screen}");
     assert!(screen.contains("09:41"), "the clock: {screen}");
 
@@ -90,12 +93,18 @@ fn a_billable_step_asks_for_the_clusters_name_as_in_the_reader() {
         app.overlay,
         Some(Overlay::Confirm(Confirm::ExecuteStep(0, 0)))
     );
-    assert!(app.pending_execution.is_none(), "nothing runs before the answer");
+    assert!(
+        app.pending_execution.is_none(),
+        "nothing runs before the answer"
+    );
     for c in "tcb-cluster".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    assert!(app.pending_execution.is_some(), "the step runs after the name");
+    assert!(
+        app.pending_execution.is_some(),
+        "the step runs after the name"
+    );
     assert!(app.executing);
 
     // On a real backend, fast-forward says why it does nothing.

@@ -363,7 +363,8 @@ mod tests {
     fn covers(a: Context, b: Context) -> bool {
         a == b
             || a == Context::Anywhere
-            || (a == Context::Screens && matches!(b, Context::List | Context::Reader | Context::Present))
+            || (a == Context::Screens
+                && matches!(b, Context::List | Context::Reader | Context::Present))
     }
 
     /// Whether `a` holds whenever `b` does.

@@ -187,7 +187,11 @@ mod tests {
         let mut p = Present::new(PresentConfig { type_speed: 0 });
         p.open(
             0,
-            vec![section("intro", &[]), section("one", &[0, 1]), section("two", &[2])],
+            vec![
+                section("intro", &[]),
+                section("one", &[0, 1]),
+                section("two", &[2]),
+            ],
             None,
         );
         p
@@ -242,7 +246,11 @@ mod tests {
         let mut p = present();
         p.open(
             0,
-            vec![section("intro", &[]), section("one", &[0, 1]), section("two", &[2])],
+            vec![
+                section("intro", &[]),
+                section("one", &[0, 1]),
+                section("two", &[2]),
+            ],
             Some(1),
         );
         assert_eq!((p.section, p.revealed), (1, 2));

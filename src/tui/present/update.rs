@@ -56,7 +56,10 @@ pub fn sync(app: &mut App) {
     }
     let key = (lesson, present.section, width);
     if present.body_for != Some(key) {
-        let text = present.current().map(|s| s.text.clone()).unwrap_or_default();
+        let text = present
+            .current()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
         present.body = match app.lessons.get(lesson) {
             Some(l) => {
                 let ctx = crate::tui::markdown::RenderContext {

@@ -53,11 +53,18 @@ pub fn text_width(area: Rect) -> u16 {
 /// neither way (then it is shown in plain letters).
 pub fn big_title(title: &str, width: u16) -> Option<(PixelSize, Vec<String>)> {
     let lines = split_words(title, usize::from(width / LETTER).max(1));
-    if lines.len() <= BIG_LINES && lines.iter().all(|l| width_of(l) <= usize::from(width / LETTER)) {
+    if lines.len() <= BIG_LINES
+        && lines
+            .iter()
+            .all(|l| width_of(l) <= usize::from(width / LETTER))
+    {
         return Some((PixelSize::Quadrant, lines));
     }
-    (lines.len() <= BIG_LINES + 1 && lines.iter().all(|l| width_of(l) <= usize::from(width / LETTER)))
-        .then_some((PixelSize::Octant, lines))
+    (lines.len() <= BIG_LINES + 1
+        && lines
+            .iter()
+            .all(|l| width_of(l) <= usize::from(width / LETTER)))
+    .then_some((PixelSize::Octant, lines))
 }
 
 /// Rows one line of big letters of `size` takes.
@@ -96,12 +103,13 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Constraint::Length(1),
     ]));
     let present = app.present.as_ref();
-    let title_rows = present
-        .and_then(|p| p.current())
-        .map_or(1, |s| match big_title(&s.title, main.width) {
-            Some((size, lines)) => letter_rows(size) * u16::try_from(lines.len()).unwrap_or(1),
-            None => 2,
-        });
+    let title_rows =
+        present
+            .and_then(|p| p.current())
+            .map_or(1, |s| match big_title(&s.title, main.width) {
+                Some((size, lines)) => letter_rows(size) * u16::try_from(lines.len()).unwrap_or(1),
+                None => 2,
+            });
     let body_rows = present.map_or(0, |p| u16::try_from(p.body.len()).unwrap_or(u16::MAX));
     let step_rows = u16::try_from(step_lines(app, main.width).len()).unwrap_or(u16::MAX);
     let output = shows_output(app);
@@ -156,7 +164,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(present.body.clone()), areas.body);
-    frame.render_widget(Paragraph::new(step_lines(app, areas.steps.width)), areas.steps);
+    frame.render_widget(
+        Paragraph::new(step_lines(app, areas.steps.width)),
+        areas.steps,
+    );
     if let Some(out) = areas.output {
         draw_output(app, frame, out);
     }
@@ -198,7 +209,11 @@ pub fn step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         // is), earlier ones their first line: the state and output below
         // must stay on screen.
         let keep = if last { COMMAND_ROWS } else { 1 };
-        let from = if last && cursor { all.len().saturating_sub(keep) } else { 0 };
+        let from = if last && cursor {
+            all.len().saturating_sub(keep)
+        } else {
+            0
+        };
         let upto = (from + keep).min(all.len());
         let room = usize::from(width).saturating_sub(3).max(8);
         for (i, part) in all.iter().enumerate().take(upto).skip(from) {
@@ -240,7 +255,11 @@ fn execution_lines(app: &App, execution: &StepExecution, width: u16) -> Vec<Line
     let elapsed = format_duration(execution.elapsed);
     let status = match &execution.outcome {
         None => {
-            let mut s = format!("{} {} {elapsed}", spinner(execution.elapsed), strings::PRESENT_RUNNING);
+            let mut s = format!(
+                "{} {} {elapsed}",
+                spinner(execution.elapsed),
+                strings::PRESENT_RUNNING
+            );
             if let Some((stage, fraction)) = &execution.stage {
                 s.push_str(&format!(" · {stage}"));
                 if let Some(f) = fraction {
@@ -249,11 +268,20 @@ fn execution_lines(app: &App, execution: &StepExecution, width: u16) -> Vec<Line
             }
             Line::styled(s, theme.check)
         }
-        Some(StepOutcome::Passed) => Line::styled(format!("✔ {} {elapsed}", strings::PRESENT_PASSED), theme.mark_completed),
-        Some(StepOutcome::Skipped { reason }) => Line::styled(format!("⤼ {reason}"), theme.badge_skipped),
+        Some(StepOutcome::Passed) => Line::styled(
+            format!("✔ {} {elapsed}", strings::PRESENT_PASSED),
+            theme.mark_completed,
+        ),
+        Some(StepOutcome::Skipped { reason }) => {
+            Line::styled(format!("⤼ {reason}"), theme.badge_skipped)
+        }
         Some(StepOutcome::Failed { reason }) => Line::styled(format!("✘ {reason}"), theme.warning),
-        Some(StepOutcome::TimedOut) => Line::styled(format!("✘ {}", strings::PRESENT_TIMED_OUT), theme.warning),
-        Some(StepOutcome::Cancelled) => Line::styled(format!("■ {}", strings::PRESENT_STOPPED), theme.warning),
+        Some(StepOutcome::TimedOut) => {
+            Line::styled(format!("✘ {}", strings::PRESENT_TIMED_OUT), theme.warning)
+        }
+        Some(StepOutcome::Cancelled) => {
+            Line::styled(format!("■ {}", strings::PRESENT_STOPPED), theme.warning)
+        }
     };
     let mut lines = vec![status];
     if app.fast_forward && execution.is_executing() {
@@ -266,15 +294,24 @@ fn execution_lines(app: &App, execution: &StepExecution, width: u16) -> Vec<Line
             CheckState::Passed { .. } => ("✔", theme.mark_completed),
             CheckState::Failed { .. } => ("✘", theme.warning),
         };
-        lines.push(Line::styled(format!("  {mark} {}", check.description), style));
+        lines.push(Line::styled(
+            format!("  {mark} {}", check.description),
+            style,
+        ));
         if let CheckState::Failed { hint, .. } = &check.state
             && !hint.is_empty()
         {
-            lines.push(Line::styled(format!("    {} {hint}", strings::PRESENT_HINT), theme.notes));
+            lines.push(Line::styled(
+                format!("    {} {hint}", strings::PRESENT_HINT),
+                theme.notes,
+            ));
         }
     }
     for hint in &execution.hints {
-        lines.push(Line::styled(format!("  {} {hint}", strings::PRESENT_HINT), theme.notes));
+        lines.push(Line::styled(
+            format!("  {} {hint}", strings::PRESENT_HINT),
+            theme.notes,
+        ));
     }
     let _ = width;
     lines
@@ -296,10 +333,11 @@ fn draw_output(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.popup_border)
-        .title(Line::from(Span::styled(strings::PRESENT_OUTPUT, theme.popup_title)))
-        .title(
-            Line::from(Span::styled(strings::PRESENT_OUTPUT_KEYS, theme.dim)).right_aligned(),
-        );
+        .title(Line::from(Span::styled(
+            strings::PRESENT_OUTPUT,
+            theme.popup_title,
+        )))
+        .title(Line::from(Span::styled(strings::PRESENT_OUTPUT_KEYS, theme.dim)).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let size = PaneSize {
@@ -309,7 +347,10 @@ fn draw_output(app: &App, frame: &mut Frame, area: Rect) {
     let top = app.output.top(size);
     let mut lines: Vec<Line> = Vec::new();
     for text in app.output.lines.iter().skip(top) {
-        let segs = vec![crate::tui::markdown::wrap::Seg::new(text.clone(), theme.code)];
+        let segs = vec![crate::tui::markdown::wrap::Seg::new(
+            text.clone(),
+            theme.code,
+        )];
         for row in wrap_line(text, &segs, size.width, theme.search_match) {
             lines.push(Line::from(
                 row.into_iter()
@@ -400,8 +441,13 @@ mod tests {
 
     #[test]
     fn a_title_is_split_into_big_lines_that_fit_smaller_or_not_at_all() {
-        let big = |t: &str, w: u16| big_title(t, w).map(|(size, lines)| (size == PixelSize::Quadrant, lines));
-        assert_eq!(big("Deployments", 100), Some((true, vec!["Deployments".into()])));
+        let big = |t: &str, w: u16| {
+            big_title(t, w).map(|(size, lines)| (size == PixelSize::Quadrant, lines))
+        };
+        assert_eq!(
+            big("Deployments", 100),
+            Some((true, vec!["Deployments".into()]))
+        );
         assert_eq!(
             big("Services and NodePort", 60),
             Some((true, vec!["Services and".into(), "NodePort".into()]))
