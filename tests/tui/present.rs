@@ -141,3 +141,18 @@ fn back_hides_the_step_and_the_first_screen_says_so() {
     press(&mut app, KeyCode::Left);
     assert_eq!(app.notice.as_deref(), Some(strings::PRESENT_FIRST_SCREEN));
 }
+
+#[test]
+fn the_help_window_lists_the_presentations_keys_instead_of_the_readers() {
+    let mut app = presenting(BackendKind::DryRun, 0);
+    press(&mut app, KeyCode::Char('?'));
+    let screen = frame(&app);
+    for line in trinetes::tui::keymap::help_lines_for(true) {
+        assert!(
+            screen.contains(line.text),
+            "help lacks {}:\n{screen}",
+            line.text
+        );
+    }
+    assert!(!screen.contains("search in this lesson"), "{screen}");
+}

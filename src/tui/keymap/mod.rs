@@ -285,8 +285,14 @@ fn bindings() -> impl Iterator<Item = &'static Binding> {
     })
 }
 
-/// The help window's lines, section by section.
+/// The help window's lines in the reader, section by section.
 pub fn help_lines() -> Vec<HelpLine> {
+    help_lines_for(false)
+}
+
+/// The help window's lines, section by section: in the presentation its
+/// own keys take the place of the reader's.
+pub fn help_lines_for(presenting: bool) -> Vec<HelpLine> {
     let listed: Vec<HelpLine> = KEYMAP
         .iter()
         .filter_map(|row| match row {
@@ -298,8 +304,14 @@ pub fn help_lines() -> Vec<HelpLine> {
             Row::Bind(_) => None,
         })
         .collect();
+    let shown = |s: &Section| match s {
+        Section::Reader | Section::Output | Section::Search => !presenting,
+        Section::Present => presenting,
+        Section::Everywhere | Section::List => true,
+    };
     Section::ALL
         .iter()
+        .filter(|s| shown(s))
         .flat_map(|s| listed.iter().filter(move |l| l.section == *s).copied())
         .collect()
 }
@@ -397,9 +409,22 @@ mod tests {
 
     #[test]
     fn the_help_shows_each_section_once_in_order() {
-        let lines = help_lines();
-        let mut sections: Vec<Section> = lines.iter().map(|l| l.section).collect();
-        sections.dedup();
-        assert_eq!(sections, Section::ALL.to_vec());
+        let sections = |presenting| {
+            let mut s: Vec<Section> = help_lines_for(presenting)
+                .iter()
+                .map(|l| l.section)
+                .collect();
+            s.dedup();
+            s
+        };
+        let mut both = sections(false);
+        assert!(!both.contains(&Section::Present));
+        let presenting = sections(true);
+        assert_eq!(
+            presenting,
+            [Section::Everywhere, Section::List, Section::Present]
+        );
+        both.push(Section::Present);
+        assert_eq!(both, Section::ALL.to_vec());
     }
 }
