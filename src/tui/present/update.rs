@@ -32,6 +32,7 @@ pub fn takes(app: &mut App, action: &Action) -> bool {
         Action::ExecuteStep => return !ready_to_run(app),
         Action::PageUp => page_output(app, false),
         Action::PageDown => page_output(app, true),
+        Action::ScrollBy(lines) => scroll_output(app, i64::from(*lines)),
         _ => return false,
     }
     true
@@ -169,17 +170,29 @@ fn ready_to_run(app: &mut App) -> bool {
     false
 }
 
-/// PgUp / PgDn: pages the step's output without leaving the screen.
-fn page_output(app: &mut App, down: bool) {
-    let Some(area) = view::areas(app, app.area()).output else {
-        return;
-    };
-    let size = PaneSize {
+/// The output pane's text area now, if it is on screen.
+fn output_size(app: &App) -> Option<PaneSize> {
+    let area = view::areas(app, app.area()).output?;
+    Some(PaneSize {
         rows: usize::from(area.height.saturating_sub(2)).max(1),
         width: usize::from(area.width.saturating_sub(2)).max(1),
+    })
+}
+
+/// PgUp / PgDn: pages the step's output without leaving the screen.
+fn page_output(app: &mut App, down: bool) {
+    let Some(size) = output_size(app) else {
+        return;
     };
     let page = i64::try_from(size.rows.saturating_sub(1).max(1)).unwrap_or(1);
     app.output.scroll_by(if down { page } else { -page }, size);
+}
+
+/// The mouse wheel scrolls the output: the screen itself does not scroll.
+fn scroll_output(app: &mut App, lines: i64) {
+    if let Some(size) = output_size(app) {
+        app.output.scroll_by(lines, size);
+    }
 }
 
 /// `f` (here or in the notes window): runs the dry-run world fast until
