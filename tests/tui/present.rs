@@ -76,9 +76,10 @@ fn space_shows_the_step_and_types_its_command_at_the_speed() {
     assert!(screen.contains("EKS and eksctl · 1/1"), "{screen}");
     assert!(screen.contains("09:41"), "the clock: {screen}");
 
-    // Enter while typing finishes it, and runs nothing yet.
-    press(&mut app, KeyCode::Enter);
+    // Space while typing finishes it, and runs nothing.
+    press(&mut app, KeyCode::Char(' '));
     assert!(app.pending_execution.is_none());
+    assert!(app.overlay.is_none());
     let screen = frame(&app);
     assert!(screen.contains("--nodes 2"), "{screen}");
     assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(0));
@@ -86,9 +87,13 @@ fn space_shows_the_step_and_types_its_command_at_the_speed() {
 
 #[test]
 fn a_billable_step_asks_for_the_clusters_name_as_in_the_reader() {
-    let mut app = presenting(BackendKind::Live, 0);
+    // Enter while the command is typed shows it whole and runs it: here,
+    // asks first.
+    let mut app = presenting(BackendKind::Live, 1);
     press(&mut app, KeyCode::Char(' '));
+    assert!(app.present.as_ref().is_some_and(|p| p.is_typing()));
     press(&mut app, KeyCode::Enter);
+    assert!(app.present.as_ref().is_some_and(|p| !p.is_typing()));
     assert_eq!(
         app.overlay,
         Some(Overlay::Confirm(Confirm::ExecuteStep(0, 0)))

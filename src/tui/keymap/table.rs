@@ -54,7 +54,7 @@ pub const KEYMAP: &[Row] = &[
     bind(X::Present, W::Always, &[k(KeyCode::Left), c('p')], Action::PresentBack,
         line(S::Present, "← p", "hide the last step / previous screen")),
     bind(X::Present, W::Always, &[k(KeyCode::Enter)], Action::ExecuteStep,
-        line(S::Present, "Enter", "run the step shown (typing first)")),
+        line(S::Present, "Enter", "run the step shown")),
     bind(X::Present, W::Always, &[k(KeyCode::PageUp)], Action::PageUp,
         line(S::Present, "PgUp PgDn", "page the step's output")),
     bind(X::Present, W::Always, &[k(KeyCode::PageDown)], Action::PageDown, WithAbove),

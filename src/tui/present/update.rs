@@ -146,17 +146,14 @@ fn select_shown(app: &mut App) {
     reader::update::remember_position(app);
 }
 
-/// Enter: runs the shown step once its command is typed out; before that
-/// it finishes the typing, and with no step shown yet it shows the next.
+/// Enter: runs the shown step, its command shown whole first if it was
+/// still being typed; with no step shown yet it shows the next.
 fn ready_to_run(app: &mut App) -> bool {
     let Some(present) = &mut app.present else {
         return false;
     };
-    if present.is_typing() {
-        if let Some(typing) = &mut present.typing {
-            typing.finish();
-        }
-        return false;
+    if let Some(typing) = &mut present.typing {
+        typing.finish();
     }
     if present.selected().is_some() {
         select_shown(app);
