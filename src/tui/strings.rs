@@ -394,6 +394,9 @@ pub fn build_up_failed(title: &str, ran: &str) -> String {
     )
 }
 
+/// Tab or `n` on the lesson's last step.
+pub const NOTICE_LAST_STEP: &str = "That is the lesson's last step.";
+
 // The presentation (`--present`) and fast-forward.
 pub const PRESENT_RUNNING: &str = "running";
 pub const PRESENT_PASSED: &str = "passed";

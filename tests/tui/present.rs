@@ -161,3 +161,22 @@ fn the_help_window_lists_the_presentations_keys_instead_of_the_readers() {
     }
     assert!(!screen.contains("search in this lesson"), "{screen}");
 }
+
+/// The notes window's `n` is the reader's Tab: on the last step it used to
+/// do nothing and say nothing.
+#[test]
+fn next_step_on_the_readers_last_step_says_so() {
+    let eks = lesson("eks", "EKS and eksctl")
+        .step(step("a", "First", "echo a"))
+        .step(step("b", "Second", "echo b"))
+        .build();
+    let mut app = App::new(vec![eks], Progress::default(), settings(), (100, 40));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(1));
+    assert_eq!(app.notice, None, "a step after: nothing to say");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(1));
+    assert_eq!(app.notice.as_deref(), Some(strings::NOTICE_LAST_STEP));
+}
