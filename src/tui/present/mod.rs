@@ -8,9 +8,11 @@
 //!
 //! - `state`: sections, the screen on, the steps shown, typing.
 //! - `typing`: how much of a command shows after a time.
-//! - `update`: the keys and ticks; `view`: the pure draw.
+//! - `update`: the keys and ticks; `view`: the pure draw, `steps` its
+//!   step lines.
 
 pub mod state;
+pub mod steps;
 pub mod typing;
 pub mod update;
 pub mod view;
