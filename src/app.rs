@@ -46,6 +46,12 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         ThemeName::Light => ThemeKind::Light,
         ThemeName::HighContrast => ThemeKind::HighContrast,
     };
+    // A projector washes out colours: the presentation is high contrast.
+    let kind = if global.present {
+        ThemeKind::HighContrast
+    } else {
+        kind
+    };
     let settings = crate::tui::state::Settings {
         theme: Theme::from_env(kind, std::env::var_os("NO_COLOR").as_deref()),
         backend,
@@ -95,6 +101,11 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             world_exports: active.exports(),
             world_warning: active.world_warning(),
             world_origin: active.world_origin(),
+            present: global
+                .present
+                .then_some(crate::tui::present::PresentConfig {
+                    type_speed: global.type_speed,
+                }),
         })
         .await;
         active.shutdown().await;

@@ -55,6 +55,14 @@ pub struct GlobalArgs {
     /// `trinetes replay FILE` or asciinema.
     #[arg(long, global = true, value_name = "FILE.cast")]
     pub record: Option<PathBuf>,
+    /// Open the tutorial as a presentation for a room: big headings, one
+    /// section per screen, commands typed out before they run.
+    #[arg(long, global = true)]
+    pub present: bool,
+    /// With --present: how many characters a second a command is typed
+    /// at (0 shows it whole).
+    #[arg(long, global = true, value_name = "CPS", default_value_t = 30)]
+    pub type_speed: u32,
 }
 
 /// The global flags each subcommand has no use for. They are still
@@ -70,6 +78,8 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
     (
@@ -82,9 +92,11 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
-    ("reset-world", &["namespace", "record"]),
+    ("reset-world", &["namespace", "record", "present", "type_speed"]),
     (
         "notes",
         &[
@@ -96,9 +108,11 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "namespace",
             "profile",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
-    ("run", &["theme"]),
+    ("run", &["theme", "present", "type_speed"]),
     (
         "doctor",
         &[
@@ -108,6 +122,8 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
     (
@@ -120,6 +136,8 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
     (
@@ -133,6 +151,8 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "namespace",
             "profile",
             "record",
+            "present",
+            "type_speed",
         ],
     ),
 ];

@@ -377,6 +377,10 @@ impl Backend for DryRunBackend {
         Some(self.world.fast_stretch_at(speed))
     }
 
+    fn fast_forward(&self, speed: f64) -> Option<crate::sim::world::FastForward> {
+        Some(self.world.fast_forward(speed))
+    }
+
     fn check_context(&self) -> CheckContext {
         self.check_context_on(&Target::Current)
     }

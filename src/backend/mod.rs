@@ -172,6 +172,14 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// Hurries the backend's world until dropped (a presenter's
+    /// fast-forward): clocks at `speed`, simulated eksctl runs faster. None
+    /// when the backend's time is real.
+    fn fast_forward(&self, speed: f64) -> Option<crate::sim::world::FastForward> {
+        let _ = speed;
+        None
+    }
+
     /// What this backend created that is billed while it exists (the live
     /// backend's EKS clusters, from its ledger).
     fn spending(&self) -> Vec<Spending> {

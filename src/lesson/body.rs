@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::error::{Diagnostics, LessonError, did_you_mean};
 use super::front_matter::is_identifier;
-use super::model::{Block, SpeakerNote, Step};
+use super::model::{Block, Span, SpeakerNote, Step};
 use super::parse::{CONFIG_MARKER, Item, STEP_MARKER};
 use super::step_config;
 
@@ -49,6 +49,7 @@ pub(super) struct Body {
     pub(super) blocks: Vec<Block>,
     pub(super) steps: Vec<Step>,
     pub(super) notes: Vec<SpeakerNote>,
+    pub(super) pauses: Vec<Span>,
     prose: Option<Range<usize>>,
     /// The step whose command was just read and whose config must come next.
     awaiting_config: Option<usize>,
@@ -99,6 +100,8 @@ impl Body {
                             text: dedent(note),
                             span: diag.span(range.start),
                         });
+                    } else if inner == "pause" {
+                        self.pauses.push(diag.span(range.start));
                     }
                 } else {
                     self.extend_prose(range);

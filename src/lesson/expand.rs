@@ -62,6 +62,7 @@ impl Lesson {
                     n
                 })
                 .collect(),
+            pauses: self.pauses.clone(),
             diagrams: self.diagrams.clone(),
             variables: self.variables.clone(),
         }

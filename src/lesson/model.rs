@@ -54,6 +54,9 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// Speaker notes from HTML comments, in order.
     pub notes: Vec<SpeakerNote>,
+    /// Where `<!-- pause -->` comments stand: a presentation shows the text
+    /// after one on a screen of its own.
+    pub pauses: Vec<Span>,
     /// Image destination exactly as written in the markdown (e.g.
     /// `../assets/diagrams/clusterip.txt`) -> the diagram's text.
     pub diagrams: BTreeMap<String, String>,

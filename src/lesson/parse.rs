@@ -119,6 +119,7 @@ pub fn parse_with_variables(
                 })
                 .collect(),
             notes: body.notes,
+            pauses: body.pauses,
             diagrams: diagram_texts,
             variables: variables.into_iter().collect(),
         })

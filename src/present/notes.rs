@@ -27,6 +27,9 @@ pub struct NotesState {
     /// Was connected at some point (so "quit", not "not started").
     pub was_connected: bool,
     pub socket: PathBuf,
+    /// What the window says about the last key (e.g. that there is no
+    /// next step), until the next key.
+    pub said: Option<String>,
 }
 
 /// The key a window sends, if it is one of the driving keys.
@@ -36,6 +39,31 @@ pub fn command_for(key: crossterm::event::KeyCode) -> Option<Command> {
         KeyCode::Char('n') | KeyCode::Right | KeyCode::Char(' ') => Some(Command::Next),
         KeyCode::Char('p') | KeyCode::Left => Some(Command::Previous),
         KeyCode::Char('r') | KeyCode::Enter => Some(Command::Run),
+        KeyCode::Char('f') => Some(Command::FastForward),
+        _ => None,
+    }
+}
+
+/// What the window says when `command` is sent while `snapshot` is on: at
+/// the lesson's end `n` has nowhere to go in the reader, and opens the
+/// next lesson in the presentation.
+pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
+    let snapshot = snapshot?;
+    let lesson = snapshot.lesson.as_ref()?;
+    match command {
+        Command::Next if lesson.next_step.is_none() && lesson.next_section.is_none() => {
+            Some(if snapshot.presenting {
+                "Last screen of this lesson: n again opens the next lesson.".to_string()
+            } else {
+                "That is the last step of this lesson.".to_string()
+            })
+        }
+        Command::Next if lesson.next_step.is_none() && !snapshot.presenting => {
+            Some("That is the last step of this lesson.".to_string())
+        }
+        Command::FastForward if !snapshot.simulated => {
+            Some("Fast-forward works on dry-run only.".to_string())
+        }
         _ => None,
     }
 }
@@ -118,7 +146,23 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
     render_notes(frame, rows[1], snapshot);
     render_next(frame, rows[2], snapshot);
     render_step(frame, rows[3], snapshot);
-    let mut keys = vec![Span::raw("n/→ next  p/← previous  r run  q quit")];
+    let mut keys = vec![Span::raw(
+        "n/→ next  p/← previous  r run  f fast-forward  q quit",
+    )];
+    if let Some(said) = &state.said {
+        keys = vec![Span::styled(
+            said.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        )];
+    }
+    if snapshot.fast_forward {
+        keys.push(Span::styled(
+            "   ⏩ FAST-FORWARD",
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     if snapshot.simulated {
         keys.push(Span::styled(
             "   SIMULATED (dry-run)",
@@ -316,7 +360,9 @@ async fn serve(terminal: &mut ratatui::DefaultTerminal, socket: &Path) -> std::i
                     if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
                         return Ok(());
                     }
-                    if let (Some(command), Some(w)) = (command_for(key.code), write.as_mut()) {
+                    let command = command_for(key.code);
+                    state.said = command.and_then(|c| remark(c, state.snapshot.as_ref()));
+                    if let (Some(command), Some(w)) = (command, write.as_mut()) {
                         let line = format!("{}\n", protocol::encode(&command));
                         if w.write_all(line.as_bytes()).await.is_err() {
                             state.connected = false;
@@ -357,11 +403,14 @@ mod tests {
             connected: true,
             was_connected: true,
             socket: "/tmp/x.sock".into(),
+            said: None,
             snapshot: Some(Snapshot {
                 talk_started: "2026-11-30T10:00:00Z".into(),
                 talk_minutes: 90,
                 backend: "dry-run".into(),
                 simulated: true,
+                presenting: false,
+                fast_forward: false,
                 lesson: Some(LessonView {
                     id: "eks".into(),
                     title: "EKS and eksctl".into(),
@@ -409,6 +458,52 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("SIMULATED (dry-run)"), "{text}");
+        assert!(text.contains("f fast-forward"), "{text}");
+    }
+
+    #[test]
+    fn n_at_the_last_step_says_so_and_f_on_a_real_backend_says_why_not() {
+        let mut snapshot = Snapshot {
+            simulated: true,
+            lesson: Some(LessonView {
+                next_step: None,
+                next_section: None,
+                ..LessonView::default()
+            }),
+            ..Snapshot::default()
+        };
+        let said = remark(Command::Next, Some(&snapshot));
+        assert_eq!(
+            said.as_deref(),
+            Some("That is the last step of this lesson.")
+        );
+        snapshot.presenting = true;
+        let said = remark(Command::Next, Some(&snapshot)).unwrap_or_default();
+        assert!(said.contains("opens the next lesson"), "{said}");
+        assert_eq!(remark(Command::FastForward, Some(&snapshot)), None);
+        snapshot.simulated = false;
+        assert!(remark(Command::FastForward, Some(&snapshot)).is_some());
+        if let Some(l) = &mut snapshot.lesson {
+            l.next_step = Some("Get the nodes".into());
+        }
+        assert_eq!(remark(Command::Next, Some(&snapshot)), None);
+        assert_eq!(
+            command_for(crossterm::event::KeyCode::Char('f')),
+            Some(Command::FastForward)
+        );
+
+        // Shown in the window's key line, until the next key.
+        let state = NotesState {
+            connected: true,
+            snapshot: Some(snapshot),
+            said: Some("That is the last step of this lesson.".into()),
+            ..NotesState::default()
+        };
+        let text = screen(&state, Timestamp::now(), 80, 24);
+        assert!(
+            text.contains("That is the last step of this lesson."),
+            "{text}"
+        );
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub struct Snapshot {
     pub backend: String,
     /// True when steps are simulated (the dry-run backend).
     pub simulated: bool,
+    /// The presentation view (`--present`) is on, rather than the reader.
+    #[serde(default)]
+    pub presenting: bool,
+    /// The running step is being fast-forwarded (dry-run).
+    #[serde(default)]
+    pub fast_forward: bool,
 }
 
 /// The lesson on screen.
@@ -76,6 +82,8 @@ pub enum Command {
     Previous,
     /// Run the step on screen.
     Run,
+    /// Run the dry-run world fast until the running step ends.
+    FastForward,
 }
 
 /// One message as a line (without its newline).
@@ -109,5 +117,9 @@ mod tests {
         assert_eq!(encode(&Command::Next), "\"next\"");
         assert_eq!(decode::<Command>("\"run\"\n"), Some(Command::Run));
         assert_eq!(decode::<Command>("nonsense"), None);
+        assert_eq!(encode(&Command::FastForward), "\"fast-forward\"");
+        // A presentation from before these fields still decodes.
+        let old = r#"{"lesson":null,"talk_started":"","talk_minutes":0,"backend":"dry-run","simulated":true}"#;
+        assert_eq!(decode::<Snapshot>(old).map(|s| s.fast_forward), Some(false));
     }
 }

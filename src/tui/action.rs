@@ -73,4 +73,22 @@ pub enum Action {
     BuildUp(crate::tui::buildup::BuildUpEvent),
     /// The doctor's checks before the first step on a real backend ended.
     DoctorDone(crate::doctor::Report),
+    /// Space / → in the presentation: finish typing, show the next step,
+    /// or the next screen.
+    PresentNext,
+    /// ← in the presentation: hide the last step, or the previous screen.
+    PresentBack,
+    /// The presentation's clock and typing move on.
+    PresentTick(PresentTime),
+    /// `f` in the presentation or the notes window: run the dry-run world
+    /// fast until the running step ends.
+    FastForward,
+}
+
+/// A tick of the presentation: the monotonic time for typing, and the wall
+/// clock as it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresentTime {
+    pub instant: std::time::Instant,
+    pub clock: String,
 }

@@ -26,6 +26,10 @@ const TICK: Duration = Duration::from_millis(250);
 const WORLD_REFRESH: Duration = Duration::from_secs(1);
 /// How often the backend's billed resources are read again (its ledger).
 const SPENDING_EVERY: Duration = Duration::from_secs(2);
+/// How often a command being typed out moves on.
+const TYPING_TICK: Duration = Duration::from_millis(33);
+/// How often the presentation's clock is read.
+const CLOCK_TICK: Duration = Duration::from_secs(1);
 /// How long a cancelled step may take to stop when the program exits.
 const SETTLE: Duration = Duration::from_secs(3);
 
@@ -40,6 +44,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         world_exports,
         world_warning,
         world_origin,
+        present,
     } = config;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
@@ -55,9 +60,11 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     // What the progress file held when this TUI last read or wrote it.
     let mut saved = progress.clone();
     let mut app = App::new(lessons, progress, settings, (size.width, size.height));
+    app.present = present.map(crate::tui::present::Present::new);
     resume(&mut app);
     app.warning = warning.take();
-    if !world_exports.is_empty() {
+    // The presentation has no room for it; `w` still shows the lines.
+    if !world_exports.is_empty() && app.present.is_none() {
         app.notice = Some(strings::WORLD_NOTICE.to_string());
     }
     app.world_exports = world_exports;
@@ -79,7 +86,14 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     let mut world_ticker = tokio::time::interval(WORLD_REFRESH);
     world_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
+    let mut typing_ticker = tokio::time::interval(TYPING_TICK);
+    typing_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut clock_ticker = tokio::time::interval(CLOCK_TICK);
+    clock_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Held while the presenter fast-forwards the running step.
+    let mut fast: Option<crate::sim::world::FastForward> = None;
     while !app.should_quit {
+        follow_fast_forward(&mut app, backend.as_ref(), &mut fast);
         if let Some(request) = app.pending_execution.take() {
             let started = start_execution(
                 &mut app,
@@ -123,6 +137,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 .map(|a| Action::ExecutionTick(a.started.elapsed())),
             // Only to go round: the loop asks the world again before drawing.
             _ = world_ticker.tick(), if dry_run => None,
+            _ = typing_ticker.tick(), if app.present.as_ref().is_some_and(|p| p.is_typing()) => {
+                Some(present_tick())
+            }
+            _ = clock_ticker.tick(), if app.present.is_some() => Some(present_tick()),
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };
@@ -177,6 +195,37 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         execution.settle(SETTLE).await;
     }
     Ok(())
+}
+
+/// A tick of the presentation: now, and the wall clock as shown.
+fn present_tick() -> Action {
+    Action::PresentTick(crate::tui::action::PresentTime {
+        instant: std::time::Instant::now(),
+        clock: jiff::Zoned::now().strftime("%H:%M").to_string(),
+    })
+}
+
+/// Holds the dry-run world fast while the presenter fast-forwards the
+/// running step, and lets it go when the step ends.
+fn follow_fast_forward(
+    app: &mut App,
+    backend: &dyn Backend,
+    fast: &mut Option<crate::sim::world::FastForward>,
+) {
+    if !app.executing {
+        app.fast_forward = false;
+    }
+    match (app.fast_forward, fast.is_some()) {
+        (true, false) => {
+            *fast = backend.fast_forward(crate::tui::present::FAST_FORWARD_SPEED);
+            if fast.is_none() {
+                app.fast_forward = false;
+                app.set_notice(strings::FAST_FORWARD_NO_CLOCK, None);
+            }
+        }
+        (false, true) => *fast = None,
+        _ => {}
+    }
 }
 
 /// Closes the port-forwards when `update` asked, and shows the ones open.

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod logging;
 pub mod markdown;
 mod notes_link;
+pub mod present;
 pub mod screens;
 pub mod state;
 pub mod strings;
@@ -62,6 +63,8 @@ pub struct TuiConfig {
     pub world_warning: Option<String>,
     /// How the dry-run world came to be (None on other backends).
     pub world_origin: Option<crate::sim::world::WorldOrigin>,
+    /// `--present`: show the lessons as a presentation.
+    pub present: Option<present::PresentConfig>,
 }
 
 /// Reopens the lesson, scroll position and step the learner left.

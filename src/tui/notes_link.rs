@@ -14,6 +14,7 @@ use crate::present::protocol::{LessonView, Snapshot, StepState};
 use crate::present::{Command, socket_path};
 use crate::tui::action::Action;
 use crate::tui::execution::CheckState;
+use crate::tui::present::state::Forward;
 use crate::tui::state::App;
 
 /// The link, while the TUI runs; dropping it removes the socket.
@@ -89,6 +90,7 @@ fn action_for(command: Command) -> Action {
         Command::Next => Action::NextStep,
         Command::Previous => Action::PrevStep,
         Command::Run => Action::ExecuteStep,
+        Command::FastForward => Action::FastForward,
     }
 }
 
@@ -100,6 +102,8 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
         backend: link.backend.clone(),
         simulated: link.simulated,
+        presenting: app.present.is_some(),
+        fast_forward: app.fast_forward,
     }
 }
 
@@ -110,8 +114,12 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
         Some((i, sections)) if *i == reader.lesson => sections.as_slice(),
         _ => &[],
     };
-    // The selected step's section; else the section of the last step box
-    // at or above the top of the screen.
+    // The presentation's screen; else the selected step's section; else
+    // the section of the last step box at or above the top of the screen.
+    let presenting = app
+        .present
+        .as_ref()
+        .filter(|p| p.lesson == Some(reader.lesson));
     let step_on_screen = reader.step.or_else(|| {
         reader
             .doc
@@ -119,13 +127,25 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .iter()
             .rposition(|range| range.start <= reader.scroll)
     });
-    let section = step_on_screen
-        .and_then(|s| crate::lesson::Lesson::section_of_step(sections, s))
-        .unwrap_or(0);
+    let section = match presenting {
+        Some(p) => p.section,
+        None => step_on_screen
+            .and_then(|s| crate::lesson::Lesson::section_of_step(sections, s))
+            .unwrap_or(0),
+    };
     let current = sections.get(section);
-    let next_step = match reader.step {
-        Some(i) => lesson.steps.get(i + 1),
-        None => current
+    let next_step = match (presenting, reader.step) {
+        // What Space shows next: a step of this screen, or of a later one.
+        (Some(p), _) => match p.forward() {
+            Forward::Reveal(i) => lesson.steps.get(i),
+            _ => sections
+                .iter()
+                .skip(section + 1)
+                .find_map(|s| s.steps.first())
+                .and_then(|i| lesson.steps.get(*i)),
+        },
+        (None, Some(i)) => lesson.steps.get(i + 1),
+        (None, None) => current
             .and_then(|s| s.steps.first())
             .and_then(|i| lesson.steps.get(*i)),
     };

@@ -110,6 +110,11 @@ pub struct App {
     pub build_up: crate::tui::buildup::BuildUp,
     /// The doctor's checks before the first step on a real backend.
     pub doctor: crate::tui::doctor_gate::DoctorGate,
+    /// `--present`: the presentation's state (None: the reader).
+    pub present: Option<crate::tui::present::Present>,
+    /// The presenter asked to fast-forward the running step; the event
+    /// loop holds the dry-run world fast until the step ends.
+    pub fast_forward: bool,
 }
 
 /// The cluster each step of one lesson runs against.
@@ -161,6 +166,8 @@ impl App {
             clusters: StepClusters::default(),
             build_up: Default::default(),
             doctor: Default::default(),
+            present: None,
+            fast_forward: false,
         }
     }
 

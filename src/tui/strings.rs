@@ -398,6 +398,31 @@ pub fn build_up_failed(title: &str, ran: &str) -> String {
     )
 }
 
+/// Tab or `n` on the lesson's last step.
+pub const NOTICE_LAST_STEP: &str = "That is the lesson's last step.";
+
+// The presentation (`--present`) and fast-forward.
+pub const PRESENT_RUNNING: &str = "running";
+pub const PRESENT_PASSED: &str = "passed";
+pub const PRESENT_TIMED_OUT: &str = "timed out";
+pub const PRESENT_STOPPED: &str = "stopped";
+pub const PRESENT_HINT: &str = "hint:";
+pub const PRESENT_OUTPUT: &str = " output ";
+pub const PRESENT_OUTPUT_KEYS: &str = " PgUp PgDn ";
+pub const PRESENT_LAST_SCREEN: &str = "This is the last screen of the last lesson.";
+pub const PRESENT_FIRST_SCREEN: &str = "This is the lesson's first screen (Esc: the lesson list).";
+pub const PRESENT_NO_STEP: &str = "No step on this screen: Space goes on.";
+pub const FAST_FORWARD_ON: &str = "  ⏩ fast-forward: the simulated clock runs faster";
+pub const FAST_FORWARD_IDLE: &str = "Fast-forward works while a step runs.";
+pub const FAST_FORWARD_REAL: &str =
+    "Fast-forward works on dry-run only: a real cluster takes the time it takes.";
+pub const FAST_FORWARD_NO_CLOCK: &str = "Fast-forward: this backend has no simulated clock.";
+
+/// Under a long command whose lines are not all on screen.
+pub fn present_more_lines(n: usize) -> String {
+    format!("… {n} more line{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::command_header;

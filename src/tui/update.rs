@@ -28,6 +28,7 @@ pub fn update(app: &mut App, action: Action) {
         }
     }
     document::sync(app);
+    crate::tui::present::update::sync(app);
 }
 
 /// The lesson open in the reader, and whether it is finished (marked
@@ -44,7 +45,10 @@ fn lesson_in_view(app: &App) -> Option<(usize, bool)> {
 }
 
 fn apply(app: &mut App, action: Action) {
-    if overlay::update::takes(app, &action) || output::update::takes(app, &action) {
+    if crate::tui::present::update::takes(app, &action)
+        || overlay::update::takes(app, &action)
+        || output::update::takes(app, &action)
+    {
         return;
     }
     match action {
@@ -58,6 +62,9 @@ fn apply(app: &mut App, action: Action) {
         Action::NeedsProbed { lesson, builders } => buildup::probed(app, lesson, builders),
         Action::BuildUp(event) => buildup::event(app, event),
         Action::DoctorDone(report) => crate::tui::doctor_gate::done(app, report),
+        Action::FastForward => crate::tui::present::update::fast_forward(app),
+        // Outside the presentation these have nothing to move.
+        Action::PresentNext | Action::PresentBack | Action::PresentTick(_) => {}
         Action::ToggleOutput => output::update::toggle(app),
         Action::HideOutput => output::update::hide(app),
         Action::Resize(w, h) => app.size = (w, h),

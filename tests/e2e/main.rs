@@ -6,6 +6,7 @@ mod support;
 mod exec_tty;
 mod kept_world;
 mod notes_window;
+mod present;
 mod progress_shared;
 mod record_replay;
 mod tmux;

@@ -69,6 +69,8 @@ fn each_subcommand_help_lists_only_the_flags_that_apply_to_it() {
         "theme",
         "pace",
         "pace-total",
+        "present",
+        "type-speed",
     ];
     let cases: [(&[&str], &[&str]); 5] = [
         (&["--help"], &globals),

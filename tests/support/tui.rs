@@ -42,6 +42,7 @@ pub fn lesson(id: &str, title: &str) -> LessonBuilder {
             blocks: Vec::new(),
             steps: Vec::new(),
             notes: Vec::new(),
+            pauses: Vec::new(),
             diagrams: BTreeMap::new(),
             variables: Vec::new(),
         },

@@ -53,6 +53,9 @@ impl World {
                 return 1;
             }
         };
+        // The plan's time: the wall's, faster while fast-forwarded.
+        let mut timeline = super::forward::Timeline::start(&self.pace.forwards);
+        // Log lines are stamped with the wall's time, fast-forwarded or not.
         let started = Instant::now();
         let start_time = now();
         let paced = plan.paced(self.opts.pace);
@@ -61,20 +64,19 @@ impl World {
             .map_or(Duration::ZERO, |(at, _)| *at)
             .max(Duration::from_millis(1));
         let mut stage: Option<&'static str> = None;
-        let mut last_sent = started;
+        let mut last_sent = Duration::ZERO;
         for (at, step) in paced {
             // Long waits (CloudFormation) keep the progress bar moving: the
             // current stage is re-sent every STAGE_REFRESH with the share of
             // the run gone by.
-            let due = started + at;
             while let Some(name) = stage
-                && last_sent + STAGE_REFRESH < due
+                && last_sent + STAGE_REFRESH < at
             {
-                tokio::time::sleep_until(last_sent + STAGE_REFRESH).await;
-                last_sent = Instant::now();
-                send_stage(out, name, started.elapsed(), paced_total).await;
+                timeline.wait_until(last_sent + STAGE_REFRESH).await;
+                last_sent = timeline.elapsed();
+                send_stage(out, name, last_sent, paced_total).await;
             }
-            tokio::time::sleep_until(due).await;
+            timeline.wait_until(at).await;
             match &step.item {
                 PlanItem::Line(line) => {
                     let stamp = start_time
@@ -87,8 +89,8 @@ impl World {
                 PlanItem::Action(action) => {
                     if let Some(name) = stage_name(action) {
                         stage = Some(name);
-                        last_sent = Instant::now();
-                        send_stage(out, name, started.elapsed(), paced_total).await;
+                        last_sent = timeline.elapsed();
+                        send_stage(out, name, last_sent, paced_total).await;
                     }
                     if let Err(message) = self.act(action).await {
                         send(out, format!("Error: {message}")).await;

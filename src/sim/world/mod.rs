@@ -4,6 +4,7 @@
 //! cluster; like the real tools, eksctl switches the current context.
 
 mod eksctl_run;
+mod forward;
 mod helm_run;
 mod keep;
 mod pace;
@@ -26,6 +27,7 @@ use crate::sim::kubeconfig;
 use crate::sim::store::StoreSnapshot;
 use crate::sim::trino::{StartupTiming, register_trino_runtime};
 
+pub use forward::{FORWARD_FACTOR, FastForward};
 pub use pace::{FastStretch, HEADROOM};
 use pace::{PaceControl, Speeds};
 use saved::Saver;
@@ -177,6 +179,7 @@ impl World {
                 stretches: 0,
             })),
             clusters: clusters.clone(),
+            forwards: Default::default(),
         };
         let origin = match origin {
             WorldOrigin::New if !opts.persist => WorldOrigin::NotKept,
@@ -316,6 +319,12 @@ impl World {
     /// whatever the session's pace (a build-up of a lesson's needs).
     pub fn fast_stretch_at(&self, speed: f64) -> FastStretch {
         FastStretch::start_at(&self.pace, speed)
+    }
+
+    /// Hurries the world until dropped: clocks at `speed`, eksctl's plans
+    /// [`FORWARD_FACTOR`] times faster (a presenter's fast-forward).
+    pub fn fast_forward(&self, speed: f64) -> FastForward {
+        FastForward::start(&self.pace, speed)
     }
 
     /// The lines a presenter pastes into another terminal to use the world by hand.

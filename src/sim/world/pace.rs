@@ -41,6 +41,8 @@ pub(super) struct Speeds {
 pub(super) struct PaceControl {
     pub speeds: Arc<Mutex<Speeds>>,
     pub clusters: Arc<Mutex<BTreeMap<String, ClusterEntry>>>,
+    /// The fast-forwards held (see `forward.rs`).
+    pub forwards: super::forward::Forwards,
 }
 
 impl PaceControl {

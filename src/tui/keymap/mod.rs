@@ -30,6 +30,9 @@ pub enum Context {
     Screens,
     List,
     Reader,
+    /// The presentation (`--present`) of a lesson, with no window or
+    /// prompt open.
+    Present,
 }
 
 /// A condition on the rest of the state, for keys whose meaning changes.
@@ -65,15 +68,17 @@ pub enum Section {
     Reader,
     Output,
     Search,
+    Present,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Everywhere,
         Section::List,
         Section::Reader,
         Section::Output,
         Section::Search,
+        Section::Present,
     ];
 
     pub fn heading(self) -> &'static str {
@@ -83,6 +88,7 @@ impl Section {
             Section::Reader => "Reading a lesson",
             Section::Output => "In the output pane (after o)",
             Section::Search => "While a search is active",
+            Section::Present => "Presenting (--present)",
         }
     }
 }
@@ -151,7 +157,8 @@ impl Context {
             }
             Context::Screens => open,
             Context::List => open && app.screen == Screen::List,
-            Context::Reader => open && app.screen == Screen::Reader,
+            Context::Reader => open && app.screen == Screen::Reader && app.present.is_none(),
+            Context::Present => open && app.screen == Screen::Reader && app.present.is_some(),
         }
     }
 }
@@ -278,8 +285,14 @@ fn bindings() -> impl Iterator<Item = &'static Binding> {
     })
 }
 
-/// The help window's lines, section by section.
+/// The help window's lines in the reader, section by section.
 pub fn help_lines() -> Vec<HelpLine> {
+    help_lines_for(false)
+}
+
+/// The help window's lines, section by section: in the presentation its
+/// own keys take the place of the reader's.
+pub fn help_lines_for(presenting: bool) -> Vec<HelpLine> {
     let listed: Vec<HelpLine> = KEYMAP
         .iter()
         .filter_map(|row| match row {
@@ -291,8 +304,14 @@ pub fn help_lines() -> Vec<HelpLine> {
             Row::Bind(_) => None,
         })
         .collect();
+    let shown = |s: &Section| match s {
+        Section::Reader | Section::Output | Section::Search => !presenting,
+        Section::Present => presenting,
+        Section::Everywhere | Section::List => true,
+    };
     Section::ALL
         .iter()
+        .filter(|s| shown(s))
         .flat_map(|s| listed.iter().filter(move |l| l.section == *s).copied())
         .collect()
 }
@@ -356,7 +375,8 @@ mod tests {
     fn covers(a: Context, b: Context) -> bool {
         a == b
             || a == Context::Anywhere
-            || (a == Context::Screens && matches!(b, Context::List | Context::Reader))
+            || (a == Context::Screens
+                && matches!(b, Context::List | Context::Reader | Context::Present))
     }
 
     /// Whether `a` holds whenever `b` does.
@@ -389,9 +409,22 @@ mod tests {
 
     #[test]
     fn the_help_shows_each_section_once_in_order() {
-        let lines = help_lines();
-        let mut sections: Vec<Section> = lines.iter().map(|l| l.section).collect();
-        sections.dedup();
-        assert_eq!(sections, Section::ALL.to_vec());
+        let sections = |presenting| {
+            let mut s: Vec<Section> = help_lines_for(presenting)
+                .iter()
+                .map(|l| l.section)
+                .collect();
+            s.dedup();
+            s
+        };
+        let mut both = sections(false);
+        assert!(!both.contains(&Section::Present));
+        let presenting = sections(true);
+        assert_eq!(
+            presenting,
+            [Section::Everywhere, Section::List, Section::Present]
+        );
+        both.push(Section::Present);
+        assert_eq!(both, Section::ALL.to_vec());
     }
 }

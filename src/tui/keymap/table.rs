@@ -48,6 +48,22 @@ const fn k(code: KeyCode) -> Key {
 /// lines by section, in this order.
 #[rustfmt::skip]
 pub const KEYMAP: &[Row] = &[
+    // Presenting: first, so that its keys win over the shared ones (f).
+    bind(X::Present, W::Always, &[c(' '), k(KeyCode::Right), c('n')], Action::PresentNext,
+        line(S::Present, "Space  → n", "finish typing / show the next step / next screen")),
+    bind(X::Present, W::Always, &[k(KeyCode::Left), c('p')], Action::PresentBack,
+        line(S::Present, "← p", "hide the last step / previous screen")),
+    bind(X::Present, W::Always, &[k(KeyCode::Enter)], Action::ExecuteStep,
+        line(S::Present, "Enter", "run the step shown")),
+    bind(X::Present, W::Always, &[k(KeyCode::PageUp)], Action::PageUp,
+        line(S::Present, "PgUp PgDn", "page the step's output")),
+    bind(X::Present, W::Always, &[k(KeyCode::PageDown)], Action::PageDown, WithAbove),
+    bind(X::Present, W::Always, &[c('f')], Action::FastForward,
+        line(S::Present, "f", "fast-forward the running step (dry-run)")),
+    bind(X::Present, W::Always, &[c('v')], Action::RetryChecks,
+        line(S::Present, "v", "retry the step's checks")),
+    bind(X::Present, W::Always, &[k(KeyCode::Esc)], Action::Back,
+        line(S::Present, "Esc", "back to the lesson list")),
     // Everywhere
     bind(X::Screens, W::Always, &[c('?')], Action::ToggleHelp,
         line(S::Everywhere, "?", "show or hide this help (↑ ↓ scroll it)")),

@@ -28,6 +28,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     match app.screen {
         Screen::List => list::view::draw(app, frame, area),
+        Screen::Reader if app.present.is_some() => {
+            crate::tui::present::view::draw(app, frame, area);
+        }
         Screen::Reader => reader::view::draw(app, frame, area),
     }
     overlay::view::draw(app, frame, area);

@@ -43,10 +43,10 @@ enum HelpRow {
     Gap,
 }
 
-fn help_rows() -> Vec<HelpRow> {
+fn help_rows(presenting: bool) -> Vec<HelpRow> {
     let mut rows = Vec::new();
     let mut section = None;
-    for line in keymap::help_lines() {
+    for line in keymap::help_lines_for(presenting) {
         if section != Some(line.section) {
             if section.is_some() {
                 rows.push(HelpRow::Gap);
@@ -92,7 +92,7 @@ fn help_lines(app: &App, rows: &[HelpRow]) -> Vec<Line<'static>> {
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    let rows = help_rows();
+    let rows = help_rows(app.present.is_some());
     let lines = help_lines(app, &rows);
 
     // Two columns when every key fits on the screen at once that way.

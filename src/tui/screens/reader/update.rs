@@ -77,6 +77,9 @@ pub fn move_step(app: &mut App, forward: bool) {
         (Some(i), true) => execution::step_after(lesson, i, backend).unwrap_or(i),
         (Some(i), false) => execution::step_before(lesson, i, backend).unwrap_or(i),
     };
+    if forward && r.step == Some(next) {
+        app.set_notice(strings::NOTICE_LAST_STEP, Some(NoticeExpiry::StepStarts));
+    }
     select_step(app, next);
 }
 
