@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+pub use crate::backend::fallback::FallbackMode;
+
 /// An interactive terminal tutorial: Trino on Kubernetes and AWS EKS, from
 /// Trino Community Broadcast 31 ("Trinetes II").
 ///
@@ -49,6 +51,13 @@ pub struct GlobalArgs {
     /// The length of a realistic eksctl run, e.g. 60s, or 20s for a talk.
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s")]
     pub pace_total: String,
+    /// When a live step fails for a network or AWS reason (DNS, a timeout,
+    /// throttling, expired credentials): ask whether to go on with the
+    /// lesson on dry-run from that step (ask), go on without asking (auto),
+    /// or let the failure stand (never). A headless run goes on only with
+    /// auto.
+    #[arg(long, global = true, value_enum, default_value_t = FallbackMode::Ask)]
+    pub fallback: FallbackMode,
 }
 
 /// The global flags each subcommand has no use for. They are still
@@ -57,7 +66,7 @@ pub struct GlobalArgs {
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     (
         "lessons",
-        &["backend", "theme", "pace", "pace_total", "namespace"],
+        &["backend", "theme", "pace", "pace_total", "namespace", "fallback"],
     ),
     (
         "sim",
@@ -68,9 +77,10 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "fallback",
         ],
     ),
-    ("reset-world", &["namespace"]),
+    ("reset-world", &["namespace", "fallback"]),
     (
         "notes",
         &[
@@ -81,12 +91,20 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace_total",
             "namespace",
             "profile",
+            "fallback",
         ],
     ),
     ("run", &["theme"]),
     (
         "doctor",
-        &["lessons", "theme", "pace", "pace_total", "namespace"],
+        &[
+            "lessons",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "fallback",
+        ],
     ),
     (
         "cleanup",
@@ -97,6 +115,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "pace",
             "pace_total",
             "namespace",
+            "fallback",
         ],
     ),
 ];

@@ -24,7 +24,7 @@ use crate::sim::world::World;
 
 /// `--fallback`: what to do when a live step fails for a network or AWS
 /// reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FallbackMode {
     /// Ask (the TUI); a headless run has nobody to ask, so its failure stands.
     #[default]

@@ -13,6 +13,27 @@ pub struct RunReport {
     pub skipped: usize,
     pub duration_secs: f64,
     pub lessons: Vec<LessonReport>,
+    /// Set when a live step failed for a network or AWS reason and the run
+    /// went on on dry-run (`--fallback auto`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<FallbackReport>,
+}
+
+/// Where and why a live run went on on a simulated world.
+#[derive(Debug, Clone, Serialize)]
+pub struct FallbackReport {
+    /// `lesson/step` of the live step that failed.
+    pub failed_step: String,
+    /// e.g. "a DNS failure".
+    pub cause: String,
+    /// The error text that was recognised, and the line it was in.
+    pub matched: String,
+    pub line: String,
+    /// The earlier steps run again on the simulated world (`lesson/step`).
+    pub rebuilt: Vec<String>,
+    /// The steps that ran on the simulated world (`lesson/step`), from the
+    /// failed one on.
+    pub simulated: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +58,10 @@ pub struct StepReport {
     /// The step's own hints shown under its failure, in order: the
     /// unconditional ones and those whose `when` the failure showed.
     pub hints: Vec<String>,
+    /// The step ran on the simulated world after a live step failed on the
+    /// network (see `RunReport::fallback`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -217,6 +242,7 @@ mod tests {
                         output: vec!["NAME STATUS".into()],
                         checks: vec![],
                         hints: vec![],
+                        simulated: false,
                     },
                     StepReport {
                         id: "helm-install".into(),
@@ -233,6 +259,7 @@ mod tests {
                             hint: Some("kubectl describe pods".into()),
                         }],
                         hints: vec!["helm status tcb says what it deployed".into()],
+                        simulated: false,
                     },
                     StepReport {
                         id: "practice".into(),
@@ -244,9 +271,11 @@ mod tests {
                         output: vec![],
                         checks: vec![],
                         hints: vec![],
+                        simulated: false,
                     },
                 ],
             }],
+            fallback: None,
         }
     }
 

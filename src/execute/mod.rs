@@ -3,6 +3,7 @@
 //! and `trinetes run` show the same story.
 
 pub mod buildup;
+pub mod rebuild;
 pub mod hints;
 
 use std::time::Duration;

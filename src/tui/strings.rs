@@ -412,3 +412,40 @@ mod tests {
         );
     }
 }
+
+// The dry-run safety net (`backend::fallback`).
+
+/// Said when a live step failed on the network and the lesson goes on on
+/// a simulated world.
+pub fn fallback_starting(lesson: &str, step: &str, cause: &str) -> String {
+    format!(
+        "{lesson}/{step} failed on live because of {cause}: going on with the lesson on dry-run \
+         from that step; the earlier steps run again quickly on a simulated world first"
+    )
+}
+
+/// Said once the simulated world stands where the live run stood.
+pub fn fallback_started(lesson: &str, step: &str) -> String {
+    format!(
+        "SIMULATED from {lesson}/{step} on: the steps run on dry-run, not on AWS. What live \
+         created before stays in the ledger (`trinetes cleanup` removes it); nothing simulated \
+         is added."
+    )
+}
+
+/// The offer in the step box after a live step failed on the network.
+pub fn fallback_offer(cause: &str) -> String {
+    format!(
+        "This failed because of {cause}, not because of the lesson. Go on with the lesson on \
+         dry-run from this step? The earlier steps run again quickly on a simulated world first."
+    )
+}
+pub const FALLBACK_OFFER_KEYS: &str = "f: go on on dry-run";
+/// The status bar's segment once the TUI went on on dry-run.
+pub const FALLBACK_STATUS: &str = "SIMULATED (live fell back)";
+/// The step box's line on a step that ran on the simulated world.
+pub const FALLBACK_STEP: &str = "simulated on dry-run: live failed on the network";
+pub const FALLBACK_REBUILDING: &str = "bringing the simulated world to where live stood…";
+pub fn fallback_failed(why: &str) -> String {
+    format!("cannot go on on dry-run: {why}")
+}
