@@ -140,3 +140,50 @@ fn a_failure_that_is_not_the_networks_is_not_simulated_away() {
     assert_eq!(report["failed"], 1, "{report}");
     assert!(report.get("fallback").is_none(), "{report}");
 }
+
+#[test]
+fn a_build_up_failing_on_dns_goes_on_and_the_asked_lesson_runs_on_what_it_built() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    stubs.add("eksctl", DNS_FAILURE);
+    let report = state.path().join("report.json");
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--lesson",
+            "helm-trino",
+            // Short of the port-forward, which would take 127.0.0.1:8080.
+            "--until",
+            "get-pods",
+            "--pace",
+            "fast",
+            "--confirm-billable",
+            "tcb-cluster",
+            "--fallback",
+            "auto",
+            "--report",
+            &report.to_string_lossy(),
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    // helm-trino needs the EKS cluster: building it (lesson eks) failed on
+    // live, went on on dry-run, and helm-trino found it there.
+    assert!(
+        said.contains("eks/create-cluster failed on live because of a DNS failure"),
+        "{said}"
+    );
+    let report = self::report(state.path());
+    let simulated = report["fallback"]["simulated"].as_array().expect("a list");
+    assert!(
+        simulated.iter().any(|s| s == "helm-trino/helm-install"),
+        "{report}"
+    );
+    assert_eq!(report["failed"], 0, "{report}");
+    assert_eq!(stubs.calls().len(), 1, "{:?}", stubs.calls());
+}
