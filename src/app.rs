@@ -81,6 +81,12 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             world_exports: active.exports(),
             world_warning: active.world_warning(),
             world_origin: active.world_origin(),
+            fallback: crate::tui::execution::fallback::Setup {
+                mode: global.fallback,
+                profile: profile.clone(),
+                pace,
+                state_dir: state_dir.clone(),
+            },
         })
         .await;
         active.shutdown().await;

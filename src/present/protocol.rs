@@ -27,6 +27,10 @@ pub struct Snapshot {
     pub backend: String,
     /// True when steps are simulated (the dry-run backend).
     pub simulated: bool,
+    /// Set when a live step failed on the network and the presentation
+    /// went on on dry-run: what failed, and why (shown loudly).
+    #[serde(default)]
+    pub fallback: Option<String>,
 }
 
 /// The lesson on screen.

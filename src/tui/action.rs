@@ -73,4 +73,6 @@ pub enum Action {
     BuildUp(crate::tui::buildup::BuildUpEvent),
     /// The doctor's checks before the first step on a real backend ended.
     DoctorDone(crate::doctor::Report),
+    /// Going on on dry-run after a live step failed on the network reports.
+    Fallback(crate::tui::execution::fallback::FallbackEvent),
 }

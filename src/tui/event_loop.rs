@@ -40,7 +40,12 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         world_exports,
         world_warning,
         world_origin,
+        fallback,
     } = config;
+    let mut backend = backend;
+    // The simulated world a live run fell back to, once there is one.
+    let mut fallback_world = None;
+    let mut fallback_slot = None;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
     let (progress, mut warning) = match store.load() {
@@ -78,8 +83,18 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut world_ticker = tokio::time::interval(WORLD_REFRESH);
     world_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
+    app.fallback.mode = fallback.mode;
     while !app.should_quit {
+        crate::tui::execution::fallback::follow(
+            &mut app,
+            &mut backend,
+            &mut fallback_world,
+            &mut fallback_slot,
+            &fallback,
+            &actions_tx,
+        )
+        .await;
+        let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
         if let Some(request) = app.pending_execution.take() {
             let started = start_execution(
                 &mut app,
@@ -175,6 +190,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     drop(owner);
     if let Some(execution) = active {
         execution.settle(SETTLE).await;
+    }
+    drop(backend);
+    if let Some(world) = fallback_world {
+        world.shutdown().await;
     }
     Ok(())
 }

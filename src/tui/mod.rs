@@ -62,6 +62,8 @@ pub struct TuiConfig {
     pub world_warning: Option<String>,
     /// How the dry-run world came to be (None on other backends).
     pub world_origin: Option<crate::sim::world::WorldOrigin>,
+    /// `--fallback` and what a simulated world needs to start.
+    pub fallback: crate::tui::execution::fallback::Setup,
 }
 
 /// Reopens the lesson, scroll position and step the learner left.

@@ -99,7 +99,8 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         talk_started: link.talk_started.to_string(),
         talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
         backend: link.backend.clone(),
-        simulated: link.simulated,
+        simulated: link.simulated || app.fallback.active.is_some(),
+        fallback: app.fallback.banner(),
     }
 }
 

@@ -110,6 +110,8 @@ pub struct App {
     pub build_up: crate::tui::buildup::BuildUp,
     /// The doctor's checks before the first step on a real backend.
     pub doctor: crate::tui::doctor_gate::DoctorGate,
+    /// The dry-run safety net: its offer, and whether steps are simulated.
+    pub fallback: crate::tui::execution::fallback::FallbackState,
 }
 
 /// The cluster each step of one lesson runs against.
@@ -161,6 +163,7 @@ impl App {
             clusters: StepClusters::default(),
             build_up: Default::default(),
             doctor: Default::default(),
+            fallback: Default::default(),
         }
     }
 

@@ -449,3 +449,12 @@ pub const FALLBACK_REBUILDING: &str = "bringing the simulated world to where liv
 pub fn fallback_failed(why: &str) -> String {
     format!("cannot go on on dry-run: {why}")
 }
+pub fn fallback_rebuilt(step: &str, outcome: &str) -> String {
+    format!("bringing the simulated world to where live stood: {step} {outcome}")
+}
+/// The notes window's loud line once steps are simulated.
+pub fn fallback_banner(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}) — NOW SIMULATED ON DRY-RUN")
+}
+/// The step box's badge on a step that ran on the simulated world.
+pub const BADGE_SIMULATED: &str = "SIMULATED";
