@@ -66,7 +66,14 @@ pub struct GlobalArgs {
 const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     (
         "lessons",
-        &["backend", "theme", "pace", "pace_total", "namespace", "fallback"],
+        &[
+            "backend",
+            "theme",
+            "pace",
+            "pace_total",
+            "namespace",
+            "fallback",
+        ],
     ),
     (
         "sim",

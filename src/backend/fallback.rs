@@ -79,12 +79,7 @@ pub struct Rule {
     pub source: &'static str,
 }
 
-const fn rule(
-    text: &'static str,
-    cause: Cause,
-    tools: &'static str,
-    source: &'static str,
-) -> Rule {
+const fn rule(text: &'static str, cause: Cause, tools: &'static str, source: &'static str) -> Rule {
     Rule {
         text,
         also: None,

@@ -109,7 +109,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         args,
         net: SafetyNet {
             // Nobody is there to ask: only `auto` goes on on dry-run.
-            on: global.fallback == FallbackMode::Auto && active.backend().kind() == BackendKind::Live,
+            on: global.fallback == FallbackMode::Auto
+                && active.backend().kind() == BackendKind::Live,
             profile: &profile,
             pace,
             state_dir: &state_dir,
@@ -356,15 +357,15 @@ impl LessonRun<'_> {
             step,
             &diagnosis.summary(),
         ));
-        let world =
-            match fallback::start_world(self.net.profile, self.net.pace, self.net.state_dir).await
-            {
-                Ok(world) => world,
-                Err(e) => {
-                    printer.line(&format!("cannot go on on dry-run: {e}"));
-                    return false;
-                }
-            };
+        let world = match fallback::start_world(self.net.profile, self.net.pace, self.net.state_dir)
+            .await
+        {
+            Ok(world) => world,
+            Err(e) => {
+                printer.line(&format!("cannot go on on dry-run: {e}"));
+                return false;
+            }
+        };
         let simulated = world.backend();
         let plan = rebuild::plan(simulated.as_ref(), self.net.all, lesson, failed).await;
         let mut rebuilt = Vec::new();
@@ -382,7 +383,10 @@ impl LessonRun<'_> {
         // The live backend keeps its ledger: what it created stays listed
         // for `trinetes cleanup`; nothing simulated is added to it.
         self.backend.stop_forwards().await;
-        printer.line(&crate::tui::strings::fallback_started(&lesson.front.id, step));
+        printer.line(&crate::tui::strings::fallback_started(
+            &lesson.front.id,
+            step,
+        ));
         report.fallback = Some(FallbackReport {
             failed_step: format!("{}/{step}", lesson.front.id),
             cause: diagnosis.cause.words().to_string(),

@@ -3,8 +3,8 @@
 //! and `trinetes run` show the same story.
 
 pub mod buildup;
-pub mod rebuild;
 pub mod hints;
+pub mod rebuild;
 
 use std::time::Duration;
 

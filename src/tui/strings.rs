@@ -394,25 +394,6 @@ pub fn build_up_failed(title: &str, ran: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::command_header;
-
-    #[test]
-    fn a_command_header_is_one_line() {
-        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
-        assert_eq!(
-            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
-            " $ cat > rs.yml <<'EOF' … "
-        );
-        // Continued lines are one command and stay as they are.
-        assert_eq!(
-            command_header("eksctl create cluster \\\n  --name x"),
-            " $ eksctl create cluster \\\n  --name x "
-        );
-    }
-}
-
 // The dry-run safety net (`backend::fallback`).
 
 /// Said when a live step failed on the network and the lesson goes on on
@@ -458,3 +439,22 @@ pub fn fallback_banner(step: &str, cause: &str) -> String {
 }
 /// The step box's badge on a step that ran on the simulated world.
 pub const BADGE_SIMULATED: &str = "SIMULATED";
+
+#[cfg(test)]
+mod tests {
+    use super::command_header;
+
+    #[test]
+    fn a_command_header_is_one_line() {
+        assert_eq!(command_header("kubectl get pods"), " $ kubectl get pods ");
+        assert_eq!(
+            command_header("cat > rs.yml <<'EOF'\nkind: ReplicaSet\nEOF"),
+            " $ cat > rs.yml <<'EOF' … "
+        );
+        // Continued lines are one command and stay as they are.
+        assert_eq!(
+            command_header("eksctl create cluster \\\n  --name x"),
+            " $ eksctl create cluster \\\n  --name x "
+        );
+    }
+}

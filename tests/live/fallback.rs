@@ -54,7 +54,10 @@ fn a_live_step_failing_on_dns_goes_on_on_dry_run_with_fallback_auto() {
         said.contains("eks/create-cluster failed on live because of a DNS failure"),
         "{said}"
     );
-    assert!(said.contains("SIMULATED from eks/create-cluster on"), "{said}");
+    assert!(
+        said.contains("SIMULATED from eks/create-cluster on"),
+        "{said}"
+    );
     // The real (stub) eksctl ran once; the rest ran on the simulated world.
     assert_eq!(stubs.calls().len(), 1, "{:?}", stubs.calls());
     assert!(said.contains("✔ get-nodes passed"), "{said}");

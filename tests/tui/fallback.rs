@@ -111,7 +111,10 @@ async fn the_offer_appears_and_yes_goes_on_on_dry_run_from_the_failed_step() {
     let ready = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(action) = rx.recv().await {
             let done = matches!(action, Action::Fallback(_))
-                && !matches!(action, Action::Fallback(fallback::FallbackEvent::Rebuilt(..)));
+                && !matches!(
+                    action,
+                    Action::Fallback(fallback::FallbackEvent::Rebuilt(..))
+                );
             update(&mut app, action);
             if done {
                 return;
@@ -125,7 +128,10 @@ async fn the_offer_appears_and_yes_goes_on_on_dry_run_from_the_failed_step() {
     assert_eq!(backend.kind(), BackendKind::DryRun);
     assert!(world.is_some());
     assert_eq!(app.settings.backend_label, strings::FALLBACK_STATUS);
-    let request = app.pending_execution.take().expect("the failed step runs again");
+    let request = app
+        .pending_execution
+        .take()
+        .expect("the failed step runs again");
     assert_eq!(request.step, 0);
 
     // The failed step, now on the simulated world, passes.

@@ -62,9 +62,9 @@ pub struct FallbackState {
 impl FallbackState {
     /// One line for the notes window once steps are simulated.
     pub fn banner(&self) -> Option<String> {
-        self.active.as_ref().map(|o| {
-            strings::fallback_banner(&o.step_id, &o.diagnosis.cause.words().to_string())
-        })
+        self.active
+            .as_ref()
+            .map(|o| strings::fallback_banner(&o.step_id, o.diagnosis.cause.words()))
     }
 }
 
