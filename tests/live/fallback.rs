@@ -190,3 +190,100 @@ fn a_build_up_failing_on_dns_goes_on_and_the_asked_lesson_runs_on_what_it_built(
     assert_eq!(report["failed"], 0, "{report}");
     assert_eq!(stubs.calls().len(), 1, "{:?}", stubs.calls());
 }
+
+/// The simulated world is brought to where live stood: what the lesson
+/// needs is built, then its own steps before the failed one run, so the
+/// failed step (here `helm install trino/trino`, which needs the repo that
+/// `helm repo add` added) passes there.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_simulated_world_gets_what_the_earlier_steps_made() {
+    use tokio_util::sync::CancellationToken;
+    use trinetes::backend::fallback::start_world;
+    use trinetes::execute::{StepOutcome, execute_step, rebuild};
+    use trinetes::lesson::Profile;
+
+    let state = tempfile::tempdir().unwrap();
+    let profile = Profile::builtin("current").unwrap();
+    let lessons: Vec<_> = trinetes::lesson::builtin()
+        .iter()
+        .map(|l| l.expanded(&profile))
+        .collect();
+    let helm = lessons.iter().find(|l| l.front.id == "helm-trino").unwrap();
+    let failed = helm
+        .steps
+        .iter()
+        .position(|s| s.id == "helm-install")
+        .unwrap();
+
+    let world = start_world(&profile, trinetes::sim::eksctl::Pace::Fast, state.path())
+        .await
+        .expect("a simulated world");
+    let backend = world.backend();
+    let plan = rebuild::plan(backend.as_ref(), &lessons, helm, failed).await;
+    let names: Vec<String> = plan.iter().map(|r| r.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "eks/create-cluster",
+            "eks/current-context",
+            "eks/get-nodes",
+            "helm-trino/helm-repo",
+            "helm-trino/helm-template",
+        ],
+        "the needs first, then the lesson's steps before the failed one"
+    );
+    let mut ran = Vec::new();
+    rebuild::run(
+        backend.as_ref(),
+        &plan,
+        &CancellationToken::new(),
+        |r, o| ran.push((r.name(), o.clone())),
+    )
+    .await
+    .expect("the earlier steps pass on the simulated world");
+    assert_eq!(ran.len(), plan.len());
+
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let outcome = execute_step(
+        backend.as_ref(),
+        &helm.steps[failed],
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await;
+    drop(tx);
+    drain.await.unwrap();
+    assert_eq!(outcome, StepOutcome::Passed);
+
+    // Without the earlier steps, the same step fails on a new world: the
+    // rebuild is what made it pass.
+    let bare = start_world(
+        &profile,
+        trinetes::sim::eksctl::Pace::Fast,
+        &state.path().join("bare"),
+    )
+    .await
+    .expect("a simulated world");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let mut step = helm.steps[failed].clone();
+    step.timeout = std::time::Duration::from_secs(20);
+    for c in &mut step.checks {
+        c.timeout = std::time::Duration::from_secs(2);
+    }
+    let outcome = execute_step(
+        bare.backend().as_ref(),
+        &step,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await;
+    drop(tx);
+    drain.await.unwrap();
+    assert_ne!(outcome, StepOutcome::Passed);
+
+    drop(backend);
+    world.shutdown().await;
+    bare.shutdown().await;
+}
