@@ -42,6 +42,9 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         world_origin,
         fallback,
     } = config;
+    // What is billed stays the chosen backend's (its ledger), also after a
+    // fall back to a simulated world.
+    let billed = Arc::clone(&backend);
     let mut backend = backend;
     // The simulated world a live run fell back to, once there is one.
     let mut fallback_world = None;
@@ -113,7 +116,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         follow_forwards(&mut app, backend.as_ref()).await;
         if spending_read.elapsed() >= SPENDING_EVERY {
             spending_read = std::time::Instant::now();
-            app.spending = backend.spending();
+            app.spending = billed.spending();
         }
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);
