@@ -138,6 +138,11 @@ impl RunReport {
                     escape(&step.id),
                     step.duration_secs
                 ));
+                if step.simulated {
+                    xml.push_str(
+                        "      <properties><property name=\"simulated\" value=\"true\"/></properties>\n",
+                    );
+                }
                 let reason = escape(step.reason.as_deref().unwrap_or_default());
                 if is_failure(&step.outcome) {
                     xml.push_str(&format!(
@@ -242,7 +247,7 @@ mod tests {
                         output: vec!["NAME STATUS".into()],
                         checks: vec![],
                         hints: vec![],
-                        simulated: false,
+                        simulated: true,
                     },
                     StepReport {
                         id: "helm-install".into(),
@@ -296,6 +301,12 @@ mod tests {
         assert!(xml.contains("<skipped message=\"dry-run only\"/>"));
         assert_eq!(xml.matches("<testcase ").count(), 3);
         assert_eq!(xml.matches("</testcase>").count(), 3);
+        // Only the step that ran on a fallback world says it was simulated.
+        assert_eq!(
+            xml.matches("<property name=\"simulated\" value=\"true\"/>")
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -316,6 +327,9 @@ mod tests {
             json["lessons"][0]["steps"][1]["hints"][0],
             "helm status tcb says what it deployed"
         );
+        assert_eq!(json["lessons"][0]["steps"][0]["simulated"], true);
+        assert!(json["lessons"][0]["steps"][1].get("simulated").is_none());
+        assert!(json.get("fallback").is_none());
         assert!(
             std::fs::read_to_string(&xml_path)
                 .expect("read")
