@@ -100,7 +100,7 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
         backend: link.backend.clone(),
         simulated: link.simulated || app.fallback.active.is_some(),
-        fallback: app.fallback.banner(),
+        fallback: crate::tui::execution::fallback::banner(app),
     }
 }
 

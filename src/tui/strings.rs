@@ -437,6 +437,14 @@ pub fn fallback_rebuilt(step: &str, outcome: &str) -> String {
 pub fn fallback_banner(step: &str, cause: &str) -> String {
     format!("LIVE FAILED at {step} ({cause}) — NOW SIMULATED ON DRY-RUN")
 }
+/// The notes window's line while the offer waits for an answer.
+pub fn fallback_offered(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}): y on the slides goes on on dry-run")
+}
+/// The notes window's line while the simulated world is built.
+pub fn fallback_building(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}): building the simulated world…")
+}
 /// The step box's badge on a step that ran on the simulated world.
 pub const BADGE_SIMULATED: &str = "SIMULATED";
 

@@ -91,10 +91,20 @@ async fn the_offer_appears_and_yes_goes_on_on_dry_run_from_the_failed_step() {
         "{shown}"
     );
     assert!(shown.contains("Go on with the lesson on"), "{shown}");
+    // The notes window hears of it while it waits for an answer.
+    assert_eq!(
+        fallback::banner(&app).as_deref(),
+        Some(strings::fallback_offered("create-cluster", "a DNS failure").as_str())
+    );
 
     press(&mut app, KeyCode::Char('y'));
     assert!(app.overlay.is_none());
     assert!(app.fallback.start, "the world is to be built");
+    assert!(
+        fallback::banner(&app).is_some_and(|b| b.contains("building the simulated world")),
+        "{:?}",
+        fallback::banner(&app)
+    );
 
     // What the event loop does: build the world, then swap the backend.
     let state = tempfile::tempdir().unwrap();
@@ -128,6 +138,16 @@ async fn the_offer_appears_and_yes_goes_on_on_dry_run_from_the_failed_step() {
     assert_eq!(backend.kind(), BackendKind::DryRun);
     assert!(world.is_some());
     assert_eq!(app.settings.backend_label, strings::FALLBACK_STATUS);
+    assert!(
+        fallback::banner(&app).is_some_and(|b| b.contains("NOW SIMULATED")),
+        "{:?}",
+        fallback::banner(&app)
+    );
+    assert!(
+        app.world_exports.iter().any(|l| l.contains("KUBECONFIG")),
+        "w shows how to reach the simulated world: {:?}",
+        app.world_exports
+    );
     let request = app
         .pending_execution
         .take()
@@ -175,6 +195,11 @@ fn no_leaves_the_failure_as_it_was() {
     press(&mut app, KeyCode::Char('n'));
     assert!(app.overlay.is_none());
     assert!(!app.fallback.start);
+    assert_eq!(
+        fallback::banner(&app),
+        None,
+        "the notes window stops asking"
+    );
     assert_eq!(app.settings.backend, BackendKind::Live);
 }
 

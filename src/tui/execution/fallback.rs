@@ -59,12 +59,24 @@ pub struct FallbackState {
     pub active: Option<Offer>,
 }
 
-impl FallbackState {
-    /// One line for the notes window once steps are simulated.
-    pub fn banner(&self) -> Option<String> {
-        self.active
-            .as_ref()
-            .map(|o| strings::fallback_banner(&o.step_id, o.diagnosis.cause.words()))
+/// One line for the notes window: the offer while it waits for an answer,
+/// the world being built, and once steps are simulated, that they are.
+pub fn banner(app: &App) -> Option<String> {
+    let state = &app.fallback;
+    if let Some(o) = &state.active {
+        return Some(strings::fallback_banner(
+            &o.step_id,
+            o.diagnosis.cause.words(),
+        ));
+    }
+    let o = state.offer.as_ref()?;
+    let cause = o.diagnosis.cause.words();
+    if state.rebuilding.is_some() || state.start || state.ready {
+        Some(strings::fallback_building(&o.step_id, cause))
+    } else if app.overlay == Some(Overlay::Confirm(Confirm::Fallback)) {
+        Some(strings::fallback_offered(&o.step_id, cause))
+    } else {
+        None
     }
 }
 
@@ -191,6 +203,8 @@ pub async fn follow(
     };
     // Live keeps its ledger: what it created stays listed for cleanup.
     backend.stop_forwards().await;
+    // `w` shows how to point one's own kubectl at the simulated world.
+    app.world_exports = built.exports();
     *backend = built.backend();
     *world = Some(built);
     let Some(offer) = app.fallback.offer.take() else {
