@@ -116,6 +116,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             state_dir: &state_dir,
             all: &expanded_all,
             world: None,
+            hurry: None,
         },
     };
     'lessons: for lesson in &lessons {
@@ -143,7 +144,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                         break;
                     }
                 }
-                if buildup::unhurry(backend.as_ref(), before) {
+                let fell_back_hurried = run.net.hurry.take().is_some();
+                if buildup::unhurry(backend.as_ref(), before) || fell_back_hurried {
                     printer.line("the world's clock runs at the session's pace again");
                 }
                 if !built {
@@ -231,6 +233,9 @@ struct SafetyNet<'a> {
     all: &'a [Lesson],
     /// The simulated world, once the run has gone on in it.
     world: Option<ActiveBackend>,
+    /// The simulated world's clock at build-up speed, when the run fell
+    /// back in the middle of a build-up; dropped when the build-up ends.
+    hurry: Option<crate::sim::world::FastStretch>,
 }
 
 impl LessonRun<'_> {
@@ -299,7 +304,7 @@ impl LessonRun<'_> {
                 if let Some(diagnosis) = fallback::classify(lines.chain(reason.as_deref())) {
                     let at = lesson.steps.iter().position(|s| s.id == step.id);
                     if self
-                        .fall_back(lesson, at.unwrap_or(0), &step.id, &diagnosis, report)
+                        .fall_back(lesson, at.unwrap_or(0), &step.id, &diagnosis, report, asked)
                         .await
                     {
                         // The same step again, on the simulated world.
@@ -350,6 +355,7 @@ impl LessonRun<'_> {
         step: &str,
         diagnosis: &fallback::Diagnosis,
         report: &mut RunReport,
+        asked: bool,
     ) -> bool {
         let printer = self.printer;
         printer.line(&crate::tui::strings::fallback_starting(
@@ -397,6 +403,10 @@ impl LessonRun<'_> {
         });
         self.backend = simulated;
         self.net.world = Some(world);
+        if !asked {
+            // The rest of the build-up runs quickly, as it would have.
+            self.net.hurry = buildup::hurry(self.backend.as_ref());
+        }
         true
     }
 }
