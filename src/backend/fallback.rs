@@ -116,6 +116,13 @@ pub const RULES: &[Rule] = &[
         "eksctl, kubectl, helm (cgo resolver), aws",
         "glibc gai_strerror(EAI_AGAIN), as Go's cgo resolver and Python report it",
     ),
+    rule(
+        "failed to lookup address information",
+        Cause::Dns,
+        "trinetes' own checks (aws-sdk-eks and kube-rs, through hyper)",
+        "Rust std: getaddrinfo's failure, `failed to lookup address information: Name or \
+         service not known`, under hyper's `dns error`",
+    ),
     // Unreachable
     rule(
         "Could not connect to the endpoint URL",
@@ -427,6 +434,11 @@ mod tests {
         let throttled = "Error: operation error EKS: DescribeCluster, https response error \
                          StatusCode: 429, RequestID: 1, api error ThrottlingException: Rate exceeded";
         assert_eq!(cause(throttled), Some(Cause::Throttled));
+        // A check of trinetes' own (aws-sdk-eks) that could not resolve EKS.
+        let check = "check failed: EKS cluster tcb-cluster (us-east-1) is ACTIVE: dispatch \
+                     failure: io error: client error (Connect): dns error: failed to lookup \
+                     address information: Name or service not known";
+        assert_eq!(cause(check), Some(Cause::Dns));
         let timeout = "Error: operation error EKS: CreateCluster, request send failed, Post \
                        \"https://eks.us-east-1.amazonaws.com/clusters\": dial tcp 3.4.5.6:443: i/o timeout";
         assert_eq!(cause(timeout), Some(Cause::Timeout));
