@@ -407,8 +407,13 @@ pub fn fallback_starting(lesson: &str, step: &str, cause: &str) -> String {
 
 /// Said once the simulated world stands where the live run stood.
 pub fn fallback_started(lesson: &str, step: &str) -> String {
+    let at = if lesson.is_empty() {
+        step.to_string()
+    } else {
+        format!("{lesson}/{step}")
+    };
     format!(
-        "SIMULATED from {lesson}/{step} on: the steps run on dry-run, not on AWS. What live \
+        "SIMULATED from {at} on: the steps run on dry-run, not on AWS. What live \
          created before stays in the ledger (`trinetes cleanup` removes it); nothing simulated \
          is added."
     )

@@ -220,3 +220,89 @@ fn a_failure_that_is_not_the_networks_is_not_offered() {
     assert!(!app.fallback.start);
     assert!(app.fallback.offer.is_none());
 }
+
+/// Opening a lesson whose needs are missing builds them first (the
+/// build-up); when that fails on the network, the simulated world is
+/// offered to build them instead, and no step runs again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_build_up_failing_on_the_network_builds_the_needs_on_dry_run() {
+    use trinetes::backend::fallback::classify;
+    let profile = Profile::builtin("current").unwrap();
+    let lessons: Vec<_> = trinetes::lesson::builtin()
+        .iter()
+        .map(|l| l.expanded(&profile))
+        .collect();
+    let helm = lessons
+        .iter()
+        .position(|l| l.front.id == "helm-trino")
+        .unwrap();
+    let eks = lessons.iter().position(|l| l.front.id == "eks").unwrap();
+    let mut s = settings();
+    s.backend = BackendKind::Live;
+    s.backend_label = "live".to_string();
+    let mut app = App::new(lessons, Progress::default(), s, (110, 40));
+    app.fallback.mode = FallbackMode::Ask;
+    app.build_up.offer = Some((helm, vec![eks]));
+    update(
+        &mut app,
+        Action::Fallback(fallback::FallbackEvent::BuildUpFailed {
+            step: "eks/create-cluster".into(),
+            diagnosis: classify([DNS_LINE]).unwrap(),
+        }),
+    );
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Fallback)));
+    press(&mut app, KeyCode::Char('y'));
+
+    let state = tempfile::tempdir().unwrap();
+    let setup = Setup {
+        mode: FallbackMode::Ask,
+        profile,
+        pace: trinetes::sim::eksctl::Pace::Fast,
+        state_dir: state.path().to_path_buf(),
+    };
+    let mut backend: Arc<dyn Backend> = Arc::new(ShellBackend::live(CheckContext::default()));
+    let (mut world, mut slot) = (None, None);
+    let (tx, mut rx) = mpsc::channel::<Action>(64);
+    fallback::follow(&mut app, &mut backend, &mut world, &mut slot, &setup, &tx).await;
+    let mut rebuilt = Vec::new();
+    let ready = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(action) = rx.recv().await {
+            if let Action::Fallback(fallback::FallbackEvent::Rebuilt(step, _)) = &action {
+                rebuilt.push(step.clone());
+            }
+            let done = matches!(action, Action::Fallback(_))
+                && !matches!(
+                    action,
+                    Action::Fallback(fallback::FallbackEvent::Rebuilt(..))
+                );
+            update(&mut app, action);
+            if done {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(ready.is_ok(), "the simulated world was not ready in time");
+    assert_eq!(
+        rebuilt,
+        ["eks/create-cluster", "eks/current-context", "eks/get-nodes"]
+    );
+    fallback::follow(&mut app, &mut backend, &mut world, &mut slot, &setup, &tx).await;
+    assert_eq!(backend.kind(), BackendKind::DryRun);
+    assert!(app.pending_execution.is_none(), "no step runs again");
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("SIMULATED from eks/create-cluster on")),
+        "{:?}",
+        app.notice
+    );
+    // The lesson's needs are there now, on the simulated world.
+    let eks_lesson = &app.lessons[eks];
+    assert!(trinetes::execute::buildup::present(backend.as_ref(), eks_lesson).await);
+
+    drop(backend);
+    if let Some(world) = world {
+        world.shutdown().await;
+    }
+}

@@ -41,6 +41,10 @@ pub struct Offer {
     pub step: usize,
     pub step_id: String,
     pub diagnosis: Diagnosis,
+    /// Run step `step` again on the simulated world (a step of the lesson
+    /// failed); false when a build-up failed, whose lessons the simulated
+    /// world builds instead.
+    pub rerun: bool,
 }
 
 /// The TUI's side of the safety net.
@@ -85,6 +89,12 @@ pub fn banner(app: &App) -> Option<String> {
 pub enum FallbackEvent {
     /// This step (`lesson/step`) ran again on the simulated world.
     Rebuilt(String, String),
+    /// A step of the build-up of the open lesson's needs failed on the
+    /// network.
+    BuildUpFailed {
+        step: String,
+        diagnosis: Diagnosis,
+    },
     /// The world stands where live stood.
     Ready,
     Failed(String),
@@ -105,20 +115,55 @@ pub fn after_step(app: &mut App, outcome: &StepOutcome) {
     let Some(execution) = &app.execution else {
         return;
     };
-    let reason = match outcome {
-        StepOutcome::Failed { reason } => reason.as_str(),
-        _ => "",
-    };
-    let lines = app.output.lines.iter().map(String::as_str);
-    let Some(diagnosis) = fallback::classify(lines.chain([reason])) else {
+    let lines: Vec<String> = app.output.lines.iter().cloned().collect();
+    let Some(diagnosis) = network_failure(outcome, &lines) else {
         return;
     };
-    app.fallback.offer = Some(Offer {
+    let offer = Offer {
         lesson: execution.lesson,
         step: execution.step,
         step_id: execution.step_id.clone(),
         diagnosis,
-    });
+        rerun: true,
+    };
+    offer_to(app, offer);
+}
+
+/// Why a failed step failed, when the network or AWS is to blame: its
+/// output `lines` and the outcome's reason against the table.
+pub fn network_failure(outcome: &StepOutcome, lines: &[String]) -> Option<Diagnosis> {
+    let reason = match outcome {
+        StepOutcome::Failed { reason } => reason.as_str(),
+        _ => "",
+    };
+    fallback::classify(lines.iter().map(String::as_str).chain([reason]))
+}
+
+/// A build-up of the open lesson's needs failed on the network: the
+/// simulated world is offered to build them instead.
+fn after_build_up(app: &mut App, step: String, diagnosis: Diagnosis) {
+    if app.settings.backend != BackendKind::Live
+        || app.fallback.mode == FallbackMode::Never
+        || app.fallback.active.is_some()
+        || app.fallback.start
+    {
+        return;
+    }
+    let Some((lesson, _)) = app.build_up.offer else {
+        return;
+    };
+    let offer = Offer {
+        lesson,
+        step: 0,
+        step_id: step,
+        diagnosis,
+        rerun: false,
+    };
+    offer_to(app, offer);
+}
+
+fn offer_to(app: &mut App, offer: Offer) {
+    app.fallback.offer = Some(offer);
     match app.fallback.mode {
         FallbackMode::Auto => accept(app),
         _ => app.overlay = Some(Overlay::Confirm(Confirm::Fallback)),
@@ -151,6 +196,7 @@ pub fn event(app: &mut App, event: FallbackEvent) {
             app.set_notice(strings::fallback_rebuilt(&step, &outcome), None);
             app.fallback.rebuilding = Some(step);
         }
+        FallbackEvent::BuildUpFailed { step, diagnosis } => after_build_up(app, step, diagnosis),
         FallbackEvent::Ready => {
             app.fallback.rebuilding = None;
             app.fallback.ready = true;
@@ -214,16 +260,23 @@ pub async fn follow(
     app.settings.backend_label = strings::FALLBACK_STATUS.to_string();
     app.set_notice(
         strings::fallback_started(
-            app.lessons
-                .get(offer.lesson)
-                .map_or("", |l| l.front.id.as_str()),
+            if offer.rerun {
+                app.lessons
+                    .get(offer.lesson)
+                    .map_or("", |l| l.front.id.as_str())
+            } else {
+                // A build-up's step: named with its own lesson already.
+                ""
+            },
             &offer.step_id,
         ),
         None,
     );
-    let (lesson, step) = (offer.lesson, offer.step);
+    let (lesson, step, rerun) = (offer.lesson, offer.step, offer.rerun);
     app.fallback.active = Some(offer);
-    super::update::start(app, lesson, step);
+    if rerun {
+        super::update::start(app, lesson, step);
+    }
 }
 
 /// Starts the world and runs the earlier steps there.
@@ -239,7 +292,9 @@ async fn build(
         .await
         .map_err(|e| e.to_string())?;
     let simulated = world.backend();
-    let plan = rebuild::plan(simulated.as_ref(), lessons, lesson, offer.step).await;
+    // A failed build-up leaves only the lesson's needs to build.
+    let failed = if offer.rerun { offer.step } else { 0 };
+    let plan = rebuild::plan(simulated.as_ref(), lessons, lesson, failed).await;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let forward = {
         let actions = actions.clone();
