@@ -426,11 +426,15 @@ pub fn fallback_offer(cause: &str) -> String {
          dry-run from this step? The earlier steps run again quickly on a simulated world first."
     )
 }
-pub const FALLBACK_OFFER_KEYS: &str = "f: go on on dry-run";
+/// The offer after building what a lesson needs failed on the network.
+pub fn fallback_offer_build_up(cause: &str) -> String {
+    format!(
+        "Building what this lesson needs failed because of {cause}, not because of the lesson. \
+         Build it on dry-run instead and go on with the lesson there?"
+    )
+}
 /// The status bar's segment once the TUI went on on dry-run.
 pub const FALLBACK_STATUS: &str = "SIMULATED (live fell back)";
-/// The step box's line on a step that ran on the simulated world.
-pub const FALLBACK_STEP: &str = "simulated on dry-run: live failed on the network";
 pub const FALLBACK_REBUILDING: &str = "bringing the simulated world to where live stood…";
 pub fn fallback_failed(why: &str) -> String {
     format!("cannot go on on dry-run: {why}")

@@ -251,6 +251,11 @@ async fn a_build_up_failing_on_the_network_builds_the_needs_on_dry_run() {
         }),
     );
     assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::Fallback)));
+    let shown = frame(&app);
+    assert!(
+        shown.contains("Building what this lesson needs failed because of a DNS"),
+        "{shown}"
+    );
     press(&mut app, KeyCode::Char('y'));
 
     let state = tempfile::tempdir().unwrap();

@@ -172,11 +172,11 @@ fn offer_to(app: &mut App, offer: Offer) {
 
 /// The question's text.
 pub fn offer_text(app: &App) -> String {
-    app.fallback
-        .offer
-        .as_ref()
-        .map(|o| strings::fallback_offer(&o.diagnosis.summary()))
-        .unwrap_or_default()
+    match &app.fallback.offer {
+        Some(o) if o.rerun => strings::fallback_offer(&o.diagnosis.summary()),
+        Some(o) => strings::fallback_offer_build_up(&o.diagnosis.summary()),
+        None => String::new(),
+    }
 }
 
 /// Yes: build the simulated world and go on there.
@@ -276,6 +276,9 @@ pub async fn follow(
     app.fallback.active = Some(offer);
     if rerun {
         super::update::start(app, lesson, step);
+    } else {
+        // The build-up's failure is answered: what it needed is there now.
+        app.warning = None;
     }
 }
 
