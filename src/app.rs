@@ -106,6 +106,12 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 .then_some(crate::tui::present::PresentConfig {
                     type_speed: global.type_speed,
                 }),
+            fallback: crate::tui::execution::fallback::Setup {
+                mode: global.fallback,
+                profile: profile.clone(),
+                pace,
+                state_dir: state_dir.clone(),
+            },
         })
         .await;
         active.shutdown().await;

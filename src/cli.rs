@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+pub use crate::backend::fallback::FallbackMode;
+
 /// An interactive terminal tutorial: Trino on Kubernetes and AWS EKS, from
 /// Trino Community Broadcast 31 ("Trinetes II").
 ///
@@ -63,6 +65,13 @@ pub struct GlobalArgs {
     /// at (0 shows it whole).
     #[arg(long, global = true, value_name = "CPS", default_value_t = 30)]
     pub type_speed: u32,
+    /// When a live step fails for a network or AWS reason (DNS, a timeout,
+    /// throttling, expired credentials): ask whether to go on with the
+    /// lesson on dry-run from that step (ask), go on without asking (auto),
+    /// or let the failure stand (never). A headless run goes on only with
+    /// auto.
+    #[arg(long, global = true, value_enum, default_value_t = FallbackMode::Ask)]
+    pub fallback: FallbackMode,
 }
 
 /// The global flags each subcommand has no use for. They are still
@@ -80,6 +89,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
     (
@@ -94,9 +104,13 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
-    ("reset-world", &["namespace", "record", "present", "type_speed"]),
+    (
+        "reset-world",
+        &["namespace", "record", "present", "type_speed", "fallback"],
+    ),
     (
         "notes",
         &[
@@ -110,6 +124,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
     ("run", &["theme", "present", "type_speed"]),
@@ -124,6 +139,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
     (
@@ -138,6 +154,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
     (
@@ -153,6 +170,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "record",
             "present",
             "type_speed",
+            "fallback",
         ],
     ),
 ];

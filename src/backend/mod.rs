@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod dryrun;
+pub mod fallback;
 pub mod forwards;
 pub mod kubectl_fallback;
 pub mod live;

@@ -343,7 +343,7 @@ pub struct RealOptions<'a> {
 }
 
 /// The file in a world's folder that names the process running it.
-const OWNER_FILE: &str = "owner.pid";
+pub(crate) const OWNER_FILE: &str = "owner.pid";
 /// The file a process holds a lock on while it runs the kept world.
 const LOCK_FILE: &str = "lock";
 

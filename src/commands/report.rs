@@ -13,6 +13,27 @@ pub struct RunReport {
     pub skipped: usize,
     pub duration_secs: f64,
     pub lessons: Vec<LessonReport>,
+    /// Set when a live step failed for a network or AWS reason and the run
+    /// went on on dry-run (`--fallback auto`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<FallbackReport>,
+}
+
+/// Where and why a live run went on on a simulated world.
+#[derive(Debug, Clone, Serialize)]
+pub struct FallbackReport {
+    /// `lesson/step` of the live step that failed.
+    pub failed_step: String,
+    /// e.g. "a DNS failure".
+    pub cause: String,
+    /// The error text that was recognised, and the line it was in.
+    pub matched: String,
+    pub line: String,
+    /// The earlier steps run again on the simulated world (`lesson/step`).
+    pub rebuilt: Vec<String>,
+    /// The steps that ran on the simulated world (`lesson/step`), from the
+    /// failed one on.
+    pub simulated: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +58,10 @@ pub struct StepReport {
     /// The step's own hints shown under its failure, in order: the
     /// unconditional ones and those whose `when` the failure showed.
     pub hints: Vec<String>,
+    /// The step ran on the simulated world after a live step failed on the
+    /// network (see `RunReport::fallback`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +138,11 @@ impl RunReport {
                     escape(&step.id),
                     step.duration_secs
                 ));
+                if step.simulated {
+                    xml.push_str(
+                        "      <properties><property name=\"simulated\" value=\"true\"/></properties>\n",
+                    );
+                }
                 let reason = escape(step.reason.as_deref().unwrap_or_default());
                 if is_failure(&step.outcome) {
                     xml.push_str(&format!(
@@ -217,6 +247,7 @@ mod tests {
                         output: vec!["NAME STATUS".into()],
                         checks: vec![],
                         hints: vec![],
+                        simulated: true,
                     },
                     StepReport {
                         id: "helm-install".into(),
@@ -233,6 +264,7 @@ mod tests {
                             hint: Some("kubectl describe pods".into()),
                         }],
                         hints: vec!["helm status tcb says what it deployed".into()],
+                        simulated: false,
                     },
                     StepReport {
                         id: "practice".into(),
@@ -244,9 +276,11 @@ mod tests {
                         output: vec![],
                         checks: vec![],
                         hints: vec![],
+                        simulated: false,
                     },
                 ],
             }],
+            fallback: None,
         }
     }
 
@@ -267,6 +301,12 @@ mod tests {
         assert!(xml.contains("<skipped message=\"dry-run only\"/>"));
         assert_eq!(xml.matches("<testcase ").count(), 3);
         assert_eq!(xml.matches("</testcase>").count(), 3);
+        // Only the step that ran on a fallback world says it was simulated.
+        assert_eq!(
+            xml.matches("<property name=\"simulated\" value=\"true\"/>")
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -287,6 +327,9 @@ mod tests {
             json["lessons"][0]["steps"][1]["hints"][0],
             "helm status tcb says what it deployed"
         );
+        assert_eq!(json["lessons"][0]["steps"][0]["simulated"], true);
+        assert!(json["lessons"][0]["steps"][1].get("simulated").is_none());
+        assert!(json.get("fallback").is_none());
         assert!(
             std::fs::read_to_string(&xml_path)
                 .expect("read")

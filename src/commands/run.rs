@@ -8,12 +8,13 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::report::{LessonReport, RunReport, StepReport};
+use super::report::{FallbackReport, LessonReport, RunReport, StepReport};
 use super::run_print::{Printer, outcome_parts};
 use crate::backend::Backend;
+use crate::backend::fallback::{self, FallbackMode};
 use crate::backend::setup::{self, ActiveBackend};
 use crate::cli::{GlobalArgs, PaceName, RunArgs};
-use crate::execute::{self, StepOutcome, buildup};
+use crate::execute::{self, StepOutcome, buildup, rebuild};
 use crate::lesson::{self, BackendKind, Lesson, Profile, Step, needs};
 use crate::progress::{self, ProgressStore};
 use crate::sim::eksctl::Pace;
@@ -95,7 +96,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     let cancel = CancellationToken::new();
     let signals = tokio::spawn(cancel_on_signal(cancel.clone()));
     let started = Instant::now();
-    let store = ProgressStore::new(state_dir);
+    let store = ProgressStore::new(state_dir.clone());
     let mut report = RunReport {
         backend: global.backend.clone(),
         profile: profile.name.clone(),
@@ -104,20 +105,32 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         skipped: 0,
         duration_secs: 0.0,
         lessons: Vec::new(),
+        fallback: None,
     };
-    let backend = active.backend();
     let expanded_all: Vec<Lesson> = all.iter().map(|l| l.expanded(&profile)).collect();
-    let run = LessonRun {
-        backend: backend.as_ref(),
+    let mut run = LessonRun {
+        backend: active.backend(),
         printer: &printer,
         store: &store,
         cancel: &cancel,
         args,
+        net: SafetyNet {
+            // Nobody is there to ask: only `auto` goes on on dry-run.
+            on: global.fallback == FallbackMode::Auto
+                && active.backend().kind() == BackendKind::Live,
+            profile: &profile,
+            pace,
+            state_dir: &state_dir,
+            all: &expanded_all,
+            world: None,
+            hurry: None,
+        },
     };
     'lessons: for lesson in &lessons {
         // A port-forward belongs to its lesson.
-        backend.stop_forwards().await;
+        run.backend.stop_forwards().await;
         if !lesson.front.needs.is_empty() {
+            let backend = run.backend.clone();
             let builders = buildup::missing(backend.as_ref(), &expanded_all, lesson).await;
             if !builders.is_empty() {
                 printer.line(&buildup::summary(lesson, &builders));
@@ -132,13 +145,14 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                     let (lesson_report, stop) =
                         run.steps(builder, &steps, &mut report, false).await;
                     report.lessons.push(lesson_report);
-                    backend.stop_forwards().await;
+                    run.backend.stop_forwards().await;
                     if stop {
                         built = false;
                         break;
                     }
                 }
-                if buildup::unhurry(backend.as_ref(), before) {
+                let fell_back_hurried = run.net.hurry.take().is_some();
+                if buildup::unhurry(backend.as_ref(), before) || fell_back_hurried {
                     printer.line("the world's clock runs at the session's pace again");
                 }
                 if !built {
@@ -161,7 +175,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
             && lesson_report.steps.iter().all(|s| {
                 s.outcome != "failed" && s.outcome != "timed-out" && s.outcome != "cancelled"
             });
-        if all_ok {
+        // A lesson that went on on a simulated world was not done for real.
+        if all_ok && !lesson_report.steps.iter().any(|s| s.simulated) {
             mark_completed(&store, &lesson.front.id);
         }
         report.lessons.push(lesson_report);
@@ -187,10 +202,15 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         let path = recording.finish()?;
         printer.line(&format!("recording written to {}", path.display()));
     }
+    let fell_back = run.net.world.take();
     if args.hold && !cancel.is_cancelled() {
-        hold(&printer, &active, &cancel).await;
+        hold(&printer, fell_back.as_ref().unwrap_or(&active), &cancel).await;
     }
     signals.abort();
+    drop(run);
+    if let Some(world) = fell_back {
+        world.shutdown().await;
+    }
     active.shutdown().await;
     Ok(if cancel.is_cancelled() {
         ExitCode::from(130)
@@ -204,11 +224,29 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
 /// What running the steps of a lesson needs, for the lessons asked for and
 /// for those built before them.
 struct LessonRun<'a> {
-    backend: &'a dyn Backend,
+    /// Where steps run now: the chosen backend, or the simulated world the
+    /// run went on in after a network failure.
+    backend: std::sync::Arc<dyn Backend>,
     printer: &'a Printer,
     store: &'a ProgressStore,
     cancel: &'a CancellationToken,
     args: &'a RunArgs,
+    net: SafetyNet<'a>,
+}
+
+/// `--fallback auto` on the live backend: what going on on dry-run needs.
+struct SafetyNet<'a> {
+    on: bool,
+    profile: &'a Profile,
+    pace: Pace,
+    state_dir: &'a std::path::Path,
+    /// Every lesson, expanded, for building what a lesson needs.
+    all: &'a [Lesson],
+    /// The simulated world, once the run has gone on in it.
+    world: Option<ActiveBackend>,
+    /// The simulated world's clock at build-up speed, when the run fell
+    /// back in the middle of a build-up; dropped when the build-up ends.
+    hurry: Option<crate::sim::world::FastStretch>,
 }
 
 impl LessonRun<'_> {
@@ -216,20 +254,25 @@ impl LessonRun<'_> {
     /// flag says whether the run must stop. `--until` applies only to the
     /// lessons asked for (`asked`), not to a build-up.
     async fn steps(
-        &self,
+        &mut self,
         lesson: &Lesson,
         steps: &[&Step],
         report: &mut RunReport,
         asked: bool,
     ) -> (LessonReport, bool) {
-        let (backend, printer, cancel) = (self.backend, self.printer, self.cancel);
+        let (printer, cancel) = (self.printer, self.cancel);
         let mut lesson_report = LessonReport {
             id: lesson.front.id.clone(),
             title: lesson.front.title.clone(),
             steps: Vec::new(),
         };
         let mut stop = false;
-        for step in steps {
+        let mut index = 0;
+        while let Some(step) = steps.get(index).copied() {
+            index += 1;
+            let backend = self.backend.clone();
+            let backend = backend.as_ref();
+            let simulated = self.net.world.is_some();
             let mut step_report = StepReport {
                 id: step.id.clone(),
                 title: step.title.clone(),
@@ -240,6 +283,7 @@ impl LessonRun<'_> {
                 output: Vec::new(),
                 checks: Vec::new(),
                 hints: Vec::new(),
+                simulated,
             };
             let (tx, mut rx) = mpsc::channel(512);
             let execution = execute::execute_step(backend, step, &tx, cancel);
@@ -269,7 +313,29 @@ impl LessonRun<'_> {
                     .map(|s| (s.id.as_str(), s.command.as_str()));
                 printer.line(&crate::tui::strings::stop_goes_on(backend.kind(), cleanup));
             }
-            record(self.store, &lesson.front.id, &step.id, &outcome);
+            if self.net.on && self.net.world.is_none() && !outcome.ok() {
+                let (_, reason) = outcome_parts(&outcome);
+                let lines = step_report.output.iter().map(String::as_str);
+                if let Some(diagnosis) = fallback::classify(lines.chain(reason.as_deref())) {
+                    let at = lesson.steps.iter().position(|s| s.id == step.id);
+                    if self
+                        .fall_back(lesson, at.unwrap_or(0), &step.id, &diagnosis, report, asked)
+                        .await
+                    {
+                        // The same step again, on the simulated world.
+                        index -= 1;
+                        continue;
+                    }
+                }
+            }
+            // Marks are for what was done for real.
+            if !simulated {
+                record(self.store, &lesson.front.id, &step.id, &outcome);
+            }
+            if let Some(net) = report.fallback.as_mut().filter(|_| simulated) {
+                net.simulated
+                    .push(format!("{}/{}", lesson.front.id, step.id));
+            }
             match &outcome {
                 StepOutcome::Passed => report.passed += 1,
                 StepOutcome::Skipped { .. } => report.skipped += 1,
@@ -291,6 +357,72 @@ impl LessonRun<'_> {
             }
         }
         (lesson_report, stop)
+    }
+
+    /// A live step failed for a network or AWS reason: starts a simulated
+    /// world, runs there quickly what the lesson needs and its steps before
+    /// `failed`, and makes it where the run goes on. False when that could
+    /// not be done (the failure then stands).
+    async fn fall_back(
+        &mut self,
+        lesson: &Lesson,
+        failed: usize,
+        step: &str,
+        diagnosis: &fallback::Diagnosis,
+        report: &mut RunReport,
+        asked: bool,
+    ) -> bool {
+        let printer = self.printer;
+        printer.line(&crate::tui::strings::fallback_starting(
+            &lesson.front.id,
+            step,
+            &diagnosis.summary(),
+        ));
+        let world = match fallback::start_world(self.net.profile, self.net.pace, self.net.state_dir)
+            .await
+        {
+            Ok(world) => world,
+            Err(e) => {
+                printer.line(&format!("cannot go on on dry-run: {e}"));
+                return false;
+            }
+        };
+        let simulated = world.backend();
+        let plan = rebuild::plan(simulated.as_ref(), self.net.all, lesson, failed).await;
+        let mut rebuilt = Vec::new();
+        let result = rebuild::run(simulated.as_ref(), &plan, self.cancel, |item, outcome| {
+            let (name, _) = outcome_parts(outcome);
+            printer.line(&format!("  ↻ {} {name} on dry-run", item.name()));
+            rebuilt.push(item.name());
+        })
+        .await;
+        if let Err(e) = result {
+            printer.line(&format!("cannot go on on dry-run: {e}"));
+            world.shutdown().await;
+            return false;
+        }
+        // The live backend keeps its ledger: what it created stays listed
+        // for `trinetes cleanup`; nothing simulated is added to it.
+        self.backend.stop_forwards().await;
+        printer.line(&crate::tui::strings::fallback_started(
+            &lesson.front.id,
+            step,
+        ));
+        report.fallback = Some(FallbackReport {
+            failed_step: format!("{}/{step}", lesson.front.id),
+            cause: diagnosis.cause.words().to_string(),
+            matched: diagnosis.matched.clone(),
+            line: diagnosis.line.clone(),
+            rebuilt,
+            simulated: Vec::new(),
+        });
+        self.backend = simulated;
+        self.net.world = Some(world);
+        if !asked {
+            // The rest of the build-up runs quickly, as it would have.
+            self.net.hurry = buildup::hurry(self.backend.as_ref());
+        }
+        true
     }
 }
 

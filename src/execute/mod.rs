@@ -4,6 +4,7 @@
 
 pub mod buildup;
 pub mod hints;
+pub mod rebuild;
 
 use std::time::Duration;
 

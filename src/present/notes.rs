@@ -163,7 +163,19 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
                 .add_modifier(Modifier::BOLD),
         ));
     }
-    if snapshot.simulated {
+    if let Some(banner) = &snapshot.fallback {
+        keys.insert(
+            0,
+            Span::styled(
+                format!(" {banner} "),
+                Style::default()
+                    .fg(Color::White)
+                    .bg(Color::Red)
+                    .add_modifier(Modifier::BOLD),
+            ),
+        );
+        keys.insert(1, Span::raw("  "));
+    } else if snapshot.simulated {
         keys.push(Span::styled(
             "   SIMULATED (dry-run)",
             Style::default()
@@ -411,6 +423,7 @@ mod tests {
                 simulated: true,
                 presenting: false,
                 fast_forward: false,
+                fallback: None,
                 lesson: Some(LessonView {
                     id: "eks".into(),
                     title: "EKS and eksctl".into(),
@@ -504,6 +517,43 @@ mod tests {
             text.contains("That is the last step of this lesson."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_live_run_that_fell_back_says_so_loudly() {
+        let now: Timestamp = "2026-11-30T10:20:00Z".parse().unwrap();
+        let banner = crate::tui::strings::fallback_banner("create-cluster", "a DNS failure");
+        let state = NotesState {
+            connected: true,
+            was_connected: true,
+            socket: "/tmp/x.sock".into(),
+            said: None,
+            snapshot: Some(Snapshot {
+                talk_started: "2026-11-30T10:00:00Z".into(),
+                backend: "live".into(),
+                simulated: true,
+                fallback: Some(banner.clone()),
+                ..Snapshot::default()
+            }),
+        };
+        let mut t = Terminal::new(TestBackend::new(100, 12)).unwrap();
+        t.draw(|f| render(f, &state, now)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let row = (0..12)
+            .find(|&y| {
+                (0..100)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains("NOW SIMULATED")
+            })
+            .expect("the banner is on screen");
+        let cell = (0..100)
+            .map(|x| &buf[(x, row)])
+            .find(|c| c.symbol() == "L")
+            .expect("the banner's first letter");
+        assert_eq!(cell.bg, Color::Red, "loud: white on red");
+        assert!(cell.modifier.contains(Modifier::BOLD));
+        assert!(screen(&state, now, 100, 12).contains(&banner), "{banner}");
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct Snapshot {
     /// The running step is being fast-forwarded (dry-run).
     #[serde(default)]
     pub fast_forward: bool,
+    /// Set when a live step failed on the network and the presentation
+    /// went on on dry-run: what failed, and why (shown loudly).
+    #[serde(default)]
+    pub fallback: Option<String>,
 }
 
 /// The lesson on screen.

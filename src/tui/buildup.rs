@@ -132,13 +132,36 @@ async fn run(
                 step: step.id.clone(),
             })
             .await;
-            // The step's own events are not shown: the build-up reports per step.
+            // The step's own events are not shown: the build-up reports per
+            // step. Its output is kept to tell a network failure (the
+            // dry-run safety net, `execution::fallback`).
             let (tx, mut rx) = mpsc::channel(256);
-            let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+            let drain = tokio::spawn(async move {
+                let mut lines = Vec::new();
+                while let Some(event) = rx.recv().await {
+                    if let execute::ExecutionEvent::Output { line, .. } = event {
+                        lines.push(line);
+                    }
+                }
+                lines
+            });
             let outcome = execute::execute_step(backend, step, &tx, cancel).await;
             drop(tx);
-            let _ = drain.await;
+            let lines = drain.await.unwrap_or_default();
             let ok = outcome.ok();
+            if !ok
+                && backend.kind() == crate::lesson::BackendKind::Live
+                && let Some(failure) = execution::fallback::network_failure(&outcome, &lines)
+            {
+                let _ = actions
+                    .send(Action::Fallback(
+                        execution::fallback::FallbackEvent::BuildUpFailed {
+                            step: format!("{}/{}", lesson.front.id, step.id),
+                            diagnosis: failure,
+                        },
+                    ))
+                    .await;
+            }
             let _ = send(BuildUpEvent::Finished {
                 lesson: *index,
                 step: step.id.clone(),

@@ -45,7 +45,15 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         world_warning,
         world_origin,
         present,
+        fallback,
     } = config;
+    // What is billed stays the chosen backend's (its ledger), also after a
+    // fall back to a simulated world.
+    let billed = Arc::clone(&backend);
+    let mut backend = backend;
+    // The simulated world a live run fell back to, once there is one.
+    let mut fallback_world = None;
+    let mut fallback_slot = None;
     let log_path = logging::init(store.dir())?;
     tracing::info!(lessons = lessons.len(), "starting the TUI");
     let (progress, mut warning) = match store.load() {
@@ -85,14 +93,24 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut world_ticker = tokio::time::interval(WORLD_REFRESH);
     world_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
     let mut typing_ticker = tokio::time::interval(TYPING_TICK);
     typing_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut clock_ticker = tokio::time::interval(CLOCK_TICK);
     clock_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Held while the presenter fast-forwards the running step.
     let mut fast: Option<crate::sim::world::FastForward> = None;
+    app.fallback.mode = fallback.mode;
     while !app.should_quit {
+        crate::tui::execution::fallback::follow(
+            &mut app,
+            &mut backend,
+            &mut fallback_world,
+            &mut fallback_slot,
+            &fallback,
+            &actions_tx,
+        )
+        .await;
+        let dry_run = app.settings.backend == crate::lesson::BackendKind::DryRun;
         follow_fast_forward(&mut app, backend.as_ref(), &mut fast);
         if let Some(request) = app.pending_execution.take() {
             let started = start_execution(
@@ -112,7 +130,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         follow_forwards(&mut app, backend.as_ref()).await;
         if spending_read.elapsed() >= SPENDING_EVERY {
             spending_read = std::time::Instant::now();
-            app.spending = backend.spending();
+            app.spending = billed.spending();
         }
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);
@@ -193,6 +211,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     drop(owner);
     if let Some(execution) = active {
         execution.settle(SETTLE).await;
+    }
+    drop(backend);
+    if let Some(world) = fallback_world {
+        world.shutdown().await;
     }
     Ok(())
 }

@@ -65,6 +65,8 @@ pub struct TuiConfig {
     pub world_origin: Option<crate::sim::world::WorldOrigin>,
     /// `--present`: show the lessons as a presentation.
     pub present: Option<present::PresentConfig>,
+    /// `--fallback` and what a simulated world needs to start.
+    pub fallback: crate::tui::execution::fallback::Setup,
 }
 
 /// Reopens the lesson, scroll position and step the learner left.

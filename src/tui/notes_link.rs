@@ -101,9 +101,10 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         talk_started: link.talk_started.to_string(),
         talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
         backend: link.backend.clone(),
-        simulated: link.simulated,
         presenting: app.present.is_some(),
         fast_forward: app.fast_forward,
+        simulated: link.simulated || app.fallback.active.is_some(),
+        fallback: crate::tui::execution::fallback::banner(app),
     }
 }
 

@@ -115,6 +115,8 @@ pub struct App {
     /// The presenter asked to fast-forward the running step; the event
     /// loop holds the dry-run world fast until the step ends.
     pub fast_forward: bool,
+    /// The dry-run safety net: its offer, and whether steps are simulated.
+    pub fallback: crate::tui::execution::fallback::FallbackState,
 }
 
 /// The cluster each step of one lesson runs against.
@@ -168,6 +170,7 @@ impl App {
             doctor: Default::default(),
             present: None,
             fast_forward: false,
+            fallback: Default::default(),
         }
     }
 

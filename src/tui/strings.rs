@@ -423,6 +423,69 @@ pub fn present_more_lines(n: usize) -> String {
     format!("… {n} more line{}", if n == 1 { "" } else { "s" })
 }
 
+// The dry-run safety net (`backend::fallback`).
+
+/// Said when a live step failed on the network and the lesson goes on on
+/// a simulated world.
+pub fn fallback_starting(lesson: &str, step: &str, cause: &str) -> String {
+    format!(
+        "{lesson}/{step} failed on live because of {cause}: going on with the lesson on dry-run \
+         from that step; the earlier steps run again quickly on a simulated world first"
+    )
+}
+
+/// Said once the simulated world stands where the live run stood.
+pub fn fallback_started(lesson: &str, step: &str) -> String {
+    let at = if lesson.is_empty() {
+        step.to_string()
+    } else {
+        format!("{lesson}/{step}")
+    };
+    format!(
+        "SIMULATED from {at} on: the steps run on dry-run, not on AWS. What live \
+         created before stays in the ledger (`trinetes cleanup` removes it); nothing simulated \
+         is added."
+    )
+}
+
+/// The offer in the step box after a live step failed on the network.
+pub fn fallback_offer(cause: &str) -> String {
+    format!(
+        "This failed because of {cause}, not because of the lesson. Go on with the lesson on \
+         dry-run from this step? The earlier steps run again quickly on a simulated world first."
+    )
+}
+/// The offer after building what a lesson needs failed on the network.
+pub fn fallback_offer_build_up(cause: &str) -> String {
+    format!(
+        "Building what this lesson needs failed because of {cause}, not because of the lesson. \
+         Build it on dry-run instead and go on with the lesson there?"
+    )
+}
+/// The status bar's segment once the TUI went on on dry-run.
+pub const FALLBACK_STATUS: &str = "SIMULATED (live fell back)";
+pub const FALLBACK_REBUILDING: &str = "bringing the simulated world to where live stood…";
+pub fn fallback_failed(why: &str) -> String {
+    format!("cannot go on on dry-run: {why}")
+}
+pub fn fallback_rebuilt(step: &str, outcome: &str) -> String {
+    format!("bringing the simulated world to where live stood: {step} {outcome}")
+}
+/// The notes window's loud line once steps are simulated.
+pub fn fallback_banner(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}) — NOW SIMULATED ON DRY-RUN")
+}
+/// The notes window's line while the offer waits for an answer.
+pub fn fallback_offered(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}): y on the slides goes on on dry-run")
+}
+/// The notes window's line while the simulated world is built.
+pub fn fallback_building(step: &str, cause: &str) -> String {
+    format!("LIVE FAILED at {step} ({cause}): building the simulated world…")
+}
+/// The step box's badge on a step that ran on the simulated world.
+pub const BADGE_SIMULATED: &str = "SIMULATED";
+
 #[cfg(test)]
 mod tests {
     use super::command_header;

@@ -61,6 +61,7 @@ fn apply(app: &mut App, action: Action) {
         Action::ExecutionTick(elapsed) => execution::update::tick(app, elapsed),
         Action::NeedsProbed { lesson, builders } => buildup::probed(app, lesson, builders),
         Action::BuildUp(event) => buildup::event(app, event),
+        Action::Fallback(event) => crate::tui::execution::fallback::event(app, event),
         Action::DoctorDone(report) => crate::tui::doctor_gate::done(app, report),
         Action::FastForward => crate::tui::present::update::fast_forward(app),
         // Outside the presentation these have nothing to move.

@@ -9,6 +9,7 @@ mod support;
 mod cleanup;
 mod context;
 mod doctor;
+mod fallback;
 mod live_runner;
 mod redaction;
 mod stubs;

@@ -71,12 +71,20 @@ fn each_subcommand_help_lists_only_the_flags_that_apply_to_it() {
         "pace-total",
         "present",
         "type-speed",
+        "fallback",
     ];
     let cases: [(&[&str], &[&str]); 5] = [
         (&["--help"], &globals),
         (
             &["run", "--help"],
-            &["lessons", "backend", "profile", "pace", "pace-total"],
+            &[
+                "lessons",
+                "backend",
+                "profile",
+                "pace",
+                "pace-total",
+                "fallback",
+            ],
         ),
         (&["lessons", "--help"], &["lessons", "profile"]),
         (&["lessons", "check", "--help"], &["lessons", "profile"]),

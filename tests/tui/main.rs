@@ -7,6 +7,7 @@ mod app;
 mod build_up;
 mod cost_guard;
 mod exec;
+mod fallback;
 mod forwards;
 mod frames;
 mod honest;

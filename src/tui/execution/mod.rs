@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod billable;
+pub mod fallback;
 mod forward;
 pub mod task;
 pub mod update;
@@ -88,6 +89,8 @@ pub struct StepExecution {
     /// `None` while it runs.
     pub outcome: Option<StepOutcome>,
     pub cancel: CancellationToken,
+    /// It runs on the simulated world a live run fell back to.
+    pub simulated: bool,
 }
 
 impl StepExecution {
@@ -115,6 +118,7 @@ impl StepExecution {
             output_states: ShownStates::default(),
             outcome: None,
             cancel: CancellationToken::new(),
+            simulated: false,
         }
     }
 

@@ -103,7 +103,9 @@ fn begin(app: &mut App, lesson: usize, step: usize, mode: ExecutionMode) {
     let Some(s) = app.lessons.get(lesson).and_then(|l| l.steps.get(step)) else {
         return;
     };
-    app.execution = Some(StepExecution::new(lesson, step, s, mode));
+    let mut execution = StepExecution::new(lesson, step, s, mode);
+    execution.simulated = app.fallback.active.is_some();
+    app.execution = Some(execution);
     app.pending_execution = Some(ExecutionRequest { lesson, step, mode });
     app.executing = true;
     app.output.clear();
@@ -159,6 +161,7 @@ pub fn apply_events(app: &mut App, events: &[ExecutionEvent]) {
                 app.overlay = None;
             }
             record(app, outcome);
+            execution::fallback::after_step(app, outcome);
         }
     }
 }
@@ -175,6 +178,10 @@ fn record(app: &mut App, outcome: &StepOutcome) {
     let Some(execution) = &app.execution else {
         return;
     };
+    // Marks are for what was done for real.
+    if execution.simulated {
+        return;
+    }
     let Some(lesson) = app.lessons.get(execution.lesson) else {
         return;
     };

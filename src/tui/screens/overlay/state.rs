@@ -16,6 +16,8 @@ pub enum Confirm {
     /// The doctor's checks before step `.1` of lesson `.0`, the first on a
     /// real backend.
     Doctor(usize, usize),
+    /// Go on on dry-run after a live step failed on the network.
+    Fallback,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -82,6 +82,7 @@ pub fn confirm(app: &mut App) {
         Confirm::StopStep => execution::update::stop(app),
         Confirm::BuildUp(_) => crate::tui::buildup::confirm(app),
         Confirm::Doctor(lesson, step) => crate::tui::doctor_gate::confirm(app, lesson, step),
+        Confirm::Fallback => execution::fallback::accept(app),
         Confirm::ResetAll => {
             app.progress.reset_all();
             app.progress_dirty = true;

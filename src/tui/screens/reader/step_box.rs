@@ -246,6 +246,9 @@ fn badges(step: &Step, ctx: &StepBoxContext) -> Vec<Seg> {
     if let Some((text, style)) = status {
         add(text.to_string(), style);
     }
+    if ctx.execution.is_some_and(|e| e.simulated) {
+        add(strings::BADGE_SIMULATED.to_string(), theme.warning);
+    }
     if step.billable {
         add(strings::BADGE_BILLABLE.to_string(), theme.badge_billable);
     }
