@@ -40,6 +40,7 @@ pub fn command_for(key: crossterm::event::KeyCode) -> Option<Command> {
         KeyCode::Char('p') | KeyCode::Left => Some(Command::Previous),
         KeyCode::Char('r') | KeyCode::Enter => Some(Command::Run),
         KeyCode::Char('f') => Some(Command::FastForward),
+        KeyCode::Char('y') => Some(Command::GoOnSimulated),
         _ => None,
     }
 }
@@ -60,6 +61,9 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
         }
         Command::Next if lesson.next_step.is_none() && !snapshot.presenting => {
             Some("That is the last step of this lesson.".to_string())
+        }
+        Command::GoOnSimulated if snapshot.fallback.is_none() => {
+            Some("y answers the offer to go on on dry-run; there is none now.".to_string())
         }
         Command::FastForward if !snapshot.simulated => {
             Some("Fast-forward works on dry-run only.".to_string())
@@ -504,6 +508,11 @@ mod tests {
             command_for(crossterm::event::KeyCode::Char('f')),
             Some(Command::FastForward)
         );
+        assert_eq!(
+            command_for(crossterm::event::KeyCode::Char('y')),
+            Some(Command::GoOnSimulated)
+        );
+        assert!(remark(Command::GoOnSimulated, Some(&snapshot)).is_some());
 
         // Shown in the window's key line, until the next key.
         let state = NotesState {

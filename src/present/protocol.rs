@@ -88,6 +88,9 @@ pub enum Command {
     Run,
     /// Run the dry-run world fast until the running step ends.
     FastForward,
+    /// Yes to the offer to go on on dry-run after a live step failed on
+    /// the network.
+    GoOnSimulated,
 }
 
 /// One message as a line (without its newline).

@@ -91,6 +91,7 @@ fn action_for(command: Command) -> Action {
         Command::Previous => Action::PrevStep,
         Command::Run => Action::ExecuteStep,
         Command::FastForward => Action::FastForward,
+        Command::GoOnSimulated => Action::AcceptFallback,
     }
 }
 

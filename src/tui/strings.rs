@@ -477,7 +477,7 @@ pub fn fallback_banner(step: &str, cause: &str) -> String {
 }
 /// The notes window's line while the offer waits for an answer.
 pub fn fallback_offered(step: &str, cause: &str) -> String {
-    format!("LIVE FAILED at {step} ({cause}): y on the slides goes on on dry-run")
+    format!("LIVE FAILED at {step} ({cause}): y here or on the slides goes on on dry-run")
 }
 /// The notes window's line while the simulated world is built.
 pub fn fallback_building(step: &str, cause: &str) -> String {

@@ -64,6 +64,7 @@ fn apply(app: &mut App, action: Action) {
         Action::Fallback(event) => crate::tui::execution::fallback::event(app, event),
         Action::DoctorDone(report) => crate::tui::doctor_gate::done(app, report),
         Action::FastForward => crate::tui::present::update::fast_forward(app),
+        Action::AcceptFallback => crate::tui::execution::fallback::accept_from_notes(app),
         // Outside the presentation these have nothing to move.
         Action::PresentNext | Action::PresentBack | Action::PresentTick(_) => {}
         Action::ToggleOutput => output::update::toggle(app),

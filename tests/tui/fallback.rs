@@ -204,6 +204,20 @@ fn no_leaves_the_failure_as_it_was() {
 }
 
 #[test]
+fn y_in_the_notes_window_is_the_same_yes_and_does_nothing_without_an_offer() {
+    let mut app = failed_live_step(DNS_LINE, FallbackMode::Ask);
+    update(&mut app, Action::AcceptFallback);
+    assert!(app.overlay.is_none(), "the question is answered");
+    assert!(app.fallback.start, "the simulated world is to be built");
+
+    let mut app = failed_live_step(DNS_LINE, FallbackMode::Ask);
+    press(&mut app, KeyCode::Char('n'));
+    update(&mut app, Action::AcceptFallback);
+    assert!(!app.fallback.start, "no offer open: nothing to say yes to");
+    assert_eq!(app.settings.backend, BackendKind::Live);
+}
+
+#[test]
 fn auto_goes_on_without_asking_and_never_does_not() {
     let auto = failed_live_step(DNS_LINE, FallbackMode::Auto);
     assert!(auto.overlay.is_none());
