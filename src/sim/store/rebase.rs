@@ -19,6 +19,7 @@ impl Store {
     /// lock, so no write lands between the two. Watchers are not told: a
     /// rebase changes no object's meaning, only where its times sit.
     pub fn rebase(&self, to: Timestamp) -> SignedDuration {
+        let _alone = self.time_readers.write().unwrap_or_else(|e| e.into_inner());
         let mut inner = self.lock();
         let by = self.clock.rebase(to);
         if !by.is_zero() {
