@@ -224,7 +224,10 @@ fn restart_pod(pod: &mut serde_json::Value) {
                 "restartCount": c["restartCount"].as_i64().unwrap_or(0),
                 "state": {"waiting": {"reason": "ContainerCreating"}},
             });
-            if let Some(last) = c.get("lastState").filter(|l| l.as_object().is_some_and(|m| !m.is_empty())) {
+            if let Some(last) = c
+                .get("lastState")
+                .filter(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+            {
                 kept["lastState"] = last.clone();
             }
             kept
