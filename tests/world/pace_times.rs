@@ -84,8 +84,8 @@ async fn a_back_off_begun_at_the_walls_pace_ends_at_the_next_stretchs() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let before = restarts(&api, "crasher").await;
     let _step = world.fast_stretch();
-    // At 40 times the wall, what is left of 40 s takes about a second; at
-    // the wall's pace it would take over half a minute.
+    // At the fast pace, what is left of 40 s takes under a second; at the
+    // wall's pace it would take over half a minute.
     let after = restarted_more(&api, "crasher", before, 300).await;
     assert!(
         after > before,
