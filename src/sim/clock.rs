@@ -109,7 +109,7 @@ impl Clock {
     /// Runs a real clock at `speed` from now on, without a jump in simulated
     /// time. Sleeps under way run what is left of them at the new speed: a
     /// timer set while the world ran at the wall's pace (a pod's readiness
-    /// due in 3 s) comes 40 times sooner once a fast stretch begins.
+    /// due in 3 s) is 30 ms of wall time away once a 100× stretch begins.
     /// Does nothing on a manual clock.
     pub fn set_speed(&self, speed: f64) {
         if let ClockInner::Real {
