@@ -22,7 +22,12 @@ pub struct Clock {
 }
 
 enum ClockInner {
-    Real(Mutex<RealBase>),
+    Real {
+        base: Mutex<RealBase>,
+        // Bumped whenever the speed changes, so that sleeps under way
+        // measure what is left of them at the new speed.
+        speed_changes: tokio::sync::watch::Sender<u64>,
+    },
     Manual {
         state: Mutex<ManualState>,
         // Sleepers wait on this channel; it carries the steady manual time,
@@ -79,34 +84,46 @@ impl Clock {
     /// Wall time scaled by `speed` (2.0 means simulated time runs twice as fast).
     /// A non-positive or non-finite speed is treated as 1.0.
     pub fn real(speed: f64) -> Clock {
+        let (speed_changes, _) = tokio::sync::watch::channel(0);
         Clock {
-            inner: Arc::new(ClockInner::Real(Mutex::new(RealBase {
-                speed: valid_speed(speed),
-                started_at: Instant::now(),
-                started_ts: Timestamp::now(),
-                shift: SignedDuration::ZERO,
-            }))),
+            inner: Arc::new(ClockInner::Real {
+                base: Mutex::new(RealBase {
+                    speed: valid_speed(speed),
+                    started_at: Instant::now(),
+                    started_ts: Timestamp::now(),
+                    shift: SignedDuration::ZERO,
+                }),
+                speed_changes,
+            }),
         }
     }
 
     /// How much faster than the wall a real clock runs; 1.0 for a manual one.
     pub fn speed(&self) -> f64 {
         match &*self.inner {
-            ClockInner::Real(base) => base.lock().unwrap_or_else(|e| e.into_inner()).speed,
+            ClockInner::Real { base, .. } => base.lock().unwrap_or_else(|e| e.into_inner()).speed,
             ClockInner::Manual { .. } => 1.0,
         }
     }
 
     /// Runs a real clock at `speed` from now on, without a jump in simulated
-    /// time. Sleeps already under way keep the wall time they were given.
+    /// time. Sleeps under way run what is left of them at the new speed: a
+    /// timer set while the world ran at the wall's pace (a pod's readiness
+    /// due in 3 s) is 30 ms of wall time away once a 100× stretch begins.
     /// Does nothing on a manual clock.
     pub fn set_speed(&self, speed: f64) {
-        if let ClockInner::Real(base) = &*self.inner {
+        if let ClockInner::Real {
+            base,
+            speed_changes,
+        } = &*self.inner
+        {
             let mut base = base.lock().unwrap_or_else(|e| e.into_inner());
             let steady = base.steady_now();
             base.speed = valid_speed(speed);
             base.started_at = Instant::now();
             base.started_ts = steady;
+            drop(base);
+            speed_changes.send_modify(|n| *n = n.wrapping_add(1));
         }
     }
 
@@ -116,7 +133,7 @@ impl Clock {
     /// store's timestamps must move with it: see `Store::rebase`.
     pub fn rebase(&self, to: Timestamp) -> SignedDuration {
         match &*self.inner {
-            ClockInner::Real(base) => {
+            ClockInner::Real { base, .. } => {
                 let mut base = base.lock().unwrap_or_else(|e| e.into_inner());
                 let by = to.duration_since(base.now());
                 base.shift = to.duration_since(base.steady_now());
@@ -153,7 +170,7 @@ impl Clock {
     /// Simulated now: what the store stamps objects with.
     pub fn now(&self) -> Timestamp {
         match &*self.inner {
-            ClockInner::Real(base) => base.lock().unwrap_or_else(|e| e.into_inner()).now(),
+            ClockInner::Real { base, .. } => base.lock().unwrap_or_else(|e| e.into_inner()).now(),
             ClockInner::Manual { state, .. } => {
                 let state = state.lock().unwrap_or_else(|e| e.into_inner());
                 shifted(state.steady, state.shift)
@@ -166,7 +183,9 @@ impl Clock {
     /// server's uptime); never for a timestamp the learner's tools see.
     pub fn steady_now(&self) -> Timestamp {
         match &*self.inner {
-            ClockInner::Real(base) => base.lock().unwrap_or_else(|e| e.into_inner()).steady_now(),
+            ClockInner::Real { base, .. } => {
+                base.lock().unwrap_or_else(|e| e.into_inner()).steady_now()
+            }
             ClockInner::Manual { state, .. } => {
                 state.lock().unwrap_or_else(|e| e.into_inner()).steady
             }
@@ -184,13 +203,36 @@ impl Clock {
         }
     }
 
-    /// Sleeps for `d` of simulated time: `d / speed` of wall time on a real
-    /// clock; on a manual clock, until the clock has been advanced past it.
-    /// A rebase during the sleep does not change when it ends.
+    /// Sleeps for `d` of simulated time: on a real clock `d / speed` of
+    /// wall time, following any change of speed meanwhile; on a manual
+    /// clock, until the clock has been advanced past it. A rebase during
+    /// the sleep does not change when it ends.
     pub async fn sleep(&self, d: Duration) {
         match &*self.inner {
-            ClockInner::Real(_) => {
-                tokio::time::sleep(d.div_f64(self.speed())).await;
+            ClockInner::Real {
+                base,
+                speed_changes,
+            } => {
+                let mut changes = speed_changes.subscribe();
+                let step = SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
+                let start = self.steady_now();
+                let target = start.checked_add(step).unwrap_or(Timestamp::MAX);
+                loop {
+                    let wall = {
+                        let base = base.lock().unwrap_or_else(|e| e.into_inner());
+                        let left = target.duration_since(base.steady_now());
+                        if left <= SignedDuration::ZERO {
+                            return;
+                        }
+                        left.unsigned_abs().div_f64(base.speed)
+                    };
+                    tokio::select! {
+                        () = tokio::time::sleep(wall) => {}
+                        // The sender lives as long as `self`: this only
+                        // ends when the speed changed.
+                        _ = changes.changed() => {}
+                    }
+                }
             }
             ClockInner::Manual { ticks, .. } => {
                 let start = self.steady_now();
@@ -273,6 +315,21 @@ mod tests {
         clock.sleep(Duration::from_secs(10)).await; // 10 ms of wall time
         let elapsed = clock.now().duration_since(before);
         assert!(elapsed >= SignedDuration::from_secs(9), "{elapsed:?}");
+    }
+
+    #[tokio::test]
+    async fn a_sleep_under_way_follows_a_change_of_speed() {
+        let clock = Clock::real(1.0);
+        let sleeper = clock.clone();
+        let task = tokio::spawn(async move { sleeper.sleep(Duration::from_secs(3600)).await });
+        // Let the sleep begin at the wall's pace, where it would last an hour.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!task.is_finished(), "an hour has not passed");
+        clock.set_speed(1_000_000.0);
+        tokio::time::timeout(Duration::from_secs(30), task)
+            .await
+            .expect("what is left of the hour runs at the new speed")
+            .expect("task ok");
     }
 
     #[test]

@@ -205,12 +205,40 @@ fn restored_store(
     Ok((store, node_names))
 }
 
-/// Forgets what the kubelet had reported about a pod's containers.
+/// Forgets what the kubelet had reported about a pod's containers, except
+/// what outlives a node's restart: each container's restart count and
+/// last state (RESTARTS does not go back to 0).
 fn restart_pod(pod: &mut serde_json::Value) {
     let qos = pod["status"].get("qosClass").cloned();
+    let containers: Vec<serde_json::Value> = pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let mut kept = json!({
+                "name": c["name"],
+                "image": c["image"],
+                "imageID": "",
+                "ready": false,
+                "started": false,
+                "restartCount": c["restartCount"].as_i64().unwrap_or(0),
+                "state": {"waiting": {"reason": "ContainerCreating"}},
+            });
+            if let Some(last) = c
+                .get("lastState")
+                .filter(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+            {
+                kept["lastState"] = last.clone();
+            }
+            kept
+        })
+        .collect();
     let mut status = json!({"phase": "Pending"});
     if let Some(qos) = qos {
         status["qosClass"] = qos;
+    }
+    if !containers.is_empty() {
+        status["containerStatuses"] = containers.into();
     }
     pod["status"] = status;
 }

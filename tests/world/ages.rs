@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use trinetes::sim::eksctl::Pace;
-use trinetes::sim::world::{PRACTICE_CONTEXT, WORLD_FILE, World, WorldOptions};
+use trinetes::sim::world::{FAST_SPEED, PRACTICE_CONTEXT, WORLD_FILE, World, WorldOptions};
 
 use crate::support::bin::require_kubectl;
 use crate::support::kubectl;
@@ -118,9 +118,9 @@ async fn after_a_fast_stretch_and_a_restart_kubectl_shows_no_invalid_age() {
     let world = World::start(kept(dir.path())).await.expect("world starts");
     world.set_speed(1.0);
     {
-        // A step on the fast pace: 40 times the wall's pace while it runs.
+        // A step on the fast pace: FAST_SPEED times the wall's pace while it runs.
         let _fast = world.fast_stretch();
-        assert_eq!(world.speed(), 40.0);
+        assert_eq!(world.speed(), FAST_SPEED);
         kubectl_in(
             dir.path(),
             &[

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use kube::Api;
 use kube::api::PostParams;
 use tokio::sync::mpsc;
@@ -236,6 +236,62 @@ async fn reset_starts_over_on_the_same_port() {
     assert!(
         world.eks_state().summaries().is_empty(),
         "the reset was saved"
+    );
+    world.shutdown().await;
+}
+
+/// The pod's first container's restart count, once the kubelet has given
+/// the pod an address (it has taken the pod up since the world started).
+async fn restart_count(url: &str, name: &str) -> i32 {
+    let api = Api::<Pod>::namespaced(client(url), "default");
+    for _ in 0..400 {
+        let pod = api.get_opt(name).await.ok().flatten();
+        let status = pod.and_then(|p| p.status);
+        if let Some(status) = status.filter(|s| s.pod_ip.is_some()) {
+            return status
+                .container_statuses
+                .and_then(|cs| cs.first().map(|c| c.restart_count))
+                .unwrap_or(0);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{name} never had an address");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_pod_keeps_its_restart_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let world = World::start(kept(dir.path())).await.expect("world starts");
+    let url = world.practice_url().expect("practice cluster runs");
+    let pod: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "crasher"},
+        "spec": {"containers": [{"name": "main", "image": "busybox",
+                                 "command": ["sh", "-c", "echo hi; exit 3"]}]}
+    }))
+    .expect("pod");
+    let api = Api::<Pod>::namespaced(client(&url), "default");
+    api.create(&PostParams::default(), &pod)
+        .await
+        .expect("create the pod");
+    let mut before = 0;
+    for _ in 0..400 {
+        before = restart_count(&url, "crasher").await;
+        if before >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(before >= 2, "the container restarted {before} times");
+    world.shutdown().await;
+
+    let world = World::start(kept(dir.path()))
+        .await
+        .expect("world restarts");
+    assert_eq!(world.origin(), &WorldOrigin::Restored);
+    let after = restart_count(&url, "crasher").await;
+    assert!(
+        after >= before,
+        "RESTARTS went from {before} to {after} when the world came back"
     );
     world.shutdown().await;
 }

@@ -6,6 +6,7 @@ mod support;
 mod ages;
 mod eksctl;
 mod kept;
+mod pace_times;
 mod sim_cli;
 mod trino_http;
 mod trino_startup;

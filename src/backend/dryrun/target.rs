@@ -79,6 +79,13 @@ impl DryRunBackend {
             }
             _ => world_file,
         };
+        // Go's garbage collector at a quarter of its default frequency:
+        // kubectl (a Go program started for nearly every step) spends less
+        // of its short life collecting, for a few MB more. Nothing it sends
+        // or prints changes. A GOGC of the user's own is kept.
+        let go_gc = std::env::var_os("GOGC")
+            .is_none()
+            .then(|| ("GOGC".to_string(), "400".to_string()));
         vec![
             ("KUBECONFIG".into(), kubeconfig),
             ("AWS_ENDPOINT_URL_EKS".into(), self.world.eks_url()),
@@ -91,6 +98,7 @@ impl DryRunBackend {
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ]
         .into_iter()
+        .chain(go_gc)
         .chain(
             self.path
                 .as_ref()

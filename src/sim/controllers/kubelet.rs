@@ -93,7 +93,7 @@ pub fn reconcile_pod(
         return (Vec::new(), None);
     }
     let mut status = pod.status.clone().unwrap_or_default();
-    if status.container_statuses.is_none() {
+    if status.container_statuses.is_none() || comes_back(&status) {
         pass.accept(&mut status, node, ips);
     } else {
         pass.advance(&mut status);
@@ -112,6 +112,18 @@ pub fn reconcile_pod(
         );
     }
     (changes, pass.wake)
+}
+
+/// A pod whose node restarted (a restored world): no address, and every
+/// container waits to be created again, with the restart count it had.
+fn comes_back(status: &PodStatus) -> bool {
+    status.pod_ip.is_none()
+        && status.container_statuses.iter().flatten().all(|c| {
+            c.state
+                .as_ref()
+                .and_then(|s| s.waiting.as_ref())
+                .is_some_and(|w| w.reason.as_deref() == Some("ContainerCreating"))
+        })
 }
 
 struct Pass<'a> {
@@ -201,8 +213,10 @@ impl Pass<'_> {
         status.pod_ips = Some(vec![PodIP { ip: pod_ip }]);
         status.start_time = Some(time(self.now));
         status.phase = Some("Pending".to_string());
+        let before = status.container_statuses.take().unwrap_or_default();
         let mut statuses = Vec::new();
         for c in self.containers() {
+            let earlier = before.iter().find(|b| b.name == c.name);
             let image = c.image.clone().unwrap_or_default();
             self.event(
                 "Pulling",
@@ -215,7 +229,8 @@ impl Pass<'_> {
                 image: normalise_image(&image),
                 image_id: String::new(),
                 ready: false,
-                restart_count: 0,
+                restart_count: earlier.map_or(0, |b| b.restart_count),
+                last_state: earlier.and_then(|b| b.last_state.clone()),
                 started: Some(false),
                 state: Some(waiting("ContainerCreating", None)),
                 ..ContainerStatus::default()

@@ -67,6 +67,9 @@ impl Reconciler {
     }
 
     pub fn pass(&mut self) -> PassOutcome {
+        // A rebase waits for the pass: the times it writes are all read now.
+        let store = self.store.clone();
+        let _time = store.hold_time();
         let now = self.store.clock().now();
         let mut outcome = PassOutcome::default();
         let wake = |at: Option<Timestamp>, outcome: &mut PassOutcome| {

@@ -94,7 +94,18 @@ impl ReleaseRecord {
         }
         let encoded = secret["data"]["release"].as_str()?;
         let bytes = BASE64.decode(encoded).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let mut record: ReleaseRecord = serde_json::from_slice(&bytes).ok()?;
+        // The Secret is made when its revision is deployed, and its
+        // creationTimestamp moves with the world's clock (a fast stretch
+        // rebases every stored time); the encoded copy cannot, and would
+        // read minutes behind the objects the release made.
+        if let Some(created) = secret["metadata"]["creationTimestamp"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+        {
+            record.updated = created;
+        }
+        Some(record)
     }
 }
 

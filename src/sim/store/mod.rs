@@ -12,7 +12,7 @@ mod snapshot;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 use serde_json::{Value, json};
 
@@ -37,6 +37,9 @@ pub struct Store {
     inner: Arc<Mutex<Inner>>,
     clock: Clock,
     network: PodNetwork,
+    /// Shared by the writers that read the time before they write (a
+    /// controller pass), taken alone by a rebase: see [`Store::hold_time`].
+    time_readers: Arc<RwLock<()>>,
 }
 
 type ObjectsByName = BTreeMap<(String, String), Value>;
@@ -90,6 +93,7 @@ impl Store {
             })),
             clock,
             network: PodNetwork::default(),
+            time_readers: Arc::new(RwLock::new(())),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             store
@@ -124,6 +128,15 @@ impl Store {
 
     pub fn pod_network(&self) -> &PodNetwork {
         &self.network
+    }
+
+    /// Keeps a rebase out until dropped. A writer that reads the clock and
+    /// writes what it read later (a controller pass) holds this from the
+    /// reading to its last write, so that its times are all from before a
+    /// rebase (and moved by it) or all from after; never an event stamped
+    /// ten minutes before its neighbours.
+    pub fn hold_time(&self) -> RwLockReadGuard<'_, ()> {
+        self.time_readers.read().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -19,6 +19,7 @@ impl Store {
     /// lock, so no write lands between the two. Watchers are not told: a
     /// rebase changes no object's meaning, only where its times sit.
     pub fn rebase(&self, to: Timestamp) -> SignedDuration {
+        let _alone = self.time_readers.write().unwrap_or_else(|e| e.into_inner());
         let mut inner = self.lock();
         let by = self.clock.rebase(to);
         if !by.is_zero() {
@@ -168,6 +169,31 @@ mod tests {
         );
         assert_eq!(pod["data"]["startedAt"], "2026-01-01T00:10:00Z");
         assert_eq!(pod["reason"], "Started");
+    }
+
+    #[test]
+    fn a_rebase_waits_while_a_writer_holds_the_time() {
+        let start: Timestamp = "2026-01-01T00:10:00Z".parse().expect("valid");
+        let wall: Timestamp = "2026-01-01T00:20:00Z".parse().expect("valid");
+        let store = Store::new(Clock::manual(start));
+        let held = store.hold_time();
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let other = store.clone();
+        let rebasing = std::thread::spawn(move || {
+            other.rebase(wall);
+            let _ = done_tx.send(());
+        });
+        assert!(
+            done.recv_timeout(std::time::Duration::from_millis(100))
+                .is_err(),
+            "rebased while a writer held the time"
+        );
+        assert_eq!(store.clock().now(), start);
+        drop(held);
+        done.recv_timeout(std::time::Duration::from_secs(30))
+            .expect("rebases once the time is let go");
+        rebasing.join().expect("the rebasing thread ends");
+        assert_eq!(store.clock().now(), wall);
     }
 
     #[test]

@@ -39,6 +39,8 @@ impl World {
         let mut helm = self.helm.lock().unwrap_or_else(|e| e.into_inner());
         match &store {
             Some(store) => {
+                // No rebase between reading the time and the writes.
+                let _time = store.hold_time();
                 let env = HelmEnv::new(store.clock().now())
                     .with_version(self.opts.helm_version.clone())
                     .with_cluster(store)

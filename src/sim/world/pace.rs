@@ -7,8 +7,9 @@
 //! therefore run behind the wall while it is fast, and be at the wall when
 //! the learner is on their own. A stretch starts by moving the clocks (and
 //! every stored timestamp, so ages within the world stay) [`HEADROOM`]
-//! behind the wall; at 40 times the wall's pace that lasts 15 s of wall
-//! time, about what a fast step takes. It ends by moving them to the wall.
+//! behind the wall; at 100 times the wall's pace (`FAST_SPEED`) that lasts
+//! 6 s of wall time, several times what a fast step takes. It ends by
+//! moving them to the wall.
 //! The price: during a stretch, kubectl's ages are too old by what is left
 //! of the headroom (10 minutes at most), never `<invalid>`. A stretch that
 //! outlasts its headroom still stores no time after the wall: the store
