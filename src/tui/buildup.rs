@@ -190,6 +190,7 @@ pub fn probed(app: &mut App, lesson: usize, builders: Vec<usize>) {
         return;
     }
     app.build_up.offer = Some((lesson, builders));
+    app.typed.clear();
     app.overlay = Some(Overlay::Confirm(Confirm::BuildUp(lesson)));
 }
 
@@ -255,6 +256,18 @@ pub fn event(app: &mut App, event: BuildUpEvent) {
 
 /// The offer's text: what the lesson needs, the lessons that build it, and
 /// whether that costs money.
+/// The command of the first billable step the offered build-up would run
+/// on this backend, if any.
+pub fn first_billable(app: &App) -> Option<String> {
+    let (_, builders) = app.build_up.offer.as_ref()?;
+    builders
+        .iter()
+        .filter_map(|i| app.lessons.get(*i))
+        .flat_map(needs::build_steps)
+        .find(|s| s.billable && execution::executes_on(s, app.settings.backend))
+        .map(|s| s.command.clone())
+}
+
 pub fn offer_text(app: &App, lesson: usize) -> (String, Vec<String>, bool) {
     let Some(l) = app.lessons.get(lesson) else {
         return (String::new(), Vec::new(), false);

@@ -211,3 +211,59 @@ fn lessons_from_a_folder_are_trusted_explicitly_before_the_first_real_step() {
     );
     assert!(shown.contains("Enter trusts them"), "{shown}");
 }
+
+/// Opening the Helm lesson on live without a cluster offers to build it:
+/// that build-up creates the EKS cluster, so it asks for the typed name
+/// as the create step itself does; y alone builds nothing.
+#[test]
+fn building_a_lessons_needs_on_live_asks_for_the_clusters_name_too() {
+    use trinetes::lesson::{Profile, builtin};
+    use trinetes::tui::action::Action;
+    use trinetes::tui::screens::overlay::{Confirm, Overlay};
+
+    let profile = Profile::builtin("current").expect("profile");
+    let lessons: Vec<_> = builtin().iter().map(|l| l.expanded(&profile)).collect();
+    let position = |id: &str| {
+        lessons
+            .iter()
+            .position(|l| l.front.id == id)
+            .expect("a built-in lesson")
+    };
+    let (helm, eks) = (position("helm-trino"), position("eks"));
+    let cluster = profile
+        .vars()
+        .get("cluster_name")
+        .cloned()
+        .expect("a cluster name");
+    let mut s = settings();
+    s.backend = BackendKind::Live;
+    s.backend_label = "live".to_string();
+    let mut app = App::new(lessons, Progress::default(), s, (100, 40));
+    app.doctor.passed = true;
+    app.list_selected = helm;
+    update(&mut app, Action::Open);
+    update(
+        &mut app,
+        Action::NeedsProbed {
+            lesson: helm,
+            builders: vec![eks],
+        },
+    );
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::BuildUp(helm))));
+    let shown = frame(&app);
+    assert!(
+        shown.contains(&format!("type the cluster's name, {cluster}")),
+        "{shown}"
+    );
+
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_some(), "still asking: {}", frame(&app));
+    assert!(!app.build_up.start, "nothing is built on y alone");
+
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, &cluster);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "answered");
+    assert!(app.build_up.start, "the build-up starts");
+}

@@ -15,17 +15,22 @@ pub fn typed_confirmation(app: &App) -> Option<Estimate> {
     if app.settings.backend != BackendKind::Live {
         return None;
     }
-    let Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step))) = app.overlay else {
-        return None;
+    let command = match app.overlay {
+        Some(Overlay::Confirm(Confirm::ExecuteStep(lesson, step))) => {
+            app.lessons.get(lesson)?.steps.get(step)?.command.clone()
+        }
+        // Building a lesson's needs can create the cluster too: the same
+        // typed name, for the first billable step it would run.
+        Some(Overlay::Confirm(Confirm::BuildUp(_))) => crate::tui::buildup::first_billable(app)?,
+        _ => return None,
     };
-    let step = app.lessons.get(lesson)?.steps.get(step)?;
     let prices = Prices::builtin().ok()?;
     let defaults = Defaults {
         region: std::env::var("AWS_REGION").unwrap_or_else(|_| prices.region.clone()),
         namespace: "default".to_string(),
         context: None,
     };
-    Estimate::for_command(&step.command, &defaults, &prices, "t2.large")
+    Estimate::for_command(&command, &defaults, &prices, "t2.large")
 }
 
 /// Whether what was typed confirms the open question.

@@ -264,6 +264,7 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
 fn draw_confirm_build_up(app: &App, lesson: usize, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let (question, builders, billable) = crate::tui::buildup::offer_text(app, lesson);
+    let typed = crate::tui::execution::billable::typed_confirmation(app);
     let body = |inner: usize| {
         let mut lines = wrap(&[Seg::new(question.as_str(), theme.text)], inner);
         lines.push(Vec::new());
@@ -274,22 +275,32 @@ fn draw_confirm_build_up(app: &App, lesson: usize, frame: &mut Frame, area: Rect
                 inner,
             ));
         }
-        if billable {
+        if let Some(estimate) = &typed {
+            lines.push(Vec::new());
+            let mut said = estimate.lines().into_iter();
+            if let Some(what) = said.next() {
+                lines.extend(wrap(&[Seg::new(what, theme.badge_billable)], inner));
+            }
+            let ask = strings::type_to_confirm(&estimate.cluster);
+            lines.extend(wrap(&[Seg::new(ask, theme.text)], inner));
+            lines.push(vec![
+                Seg::new("> ", theme.step_prompt),
+                Seg::new(app.typed.clone(), theme.text),
+                Seg::new("_", theme.dim),
+            ]);
+        } else if billable {
             lines.push(Vec::new());
             let cost = strings::confirm_billable(app.settings.backend);
             lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
         }
         lines
     };
-    draw_dialog(
-        app,
-        frame,
-        area,
-        76,
-        strings::BUILD_UP_TITLE,
-        body,
-        strings::BUILD_UP_KEYS,
-    );
+    let keys = if typed.is_some() {
+        strings::CONFIRM_TYPED_KEYS
+    } else {
+        strings::BUILD_UP_KEYS
+    };
+    draw_dialog(app, frame, area, 76, strings::BUILD_UP_TITLE, body, keys);
 }
 
 /// The doctor's table before the first step on a real backend.
