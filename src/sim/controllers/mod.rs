@@ -100,7 +100,7 @@ impl Controllers {
                     tokio::task::yield_now().await;
                     continue;
                 }
-                let wake = outcome.wake;
+                let wait = outcome.wait;
                 let mut watch = match store.watch(None, None, settled_at) {
                     Ok(w) => w,
                     Err(err) => {
@@ -110,12 +110,8 @@ impl Controllers {
                 };
                 let clock = store.clock().clone();
                 let timer = async {
-                    match wake {
-                        Some(at) => {
-                            let wait = at.duration_since(clock.now());
-                            let wait = Duration::try_from(wait).unwrap_or(Duration::ZERO);
-                            clock.sleep(wait).await;
-                        }
+                    match wait {
+                        Some(wait) => clock.sleep(wait).await,
                         None => std::future::pending().await,
                     }
                 };

@@ -36,6 +36,12 @@ pub struct PassOutcome {
     pub writes: usize,
     /// When something time-based is next due (readiness, back-off...).
     pub wake: Option<Timestamp>,
+    /// How long from the end of the pass until `wake`, read while the pass
+    /// still held the time: a rebase right after the pass (a fast stretch
+    /// starting, which moves now and every stored time back) moves `wake`
+    /// and now alike, so this stays right where `wake - clock.now()` read
+    /// later would be off by the whole rebase.
+    pub wait: Option<std::time::Duration>,
 }
 
 impl Reconciler {
@@ -165,6 +171,10 @@ impl Reconciler {
             services::reconcile_services(&services_list, &endpoints, &pods),
             now,
         );
+        let end = self.store.clock().now();
+        outcome.wait = outcome.wake.map(|at| {
+            std::time::Duration::try_from(at.duration_since(end)).unwrap_or_default()
+        });
         outcome
     }
 
