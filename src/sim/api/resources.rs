@@ -368,8 +368,17 @@ fn delete(ctx: &RequestContext) -> Result<Response, ApiError> {
     let rk = ctx.kind();
     // The body (DeleteOptions) may carry preconditions; a malformed one is an error.
     if !ctx.body.is_empty() {
-        let opts: Value = serde_json::from_slice(&ctx.body)
-            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+        // JSON from kubectl; protobuf from helm's typed client.
+        let protobuf = ctx
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.contains("protobuf"));
+        let opts: Value = if protobuf {
+            crate::sim::api::protobuf::decode(&ctx.body).map_err(|e| e.to_string())
+        } else {
+            serde_json::from_slice(&ctx.body).map_err(|e| e.to_string())
+        }
+        .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
         let existing = ctx.stored()?;
         if let Some(rv) = opts["preconditions"]["resourceVersion"].as_str()
             && meta_str(&existing, "resourceVersion") != Some(rv)
