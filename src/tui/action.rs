@@ -73,4 +73,10 @@ pub enum Action {
     BuildUp(crate::tui::buildup::BuildUpEvent),
     /// The doctor's checks before the first step on a real backend ended.
     DoctorDone(crate::doctor::Report),
+    /// A line of the cleanup that quitting asked for.
+    QuitCleanupLine(String),
+    /// That cleanup ended, with this many resources still there.
+    QuitCleanupDone(usize),
+    /// Quit and leave what trinetes created (`trinetes cleanup` later).
+    QuitLeaving,
 }

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod logging;
 pub mod markdown;
 mod notes_link;
+pub mod quit_cleanup;
 pub mod screens;
 pub mod state;
 pub mod strings;

@@ -11,6 +11,7 @@ mod forwards;
 mod frames;
 mod honest;
 mod markdown;
+mod quit_cleanup;
 mod running;
 mod step_box;
 mod world;

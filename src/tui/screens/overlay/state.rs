@@ -16,6 +16,8 @@ pub enum Confirm {
     /// The doctor's checks before step `.1` of lesson `.0`, the first on a
     /// real backend.
     Doctor(usize, usize),
+    /// Quitting while live resources exist: clean them up first?
+    QuitCleanup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
