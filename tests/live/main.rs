@@ -13,4 +13,5 @@ mod doctor;
 mod live_runner;
 mod redaction;
 mod stubs;
+mod tui_cleanup;
 mod waiters;
