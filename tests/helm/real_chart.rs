@@ -252,6 +252,11 @@ fn two_learners_run_every_lesson_with_the_real_helm_and_chart_side_by_side() {
         let said = text(out);
         assert!(out.status.success(), "{who}'s run failed:\n{said}");
         assert!(said.contains(" 0 failed"), "{who}:\n{said}");
+        // The namespace this run made is not taken for an earlier session's.
+        assert!(
+            !said.contains("left from an earlier session"),
+            "{who}:\n{said}"
+        );
         // The concept lessons' helm steps and the Trino lesson's ran, with
         // the real helm and the real chart 1.42.2: its template carries the
         // chart's own labels.

@@ -108,3 +108,53 @@ fn yes_on_quitting_cleans_up_from_the_tui_then_quits() {
     );
     assert_eq!(ledger.open().expect("the ledger reads"), vec![]);
 }
+
+#[test]
+fn leaving_them_on_quitting_removes_nothing_and_says_how_to_later() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).expect("state dir");
+    let stubs = Stubs::new(dir.path());
+    stubs.add("helm", "echo \"unexpected helm call: $*\" >&2; exit 2");
+    let ledger = Ledger::in_dir(&state.join("trinetes"));
+    ledger
+        .record(
+            Resource::HelmRelease {
+                name: "tcb".into(),
+                namespace: "default".into(),
+                context: None,
+            },
+            "live",
+        )
+        .expect("record the release");
+    // EKS at a closed loopback port: nothing to ask there.
+    let mut env: Vec<String> = aws_env(dir.path(), "http://127.0.0.1:9")
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    env.extend([
+        format!("XDG_STATE_HOME={}", state.display()),
+        format!("HOME={}", state.display()),
+        "KUBECONFIG=/nonexistent".to_string(),
+    ]);
+    let server = TmuxServer::start(&dir.path().join("tmux.sock"), 100, 34, &env);
+    server.type_text(&format!(
+        "PATH='{}' {} --backend live; echo trinetes-exited-$?",
+        stubs.path(),
+        env!("CARGO_BIN_EXE_trinetes")
+    ));
+    server.keys(&["Enter"]);
+    server.wait_for("the alternate screen", |_| server.alternate_on() == "1");
+    server.keys(&["q"]);
+    server.wait_text("n / Esc: stay");
+    server.keys(&["l"]);
+    let after = server.wait_text("trinetes-exited-0");
+    assert!(
+        after.contains("left in place: Helm release tcb (namespace default)"),
+        "{after}"
+    );
+    assert!(after.contains("`trinetes cleanup` removes them"), "{after}");
+    assert!(stubs.calls().is_empty(), "{:?}", stubs.calls());
+    assert_eq!(ledger.open().expect("the ledger reads").len(), 1);
+}
