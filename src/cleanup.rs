@@ -285,6 +285,61 @@ fn namespace_gone(
     .tear_down(say)
 }
 
+/// After a step's command that removes ledger resources (`helm uninstall`,
+/// `kubectl delete namespace`; see `ledger::plan::removed_by`): looks at
+/// each one still open in the ledger, with the step's environment, and
+/// marks it removed when the look finds it gone. Nothing is removed here.
+pub fn confirm_gone(ledger: &Ledger, removed: &[Resource], env: &[(String, String)]) {
+    let open = ledger.open().unwrap_or_default();
+    let opts = Options {
+        env: env.to_vec(),
+        ..Options::default()
+    };
+    let redactor = Redactor::from_env();
+    let mut quiet = |_: &str| {};
+    for resource in removed {
+        if !open.iter().any(|e| &e.resource == resource) {
+            continue;
+        }
+        let look = match resource {
+            Resource::HelmRelease {
+                name,
+                namespace,
+                context,
+            } => helm_release_look(name, namespace, context.as_deref()),
+            Resource::Namespace { name, context } => namespace_look(name, context.as_deref()),
+            _ => continue,
+        };
+        let (tool_name, args, gone_when) = look;
+        if let Ok((false, text)) = tool(tool_name, &args, &opts, &redactor, &mut quiet, false)
+            && text.contains(gone_when)
+            && let Err(e) = ledger.confirm_removed(resource)
+        {
+            tracing::warn!("{e}");
+        }
+    }
+}
+
+fn helm_release_look(
+    name: &str,
+    namespace: &str,
+    context: Option<&str>,
+) -> (&'static str, Vec<String>, &'static str) {
+    let mut args = words(&["status", name, "--namespace", namespace]);
+    if let Some(ctx) = context {
+        args.extend(words(&["--kube-context", ctx]));
+    }
+    ("helm", args, "not found")
+}
+
+fn namespace_look(name: &str, context: Option<&str>) -> (&'static str, Vec<String>, &'static str) {
+    let mut args = words(&["get", "namespace", name]);
+    if let Some(ctx) = context {
+        args.extend(words(&["--context", ctx]));
+    }
+    ("kubectl", args, "NotFound")
+}
+
 /// `90s`, `20m`: how long cleanup waits, as the learner gave it.
 fn short(d: Duration) -> String {
     let secs = d.as_secs();

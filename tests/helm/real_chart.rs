@@ -323,6 +323,13 @@ fn two_learners_run_every_lesson_with_the_real_helm_and_chart_side_by_side() {
             "{ns}: {open:?}"
         );
         assert!(open.iter().all(|e| !e.resource.billable()), "{open:?}");
+        // The lessons' own `helm uninstall` was confirmed by a look: no
+        // release stays open.
+        assert!(
+            open.iter()
+                .all(|e| !matches!(&e.resource, trinetes::ledger::Resource::HelmRelease { .. })),
+            "{ns}: an uninstalled release is still open: {open:?}"
+        );
     }
     // Each learner's `trinetes cleanup` confirms what is gone, removes their
     // namespace, and leaves the other learner's alone.
