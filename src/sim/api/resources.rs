@@ -290,7 +290,34 @@ fn create(ctx: &RequestContext) -> Result<Response, ApiError> {
         .store
         .create(rk.kind, obj)
         .map_err(|e| ApiError::from_store(rk, e))?;
+    if rk.kind == "Service" {
+        endpoints_at_once(&ctx.state.store, &stored);
+    }
     Ok(created(&stored))
+}
+
+/// A real cluster's endpoints controller fills a new Service's Endpoints
+/// within milliseconds, before anyone's next command. The simulator's
+/// controllers run as one task that may take longer when the cluster is
+/// busy, so the API server writes them with the Service; the controllers
+/// keep them current from there.
+fn endpoints_at_once(store: &crate::sim::store::Store, service: &Value) {
+    use k8s_openapi::api::core::v1::{Pod, Service};
+    let Ok(typed) = serde_json::from_value::<Service>(service.clone()) else {
+        return;
+    };
+    let (pods, _) = store.list("Pod", typed.metadata.namespace.as_deref());
+    let pods: Vec<Pod> = pods
+        .into_iter()
+        .filter_map(|p| serde_json::from_value(p).ok())
+        .collect();
+    if let Some(endpoints) = crate::sim::controllers::services::endpoints_for(&typed, &pods) {
+        // Already there (the controllers were quicker): nothing to do.
+        let _ = store.create(
+            "Endpoints",
+            crate::sim::controllers::change::to_wire(&endpoints),
+        );
+    }
 }
 
 fn replace(ctx: &RequestContext) -> Result<Response, ApiError> {
