@@ -313,10 +313,15 @@ impl Backend for ShellBackend {
     }
 
     fn check_context(&self) -> CheckContext {
-        self.checks_now
+        let mut ctx = self
+            .checks_now
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .clone();
+        // A forward that had to take another local port: checks follow it,
+        // as on dry-run (two learners on one machine, or 8080 taken).
+        ctx.moved_ports = self.forwards.moved_ports();
+        ctx
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {

@@ -376,6 +376,9 @@ fn the_episode_chart_0_3_0_crash_loops_and_the_pinned_image_fixes_it_with_the_re
     let root = tempfile::tempdir().expect("temp dir");
     let repo = ChartRepo::serve(root.path());
     let (mut sim, kubeconfig) = shared_cluster(root.path());
+    // 8080 is taken (as by another learner's forward on the same machine):
+    // the forward moves to another port, and the checks follow it.
+    let _taken = TcpListener::bind("127.0.0.1:8080");
 
     let out = learner(
         root.path(),
@@ -399,6 +402,10 @@ fn the_episode_chart_0_3_0_crash_loops_and_the_pinned_image_fixes_it_with_the_re
         assert!(passed(&said, step), "{step} did not pass:\n{said}");
     }
     assert!(said.contains("chart: trino-0.3.0"), "{said}");
+    assert!(
+        said.contains("(127.0.0.1:8080 was already in use)"),
+        "{said}"
+    );
     assert!(
         said.contains("Unrecognized VM option 'UseBiasedLocking'"),
         "{said}"

@@ -299,8 +299,8 @@ fn create(ctx: &RequestContext) -> Result<Response, ApiError> {
 /// A real cluster's endpoints controller fills a new Service's Endpoints
 /// within milliseconds, before anyone's next command. The simulator's
 /// controllers run as one task that may take longer when the cluster is
-/// busy, so the API server writes them with the Service; the controllers
-/// keep them current from there.
+/// busy, so the API server writes them with the Service (and deletes them
+/// with it); the controllers keep them current in between.
 fn endpoints_at_once(store: &crate::sim::store::Store, service: &Value) {
     use k8s_openapi::api::core::v1::{Pod, Service};
     let Ok(typed) = serde_json::from_value::<Service>(service.clone()) else {
@@ -429,6 +429,13 @@ fn delete(ctx: &RequestContext) -> Result<Response, ApiError> {
         .store
         .delete(rk.kind, ctx.namespace(), ctx.name())
         .map_err(|e| ApiError::from_store(rk, e))?;
+    if rk.kind == "Service" {
+        // Its Endpoints go with it, as they came with it.
+        let _ = ctx
+            .state
+            .store
+            .delete("Endpoints", ctx.namespace(), ctx.name());
+    }
     let mut status = success_status(rk, ctx.name());
     status["details"]["uid"] = deleted["metadata"]["uid"].clone();
     Ok(ok(&status))
