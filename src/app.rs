@@ -159,4 +159,15 @@ fn remind_cleanup(state_dir: &std::path::Path) {
             billed.join(", ")
         );
     }
+    let others: Vec<String> = open
+        .iter()
+        .filter(|e| !e.resource.billable())
+        .map(|e| e.resource.to_string())
+        .collect();
+    if !others.is_empty() {
+        eprintln!(
+            "trinetes: left in place: {}. `trinetes cleanup` removes them.",
+            others.join(", ")
+        );
+    }
 }

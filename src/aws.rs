@@ -156,6 +156,34 @@ fn nodegroup_info(ng: &aws_sdk_eks::types::Nodegroup) -> NodegroupInfo {
     }
 }
 
+/// How a wait for a cluster ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waited {
+    /// The cluster reached the state waited for.
+    Reached,
+    /// EKS answered with a state from which the one waited for does not
+    /// follow (ACTIVE while waiting for deletion, FAILED while waiting for
+    /// ACTIVE); `status` is the cluster's status then (`None`: gone).
+    CannotReach { status: Option<String> },
+    /// The maximum wait ran out; `status` is the last one seen.
+    OutOfTime { status: Option<String> },
+}
+
+enum WaiterEnd {
+    Reached,
+    CannotReach,
+    OutOfTime,
+}
+
+const DESCRIBE: &str = "DescribeCluster";
+
+fn waiter_broken(err: &dyn std::error::Error) -> AwsError {
+    AwsError::Other {
+        operation: DESCRIBE,
+        detail: DisplayErrorContext(err).to_string(),
+    }
+}
+
 /// The access key id of the test credentials used against local endpoints.
 pub const TEST_ACCESS_KEY_ID: &str = "testing";
 
@@ -244,6 +272,75 @@ impl EksClient {
     /// when there is no such cluster.
     pub async fn cluster_status(&self, name: &str) -> Result<Option<String>, AwsError> {
         Ok(self.describe_cluster(name).await?.map(|c| c.status))
+    }
+
+    /// Waits with the SDK's `ClusterActive` waiter, at most `max_wait`: it
+    /// succeeds on ACTIVE, fails at once on DELETING or FAILED, and
+    /// otherwise polls every 30 to 120 s (so a short `max_wait` means one
+    /// or two looks).
+    pub async fn wait_cluster_active(
+        &self,
+        name: &str,
+        max_wait: std::time::Duration,
+    ) -> Result<Waited, AwsError> {
+        use aws_sdk_eks::client::Waiters;
+        use aws_sdk_eks::waiters::cluster_active::WaitUntilClusterActiveError as E;
+        let ended = match self
+            .client
+            .wait_until_cluster_active()
+            .name(name)
+            .wait(max_wait)
+            .await
+        {
+            Ok(_) => WaiterEnd::Reached,
+            Err(E::ExceededMaxWait(_)) => WaiterEnd::OutOfTime,
+            Err(E::FailureState(_)) => WaiterEnd::CannotReach,
+            Err(E::OperationFailed(e)) => return Err(sdk_error(DESCRIBE, e.into_error())),
+            Err(other) => return Err(waiter_broken(&other)),
+        };
+        self.waited(name, ended).await
+    }
+
+    /// Waits with the SDK's `ClusterDeleted` waiter, at most `max_wait`: it
+    /// succeeds when EKS answers ResourceNotFoundException, fails at once
+    /// when the cluster is ACTIVE, CREATING or PENDING (nothing is deleting
+    /// it), and polls every 30 to 120 s while it is DELETING.
+    pub async fn wait_cluster_deleted(
+        &self,
+        name: &str,
+        max_wait: std::time::Duration,
+    ) -> Result<Waited, AwsError> {
+        use aws_sdk_eks::client::Waiters;
+        use aws_sdk_eks::waiters::cluster_deleted::WaitUntilClusterDeletedError as E;
+        let ended = match self
+            .client
+            .wait_until_cluster_deleted()
+            .name(name)
+            .wait(max_wait)
+            .await
+        {
+            Ok(_) => WaiterEnd::Reached,
+            Err(E::ExceededMaxWait(_)) => WaiterEnd::OutOfTime,
+            Err(E::FailureState(_)) => WaiterEnd::CannotReach,
+            Err(E::OperationFailed(e)) => return Err(sdk_error(DESCRIBE, e.into_error())),
+            Err(other) => return Err(waiter_broken(&other)),
+        };
+        self.waited(name, ended).await
+    }
+
+    /// The waiter's end with the cluster's status, asked once more when the
+    /// goal was not reached (the waiter's own last answer is typed per
+    /// waiter and may be an error).
+    async fn waited(&self, name: &str, ended: WaiterEnd) -> Result<Waited, AwsError> {
+        Ok(match ended {
+            WaiterEnd::Reached => Waited::Reached,
+            WaiterEnd::OutOfTime => Waited::OutOfTime {
+                status: self.cluster_status(name).await?,
+            },
+            WaiterEnd::CannotReach => Waited::CannotReach {
+                status: self.cluster_status(name).await?,
+            },
+        })
     }
 
     /// Every cluster name in the region, across pages.

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use crate::aws::EksClient;
+use crate::aws::{EksClient, Waited};
 use crate::ledger::{Entry, Ledger, LedgerError, Resource};
 use crate::redact::Redactor;
 
@@ -35,10 +35,9 @@ pub struct ItemReport {
 pub struct Options {
     /// Extra environment for eksctl, helm and kubectl (tests put stubs on PATH).
     pub env: Vec<(String, String)>,
-    /// How long to wait for an EKS cluster in DELETING to go.
+    /// How long to wait for an EKS cluster in DELETING to go (aws-sdk-eks's
+    /// ClusterDeleted waiter, which looks every 30 to 120 s).
     pub wait: Duration,
-    /// How often to look again while waiting.
-    pub poll: Duration,
 }
 
 impl Default for Options {
@@ -46,7 +45,6 @@ impl Default for Options {
         Options {
             env: Vec::new(),
             wait: Duration::from_secs(20 * 60),
-            poll: Duration::from_secs(10),
         }
     }
 }
@@ -287,6 +285,71 @@ fn namespace_gone(
     .tear_down(say)
 }
 
+/// After a step's command that removes ledger resources (`helm uninstall`,
+/// `kubectl delete namespace`; see `ledger::plan::removed_by`): looks at
+/// each one still open in the ledger, with the step's environment, and
+/// marks it removed when the look finds it gone. Nothing is removed here.
+pub fn confirm_gone(ledger: &Ledger, removed: &[Resource], env: &[(String, String)]) {
+    let open = ledger.open().unwrap_or_default();
+    let opts = Options {
+        env: env.to_vec(),
+        ..Options::default()
+    };
+    let redactor = Redactor::from_env();
+    let mut quiet = |_: &str| {};
+    for resource in removed {
+        if !open.iter().any(|e| &e.resource == resource) {
+            continue;
+        }
+        let look = match resource {
+            Resource::HelmRelease {
+                name,
+                namespace,
+                context,
+            } => helm_release_look(name, namespace, context.as_deref()),
+            Resource::Namespace { name, context } => namespace_look(name, context.as_deref()),
+            _ => continue,
+        };
+        let (tool_name, args, gone_when) = look;
+        if let Ok((false, text)) = tool(tool_name, &args, &opts, &redactor, &mut quiet, false)
+            && text.contains(gone_when)
+            && let Err(e) = ledger.confirm_removed(resource)
+        {
+            tracing::warn!("{e}");
+        }
+    }
+}
+
+fn helm_release_look(
+    name: &str,
+    namespace: &str,
+    context: Option<&str>,
+) -> (&'static str, Vec<String>, &'static str) {
+    let mut args = words(&["status", name, "--namespace", namespace]);
+    if let Some(ctx) = context {
+        args.extend(words(&["--kube-context", ctx]));
+    }
+    ("helm", args, "not found")
+}
+
+fn namespace_look(name: &str, context: Option<&str>) -> (&'static str, Vec<String>, &'static str) {
+    let mut args = words(&["get", "namespace", name]);
+    if let Some(ctx) = context {
+        args.extend(words(&["--context", ctx]));
+    }
+    ("kubectl", args, "NotFound")
+}
+
+/// `90s`, `20m`: how long cleanup waits, as the learner gave it.
+fn short(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 120 && secs.is_multiple_of(60) {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
 async fn eks_cluster(
     name: &str,
     region: &str,
@@ -324,36 +387,36 @@ async fn eks_cluster(
         Err(why) => return Outcome::Survived { why },
         Ok((ok, _)) => !ok,
     };
-    let deadline = tokio::time::Instant::now() + opts.wait;
-    loop {
-        match status(&client).await {
-            Ok(None) => {
-                return Outcome::Removed {
-                    already_gone: false,
-                };
-            }
-            Ok(Some(s)) if s == "DELETING" && tokio::time::Instant::now() < deadline => {
-                say(&format!("  {name} is DELETING; looking again ..."));
-                tokio::time::sleep(opts.poll).await;
-            }
-            Ok(Some(s)) => {
-                let how = if eksctl_failed {
-                    "eksctl delete cluster failed"
-                } else {
-                    "eksctl delete cluster finished"
-                };
-                return Outcome::Survived {
-                    why: format!(
-                        "{how}, but EKS still reports {name} as {s}. Run `trinetes cleanup` \
-                         again, or delete it in the EKS console (region {region})"
-                    ),
-                };
-            }
-            Err(e) => {
-                return Outcome::Survived {
-                    why: redactor.redact(&e.to_string()),
-                };
-            }
-        }
+    let how = if eksctl_failed {
+        "eksctl delete cluster failed"
+    } else {
+        "eksctl delete cluster finished"
+    };
+    say(&format!(
+        "  asking EKS whether {name} is gone (waiting at most {}) ...",
+        short(opts.wait)
+    ));
+    match client.wait_cluster_deleted(name, opts.wait).await {
+        Ok(Waited::Reached)
+        | Ok(Waited::CannotReach { status: None })
+        | Ok(Waited::OutOfTime { status: None }) => Outcome::Removed {
+            already_gone: false,
+        },
+        Ok(Waited::CannotReach { status: Some(s) }) => Outcome::Survived {
+            why: format!(
+                "{how}, but EKS still reports {name} as {s}. Run `trinetes cleanup` \
+                 again, or delete it in the EKS console (region {region})"
+            ),
+        },
+        Ok(Waited::OutOfTime { status: Some(s) }) => Outcome::Survived {
+            why: format!(
+                "{how}, but EKS still reports {name} as {s} after {}. Run `trinetes cleanup` \
+                 again later (it only checks once it is gone), or look in the EKS console (region {region})",
+                short(opts.wait)
+            ),
+        },
+        Err(e) => Outcome::Survived {
+            why: redactor.redact(&e.to_string()),
+        },
     }
 }

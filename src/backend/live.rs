@@ -205,6 +205,26 @@ impl ShellBackend {
     }
 }
 
+impl ShellBackend {
+    /// After a command that removes what the ledger lists (`helm
+    /// uninstall`, `kubectl delete namespace`), marks each one removed once
+    /// a look confirms it gone (`cleanup::confirm_gone`).
+    async fn confirm_removed(&self, command: &str) {
+        let Some(ledger) = self.ledger.clone() else {
+            return;
+        };
+        let removed = plan::removed_by(command, &self.defaults);
+        if removed.is_empty() {
+            return;
+        }
+        let env = self.env.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            crate::cleanup::confirm_gone(&ledger, &removed, &env)
+        })
+        .await;
+    }
+}
+
 /// The words of a lone `kubectl port-forward ...` command, which trinetes
 /// carries out itself so the forward outlives the step; None for anything
 /// else, including a script that merely contains one.
@@ -273,6 +293,7 @@ impl Backend for ShellBackend {
             }
             let exit = process::run(&spec, events, cancel).await;
             self.refresh_kube().await;
+            self.confirm_removed(command).await;
             exit
         }
         .boxed()
@@ -292,10 +313,15 @@ impl Backend for ShellBackend {
     }
 
     fn check_context(&self) -> CheckContext {
-        self.checks_now
+        let mut ctx = self
+            .checks_now
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .clone();
+        // A forward that had to take another local port: checks follow it,
+        // as on dry-run (two learners on one machine, or 8080 taken).
+        ctx.moved_ports = self.forwards.moved_ports();
+        ctx
     }
 
     fn interactive_command(&self, command: &str) -> std::process::Command {

@@ -262,6 +262,9 @@ pub async fn start(
             })
         }
         "context" => {
+            // What earlier sessions left, read before this one records its
+            // own namespace.
+            let notice = leftovers(state_dir, None, profile).await;
             let ledger = Ledger::in_dir(state_dir);
             let prepared = super::context::prepare(context, namespace, state_dir, &ledger).await?;
             let checks = CheckContext {
@@ -275,7 +278,6 @@ pub async fn start(
             if namespace.is_some() {
                 backend = backend.with_namespace(&prepared.namespace);
             }
-            let notice = leftovers(state_dir, None, profile).await;
             Ok(ActiveBackend::Live {
                 backend: Arc::new(backend),
                 notice,

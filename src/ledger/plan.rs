@@ -58,6 +58,39 @@ fn created_by_one(words: &[String], d: &Defaults) -> Option<Resource> {
     }
 }
 
+/// The ledger's resources `command` removes (`helm uninstall NAME...`,
+/// `kubectl delete namespace NAME...`), so that after it ran a look can
+/// confirm them gone. Port-forwards and clusters have checks of their own.
+pub fn removed_by(command: &str, defaults: &Defaults) -> Vec<Resource> {
+    let mut out = Vec::new();
+    for words in simple_commands(command) {
+        let Some((tool, rest)) = words.split_first() else {
+            continue;
+        };
+        let tool = tool.rsplit('/').next().unwrap_or(tool);
+        let args = Args(rest);
+        match (tool, args.positional().as_slice()) {
+            ("helm", [verb, names @ ..])
+                if matches!(*verb, "uninstall" | "delete" | "del" | "un") =>
+            {
+                out.extend(names.iter().map(|name| release(name, &args, defaults)));
+            }
+            ("kubectl", ["delete", "namespace" | "namespaces" | "ns", names @ ..]) => {
+                out.extend(names.iter().map(|name| {
+                    Resource::Namespace {
+                        name: name.to_string(),
+                        context: args
+                            .flag(&["--context"])
+                            .or_else(|| defaults.context.clone()),
+                    }
+                }));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn release(name: &str, args: &Args<'_>, d: &Defaults) -> Resource {
     Resource::HelmRelease {
         name: name.to_string(),
@@ -275,5 +308,41 @@ mod tests {
                 context: Some("kind-x".into())
             }]
         );
+    }
+
+    #[test]
+    fn uninstalls_and_namespace_deletes_name_what_they_remove() {
+        let d = Defaults {
+            namespace: "learner-a".into(),
+            context: Some("kind-trinetes".into()),
+            ..defaults()
+        };
+        assert_eq!(
+            removed_by("helm uninstall tcb", &d),
+            vec![Resource::HelmRelease {
+                name: "tcb".into(),
+                namespace: "learner-a".into(),
+                context: Some("kind-trinetes".into()),
+            }]
+        );
+        assert_eq!(
+            removed_by("helm uninstall -n other tcb extra --wait", &d)
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>(),
+            vec![
+                "Helm release tcb (namespace other)".to_string(),
+                "Helm release extra (namespace other)".to_string()
+            ]
+        );
+        assert_eq!(
+            removed_by("kubectl delete ns learner-b", &d),
+            vec![Resource::Namespace {
+                name: "learner-b".into(),
+                context: Some("kind-trinetes".into()),
+            }]
+        );
+        assert!(removed_by("helm install tcb trino/trino", &d).is_empty());
+        assert!(removed_by("kubectl delete deployment tcb", &d).is_empty());
     }
 }

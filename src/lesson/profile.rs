@@ -28,6 +28,12 @@ pub enum ProfileError {
     },
 }
 
+/// The environment variable that replaces the profiles' `chart_repo_url`:
+/// where `helm repo add trino` fetches the Trino chart from on the live and
+/// context backends (a classroom's mirror, or a repository a test serves on
+/// 127.0.0.1). The dry-run's simulated helm serves only the official one.
+pub const CHART_REPO_ENV: &str = "TRINETES_CHART_REPO";
+
 /// A named set of values for lesson variables, plus what the simulated eksctl
 /// accepts and what is known not to work today with these values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,14 +121,30 @@ impl Profile {
         }
     }
 
-    /// A profile shipped with trinetes (`current` or `episode-2021`).
+    /// A profile shipped with trinetes (`current` or `episode-2021`), with
+    /// the chart repository from [`CHART_REPO_ENV`] when that is set.
     pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
         match embedded::PROFILES.iter().find(|(n, _)| *n == name) {
-            Some((n, text)) => Profile::from_toml(n, text),
+            Some((n, text)) => {
+                let mut profile = Profile::from_toml(n, text)?;
+                profile.with_chart_repo(std::env::var(CHART_REPO_ENV).ok().as_deref());
+                Ok(profile)
+            }
             None => Err(ProfileError::Unknown {
                 name: name.to_string(),
                 valid: Profile::names().iter().map(|n| n.to_string()).collect(),
             }),
+        }
+    }
+
+    /// Replaces `chart_repo_url` with `url` when one is given (and not
+    /// blank); a trailing `/` is dropped, as helm does.
+    pub fn with_chart_repo(&mut self, url: Option<&str>) {
+        if let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) {
+            self.expanded_vars.insert(
+                "chart_repo_url".to_string(),
+                url.trim_end_matches('/').to_string(),
+            );
         }
     }
 
@@ -262,5 +284,33 @@ mod tests {
             err.to_string().contains("did you mean `cluster_name`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_chart_repository_is_data_and_can_be_pointed_elsewhere() {
+        for name in Profile::names() {
+            let (_, text) = embedded::PROFILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .expect("listed profile");
+            let mut p = Profile::from_toml(name, text).expect("builtin profile");
+            assert_eq!(
+                p.vars()["chart_repo_url"],
+                "https://trinodb.github.io/charts",
+                "{name}"
+            );
+            p.with_chart_repo(None);
+            p.with_chart_repo(Some("  "));
+            assert_eq!(
+                p.vars()["chart_repo_url"],
+                "https://trinodb.github.io/charts"
+            );
+            p.with_chart_repo(Some("http://127.0.0.1:8879/"));
+            assert_eq!(
+                p.expand("helm repo add trino {{chart_repo_url}}")
+                    .expect("known variable"),
+                "helm repo add trino http://127.0.0.1:8879"
+            );
+        }
     }
 }

@@ -87,6 +87,12 @@ pub enum Action {
     AcceptFallback,
     /// Going on on dry-run after a live step failed on the network reports.
     Fallback(crate::tui::execution::fallback::FallbackEvent),
+    /// A line of the cleanup that quitting asked for.
+    QuitCleanupLine(String),
+    /// That cleanup ended, with this many resources still there.
+    QuitCleanupDone(usize),
+    /// Quit and leave what trinetes created (`trinetes cleanup` later).
+    QuitLeaving,
 }
 
 /// A tick of the presentation: the monotonic time for typing, and the wall

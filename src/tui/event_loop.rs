@@ -127,10 +127,16 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         crate::tui::world::start_reset(&mut app, &backend, &actions_tx);
         crate::tui::buildup::follow(&mut app, &backend, &actions_tx);
         crate::tui::doctor_gate::follow(&mut app, &backend, &actions_tx);
+        crate::tui::quit_cleanup::follow(&mut app, &backend, &actions_tx);
         follow_forwards(&mut app, backend.as_ref()).await;
         if spending_read.elapsed() >= SPENDING_EVERY {
             spending_read = std::time::Instant::now();
             app.spending = billed.spending();
+            if billed.kind() != crate::lesson::BackendKind::DryRun
+                && let Ok(dir) = crate::progress::state_dir()
+            {
+                app.leftovers = crate::tui::quit_cleanup::leftovers(&dir);
+            }
         }
         if crate::tui::world::refresh_clusters(&mut app, backend.as_ref()) {
             screens::reader::document::sync(&mut app);

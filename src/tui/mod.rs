@@ -17,6 +17,7 @@ pub mod logging;
 pub mod markdown;
 mod notes_link;
 pub mod present;
+pub mod quit_cleanup;
 pub mod screens;
 pub mod state;
 pub mod strings;

@@ -92,6 +92,11 @@ pub struct App {
     /// What the backend made that is billed while it exists, as the event
     /// loop last read it (the live backend's EKS clusters).
     pub spending: Vec<crate::backend::Spending>,
+    /// What trinetes created and has not seen removed (the ledger), as the
+    /// event loop last read it; on the live and context backends only.
+    pub leftovers: Vec<String>,
+    /// Cleaning up before quitting: asked, running, its progress.
+    pub quit_cleanup: crate::tui::quit_cleanup::QuitCleanup,
     /// `update` asked to close every port-forward; the event loop does it.
     pub stop_forwards: bool,
     /// `update` asked to start the dry-run world over; the event loop runs
@@ -161,6 +166,8 @@ impl App {
             world_exports: Vec::new(),
             forwards: Vec::new(),
             spending: Vec::new(),
+            leftovers: Vec::new(),
+            quit_cleanup: Default::default(),
             stop_forwards: false,
             reset_world: false,
             resetting_world: false,

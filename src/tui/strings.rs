@@ -54,6 +54,26 @@ pub const CONFIRM_KEYS: &str = "y: yes    n / Esc: no";
 pub const CONFIRM_QUIT_BUSY: &str = "A step is still running. Quit anyway?";
 pub const CONFIRM_QUIT_BILLED: &str = "Quit and leave it running?";
 
+pub const QUIT_CLEANUP_TITLE: &str = " Before quitting: what trinetes created ";
+pub const QUIT_CLEANUP_LEFT: &str = "trinetes created these and has not seen them removed:";
+pub const QUIT_CLEANUP_QUESTION: &str =
+    "Clean them up now (as `trinetes cleanup` does), then quit?";
+pub const QUIT_CLEANUP_KEYS: &str =
+    "y: clean up, then quit    l: leave them, quit    n / Esc: stay";
+pub const QUIT_CLEANUP_RUNNING: &str = "Cleaning up; trinetes quits when everything is gone.";
+pub const QUIT_CLEANUP_RUNNING_KEYS: &str = "cleaning up …";
+pub const QUIT_CLEANUP_AFTER_KEYS: &str = "l: quit    n / Esc: stay";
+
+/// What the cleanup on quitting could not remove, and how to finish it.
+pub fn quit_cleanup_survivors(n: usize) -> String {
+    let what = if n == 1 {
+        "1 resource is still there".to_string()
+    } else {
+        format!("{n} resources are still there")
+    };
+    format!("{what} (said above); it stays in the ledger. Run `trinetes cleanup` again later.")
+}
+
 pub const DOCTOR_TITLE: &str = " Before the first real step: what this backend needs ";
 pub const DOCTOR_CHECKING: &str =
     "Checking the tools, credentials, cluster and port (as `trinetes doctor` does)…";

@@ -67,6 +67,9 @@ fn apply(app: &mut App, action: Action) {
         Action::AcceptFallback => crate::tui::execution::fallback::accept_from_notes(app),
         // Outside the presentation these have nothing to move.
         Action::PresentNext | Action::PresentBack | Action::PresentTick(_) => {}
+        Action::QuitCleanupLine(line) => crate::tui::quit_cleanup::line(app, line),
+        Action::QuitCleanupDone(survivors) => crate::tui::quit_cleanup::done(app, survivors),
+        Action::QuitLeaving => quit(app),
         Action::ToggleOutput => output::update::toggle(app),
         Action::HideOutput => output::update::hide(app),
         Action::Resize(w, h) => app.size = (w, h),
@@ -75,7 +78,12 @@ fn apply(app: &mut App, action: Action) {
         Action::ToggleHelp => overlay::update::toggle_help(app),
         Action::ToggleWorld => overlay::update::toggle_world(app),
         Action::StopForwards => app.stop_forwards = true,
-        Action::CloseOverlay | Action::ConfirmNo => overlay::update::close(app),
+        Action::CloseOverlay | Action::ConfirmNo => {
+            // The cleanup before quitting runs to its end.
+            if !crate::tui::quit_cleanup::holds_window(app) {
+                overlay::update::close(app)
+            }
+        }
         Action::ConfirmYes => overlay::update::confirm(app),
         Action::AskResetAll => {
             app.overlay = Some(overlay::Overlay::Confirm(overlay::Confirm::ResetAll));

@@ -57,7 +57,7 @@ esac
 
 /// helm whose releases are files in a folder: uninstall removes the file,
 /// status answers "not found" once it is gone.
-fn file_helm(releases: &std::path::Path) -> String {
+pub fn file_helm(releases: &std::path::Path) -> String {
     format!(
         r#"
 case "$1" in

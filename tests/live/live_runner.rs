@@ -308,3 +308,103 @@ fn lessons_from_a_folder_do_not_run_for_real_without_trust() {
     assert!(said.contains("--trust-lessons"), "{said}");
     assert!(stubs.calls().is_empty(), "{:?}", stubs.calls());
 }
+
+const HANGING_LESSON: &str = r#"---
+id: hang
+title: A step that hangs
+summary: helm install that never ends.
+minutes: 1
+backends: [live]
+order: 1
+---
+
+# Hang
+
+```sh step id=install
+helm install tcb trino/trino --version 1.42.2
+```
+
+```toml step-config
+title = "Install, which hangs"
+timeout = "3s"
+```
+"#;
+
+#[test]
+fn a_hanging_step_ends_at_its_timeout_its_process_group_is_gone_and_the_ledger_is_right() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let releases = state.path().join("releases");
+    std::fs::create_dir_all(&releases).unwrap();
+    let pid_file = state.path().join("helm-sleep.pid");
+    // helm that creates the release, then hangs in a child process (bounded:
+    // the sleep ends by itself after 60 s).
+    stubs.add(
+        "helm",
+        &format!(
+            "case \"$1\" in\n\
+             install) touch {releases}/$2; echo \"installing $2\"; sleep 60 & echo $! > {pid}; wait ;;\n\
+             *) {file_helm} ;;\n\
+             esac",
+            releases = releases.display(),
+            pid = pid_file.display(),
+            file_helm = "exec \"$(dirname \"$0\")/file-helm\" \"$@\"",
+        ),
+    );
+    stubs.add("file-helm", &super::cleanup::file_helm(&releases));
+    let dir = state.path().join("lessons");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hang.md"), HANGING_LESSON).unwrap();
+    let dir = dir.to_string_lossy().to_string();
+
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--trust-lessons",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "hang",
+        ],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("installing tcb"), "{said}");
+    assert!(said.contains("ran past its timeout"), "{said}");
+
+    // The whole process group went with the step: the hung child too.
+    let pid = std::fs::read_to_string(&pid_file).expect("the stub wrote its child's pid");
+    let alive = std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
+        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .unwrap_or_default()
+            .contains(") Z ");
+    assert!(!alive, "the hung child {} outlived its step", pid.trim());
+
+    // The ledger knew the release before helm started, and it stays open:
+    // nothing saw it gone.
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let open: Vec<Resource> = ledger
+        .open()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.resource)
+        .collect();
+    assert_eq!(
+        open,
+        vec![Resource::HelmRelease {
+            name: "tcb".into(),
+            namespace: "default".into(),
+            context: None
+        }]
+    );
+    // Cleanup finishes the job.
+    let out = trinetes(state.path(), &stubs.path(), &[], &["cleanup", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!releases.join("tcb").exists());
+    assert!(ledger.open().unwrap().is_empty());
+}

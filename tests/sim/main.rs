@@ -10,6 +10,7 @@ mod behaviour;
 mod behaviour_kube;
 mod container;
 mod defaults;
+mod endpoints_at_once;
 mod exec_fallback;
 mod exec_kubectl;
 mod exec_protocol;

@@ -13,6 +13,7 @@ mod frames;
 mod honest;
 mod markdown;
 mod present;
+mod quit_cleanup;
 mod running;
 mod step_box;
 mod world;

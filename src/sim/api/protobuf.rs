@@ -1,6 +1,7 @@
 //! Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`),
 //! which kubectl's typed commands send (`create namespace`, `create configmap`,
-//! `create secret`, `create deployment`, `create service`). Decoded into JSON
+//! `create secret`, `create deployment`, `create service`) and helm's release
+//! storage (Secrets, and the DeleteOptions it deletes them with). Decoded into JSON
 //! with a field table for those kinds; unknown fields are skipped. Answers are
 //! always JSON, which kubectl accepts.
 
@@ -41,6 +42,15 @@ fn schema(message: &str) -> Option<&'static [Field]> {
             (4, "contentType", Str, false),
         ],
         "TypeMeta" => &[(1, "apiVersion", Str, false), (2, "kind", Str, false)],
+        // helm's release storage deletes its Secrets with protobuf options.
+        "DeleteOptions" => &[
+            (1, "gracePeriodSeconds", Int, false),
+            (2, "preconditions", Msg("Preconditions"), false),
+            (3, "orphanDependents", Bool, false),
+            (4, "propagationPolicy", Str, false),
+            (5, "dryRun", Str, true),
+        ],
+        "Preconditions" => &[(1, "uid", Str, false), (2, "resourceVersion", Str, false)],
         "ObjectMeta" => &[
             (1, "name", Str, false),
             (2, "generateName", Str, false),
@@ -468,5 +478,32 @@ mod tests {
         );
         assert!(decode(b"not protobuf").is_err());
         assert!(decode(&body[..body.len() - 3]).is_err(), "truncated");
+    }
+
+    #[test]
+    fn decodes_the_delete_options_helm_sends_for_its_release_secret() {
+        // As helm 3.17.2 sent it on `helm uninstall` (DELETE of
+        // sh.helm.release.v1.NAME.v1): an empty DeleteOptions.
+        let body = [
+            0x6b, 0x38, 0x73, 0x00, 0x0a, 0x13, 0x0a, 0x02, b'v', b'1', 0x12, 0x0d, b'D', b'e',
+            b'l', b'e', b't', b'e', b'O', b'p', b't', b'i', b'o', b'n', b's', 0x12, 0x00, 0x1a,
+            0x00, 0x22, 0x00,
+        ];
+        let obj = decode(&body).expect("decodes");
+        assert_eq!(obj, json!({"apiVersion": "v1", "kind": "DeleteOptions"}));
+
+        // With a precondition, it is read like the JSON form.
+        let mut pre = Vec::new();
+        bytes_field(2, b"42", &mut pre);
+        let mut opts = Vec::new();
+        bytes_field(2, &pre, &mut opts);
+        let mut type_meta = Vec::new();
+        bytes_field(1, b"v1", &mut type_meta);
+        bytes_field(2, b"DeleteOptions", &mut type_meta);
+        let mut body = MAGIC.to_vec();
+        bytes_field(1, &type_meta, &mut body);
+        bytes_field(2, &opts, &mut body);
+        let obj = decode(&body).expect("decodes");
+        assert_eq!(obj["preconditions"]["resourceVersion"], "42");
     }
 }

@@ -290,7 +290,34 @@ fn create(ctx: &RequestContext) -> Result<Response, ApiError> {
         .store
         .create(rk.kind, obj)
         .map_err(|e| ApiError::from_store(rk, e))?;
+    if rk.kind == "Service" {
+        endpoints_at_once(&ctx.state.store, &stored);
+    }
     Ok(created(&stored))
+}
+
+/// A real cluster's endpoints controller fills a new Service's Endpoints
+/// within milliseconds, before anyone's next command. The simulator's
+/// controllers run as one task that may take longer when the cluster is
+/// busy, so the API server writes them with the Service (and deletes them
+/// with it); the controllers keep them current in between.
+fn endpoints_at_once(store: &crate::sim::store::Store, service: &Value) {
+    use k8s_openapi::api::core::v1::{Pod, Service};
+    let Ok(typed) = serde_json::from_value::<Service>(service.clone()) else {
+        return;
+    };
+    let (pods, _) = store.list("Pod", typed.metadata.namespace.as_deref());
+    let pods: Vec<Pod> = pods
+        .into_iter()
+        .filter_map(|p| serde_json::from_value(p).ok())
+        .collect();
+    if let Some(endpoints) = crate::sim::controllers::services::endpoints_for(&typed, &pods) {
+        // Already there (the controllers were quicker): nothing to do.
+        let _ = store.create(
+            "Endpoints",
+            crate::sim::controllers::change::to_wire(&endpoints),
+        );
+    }
 }
 
 fn replace(ctx: &RequestContext) -> Result<Response, ApiError> {
@@ -368,8 +395,17 @@ fn delete(ctx: &RequestContext) -> Result<Response, ApiError> {
     let rk = ctx.kind();
     // The body (DeleteOptions) may carry preconditions; a malformed one is an error.
     if !ctx.body.is_empty() {
-        let opts: Value = serde_json::from_slice(&ctx.body)
-            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+        // JSON from kubectl; protobuf from helm's typed client.
+        let protobuf = ctx
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.contains("protobuf"));
+        let opts: Value = if protobuf {
+            crate::sim::api::protobuf::decode(&ctx.body).map_err(|e| e.to_string())
+        } else {
+            serde_json::from_slice(&ctx.body).map_err(|e| e.to_string())
+        }
+        .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
         let existing = ctx.stored()?;
         if let Some(rv) = opts["preconditions"]["resourceVersion"].as_str()
             && meta_str(&existing, "resourceVersion") != Some(rv)
@@ -393,6 +429,13 @@ fn delete(ctx: &RequestContext) -> Result<Response, ApiError> {
         .store
         .delete(rk.kind, ctx.namespace(), ctx.name())
         .map_err(|e| ApiError::from_store(rk, e))?;
+    if rk.kind == "Service" {
+        // Its Endpoints go with it, as they came with it.
+        let _ = ctx
+            .state
+            .store
+            .delete("Endpoints", ctx.namespace(), ctx.name());
+    }
     let mut status = success_status(rk, ctx.name());
     status["details"]["uid"] = deleted["metadata"]["uid"].clone();
     Ok(ok(&status))

@@ -50,6 +50,9 @@ pub enum When {
     InPane,
     /// The open question says Enter answers it (running a billable step).
     EnterConfirms,
+    /// The question on quitting with live resources, not yet answered
+    /// (or answered and something survived).
+    AskingCleanup,
 }
 
 /// A key as a row names it. Modifiers are ignored except for `Ctrl`.
@@ -181,6 +184,10 @@ impl When {
             When::Searching => searching,
             When::NotSearching => !searching,
             When::InPane => in_pane && !searching,
+            When::AskingCleanup => {
+                app.overlay == Some(Overlay::Confirm(Confirm::QuitCleanup))
+                    && !app.quit_cleanup.running
+            }
             When::EnterConfirms => matches!(
                 app.overlay,
                 Some(Overlay::Confirm(

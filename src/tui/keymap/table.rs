@@ -167,4 +167,5 @@ pub const KEYMAP: &[Row] = &[
     bind(X::ConfirmWindow, W::EnterConfirms, &[k(KeyCode::Enter)], Action::ConfirmYes, Unlisted),
     bind(X::ConfirmWindow, W::Always, &[c('n'), c('N'), k(KeyCode::Esc)], Action::ConfirmNo,
         Unlisted),
+    bind(X::ConfirmWindow, W::AskingCleanup, &[c('l'), c('L')], Action::QuitLeaving, Unlisted),
 ];

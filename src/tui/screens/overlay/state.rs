@@ -18,6 +18,8 @@ pub enum Confirm {
     Doctor(usize, usize),
     /// Go on on dry-run after a live step failed on the network.
     Fallback,
+    /// Quitting while live resources exist: clean them up first?
+    QuitCleanup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,7 +60,13 @@ pub fn ask_reset_lesson(app: &mut App) {
 /// `q`: asks first while a step executes.
 pub fn quit(app: &mut App) {
     // Leaving a billed cluster behind deserves a question too.
-    if app.is_busy() || !app.spending.is_empty() {
+    if !app.is_busy() && !app.leftovers.is_empty() {
+        if !app.quit_cleanup.running {
+            // Asked again: the question again, not the last cleanup's end.
+            app.quit_cleanup = Default::default();
+        }
+        app.overlay = Some(Overlay::Confirm(Confirm::QuitCleanup));
+    } else if app.is_busy() || !app.spending.is_empty() {
         app.overlay = Some(Overlay::Confirm(Confirm::Quit));
     } else {
         crate::tui::update::quit(app);
@@ -78,6 +84,7 @@ pub fn confirm(app: &mut App) {
     };
     match what {
         Confirm::Quit => crate::tui::update::quit(app),
+        Confirm::QuitCleanup => crate::tui::quit_cleanup::confirm(app),
         Confirm::ExecuteStep(lesson, step) => execution::update::start(app, lesson, step),
         Confirm::StopStep => execution::update::stop(app),
         Confirm::BuildUp(_) => crate::tui::buildup::confirm(app),

@@ -212,6 +212,10 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         draw_doctor(app, (lesson, step), frame, area);
         return;
     }
+    if what == Confirm::QuitCleanup {
+        draw_quit_cleanup(app, frame, area);
+        return;
+    }
     // Quitting stops the running step: a billable one says what goes on.
     let goes_on = match what {
         Confirm::Quit => app
@@ -226,7 +230,8 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         Confirm::ExecuteStep(..)
         | Confirm::StopStep
         | Confirm::BuildUp(_)
-        | Confirm::Doctor(..) => String::new(),
+        | Confirm::Doctor(..)
+        | Confirm::QuitCleanup => String::new(),
         Confirm::Quit if !app.is_busy() => strings::CONFIRM_QUIT_BILLED.to_string(),
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
@@ -476,6 +481,83 @@ fn to_lines(rows: Vec<Vec<Seg>>) -> Vec<Line<'static>> {
 
 /// Stopping a billable or long step: what stops, and for a billable one
 /// what goes on and how to undo it.
+/// Quitting with live resources: what is left and the question; then the
+/// cleanup's progress; then, if something survived, what to do.
+fn draw_quit_cleanup(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let run = &app.quit_cleanup;
+    let asking = !run.running && run.survivors.is_none();
+    let body = |inner: usize| {
+        let mut lines = Vec::new();
+        if asking {
+            lines.extend(wrap(
+                &[Seg::new(strings::QUIT_CLEANUP_LEFT, theme.text)],
+                inner,
+            ));
+            for item in &app.leftovers {
+                lines.extend(wrap(
+                    &[Seg::new(
+                        format!("  - {item}").as_str(),
+                        theme.badge_billable,
+                    )],
+                    inner,
+                ));
+            }
+            if let Some(billed) = strings::still_billed(&app.spending, jiff::Timestamp::now()) {
+                lines.push(Vec::new());
+                lines.extend(wrap(
+                    &[Seg::new(billed.as_str(), theme.badge_billable)],
+                    inner,
+                ));
+            }
+            lines.push(Vec::new());
+            lines.extend(wrap(
+                &[Seg::new(strings::QUIT_CLEANUP_QUESTION, theme.text)],
+                inner,
+            ));
+        } else {
+            // The last lines of the progress that fit a dialog.
+            let start = run.lines.len().saturating_sub(12);
+            for line in &run.lines[start..] {
+                lines.extend(wrap(&[Seg::new(line.as_str(), theme.text)], inner));
+            }
+            if run.running {
+                lines.push(Vec::new());
+                lines.extend(wrap(
+                    &[Seg::new(strings::QUIT_CLEANUP_RUNNING, theme.text)],
+                    inner,
+                ));
+            } else if let Some(n) = run.survivors.filter(|n| *n > 0) {
+                lines.push(Vec::new());
+                lines.extend(wrap(
+                    &[Seg::new(
+                        strings::quit_cleanup_survivors(n).as_str(),
+                        theme.badge_billable,
+                    )],
+                    inner,
+                ));
+            }
+        }
+        lines
+    };
+    let keys = if run.running {
+        strings::QUIT_CLEANUP_RUNNING_KEYS
+    } else if run.survivors.is_some() {
+        strings::QUIT_CLEANUP_AFTER_KEYS
+    } else {
+        strings::QUIT_CLEANUP_KEYS
+    };
+    draw_dialog(
+        app,
+        frame,
+        area,
+        76,
+        strings::QUIT_CLEANUP_TITLE,
+        body,
+        keys,
+    );
+}
+
 fn draw_confirm_stop(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let Some(execution) = app.execution.as_ref() else {
