@@ -255,7 +255,7 @@ impl Default for Pace {
 }
 
 /// The whole of a plan at [`Pace::Fast`].
-pub const FAST_TOTAL: Duration = Duration::from_millis(250);
+pub const FAST_TOTAL: Duration = Duration::from_millis(100);
 
 impl Pace {
     /// Maps `offset` in a real run whose whole length is `plan_total` to the
