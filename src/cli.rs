@@ -135,7 +135,6 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
             "theme",
             "pace",
             "pace_total",
-            "namespace",
             "record",
             "present",
             "type_speed",
@@ -236,8 +235,10 @@ pub enum Command {
     /// socket, nothing on the network) and shows the notes of the section
     /// on screen, the next step and section, the clock, the time spent
     /// against each lesson's minutes, and the running step. n/→ goes to the
-    /// next step, p/← to the previous one, r runs it, q quits. Several may
-    /// follow one trinetes; one started first waits for it.
+    /// next step, p/← to the previous one, r runs it, f fast-forwards it on
+    /// dry-run, y takes the offer to go on on dry-run after a live step
+    /// failed on the network, q quits. Several may follow one trinetes; one
+    /// started first waits for it.
     Notes,
     /// Remove every real resource trinetes created on the live and context
     /// backends, as its ledger records them: port-forwards, then Helm

@@ -82,6 +82,9 @@ pub struct Target {
     pub eksctl_version: Option<String>,
     /// The local port the Trino UI is forwarded to.
     pub port: u16,
+    /// `--namespace`: where the learner's steps run, so where they must be
+    /// allowed to create Deployments (None: the context's own namespace).
+    pub namespace: Option<String>,
 }
 
 impl Target {
@@ -101,7 +104,14 @@ impl Target {
                 .unwrap_or_else(|| "us-east-1".to_string()),
             eksctl_version: vars.get("eksctl_version").cloned(),
             port: 8080,
+            namespace: None,
         }
+    }
+
+    /// The same target, for steps that run in `namespace`.
+    pub fn in_namespace(mut self, namespace: Option<String>) -> Target {
+        self.namespace = namespace;
+        self
     }
 }
 
@@ -539,7 +549,7 @@ async fn kube_rows(target: &Target) -> Vec<Row> {
             return rows;
         }
     }
-    rows.push(access_row(client, required).await);
+    rows.push(access_row(client, target.namespace.as_deref(), required).await);
     rows
 }
 
@@ -552,11 +562,13 @@ fn current_context_name() -> String {
 
 /// SelfSubjectAccessReview: may this identity create Deployments in the
 /// context's namespace?
-async fn access_row(client: kube::Client, required: bool) -> Row {
+async fn access_row(client: kube::Client, namespace: Option<&str>, required: bool) -> Row {
     use k8s_openapi::api::authorization::v1::{
         ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
     };
-    let namespace = client.default_namespace().to_string();
+    let namespace = namespace
+        .map(str::to_string)
+        .unwrap_or_else(|| client.default_namespace().to_string());
     let review = SelfSubjectAccessReview {
         spec: SelfSubjectAccessReviewSpec {
             resource_attributes: Some(ResourceAttributes {

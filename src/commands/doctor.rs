@@ -42,5 +42,6 @@ pub fn target(global: &GlobalArgs, profile: &Profile) -> anyhow::Result<Target> 
             global.backend
         );
     }
-    Ok(Target::for_profile(&backend, context, profile.vars()))
+    Ok(Target::for_profile(&backend, context, profile.vars())
+        .in_namespace(global.namespace.clone()))
 }

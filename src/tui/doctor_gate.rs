@@ -66,10 +66,12 @@ fn target(app: &App, backend: &dyn Backend) -> Target {
         .map(|p| p.vars().clone())
         .unwrap_or_default();
     let label = backend.label();
-    let context = label
-        .strip_prefix("context ")
-        .map(|rest| rest.split(" ns ").next().unwrap_or(rest).to_string());
-    Target::for_profile(app.settings.backend.name(), context, &vars)
+    let rest = label.strip_prefix("context ");
+    let context = rest.map(|rest| rest.split(" ns ").next().unwrap_or(rest).to_string());
+    let namespace = rest
+        .and_then(|rest| rest.split(" ns ").nth(1))
+        .map(str::to_string);
+    Target::for_profile(app.settings.backend.name(), context, &vars).in_namespace(namespace)
 }
 
 /// The checks ended.

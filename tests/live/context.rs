@@ -159,6 +159,27 @@ fn two_learners_in_two_namespaces_run_the_same_lesson_without_touching_each_othe
         said.contains("✔ may create Deployments") && said.contains("yes, in default"),
         "{said}"
     );
+    // With --namespace, the question is asked for the learner's namespace.
+    let doctor = Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args([
+            "doctor",
+            "--backend",
+            "context=kind-trinetes",
+            "--namespace",
+            "learner-a",
+        ])
+        .env("PATH", stubs.path())
+        .env("XDG_STATE_HOME", root.path().join("learner-a"))
+        .env("KUBECONFIG", &kubeconfig)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = text(&doctor);
+    assert!(
+        said.contains("✔ may create Deployments") && said.contains("yes, in learner-a"),
+        "{said}"
+    );
     let can_i = kubectl(
         &kubeconfig,
         &["auth", "can-i", "create", "deployments", "-n", "learner-a"],

@@ -172,9 +172,9 @@ impl Reconciler {
             now,
         );
         let end = self.store.clock().now();
-        outcome.wait = outcome.wake.map(|at| {
-            std::time::Duration::try_from(at.duration_since(end)).unwrap_or_default()
-        });
+        outcome.wait = outcome
+            .wake
+            .map(|at| std::time::Duration::try_from(at.duration_since(end)).unwrap_or_default());
         outcome
     }
 
