@@ -54,7 +54,10 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
     match command {
         Command::Next if lesson.next_step.is_none() && lesson.next_section.is_none() => {
             Some(if snapshot.presenting {
-                "Last screen of this lesson: n again opens the next lesson.".to_string()
+                match &lesson.next_lesson {
+                    Some(next) => format!("Last screen of this lesson: n again opens {next}."),
+                    None => "This is the last screen of the last lesson.".to_string(),
+                }
             } else {
                 "That is the last step of this lesson.".to_string()
             })
@@ -441,6 +444,7 @@ mod tests {
                     ],
                     next_step: Some("Get the nodes".into()),
                     next_section: Some("What eksctl wrote".into()),
+                    next_lesson: Some("Deploy Trino with Helm".into()),
                     step: Some(StepState {
                         title: "Create the EKS cluster".into(),
                         status: "running".into(),
@@ -485,6 +489,7 @@ mod tests {
             lesson: Some(LessonView {
                 next_step: None,
                 next_section: None,
+                next_lesson: Some("Deploy Trino with Helm".into()),
                 ..LessonView::default()
             }),
             ..Snapshot::default()
@@ -496,7 +501,18 @@ mod tests {
         );
         snapshot.presenting = true;
         let said = remark(Command::Next, Some(&snapshot)).unwrap_or_default();
-        assert!(said.contains("opens the next lesson"), "{said}");
+        assert_eq!(
+            said,
+            "Last screen of this lesson: n again opens Deploy Trino with Helm."
+        );
+        if let Some(l) = &mut snapshot.lesson {
+            l.next_lesson = None;
+        }
+        let said = remark(Command::Next, Some(&snapshot)).unwrap_or_default();
+        assert_eq!(said, "This is the last screen of the last lesson.");
+        if let Some(l) = &mut snapshot.lesson {
+            l.next_lesson = Some("Deploy Trino with Helm".into());
+        }
         assert_eq!(remark(Command::FastForward, Some(&snapshot)), None);
         snapshot.simulated = false;
         assert!(remark(Command::FastForward, Some(&snapshot)).is_some());

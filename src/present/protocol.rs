@@ -58,6 +58,9 @@ pub struct LessonView {
     pub next_step: Option<String>,
     /// The next section's title, if any.
     pub next_section: Option<String>,
+    /// The title of the lesson after this one, if any.
+    #[serde(default)]
+    pub next_lesson: Option<String>,
     /// The step running now, or the last one run, with its state.
     pub step: Option<StepState>,
 }

@@ -200,6 +200,10 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
         notes: current.map(|s| s.notes.clone()).unwrap_or_default(),
         next_step: next_step.map(|s| s.title.clone()),
         next_section: sections.get(section + 1).map(|s| s.title.clone()),
+        next_lesson: app
+            .lessons
+            .get(reader.lesson + 1)
+            .map(|l| l.front.title.clone()),
         step,
     })
 }
