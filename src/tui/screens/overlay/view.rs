@@ -282,17 +282,7 @@ fn draw_confirm_build_up(app: &App, lesson: usize, frame: &mut Frame, area: Rect
         }
         if let Some(estimate) = &typed {
             lines.push(Vec::new());
-            let mut said = estimate.lines().into_iter();
-            if let Some(what) = said.next() {
-                lines.extend(wrap(&[Seg::new(what, theme.badge_billable)], inner));
-            }
-            let ask = strings::type_to_confirm(&estimate.cluster);
-            lines.extend(wrap(&[Seg::new(ask, theme.text)], inner));
-            lines.push(vec![
-                Seg::new("> ", theme.step_prompt),
-                Seg::new(app.typed.clone(), theme.text),
-                Seg::new("_", theme.dim),
-            ]);
+            lines.extend(typed_question(app, estimate, inner));
         } else if billable {
             lines.push(Vec::new());
             let cost = strings::confirm_billable(app.settings.backend);
@@ -367,26 +357,9 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
         lines.push(Vec::new());
         lines.extend(command_lines(&s.command, "$ ", inner, app));
         lines.push(Vec::new());
-        let Some(estimate) = &typed else {
-            lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner));
-            return lines;
-        };
-        // What it creates and how to answer come first, so a short screen
-        // cuts the price details rather than the question.
-        let mut said = estimate.lines().into_iter();
-        if let Some(what) = said.next() {
-            lines.extend(wrap(&[Seg::new(what, theme.badge_billable)], inner));
-        }
-        let ask = strings::type_to_confirm(&estimate.cluster);
-        lines.extend(wrap(&[Seg::new(ask, theme.text)], inner));
-        lines.push(vec![
-            Seg::new("> ", theme.step_prompt),
-            Seg::new(app.typed.clone(), theme.text),
-            Seg::new("_", theme.dim),
-        ]);
-        for line in said {
-            lines.push(Vec::new());
-            lines.extend(wrap(&[Seg::new(line, theme.text)], inner));
+        match &typed {
+            Some(estimate) => lines.extend(typed_question(app, estimate, inner)),
+            None => lines.extend(wrap(&[Seg::new(cost, theme.badge_billable)], inner)),
         }
         lines
     };
@@ -396,6 +369,30 @@ fn draw_confirm_execute(app: &App, lesson: usize, step: usize, frame: &mut Frame
         strings::CONFIRM_EXECUTE_KEYS
     };
     draw_dialog(app, frame, area, 76, strings::CONFIRM_TITLE, body, keys);
+}
+
+/// The question answered by typing the cluster's name: what the step
+/// creates and how to answer come first, so a short screen cuts the price
+/// details rather than the question.
+fn typed_question(app: &App, estimate: &crate::cost::Estimate, inner: usize) -> Vec<Vec<Seg>> {
+    let theme = &app.settings.theme;
+    let mut lines = Vec::new();
+    let mut said = estimate.lines().into_iter();
+    if let Some(what) = said.next() {
+        lines.extend(wrap(&[Seg::new(what, theme.badge_billable)], inner));
+    }
+    let ask = strings::type_to_confirm(&estimate.cluster);
+    lines.extend(wrap(&[Seg::new(ask, theme.text)], inner));
+    lines.push(vec![
+        Seg::new("> ", theme.step_prompt),
+        Seg::new(app.typed.clone(), theme.text),
+        Seg::new("_", theme.dim),
+    ]);
+    for line in said {
+        lines.push(Vec::new());
+        lines.extend(wrap(&[Seg::new(line, theme.text)], inner));
+    }
+    lines
 }
 
 /// A command, highlighted, after `prompt` and broken like a command.
