@@ -294,6 +294,7 @@ pub async fn start(
 /// the ledger does not know.
 async fn leftovers(state_dir: &Path, region: Option<&str>, profile: &Profile) -> Option<String> {
     let open = Ledger::in_dir(state_dir).open().unwrap_or_default();
+    let mut billed = open.iter().any(|e| e.resource.billable());
     let mut found: Vec<String> = open
         .iter()
         .map(|e| {
@@ -317,6 +318,7 @@ async fn leftovers(state_dir: &Path, region: Option<&str>, profile: &Profile) ->
                 tokio::time::timeout(std::time::Duration::from_secs(10), listed).await
             && names.iter().any(|n| n == name)
         {
+            billed = true;
             found.push(format!(
                 "an EKS cluster named {name} in {region}, which trinetes' ledger does not know \
                  (made by hand, or on another machine?); `eksctl delete cluster --name {name} --region {region}` removes it"
@@ -326,8 +328,13 @@ async fn leftovers(state_dir: &Path, region: Option<&str>, profile: &Profile) ->
     if found.is_empty() {
         return None;
     }
+    let billed = if billed {
+        ", and possibly still billed"
+    } else {
+        ""
+    };
     Some(format!(
-        "left from an earlier session, and possibly still billed: {}. `trinetes cleanup` removes what trinetes created.",
+        "left from an earlier session{billed}: {}. `trinetes cleanup` removes what trinetes created.",
         found.join("; ")
     ))
 }
