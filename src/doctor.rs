@@ -466,8 +466,23 @@ fn identity_row(target: &Target, env: &[(String, String)], redactor: &Redactor) 
     let arn = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v["Arn"].as_str().map(str::to_string));
+    let network = crate::backend::fallback::classify(text.lines());
     match (out.status.success(), arn) {
         (true, Some(arn)) => Row::new("caller identity", Status::Ok, arn, true),
+        // Not a verdict on the credentials: AWS could not be asked. The
+        // step that needs it will fail the same way, and then the dry-run
+        // safety net can take over.
+        (false, _) if network.is_some() => Row::new(
+            "caller identity",
+            Status::Warn,
+            format!(
+                "AWS could not be reached ({}): {}",
+                network.as_ref().map_or("", |d| d.cause.words()),
+                text.lines().last().unwrap_or("no answer").trim()
+            ),
+            true,
+        )
+        .fix("check the network; if a step then fails on it, trinetes offers to go on on dry-run"),
         _ => Row::new(
             "caller identity",
             Status::Fail,

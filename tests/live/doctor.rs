@@ -150,3 +150,35 @@ fn an_eksctl_older_than_the_profile_needs_fails_with_the_minimum() {
     );
     assert!(said.contains("→ upgrade eksctl"), "{said}");
 }
+
+/// With the network down, the doctor cannot ask AWS who the learner is.
+/// That is not a verdict on the credentials, and it does not block: the
+/// step that needs AWS fails the same way, and the safety net can then
+/// offer to go on on dry-run.
+#[test]
+fn an_unreachable_aws_is_a_warning_not_rejected_credentials() {
+    require_tool("aws", "install the aws CLI (pip install awscli)");
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    stubs.add("eksctl", "echo 0.230.0");
+    stubs.add("helm", "echo v3.17.2+gcc0bbbd");
+    // Nothing listens on port 9 of the loopback.
+    let env = aws_env(state.path(), "http://127.0.0.1:9");
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &env,
+        &["doctor", "--backend", "live", "--profile", "current"],
+    );
+    let said = text(&out);
+    let row = said
+        .lines()
+        .find(|l| l.contains("caller identity"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("AWS could not be reached (an unreachable endpoint)"),
+        "{said}"
+    );
+    assert!(!row.starts_with('✘'), "a warning, not a failure: {said}");
+    assert!(!said.contains("were not accepted"), "{said}");
+}
