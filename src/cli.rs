@@ -236,8 +236,8 @@ pub enum Command {
     /// on screen, the next step and section, the clock, the time spent
     /// against each lesson's minutes, and the running step. n/→ goes to the
     /// next step, p/← to the previous one, r runs it, f fast-forwards it on
-    /// dry-run, y takes the offer to go on on dry-run after a live step
-    /// failed on the network, q quits. Several may follow one trinetes; one
+    /// dry-run, y answers the question the tutorial asks (run a billable
+    /// step, build a lesson's needs, go on on dry-run), q quits. Several may follow one trinetes; one
     /// started first waits for it.
     Notes,
     /// Remove every real resource trinetes created on the live and context

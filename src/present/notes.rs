@@ -40,7 +40,7 @@ pub fn command_for(key: crossterm::event::KeyCode) -> Option<Command> {
         KeyCode::Char('p') | KeyCode::Left => Some(Command::Previous),
         KeyCode::Char('r') | KeyCode::Enter => Some(Command::Run),
         KeyCode::Char('f') => Some(Command::FastForward),
-        KeyCode::Char('y') => Some(Command::GoOnSimulated),
+        KeyCode::Char('y') => Some(Command::Yes),
         _ => None,
     }
 }
@@ -50,6 +50,22 @@ pub fn command_for(key: crossterm::event::KeyCode) -> Option<Command> {
 /// next lesson in the presentation.
 pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
     let snapshot = snapshot?;
+    match (command, &snapshot.question) {
+        (Command::Yes, Some(q)) if !q.yes_here => {
+            return Some(format!("{} — answer it on the presentation.", q.text));
+        }
+        (Command::Yes, None) => {
+            return Some("y answers the presentation's question; there is none now.".to_string());
+        }
+        (Command::Yes, Some(_)) => return None,
+        (_, Some(_)) => {
+            return Some(
+                "The presentation is asking a question: y answers it, or answer it there."
+                    .to_string(),
+            );
+        }
+        (_, None) => {}
+    }
     let lesson = snapshot.lesson.as_ref()?;
     match command {
         Command::Next if lesson.next_step.is_none() && lesson.next_section.is_none() => {
@@ -64,9 +80,6 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
         }
         Command::Next if lesson.next_step.is_none() && !snapshot.presenting => {
             Some("That is the last step of this lesson.".to_string())
-        }
-        Command::GoOnSimulated if snapshot.fallback.is_none() => {
-            Some("y answers the offer to go on on dry-run; there is none now.".to_string())
         }
         Command::FastForward if !snapshot.simulated => {
             Some("Fast-forward works on dry-run only.".to_string())
@@ -169,6 +182,28 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
         ));
+    }
+    if let Some(q) = snapshot
+        .question
+        .as_ref()
+        .filter(|_| snapshot.fallback.is_none())
+    {
+        let how = if q.yes_here {
+            "y here answers"
+        } else {
+            "answer it on the presentation"
+        };
+        keys.insert(
+            0,
+            Span::styled(
+                format!(" ? {}: {how} ", q.text),
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ),
+        );
+        keys.insert(1, Span::raw("  "));
     }
     if let Some(banner) = &snapshot.fallback {
         keys.insert(
@@ -431,6 +466,7 @@ mod tests {
                 presenting: false,
                 fast_forward: false,
                 fallback: None,
+                question: None,
                 lesson: Some(LessonView {
                     id: "eks".into(),
                     title: "EKS and eksctl".into(),
@@ -526,9 +562,9 @@ mod tests {
         );
         assert_eq!(
             command_for(crossterm::event::KeyCode::Char('y')),
-            Some(Command::GoOnSimulated)
+            Some(Command::Yes)
         );
-        assert!(remark(Command::GoOnSimulated, Some(&snapshot)).is_some());
+        assert!(remark(Command::Yes, Some(&snapshot)).is_some());
 
         // Shown in the window's key line, until the next key.
         let state = NotesState {
@@ -542,6 +578,37 @@ mod tests {
             text.contains("That is the last step of this lesson."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_presentations_question_is_shown_with_who_answers_it() {
+        let now: Timestamp = "2026-11-30T10:20:00Z".parse().unwrap();
+        let mut snapshot = Snapshot {
+            talk_started: "2026-11-30T10:00:00Z".into(),
+            question: Some(crate::present::protocol::Question {
+                text: "run this command?".into(),
+                yes_here: true,
+            }),
+            ..Snapshot::default()
+        };
+        let state = |snapshot: &Snapshot| NotesState {
+            connected: true,
+            snapshot: Some(snapshot.clone()),
+            ..NotesState::default()
+        };
+        let text = screen(&state(&snapshot), now, 100, 12);
+        assert!(
+            text.contains("? run this command?: y here answers"),
+            "{text}"
+        );
+        assert_eq!(remark(Command::Yes, Some(&snapshot)), None);
+        snapshot.question = Some(crate::present::protocol::Question {
+            text: "type the cluster's name to create it".into(),
+            yes_here: false,
+        });
+        let text = screen(&state(&snapshot), now, 100, 12);
+        assert!(text.contains("answer it on the presentation"), "{text}");
+        assert!(remark(Command::Yes, Some(&snapshot)).is_some());
     }
 
     #[test]

@@ -33,10 +33,22 @@ pub struct Snapshot {
     /// The running step is being fast-forwarded (dry-run).
     #[serde(default)]
     pub fast_forward: bool,
+    /// The question the presentation waits on, if any, and whether `y` in
+    /// the notes window answers it.
+    #[serde(default)]
+    pub question: Option<Question>,
     /// Set when a live step failed on the network and the presentation
     /// went on on dry-run: what failed, and why (shown loudly).
     #[serde(default)]
     pub fallback: Option<String>,
+}
+
+/// A question on the presentation's screen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub text: String,
+    /// False when it must be answered on the presentation (a name to type).
+    pub yes_here: bool,
 }
 
 /// The lesson on screen.
@@ -91,9 +103,11 @@ pub enum Command {
     Run,
     /// Run the dry-run world fast until the running step ends.
     FastForward,
-    /// Yes to the offer to go on on dry-run after a live step failed on
-    /// the network.
-    GoOnSimulated,
+    /// Yes to the question the presentation asks: run a billable step (on
+    /// dry-run), build what a lesson needs, go on on dry-run after a live
+    /// step failed on the network. A question answered by typing a name
+    /// is answered on the presentation's keyboard.
+    Yes,
 }
 
 /// One message as a line (without its newline).

@@ -83,8 +83,8 @@ pub enum Action {
     /// `f` in the presentation or the notes window: run the dry-run world
     /// fast until the running step ends.
     FastForward,
-    /// `y` in the notes window: yes to the offer to go on on dry-run.
-    AcceptFallback,
+    /// A key pressed in the notes window (`trinetes notes`).
+    FromNotes(crate::present::Command),
     /// Going on on dry-run after a live step failed on the network reports.
     Fallback(crate::tui::execution::fallback::FallbackEvent),
     /// A line of the cleanup that quitting asked for.

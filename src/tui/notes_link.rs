@@ -44,7 +44,7 @@ impl NotesLink {
             Ok((hub, mut commands)) => {
                 tokio::spawn(async move {
                     while let Some(command) = commands.recv().await {
-                        if actions.send(action_for(command)).await.is_err() {
+                        if actions.send(Action::FromNotes(command)).await.is_err() {
                             break;
                         }
                     }
@@ -85,14 +85,52 @@ impl NotesLink {
     }
 }
 
-fn action_for(command: Command) -> Action {
-    match command {
-        Command::Next => Action::NextStep,
-        Command::Previous => Action::PrevStep,
-        Command::Run => Action::ExecuteStep,
-        Command::FastForward => Action::FastForward,
-        Command::GoOnSimulated => Action::AcceptFallback,
+/// What a key of the notes window does now. While the presentation asks
+/// a question, moving on would act behind it: only `y` counts, and only
+/// for a question that needs no typed name.
+pub fn action_for(app: &App, command: Command) -> Option<Action> {
+    if app.overlay.is_some() {
+        let yes = command == Command::Yes && question(app).is_some_and(|q| q.yes_here);
+        return yes.then_some(Action::ConfirmYes);
     }
+    match command {
+        Command::Next => Some(Action::NextStep),
+        Command::Previous => Some(Action::PrevStep),
+        Command::Run => Some(Action::ExecuteStep),
+        Command::FastForward => Some(Action::FastForward),
+        Command::Yes => None,
+    }
+}
+
+/// The question the TUI's screen asks, as the notes window shows it.
+fn question(app: &App) -> Option<crate::present::protocol::Question> {
+    use crate::tui::screens::overlay::{Confirm, Overlay};
+    let Some(Overlay::Confirm(what)) = app.overlay else {
+        return None;
+    };
+    let typed = crate::tui::execution::billable::typed_confirmation(app).is_some();
+    let text = match what {
+        Confirm::ExecuteStep(..) if typed => "type the cluster's name to create it",
+        Confirm::ExecuteStep(..) => "run this command?",
+        Confirm::BuildUp(_) if typed => "type the cluster's name to build what this lesson needs",
+        Confirm::BuildUp(_) => "build what this lesson needs first?",
+        Confirm::Doctor(..) => "the checks before the first real step",
+        Confirm::Fallback => "go on on dry-run?",
+        Confirm::StopStep => "stop the running step?",
+        Confirm::Quit | Confirm::QuitCleanup => "quit?",
+        Confirm::ResetAll | Confirm::ResetWorld | Confirm::ResetLesson(_) => "reset?",
+    };
+    Some(crate::present::protocol::Question {
+        text: text.to_string(),
+        yes_here: !typed
+            && matches!(
+                what,
+                Confirm::ExecuteStep(..)
+                    | Confirm::BuildUp(_)
+                    | Confirm::Fallback
+                    | Confirm::Doctor(..)
+            ),
+    })
 }
 
 /// What the notes window shows of `app`.
@@ -106,6 +144,7 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         fast_forward: app.fast_forward,
         simulated: link.simulated || app.fallback.active.is_some(),
         fallback: crate::tui::execution::fallback::banner(app),
+        question: question(app),
     }
 }
 

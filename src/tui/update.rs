@@ -64,7 +64,11 @@ fn apply(app: &mut App, action: Action) {
         Action::Fallback(event) => crate::tui::execution::fallback::event(app, event),
         Action::DoctorDone(report) => crate::tui::doctor_gate::done(app, report),
         Action::FastForward => crate::tui::present::update::fast_forward(app),
-        Action::AcceptFallback => crate::tui::execution::fallback::accept_from_notes(app),
+        Action::FromNotes(command) => {
+            if let Some(action) = crate::tui::notes_link::action_for(app, command) {
+                apply(app, action);
+            }
+        }
         // Outside the presentation these have nothing to move.
         Action::PresentNext | Action::PresentBack | Action::PresentTick(_) => {}
         Action::QuitCleanupLine(line) => crate::tui::quit_cleanup::line(app, line),

@@ -267,3 +267,36 @@ fn building_a_lessons_needs_on_live_asks_for_the_clusters_name_too() {
     assert!(app.overlay.is_none(), "answered");
     assert!(app.build_up.start, "the build-up starts");
 }
+
+/// The notes window answers the question on the presentation with `y`
+/// when no name must be typed, and its other keys wait until it is
+/// answered: they would act behind the question.
+#[test]
+fn y_in_the_notes_window_answers_a_plain_question_and_other_keys_wait() {
+    use trinetes::present::Command;
+    use trinetes::tui::action::Action;
+
+    // Dry-run: the billable step asks a plain question.
+    let mut app = live_app();
+    app.settings.backend = BackendKind::DryRun;
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_some(), "asked: {}", frame(&app));
+    let selected = app.reader.as_ref().and_then(|r| r.step);
+    update(&mut app, Action::FromNotes(Command::Next));
+    assert!(app.overlay.is_some(), "n waits for the answer");
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), selected);
+    update(&mut app, Action::FromNotes(Command::Yes));
+    assert!(app.overlay.is_none(), "y answered it");
+    assert!(app.pending_execution.is_some(), "the step starts");
+
+    // Live: the cluster's name must be typed on the presentation.
+    let mut app = live_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Action::FromNotes(Command::Yes));
+    assert!(app.overlay.is_some(), "y cannot type the name");
+    assert!(app.pending_execution.is_none(), "nothing ran");
+}

@@ -14,6 +14,7 @@ use trinetes::backend::live::ShellBackend;
 use trinetes::check::CheckContext;
 use trinetes::execute::{ExecutionEvent, StepOutcome};
 use trinetes::lesson::{BackendKind, Profile};
+use trinetes::present::Command;
 use trinetes::progress::Progress;
 use trinetes::tui::action::Action;
 use trinetes::tui::execution::StepExecution;
@@ -206,13 +207,13 @@ fn no_leaves_the_failure_as_it_was() {
 #[test]
 fn y_in_the_notes_window_is_the_same_yes_and_does_nothing_without_an_offer() {
     let mut app = failed_live_step(DNS_LINE, FallbackMode::Ask);
-    update(&mut app, Action::AcceptFallback);
+    update(&mut app, Action::FromNotes(Command::Yes));
     assert!(app.overlay.is_none(), "the question is answered");
     assert!(app.fallback.start, "the simulated world is to be built");
 
     let mut app = failed_live_step(DNS_LINE, FallbackMode::Ask);
     press(&mut app, KeyCode::Char('n'));
-    update(&mut app, Action::AcceptFallback);
+    update(&mut app, Action::FromNotes(Command::Yes));
     assert!(!app.fallback.start, "no offer open: nothing to say yes to");
     assert_eq!(app.settings.backend, BackendKind::Live);
 }

@@ -189,16 +189,6 @@ pub fn accept(app: &mut App) {
     app.set_notice(strings::FALLBACK_REBUILDING, None);
 }
 
-/// `y` in the notes window: the same yes as on the slides, when the offer
-/// is the question on screen.
-pub fn accept_from_notes(app: &mut App) {
-    use crate::tui::screens::overlay::{Confirm, Overlay};
-    if matches!(app.overlay, Some(Overlay::Confirm(Confirm::Fallback))) {
-        app.overlay = None;
-        accept(app);
-    }
-}
-
 /// What the building task reported.
 pub fn event(app: &mut App, event: FallbackEvent) {
     match event {
