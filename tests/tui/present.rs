@@ -180,3 +180,21 @@ fn next_step_on_the_readers_last_step_says_so() {
     assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(1));
     assert_eq!(app.notice.as_deref(), Some(strings::NOTICE_LAST_STEP));
 }
+
+/// A step that ran on the simulated world after a live failure says so on
+/// the slide too, not only in the status line.
+#[test]
+fn a_step_run_on_the_simulated_world_says_so_on_the_slide() {
+    let mut app = presenting(BackendKind::DryRun, 0);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.executing, "{:?}", app.overlay);
+    let before = frame(&app);
+    assert!(!before.contains(strings::BADGE_SIMULATED), "{before}");
+    if let Some(execution) = app.execution.as_mut() {
+        execution.simulated = true;
+    }
+    let screen = frame(&app);
+    assert!(screen.contains(strings::BADGE_SIMULATED), "{screen}");
+}

@@ -122,6 +122,13 @@ fn execution_lines(app: &App, execution: &StepExecution) -> Vec<Line<'static>> {
             Line::styled(format!("■ {}", strings::PRESENT_STOPPED), theme.warning)
         }
     };
+    let mut status = status;
+    if execution.simulated {
+        status.push_span(Span::styled(
+            format!("  {}", strings::BADGE_SIMULATED),
+            theme.warning,
+        ));
+    }
     let mut lines = vec![status];
     if app.fast_forward && execution.is_executing() {
         lines.push(Line::styled(strings::FAST_FORWARD_ON, theme.dim));
