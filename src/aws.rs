@@ -56,10 +56,25 @@ impl AwsError {
     }
 }
 
+/// An error and its sources, each said once, joined with ": " (the SDK's
+/// own context form repeats them as Rust debug values).
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut said: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !said.iter().any(|s| s.contains(&text)) {
+            said.push(text);
+        }
+        next = e.source();
+    }
+    said.join(": ")
+}
+
 fn sdk_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match &err {
         SdkError::ServiceError(service) => {
@@ -72,7 +87,7 @@ where
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => AwsError::Unreachable {
             operation,
-            detail: DisplayErrorContext(&err).to_string(),
+            detail: causes(&err),
         },
         _ => AwsError::Other {
             operation,

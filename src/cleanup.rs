@@ -99,9 +99,10 @@ pub async fn run(
                 say(&format!("✔ {} was already gone", entry.resource))
             }
             Outcome::Removed { .. } => say(&format!("✔ {} removed", entry.resource)),
-            Outcome::Survived { why } => {
-                say(&format!("✘ {} is still there: {why}", entry.resource))
-            }
+            Outcome::Survived { why } => say(&format!(
+                "✘ {} is not confirmed gone: {why}",
+                entry.resource
+            )),
         }
         reports.push(ItemReport {
             resource: entry.resource,
@@ -373,6 +374,14 @@ async fn eks_cluster(
     match status(&client).await {
         Ok(None) => return Outcome::Removed { already_gone: true },
         Ok(Some(_)) => {}
+        Err(e @ crate::aws::AwsError::Unreachable { .. }) => {
+            return Outcome::Survived {
+                why: redactor.redact(&format!(
+                    "EKS could not be asked whether it exists, so nothing was deleted ({e}); \
+                     it stays in the ledger: run `trinetes cleanup` again once AWS can be reached"
+                )),
+            };
+        }
         Err(e) => {
             return Outcome::Survived {
                 why: redactor.redact(&e.to_string()),

@@ -316,3 +316,40 @@ esac
     );
     assert!(ledger.open().unwrap().is_empty());
 }
+
+/// With AWS out of reach, cleanup cannot know whether the cluster exists:
+/// it deletes nothing, says so in words (no Rust debug dump), exits
+/// non-zero and keeps the cluster in the ledger for the next run.
+#[test]
+fn with_aws_out_of_reach_cleanup_says_it_could_not_check_and_keeps_the_entry() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let calls = state.path().join("eksctl-calls");
+    stubs.add(
+        "eksctl",
+        &format!("echo \"$*\" >> {}; exit 0", calls.display()),
+    );
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let cluster = Resource::EksCluster {
+        name: "tcb-cluster".into(),
+        region: "us-east-1".into(),
+    };
+    ledger.record(cluster.clone(), "live").unwrap();
+    // Nothing listens on port 9 of the loopback.
+    let env = aws_env(state.path(), "http://127.0.0.1:9");
+    let out = trinetes(state.path(), &stubs.path(), &env, &["cleanup", "--yes"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("EKS could not be asked whether it exists, so nothing was deleted"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Connection refused"),
+        "the cause, in words: {said}"
+    );
+    assert!(!said.contains("DispatchFailure("), "no debug dump: {said}");
+    assert!(!calls.exists(), "eksctl was not run");
+    let open = ledger.open().unwrap();
+    assert!(open.iter().any(|e| e.resource == cluster), "{open:?}");
+}
