@@ -225,6 +225,34 @@ impl ShellBackend {
     }
 }
 
+impl ShellBackend {
+    /// After a command that was to create an EKS cluster failed: when EKS
+    /// answers that no such cluster exists, it was never made, and the
+    /// ledger (and the spend shown) lets it go. When EKS cannot be asked,
+    /// or the cluster is there (a create that failed midway), it stays.
+    async fn confirm_never_made(&self, command: &str) {
+        let Some(ledger) = &self.ledger else { return };
+        for resource in plan::created_by(command, &self.defaults) {
+            let crate::ledger::Resource::EksCluster { name, region } = &resource else {
+                continue;
+            };
+            let Ok(client) = crate::aws::EksClient::from_env(Some(region)).await else {
+                continue;
+            };
+            let asked = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                client.cluster_status(name),
+            )
+            .await;
+            if let Ok(Ok(None)) = asked
+                && let Err(e) = ledger.confirm_removed(&resource)
+            {
+                tracing::warn!("{e}");
+            }
+        }
+    }
+}
+
 /// The words of a lone `kubectl port-forward ...` command, which trinetes
 /// carries out itself so the forward outlives the step; None for anything
 /// else, including a script that merely contains one.
@@ -294,6 +322,9 @@ impl Backend for ShellBackend {
             let exit = process::run(&spec, events, cancel).await;
             self.refresh_kube().await;
             self.confirm_removed(command).await;
+            if exit.as_ref().is_ok_and(|e| !e.success()) {
+                self.confirm_never_made(command).await;
+            }
             exit
         }
         .boxed()

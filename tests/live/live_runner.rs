@@ -411,3 +411,66 @@ fn a_hanging_step_ends_at_its_timeout_its_process_group_is_gone_and_the_ledger_i
     assert!(!releases.join("tcb").exists());
     assert!(ledger.open().unwrap().is_empty());
 }
+
+/// A create that fails before EKS made anything leaves no cluster in the
+/// ledger once EKS answers that none exists; one that cannot be checked
+/// (AWS out of reach) stays, since it may exist.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_create_that_made_nothing_leaves_the_ledger_once_eks_says_so() {
+    let moto = MotoServer::start();
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    stubs.add("eksctl", "echo 'Error: AccessDenied' >&2; exit 1");
+    let dir = lessons(state.path());
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let run = |endpoint: String| {
+        let st = state.path().to_path_buf();
+        let path = stubs.path();
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let env = aws_env(&st, &endpoint);
+            trinetes(
+                &st,
+                &path,
+                &env,
+                &[
+                    "run",
+                    "--backend",
+                    "live",
+                    "--trust-lessons",
+                    "--lessons",
+                    &dir,
+                    "--lesson",
+                    "make-cluster",
+                    "--confirm-billable",
+                    "tcb-test",
+                ],
+            )
+        })
+    };
+
+    let out = run(moto.url()).await.unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        ledger.open().unwrap().is_empty(),
+        "EKS says there is no tcb-test: {:?}",
+        ledger.open().unwrap()
+    );
+
+    let out = run("http://127.0.0.1:9".to_string()).await.unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    let open: Vec<Resource> = ledger
+        .open()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.resource)
+        .collect();
+    assert_eq!(
+        open,
+        vec![Resource::EksCluster {
+            name: "tcb-test".into(),
+            region: "us-east-1".into()
+        }],
+        "unchecked, so kept"
+    );
+}
