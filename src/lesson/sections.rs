@@ -94,11 +94,21 @@ impl Lesson {
         let index_of = |line: usize| starts.iter().rposition(|s| s.line <= line).unwrap_or(0);
         for block in &self.blocks {
             if let Block::Markdown { source, span } = block {
+                // A block is its own paragraph: the prose after a step must
+                // not run on from the prose before it.
+                let mut started: Option<usize> = None;
                 for (n, text) in source.split_inclusive('\n').enumerate() {
                     let line = span.line + n;
                     let at = index_of(line);
                     if !starts[at].heading.contains(&line) {
-                        sections[at].text.push_str(text);
+                        let section = &mut sections[at].text;
+                        if started != Some(at) && !section.trim().is_empty() {
+                            let trimmed = section.trim_end().len();
+                            section.truncate(trimmed);
+                            section.push_str("\n\n");
+                        }
+                        started = Some(at);
+                        section.push_str(text);
                     }
                 }
             }

@@ -198,3 +198,42 @@ fn a_step_run_on_the_simulated_world_says_so_on_the_slide() {
     let screen = frame(&app);
     assert!(screen.contains(strings::BADGE_SIMULATED), "{screen}");
 }
+
+/// Every screen of the built-in lessons keeps its paragraphs apart: the
+/// prose after a step does not run on from the prose before it.
+#[test]
+fn the_built_in_lessons_screens_keep_paragraphs_apart() {
+    use trinetes::lesson::{Profile, builtin};
+    let profile = Profile::builtin("current").expect("profile");
+    let lessons: Vec<_> = builtin().iter().map(|l| l.expanded(&profile)).collect();
+    let count = lessons.len();
+    let mut s = settings();
+    s.backend = BackendKind::DryRun;
+    let mut app = App::new(lessons, Progress::default(), s, (140, 60));
+    app.present = Some(Present::new(PresentConfig { type_speed: 0 }));
+    for lesson in 0..count {
+        app.list_selected = lesson;
+        update(&mut app, Action::Open);
+        let sections = app.present.as_ref().map_or(0, |p| p.sections.len());
+        for section in 0..sections {
+            if let Some(p) = app.present.as_mut() {
+                p.section = section;
+            }
+            update(&mut app, Action::Resize(140, 60));
+            let text = app
+                .present
+                .as_ref()
+                .and_then(|p| p.current())
+                .map(|s| s.text.clone());
+            if let Some(text) = text {
+                for glued in [":Each", ".The", ":The"] {
+                    assert!(
+                        !text.contains(glued),
+                        "lesson {lesson} section {section}: {text}"
+                    );
+                }
+            }
+        }
+        update(&mut app, Action::Back);
+    }
+}
