@@ -45,9 +45,9 @@ pub fn text_width(area: Rect) -> u16 {
 }
 
 /// The title split into lines of big letters that fit `width`, and the
-/// letters' size: as big as [`BIG_LINES`] lines allow, smaller (half as
-/// tall) for a long title in up to one line more. None when it fits
-/// neither way (then it is shown in plain letters).
+/// letters' size (quadrant blocks, which every terminal font draws), in at
+/// most [`BIG_LINES`] lines. None when it does not fit (then it is shown in
+/// plain letters).
 pub fn big_title(title: &str, width: u16) -> Option<(PixelSize, Vec<String>)> {
     let lines = split_words(title, usize::from(width / LETTER).max(1));
     if lines.len() <= BIG_LINES
@@ -57,11 +57,11 @@ pub fn big_title(title: &str, width: u16) -> Option<(PixelSize, Vec<String>)> {
     {
         return Some((PixelSize::Quadrant, lines));
     }
-    (lines.len() <= BIG_LINES + 1
-        && lines
-            .iter()
-            .all(|l| width_of(l) <= usize::from(width / LETTER)))
-    .then_some((PixelSize::Octant, lines))
+    // Smaller big letters would need the octant glyphs (U+1CDxx) or the
+    // sextants of Symbols for Legacy Computing, which many terminal and
+    // projector fonts do not draw: a title that does not fit is shown in
+    // plain bold letters instead.
+    None
 }
 
 /// Rows one line of big letters of `size` takes.
@@ -279,7 +279,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_title_is_split_into_big_lines_that_fit_smaller_or_not_at_all() {
+    fn a_title_is_split_into_big_lines_that_fit_or_shown_plain() {
         let big = |t: &str, w: u16| {
             big_title(t, w).map(|(size, lines)| (size == PixelSize::Quadrant, lines))
         };
@@ -291,10 +291,8 @@ mod tests {
             big("Services and NodePort", 60),
             Some((true, vec!["Services and".into(), "NodePort".into()]))
         );
-        assert_eq!(
-            big("one two three", 20),
-            Some((false, vec!["one".into(), "two".into(), "three".into()]))
-        );
+        // Three lines would need smaller letters, which many fonts lack.
+        assert_eq!(big("one two three", 20), None);
         assert_eq!(big("a b c d e f g h i j k l", 8), None);
         assert_eq!(big("Supercalifragilistic", 40), None);
     }
