@@ -404,10 +404,9 @@ impl LessonRun<'_> {
         // The live backend keeps its ledger: what it created stays listed
         // for `trinetes cleanup`; nothing simulated is added to it.
         self.backend.stop_forwards().await;
-        printer.line(&crate::tui::strings::fallback_started(
-            &lesson.front.id,
-            step,
-        ));
+        let said = crate::tui::strings::fallback_started(&lesson.front.id, step);
+        printer.line(&said);
+        crate::record::note(&said);
         report.fallback = Some(FallbackReport {
             failed_step: format!("{}/{step}", lesson.front.id),
             cause: diagnosis.cause.words().to_string(),

@@ -47,12 +47,24 @@ fn a_live_step_failing_on_dns_goes_on_on_dry_run_with_fallback_auto() {
     let stubs = Stubs::new(state.path());
     stubs.add("eksctl", DNS_FAILURE);
 
-    let out = run_eks(state.path(), &stubs, &["--fallback", "auto"]);
+    let cast = state.path().join("run.cast");
+    let cast_arg = cast.to_string_lossy().to_string();
+    let out = run_eks(
+        state.path(),
+        &stubs,
+        &["--fallback", "auto", "--record", &cast_arg],
+    );
     let said = text(&out);
     assert!(out.status.success(), "{said}");
     assert!(
         said.contains("eks/create-cluster failed on live because of a DNS failure"),
         "{said}"
+    );
+    // A recording of the run says where it went on on dry-run.
+    let recorded = std::fs::read_to_string(&cast).expect("the recording");
+    assert!(
+        recorded.contains("SIMULATED from eks/create-cluster on"),
+        "{recorded}"
     );
     assert!(
         said.contains("SIMULATED from eks/create-cluster on"),

@@ -258,20 +258,20 @@ pub async fn follow(
     };
     app.settings.backend = BackendKind::DryRun;
     app.settings.backend_label = strings::FALLBACK_STATUS.to_string();
-    app.set_notice(
-        strings::fallback_started(
-            if offer.rerun {
-                app.lessons
-                    .get(offer.lesson)
-                    .map_or("", |l| l.front.id.as_str())
-            } else {
-                // A build-up's step: named with its own lesson already.
-                ""
-            },
-            &offer.step_id,
-        ),
-        None,
+    let said = strings::fallback_started(
+        if offer.rerun {
+            app.lessons
+                .get(offer.lesson)
+                .map_or("", |l| l.front.id.as_str())
+        } else {
+            // A build-up's step: named with its own lesson already.
+            ""
+        },
+        &offer.step_id,
     );
+    // A recording of the run says so too, where it happened.
+    crate::record::note(&said);
+    app.set_notice(said, None);
     let (lesson, step, rerun) = (offer.lesson, offer.step, offer.rerun);
     app.fallback.active = Some(offer);
     if rerun {
