@@ -88,6 +88,13 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
     }
 }
 
+/// What the window said stays only while the presentation is where it was
+/// said: a remark about the lesson's last screen is wrong in the next one.
+fn said_still(said: Option<String>, before: Option<&Snapshot>, now: &Snapshot) -> Option<String> {
+    let place = |s: &Snapshot| s.lesson.as_ref().map(|l| (l.id.clone(), l.section));
+    said.filter(|_| before.map(place) == Some(place(now)))
+}
+
 /// `mm:ss`, or `h:mm:ss` from an hour on.
 pub fn clock(secs: i64) -> String {
     let secs = secs.max(0);
@@ -397,6 +404,7 @@ async fn serve(terminal: &mut ratatui::DefaultTerminal, socket: &Path) -> std::i
                 got = line => match got {
                     Ok(Some(text)) => {
                         if let Some(s) = protocol::decode::<Snapshot>(&text) {
+                            state.said = said_still(state.said.take(), state.snapshot.as_ref(), &s);
                             state.snapshot = Some(s);
                         }
                     }
@@ -578,6 +586,29 @@ mod tests {
             text.contains("That is the last step of this lesson."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_remark_goes_when_the_presentation_moves_on() {
+        let at = |id: &str, section| Snapshot {
+            lesson: Some(LessonView {
+                id: id.into(),
+                section,
+                ..LessonView::default()
+            }),
+            ..Snapshot::default()
+        };
+        let said = Some("Last screen of this lesson: n again opens Clean up.".to_string());
+        let here = at("helm-trino", 9);
+        assert_eq!(
+            said_still(said.clone(), Some(&here), &at("helm-trino", 9)),
+            said
+        );
+        assert_eq!(
+            said_still(said.clone(), Some(&here), &at("cleanup", 0)),
+            None
+        );
+        assert_eq!(said_still(said, Some(&here), &at("helm-trino", 8)), None);
     }
 
     #[test]

@@ -93,6 +93,13 @@ pub fn action_for(app: &App, command: Command) -> Option<Action> {
         let yes = command == Command::Yes && question(app).is_some_and(|q| q.yes_here);
         return yes.then_some(Action::ConfirmYes);
     }
+    // On the lesson list, n and r open the selected lesson, so that a
+    // talk can start from the notes window too.
+    if app.screen == crate::tui::state::Screen::List
+        && matches!(command, Command::Next | Command::Run)
+    {
+        return Some(Action::Open);
+    }
     match command {
         Command::Next => Some(Action::NextStep),
         Command::Previous => Some(Action::PrevStep),

@@ -237,3 +237,16 @@ fn the_built_in_lessons_screens_keep_paragraphs_apart() {
         update(&mut app, Action::Back);
     }
 }
+
+/// A talk can start from the notes window: on the lesson list, its n
+/// opens the selected lesson.
+#[test]
+fn n_in_the_notes_window_opens_the_selected_lesson_from_the_list() {
+    use trinetes::present::Command;
+    use trinetes::tui::state::Screen;
+    let mut app = presenting(BackendKind::DryRun, 0);
+    update(&mut app, Action::Back);
+    assert_eq!(app.screen, Screen::List);
+    update(&mut app, Action::FromNotes(Command::Next));
+    assert_eq!(app.screen, Screen::Reader);
+}
