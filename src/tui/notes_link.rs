@@ -57,8 +57,8 @@ impl NotesLink {
             }
         };
         NotesLink {
+            talk_started: talk_start(state_dir, hub.is_some(), Timestamp::now()),
             hub,
-            talk_started: Timestamp::now(),
             backend,
             simulated,
             opened: None,
@@ -83,6 +83,38 @@ impl NotesLink {
         }
         hub.publish(&snapshot(app, self));
     }
+}
+
+/// A talk that trinetes left less than this long ago goes on with its
+/// clock when trinetes starts again (a crash or a restart mid-talk).
+const TALK_RESUMES_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
+
+/// When the talk began: kept in `STATE/talk-started` and touched on every
+/// start, so a restart within [`TALK_RESUMES_WITHIN`] of the last one keeps
+/// the talk's clock; a later start begins a new talk. Only the trinetes
+/// that holds the notes socket (`owner`) writes it.
+fn talk_start(state_dir: &Path, owner: bool, now: Timestamp) -> Timestamp {
+    let file = state_dir.join("talk-started");
+    let kept = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| t.trim().parse::<Timestamp>().ok());
+    let touched = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| Timestamp::try_from(t).ok());
+    let start = match (kept, touched) {
+        (Some(kept), Some(touched))
+            if now.duration_since(touched) < TALK_RESUMES_WITHIN && kept <= now =>
+        {
+            kept
+        }
+        _ => now,
+    };
+    if owner {
+        // A convenience: a talk whose start cannot be kept just starts anew.
+        let _ = crate::files::write_atomically(&file, start.to_string().as_bytes());
+    }
+    start
 }
 
 /// What a key of the notes window does now. While the presentation asks
@@ -252,4 +284,33 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .map(|l| l.front.title.clone()),
         step,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restart_soon_after_keeps_the_talks_start_and_a_later_one_begins_anew() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first: Timestamp = "2026-11-30T10:00:00Z".parse().expect("a time");
+        assert_eq!(talk_start(dir.path(), true, first), first);
+        // The file was just touched: a restart now keeps the talk's start.
+        let now = Timestamp::now();
+        assert_eq!(talk_start(dir.path(), true, now), first);
+        // A trinetes that does not hold the socket writes nothing.
+        let other = tempfile::tempdir().expect("temp dir");
+        assert_eq!(talk_start(other.path(), false, now), now);
+        assert!(!other.path().join("talk-started").exists());
+        // Touched more than two hours ago: a new talk.
+        let file = dir.path().join("talk-started");
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .expect("the file")
+            .set_modified(old)
+            .expect("set its time");
+        assert_eq!(talk_start(dir.path(), true, now), now);
+    }
 }
