@@ -74,104 +74,41 @@ pub struct GlobalArgs {
     pub fallback: FallbackMode,
 }
 
-/// The global flags each subcommand has no use for. They are still
+/// The global flags each subcommand has a use for; the others are still
 /// accepted there (so `trinetes sim --theme light` keeps working), but its
-/// `--help` does not list them.
-const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
-    (
-        "lessons",
-        &[
-            "backend",
-            "theme",
-            "pace",
-            "pace_total",
-            "namespace",
-            "record",
-            "present",
-            "type_speed",
-            "fallback",
-        ],
-    ),
-    (
-        "sim",
-        &[
-            "lessons",
-            "backend",
-            "theme",
-            "pace",
-            "pace_total",
-            "namespace",
-            "record",
-            "present",
-            "type_speed",
-            "fallback",
-        ],
-    ),
+/// `--help` does not list them. A new global flag is hidden everywhere but
+/// where it is named here.
+const USED_GLOBALS: &[(&str, &[&str])] = &[
+    ("lessons", &["lessons", "profile"]),
+    ("sim", &["profile"]),
     (
         "reset-world",
-        &["namespace", "record", "present", "type_speed", "fallback"],
-    ),
-    (
-        "notes",
         &[
             "lessons",
             "backend",
+            "profile",
             "theme",
             "pace",
             "pace_total",
+        ],
+    ),
+    ("notes", &[]),
+    (
+        "run",
+        &[
+            "lessons",
+            "backend",
             "namespace",
             "profile",
-            "record",
-            "present",
-            "type_speed",
-            "fallback",
-        ],
-    ),
-    ("run", &["theme", "present", "type_speed"]),
-    (
-        "doctor",
-        &[
-            "lessons",
-            "theme",
             "pace",
             "pace_total",
             "record",
-            "present",
-            "type_speed",
             "fallback",
         ],
     ),
-    (
-        "cleanup",
-        &[
-            "lessons",
-            "backend",
-            "theme",
-            "pace",
-            "pace_total",
-            "namespace",
-            "record",
-            "present",
-            "type_speed",
-            "fallback",
-        ],
-    ),
-    (
-        "replay",
-        &[
-            "lessons",
-            "backend",
-            "theme",
-            "pace",
-            "pace_total",
-            "namespace",
-            "profile",
-            "record",
-            "present",
-            "type_speed",
-            "fallback",
-        ],
-    ),
+    ("doctor", &["backend", "namespace", "profile"]),
+    ("cleanup", &["profile"]),
+    ("replay", &[]),
 ];
 
 /// The command line with each subcommand's help cut down to its own flags:
@@ -179,10 +116,10 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
 /// which clap then does not copy in again.
 pub fn command() -> clap::Command {
     let mut command = Cli::command();
-    for (name, unused) in UNUSED_GLOBALS {
+    for (name, used) in USED_GLOBALS {
         let hidden: Vec<clap::Arg> = command
             .get_arguments()
-            .filter(|a| unused.contains(&a.get_id().as_str()))
+            .filter(|a| a.is_global_set() && !used.contains(&a.get_id().as_str()))
             .map(|a| a.clone().hide(true))
             .collect();
         command = command.mut_subcommand(name, |sub| sub.args(hidden));
