@@ -253,6 +253,11 @@ impl ShellBackend {
     }
 }
 
+/// Why a live `eksctl create cluster` without a name on its command line
+/// does not run: trinetes could neither ask for the name before the cost
+/// starts nor write it to the ledger that cleanup works from.
+const UNNAMED_CLUSTER: &str = "not run: this `eksctl create cluster` names no cluster on its command line, so eksctl would make a name up (or read it from a config file). trinetes must know the name before the cluster is billed, to ask you to confirm it and to delete it at cleanup: add `--name NAME` to the command";
+
 /// The words of a lone `kubectl port-forward ...` command, which trinetes
 /// carries out itself so the forward outlives the step; None for anything
 /// else, including a script that merely contains one.
@@ -310,6 +315,9 @@ impl Backend for ShellBackend {
             redact: Some(self.redactor.clone()),
         };
         async move {
+            if self.kind == BackendKind::Live && plan::creates_unnamed_cluster(command) {
+                return Err(BackendError::Other(UNNAMED_CLUSTER.to_string()));
+            }
             self.record(command)?;
             if let Some(words) = port_forward_words(command) {
                 let client = self.check_context().kube;
@@ -447,6 +455,53 @@ mod tests {
         assert!(context_skips("kubectl config use-context kind-trinetes").is_some());
         assert!(context_skips("kubectl get nodes").is_none());
         assert!(context_skips("helm install tcb trino/trino").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_live_cluster_create_without_a_name_is_refused_before_eksctl_runs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let called = dir.path().join("eksctl-called");
+        let stub = dir.path().join("eksctl");
+        std::fs::write(
+            &stub,
+            format!("#!/bin/sh\necho \"$@\" > '{}'\n", called.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!(
+            "{}:{}",
+            dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let ledger = Ledger::in_dir(&dir.path().join("ledger"));
+        let backend = ShellBackend::live(CheckContext::default())
+            .with_env("PATH", path)
+            .with_ledger(ledger.clone(), "us-east-1");
+        let (tx, _rx) = mpsc::channel(64);
+        let cancel = CancellationToken::new();
+        for command in [
+            "eksctl create cluster --nodes 2",
+            "eksctl create cluster -f cluster.yaml",
+        ] {
+            let got = backend.run_command(command, &tx, &cancel).await;
+            let Err(BackendError::Other(why)) = got else {
+                panic!("{command}: expected a refusal, got {got:?}");
+            };
+            assert!(why.contains("--name NAME"), "{why}");
+        }
+        assert!(!called.exists(), "eksctl ran");
+        assert!(ledger.open().unwrap().is_empty());
+        // The same stub runs when the command names its cluster.
+        let named = backend
+            .run_command("eksctl create cluster --name tcb-cluster", &tx, &cancel)
+            .await
+            .unwrap();
+        assert!(named.success());
+        assert_eq!(
+            std::fs::read_to_string(&called).unwrap().trim(),
+            "create cluster --name tcb-cluster"
+        );
     }
 
     #[test]

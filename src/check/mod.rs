@@ -44,6 +44,16 @@ impl CheckContext {
         }
     }
 
+    /// How long a check may wait in wall time: its timeout on the backend's
+    /// clock, but never less than `MIN_CHECK_WALL` (or the timeout itself,
+    /// when that is shorter). At the fast pace a 20 s check would otherwise
+    /// get 0.2 s, and on a busy machine the simulated controllers may not get
+    /// the processor within that; a check that holds returns at once, so the
+    /// floor costs only a check that fails.
+    pub fn check_wall(&self, timeout: Duration) -> Duration {
+        self.wall(timeout).max(timeout.min(MIN_CHECK_WALL))
+    }
+
     /// How long a check may see the same thing, with nothing changing,
     /// before it counts as stalled: `STALL_GRACE` of simulated time, and
     /// never more than a third of the check's own timeout.
@@ -51,6 +61,9 @@ impl CheckContext {
         self.wall(STALL_GRACE.min(check.timeout / 3))
     }
 }
+
+/// See `CheckContext::check_wall`.
+pub const MIN_CHECK_WALL: Duration = Duration::from_secs(3);
 
 /// See `CheckContext::stall_grace`.
 pub const STALL_GRACE: Duration = Duration::from_secs(15);
@@ -149,7 +162,7 @@ impl Evaluation {
 /// its timeout ends.
 pub async fn run(ctx: &CheckContext, check: &Check) -> CheckOutcome {
     let started = tokio::time::Instant::now();
-    let result = kinds::until_holds(&check.kind, ctx, ctx.wall(check.timeout))
+    let result = kinds::until_holds(&check.kind, ctx, ctx.check_wall(check.timeout))
         .await
         // The timeout the learner reads is the lesson's, in simulated time.
         .map_err(|error| match error {
@@ -274,6 +287,31 @@ mod tests {
             ..CheckContext::default()
         };
         assert_eq!(broken.wall(Duration::from_secs(3)), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_fast_clock_leaves_a_check_some_wall_time() {
+        let fast = CheckContext {
+            clock_speed: Some(100.0),
+            ..CheckContext::default()
+        };
+        // 20 s at 100x would be 0.2 s of wall time: the floor applies.
+        assert_eq!(fast.check_wall(Duration::from_secs(20)), MIN_CHECK_WALL);
+        // A long timeout is still shortened by the clock.
+        assert_eq!(
+            fast.check_wall(Duration::from_secs(600)),
+            Duration::from_secs(6)
+        );
+        // A timeout shorter than the floor is kept whole, never lengthened.
+        assert_eq!(
+            fast.check_wall(Duration::from_secs(1)),
+            Duration::from_secs(1)
+        );
+        let real = CheckContext::default();
+        assert_eq!(
+            real.check_wall(Duration::from_secs(20)),
+            Duration::from_secs(20)
+        );
     }
 
     #[test]

@@ -33,8 +33,10 @@ fn created_by_one(words: &[String], d: &Defaults) -> Option<Resource> {
     let tool = tool.rsplit('/').next().unwrap_or(tool);
     let args = Args(rest);
     match (tool, args.positional().as_slice()) {
-        ("eksctl", ["create", "cluster", ..]) => Some(Resource::EksCluster {
-            name: args.flag(&["--name", "-n"])?,
+        ("eksctl", ["create", "cluster", rest @ ..]) => Some(Resource::EksCluster {
+            name: args
+                .flag(&["--name", "-n"])
+                .or_else(|| rest.first().map(|n| n.to_string()))?,
             region: args
                 .flag(&["--region", "-r"])
                 .unwrap_or_else(|| d.region.clone()),
@@ -56,6 +58,23 @@ fn created_by_one(words: &[String], d: &Defaults) -> Option<Resource> {
         }
         _ => None,
     }
+}
+
+/// Whether `command` runs an `eksctl create cluster` that names no cluster
+/// on its command line (no `--name`, no name argument): eksctl then makes a
+/// name up, or reads it from a `--config-file`, so the ledger cannot know
+/// it before the command starts.
+pub fn creates_unnamed_cluster(command: &str) -> bool {
+    simple_commands(command).iter().any(|words| {
+        let Some((tool, rest)) = words.split_first() else {
+            return false;
+        };
+        let tool = tool.rsplit('/').next().unwrap_or(tool);
+        let args = Args(rest);
+        tool == "eksctl"
+            && args.positional().starts_with(&["create", "cluster"])
+            && created_by_one(words, &Defaults::default()).is_none()
+    })
 }
 
 /// The ledger's resources `command` removes (`helm uninstall NAME...`,
@@ -153,6 +172,11 @@ const VALUE_FLAGS: &[&str] = &[
     "--nodes-min",
     "--nodes-max",
     "--nodegroup-name",
+    "--config-file",
+    "--zones",
+    "--node-volume-size",
+    "--tags",
+    "--instance-types",
     "--profile",
     "--kubeconfig",
     "--address",
@@ -283,11 +307,45 @@ mod tests {
     }
 
     #[test]
+    fn eksctl_takes_the_name_as_an_argument_too() {
+        let got = created_by("eksctl create cluster tcb --region eu-west-1", &defaults());
+        assert_eq!(
+            got,
+            vec![Resource::EksCluster {
+                name: "tcb".into(),
+                region: "eu-west-1".into()
+            }]
+        );
+        assert!(!creates_unnamed_cluster("eksctl create cluster tcb"));
+    }
+
+    #[test]
+    fn a_create_without_a_name_on_its_command_line_is_told_apart() {
+        for cmd in [
+            "eksctl create cluster",
+            "eksctl create cluster --nodes 2 --region us-east-1",
+            "eksctl create cluster -f cluster.yaml",
+            "true && eksctl create cluster --version 1.32",
+        ] {
+            assert!(creates_unnamed_cluster(cmd), "{cmd}");
+        }
+        for cmd in [
+            "eksctl create cluster --name tcb",
+            "eksctl create cluster -n=tcb",
+            "eksctl get cluster",
+            "kubectl get nodes",
+        ] {
+            assert!(!creates_unnamed_cluster(cmd), "{cmd}");
+        }
+    }
+
+    #[test]
     fn commands_that_create_nothing_record_nothing() {
         for cmd in [
             "kubectl get nodes",
             "eksctl get cluster --region us-east-2",
             "eksctl create cluster",
+            "eksctl create cluster -f cluster.yaml",
             "helm list",
             "echo 'helm install x y'",
             "unbalanced 'quote",

@@ -315,7 +315,9 @@ pub fn status_cluster(cluster: &crate::backend::StepCluster) -> String {
     match (name.is_empty(), cluster.running, &cluster.eks_status) {
         (true, _, _) => "cluster: none".to_string(),
         (false, true, _) => format!("cluster: {name}"),
-        (false, false, Some(status)) => format!("cluster: {name} (EKS {status})"),
+        // EKS may say ACTIVE well before eksctl writes the context (the
+        // nodegroup comes next): say both, so "ACTIVE" does not read as done.
+        (false, false, Some(status)) => format!("cluster: {name} (EKS {status}, no context yet)"),
         (false, false, None) => format!("cluster: {name} ({CLUSTER_NOT_RUNNING})"),
     }
 }
@@ -326,7 +328,7 @@ pub fn status_cluster_short(cluster: &crate::backend::StepCluster) -> String {
     match (name.is_empty(), cluster.running, &cluster.eks_status) {
         (true, _, _) => "no cluster".to_string(),
         (false, true, _) => name.to_string(),
-        (false, false, Some(status)) => format!("{name} (EKS {status})"),
+        (false, false, Some(status)) => format!("{name} (EKS {status}, no context)"),
         (false, false, None) => format!("{name} ({CLUSTER_NOT_RUNNING})"),
     }
 }

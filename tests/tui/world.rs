@@ -484,7 +484,10 @@ fn a_create_that_did_not_finish_is_marked_from_the_world_with_the_ways_on() {
         "{shown}"
     );
     let status = shown.lines().last().expect("a status bar");
-    assert!(status.contains("tcb-cluster (EKS ACTIVE)"), "{status}");
+    assert!(
+        status.contains("tcb-cluster (EKS ACTIVE, no context"),
+        "{status}"
+    );
 
     // Stopped while running: Next names the two ways on, not "run again".
     apply(&mut app, [Action::ExecuteStep]);

@@ -44,7 +44,24 @@ async fn create_then_delete_leaves_nothing_behind() {
     );
     let context = world.current_context().expect("a current context");
     assert_eq!(context, "learner@tcb-cluster.us-east-1.eksctl.io");
-    assert!(world.current_cluster_url().is_some());
+    let url = world.current_cluster_url().expect("the EKS cluster's URL");
+
+    // The nodes' kubelets run the version the cluster was created with.
+    let client = trinetes::check::client_for_url(&url).expect("a client for the EKS cluster");
+    let nodes = kube::Api::<k8s_openapi::api::core::v1::Node>::all(client)
+        .list(&Default::default())
+        .await
+        .expect("list nodes");
+    assert_eq!(nodes.items.len(), 2);
+    for node in &nodes.items {
+        let version = node
+            .status
+            .as_ref()
+            .and_then(|s| s.node_info.as_ref())
+            .map(|i| i.kubelet_version.as_str())
+            .unwrap_or_default();
+        assert!(version.starts_with("v1.35."), "{version}");
+    }
 
     // The demo's hint: eksctl shows the nodegroup and its status.
     let (code, lines) = run_eksctl(

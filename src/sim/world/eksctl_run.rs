@@ -229,20 +229,22 @@ impl World {
             .find(|e| e.eks_name.as_deref() == Some(cluster))
             .ok_or_else(|| format!("no kubeconfig context for cluster {cluster}"))?;
         let store = entry.cluster.store();
-        let instance_type = self
-            .eks
-            .state()
-            .describe_nodegroup(cluster, nodegroup)
-            .ok()
-            .and_then(|n| {
-                let ng = if n.get("nodegroup").is_some() {
-                    &n["nodegroup"]
-                } else {
-                    &n
+        let described = self.eks.state().describe_nodegroup(cluster, nodegroup).ok();
+        let field = |path: &[&str]| -> Option<String> {
+            let n = described.as_ref()?;
+            let mut v = n.get("nodegroup").unwrap_or(n);
+            for key in path {
+                v = match key.parse::<usize>() {
+                    Ok(i) => v.get(i)?,
+                    Err(_) => v.get(*key)?,
                 };
-                ng["instanceTypes"][0].as_str().map(str::to_string)
-            })
-            .unwrap_or_else(|| "t2.large".to_string());
+            }
+            v.as_str().map(str::to_string)
+        };
+        let instance_type =
+            field(&["instanceTypes", "0"]).unwrap_or_else(|| "t2.large".to_string());
+        // The nodes' kubelets run the nodegroup's Kubernetes version.
+        let kubelet_version = field(&["version"]).map(|v| naming::kubelet_version(&v));
         for (i, name) in naming::node_names(cluster, nodegroup, &self.opts.region, count)
             .into_iter()
             .enumerate()
@@ -252,6 +254,9 @@ impl World {
             template.nodegroup = nodegroup.to_string();
             template.region = self.opts.region.clone();
             template.zone = naming::node_zone(&self.opts.region, i as u32);
+            if let Some(v) = &kubelet_version {
+                template.kubelet_version = v.clone();
+            }
             if let Some(ip) = ip_of(&name) {
                 template.private_ip = ip;
             }
