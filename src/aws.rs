@@ -7,7 +7,7 @@
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_eks::Client;
 use aws_sdk_eks::config::{BehaviorVersion, Credentials, ProvideCredentials, Region};
-use aws_sdk_eks::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_eks::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_eks::types::{NodegroupScalingConfig, VpcConfigRequest};
 
 /// Why an EKS call (or building the client) failed.
@@ -68,7 +68,9 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
         }
         next = e.source();
     }
-    said.join(": ")
+    // The credential chain lists its attempts one per line; one line reads
+    // better in a report.
+    said.join(": ").replace("\n  ", "; ").replace('\n', " ")
 }
 
 fn sdk_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
@@ -91,7 +93,7 @@ where
         },
         _ => AwsError::Other {
             operation,
-            detail: DisplayErrorContext(&err).to_string(),
+            detail: causes(&err),
         },
     }
 }
@@ -192,10 +194,10 @@ enum WaiterEnd {
 
 const DESCRIBE: &str = "DescribeCluster";
 
-fn waiter_broken(err: &dyn std::error::Error) -> AwsError {
+fn waiter_broken(err: &(dyn std::error::Error + 'static)) -> AwsError {
     AwsError::Other {
         operation: DESCRIBE,
-        detail: DisplayErrorContext(err).to_string(),
+        detail: causes(err),
     }
 }
 
@@ -252,11 +254,11 @@ impl EksClient {
                 detail: "no credentials provider is configured".into(),
             })?;
         provider.provide_credentials().await.map_err(|e| match e {
-            CredentialsError::CredentialsNotLoaded(_) => AwsError::NoCredentials {
-                detail: DisplayErrorContext(&e).to_string(),
-            },
+            CredentialsError::CredentialsNotLoaded(_) => {
+                AwsError::NoCredentials { detail: causes(&e) }
+            }
             other => AwsError::CredentialsFailed {
-                detail: DisplayErrorContext(&other).to_string(),
+                detail: causes(&other),
             },
         })?;
         Ok(EksClient {

@@ -353,3 +353,36 @@ fn with_aws_out_of_reach_cleanup_says_it_could_not_check_and_keeps_the_entry() {
     let open = ledger.open().unwrap();
     assert!(open.iter().any(|e| e.resource == cluster), "{open:?}");
 }
+
+/// Without credentials, cleanup says that in words: what is missing and how
+/// to provide it, not the SDK's provider chain as a Rust debug value.
+#[test]
+fn without_credentials_cleanup_names_what_is_missing() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let calls = state.path().join("eksctl-calls");
+    stubs.add(
+        "eksctl",
+        &format!("echo \"$*\" >> {}; exit 0", calls.display()),
+    );
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let cluster = Resource::EksCluster {
+        name: "tcb-cluster".into(),
+        region: "us-east-1".into(),
+    };
+    ledger.record(cluster.clone(), "live").unwrap();
+    let env: Vec<(String, String)> = aws_env(state.path(), "http://127.0.0.1:9")
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("AWS_ACCESS_KEY") && !k.starts_with("AWS_SECRET"))
+        .collect();
+    let out = trinetes(state.path(), &stubs.path(), &env, &["cleanup", "--yes"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("no AWS credentials found"), "{said}");
+    assert!(said.contains("aws configure"), "how to fix it: {said}");
+    for debug in ["CredentialsNotLoaded(", "ProviderChainError", "{ source"] {
+        assert!(!said.contains(debug), "no debug dump ({debug}): {said}");
+    }
+    assert!(!calls.exists(), "eksctl was not run");
+    assert!(ledger.open().unwrap().iter().any(|e| e.resource == cluster));
+}
