@@ -19,6 +19,46 @@ use crate::lesson::{self, BackendKind, Lesson, Profile, Step, needs};
 use crate::progress::{self, ProgressStore};
 use crate::sim::eksctl::Pace;
 
+/// On the live and context backends, the doctor's checks before anything
+/// runs, as the TUI does before its first real step: a missing tool, no
+/// AWS credentials or an unreachable cluster stop the run here, with the
+/// table and its fixes, instead of at the step that needs it (after a
+/// ledger entry and possibly a billed cluster). Only what the chosen
+/// lessons and the lessons they need run is asked for.
+async fn preflight(
+    global: &GlobalArgs,
+    profile: &Profile,
+    all: &[Lesson],
+    lessons: &[Lesson],
+) -> anyhow::Result<Option<ExitCode>> {
+    if global.backend.starts_with("dry-run") {
+        return Ok(None);
+    }
+    let target = super::doctor::target(global, profile)?;
+    let state_dir = progress::state_dir()?;
+    let report = crate::doctor::diagnose(&target, &[], &state_dir).await;
+    let everything: Vec<&Lesson> = all.iter().collect();
+    let mut commands: Vec<String> = Vec::new();
+    for lesson in lessons {
+        for builder in needs::build_order(&everything, lesson) {
+            let builder = builder.expanded(profile);
+            commands.extend(needs::build_steps(&builder).map(|s| s.command.clone()));
+        }
+        commands.extend(lesson.steps.iter().map(|s| s.command.clone()));
+    }
+    let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+    if report.ready_for(&commands) {
+        return Ok(None);
+    }
+    eprintln!(
+        "not run: the {} backend is missing something these lessons need (the same checks as `trinetes doctor`):\n",
+        global.backend
+    );
+    eprint!("{}", report.render());
+    eprintln!("\nFix the rows marked ✘ above, then run again. Nothing was run or created.");
+    Ok(Some(ExitCode::FAILURE))
+}
+
 pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(run_lessons(global, args))
@@ -89,6 +129,9 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(code) = preflight(global, &profile, &all, &lessons).await? {
+        return Ok(code);
+    }
     if let Some(warning) = active.world_warning() {
         printer.line(&format!("warning: {warning}"));
     }

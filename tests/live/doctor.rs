@@ -135,7 +135,7 @@ async fn doctor_with_tools_and_credentials_shows_versions_identity_and_clusters(
 fn an_eksctl_older_than_the_profile_needs_fails_with_the_minimum() {
     let state = tempfile::tempdir().unwrap();
     let stubs = Stubs::new(state.path());
-    stubs.add("eksctl", "echo 0.10.0");
+    stubs.add_plain("eksctl", "echo 0.10.0");
     let out = trinetes(
         state.path(),
         &stubs.path(),

@@ -3,7 +3,7 @@
 
 use trinetes::ledger::{Ledger, Resource};
 
-use super::stubs::{Stubs, trinetes};
+use super::stubs::{Stubs, aws_env, trinetes};
 use crate::support::bin::{leftover_worlds, text};
 
 /// What eksctl 0.230 prints when the machine cannot resolve AWS names: its
@@ -33,7 +33,9 @@ fn run_eks(state: &std::path::Path, stubs: &Stubs, extra: &[&str]) -> std::proce
         &report,
     ];
     args.extend_from_slice(extra);
-    trinetes(state, &stubs.path(), &[], &args)
+    // Credentials are there (the doctor's checks pass); the network is not.
+    let env = aws_env(state, "http://127.0.0.1:9");
+    trinetes(state, &stubs.path(), &env, &args)
 }
 
 fn report(state: &std::path::Path) -> serde_json::Value {
@@ -165,7 +167,7 @@ fn a_build_up_failing_on_dns_goes_on_and_the_asked_lesson_runs_on_what_it_built(
     let out = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",

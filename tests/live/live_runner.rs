@@ -55,7 +55,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
     let refused = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",
@@ -85,7 +85,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
     let wrong = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",
@@ -110,7 +110,7 @@ fn a_headless_billable_step_shows_its_cost_and_needs_the_cluster_name() {
     let allowed = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",
@@ -289,7 +289,7 @@ fn lessons_from_a_folder_do_not_run_for_real_without_trust() {
     let out = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",
@@ -363,7 +363,7 @@ fn a_hanging_step_ends_at_its_timeout_its_process_group_is_gone_and_the_ledger_i
     let out = trinetes(
         state.path(),
         &stubs.path(),
-        &[],
+        &aws_env(state.path(), "http://127.0.0.1:9"),
         &[
             "run",
             "--backend",
@@ -473,4 +473,56 @@ async fn a_failed_create_that_made_nothing_leaves_the_ledger_once_eks_says_so() 
         }],
         "unchecked, so kept"
     );
+}
+
+/// Without eksctl and without AWS credentials, a headless live run stops
+/// before anything runs, with the doctor's table and its fixes, and writes
+/// nothing to the ledger (before, it ran the step into `eksctl: not found`
+/// and kept a cluster that never started in the ledger).
+#[test]
+fn a_live_run_missing_a_tool_or_credentials_stops_before_anything_runs() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let dir = lessons(state.path());
+    let ledger = Ledger::in_dir(&state.path().join("trinetes"));
+    let which = Command::new("sh")
+        .args(["-c", "command -v eksctl"])
+        .env("PATH", stubs.path())
+        .output()
+        .unwrap();
+    assert!(
+        !which.status.success(),
+        "this test needs a PATH without eksctl"
+    );
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &[
+            "run",
+            "--backend",
+            "live",
+            "--trust-lessons",
+            "--lessons",
+            &dir,
+            "--lesson",
+            "make-cluster",
+            "--confirm-billable",
+            "tcb-test",
+        ],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("not run: the live backend is missing"),
+        "{said}"
+    );
+    assert!(said.contains("✘ eksctl"), "{said}");
+    assert!(said.contains("✘ AWS credentials"), "{said}");
+    assert!(said.contains("Nothing was run or created"), "{said}");
+    assert!(
+        !said.contains("eksctl: not found"),
+        "the step never ran: {said}"
+    );
+    assert!(ledger.open().unwrap().is_empty());
 }

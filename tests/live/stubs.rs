@@ -18,11 +18,28 @@ impl Stubs {
     }
 
     /// Writes an executable `name` with this shell body; every call first
-    /// appends `name ARGS` to `calls.log` in the stub folder.
+    /// appends `name ARGS` to `calls.log` in the stub folder. A stub
+    /// `eksctl` answers the doctor's `eksctl version` probe (which a live
+    /// run makes before anything runs) as eksctl 0.230.0 does, without
+    /// running the body or logging it: it is a question, not an action.
     pub fn add(&self, name: &str, body: &str) {
+        self.write(name, body, name == "eksctl");
+    }
+
+    /// `add` without the version answer: the body answers `version` too.
+    pub fn add_plain(&self, name: &str, body: &str) {
+        self.write(name, body, false);
+    }
+
+    fn write(&self, name: &str, body: &str, answer_version: bool) {
         let path = self.dir.join(name);
+        let probe = if answer_version {
+            "if [ \"$*\" = version ]; then echo 0.230.0; exit 0; fi\n"
+        } else {
+            ""
+        };
         let script = format!(
-            "#!/bin/sh\necho \"{name} $*\" >> \"{log}\"\n{body}\n",
+            "#!/bin/sh\n{probe}echo \"{name} $*\" >> \"{log}\"\n{body}\n",
             log = self.dir.join("calls.log").display()
         );
         std::fs::write(&path, script).expect("write stub");
