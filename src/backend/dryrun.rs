@@ -386,6 +386,10 @@ impl Backend for DryRunBackend {
         Some(self.world.fast_forward(speed))
     }
 
+    fn fast_forward_by(&self, speed: f64, factor: f64) -> Option<crate::sim::world::FastForward> {
+        Some(self.world.fast_forward_by(speed, factor))
+    }
+
     fn check_context(&self) -> CheckContext {
         self.check_context_on(&Target::Current)
     }

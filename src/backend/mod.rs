@@ -181,6 +181,13 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// [`Backend::fast_forward`] with simulated plans (eksctl) `factor`
+    /// times faster than their pace: how a build-up hurries.
+    fn fast_forward_by(&self, speed: f64, factor: f64) -> Option<crate::sim::world::FastForward> {
+        let _ = (speed, factor);
+        None
+    }
+
     /// What this backend created that is billed while it exists (the live
     /// backend's EKS clusters, from its ledger).
     fn spending(&self) -> Vec<Spending> {

@@ -289,7 +289,7 @@ struct SafetyNet<'a> {
     world: Option<ActiveBackend>,
     /// The simulated world's clock at build-up speed, when the run fell
     /// back in the middle of a build-up; dropped when the build-up ends.
-    hurry: Option<crate::sim::world::FastStretch>,
+    hurry: Option<crate::sim::world::FastForward>,
 }
 
 impl LessonRun<'_> {

@@ -284,7 +284,11 @@ pub fn offer_text(app: &App, lesson: usize) -> (String, Vec<String>, bool) {
     let names = builders
         .iter()
         .map(|b| {
-            let steps: Vec<&str> = needs::build_steps(b).map(|s| s.id.as_str()).collect();
+            // Only the steps that will run on this profile and backend.
+            let steps: Vec<&str> = needs::build_steps(b)
+                .filter(|s| execution::executes_on(s, app.settings.backend))
+                .map(|s| s.id.as_str())
+                .collect();
             format!("{} ({})", b.front.title, steps.join(", "))
         })
         .collect();

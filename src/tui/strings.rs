@@ -229,6 +229,9 @@ pub const NOTICE_BUSY: &str = "A step is already running; Ctrl-C or K stops it."
 pub const NOTICE_NO_CHECKS: &str = "This step has no checks to retry.";
 pub const OUTPUT_TITLE: &str = " Output ";
 pub const OUTPUT_EMPTY: &str = "No output yet. Select a step and press Enter to run it.";
+/// The output pane while the lesson's needs are built (its steps' output
+/// is not shown; the status line names each step as it runs).
+pub const OUTPUT_BUILDING: &str = "Building what this lesson needs: the status line names each step as it runs. Its own steps wait until that is done.";
 pub const OUTPUT_FOCUSED: &str = "↑↓ scroll  / search  o back to the lesson";
 pub const OUTPUT_UNFOCUSED: &str = "o: focus";
 pub const PROGRESS_ELAPSED: &str = "elapsed";

@@ -154,3 +154,64 @@ async fn the_helm_lesson_offers_to_build_the_eks_cluster_and_says_what_ran() {
     let world = Arc::into_inner(dry).expect("one owner").into_world();
     Arc::into_inner(world).expect("one owner").shutdown().await;
 }
+
+/// At the session's own pace (here a create whose eksctl plan plays for
+/// 5 minutes), a build-up still runs eksctl fast: each answer comes within
+/// the bound of 60 s, where the plan alone would take 5 minutes. (The
+/// simulated EKS's own waits, a sixtieth of the pace each, are not hurried.) Meanwhile
+/// the output pane says what is going on, not "No output yet".
+#[tokio::test]
+async fn a_build_up_hurries_eksctl_whatever_the_sessions_pace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pace = Pace::Realistic {
+        total: Duration::from_secs(5 * 60),
+    };
+    let world = Arc::new(
+        World::start(WorldOptions::new(dir.path().to_path_buf(), pace))
+            .await
+            .expect("world starts"),
+    );
+    let dry = Arc::new(DryRunBackend::new(world));
+    let backend: Arc<dyn Backend> = dry.clone();
+    let profile = Profile::builtin("current").expect("profile");
+    let lessons = builtin().iter().map(|l| l.expanded(&profile)).collect();
+    let mut app = App::new(lessons, Progress::default(), settings(), (100, 32));
+    app.list_selected = app
+        .lessons
+        .iter()
+        .position(|l| l.front.id == "helm-trino")
+        .expect("the Helm lesson");
+    apply(&mut app, [Action::Open]);
+    let (tx, mut rx) = mpsc::channel(64);
+    buildup::follow(&mut app, &backend, &tx);
+    let probed = next(&mut rx).await;
+    apply(&mut app, [probed]);
+    let yes = action_for_key(&app, &KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE))
+        .expect("y answers");
+    apply(&mut app, [yes]);
+    buildup::follow(&mut app, &backend, &tx);
+    apply(&mut app, [Action::ToggleOutput]);
+    let screen = frame(&app);
+    assert!(
+        screen.contains("Building what this lesson needs"),
+        "{screen}"
+    );
+    assert!(!screen.contains("No output yet"), "{screen}");
+    loop {
+        let action = next(&mut rx).await;
+        let done = matches!(action, Action::BuildUp(BuildUpEvent::Done(_)));
+        apply(&mut app, [action]);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(app.warning, None);
+    assert!(
+        app.banner().is_some_and(|b| b.contains("✔ create-cluster")),
+        "{:?}",
+        app.banner()
+    );
+    drop(backend);
+    let world = Arc::into_inner(dry).expect("one owner").into_world();
+    Arc::into_inner(world).expect("one owner").shutdown().await;
+}

@@ -6,7 +6,7 @@
 //! between them shrinks.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -18,17 +18,29 @@ pub const FORWARD_FACTOR: f64 = 20.0;
 /// The longest a plan sleeps before it looks at the factor again.
 const LOOK_EVERY: Duration = Duration::from_millis(100);
 
-/// How many fast-forwards are held (shared by the world's plans).
+/// The factors of the fast-forwards held (shared by the world's plans):
+/// a presenter's `f` and a build-up may overlap, and the fastest wins.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Forwards(Arc<AtomicUsize>);
+pub(super) struct Forwards(Arc<Mutex<Vec<f64>>>);
 
 impl Forwards {
     /// How much faster than the wall plans move now.
     pub fn factor(&self) -> f64 {
-        if self.0.load(Ordering::SeqCst) > 0 {
-            FORWARD_FACTOR
-        } else {
-            1.0
+        self.held().iter().copied().fold(1.0, f64::max)
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Vec<f64>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn hold(&self, factor: f64) {
+        self.held().push(factor);
+    }
+
+    fn release(&self, factor: f64) {
+        let mut held = self.held();
+        if let Some(i) = held.iter().position(|f| *f == factor) {
+            held.swap_remove(i);
         }
     }
 }
@@ -37,14 +49,21 @@ impl Forwards {
 #[must_use = "the fast-forward ends when this is dropped"]
 pub struct FastForward {
     forwards: Forwards,
+    factor: f64,
     _stretch: FastStretch,
 }
 
 impl FastForward {
-    pub(super) fn start(control: &PaceControl, speed: f64) -> FastForward {
-        control.forwards.0.fetch_add(1, Ordering::SeqCst);
+    pub(super) fn start(control: &PaceControl, speed: f64, factor: f64) -> FastForward {
+        let factor = if factor.is_finite() && factor >= 1.0 {
+            factor
+        } else {
+            1.0
+        };
+        control.forwards.hold(factor);
         FastForward {
             forwards: control.forwards.clone(),
+            factor,
             _stretch: FastStretch::start_at(control, speed),
         }
     }
@@ -52,7 +71,7 @@ impl FastForward {
 
 impl Drop for FastForward {
     fn drop(&mut self) {
-        self.forwards.0.fetch_sub(1, Ordering::SeqCst);
+        self.forwards.release(self.factor);
     }
 }
 
@@ -125,19 +144,35 @@ mod tests {
         assert_eq!(timeline.advance(start + 4 * second), before + second);
     }
 
-    /// Holds a fast-forward's count without a world's clocks.
-    struct FastForwardCount(Forwards);
+    /// Holds a fast-forward's factor without a world's clocks.
+    struct FastForwardCount(Forwards, f64);
 
     impl FastForwardCount {
         fn hold(forwards: &Forwards) -> Self {
-            forwards.0.fetch_add(1, Ordering::SeqCst);
-            FastForwardCount(forwards.clone())
+            Self::hold_at(forwards, FORWARD_FACTOR)
+        }
+
+        fn hold_at(forwards: &Forwards, factor: f64) -> Self {
+            forwards.hold(factor);
+            FastForwardCount(forwards.clone(), factor)
         }
     }
 
     impl Drop for FastForwardCount {
         fn drop(&mut self) {
-            self.0.0.fetch_sub(1, Ordering::SeqCst);
+            self.0.release(self.1);
         }
+    }
+
+    #[test]
+    fn the_fastest_forward_held_wins_and_each_ends_alone() {
+        let forwards = Forwards::default();
+        let presenter = FastForwardCount::hold(&forwards);
+        let build_up = FastForwardCount::hold_at(&forwards, 200.0);
+        assert_eq!(forwards.factor(), 200.0);
+        drop(build_up);
+        assert_eq!(forwards.factor(), FORWARD_FACTOR);
+        drop(presenter);
+        assert_eq!(forwards.factor(), 1.0);
     }
 }

@@ -329,7 +329,13 @@ impl World {
     /// Hurries the world until dropped: clocks at `speed`, eksctl's plans
     /// [`FORWARD_FACTOR`] times faster (a presenter's fast-forward).
     pub fn fast_forward(&self, speed: f64) -> FastForward {
-        FastForward::start(&self.pace, speed)
+        self.fast_forward_by(speed, forward::FORWARD_FACTOR)
+    }
+
+    /// [`World::fast_forward`] with plans `factor` times faster (a
+    /// build-up, which should take seconds whatever the session's pace).
+    pub fn fast_forward_by(&self, speed: f64, factor: f64) -> FastForward {
+        FastForward::start(&self.pace, speed, factor)
     }
 
     /// The lines a presenter pastes into another terminal to use the world by hand.

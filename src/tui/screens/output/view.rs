@@ -76,10 +76,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let Some(execution) = &app.execution else {
-        frame.render_widget(
-            Paragraph::new(Span::styled(strings::OUTPUT_EMPTY, theme.dim)),
-            area,
-        );
+        let empty = if app.build_up.running.is_some() {
+            strings::OUTPUT_BUILDING
+        } else {
+            strings::OUTPUT_EMPTY
+        };
+        frame.render_widget(Paragraph::new(Span::styled(empty, theme.dim)), area);
         return;
     };
     if let Some(outcome) = &execution.outcome {
