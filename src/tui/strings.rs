@@ -438,6 +438,11 @@ pub const FAST_FORWARD_REAL: &str =
     "Fast-forward works on dry-run only: a real cluster takes the time it takes.";
 pub const FAST_FORWARD_NO_CLOCK: &str = "Fast-forward: this backend has no simulated clock.";
 
+/// Under a page of a section's prose that goes on (page `n` of `of`).
+pub fn present_more_pages(n: usize, of: usize) -> String {
+    format!("more ▸ Space  ({n}/{of})")
+}
+
 /// Under a long command whose lines are not all on screen.
 pub fn present_more_lines(n: usize) -> String {
     format!("… {n} more line{}", if n == 1 { "" } else { "s" })

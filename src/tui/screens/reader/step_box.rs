@@ -173,7 +173,7 @@ fn top_border(
 }
 
 /// Plain text where `backticks` mark code, as lesson authors write it.
-fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
+pub(crate) fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
     text.split('`')
         .enumerate()
         .filter(|(_, piece)| !piece.is_empty())
