@@ -18,6 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 
 use super::protocol::{self, Command, Snapshot};
+use crate::tui::markdown::wrap::NO_BREAK;
 
 /// What the window knows.
 #[derive(Debug, Clone, Default)]
@@ -134,9 +135,65 @@ pub fn reflow(note: &str) -> Vec<String> {
         .collect()
 }
 
+/// The least size the window draws in (columns, rows); below it, it says
+/// so, as the presentation does, rather than drop parts of it.
+pub const MIN_SIZE: (u16, u16) = (48, 18);
+
+/// The window's keys, as its key line and `trinetes notes --help` name them.
+pub const KEYS: &str = "n/→ next  p/← previous  r run  f fast-forward  y yes  q quit";
+
+/// `line` wrapped at words to `width` columns, the lines after the first
+/// indented by `indent`; spaces and styles kept.
+fn wrapped(line: Line<'static>, width: u16, indent: usize) -> Vec<Line<'static>> {
+    use crate::tui::markdown::wrap::{Seg, WrapStyle, wrap_with};
+    let width = usize::from(width).max(1);
+    if line.width() <= width {
+        return vec![line];
+    }
+    let segs: Vec<Seg> = line
+        .spans
+        .iter()
+        .map(|s| Seg::new(s.content.to_string(), line.style.patch(s.style)))
+        .collect();
+    wrap_with(&segs, width, &WrapStyle::output(indent.min(width / 2)))
+        .into_iter()
+        .map(|row| {
+            Line::from(
+                row.into_iter()
+                    .map(|s| Span::styled(s.text, s.style))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
+}
+
+fn wrapped_all(lines: Vec<Line<'static>>, width: u16, indent: usize) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .flat_map(|l| wrapped(l, width, indent))
+        .collect()
+}
+
+fn rows(lines: &[Line]) -> u16 {
+    u16::try_from(lines.len()).unwrap_or(u16::MAX)
+}
+
 /// Draws the window. Pure: `now` is given.
 pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
     let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = vec![
+            Line::from(crate::tui::strings::too_small(
+                MIN_SIZE.0,
+                MIN_SIZE.1,
+                area.width,
+                area.height,
+            )),
+            Line::from("q quits"),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
     let local = now.to_zoned(jiff::tz::TimeZone::system());
     let title = format!(" trinetes notes  {} ", local.strftime("%H:%M:%S"));
     let outer = Block::default().borders(Borders::ALL).title(title);
@@ -161,21 +218,37 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         return;
     };
-    let rows = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(3),
-        Constraint::Length(3),
-        Constraint::Length(6),
-        Constraint::Length(1),
-    ])
-    .split(inner);
-    render_header(frame, rows[0], snapshot, now);
-    render_notes(frame, rows[1], snapshot);
-    render_next(frame, rows[2], snapshot);
-    render_step(frame, rows[3], snapshot);
-    let mut keys = vec![Span::raw(
-        "n/→ next  p/← previous  r run  f fast-forward  q quit",
-    )];
+    let width = inner.width;
+    let header = wrapped_all(header_lines(snapshot, now), width, 2);
+    let keys = wrapped(key_line(state, snapshot), width, 2);
+    let next = wrapped_all(next_lines(snapshot), width, 4);
+    let step = wrapped_all(step_lines(snapshot), width, 4);
+    // The notes keep three rows at least; the step box gives way first.
+    let room = inner.height.saturating_sub(rows(&header) + rows(&keys));
+    let next_rows = (rows(&next) + 1).min(room.saturating_sub(5));
+    let step_rows = (rows(&step) + 1).min(room.saturating_sub(next_rows + 3).max(2));
+    let [head, notes, next_area, step_area, keys_area] = inner.layout(&Layout::vertical([
+        Constraint::Length(rows(&header)),
+        Constraint::Fill(1),
+        Constraint::Length(next_rows),
+        Constraint::Length(step_rows),
+        Constraint::Length(rows(&keys)),
+    ]));
+    frame.render_widget(Paragraph::new(header), head);
+    render_notes(frame, notes, snapshot);
+    let block = |title: &'static str| Block::default().borders(Borders::TOP).title(title);
+    frame.render_widget(Paragraph::new(next).block(block(" next ")), next_area);
+    frame.render_widget(Paragraph::new(step).block(block(" step ")), step_area);
+    frame.render_widget(Paragraph::new(keys), keys_area);
+}
+
+/// The key line: what the window said about the last key, or the keys;
+/// with the presentation's question or its fall-back to dry-run first.
+fn key_line(state: &NotesState, snapshot: &Snapshot) -> Line<'static> {
+    // A key and what it does stay on one line.
+    let unbroken = |s: &str| s.replace(' ', &NO_BREAK.to_string());
+    let hints: Vec<String> = KEYS.split("  ").map(unbroken).collect();
+    let mut keys = vec![Span::raw(hints.join("  "))];
     if let Some(said) = &state.said {
         keys = vec![Span::styled(
             said.clone(),
@@ -184,7 +257,7 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
     }
     if snapshot.fast_forward {
         keys.push(Span::styled(
-            "   ⏩ FAST-FORWARD",
+            format!("   {}", unbroken("⏩ FAST-FORWARD")),
             Style::default()
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
@@ -226,17 +299,37 @@ pub fn render(frame: &mut Frame<'_>, state: &NotesState, now: Timestamp) {
         keys.insert(1, Span::raw("  "));
     } else if snapshot.simulated {
         keys.push(Span::styled(
-            "   SIMULATED (dry-run)",
+            format!("   {}", unbroken("SIMULATED (dry-run)")),
             Style::default()
                 .fg(Color::Magenta)
                 .add_modifier(Modifier::BOLD),
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(keys)), rows[4]);
+    Line::from(keys)
 }
 
-fn render_header(frame: &mut Frame<'_>, area: Rect, s: &Snapshot, now: Timestamp) {
+fn talk_spans(s: &Snapshot, now: Timestamp) -> Vec<Span<'static>> {
+    if s.talk_started.is_empty() {
+        return vec![Span::styled(
+            "talk not started: its clock starts with the first lesson",
+            Style::default().add_modifier(Modifier::DIM),
+        )];
+    }
     let talk = since(&s.talk_started, now);
+    vec![
+        Span::raw("talk "),
+        Span::styled(
+            format!(
+                "{} / {}",
+                clock(talk),
+                clock(i64::from(s.talk_minutes) * 60)
+            ),
+            pace_style(talk, s.talk_minutes),
+        ),
+    ]
+}
+
+fn header_lines(s: &Snapshot, now: Timestamp) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     match &s.lesson {
         Some(l) => {
@@ -251,39 +344,23 @@ fn render_header(frame: &mut Frame<'_>, area: Rect, s: &Snapshot, now: Timestamp
                 ),
                 Style::default().add_modifier(Modifier::BOLD),
             )));
-            lines.push(Line::from(vec![
+            let mut timers = vec![
                 Span::raw("lesson "),
                 Span::styled(
                     format!("{} / {}", clock(spent), clock(i64::from(l.minutes) * 60)),
                     pace_style(spent, l.minutes),
                 ),
-                Span::raw("   talk "),
-                Span::styled(
-                    format!(
-                        "{} / {}",
-                        clock(talk),
-                        clock(i64::from(s.talk_minutes) * 60)
-                    ),
-                    pace_style(talk, s.talk_minutes),
-                ),
-            ]));
+                Span::raw("   "),
+            ];
+            timers.extend(talk_spans(s, now));
+            lines.push(Line::from(timers));
         }
         None => {
             lines.push(Line::from("The lesson list is on screen."));
-            lines.push(Line::from(vec![
-                Span::raw("talk "),
-                Span::styled(
-                    format!(
-                        "{} / {}",
-                        clock(talk),
-                        clock(i64::from(s.talk_minutes) * 60)
-                    ),
-                    pace_style(talk, s.talk_minutes),
-                ),
-            ]));
+            lines.push(Line::from(talk_spans(s, now)));
         }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    lines
 }
 
 fn render_notes(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
@@ -312,27 +389,37 @@ fn render_notes(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
     );
 }
 
-fn render_next(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
-    let (step, section) = match &s.lesson {
-        Some(l) => (l.next_step.clone(), l.next_section.clone()),
-        None => (None, None),
+fn next_lines(s: &Snapshot) -> Vec<Line<'static>> {
+    let Some(l) = &s.lesson else {
+        return vec![Line::from("open a lesson: n or r opens the selected one")];
     };
-    let lines = vec![
-        Line::from(format!("step: {}", step.unwrap_or_else(|| "—".to_string()))),
+    let dash = || "—".to_string();
+    let run = match &l.run_step {
+        Some(title) => Line::from(vec![
+            Span::styled("r runs: ", Style::default().add_modifier(Modifier::BOLD)),
+            Span::raw(title.clone()),
+        ]),
+        None => Line::styled(
+            "r: no step on this screen",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+    };
+    vec![
+        run,
+        Line::from(format!(
+            "next step: {}",
+            l.next_step.clone().unwrap_or_else(dash)
+        )),
         Line::from(format!(
             "section: {}",
-            section.unwrap_or_else(|| "—".to_string())
+            l.next_section.clone().unwrap_or_else(dash)
         )),
-    ];
-    let block = Block::default().borders(Borders::TOP).title(" next ");
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    ]
 }
 
-fn render_step(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
-    let block = Block::default().borders(Borders::TOP).title(" step ");
+fn step_lines(s: &Snapshot) -> Vec<Line<'static>> {
     let Some(step) = s.lesson.as_ref().and_then(|l| l.step.as_ref()) else {
-        frame.render_widget(Paragraph::new("no step run yet").block(block), area);
-        return;
+        return vec![Line::from("no step run yet")];
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(
@@ -353,10 +440,13 @@ fn render_step(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
         lines.push(Line::from(format!("stage: {stage}{progress}")));
     }
     lines.extend(step.checks.iter().map(|c| Line::from(c.clone())));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    lines.extend(step.hints.iter().map(|h| {
+        Line::from(vec![
+            Span::styled("hint: ", Style::default().add_modifier(Modifier::BOLD)),
+            Span::styled(h.clone(), Style::default().fg(Color::Yellow)),
+        ])
+    }));
+    lines
 }
 
 /// Runs the window until q, Esc or Ctrl-C.
@@ -487,6 +577,7 @@ mod tests {
                         "Say that it takes\n     fifteen minutes.\n\nThen fast-forward.".into(),
                     ],
                     next_step: Some("Get the nodes".into()),
+                    run_step: Some("Create the EKS cluster".into()),
                     next_section: Some("What eksctl wrote".into()),
                     next_lesson: Some("Deploy Trino with Helm".into()),
                     step: Some(StepState {
@@ -496,6 +587,7 @@ mod tests {
                         progress: Some(0.45),
                         elapsed_secs: 151,
                         checks: vec!["· the cluster is ACTIVE".into()],
+                        hints: vec![],
                     }),
                 }),
             }),
@@ -524,6 +616,105 @@ mod tests {
         );
         assert!(text.contains("SIMULATED (dry-run)"), "{text}");
         assert!(text.contains("f fast-forward"), "{text}");
+        assert!(text.contains("r runs: Create the EKS cluster"), "{text}");
+    }
+
+    /// Every row of the screen, each trimmed, joined with spaces: what a
+    /// reader sees once the line breaks are undone.
+    fn read(state: &NotesState, now: Timestamp, w: u16, h: u16) -> String {
+        screen(state, now, w, h)
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn long_lines() -> NotesState {
+        NotesState {
+            connected: true,
+            snapshot: Some(Snapshot {
+                talk_started: "2026-11-30T10:00:00Z".into(),
+                talk_minutes: 154,
+                backend: "live".into(),
+                simulated: true,
+                fallback: Some(crate::tui::strings::fallback_banner(
+                    "create-cluster",
+                    "a DNS failure",
+                )),
+                lesson: Some(LessonView {
+                    title: "News: Trino 365 and 366".into(),
+                    minutes: 10,
+                    opened: "2026-11-30T10:08:30Z".into(),
+                    section: 0,
+                    sections: 6,
+                    section_title: "News: Trino 365 and 366, and Log4Shell".into(),
+                    run_step: Some("Install the chart with `helm install`".into()),
+                    step: Some(StepState {
+                        title: "Install the chart".into(),
+                        status: "failed".into(),
+                        checks: vec!["✘ the release tcb is deployed".into()],
+                        hints: vec![
+                            "if `create cluster` stopped early, `eksctl utils write-kubeconfig --cluster tcb-cluster` writes the context".into(),
+                        ],
+                        ..StepState::default()
+                    }),
+                    ..LessonView::default()
+                }),
+                ..Snapshot::default()
+            }),
+            ..NotesState::default()
+        }
+    }
+
+    #[test]
+    fn long_lines_wrap_instead_of_being_cut_and_a_failed_checks_hint_shows() {
+        let now: Timestamp = "2026-11-30T10:20:00Z".parse().unwrap();
+        let state = long_lines();
+        let text = read(&state, now, 50, 30);
+        assert!(
+            text.contains("section 1/6: News: Trino 365 and 366, and Log4Shell"),
+            "{text}"
+        );
+        let banner = crate::tui::strings::fallback_banner("create-cluster", "a DNS failure");
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words(&text).contains(&words(&banner)), "{text}");
+        assert!(text.contains("q quit"), "the key line's end: {text}");
+        assert!(
+            words(&text).contains(
+                "hint: if `create cluster` stopped early, `eksctl utils write-kubeconfig --cluster tcb-cluster` writes the context"
+            ),
+            "{text}"
+        );
+        assert!(
+            words(&text).contains("r runs: Install the chart with `helm install`"),
+            "{text}"
+        );
+        assert!(text.contains("y yes"), "{text}");
+    }
+
+    #[test]
+    fn too_small_a_window_says_so_instead_of_losing_parts() {
+        let state = long_lines();
+        let text = screen(&state, Timestamp::now(), 40, 10);
+        assert!(text.contains("too small (need 48×18"), "{text}");
+        assert!(!text.contains("next"), "{text}");
+        // At the least size every part is there.
+        let text = screen(&state, Timestamp::now(), MIN_SIZE.0, MIN_SIZE.1);
+        for part in [" notes ", " next ", " step ", "r runs:", "section 1/6"] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+    }
+
+    #[test]
+    fn before_the_first_lesson_the_talks_clock_waits() {
+        let state = NotesState {
+            connected: true,
+            snapshot: Some(Snapshot::default()),
+            ..NotesState::default()
+        };
+        let text = screen(&state, Timestamp::now(), 80, 24);
+        assert!(text.contains("The lesson list is on screen."), "{text}");
+        assert!(text.contains("talk not started"), "{text}");
     }
 
     #[test]
@@ -627,7 +818,7 @@ mod tests {
             snapshot: Some(snapshot.clone()),
             ..NotesState::default()
         };
-        let text = screen(&state(&snapshot), now, 100, 12);
+        let text = screen(&state(&snapshot), now, 100, 24);
         assert!(
             text.contains("? run this command?: y here answers"),
             "{text}"
@@ -637,7 +828,7 @@ mod tests {
             text: "type the cluster's name to create it".into(),
             yes_here: false,
         });
-        let text = screen(&state(&snapshot), now, 100, 12);
+        let text = screen(&state(&snapshot), now, 100, 24);
         assert!(text.contains("answer it on the presentation"), "{text}");
         assert!(remark(Command::Yes, Some(&snapshot)).is_some());
     }
@@ -659,10 +850,10 @@ mod tests {
                 ..Snapshot::default()
             }),
         };
-        let mut t = Terminal::new(TestBackend::new(100, 12)).unwrap();
+        let mut t = Terminal::new(TestBackend::new(100, 24)).unwrap();
         t.draw(|f| render(f, &state, now)).unwrap();
         let buf = t.backend().buffer().clone();
-        let row = (0..12)
+        let row = (0..24)
             .find(|&y| {
                 (0..100)
                     .map(|x| buf[(x, y)].symbol())
@@ -676,7 +867,7 @@ mod tests {
             .expect("the banner's first letter");
         assert_eq!(cell.bg, Color::Red, "loud: white on red");
         assert!(cell.modifier.contains(Modifier::BOLD));
-        assert!(screen(&state, now, 100, 12).contains(&banner), "{banner}");
+        assert!(screen(&state, now, 100, 24).contains(&banner), "{banner}");
     }
 
     #[test]
@@ -693,8 +884,8 @@ mod tests {
             socket: "/tmp/p.sock".into(),
             ..NotesState::default()
         };
-        assert!(screen(&state, now, 70, 10).contains("Waiting for the presentation"));
+        assert!(screen(&state, now, 70, 20).contains("Waiting for the presentation"));
         state.was_connected = true;
-        assert!(screen(&state, now, 70, 10).contains("The presentation quit"));
+        assert!(screen(&state, now, 70, 20).contains("The presentation quit"));
     }
 }

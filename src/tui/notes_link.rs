@@ -20,7 +20,10 @@ use crate::tui::state::App;
 /// The link, while the TUI runs; dropping it removes the socket.
 pub struct NotesLink {
     hub: Option<Hub>,
-    talk_started: Timestamp,
+    /// Where the talk's clock is kept (`STATE/talk-started`); None for a
+    /// trinetes that does not hold the socket.
+    talk_file: Option<std::path::PathBuf>,
+    talk: Talk,
     backend: String,
     simulated: bool,
     /// The lesson on screen and when it was opened.
@@ -56,8 +59,10 @@ impl NotesLink {
                 None
             }
         };
+        let talk_file = hub.as_ref().map(|_| state_dir.join(TALK_FILE));
         NotesLink {
-            talk_started: talk_start(state_dir, hub.is_some(), Timestamp::now()),
+            talk: Talk::resumed(state_dir, Timestamp::now()),
+            talk_file,
             hub,
             backend,
             simulated,
@@ -72,7 +77,16 @@ impl NotesLink {
         let lesson = app.reader.as_ref().map(|r| r.lesson);
         match (lesson, self.opened) {
             (Some(l), Some((open, _))) if l == open => {}
-            (Some(l), _) => self.opened = Some((l, Timestamp::now())),
+            (Some(l), _) => {
+                let id = app.lessons.get(l).map_or("", |x| x.front.id.as_str());
+                let when = self.talk.open(id, Timestamp::now());
+                self.opened = Some((l, when));
+                if let Some(file) = &self.talk_file {
+                    // A convenience: a talk whose clock cannot be kept
+                    // starts anew on the next start.
+                    let _ = self.talk.save(file);
+                }
+            }
             (None, _) => self.opened = None,
         }
         if let Some(l) = lesson
@@ -86,35 +100,100 @@ impl NotesLink {
 }
 
 /// A talk that trinetes left less than this long ago goes on with its
-/// clock when trinetes starts again (a crash or a restart mid-talk).
+/// clocks when trinetes starts again (a crash or a restart mid-talk).
 const TALK_RESUMES_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
 
-/// When the talk began: kept in `STATE/talk-started` and touched on every
-/// start, so a restart within [`TALK_RESUMES_WITHIN`] of the last one keeps
-/// the talk's clock; a later start begins a new talk. Only the trinetes
-/// that holds the notes socket (`owner`) writes it.
-fn talk_start(state_dir: &Path, owner: bool, now: Timestamp) -> Timestamp {
-    let file = state_dir.join("talk-started");
-    let kept = std::fs::read_to_string(&file)
-        .ok()
-        .and_then(|t| t.trim().parse::<Timestamp>().ok());
-    let touched = std::fs::metadata(&file)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| Timestamp::try_from(t).ok());
-    let start = match (kept, touched) {
-        (Some(kept), Some(touched))
-            if now.duration_since(touched) < TALK_RESUMES_WITHIN && kept <= now =>
-        {
-            kept
+/// The talk's file in the state directory.
+const TALK_FILE: &str = "talk-started";
+
+/// The talk so far: when its first lesson was opened, and each lesson
+/// opened since, with when. Kept in `STATE/talk-started` as plain text
+/// (the start on the first line, then `lesson-id time` a line), written
+/// by the trinetes that holds the notes socket whenever a lesson opens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Talk {
+    pub started: Option<Timestamp>,
+    pub opened: Vec<(String, Timestamp)>,
+}
+
+impl Talk {
+    /// The talk in `state_dir` if it was written less than
+    /// [`TALK_RESUMES_WITHIN`] before `now`; else a talk not started yet
+    /// (its clock waits for the first lesson).
+    pub fn resumed(state_dir: &Path, now: Timestamp) -> Talk {
+        let file = state_dir.join(TALK_FILE);
+        let touched = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| Timestamp::try_from(t).ok());
+        let fresh = touched.is_some_and(|t| now.duration_since(t) < TALK_RESUMES_WITHIN);
+        let talk = std::fs::read_to_string(&file)
+            .ok()
+            .filter(|_| fresh)
+            .map(|text| Talk::parse(&text))
+            .unwrap_or_default();
+        match talk.started {
+            Some(started) if started <= now => talk,
+            _ => Talk::default(),
         }
-        _ => now,
-    };
-    if owner {
-        // A convenience: a talk whose start cannot be kept just starts anew.
-        let _ = crate::files::write_atomically(&file, start.to_string().as_bytes());
     }
-    start
+
+    fn parse(text: &str) -> Talk {
+        let mut lines = text.lines();
+        let started = lines.next().and_then(|l| l.trim().parse().ok());
+        let opened = lines
+            .filter_map(|l| {
+                let (id, time) = l.trim().split_once(' ')?;
+                Some((id.to_string(), time.trim().parse().ok()?))
+            })
+            .collect();
+        Talk { started, opened }
+    }
+
+    fn text(&self) -> String {
+        let mut text = self.started.map(|t| t.to_string()).unwrap_or_default();
+        for (id, time) in &self.opened {
+            text.push_str(&format!("\n{id} {time}"));
+        }
+        text.push('\n');
+        text
+    }
+
+    pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        crate::files::write_atomically(file, self.text().as_bytes())
+    }
+
+    /// Lesson `id` opens at `now`: the talk starts with the first one. A
+    /// lesson opened again right after itself (trinetes restarted, or a
+    /// look at the lesson list) keeps its time. Returns when it opened.
+    pub fn open(&mut self, id: &str, now: Timestamp) -> Timestamp {
+        self.started.get_or_insert(now);
+        match self.opened.last() {
+            Some((last, when)) if last == id => *when,
+            _ => {
+                self.opened.push((id.to_string(), now));
+                now
+            }
+        }
+    }
+
+    /// The talk's planned minutes: every lesson opened so far, and every
+    /// one after `current` (the lesson on screen, else the last opened).
+    pub fn minutes(&self, lessons: &[crate::lesson::Lesson], current: Option<usize>) -> u32 {
+        let current = current.or_else(|| {
+            let (last, _) = self.opened.last()?;
+            lessons.iter().position(|l| &l.front.id == last)
+        });
+        lessons
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| {
+                current.is_none_or(|c| *i > c)
+                    || self.opened.iter().any(|(id, _)| *id == l.front.id)
+            })
+            .map(|(_, l)| l.front.minutes)
+            .sum()
+    }
 }
 
 /// What a key of the notes window does now. While the presentation asks
@@ -139,6 +218,35 @@ pub fn action_for(app: &App, command: Command) -> Option<Action> {
         Command::FastForward => Some(Action::FastForward),
         Command::Yes => None,
     }
+}
+
+/// What a key of the notes window does now, in order. In the
+/// presentation, `r` on a screen whose step is not shown yet shows it
+/// (past any pages of prose before it) and runs it, in one press: the
+/// notes window names that step as the one `r` runs.
+pub fn actions_for(app: &App, command: Command) -> Vec<Action> {
+    let Some(action) = action_for(app, command) else {
+        return Vec::new();
+    };
+    let reveal = matches!(action, Action::ExecuteStep)
+        && presented(app)
+            .is_some_and(|p| p.selected().is_none() && matches!(p.forward(), Forward::Reveal(_)));
+    if !reveal {
+        return vec![action];
+    }
+    let mut actions =
+        vec![Action::PresentNext; crate::tui::present::pages::presses_to_next_step(app)];
+    actions.push(Action::ExecuteStep);
+    actions
+}
+
+/// The presentation of the lesson the reader has open, when it is on
+/// screen.
+fn presented(app: &App) -> Option<&crate::tui::present::Present> {
+    let lesson = app.reader.as_ref()?.lesson;
+    app.present
+        .as_ref()
+        .filter(|p| p.lesson == Some(lesson) && app.screen == crate::tui::state::Screen::Reader)
 }
 
 /// The question the TUI's screen asks, as the notes window shows it.
@@ -176,8 +284,10 @@ fn question(app: &App) -> Option<crate::present::protocol::Question> {
 fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
     Snapshot {
         lesson: lesson_view(app, link),
-        talk_started: link.talk_started.to_string(),
-        talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
+        talk_started: link.talk.started.map(|t| t.to_string()).unwrap_or_default(),
+        talk_minutes: link
+            .talk
+            .minutes(&app.lessons, app.reader.as_ref().map(|r| r.lesson)),
         backend: link.backend.clone(),
         presenting: app.present.is_some(),
         fast_forward: app.fast_forward,
@@ -229,6 +339,13 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .and_then(|s| s.steps.first())
             .and_then(|i| lesson.steps.get(*i)),
     };
+    let run_step = match presenting {
+        Some(p) => p.selected().or(match p.forward() {
+            Forward::Reveal(i) => Some(i),
+            _ => None,
+        }),
+        None => reader.step,
+    };
     let step = app
         .execution
         .as_ref()
@@ -261,22 +378,30 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
                         format!("{mark} {}", c.description)
                     })
                     .collect(),
+                hints: e
+                    .checks
+                    .iter()
+                    .filter_map(|c| match &c.state {
+                        CheckState::Failed { hint, .. } if !hint.is_empty() => Some(hint.clone()),
+                        _ => None,
+                    })
+                    .chain(e.hints.iter().cloned())
+                    .collect(),
             })
         });
     Some(LessonView {
         id: lesson.front.id.clone(),
         title: lesson.front.title.clone(),
         minutes: lesson.front.minutes,
-        opened: link
-            .opened
-            .map(|(_, t)| t)
-            .unwrap_or(link.talk_started)
-            .to_string(),
+        opened: link.opened.map(|(_, t)| t.to_string()).unwrap_or_default(),
         section,
         sections: sections.len(),
         section_title: current.map(|s| s.title.clone()).unwrap_or_default(),
         notes: current.map(|s| s.notes.clone()).unwrap_or_default(),
         next_step: next_step.map(|s| s.title.clone()),
+        run_step: run_step
+            .and_then(|i| lesson.steps.get(i))
+            .map(|s| s.title.clone()),
         next_section: sections.get(section + 1).map(|s| s.title.clone()),
         next_lesson: app
             .lessons
@@ -290,20 +415,41 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
 mod tests {
     use super::*;
 
+    fn at(t: &str) -> Timestamp {
+        t.parse().expect("a time")
+    }
+
     #[test]
-    fn a_restart_soon_after_keeps_the_talks_start_and_a_later_one_begins_anew() {
+    fn the_talk_starts_with_the_first_lesson_and_a_restart_soon_after_keeps_both_clocks() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first: Timestamp = "2026-11-30T10:00:00Z".parse().expect("a time");
-        assert_eq!(talk_start(dir.path(), true, first), first);
-        // The file was just touched: a restart now keeps the talk's start.
+        let file = dir.path().join(TALK_FILE);
         let now = Timestamp::now();
-        assert_eq!(talk_start(dir.path(), true, now), first);
-        // A trinetes that does not hold the socket writes nothing.
-        let other = tempfile::tempdir().expect("temp dir");
-        assert_eq!(talk_start(other.path(), false, now), now);
-        assert!(!other.path().join("talk-started").exists());
-        // Touched more than two hours ago: a new talk.
-        let file = dir.path().join("talk-started");
+        // Nothing opened yet: the talk's clock waits.
+        let mut talk = Talk::resumed(dir.path(), now);
+        assert_eq!(talk.started, None);
+        let first = at("2026-11-30T10:00:00Z");
+        assert_eq!(talk.open("welcome", first), first);
+        let eks = at("2026-11-30T10:12:00Z");
+        assert_eq!(talk.open("eks", eks), eks);
+        talk.save(&file).expect("saved");
+
+        // trinetes starts again (the file was just written): both go on.
+        let mut again = Talk::resumed(dir.path(), now);
+        assert_eq!(again.started, Some(first));
+        assert_eq!(again.open("eks", now), eks, "the lesson's clock goes on");
+        assert_eq!(
+            again.open("helm-trino", now),
+            now,
+            "a new lesson starts its own"
+        );
+        // Back to a lesson after another one: its clock starts again.
+        assert_eq!(again.open("eks", now), now);
+
+        // An old file of one line (the talk's start only) still reads.
+        std::fs::write(&file, format!("{first}\n")).expect("written");
+        assert_eq!(Talk::resumed(dir.path(), now).started, Some(first));
+
+        // Written more than two hours ago: a new talk, not started yet.
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
         std::fs::File::options()
             .write(true)
@@ -311,6 +457,33 @@ mod tests {
             .expect("the file")
             .set_modified(old)
             .expect("set its time");
-        assert_eq!(talk_start(dir.path(), true, now), now);
+        assert_eq!(Talk::resumed(dir.path(), now), Talk::default());
+    }
+
+    #[test]
+    fn the_talks_minutes_are_the_lessons_given_and_the_ones_still_to_come() {
+        let lessons: Vec<crate::lesson::Lesson> = crate::lesson::builtin();
+        let minutes = |i: usize| lessons[i].front.minutes;
+        let all: u32 = lessons.iter().map(|l| l.front.minutes).sum();
+        let mut talk = Talk::default();
+        assert_eq!(
+            talk.minutes(&lessons, None),
+            all,
+            "before it starts: the plan"
+        );
+        // Started at the third lesson, then skipped the fifth.
+        let now = at("2026-11-30T10:00:00Z");
+        talk.open(&lessons[2].front.id, now);
+        let from_third: u32 = (2..lessons.len()).map(minutes).sum();
+        assert_eq!(talk.minutes(&lessons, Some(2)), from_third);
+        talk.open(&lessons[3].front.id, now);
+        talk.open(&lessons[5].front.id, now);
+        assert_eq!(
+            talk.minutes(&lessons, Some(5)),
+            from_third - minutes(4),
+            "the skipped lesson is not planned any more"
+        );
+        // On the lesson list, the last lesson opened counts as the current.
+        assert_eq!(talk.minutes(&lessons, None), from_third - minutes(4));
     }
 }

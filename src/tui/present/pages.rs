@@ -136,7 +136,9 @@ mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<Line<'static>> {
-        text.split('\n').map(|l| Line::from(l.to_string())).collect()
+        text.split('\n')
+            .map(|l| Line::from(l.to_string()))
+            .collect()
     }
 
     fn shown(text: &str, rows: usize, last_rows: usize) -> Vec<Vec<String>> {
@@ -160,7 +162,11 @@ mod tests {
         let pages = shown(text, 4, 4);
         assert_eq!(
             pages,
-            [vec!["a1", "a2"], vec!["b1", "b2", "b3"], vec!["c1", "", "d1", "d2"]]
+            [
+                vec!["a1", "a2"],
+                vec!["b1", "b2", "b3"],
+                vec!["c1", "", "d1", "d2"]
+            ]
         );
         let kept: Vec<String> = pages.concat();
         let all: Vec<String> = text
@@ -169,7 +175,9 @@ mod tests {
             .map(str::to_string)
             .collect();
         assert_eq!(
-            kept.into_iter().filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+            kept.into_iter()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>(),
             all
         );
     }

@@ -145,7 +145,11 @@ impl Present {
         let steps = self.current().map_or(0, |s| s.steps.len());
         self.revealed = revealed.min(steps);
         // Coming back to a section shows all of it: its last page.
-        self.page = if revealed == usize::MAX { usize::MAX } else { 0 };
+        self.page = if revealed == usize::MAX {
+            usize::MAX
+        } else {
+            0
+        };
         self.typing = None;
     }
 

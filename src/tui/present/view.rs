@@ -195,8 +195,10 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let reserve = if output { OUTPUT_MIN } else { 0 };
     // The steps go before the prose: what runs must stay on screen.
     let step_rows = step_rows.min(rest.height.saturating_sub(reserve));
-    let body_rows =
-        body_rows.min(rest.height.saturating_sub(reserve + step_rows + u16::from(step_rows > 0)));
+    let body_rows = body_rows.min(
+        rest.height
+            .saturating_sub(reserve + step_rows + u16::from(step_rows > 0)),
+    );
     let [body, gap, steps, out] = rest.layout(&Layout::vertical([
         Constraint::Length(body_rows),
         Constraint::Length(u16::from(body_rows > 0 && step_rows > 0)),
