@@ -159,6 +159,7 @@ pub fn panic_message(log_path: &str) -> String {
 pub const RECORDED_PASSED: &str = "✔ passed";
 pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
+pub const RECORDED_SIMULATED_PASS: &str = "✔ passed SIMULATED";
 pub const BADGE_RUNNING: &str = "… running";
 pub const BADGE_CANCELLED: &str = "■ stopped";
 /// A port-forward step that passed, whose forward is gone or failing.

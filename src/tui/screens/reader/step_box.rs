@@ -317,6 +317,7 @@ fn recorded_badge(recorded: RecordedOutcome, theme: &Theme) -> (&'static str, St
         RecordedOutcome::Passed => (strings::RECORDED_PASSED, theme.check),
         RecordedOutcome::Failed => (strings::RECORDED_FAILED, theme.warning),
         RecordedOutcome::Skipped => (strings::RECORDED_SKIPPED, theme.badge_skipped),
+        RecordedOutcome::SimulatedPass => (strings::RECORDED_SIMULATED_PASS, theme.warning),
     }
 }
 
