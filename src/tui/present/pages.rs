@@ -78,7 +78,7 @@ fn trim_end(lines: &[Line], start: usize, mut end: usize) -> usize {
 /// of the section is shown, the last page is.
 pub fn on_screen(app: &App) -> (Vec<Range<usize>>, usize) {
     let Some(present) = &app.present else {
-        return (vec![0..0], 0);
+        return (vec![Range::default()], 0);
     };
     let room = super::view::prose_room(app, app.area());
     let pages = paginate(&present.body, room.rows, room.last_rows);

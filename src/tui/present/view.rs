@@ -150,7 +150,7 @@ pub fn shown_step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         let segs: Vec<Seg> = line
             .spans
             .iter()
-            .map(|s| Seg::new(s.content.to_string(), s.style.patch(line.style)))
+            .map(|s| Seg::new(s.content.to_string(), line.style.patch(s.style)))
             .collect();
         let style = WrapStyle::output((indent + 2).min(width / 2));
         for row in wrap_with(&segs, width, &style) {
