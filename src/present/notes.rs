@@ -400,7 +400,11 @@ fn next_lines(s: &Snapshot) -> Vec<Line<'static>> {
             Span::raw(title.clone()),
         ]),
         None => Line::styled(
-            "r: no step on this screen",
+            if s.presenting {
+                "r: no step on this screen"
+            } else {
+                "r: selects the first step not done"
+            },
             Style::default().add_modifier(Modifier::DIM),
         ),
     };
