@@ -389,16 +389,37 @@ fn render_notes(frame: &mut Frame<'_>, area: Rect, s: &Snapshot) {
     );
 }
 
+/// `text` as spans, its `code` in a colour of its own and without the
+/// backticks, as the slides draw it.
+fn with_code(text: &str, style: Style) -> Vec<Span<'static>> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, piece)| !piece.is_empty())
+        .map(|(i, piece)| {
+            let style = if i % 2 == 1 {
+                style.fg(Color::Cyan)
+            } else {
+                style
+            };
+            Span::styled(piece.to_string(), style)
+        })
+        .collect()
+}
+
 fn next_lines(s: &Snapshot) -> Vec<Line<'static>> {
     let Some(l) = &s.lesson else {
         return vec![Line::from("open a lesson: n or r opens the selected one")];
     };
     let dash = || "—".to_string();
     let run = match &l.run_step {
-        Some(title) => Line::from(vec![
-            Span::styled("r runs: ", Style::default().add_modifier(Modifier::BOLD)),
-            Span::raw(title.clone()),
-        ]),
+        Some(title) => {
+            let mut spans = vec![Span::styled(
+                "r runs: ",
+                Style::default().add_modifier(Modifier::BOLD),
+            )];
+            spans.extend(with_code(title, Style::default()));
+            Line::from(spans)
+        }
         None => Line::styled(
             if s.presenting {
                 "r: no step on this screen"
@@ -408,12 +429,14 @@ fn next_lines(s: &Snapshot) -> Vec<Line<'static>> {
             Style::default().add_modifier(Modifier::DIM),
         ),
     };
+    let mut next = vec![Span::raw("next step: ")];
+    next.extend(with_code(
+        &l.next_step.clone().unwrap_or_else(dash),
+        Style::default(),
+    ));
     vec![
         run,
-        Line::from(format!(
-            "next step: {}",
-            l.next_step.clone().unwrap_or_else(dash)
-        )),
+        Line::from(next),
         Line::from(format!(
             "section: {}",
             l.next_section.clone().unwrap_or_else(dash)
@@ -425,17 +448,13 @@ fn step_lines(s: &Snapshot) -> Vec<Line<'static>> {
     let Some(step) = s.lesson.as_ref().and_then(|l| l.step.as_ref()) else {
         return vec![Line::from("no step run yet")];
     };
-    let mut lines = vec![Line::from(vec![
-        Span::styled(
-            format!("{}  ", step.status),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!(
-            "{}  {}",
-            step.title,
-            clock(step.elapsed_secs as i64)
-        )),
-    ])];
+    let mut first = vec![Span::styled(
+        format!("{}  ", step.status),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    first.extend(with_code(&step.title, Style::default()));
+    first.push(Span::raw(format!("  {}", clock(step.elapsed_secs as i64))));
+    let mut lines = vec![Line::from(first)];
     if let Some(stage) = &step.stage {
         let progress = step
             .progress
@@ -445,10 +464,12 @@ fn step_lines(s: &Snapshot) -> Vec<Line<'static>> {
     }
     lines.extend(step.checks.iter().map(|c| Line::from(c.clone())));
     lines.extend(step.hints.iter().map(|h| {
-        Line::from(vec![
-            Span::styled("hint: ", Style::default().add_modifier(Modifier::BOLD)),
-            Span::styled(h.clone(), Style::default().fg(Color::Yellow)),
-        ])
+        let mut spans = vec![Span::styled(
+            "hint: ",
+            Style::default().add_modifier(Modifier::BOLD),
+        )];
+        spans.extend(with_code(h, Style::default().fg(Color::Yellow)));
+        Line::from(spans)
     }));
     lines
 }
@@ -685,15 +706,19 @@ mod tests {
         assert!(text.contains("q quit"), "the key line's end: {text}");
         assert!(
             words(&text).contains(
-                "hint: if `create cluster` stopped early, `eksctl utils write-kubeconfig --cluster tcb-cluster` writes the context"
+                "hint: if create cluster stopped early, eksctl utils write-kubeconfig --cluster tcb-cluster writes the context"
             ),
             "{text}"
         );
         assert!(
-            words(&text).contains("r runs: Install the chart with `helm install`"),
+            words(&text).contains("r runs: Install the chart with helm install"),
             "{text}"
         );
         assert!(text.contains("y yes"), "{text}");
+        assert!(
+            !text.contains('`'),
+            "inline code is drawn, not quoted: {text}"
+        );
     }
 
     #[test]

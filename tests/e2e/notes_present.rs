@@ -70,7 +70,7 @@ fn a_long_section_pages_on_the_slides_and_r_in_the_notes_shows_and_runs_its_step
     slides.wait_text("Paragraph 1 of the long section.");
 
     // The notes window names the step r runs, though it is not shown yet.
-    notes.wait_text("r runs: Say `hello`");
+    notes.wait_text("r runs: Say hello");
     notes.wait_text("Say it all.");
     // One r: the pages are turned, the step shown and run.
     notes.keys(&["r"]);
@@ -84,14 +84,14 @@ fn a_long_section_pages_on_the_slides_and_r_in_the_notes_shows_and_runs_its_step
         screen.contains("Paragraph 40 of the long section."),
         "the last page: {screen}"
     );
-    notes.wait_text("passed  Say `hello`");
+    notes.wait_text("passed  Say hello");
     notes.wait_for("the talk's clock", |s| s.contains("talk 00:"));
 
     // Made too small, the notes window says so instead of losing parts.
     notes.tmux(&["resize-window", "-t", "e2e", "-x", "40", "-y", "10"]);
     notes.wait_text("too small (need 48×18");
     notes.tmux(&["resize-window", "-t", "e2e", "-x", "60", "-y", "24"]);
-    notes.wait_text("r runs: Say `hello`");
+    notes.wait_text("r runs: Say hello");
 
     notes.keys(&["q"]);
     slides.keys(&["q"]);
