@@ -138,10 +138,10 @@ pub fn prose_room(app: &App, area: Rect) -> ProseRoom {
 /// why a step is skipped) wrapped at words under where they start.
 pub fn shown_step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     use crate::tui::markdown::wrap::{Seg, WrapStyle, wrap_with};
-    let width = usize::from(width).max(1);
+    let columns = usize::from(width).max(1);
     let mut out = Vec::new();
-    for line in step_lines(app, width.try_into().unwrap_or(u16::MAX)) {
-        if line.width() <= width {
+    for line in step_lines(app, width) {
+        if line.width() <= columns {
             out.push(line);
             continue;
         }
@@ -152,8 +152,8 @@ pub fn shown_step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             .iter()
             .map(|s| Seg::new(s.content.to_string(), line.style.patch(s.style)))
             .collect();
-        let style = WrapStyle::output((indent + 2).min(width / 2));
-        for row in wrap_with(&segs, width, &style) {
+        let style = WrapStyle::output((indent + 2).min(columns / 2));
+        for row in wrap_with(&segs, columns, &style) {
             out.push(Line::from(
                 row.into_iter()
                     .map(|s| Span::styled(s.text, s.style))
