@@ -171,11 +171,16 @@ pub enum Command {
     /// trinetes running with the same state directory (over a local Unix
     /// socket, nothing on the network) and shows the notes of the section
     /// on screen, the next step and section, the clock, the time spent
-    /// against each lesson's minutes, and the running step. n/→ goes to the
-    /// next step, p/← to the previous one, r runs it, f fast-forwards it on
-    /// dry-run, y answers the question the tutorial asks (run a billable
-    /// step, build a lesson's needs, go on on dry-run), q quits. Several may follow one trinetes; one
-    /// started first waits for it.
+    /// against each lesson's minutes, and the running step.
+    ///
+    /// Keys: n/→ next step (or screen), p/← previous, r runs the step the
+    /// window names ("r runs: …"; in --present, one not shown yet is shown
+    /// and run at once), f fast-forwards the running step on dry-run, y
+    /// answers the question the tutorial asks (run a billable step, build a
+    /// lesson's needs, go on on dry-run), q quits.
+    ///
+    /// Several may follow one trinetes; one started first waits for it. It
+    /// needs a terminal of 48×18 at least.
     Notes,
     /// Remove every real resource trinetes created on the live and context
     /// backends, as its ledger records them: port-forwards, then Helm

@@ -54,6 +54,10 @@ pub enum RecordedOutcome {
     Passed,
     Failed,
     Skipped,
+    /// Passed on the simulated world a live run went on on after a
+    /// network failure (the dry-run safety net): not a live pass, so it
+    /// completes no lesson, but the step is not left marked failed.
+    SimulatedPass,
 }
 
 /// Where the reader was when the learner last left.

@@ -19,9 +19,11 @@ pub fn socket_path(state_dir: &Path) -> PathBuf {
 pub struct Snapshot {
     /// The open lesson, if any (the lesson list shows none).
     pub lesson: Option<LessonView>,
-    /// When the talk started (the presentation's start), RFC 3339.
+    /// When the talk started (the first lesson opened), RFC 3339; empty
+    /// while no lesson has been opened yet.
     pub talk_started: String,
-    /// The sum of every lesson's planned minutes.
+    /// The planned minutes of the talk: the lessons opened so far and
+    /// every lesson after the one on screen.
     pub talk_minutes: u32,
     /// The backend's label (`dry-run`, `live`, ...).
     pub backend: String,
@@ -68,6 +70,10 @@ pub struct LessonView {
     pub notes: Vec<String>,
     /// The next step to run (its title), if any.
     pub next_step: Option<String>,
+    /// The step `r` runs now (its title): the one on screen, else the one
+    /// `r` shows and runs at once.
+    #[serde(default)]
+    pub run_step: Option<String>,
     /// The next section's title, if any.
     pub next_section: Option<String>,
     /// The title of the lesson after this one, if any.
@@ -89,6 +95,9 @@ pub struct StepState {
     pub elapsed_secs: u64,
     /// One line per check: a mark and its description.
     pub checks: Vec<String>,
+    /// The hints of its failed checks and of its failure, in order.
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 /// What a notes window asks the presentation to do.

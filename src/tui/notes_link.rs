@@ -11,6 +11,7 @@ use crate::execute::StepOutcome;
 use crate::lesson::Section;
 use crate::present::hub::Hub;
 use crate::present::protocol::{LessonView, Snapshot, StepState};
+use crate::present::talk::{TALK_FILE, Talk};
 use crate::present::{Command, socket_path};
 use crate::tui::action::Action;
 use crate::tui::execution::CheckState;
@@ -20,7 +21,10 @@ use crate::tui::state::App;
 /// The link, while the TUI runs; dropping it removes the socket.
 pub struct NotesLink {
     hub: Option<Hub>,
-    talk_started: Timestamp,
+    /// Where the talk's clock is kept (`STATE/talk-started`); None for a
+    /// trinetes that does not hold the socket.
+    talk_file: Option<std::path::PathBuf>,
+    talk: Talk,
     backend: String,
     simulated: bool,
     /// The lesson on screen and when it was opened.
@@ -56,8 +60,10 @@ impl NotesLink {
                 None
             }
         };
+        let talk_file = hub.as_ref().map(|_| state_dir.join(TALK_FILE));
         NotesLink {
-            talk_started: talk_start(state_dir, hub.is_some(), Timestamp::now()),
+            talk: Talk::resumed(state_dir, Timestamp::now()),
+            talk_file,
             hub,
             backend,
             simulated,
@@ -72,7 +78,16 @@ impl NotesLink {
         let lesson = app.reader.as_ref().map(|r| r.lesson);
         match (lesson, self.opened) {
             (Some(l), Some((open, _))) if l == open => {}
-            (Some(l), _) => self.opened = Some((l, Timestamp::now())),
+            (Some(l), _) => {
+                let id = app.lessons.get(l).map_or("", |x| x.front.id.as_str());
+                let when = self.talk.open(id, Timestamp::now());
+                self.opened = Some((l, when));
+                if let Some(file) = &self.talk_file {
+                    // A convenience: a talk whose clock cannot be kept
+                    // starts anew on the next start.
+                    let _ = self.talk.save(file);
+                }
+            }
             (None, _) => self.opened = None,
         }
         if let Some(l) = lesson
@@ -83,38 +98,6 @@ impl NotesLink {
         }
         hub.publish(&snapshot(app, self));
     }
-}
-
-/// A talk that trinetes left less than this long ago goes on with its
-/// clock when trinetes starts again (a crash or a restart mid-talk).
-const TALK_RESUMES_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
-
-/// When the talk began: kept in `STATE/talk-started` and touched on every
-/// start, so a restart within [`TALK_RESUMES_WITHIN`] of the last one keeps
-/// the talk's clock; a later start begins a new talk. Only the trinetes
-/// that holds the notes socket (`owner`) writes it.
-fn talk_start(state_dir: &Path, owner: bool, now: Timestamp) -> Timestamp {
-    let file = state_dir.join("talk-started");
-    let kept = std::fs::read_to_string(&file)
-        .ok()
-        .and_then(|t| t.trim().parse::<Timestamp>().ok());
-    let touched = std::fs::metadata(&file)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| Timestamp::try_from(t).ok());
-    let start = match (kept, touched) {
-        (Some(kept), Some(touched))
-            if now.duration_since(touched) < TALK_RESUMES_WITHIN && kept <= now =>
-        {
-            kept
-        }
-        _ => now,
-    };
-    if owner {
-        // A convenience: a talk whose start cannot be kept just starts anew.
-        let _ = crate::files::write_atomically(&file, start.to_string().as_bytes());
-    }
-    start
 }
 
 /// What a key of the notes window does now. While the presentation asks
@@ -139,6 +122,35 @@ pub fn action_for(app: &App, command: Command) -> Option<Action> {
         Command::FastForward => Some(Action::FastForward),
         Command::Yes => None,
     }
+}
+
+/// What a key of the notes window does now, in order. In the
+/// presentation, `r` on a screen whose step is not shown yet shows it
+/// (past any pages of prose before it) and runs it, in one press: the
+/// notes window names that step as the one `r` runs.
+pub fn actions_for(app: &App, command: Command) -> Vec<Action> {
+    let Some(action) = action_for(app, command) else {
+        return Vec::new();
+    };
+    let reveal = matches!(action, Action::ExecuteStep)
+        && presented(app)
+            .is_some_and(|p| p.selected().is_none() && matches!(p.forward(), Forward::Reveal(_)));
+    if !reveal {
+        return vec![action];
+    }
+    let mut actions =
+        vec![Action::PresentNext; crate::tui::present::pages::presses_to_next_step(app)];
+    actions.push(Action::ExecuteStep);
+    actions
+}
+
+/// The presentation of the lesson the reader has open, when it is on
+/// screen.
+fn presented(app: &App) -> Option<&crate::tui::present::Present> {
+    let lesson = app.reader.as_ref()?.lesson;
+    app.present
+        .as_ref()
+        .filter(|p| p.lesson == Some(lesson) && app.screen == crate::tui::state::Screen::Reader)
 }
 
 /// The question the TUI's screen asks, as the notes window shows it.
@@ -176,8 +188,10 @@ fn question(app: &App) -> Option<crate::present::protocol::Question> {
 fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
     Snapshot {
         lesson: lesson_view(app, link),
-        talk_started: link.talk_started.to_string(),
-        talk_minutes: app.lessons.iter().map(|l| l.front.minutes).sum(),
+        talk_started: link.talk.started.map(|t| t.to_string()).unwrap_or_default(),
+        talk_minutes: link
+            .talk
+            .minutes(&app.lessons, app.reader.as_ref().map(|r| r.lesson)),
         backend: link.backend.clone(),
         presenting: app.present.is_some(),
         fast_forward: app.fast_forward,
@@ -229,6 +243,13 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .and_then(|s| s.steps.first())
             .and_then(|i| lesson.steps.get(*i)),
     };
+    let run_step = match presenting {
+        Some(p) => p.selected().or(match p.forward() {
+            Forward::Reveal(i) => Some(i),
+            _ => None,
+        }),
+        None => reader.step,
+    };
     let step = app
         .execution
         .as_ref()
@@ -261,22 +282,30 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
                         format!("{mark} {}", c.description)
                     })
                     .collect(),
+                hints: e
+                    .checks
+                    .iter()
+                    .filter_map(|c| match &c.state {
+                        CheckState::Failed { hint, .. } if !hint.is_empty() => Some(hint.clone()),
+                        _ => None,
+                    })
+                    .chain(e.hints.iter().cloned())
+                    .collect(),
             })
         });
     Some(LessonView {
         id: lesson.front.id.clone(),
         title: lesson.front.title.clone(),
         minutes: lesson.front.minutes,
-        opened: link
-            .opened
-            .map(|(_, t)| t)
-            .unwrap_or(link.talk_started)
-            .to_string(),
+        opened: link.opened.map(|(_, t)| t.to_string()).unwrap_or_default(),
         section,
         sections: sections.len(),
         section_title: current.map(|s| s.title.clone()).unwrap_or_default(),
         notes: current.map(|s| s.notes.clone()).unwrap_or_default(),
         next_step: next_step.map(|s| s.title.clone()),
+        run_step: run_step
+            .and_then(|i| lesson.steps.get(i))
+            .map(|s| s.title.clone()),
         next_section: sections.get(section + 1).map(|s| s.title.clone()),
         next_lesson: app
             .lessons
@@ -284,33 +313,4 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .map(|l| l.front.title.clone()),
         step,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_restart_soon_after_keeps_the_talks_start_and_a_later_one_begins_anew() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let first: Timestamp = "2026-11-30T10:00:00Z".parse().expect("a time");
-        assert_eq!(talk_start(dir.path(), true, first), first);
-        // The file was just touched: a restart now keeps the talk's start.
-        let now = Timestamp::now();
-        assert_eq!(talk_start(dir.path(), true, now), first);
-        // A trinetes that does not hold the socket writes nothing.
-        let other = tempfile::tempdir().expect("temp dir");
-        assert_eq!(talk_start(other.path(), false, now), now);
-        assert!(!other.path().join("talk-started").exists());
-        // Touched more than two hours ago: a new talk.
-        let file = dir.path().join("talk-started");
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .expect("the file")
-            .set_modified(old)
-            .expect("set its time");
-        assert_eq!(talk_start(dir.path(), true, now), now);
-    }
 }

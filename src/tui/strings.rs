@@ -159,6 +159,7 @@ pub fn panic_message(log_path: &str) -> String {
 pub const RECORDED_PASSED: &str = "✔ passed";
 pub const RECORDED_FAILED: &str = "✘ failed";
 pub const RECORDED_SKIPPED: &str = "skipped";
+pub const RECORDED_SIMULATED_PASS: &str = "✔ passed SIMULATED";
 pub const BADGE_RUNNING: &str = "… running";
 pub const BADGE_CANCELLED: &str = "■ stopped";
 /// A port-forward step that passed, whose forward is gone or failing.
@@ -442,6 +443,11 @@ pub const FAST_FORWARD_IDLE: &str = "Fast-forward works while a step runs.";
 pub const FAST_FORWARD_REAL: &str =
     "Fast-forward works on dry-run only: a real cluster takes the time it takes.";
 pub const FAST_FORWARD_NO_CLOCK: &str = "Fast-forward: this backend has no simulated clock.";
+
+/// Under a page of a section's prose that goes on (page `n` of `of`).
+pub fn present_more_pages(n: usize, of: usize) -> String {
+    format!("more ▸ Space  ({n}/{of})")
+}
 
 /// Under a long command whose lines are not all on screen.
 pub fn present_more_lines(n: usize) -> String {

@@ -65,7 +65,7 @@ fn apply(app: &mut App, action: Action) {
         Action::DoctorDone(report) => crate::tui::doctor_gate::done(app, report),
         Action::FastForward => crate::tui::present::update::fast_forward(app),
         Action::FromNotes(command) => {
-            if let Some(action) = crate::tui::notes_link::action_for(app, command) {
+            for action in crate::tui::notes_link::actions_for(app, command) {
                 apply(app, action);
             }
         }

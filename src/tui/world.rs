@@ -53,10 +53,12 @@ pub fn start(app: &mut App, warning: Option<String>, origin: Option<&WorldOrigin
 pub fn clear_dry_run_marks(app: &mut App) -> bool {
     let mut cleared = false;
     for lesson in app.progress.lessons.values_mut() {
-        let ran = lesson
-            .steps
-            .values()
-            .any(|o| matches!(o, RecordedOutcome::Passed | RecordedOutcome::Failed));
+        let ran = lesson.steps.values().any(|o| {
+            matches!(
+                o,
+                RecordedOutcome::Passed | RecordedOutcome::Failed | RecordedOutcome::SimulatedPass
+            )
+        });
         if ran {
             lesson.completed = None;
         }

@@ -5,6 +5,7 @@ mod support;
 
 mod exec_tty;
 mod kept_world;
+mod notes_present;
 mod notes_window;
 mod present;
 mod progress_shared;

@@ -178,10 +178,15 @@ async fn the_offer_appears_and_yes_goes_on_on_dry_run_from_the_failed_step() {
     let shown = frame(&app);
     assert!(shown.contains(strings::BADGE_SIMULATED), "{shown}");
     assert!(shown.contains(strings::FALLBACK_STATUS), "{shown}");
-    // Nothing simulated is marked done: the mark is the live failure's.
+    // The live failure's mark gives way to a simulated pass, which
+    // completes nothing.
     assert_eq!(
         app.progress.step_outcome("eks", "create-cluster"),
-        Some(trinetes::progress::RecordedOutcome::Failed)
+        Some(trinetes::progress::RecordedOutcome::SimulatedPass)
+    );
+    assert_ne!(
+        app.progress.status("eks"),
+        trinetes::progress::LessonStatus::Completed
     );
 
     drop(backend);
@@ -325,4 +330,61 @@ async fn a_build_up_failing_on_the_network_builds_the_needs_on_dry_run() {
     if let Some(world) = world {
         world.shutdown().await;
     }
+}
+
+/// After going on on dry-run, the failed step re-ran on the simulated
+/// world and passed: its box is marked as a simulated pass, not with the
+/// live failure's ✘, and Enter with nothing selected goes on to the next
+/// step rather than back to it.
+#[test]
+fn a_step_that_passed_simulated_loses_its_failed_mark_and_enter_moves_on() {
+    let mut app = failed_live_step(DNS_LINE, FallbackMode::Ask);
+    let eks = app.execution.as_ref().unwrap().lesson;
+    // What `follow` leaves once the world is ready (see the test above).
+    app.fallback.active = app.fallback.offer.take();
+    app.overlay = None;
+    app.settings.backend = BackendKind::DryRun;
+    app.settings.backend_label = strings::FALLBACK_STATUS.to_string();
+    assert_eq!(
+        app.progress.step_outcome("eks", "create-cluster"),
+        Some(trinetes::progress::RecordedOutcome::Failed)
+    );
+    trinetes::tui::screens::reader::update::open_lesson(&mut app, eks, 0, None);
+    // The failed step runs again, simulated, and passes.
+    let mut again = StepExecution::new(
+        eks,
+        0,
+        &app.lessons[eks].steps[0],
+        trinetes::tui::execution::ExecutionMode::Full,
+    );
+    again.simulated = true;
+    app.execution = Some(again);
+    app.executing = true;
+    update(
+        &mut app,
+        Action::ExecutionEvents(vec![ExecutionEvent::StepFinished {
+            step: "create-cluster".into(),
+            outcome: StepOutcome::Passed,
+            duration: Duration::from_millis(20),
+            hints: vec![],
+        }]),
+    );
+    assert_eq!(
+        app.progress.step_outcome("eks", "create-cluster"),
+        Some(trinetes::progress::RecordedOutcome::SimulatedPass)
+    );
+    assert!(app.progress_dirty, "the mark is saved");
+    // Its box, once it is not the current run, says how it passed.
+    app.execution = None;
+    trinetes::tui::screens::reader::update::select_step(&mut app, 0);
+    update(&mut app, Action::Resize(110, 40));
+    let shown = frame(&app);
+    assert!(shown.contains(strings::RECORDED_SIMULATED_PASS), "{shown}");
+    assert!(!shown.contains(strings::RECORDED_FAILED), "{shown}");
+    // With no step selected, Enter goes to the step after it.
+    if let Some(r) = &mut app.reader {
+        r.step = None;
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), Some(1));
 }

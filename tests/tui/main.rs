@@ -12,6 +12,7 @@ mod forwards;
 mod frames;
 mod honest;
 mod markdown;
+mod notes_present;
 mod present;
 mod quit_cleanup;
 mod running;

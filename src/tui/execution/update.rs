@@ -76,13 +76,18 @@ pub fn execute_step(app: &mut App, lesson: usize, step: usize) {
 }
 
 /// The first step of lesson `lesson` that Tab stops at and that has not
-/// passed yet.
+/// passed yet (while steps run simulated, a simulated pass counts).
 fn first_not_done(app: &App, lesson: usize) -> Option<usize> {
+    use crate::progress::RecordedOutcome::{Passed, SimulatedPass};
     let l = app.lessons.get(lesson)?;
+    let simulated = app.fallback.active.is_some();
     (0..l.steps.len()).find(|&i| {
         execution::stops_at(l, i, app.settings.backend)
-            && app.progress.step_outcome(&l.front.id, &l.steps[i].id)
-                != Some(crate::progress::RecordedOutcome::Passed)
+            && !match app.progress.step_outcome(&l.front.id, &l.steps[i].id) {
+                Some(Passed) => true,
+                Some(SimulatedPass) => simulated,
+                _ => false,
+            }
     })
 }
 
@@ -178,8 +183,9 @@ fn record(app: &mut App, outcome: &StepOutcome) {
     let Some(execution) = &app.execution else {
         return;
     };
-    // Marks are for what was done for real.
+    // Marks are for what was done for real; a simulated pass says so.
     if execution.simulated {
+        execution::fallback::record_simulated(app, outcome);
         return;
     }
     let Some(lesson) = app.lessons.get(execution.lesson) else {

@@ -8,9 +8,11 @@
 //!
 //! - `state`: sections, the screen on, the steps shown, typing.
 //! - `typing`: how much of a command shows after a time.
+//! - `pages`: a section's prose too long for one screen, in pages.
 //! - `update`: the keys and ticks; `view`: the pure draw, `steps` its
 //!   step lines.
 
+pub mod pages;
 pub mod state;
 pub mod steps;
 pub mod typing;

@@ -30,6 +30,9 @@ pub struct Present {
     pub section: usize,
     /// How many of the section's steps are shown.
     pub revealed: usize,
+    /// The page of the section's prose on screen, when it takes more than
+    /// one (`pages`; past the last means the last).
+    pub page: usize,
     /// The last shown step's command, as it is typed.
     pub typing: Option<Typing>,
     /// The section's prose rendered, and the (lesson, section, width) it
@@ -133,6 +136,7 @@ impl Present {
             Some((section, shown))
         });
         (self.section, self.revealed) = at.unwrap_or((0, 0));
+        self.page = 0;
     }
 
     /// Goes to section `index` with `revealed` of its steps shown.
@@ -140,6 +144,12 @@ impl Present {
         self.section = index.min(self.sections.len().saturating_sub(1));
         let steps = self.current().map_or(0, |s| s.steps.len());
         self.revealed = revealed.min(steps);
+        // Coming back to a section shows all of it: its last page.
+        self.page = if revealed == usize::MAX {
+            usize::MAX
+        } else {
+            0
+        };
         self.typing = None;
     }
 

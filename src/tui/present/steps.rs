@@ -30,7 +30,7 @@ pub fn step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             continue;
         };
         let last = n + 1 == shown.len();
-        let mut title = vec![Span::styled(format!("▸ {}", step.title), theme.step_title)];
+        let mut title = super::view::step_title(&step.title, theme);
         if step.billable {
             title.push(Span::styled(
                 format!("  {}", strings::BADGE_BILLABLE),

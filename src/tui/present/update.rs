@@ -88,6 +88,9 @@ fn tick(app: &mut App, time: &crate::tui::action::PresentTime) {
 
 /// Space / →: finish the typing, show the next step, or the next screen.
 fn next(app: &mut App) {
+    if super::pages::forward(app) {
+        return;
+    }
     let Some(present) = &mut app.present else {
         return;
     };
@@ -122,6 +125,9 @@ fn next(app: &mut App) {
 
 /// ←: hide the last shown step, or the previous screen whole.
 fn back(app: &mut App) {
+    if super::pages::back(app) {
+        return;
+    }
     let Some(present) = &mut app.present else {
         return;
     };

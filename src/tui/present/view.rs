@@ -87,7 +87,8 @@ fn split_words(text: &str, per_line: usize) -> Vec<String> {
     lines
 }
 
-pub fn areas(app: &App, area: Rect) -> Areas {
+/// The screen inside its margins: the main area and the progress line.
+fn frame_parts(area: Rect) -> (Rect, Rect) {
     let side = margin(area.width);
     let [_, inner, _] = area.layout(&Layout::horizontal([
         Constraint::Length(side),
@@ -99,16 +100,92 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Constraint::Fill(1),
         Constraint::Length(1),
     ]));
-    let present = app.present.as_ref();
-    let title_rows =
-        present
-            .and_then(|p| p.current())
-            .map_or(1, |s| match big_title(&s.title, main.width) {
-                Some((size, lines)) => letter_rows(size) * u16::try_from(lines.len()).unwrap_or(1),
-                None => 2,
-            });
-    let body_rows = present.map_or(0, |p| u16::try_from(p.body.len()).unwrap_or(u16::MAX));
-    let step_rows = u16::try_from(step_lines(app, main.width).len()).unwrap_or(u16::MAX);
+    (main, bar)
+}
+
+/// Rows the section's title takes at `width`.
+fn title_rows(app: &App, width: u16) -> u16 {
+    app.present
+        .as_ref()
+        .and_then(|p| p.current())
+        .map_or(1, |s| match big_title(&s.title, width) {
+            Some((size, lines)) => letter_rows(size) * u16::try_from(lines.len()).unwrap_or(1),
+            None => 2,
+        })
+}
+
+/// Rows for the prose: on a page of its own, and on the last page, under
+/// which the steps shown and their output go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProseRoom {
+    pub rows: usize,
+    pub last_rows: usize,
+}
+
+pub fn prose_room(app: &App, area: Rect) -> ProseRoom {
+    let (main, _) = frame_parts(area);
+    let rest = main.height.saturating_sub(title_rows(app, main.width) + 1);
+    let steps = u16::try_from(shown_step_lines(app, main.width).len()).unwrap_or(u16::MAX);
+    let reserve = if shows_output(app) { OUTPUT_MIN } else { 0 };
+    let under = steps.saturating_add(reserve) + u16::from(steps > 0);
+    ProseRoom {
+        rows: usize::from(rest),
+        last_rows: usize::from(rest.saturating_sub(under)),
+    }
+}
+
+/// The steps' lines with the long ones (a check that failed, its hint,
+/// why a step is skipped) wrapped at words under where they start.
+pub fn shown_step_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    use crate::tui::markdown::wrap::{Seg, WrapStyle, wrap_with};
+    let columns = usize::from(width).max(1);
+    let mut out = Vec::new();
+    for line in step_lines(app, width) {
+        if line.width() <= columns {
+            out.push(line);
+            continue;
+        }
+        let text = crate::tui::markdown::line_text(&line);
+        let indent = text.len() - text.trim_start().len();
+        let segs: Vec<Seg> = line
+            .spans
+            .iter()
+            .map(|s| Seg::new(s.content.to_string(), line.style.patch(s.style)))
+            .collect();
+        let style = WrapStyle::output((indent + 2).min(columns / 2));
+        for row in wrap_with(&segs, columns, &style) {
+            out.push(Line::from(
+                row.into_iter()
+                    .map(|s| Span::styled(s.text, s.style))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+    }
+    out
+}
+
+/// A step's title on the slides, its `code` drawn as inline code.
+pub fn step_title(title: &str, theme: &crate::tui::theme::Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled("▸ ", theme.step_title)];
+    spans.extend(
+        crate::tui::screens::reader::step_box::with_inline_code(title, theme.step_title, theme)
+            .into_iter()
+            .map(|s| Span::styled(s.text, s.style)),
+    );
+    spans
+}
+
+pub fn areas(app: &App, area: Rect) -> Areas {
+    let (main, bar) = frame_parts(area);
+    let title_rows = title_rows(app, main.width);
+    let (pages, page) = super::pages::on_screen(app);
+    let more = u16::from(page + 1 < pages.len());
+    let body_rows = pages
+        .get(page)
+        .map_or(0, |r| u16::try_from(r.len()).unwrap_or(u16::MAX))
+        .saturating_add(more);
+    let body_rows = if app.present.is_some() { body_rows } else { 0 };
+    let step_rows = u16::try_from(shown_step_lines(app, main.width).len()).unwrap_or(u16::MAX);
     let output = shows_output(app);
     let [title, _, rest] = main.layout(&Layout::vertical([
         Constraint::Length(title_rows),
@@ -118,7 +195,10 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let reserve = if output { OUTPUT_MIN } else { 0 };
     // The steps go before the prose: what runs must stay on screen.
     let step_rows = step_rows.min(rest.height.saturating_sub(reserve));
-    let body_rows = body_rows.min(rest.height.saturating_sub(reserve + step_rows + 1));
+    let body_rows = body_rows.min(
+        rest.height
+            .saturating_sub(reserve + step_rows + u16::from(step_rows > 0)),
+    );
     let [body, gap, steps, out] = rest.layout(&Layout::vertical([
         Constraint::Length(body_rows),
         Constraint::Length(u16::from(body_rows > 0 && step_rows > 0)),
@@ -160,15 +240,31 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ),
         }
     }
-    frame.render_widget(Paragraph::new(present.body.clone()), areas.body);
+    draw_prose(app, frame, areas.body);
     frame.render_widget(
-        Paragraph::new(step_lines(app, areas.steps.width)),
+        Paragraph::new(shown_step_lines(app, areas.steps.width)),
         areas.steps,
     );
     if let Some(out) = areas.output {
         draw_output(app, frame, out);
     }
     draw_bar(app, frame, areas.bar);
+}
+
+/// The page of the prose on screen, and under it, when it goes on, a
+/// quiet mark that says so.
+fn draw_prose(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(present) = &app.present else { return };
+    let (pages, page) = super::pages::on_screen(app);
+    let Some(range) = pages.get(page) else { return };
+    let mut lines: Vec<Line> = present.body.get(range.clone()).unwrap_or(&[]).to_vec();
+    if page + 1 < pages.len() {
+        let more = strings::present_more_pages(page + 1, pages.len());
+        let gap = usize::from(area.height).saturating_sub(lines.len() + 1);
+        lines.extend(std::iter::repeat_n(Line::from(""), gap));
+        lines.push(Line::styled(more, app.settings.theme.dim).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Whether the shown step has output to show.

@@ -173,7 +173,7 @@ fn top_border(
 }
 
 /// Plain text where `backticks` mark code, as lesson authors write it.
-fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
+pub(crate) fn with_inline_code(text: &str, style: Style, theme: &Theme) -> Vec<Seg> {
     text.split('`')
         .enumerate()
         .filter(|(_, piece)| !piece.is_empty())
@@ -317,6 +317,7 @@ fn recorded_badge(recorded: RecordedOutcome, theme: &Theme) -> (&'static str, St
         RecordedOutcome::Passed => (strings::RECORDED_PASSED, theme.check),
         RecordedOutcome::Failed => (strings::RECORDED_FAILED, theme.warning),
         RecordedOutcome::Skipped => (strings::RECORDED_SKIPPED, theme.badge_skipped),
+        RecordedOutcome::SimulatedPass => (strings::RECORDED_SIMULATED_PASS, theme.warning),
     }
 }
 
