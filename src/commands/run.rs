@@ -19,6 +19,9 @@ use crate::lesson::{self, BackendKind, Lesson, Profile, Step, needs};
 use crate::progress::{self, ProgressStore};
 use crate::sim::eksctl::Pace;
 
+/// Said after a failed run on a world kept from earlier runs.
+pub const RESTORED_WORLD_FAILED: &str = "note: this run used the simulated world kept from earlier runs, with what they left in it (an interrupted `eksctl create cluster`, a release already installed). If a step failed on that, `trinetes reset-world` starts the world over; then run again.";
+
 /// On the live and context backends, the doctor's checks before anything
 /// runs, as the TUI does before its first real step: a missing tool, no
 /// AWS credentials or an unreachable cluster stop the run here, with the
@@ -235,6 +238,17 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         report.skipped,
         super::run_print::human(started.elapsed())
     ));
+    if report.failed > 0
+        && matches!(
+            active.world_origin(),
+            Some(crate::sim::world::WorldOrigin::Restored)
+        )
+    {
+        // The kept world holds what earlier runs left (an interrupted
+        // create, a release already installed): a step that fails on that
+        // fails again on every run until the world starts over.
+        printer.line(RESTORED_WORLD_FAILED);
+    }
     if let Some(path) = &args.report {
         report
             .write(path)

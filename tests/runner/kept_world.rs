@@ -305,3 +305,31 @@ fn each_profile_keeps_a_world_of_its_own_and_reset_world_forgets_both() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(!kept("world").exists() && !kept("world.episode-2021").exists());
 }
+
+/// A step that fails on what an earlier run left in the kept world (here a
+/// namespace that already exists) fails on every run: the run then names
+/// `trinetes reset-world`, which lets the next run pass. A run on a new
+/// world says nothing of it.
+#[test]
+fn a_run_failing_on_a_kept_world_names_reset_world() {
+    require_kubectl();
+    let state = tempfile::tempdir().expect("temp dir");
+    let make = step("make", "kubectl create namespace leftover", "");
+    let dir = lessons(&[("makes-a-namespace", 1, "", &make)]);
+    let first = run_all_fast(state.path(), dir.path());
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(!text(&first).contains("reset-world"), "{}", text(&first));
+
+    let again = run_all_fast(state.path(), dir.path());
+    let said = text(&again);
+    assert!(!again.status.success(), "{said}");
+    assert!(said.contains("AlreadyExists"), "{said}");
+    assert!(
+        said.contains("`trinetes reset-world` starts the world over"),
+        "{said}"
+    );
+
+    assert!(trinetes(state.path(), &["reset-world"]).status.success());
+    let fresh = run_all_fast(state.path(), dir.path());
+    assert!(fresh.status.success(), "{}", text(&fresh));
+}
