@@ -170,6 +170,7 @@ fn question(app: &App) -> Option<crate::present::protocol::Question> {
         Confirm::StopStep => "stop the running step?",
         Confirm::Quit | Confirm::QuitCleanup => "quit?",
         Confirm::ResetAll | Confirm::ResetWorld | Confirm::ResetLesson(_) => "reset?",
+        Confirm::RunAgain(..) => "run a step that passed again?",
     };
     Some(crate::present::protocol::Question {
         text: text.to_string(),
@@ -180,6 +181,7 @@ fn question(app: &App) -> Option<crate::present::protocol::Question> {
                     | Confirm::BuildUp(_)
                     | Confirm::Fallback
                     | Confirm::Doctor(..)
+                    | Confirm::RunAgain(..)
             ),
     })
 }

@@ -361,6 +361,12 @@ pub fn unfinished_create(u: &crate::sim::world::UnfinishedCreate) -> String {
 /// `Next:` after a stop that left an unfinished EKS cluster.
 pub const NEXT_AFTER_UNFINISHED: &str = "delete the cluster (the Clean up lesson's delete step), or press Enter to run this step again (eksctl will say the cluster exists)";
 
+/// Enter on a step that passed.
+pub fn confirm_run_again(id: &str) -> String {
+    format!(
+        "Step {id} passed already. Run it again? A step that creates something usually fails the second time (AlreadyExists), and is then marked failed. To look again without running it, press v (checks only)."
+    )
+}
 pub const CONFIRM_RESET_WORLD: &str = "Start the dry-run world over? Every cluster, EKS cluster and Helm release in it goes, a new practice cluster starts, and the dry-run steps are marked not done (with the lessons completed by running them).";
 pub const RESET_WORLD_BUSY: &str = "A step is running: stop it (K) before resetting the world.";
 pub const RESET_WORLD_NOT_DRY_RUN: &str = "Only the dry-run backend has a world to reset.";

@@ -180,6 +180,15 @@ fn r_in_the_notes_window_shows_and_runs_the_step_in_one_press() {
     );
     update(&mut app, Action::FromNotes(Command::Run));
     assert_eq!(app.present.as_ref().map(|p| p.revealed), Some(1));
+    // It passed, so the presentation asks first, and y from notes answers.
+    assert_eq!(
+        app.overlay,
+        Some(trinetes::tui::screens::overlay::Overlay::Confirm(
+            trinetes::tui::screens::overlay::Confirm::RunAgain(0, 0)
+        ))
+    );
+    assert!(app.pending_execution.is_none());
+    update(&mut app, Action::FromNotes(Command::Yes));
     assert_eq!(app.pending_execution.map(|r| r.step), Some(0));
 }
 

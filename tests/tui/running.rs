@@ -594,3 +594,51 @@ fn on_dry_run_the_billable_question_says_nothing_is_spent() {
     );
     assert!(!screen.contains(strings::CONFIRM_BILLABLE), "{screen}");
 }
+
+/// Enter on a step that passed asks before running it again (a second
+/// create fails with AlreadyExists and would mark it failed); n keeps it,
+/// y runs it, and `v` looks again without asking.
+#[test]
+fn enter_on_a_step_that_passed_asks_before_running_it_again() {
+    let mut app = at_first_step(120, 40);
+    apply(&mut app, [Action::ExecuteStep]);
+    app.pending_execution = None;
+    let id = "create-deployment";
+    apply(
+        &mut app,
+        [Action::ExecutionEvents(vec![finished(
+            id,
+            StepOutcome::Passed,
+        )])],
+    );
+    assert_eq!(
+        app.progress.step_outcome("replicasets", id),
+        Some(Recorded::Passed),
+        "{:?}",
+        app.progress
+    );
+    apply(&mut app, [Action::ExecuteStep]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Confirm::RunAgain(0, 0))));
+    assert!(
+        app.pending_execution.is_none(),
+        "nothing runs before the answer"
+    );
+    let screen = frame(&app);
+    assert!(screen.contains("passed already. Run it again?"), "{screen}");
+    let no = action_for_key(&app, &KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE))
+        .expect("n answers");
+    apply(&mut app, [no]);
+    assert_eq!(app.overlay, None);
+    assert!(app.pending_execution.is_none());
+    assert_eq!(
+        app.progress.step_outcome("replicasets", id),
+        Some(Recorded::Passed)
+    );
+
+    apply(&mut app, [Action::ExecuteStep]);
+    let yes = action_for_key(&app, &KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE))
+        .expect("y answers");
+    apply(&mut app, [yes]);
+    let request = app.pending_execution.take().expect("y runs it");
+    assert_eq!((request.step, request.mode), (0, ExecutionMode::Full));
+}

@@ -49,6 +49,9 @@ pub fn execute_selected(app: &mut App, mode: ExecutionMode) {
             app.set_notice(strings::NOTICE_NO_CHECKS, None);
         }
         ExecutionMode::ChecksOnly => begin(app, lesson, step, ExecutionMode::ChecksOnly),
+        _ if passed(app, lesson, step) => {
+            app.overlay = Some(Overlay::Confirm(Confirm::RunAgain(lesson, step)));
+        }
         _ => {
             let runs_here = execution::executes_on(s, app.settings.backend);
             // On a real backend, the first step that runs waits for the
@@ -73,6 +76,30 @@ pub fn execute_step(app: &mut App, lesson: usize, step: usize) {
     } else {
         start(app, lesson, step);
     }
+}
+
+/// Whether step `step` of lesson `lesson` is recorded as passed (for real).
+fn passed(app: &App, lesson: usize, step: usize) -> bool {
+    let Some(l) = app.lessons.get(lesson) else {
+        return false;
+    };
+    let Some(s) = l.steps.get(step) else {
+        return false;
+    };
+    app.progress.step_outcome(&l.front.id, &s.id) == Some(crate::progress::RecordedOutcome::Passed)
+}
+
+/// Yes to running a step that passed again: as Enter on any other step.
+pub fn run_again(app: &mut App, lesson: usize, step: usize) {
+    let runs_here = app
+        .lessons
+        .get(lesson)
+        .and_then(|l| l.steps.get(step))
+        .is_some_and(|s| execution::executes_on(s, app.settings.backend));
+    if runs_here && crate::tui::doctor_gate::intercept(app, lesson, step) {
+        return;
+    }
+    execute_step(app, lesson, step);
 }
 
 /// The first step of lesson `lesson` that Tab stops at and that has not

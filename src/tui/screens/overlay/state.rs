@@ -20,6 +20,8 @@ pub enum Confirm {
     Fallback,
     /// Quitting while live resources exist: clean them up first?
     QuitCleanup,
+    /// Run step `.1` of lesson `.0` again, though it passed.
+    RunAgain(usize, usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -86,6 +86,7 @@ pub fn confirm(app: &mut App) {
         Confirm::Quit => crate::tui::update::quit(app),
         Confirm::QuitCleanup => crate::tui::quit_cleanup::confirm(app),
         Confirm::ExecuteStep(lesson, step) => execution::update::start(app, lesson, step),
+        Confirm::RunAgain(lesson, step) => execution::update::run_again(app, lesson, step),
         Confirm::StopStep => execution::update::stop(app),
         Confirm::BuildUp(_) => crate::tui::buildup::confirm(app),
         Confirm::Doctor(lesson, step) => crate::tui::doctor_gate::confirm(app, lesson, step),

@@ -236,6 +236,12 @@ fn draw_confirm(app: &App, what: Confirm, frame: &mut Frame, area: Rect) {
         Confirm::Quit => strings::CONFIRM_QUIT_BUSY.to_string(),
         Confirm::ResetAll => strings::CONFIRM_RESET_ALL.to_string(),
         Confirm::ResetWorld => strings::CONFIRM_RESET_WORLD.to_string(),
+        Confirm::RunAgain(lesson, step) => strings::confirm_run_again(
+            app.lessons
+                .get(lesson)
+                .and_then(|l| l.steps.get(step))
+                .map_or("", |s| s.id.as_str()),
+        ),
         Confirm::Fallback => execution::fallback::offer_text(app),
         Confirm::ResetLesson(i) => {
             strings::confirm_reset_lesson(app.lessons.get(i).map_or("", |l| l.front.title.as_str()))
