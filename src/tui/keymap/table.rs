@@ -79,13 +79,11 @@ pub const KEYMAP: &[Row] = &[
     bind(X::Screens, W::Always, &[c('R')], Action::AskResetAll,
         line(S::Everywhere, "R", "reset all progress (asks first)")),
     bind(X::Screens, W::Always, &[c('x')], Action::DismissWarning,
-        line(S::Everywhere, "x", "dismiss a warning")),
+        line(S::Everywhere, "x  f", "dismiss a warning / stop port-forwards")),
+    bind(X::Screens, W::Always, &[c('f')], Action::StopForwards, WithAbove),
     bind(X::Screens, W::Always, &[c('w')], Action::ToggleWorld,
         line(S::Everywhere, "w  W", "use the dry-run world from your shell / reset it")),
     bind(X::Screens, W::Always, &[c('W')], Action::AskResetWorld, WithAbove),
-    // The status bar names this key next to the open forwards; the help
-    // window has no row to spare at 120x40.
-    bind(X::Screens, W::Always, &[c('f')], Action::StopForwards, Unlisted),
     // Lesson list
     bind(X::List, W::Always, &[k(KeyCode::Up), c('k')], Action::Up,
         line(S::List, "↑ ↓  j k", "choose a lesson")),
