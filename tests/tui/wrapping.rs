@@ -372,3 +372,43 @@ fn the_billable_question_keeps_its_keys_when_its_text_does_not_fit() {
     assert!(screen.contains("--flag-0=value"), "{screen}");
     assert!(!screen.contains("--flag-39=value"), "{screen}");
 }
+
+/// On the lesson list, a title too long for its row is cut with "…" and
+/// never runs into its minutes, at 80×24 and at the smallest size.
+#[test]
+fn long_lesson_titles_on_the_list_keep_apart_from_their_minutes() {
+    let profile = trinetes::lesson::Profile::builtin("current").expect("profile");
+    let lessons: Vec<Lesson> = trinetes::lesson::builtin()
+        .iter()
+        .map(|l| l.expanded(&profile))
+        .collect();
+    let longest = lessons
+        .iter()
+        .map(|l| l.front.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (w, h) in SIZES {
+        let app = App::new(lessons.clone(), Progress::default(), settings(), (w, h));
+        let screen = frame(&app);
+        let rows: Vec<&str> = screen
+            .lines()
+            .filter(|l| l.trim_end().ends_with(" min"))
+            .collect();
+        assert!(!rows.is_empty(), "{screen}");
+        for row in &rows {
+            let before = row.trim_end().trim_end_matches(" min");
+            let before = before.trim_end_matches(|c: char| c.is_ascii_digit());
+            assert!(
+                before.ends_with(' '),
+                "a title runs into its minutes: {row:?}"
+            );
+        }
+        // At 80×24 every lesson is on screen, the longest title too.
+        if (w, h) == (80, 24) && usize::from(w) < longest + 16 {
+            assert!(
+                screen.contains('…'),
+                "a long title is cut at {w}×{h}:\n{screen}"
+            );
+        }
+    }
+}

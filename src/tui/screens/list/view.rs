@@ -36,8 +36,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 let (mark, style) = mark(app, &lesson.front.id);
                 let minutes = format!("{} {}", lesson.front.minutes, strings::MINUTES);
                 let label = format!("{:>2}. {}", i + 1, lesson.front.title);
+                // A title too long for the row is cut with an ellipsis, so
+                // that at least one space stays before its minutes.
+                let room = usize::from(list_area.width).saturating_sub(4 + minutes.len() + 3);
+                let label = ellipsize(&label, room);
                 let used = 4 + crate::tui::markdown::wrap::text_width(&label) + minutes.len();
-                let pad = usize::from(list_area.width).saturating_sub(used + 2);
+                let pad = usize::from(list_area.width).saturating_sub(used + 2).max(1);
                 ListItem::new(Line::from(vec![
                     Span::raw(" "),
                     Span::styled(mark, style),
@@ -141,4 +145,38 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
         area,
     );
+}
+
+/// `text` cut to `width` columns, ending in "…" when it was cut.
+fn ellipsize(text: &str, width: usize) -> String {
+    use crate::tui::markdown::wrap::text_width;
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        let mut next = out.clone();
+        next.push(c);
+        if text_width(&next) + 1 > width {
+            break;
+        }
+        out = next;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ellipsize;
+
+    #[test]
+    fn a_long_title_is_cut_with_an_ellipsis_and_a_short_one_kept() {
+        assert_eq!(
+            ellipsize("12. Question of the month", 40),
+            "12. Question of the month"
+        );
+        assert_eq!(ellipsize("12. Question of the month", 10), "12. Quest…");
+        assert_eq!(ellipsize("abc", 0), "…");
+    }
 }
