@@ -142,6 +142,39 @@ async fn helm_install_then_kubectl_sees_the_episodes_deployments() {
         "{secrets}"
     );
 
+    // The learner's own helm reads the simulated helm's release Secret.
+    let real_helm = crate::support::eks::require_tool(
+        "helm",
+        "install helm 3 as ../shared/charts/README.md shows (`bash .ci/run` does)",
+    );
+    let listed = std::process::Command::new(real_helm)
+        .args(["list", "--all-namespaces"])
+        .env("KUBECONFIG", dir.path().join("kubeconfig"))
+        .env("HOME", dir.path())
+        .env("HELM_CONFIG_HOME", dir.path().join("helm-config"))
+        .env("HELM_CACHE_HOME", dir.path().join("helm-cache"))
+        .env("HELM_DATA_HOME", dir.path().join("helm-data"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("helm runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&listed.stdout),
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(listed.status.success(), "{said}");
+    let row = said
+        .lines()
+        .find(|l| l.starts_with("tcb"))
+        .unwrap_or_else(|| panic!("helm list shows no tcb: {said}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "default", "{said}");
+    assert_eq!(cells[2], "1", "{said}");
+    assert!(
+        row.contains("deployed") && row.contains("trino-0.3.0"),
+        "{said}"
+    );
+
     let out = helm(&mut h, &sim, &["uninstall", "tcb"]);
     assert_eq!(out.stdout, "release \"tcb\" uninstalled\n");
     let mut remaining = String::new();

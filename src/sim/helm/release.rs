@@ -66,9 +66,49 @@ impl ReleaseRecord {
         format!("sh.helm.release.v1.{}.v{}", self.name, self.revision)
     }
 
+    /// The record as helm's own driver stores a release: the Secret's
+    /// `release` holds base64 of gzip of helm's release JSON (and the API
+    /// base64s it again), so the learner's real `helm list` and `helm
+    /// history` read the simulated releases. The simulator's own record
+    /// rides along in a field helm does not know (Go ignores it).
     pub fn to_secret(&self) -> Value {
-        let encoded = BASE64
-            .encode(serde_json::to_vec(self).expect("a release record always serialises to JSON"));
+        let (chart_name, chart_version) = split_chart(&self.chart);
+        let updated = self.updated.to_string();
+        let helm_json = json!({
+            "name": self.name,
+            "namespace": self.namespace,
+            "version": self.revision,
+            "info": {
+                "first_deployed": updated,
+                "last_deployed": updated,
+                "deleted": "",
+                "description": self.description,
+                "status": self.status.as_str(),
+                "notes": self.notes,
+            },
+            "chart": {
+                "metadata": {
+                    "apiVersion": "v2",
+                    "name": chart_name,
+                    "version": chart_version,
+                    "appVersion": self.app_version,
+                },
+                "templates": [],
+                "values": {},
+            },
+            "config": self.user_values,
+            "manifest": "",
+            TRINETES_FIELD: self,
+        });
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(
+            &mut gz,
+            &serde_json::to_vec(&helm_json).expect("a release always serialises to JSON"),
+        )
+        .expect("gzip into memory cannot fail");
+        let gzipped = gz.finish().expect("gzip into memory cannot fail");
+        // helm's encoding, then the API's base64 of the Secret's bytes.
+        let encoded = BASE64.encode(BASE64.encode(gzipped));
         json!({
             "apiVersion": "v1",
             "kind": RECORD_KIND,
@@ -93,8 +133,7 @@ impl ReleaseRecord {
             return None;
         }
         let encoded = secret["data"]["release"].as_str()?;
-        let bytes = BASE64.decode(encoded).ok()?;
-        let mut record: ReleaseRecord = serde_json::from_slice(&bytes).ok()?;
+        let mut record = decode_record(&BASE64.decode(encoded).ok()?)?;
         // The Secret is made when its revision is deployed, and its
         // creationTimestamp moves with the world's clock (a fast stretch
         // rebases every stored time); the encoded copy cannot, and would
@@ -107,6 +146,41 @@ impl ReleaseRecord {
         }
         Some(record)
     }
+}
+
+/// The field of helm's release JSON that holds the simulator's record.
+const TRINETES_FIELD: &str = "trinetesRecord";
+
+/// The record in a Secret's `release` bytes: helm's encoding (base64 of
+/// gzip of JSON) with the simulator's record inside, or the plain JSON
+/// record a world saved before that encoding holds. A release the real
+/// helm wrote has no simulator record: `None`.
+fn decode_record(bytes: &[u8]) -> Option<ReleaseRecord> {
+    if let Ok(record) = serde_json::from_slice::<ReleaseRecord>(bytes) {
+        return Some(record);
+    }
+    let inner = BASE64.decode(bytes).ok()?;
+    let json = if inner.starts_with(&[0x1f, 0x8b, 0x08]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&inner[..]), &mut out).ok()?;
+        out
+    } else {
+        inner
+    };
+    let mut release: Value = serde_json::from_slice(&json).ok()?;
+    serde_json::from_value(release.get_mut(TRINETES_FIELD)?.take()).ok()
+}
+
+/// `trino-0.3.0` -> (`trino`, `0.3.0`): the version starts at the first
+/// `-` followed by a digit.
+fn split_chart(chart: &str) -> (&str, &str) {
+    let bytes = chart.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            return (&chart[..i], &chart[i + 1..]);
+        }
+    }
+    (chart, "")
 }
 
 /// Every stored revision of one release, oldest first.
@@ -193,4 +267,73 @@ pub fn delete_records(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> ReleaseRecord {
+        ReleaseRecord {
+            name: "tcb".into(),
+            namespace: "default".into(),
+            revision: 2,
+            status: ReleaseStatus::Deployed,
+            chart: "trino-0.3.0".into(),
+            app_version: "0.3.0".into(),
+            updated: "2026-11-30T12:00:00Z".parse().unwrap(),
+            notes: "Get the application URL".into(),
+            description: "Upgrade complete".into(),
+            user_values: json!({"image": {"tag": "355"}}),
+            resources: vec![ResourceRef {
+                kind: "Deployment".into(),
+                namespace: Some("default".into()),
+                name: "tcb-trino-worker".into(),
+            }],
+        }
+    }
+
+    /// What helm's storage driver does with a release Secret's bytes.
+    fn as_helm_reads(secret: &Value) -> Value {
+        let api = BASE64
+            .decode(secret["data"]["release"].as_str().unwrap())
+            .unwrap();
+        let gzipped = BASE64.decode(api).unwrap();
+        assert_eq!(&gzipped[..3], &[0x1f, 0x8b, 0x08], "gzip, as helm writes");
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut json)
+            .unwrap();
+        serde_json::from_slice(&json).unwrap()
+    }
+
+    #[test]
+    fn the_secret_holds_a_release_as_helm_encodes_it() {
+        let secret = record().to_secret();
+        let release = as_helm_reads(&secret);
+        assert_eq!(release["name"], "tcb");
+        assert_eq!(release["namespace"], "default");
+        assert_eq!(release["version"], 2);
+        assert_eq!(release["info"]["status"], "deployed");
+        assert_eq!(release["info"]["last_deployed"], "2026-11-30T12:00:00Z");
+        assert_eq!(release["chart"]["metadata"]["name"], "trino");
+        assert_eq!(release["chart"]["metadata"]["version"], "0.3.0");
+        assert_eq!(release["config"]["image"]["tag"], "355");
+    }
+
+    #[test]
+    fn a_record_comes_back_from_its_secret_and_from_the_older_plain_form() {
+        let mut secret = record().to_secret();
+        secret["metadata"]["creationTimestamp"] = json!("2026-11-30T12:00:00Z");
+        assert_eq!(ReleaseRecord::from_secret(&secret), Some(record()));
+        // A world saved before helm's encoding stored the record's JSON.
+        secret["data"]["release"] = json!(BASE64.encode(serde_json::to_vec(&record()).unwrap()));
+        assert_eq!(ReleaseRecord::from_secret(&secret), Some(record()));
+    }
+
+    #[test]
+    fn a_charts_name_and_version_are_told_apart() {
+        assert_eq!(split_chart("trino-0.3.0"), ("trino", "0.3.0"));
+        assert_eq!(split_chart("my-chart-1.0.0-rc1"), ("my-chart", "1.0.0-rc1"));
+        assert_eq!(split_chart("odd"), ("odd", ""));
+    }
 }
