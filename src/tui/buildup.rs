@@ -136,9 +136,11 @@ async fn run(
             // step. Its output is kept to tell a network failure (the
             // dry-run safety net, `execution::fallback`).
             let (tx, mut rx) = mpsc::channel(256);
+            crate::record::lesson(&lesson.front.id, &lesson.front.title, true);
             let drain = tokio::spawn(async move {
                 let mut lines = Vec::new();
                 while let Some(event) = rx.recv().await {
+                    crate::record::feed(&event);
                     if let execute::ExecutionEvent::Output { line, .. } = event {
                         lines.push(line);
                     }

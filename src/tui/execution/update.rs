@@ -179,7 +179,7 @@ fn record(app: &mut App, outcome: &StepOutcome) {
         return;
     };
     // Marks are for what was done for real.
-    if execution.simulated {
+    if execution.simulated || crate::tui::present::replay::replaying(app) {
         return;
     }
     let Some(lesson) = app.lessons.get(execution.lesson) else {

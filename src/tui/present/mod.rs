@@ -10,7 +10,10 @@
 //! - `typing`: how much of a command shows after a time.
 //! - `update`: the keys and ticks; `view`: the pure draw, `steps` its
 //!   step lines.
+//! - `replay`: a recording played in place of running steps
+//!   (`trinetes replay`).
 
+pub mod replay;
 pub mod state;
 pub mod steps;
 pub mod typing;

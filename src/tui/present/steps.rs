@@ -129,6 +129,12 @@ fn execution_lines(app: &App, execution: &StepExecution) -> Vec<Line<'static>> {
             theme.warning,
         ));
     }
+    if crate::tui::present::replay::replaying(app) {
+        status.push_span(Span::styled(
+            format!("  {}", strings::REPLAY_STEP_BADGE),
+            theme.dim,
+        ));
+    }
     let mut lines = vec![status];
     if app.fast_forward && execution.is_executing() {
         lines.push(Line::styled(strings::FAST_FORWARD_ON, theme.dim));

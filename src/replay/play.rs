@@ -1,0 +1,81 @@
+//! Plays one recorded step as a task, in place of running it: its events
+//! come back as `Action::ExecutionEvents` at the recorded times divided by
+//! the speed, as a running step's do. A step the recording lacks finishes
+//! at once as skipped, saying so; nothing runs anywhere.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::RecordedStep;
+use crate::execute::{ExecutionEvent, StepOutcome};
+use crate::tui::action::Action;
+use crate::tui::execution::task::ActiveExecution;
+
+/// What a step's box says when the recording does not hold it.
+pub const MISSING: &str = "not in this recording: nothing runs during a replay";
+
+/// What plays for `step`: its recording, or the note that there is none.
+pub fn events(step: &str, recorded: Option<&RecordedStep>) -> Vec<(f64, ExecutionEvent)> {
+    match recorded {
+        Some(r) => r.events.clone(),
+        None => vec![(
+            0.0,
+            ExecutionEvent::StepFinished {
+                step: step.to_string(),
+                outcome: StepOutcome::Skipped {
+                    reason: MISSING.to_string(),
+                },
+                duration: Duration::ZERO,
+                hints: Vec::new(),
+            },
+        )],
+    }
+}
+
+/// Plays `events` at `speed` times their pace. Cancelling ends the step
+/// as cancelled, as stopping a running one does.
+pub fn spawn(
+    step: String,
+    events: Vec<(f64, ExecutionEvent)>,
+    speed: f64,
+    cancel: CancellationToken,
+    actions: mpsc::Sender<Action>,
+) -> ActiveExecution {
+    let started = Instant::now();
+    let task = tokio::spawn(async move {
+        let speed = if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            1.0
+        };
+        let mut events = events.into_iter().peekable();
+        while let Some((at, first)) = events.next() {
+            let due = started + Duration::try_from_secs_f64(at / speed).unwrap_or_default();
+            tokio::select! {
+                () = cancel.cancelled() => {
+                    let stopped = ExecutionEvent::StepFinished {
+                        step,
+                        outcome: StepOutcome::Cancelled,
+                        duration: started.elapsed(),
+                        hints: Vec::new(),
+                    };
+                    let _ = actions.send(Action::ExecutionEvents(vec![stopped])).await;
+                    return;
+                }
+                () = tokio::time::sleep_until(due) => {}
+            }
+            // What plays at the same moment goes as one batch.
+            let mut batch = vec![first];
+            while let Some((_, e)) = events.next_if(|(t, _)| *t <= at) {
+                batch.push(e);
+            }
+            if actions.send(Action::ExecutionEvents(batch)).await.is_err() {
+                return;
+            }
+        }
+    });
+    ActiveExecution { started, task }
+}

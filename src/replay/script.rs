@@ -1,0 +1,382 @@
+//! A recording made by `--record` read back into its steps: each marker
+//! (`LESSON/STEP`, or `build-up:LESSON/STEP`) starts a step, and the lines
+//! the recorder wrote for it become the `ExecutionEvent`s they came from,
+//! timed from the end of the typed command. Pauses longer than the
+//! recording's idle limit are shortened to it, as asciinema plays them.
+
+use std::time::Duration;
+
+use crate::execute::{ExecutionEvent, StepOutcome};
+use crate::record::asciicast::{Cast, EventKind, ORIGIN_FORMAT, Origin};
+use crate::record::recorder::{BUILDUP, CONTINUATION, DIM, GREEN, PROMPT, RED, YELLOW};
+
+/// Pauses longer than this play this long, unless the recording names
+/// its own limit: a realistic eksctl wait should not stall a talk.
+const IDLE_LIMIT: f64 = 3.0;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScriptError {
+    #[error(
+        "it does not say which lessons it holds (it was made elsewhere, or by a trinetes \
+         before 0.16); play it as it is with `asciinema play FILE`"
+    )]
+    NotTrinetes,
+    #[error(
+        "it was written in trinetes' recording format {0}, and this trinetes reads format \
+         {ORIGIN_FORMAT}; play it as it is with `asciinema play FILE`"
+    )]
+    Format(u32),
+    #[error("it holds no steps")]
+    NoSteps,
+}
+
+/// One step as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedStep {
+    pub lesson: String,
+    pub step: String,
+    /// Run to build what a later lesson needs, not in its own lesson.
+    pub buildup: bool,
+    /// What the step showed, in seconds after its command was typed. The
+    /// last is its `StepFinished`.
+    pub events: Vec<(f64, ExecutionEvent)>,
+}
+
+/// A recording's steps, in the order they ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub origin: Origin,
+    pub title: String,
+    pub steps: Vec<RecordedStep>,
+}
+
+impl Script {
+    pub fn read(cast: &Cast) -> Result<Script, ScriptError> {
+        let origin = cast.header.origin.clone().ok_or(ScriptError::NotTrinetes)?;
+        if origin.format != ORIGIN_FORMAT {
+            return Err(ScriptError::Format(origin.format));
+        }
+        let limit = cast
+            .header
+            .idle_time_limit
+            .filter(|l| *l > 0.0)
+            .unwrap_or(IDLE_LIMIT);
+        let mut steps = Vec::new();
+        let mut current: Option<Reader> = None;
+        let (mut played, mut previous) = (0.0, 0.0);
+        for event in &cast.events {
+            played += (event.time - previous).clamp(0.0, limit);
+            previous = event.time;
+            match &event.kind {
+                EventKind::Marker(label) => {
+                    if let Some(done) = current.take().and_then(Reader::finish) {
+                        steps.push(done);
+                    }
+                    current = Reader::start(label, played);
+                }
+                EventKind::Output(text) => {
+                    if let Some(reader) = &mut current {
+                        reader.output(played, text);
+                    }
+                }
+                EventKind::Other => {}
+            }
+        }
+        if let Some(done) = current.and_then(Reader::finish) {
+            steps.push(done);
+        }
+        if steps.is_empty() {
+            return Err(ScriptError::NoSteps);
+        }
+        Ok(Script {
+            origin,
+            title: cast.header.title.clone().unwrap_or_default(),
+            steps,
+        })
+    }
+
+    /// The lessons given in the recording (not only built up), in order.
+    pub fn lessons(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for s in self.steps.iter().filter(|s| !s.buildup) {
+            if !ids.contains(&s.lesson.as_str()) {
+                ids.push(&s.lesson);
+            }
+        }
+        ids
+    }
+
+    /// The `nth` recording (from 0) of a step of a lesson; past the last,
+    /// the last. A step given in its lesson is preferred to its build-up.
+    pub fn find(&self, lesson: &str, step: &str, nth: usize) -> Option<&RecordedStep> {
+        let of = |buildup: bool| -> Vec<&RecordedStep> {
+            self.steps
+                .iter()
+                .filter(|s| s.lesson == lesson && s.step == step && s.buildup == buildup)
+                .collect()
+        };
+        let mut found = of(false);
+        if found.is_empty() {
+            found = of(true);
+        }
+        let last = found.len().checked_sub(1)?;
+        found.get(nth.min(last)).copied()
+    }
+}
+
+/// What is being read of the step since its marker.
+enum Stage {
+    /// Before the prompt (a skipped step has none).
+    Start,
+    /// The command is being typed.
+    Typing,
+    /// Output, checks and the outcome.
+    After,
+}
+
+struct Reader {
+    step: RecordedStep,
+    stage: Stage,
+    /// When the marker or the typed command's end played: events are timed
+    /// from it.
+    origin: f64,
+    /// The check whose lines come now.
+    check: Option<usize>,
+    checks: usize,
+    /// A stalled or failed check whose hint line comes next.
+    pending: Option<Pending>,
+    finished: Option<(f64, StepOutcome, Duration)>,
+    hints: Vec<String>,
+}
+
+enum Pending {
+    Stalled(String),
+    Failed(String),
+}
+
+impl Reader {
+    fn start(label: &str, at: f64) -> Option<Reader> {
+        let (buildup, label) = match label.strip_prefix(BUILDUP) {
+            Some(rest) => (true, rest),
+            None => (false, label),
+        };
+        let (lesson, step) = label.split_once('/')?;
+        Some(Reader {
+            step: RecordedStep {
+                lesson: lesson.to_string(),
+                step: step.to_string(),
+                buildup,
+                events: Vec::new(),
+            },
+            stage: Stage::Start,
+            origin: at,
+            check: None,
+            checks: 0,
+            pending: None,
+            finished: None,
+            hints: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, at: f64, event: ExecutionEvent) {
+        let t = (at - self.origin).max(0.0);
+        self.step.events.push((t, event));
+    }
+
+    fn output(&mut self, at: f64, text: &str) {
+        match self.stage {
+            Stage::Start if text == PROMPT => {
+                self.stage = Stage::Typing;
+                return;
+            }
+            Stage::Typing => {
+                if text == "\r\n" {
+                    self.stage = Stage::After;
+                    self.origin = at;
+                }
+                return;
+            }
+            Stage::Start | Stage::After => {}
+        }
+        let id = self.step.step.clone();
+        let Some((code, line)) = own_line(text) else {
+            if self.finished.is_none() {
+                let line = text.strip_suffix("\r\n").unwrap_or(text);
+                let line = line.strip_prefix(CONTINUATION).unwrap_or(line);
+                self.push(
+                    at,
+                    ExecutionEvent::Output {
+                        step: id,
+                        line: line.to_string(),
+                    },
+                );
+            }
+            return;
+        };
+        if let Some(pending) = self.pending.take() {
+            if let (DIM, Some(hint)) = (code, line.strip_prefix("    hint: ")) {
+                let index = self.check.unwrap_or_default();
+                let hint = hint.to_string();
+                let event = match pending {
+                    Pending::Stalled(seen) => ExecutionEvent::CheckStalled {
+                        step: id,
+                        index,
+                        seen,
+                        hint,
+                    },
+                    Pending::Failed(last_seen) => ExecutionEvent::CheckFailed {
+                        step: id,
+                        index,
+                        last_seen,
+                        hint,
+                    },
+                };
+                self.push(at, event);
+                return;
+            }
+        }
+        if self.finished.is_some() {
+            if let (DIM, Some(hint)) = (code, line.strip_prefix("  hint: ")) {
+                self.hints.push(hint.to_string());
+            }
+            return;
+        }
+        if let Some(finish) = outcome(&id, code, line) {
+            self.finished = Some((at, finish.0, finish.1));
+            return;
+        }
+        let index = self.check.unwrap_or_default();
+        let event = match code {
+            DIM if line.starts_with(&format!("○ {id} skipped: ")) => {
+                let reason = line[format!("○ {id} skipped: ").len()..].to_string();
+                self.finished = Some((
+                    at,
+                    StepOutcome::Skipped {
+                        reason: reason.clone(),
+                    },
+                    Duration::ZERO,
+                ));
+                ExecutionEvent::StepSkipped { step: id, reason }
+            }
+            DIM if line.starts_with("  … checking: ") => {
+                let index = self.checks;
+                self.checks += 1;
+                self.check = Some(index);
+                ExecutionEvent::CheckStarted {
+                    step: id,
+                    index,
+                    description: line["  … checking: ".len()..].to_string(),
+                }
+            }
+            DIM if line.starts_with("  … ") => {
+                let stage = &line["  … ".len()..];
+                let (name, fraction) = match stage.rsplit_once(" (") {
+                    Some((name, pct)) => {
+                        match pct.strip_suffix("%)").and_then(|p| p.parse::<f32>().ok()) {
+                            Some(p) => (name, Some(p / 100.0)),
+                            None => (stage, None),
+                        }
+                    }
+                    None => (stage, None),
+                };
+                ExecutionEvent::Stage {
+                    step: id,
+                    name: name.to_string(),
+                    fraction,
+                }
+            }
+            GREEN if line.starts_with("  ✔ ") => ExecutionEvent::CheckPassed {
+                step: id,
+                index,
+                seen: line["  ✔ ".len()..].to_string(),
+                elapsed: Duration::ZERO,
+            },
+            YELLOW if line.starts_with("  … still waiting: ") => {
+                self.pending = Some(Pending::Stalled(
+                    line["  … still waiting: ".len()..].to_string(),
+                ));
+                return;
+            }
+            RED if line.starts_with("  ✘ ") => {
+                self.pending = Some(Pending::Failed(line["  ✘ ".len()..].to_string()));
+                return;
+            }
+            // trinetes' own notes (a fall-back to dry-run) show with the
+            // output.
+            _ => ExecutionEvent::Output {
+                step: id,
+                line: line.to_string(),
+            },
+        };
+        self.push(at, event);
+    }
+
+    /// The step with its `StepFinished`; a step cut off before its end
+    /// (the run was killed) says so as its failure.
+    fn finish(mut self) -> Option<RecordedStep> {
+        let id = self.step.step.clone();
+        let last = self.step.events.last().map_or(0.0, |(t, _)| *t) + self.origin;
+        let (at, outcome, duration) = self.finished.take().unwrap_or((
+            last,
+            StepOutcome::Failed {
+                reason: CUT_OFF.to_string(),
+            },
+            Duration::ZERO,
+        ));
+        self.push(
+            at,
+            ExecutionEvent::StepFinished {
+                step: id,
+                outcome,
+                duration,
+                hints: self.hints.clone(),
+            },
+        );
+        Some(self.step)
+    }
+}
+
+/// The reason a step shows when the recording ends before it did.
+pub const CUT_OFF: &str = "the recording ends before this step did";
+
+/// A line trinetes wrote (`ESC[Nm text ESC[0m CR LF`): its colour code
+/// and text.
+fn own_line(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("\x1b[")?;
+    let (code, rest) = rest.split_once('m')?;
+    let line = rest.strip_suffix("\x1b[0m\r\n")?;
+    (!code.is_empty() && code.chars().all(|c| c.is_ascii_digit())).then_some((code, line))
+}
+
+/// A step's outcome line: the outcome and how long the step took.
+fn outcome(id: &str, code: &str, line: &str) -> Option<(StepOutcome, Duration)> {
+    let secs = |s: &str| {
+        s.strip_suffix('s')
+            .and_then(|n| n.parse::<f64>().ok())
+            .and_then(|n| Duration::try_from_secs_f64(n).ok())
+    };
+    match code {
+        GREEN => {
+            let took = line.strip_prefix(&format!("✔ {id} passed in "))?;
+            Some((StepOutcome::Passed, secs(took)?))
+        }
+        RED => {
+            let rest = line.strip_prefix(&format!("✘ {id} "))?;
+            if let Some(rest) = rest.strip_prefix("failed after ") {
+                let (took, reason) = rest.split_once(": ")?;
+                Some((
+                    StepOutcome::Failed {
+                        reason: reason.to_string(),
+                    },
+                    secs(took)?,
+                ))
+            } else if let Some(took) = rest.strip_prefix("timed out after ") {
+                Some((StepOutcome::TimedOut, secs(took)?))
+            } else {
+                let took = rest.strip_prefix("cancelled after ")?;
+                Some((StepOutcome::Cancelled, secs(took)?))
+            }
+        }
+        _ => None,
+    }
+}
