@@ -213,27 +213,27 @@ impl Reader {
             }
             return;
         };
-        if let Some(pending) = self.pending.take() {
-            if let (DIM, Some(hint)) = (code, line.strip_prefix("    hint: ")) {
-                let index = self.check.unwrap_or_default();
-                let hint = hint.to_string();
-                let event = match pending {
-                    Pending::Stalled(seen) => ExecutionEvent::CheckStalled {
-                        step: id,
-                        index,
-                        seen,
-                        hint,
-                    },
-                    Pending::Failed(last_seen) => ExecutionEvent::CheckFailed {
-                        step: id,
-                        index,
-                        last_seen,
-                        hint,
-                    },
-                };
-                self.push(at, event);
-                return;
-            }
+        if let Some(pending) = self.pending.take()
+            && let (DIM, Some(hint)) = (code, line.strip_prefix("    hint: "))
+        {
+            let index = self.check.unwrap_or_default();
+            let hint = hint.to_string();
+            let event = match pending {
+                Pending::Stalled(seen) => ExecutionEvent::CheckStalled {
+                    step: id,
+                    index,
+                    seen,
+                    hint,
+                },
+                Pending::Failed(last_seen) => ExecutionEvent::CheckFailed {
+                    step: id,
+                    index,
+                    last_seen,
+                    hint,
+                },
+            };
+            self.push(at, event);
+            return;
         }
         if self.finished.is_some() {
             if let (DIM, Some(hint)) = (code, line.strip_prefix("  hint: ")) {
