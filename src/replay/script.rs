@@ -380,3 +380,275 @@ fn outcome(id: &str, code: &str, line: &str) -> Option<(StepOutcome, Duration)> 
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Recorder;
+    use crate::record::asciicast::Header;
+    use crate::redact::Redactor;
+
+    fn header(origin: Option<Origin>) -> Header {
+        Header {
+            width: 80,
+            height: 24,
+            timestamp: None,
+            title: Some("demo".into()),
+            idle_time_limit: Some(3.0),
+            origin,
+        }
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            format: ORIGIN_FORMAT,
+            profile: "current".into(),
+            backend: "dry-run".into(),
+        }
+    }
+
+    /// Records `steps` (lesson, build-up, events at milliseconds) and reads
+    /// the recording back.
+    fn round_trip(steps: &[(&str, bool, Vec<(ExecutionEvent, u64)>)]) -> Script {
+        let mut recorder =
+            Recorder::new(Vec::new(), &header(Some(origin())), Redactor::default()).unwrap();
+        for (lesson, buildup, events) in steps {
+            recorder.lesson(lesson, lesson, *buildup).unwrap();
+            for (event, ms) in events {
+                recorder
+                    .event_at(event, Duration::from_millis(*ms))
+                    .unwrap();
+            }
+        }
+        let text = String::from_utf8(recorder.finish().unwrap()).unwrap();
+        Script::read(&Cast::parse(&text).unwrap()).unwrap()
+    }
+
+    fn finished(step: &str, outcome: StepOutcome, hints: &[&str]) -> ExecutionEvent {
+        ExecutionEvent::StepFinished {
+            step: step.into(),
+            outcome,
+            duration: Duration::from_millis(1500),
+            hints: hints.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn each_recorded_step_reads_back_as_the_events_it_showed() {
+        let s = |x: &str| x.to_string();
+        let shown = vec![
+            ExecutionEvent::Output {
+                step: s("create"),
+                line: s("replicaset.apps/web created"),
+            },
+            ExecutionEvent::Stage {
+                step: s("create"),
+                name: s("waiting for pods"),
+                fraction: Some(0.5),
+            },
+            ExecutionEvent::CheckStarted {
+                step: s("create"),
+                index: 0,
+                description: s("3 pods Running"),
+            },
+            ExecutionEvent::CheckStalled {
+                step: s("create"),
+                index: 0,
+                seen: s("1 of 3"),
+                hint: s("look at kubectl get pods"),
+            },
+            ExecutionEvent::CheckFailed {
+                step: s("create"),
+                index: 0,
+                last_seen: s("2 of 3"),
+                hint: s("describe the pod"),
+            },
+            finished(
+                "create",
+                StepOutcome::Failed {
+                    reason: s("a check failed"),
+                },
+                &["the image may be wrong"],
+            ),
+        ];
+        let mut events = vec![(
+            ExecutionEvent::StepStarted {
+                step: s("create"),
+                command: s("cat > rs.yml <<EOF\nkind: ReplicaSet\nEOF"),
+            },
+            0,
+        )];
+        events.extend(shown.iter().cloned().map(|e| (e, 100)));
+        let passed = vec![
+            (
+                ExecutionEvent::StepStarted {
+                    step: s("get"),
+                    command: s("kubectl get rs"),
+                },
+                200,
+            ),
+            (
+                ExecutionEvent::CheckStarted {
+                    step: s("get"),
+                    index: 0,
+                    description: s("rs web"),
+                },
+                250,
+            ),
+            (
+                ExecutionEvent::CheckPassed {
+                    step: s("get"),
+                    index: 0,
+                    seen: s("web 3/3"),
+                    elapsed: Duration::from_millis(10),
+                },
+                300,
+            ),
+            (finished("get", StepOutcome::Passed, &[]), 300),
+        ];
+        let skipped = vec![(
+            ExecutionEvent::StepSkipped {
+                step: s("eks"),
+                reason: s("only on live"),
+            },
+            400,
+        )];
+        let built = vec![
+            (
+                ExecutionEvent::StepStarted {
+                    step: s("install"),
+                    command: s("helm install"),
+                },
+                500,
+            ),
+            (finished("install", StepOutcome::Passed, &[]), 600),
+        ];
+        let script = round_trip(&[
+            ("replicasets", false, events),
+            ("replicasets", false, passed),
+            ("replicasets", false, skipped),
+            ("helm", true, built),
+        ]);
+        let ids: Vec<_> = script
+            .steps
+            .iter()
+            .map(|r| (r.lesson.as_str(), r.step.as_str(), r.buildup))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("replicasets", "create", false),
+                ("replicasets", "get", false),
+                ("replicasets", "eks", false),
+                ("helm", "install", true),
+            ]
+        );
+        // Every event the step showed, in order; the typed command is not
+        // one of them (the presentation types its own).
+        let read: Vec<ExecutionEvent> = script.steps[0]
+            .events
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect();
+        assert_eq!(read, shown);
+        // Timed from the end of the typing, never going back.
+        let times: Vec<f64> = script.steps[0].events.iter().map(|(t, _)| *t).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert!(times[0] < 0.2, "{times:?}");
+
+        let get = &script.steps[1].events;
+        assert!(matches!(
+            &get[1].1,
+            ExecutionEvent::CheckPassed { index: 0, seen, .. } if seen == "web 3/3"
+        ));
+        assert!(matches!(
+            &get.last().unwrap().1,
+            ExecutionEvent::StepFinished { outcome: StepOutcome::Passed, duration, .. }
+                if *duration == Duration::from_millis(1500)
+        ));
+        assert!(matches!(
+            &script.steps[2].events.last().unwrap().1,
+            ExecutionEvent::StepFinished { outcome: StepOutcome::Skipped { reason }, .. }
+                if reason == "only on live"
+        ));
+        // A lesson only built up is not one the recording gives.
+        assert_eq!(script.lessons(), ["replicasets"]);
+        assert_eq!(
+            script.find("helm", "install", 0).map(|r| r.buildup),
+            Some(true)
+        );
+        assert!(script.find("replicasets", "missing", 0).is_none());
+    }
+
+    #[test]
+    fn a_step_recorded_twice_plays_its_recordings_in_turn() {
+        let run = |ms: u64, outcome: StepOutcome| {
+            vec![
+                (
+                    ExecutionEvent::StepStarted {
+                        step: "create".into(),
+                        command: "eksctl create cluster".into(),
+                    },
+                    ms,
+                ),
+                (finished("create", outcome, &[]), ms + 10),
+            ]
+        };
+        let failed = StepOutcome::Failed {
+            reason: "no such host".into(),
+        };
+        let script = round_trip(&[
+            ("eks", false, run(0, failed.clone())),
+            ("eks", false, run(100, StepOutcome::Passed)),
+        ]);
+        let outcome = |nth| match &script.find("eks", "create", nth).unwrap().events[0].1 {
+            ExecutionEvent::StepFinished { outcome, .. } => outcome.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(outcome(0), failed);
+        assert_eq!(outcome(1), StepOutcome::Passed);
+        assert_eq!(outcome(5), StepOutcome::Passed, "then the last again");
+    }
+
+    #[test]
+    fn a_step_cut_off_by_a_killed_run_says_so() {
+        let script = round_trip(&[(
+            "eks",
+            false,
+            vec![(
+                ExecutionEvent::StepStarted {
+                    step: "create".into(),
+                    command: "eksctl create cluster".into(),
+                },
+                0,
+            )],
+        )]);
+        assert!(matches!(
+            &script.steps[0].events.last().unwrap().1,
+            ExecutionEvent::StepFinished { outcome: StepOutcome::Failed { reason }, .. }
+                if reason == CUT_OFF
+        ));
+    }
+
+    #[test]
+    fn a_recording_that_does_not_name_its_lessons_is_refused() {
+        let mut text = header(None).to_line() + "\n";
+        text += "[0.1,\"m\",\"create\"]\n";
+        let cast = Cast::parse(&text).unwrap();
+        let err = Script::read(&cast).unwrap_err();
+        assert_eq!(err, ScriptError::NotTrinetes);
+        assert!(err.to_string().contains("asciinema play"), "{err}");
+        let mut newer = origin();
+        newer.format = ORIGIN_FORMAT + 1;
+        let text = header(Some(newer)).to_line() + "\n";
+        assert_eq!(
+            Script::read(&Cast::parse(&text).unwrap()),
+            Err(ScriptError::Format(ORIGIN_FORMAT + 1))
+        );
+        let text = header(Some(origin())).to_line() + "\n[0.1,\"o\",\"hello\\r\\n\"]\n";
+        assert_eq!(
+            Script::read(&Cast::parse(&text).unwrap()),
+            Err(ScriptError::NoSteps)
+        );
+    }
+}
