@@ -70,7 +70,7 @@ pub fn run(global: &GlobalArgs, args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         world_warning: None,
         world_origin: None,
         present: Some(crate::tui::present::PresentConfig {
-            type_speed: global.type_speed,
+            type_speed: typing_speed(global.type_speed, args.speed),
         }),
         fallback: crate::tui::execution::fallback::Setup {
             mode: crate::backend::fallback::FallbackMode::Never,
@@ -81,6 +81,18 @@ pub fn run(global: &GlobalArgs, args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         replay: Some(Replay::new(script, file, args.speed, !args.step)),
     }))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Commands are typed faster as the recording plays faster (0 stays
+/// "shown whole").
+fn typing_speed(type_speed: u32, speed: f64) -> u32 {
+    let scaled = (f64::from(type_speed) * speed).round();
+    if type_speed == 0 {
+        0
+    } else {
+        // At least a character a second; as many as a u32 holds.
+        scaled.clamp(1.0, f64::from(u32::MAX)) as u32
+    }
 }
 
 /// The lessons of `all` with the ids `ids`, in that order; the ids not

@@ -488,7 +488,7 @@ pub const REPLAY_BADGE: &str = "RECORDING";
 /// A played step's mark in its box.
 pub const REPLAY_STEP_BADGE: &str = "RECORDED";
 /// Said on the last screen of a replay.
-pub const REPLAY_END: &str = "End of the recording: q quits.";
+pub const REPLAY_END: &str = "end of the recording";
 /// The notes window's banner during a replay.
 pub fn replay_banner(file: &str) -> String {
     format!("REPLAYING THE RECORDING {file} — NOTHING RUNS, THE OUTPUT IS RECORDED")
