@@ -407,9 +407,12 @@ mod tests {
         }
     }
 
-    /// Records `steps` (lesson, build-up, events at milliseconds) and reads
-    /// the recording back.
-    fn round_trip(steps: &[(&str, bool, Vec<(ExecutionEvent, u64)>)]) -> Script {
+    /// Events and when they happen, in milliseconds.
+    type Timed = Vec<(ExecutionEvent, u64)>;
+
+    /// Records `steps` (lesson, build-up, events) and reads the recording
+    /// back.
+    fn round_trip(steps: &[(&str, bool, Timed)]) -> Script {
         let mut recorder =
             Recorder::new(Vec::new(), &header(Some(origin())), Redactor::default()).unwrap();
         for (lesson, buildup, events) in steps {

@@ -180,7 +180,9 @@ fn split_columns(text: &str, width: usize) -> Vec<String> {
         }
         for c in word.chars() {
             let last = rows.last_mut().expect("rows starts with one");
-            if width_of(last) + char_width(c) > width && !(c == ' ' && !last.is_empty()) {
+            // A space that does not fit stays at the row's end.
+            let spills = c != ' ' || last.is_empty();
+            if spills && width_of(last) + char_width(c) > width {
                 rows.push(c.to_string());
             } else {
                 last.push(c);
