@@ -28,6 +28,8 @@ const WORLD_REFRESH: Duration = Duration::from_secs(1);
 const SPENDING_EVERY: Duration = Duration::from_secs(2);
 /// How often a command being typed out moves on.
 const TYPING_TICK: Duration = Duration::from_millis(33);
+/// How often a replay that moves on by itself looks whether to move.
+const REPLAY_TICK: Duration = Duration::from_millis(200);
 /// How often the presentation's clock is read.
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 /// How long a cancelled step may take to stop when the program exits.
@@ -108,6 +110,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     typing_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut clock_ticker = tokio::time::interval(CLOCK_TICK);
     clock_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut replay_ticker = tokio::time::interval(REPLAY_TICK);
+    replay_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Held while the presenter fast-forwards the running step.
     let mut fast: Option<crate::sim::world::FastForward> = None;
     app.fallback.mode = fallback.mode;
@@ -176,6 +180,9 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 Some(present_tick())
             }
             _ = clock_ticker.tick(), if app.present.is_some() => Some(present_tick()),
+            _ = replay_ticker.tick(), if crate::tui::present::replay::moves_by_itself(&app) => {
+                Some(present_tick())
+            }
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };

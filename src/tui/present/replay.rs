@@ -83,6 +83,15 @@ pub fn banner(app: &App) -> Option<String> {
     Some(crate::tui::strings::replay_banner(&replay.file))
 }
 
+/// Whether the presentation moves on by itself now (a replay without
+/// `--step`, before its end).
+pub fn moves_by_itself(app: &App) -> bool {
+    app.present
+        .as_ref()
+        .and_then(|p| p.replay.as_ref())
+        .is_some_and(|r| r.auto && !r.ended)
+}
+
 /// Whether a recording is being played.
 pub fn replaying(app: &App) -> bool {
     app.present.as_ref().is_some_and(|p| p.replay.is_some())
