@@ -75,6 +75,7 @@ echo typed at the terminal
 
 ```toml step-config
 title = "Hand the terminal over"
+timeout = "20s"
 interactive = true
 ```
 "#;
@@ -104,8 +105,7 @@ fn an_interactive_step_is_recorded_too() {
     server.wait_text("Talk");
     server.keys(&["Enter"]);
     server.wait_text("Hand the terminal over");
-    server.keys(&["Enter"]);
-    server.wait_text("press Enter to run it");
+    // The step is in view: Enter runs it.
     server.keys(&["Enter"]);
     server.wait_text("✔ passed");
     server.keys(&["q"]);
