@@ -135,8 +135,10 @@ fn a_headless_run_records_an_asciicast_that_asciinema_plays() {
     let printed = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert!(out.status.success(), "{}", text(&out));
     for (id, command) in &steps {
+        // A line break inside a command shows the shell's continuation prompt.
+        let typed = command.trim_end().replace('\n', "\n> ");
         assert!(
-            printed.contains(&format!("$\u{1b}[0m {}", command.trim_end())),
+            printed.contains(&format!("$\u{1b}[0m {typed}")),
             "the command of {id} typed after a prompt:\n{printed}"
         );
         assert!(printed.contains(&format!("✔ {id} passed")), "{printed}");
@@ -421,7 +423,7 @@ fn a_killed_run_leaves_a_recording_that_plays_up_to_its_end() {
         serde_json::from_str::<serde_json::Value>(line)
             .unwrap_or_else(|e| panic!("{e}: {line:?} in\n{after}"));
     }
-    assert!(after.contains("\"m\",\"wait\"]"), "{after}");
+    assert!(after.contains("\"m\",\"waiting/wait\"]"), "{after}");
     let out = asciinema(&["cat", cast.to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
