@@ -32,6 +32,8 @@ pub(crate) const GREEN: &str = "32";
 pub(crate) const YELLOW: &str = "33";
 pub(crate) const RED: &str = "31";
 pub(crate) const BOLD: &str = "1";
+/// A lesson's heading: bold cyan, told apart from the notes in bold.
+pub(crate) const HEADING: &str = "1;36";
 
 /// Writes a recording to `out`, one whole line per event, flushed at once:
 /// a run that dies leaves every event before it readable.
@@ -87,7 +89,8 @@ impl<W: Write> Recorder<W> {
         self.lesson = Some(id.to_string());
         self.buildup = buildup;
         if changed && !heading.is_empty() {
-            self.note(heading)?;
+            let at = self.time(self.started.elapsed());
+            self.line(at, HEADING, heading)?;
         }
         Ok(())
     }

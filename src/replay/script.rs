@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::record::asciicast::{Cast, EventKind, ORIGIN_FORMAT, Origin};
-use crate::record::recorder::{BUILDUP, CONTINUATION, DIM, GREEN, PROMPT, RED, YELLOW};
+use crate::record::recorder::{BOLD, BUILDUP, CONTINUATION, DIM, GREEN, PROMPT, RED, YELLOW};
 
 /// Pauses longer than this play this long, unless the recording names
 /// its own limit: a realistic eksctl wait should not stall a talk.
@@ -109,18 +109,26 @@ impl Script {
     /// The `nth` recording (from 0) of a step of a lesson; past the last,
     /// the last. A step given in its lesson is preferred to its build-up.
     pub fn find(&self, lesson: &str, step: &str, nth: usize) -> Option<&RecordedStep> {
+        let found = self.recordings(lesson, step);
+        let last = found.len().checked_sub(1)?;
+        found.get(nth.min(last)).copied()
+    }
+
+    /// How many times a step was recorded (a failed live step and its
+    /// simulated run after it, for one).
+    pub fn count(&self, lesson: &str, step: &str) -> usize {
+        self.recordings(lesson, step).len()
+    }
+
+    fn recordings(&self, lesson: &str, step: &str) -> Vec<&RecordedStep> {
         let of = |buildup: bool| -> Vec<&RecordedStep> {
             self.steps
                 .iter()
                 .filter(|s| s.lesson == lesson && s.step == step && s.buildup == buildup)
                 .collect()
         };
-        let mut found = of(false);
-        if found.is_empty() {
-            found = of(true);
-        }
-        let last = found.len().checked_sub(1)?;
-        found.get(nth.min(last)).copied()
+        let given = of(false);
+        if given.is_empty() { of(true) } else { given }
     }
 }
 
@@ -146,6 +154,8 @@ struct Reader {
     /// A stalled or failed check whose hint line comes next.
     pending: Option<Pending>,
     finished: Option<(f64, StepOutcome, Duration)>,
+    /// How many events came before the step's end.
+    finished_after: usize,
     hints: Vec<String>,
 }
 
@@ -174,6 +184,7 @@ impl Reader {
             checks: 0,
             pending: None,
             finished: None,
+            finished_after: usize::MAX,
             hints: Vec::new(),
         })
     }
@@ -236,13 +247,24 @@ impl Reader {
             return;
         }
         if self.finished.is_some() {
-            if let (DIM, Some(hint)) = (code, line.strip_prefix("  hint: ")) {
-                self.hints.push(hint.to_string());
+            match (code, line.strip_prefix("  hint: ")) {
+                (DIM, Some(hint)) => self.hints.push(hint.to_string()),
+                // trinetes' own note after the step (going on on dry-run)
+                // shows with its output.
+                (BOLD, _) => self.push(
+                    at,
+                    ExecutionEvent::Output {
+                        step: id,
+                        line: line.to_string(),
+                    },
+                ),
+                _ => {}
             }
             return;
         }
         if let Some(finish) = outcome(&id, code, line) {
             self.finished = Some((at, finish.0, finish.1));
+            self.finished_after = self.step.events.len();
             return;
         }
         let index = self.check.unwrap_or_default();
@@ -256,6 +278,8 @@ impl Reader {
                     },
                     Duration::ZERO,
                 ));
+                // After the StepSkipped pushed below.
+                self.finished_after = self.step.events.len() + 1;
                 ExecutionEvent::StepSkipped { step: id, reason }
             }
             DIM if line.starts_with("  … checking: ") => {
@@ -323,15 +347,17 @@ impl Reader {
             },
             Duration::ZERO,
         ));
-        self.push(
-            at,
-            ExecutionEvent::StepFinished {
-                step: id,
-                outcome,
-                duration,
-                hints: self.hints.clone(),
-            },
-        );
+        // Before what was written after the step's end (a note), which
+        // plays after it.
+        let t = (at - self.origin).max(0.0);
+        let place = self.finished_after.min(self.step.events.len());
+        let finished = ExecutionEvent::StepFinished {
+            step: id,
+            outcome,
+            duration,
+            hints: self.hints.clone(),
+        };
+        self.step.events.insert(place, (t, finished));
         Some(self.step)
     }
 }
@@ -345,7 +371,8 @@ fn own_line(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("\x1b[")?;
     let (code, rest) = rest.split_once('m')?;
     let line = rest.strip_suffix("\x1b[0m\r\n")?;
-    (!code.is_empty() && code.chars().all(|c| c.is_ascii_digit())).then_some((code, line))
+    let sgr = !code.is_empty() && code.chars().all(|c| c.is_ascii_digit() || c == ';');
+    sgr.then_some((code, line))
 }
 
 /// A step's outcome line: the outcome and how long the step took.
@@ -611,6 +638,40 @@ mod tests {
         assert_eq!(outcome(0), failed);
         assert_eq!(outcome(1), StepOutcome::Passed);
         assert_eq!(outcome(5), StepOutcome::Passed, "then the last again");
+        assert_eq!(script.count("eks", "create"), 2);
+    }
+
+    #[test]
+    fn a_note_after_a_step_plays_after_its_end() {
+        let mut recorder =
+            Recorder::new(Vec::new(), &header(Some(origin())), Redactor::default()).unwrap();
+        recorder.lesson("eks", "EKS", false).unwrap();
+        let started = ExecutionEvent::StepStarted {
+            step: "create".into(),
+            command: "eksctl create cluster".into(),
+        };
+        recorder.event_at(&started, Duration::ZERO).unwrap();
+        let failed = StepOutcome::Failed {
+            reason: "no such host".into(),
+        };
+        recorder
+            .event_at(
+                &finished("create", failed.clone(), &[]),
+                Duration::from_millis(10),
+            )
+            .unwrap();
+        recorder.note("SIMULATED from eks/create on").unwrap();
+        let text = String::from_utf8(recorder.finish().unwrap()).unwrap();
+        let script = Script::read(&Cast::parse(&text).unwrap()).unwrap();
+        let events: Vec<&ExecutionEvent> = script.steps[0].events.iter().map(|(_, e)| e).collect();
+        assert!(
+            matches!(events[0], ExecutionEvent::StepFinished { outcome, .. } if *outcome == failed),
+            "{events:?}"
+        );
+        assert!(
+            matches!(events[1], ExecutionEvent::Output { line, .. } if line == "SIMULATED from eks/create on"),
+            "{events:?}"
+        );
     }
 
     #[test]

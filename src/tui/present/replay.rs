@@ -126,6 +126,12 @@ pub fn tick(app: &mut App, now: Instant) {
     let typing = present.is_typing();
     let lines = present.body.len();
     let (lesson, selected) = (present.lesson, present.selected());
+    // The step's ids, to know whether it has more recordings to play (a
+    // failed live run, then its simulated run).
+    let ids = lesson.zip(selected).and_then(|(l, s)| {
+        let lesson = app.lessons.get(l)?;
+        Some((lesson.front.id.clone(), lesson.steps.get(s)?.id.clone()))
+    });
     let Some(replay) = present.replay.as_mut().filter(|r| r.auto && !r.ended) else {
         return;
     };
@@ -141,9 +147,13 @@ pub fn tick(app: &mut App, now: Instant) {
         return;
     }
     replay.next_move = None;
+    let more = ids.is_some_and(|key| {
+        let played = replay.plays.get(&key).copied().unwrap_or_default();
+        played < replay.script.count(&key.0, &key.1)
+    });
     let unplayed = lesson
         .zip(selected)
-        .filter(|key| !replay.played.contains(key));
+        .filter(|key| more || !replay.played.contains(key));
     match unplayed {
         Some((lesson, step)) => run(app, lesson, step),
         None => {
