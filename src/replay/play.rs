@@ -13,6 +13,7 @@ use super::RecordedStep;
 use crate::execute::{ExecutionEvent, StepOutcome};
 use crate::tui::action::Action;
 use crate::tui::execution::task::ActiveExecution;
+use crate::tui::present::replay::Take;
 
 /// What a step's box says when the recording does not hold it.
 pub const MISSING: &str = "not in this recording: nothing runs during a replay";
@@ -35,15 +36,24 @@ pub fn events(step: &str, recorded: Option<&RecordedStep>) -> Vec<(f64, Executio
     }
 }
 
-/// Plays `events` at `speed` times their pace. Cancelling ends the step
-/// as cancelled, as stopping a running one does.
+/// How much faster than the chosen speed the rest of a step plays once
+/// the presenter fast-forwards it.
+pub const HURRIED: f64 = 20.0;
+
+/// Plays `events` at `speed` times their pace, [`HURRIED`] times faster
+/// once `hurry` says true. Cancelling ends the step as cancelled, as
+/// stopping a running one does.
 pub fn spawn(
-    step: String,
-    events: Vec<(f64, ExecutionEvent)>,
-    speed: f64,
+    take: Take,
     cancel: CancellationToken,
     actions: mpsc::Sender<Action>,
 ) -> ActiveExecution {
+    let Take {
+        step,
+        events,
+        speed,
+        mut hurry,
+    } = take;
     let started = Instant::now();
     let task = tokio::spawn(async move {
         let speed = if speed.is_finite() && speed > 0.0 {
@@ -51,21 +61,41 @@ pub fn spawn(
         } else {
             1.0
         };
+        // Where the recording's time and the wall's last met, and how fast
+        // the recording plays from there.
+        let (mut base, mut base_at, mut rate) = (started, 0.0, speed);
+        // Whether a fast-forward can still come.
+        let mut listening = true;
         let mut events = events.into_iter().peekable();
         while let Some((at, first)) = events.next() {
-            let due = started + Duration::try_from_secs_f64(at / speed).unwrap_or_default();
-            tokio::select! {
-                () = cancel.cancelled() => {
-                    let stopped = ExecutionEvent::StepFinished {
-                        step,
-                        outcome: StepOutcome::Cancelled,
-                        duration: started.elapsed(),
-                        hints: Vec::new(),
-                    };
-                    let _ = actions.send(Action::ExecutionEvents(vec![stopped])).await;
-                    return;
+            loop {
+                let wait = ((at - base_at) / rate).max(0.0);
+                let due = base + Duration::try_from_secs_f64(wait).unwrap_or_default();
+                tokio::select! {
+                    () = cancel.cancelled() => {
+                        let stopped = ExecutionEvent::StepFinished {
+                            step,
+                            outcome: StepOutcome::Cancelled,
+                            duration: started.elapsed(),
+                            hints: Vec::new(),
+                        };
+                        let _ = actions.send(Action::ExecutionEvents(vec![stopped])).await;
+                        return;
+                    }
+                    () = tokio::time::sleep_until(due) => break,
+                    changed = hurry.changed(), if listening => {
+                        if changed.is_err() {
+                            listening = false;
+                        } else if *hurry.borrow_and_update() {
+                            // From here on, faster.
+                            let now = Instant::now();
+                            base_at += now.saturating_duration_since(base).as_secs_f64() * rate;
+                            base = now;
+                            rate = speed * HURRIED;
+                            listening = false;
+                        }
+                    }
                 }
-                () = tokio::time::sleep_until(due) => {}
             }
             // What plays at the same moment goes as one batch.
             let mut batch = vec![first];

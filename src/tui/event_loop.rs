@@ -312,8 +312,8 @@ async fn start_execution(
         return Ok(None);
     };
     // A recording plays in place of the step: nothing runs.
-    if let Some((id, events, speed)) = crate::tui::present::replay::take(app, &request) {
-        let played = crate::replay::play::spawn(id, events, speed, cancel, actions.clone());
+    if let Some(take) = crate::tui::present::replay::take(app, &request) {
+        let played = crate::replay::play::spawn(take, cancel, actions.clone());
         return Ok(Some(played));
     }
     if let Some(lesson) = app.lessons.get(request.lesson) {

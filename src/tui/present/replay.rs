@@ -38,6 +38,8 @@ pub struct Replay {
     next_move: Option<Instant>,
     /// The end of the recording is on screen.
     pub ended: bool,
+    /// Set by `f`: the step playing plays the rest faster.
+    hurry: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Replay {
@@ -51,12 +53,19 @@ impl Replay {
             played: HashSet::new(),
             next_move: None,
             ended: false,
+            hurry: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 }
 
-/// A step's id, its recorded events and the speed they play at.
-pub type Take = (String, Vec<(f64, ExecutionEvent)>, f64);
+/// What plays for a step: its id, its recorded events, the speed they
+/// play at, and what says when the presenter fast-forwards it.
+pub struct Take {
+    pub step: String,
+    pub events: Vec<(f64, ExecutionEvent)>,
+    pub speed: f64,
+    pub hurry: tokio::sync::watch::Receiver<bool>,
+}
 
 /// What the event loop plays in place of running the step `request` asks
 /// for: the step's id, its recorded events and the speed; None when no
@@ -70,11 +79,27 @@ pub fn take(app: &mut App, request: &ExecutionRequest) -> Option<Take> {
     let recorded = replay.script.find(&lesson.front.id, &step.id, *nth);
     *nth += 1;
     replay.played.insert((request.lesson, request.step));
-    Some((
-        step.id.clone(),
-        play::events(&step.id, recorded),
-        replay.speed,
-    ))
+    replay.hurry.send_replace(false);
+    Some(Take {
+        step: step.id.clone(),
+        events: play::events(&step.id, recorded),
+        speed: replay.speed,
+        hurry: replay.hurry.subscribe(),
+    })
+}
+
+/// `f` during a replay: the step playing plays the rest faster. False
+/// when no recording is being played.
+pub fn hurry(app: &mut App) -> bool {
+    let Some(replay) = app.present.as_ref().and_then(|p| p.replay.as_ref()) else {
+        return false;
+    };
+    if app.executing {
+        replay.hurry.send_replace(true);
+    } else {
+        app.set_notice(crate::tui::strings::FAST_FORWARD_IDLE, None);
+    }
+    true
 }
 
 /// What the notes window says loudly while a recording plays.

@@ -221,6 +221,9 @@ fn scroll_output(app: &mut App, lines: i64) {
 /// `f` (here or in the notes window): runs the dry-run world fast until
 /// the running step ends. On a real backend time cannot be hurried: say so.
 pub fn fast_forward(app: &mut App) {
+    if replay::hurry(app) {
+        return;
+    }
     if app.settings.backend != BackendKind::DryRun {
         app.set_notice(strings::FAST_FORWARD_REAL, None);
         return;
