@@ -109,3 +109,69 @@ pub fn spawn(
     });
     ActiveExecution { started, task }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(line: &str) -> ExecutionEvent {
+        ExecutionEvent::Output {
+            step: "s".into(),
+            line: line.into(),
+        }
+    }
+
+    async fn next(rx: &mut mpsc::Receiver<Action>) -> Vec<ExecutionEvent> {
+        match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+            Ok(Some(Action::ExecutionEvents(batch))) => batch,
+            other => panic!("a batch of events, not {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_step_plays_its_events_in_batches_and_stops_when_cancelled() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let (hurry, listen) = tokio::sync::watch::channel(false);
+        let cancel = CancellationToken::new();
+        let take = Take {
+            step: "s".into(),
+            events: vec![
+                (0.0, output("one")),
+                (0.0, output("two")),
+                // An hour later: only cancelling gets there.
+                (3600.0, output("three")),
+            ],
+            speed: 1.0,
+            hurry: listen,
+        };
+        let played = spawn(take, cancel.clone(), tx);
+        assert_eq!(next(&mut rx).await, [output("one"), output("two")]);
+        cancel.cancel();
+        let stopped = next(&mut rx).await;
+        assert!(
+            matches!(
+                stopped.as_slice(),
+                [ExecutionEvent::StepFinished {
+                    outcome: StepOutcome::Cancelled,
+                    ..
+                }]
+            ),
+            "{stopped:?}"
+        );
+        played.settle(Duration::from_secs(5)).await;
+        drop(hurry);
+    }
+
+    #[test]
+    fn a_step_the_recording_lacks_says_so() {
+        let events = events("get-rs", None);
+        assert!(
+            matches!(
+                events.as_slice(),
+                [(0.0, ExecutionEvent::StepFinished { outcome: StepOutcome::Skipped { reason }, .. })]
+                    if reason == MISSING
+            ),
+            "{events:?}"
+        );
+    }
+}
