@@ -14,6 +14,7 @@ mod honest;
 mod markdown;
 mod present;
 mod quit_cleanup;
+mod replay;
 mod running;
 mod step_box;
 mod world;
