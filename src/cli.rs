@@ -188,8 +188,8 @@ pub enum Command {
     /// recorded output instead of running, and nothing runs on any backend.
     /// With --step a step plays when the presenter runs it (Enter, or r in
     /// `trinetes notes`); without, the presentation moves on by itself.
-    /// Space/→ and ← move as in --present, PgUp/PgDn page the output, q
-    /// quits.
+    /// Space/→ and ← move as in --present, PgUp/PgDn page the output, f
+    /// plays the rest of a step 20 times faster, q quits.
     ///
     /// Example: trinetes replay demo.cast --step
     Replay(ReplayArgs),
@@ -197,7 +197,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// The recording, an asciicast v2 file.
+    /// The recording, made with --record.
     #[arg(value_name = "FILE.cast")]
     pub file: PathBuf,
     /// How much faster than recorded to play (2 = twice as fast).

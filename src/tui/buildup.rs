@@ -59,9 +59,11 @@ pub fn follow(app: &mut App, backend: &Arc<dyn Backend>, actions: &mpsc::Sender<
     if open.is_none() {
         app.build_up.probed = None;
     }
+    // A replay builds nothing: its steps play from the recording.
     if let Some(index) = open
         && app.build_up.probed != Some(index)
         && app.build_up.running.is_none()
+        && !crate::tui::present::replay::replaying(app)
         && app
             .lessons
             .get(index)
