@@ -1,12 +1,11 @@
 //! `trinetes replay`: a recording played inside the presentation view.
-//! `script` reads a recording made by `--record` back into its steps, each
-//! the `ExecutionEvent`s it showed with their times; `play` plays one step
-//! as a task, in place of running it on a backend, so the step box and
-//! output pane of `--present` show it as they show a step that runs.
-//! `commands/replay.rs` opens the presentation on the recorded lessons;
-//! `tui/present/replay.rs` is the presentation's side.
+//! This module reads it: `script` turns a recording made by `--record`
+//! back into its steps, each the `ExecutionEvent`s it showed with their
+//! times. `tui/present/replay/` plays them in place of running the steps,
+//! so the step box and output pane of `--present` show them as they show
+//! a step that runs; `commands/replay.rs` opens the presentation on the
+//! recorded lessons.
 
-pub mod play;
 pub mod script;
 
 use std::path::{Path, PathBuf};

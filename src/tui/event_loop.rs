@@ -313,7 +313,7 @@ async fn start_execution(
     };
     // A recording plays in place of the step: nothing runs.
     if let Some(take) = crate::tui::present::replay::take(app, &request) {
-        let played = crate::replay::play::spawn(take, cancel, actions.clone());
+        let played = crate::tui::present::replay::play::spawn(take, cancel, actions.clone());
         return Ok(Some(played));
     }
     if let Some(lesson) = app.lessons.get(request.lesson) {

@@ -9,11 +9,11 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::RecordedStep;
+use super::Take;
 use crate::execute::{ExecutionEvent, StepOutcome};
+use crate::replay::RecordedStep;
 use crate::tui::action::Action;
 use crate::tui::execution::task::ActiveExecution;
-use crate::tui::present::replay::Take;
 
 /// What a step's box says when the recording does not hold it.
 pub const MISSING: &str = "not in this recording: nothing runs during a replay";

@@ -1,15 +1,17 @@
 //! The presentation's side of `trinetes replay`: which recorded step plays
 //! when a step runs, and, without `--step`, the presentation moving on by
 //! itself (the next screen or step after a pause, each step played once it
-//! shows). The playing itself is `replay::play`; the screen is the
+//! shows). `play` plays a step as a task; the screen is the
 //! presentation's own, with a quiet mark that it is a recording.
+
+pub mod play;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::execute::ExecutionEvent;
-use crate::replay::{Script, play};
+use crate::replay::Script;
 use crate::tui::execution::ExecutionRequest;
 use crate::tui::state::{App, Screen};
 
