@@ -334,6 +334,65 @@ mod tests {
     }
 
     #[test]
+    fn the_learners_paths_are_written_short_and_markers_name_the_lesson() {
+        let mut recorder = Recorder::new(Vec::new(), &header(), Redactor::default()).unwrap();
+        recorder.shorten_path(std::path::Path::new("/home/ann"), "~");
+        recorder.shorten_path(
+            std::path::Path::new("/home/ann/.local/state/trinetes/"),
+            "$STATE",
+        );
+        recorder
+            .lesson("replicasets", "== replicasets", false)
+            .unwrap();
+        let events = [
+            ExecutionEvent::StepStarted {
+                step: "create".into(),
+                command: "cat /home/ann/notes.txt".into(),
+            },
+            ExecutionEvent::Output {
+                step: "create".into(),
+                line: "Wrote /home/ann/.local/state/trinetes/world/files/rs.yml".into(),
+            },
+        ];
+        for e in &events {
+            recorder.event_at(e, Duration::ZERO).unwrap();
+        }
+        recorder.lesson("helm", "== helm", true).unwrap();
+        recorder
+            .event_at(
+                &ExecutionEvent::StepSkipped {
+                    step: "install".into(),
+                    reason: "r".into(),
+                },
+                Duration::ZERO,
+            )
+            .unwrap();
+        let bytes = recorder.finish().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("/home/ann"), "{text}");
+        let cast = Cast::parse(&text).unwrap();
+        let printed = output(&cast);
+        assert!(
+            printed.contains("Wrote $STATE/world/files/rs.yml"),
+            "{printed:?}"
+        );
+        assert!(printed.contains("~/notes.txt"), "{printed:?}");
+        let markers: Vec<&EventKind> = cast
+            .events
+            .iter()
+            .map(|e| &e.kind)
+            .filter(|k| matches!(k, EventKind::Marker(_)))
+            .collect();
+        assert_eq!(
+            markers,
+            [
+                &EventKind::Marker("replicasets/create".into()),
+                &EventKind::Marker("build-up:helm/install".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn a_long_command_types_within_the_limit() {
         let command = "x".repeat(1000);
         let cast = recorded(
