@@ -129,6 +129,11 @@ pub fn note(text: &str) {
     with_recorder(|r| r.note(text));
 }
 
+/// Step `step`'s checks run again, when a recording is being made.
+pub fn checks_again(step: &str) {
+    with_recorder(|r| r.checks_again(step));
+}
+
 /// The next steps are lesson `id`'s, headed `heading` when the lesson
 /// changes; with `buildup`, they build what a later lesson needs.
 pub fn lesson(id: &str, heading: &str, buildup: bool) {

@@ -95,6 +95,14 @@ impl<W: Write> Recorder<W> {
         Ok(())
     }
 
+    /// Step `step`'s checks run again (`v` in the tutorial): its marker,
+    /// without a command.
+    pub fn checks_again(&mut self, step: &str) -> std::io::Result<()> {
+        let t = self.time(self.started.elapsed());
+        self.write(t, EventKind::Marker(self.marker(step)))?;
+        self.line(t, DIM, &format!("↻ {step}: its checks again"))
+    }
+
     fn marker(&self, step: &str) -> String {
         let prefix = if self.buildup { BUILDUP } else { "" };
         match &self.lesson {

@@ -675,6 +675,45 @@ mod tests {
     }
 
     #[test]
+    fn checks_run_again_are_one_more_recording_of_the_step() {
+        let mut recorder =
+            Recorder::new(Vec::new(), &header(Some(origin())), Redactor::default()).unwrap();
+        recorder.lesson("rs", "rs", false).unwrap();
+        recorder.checks_again("create").unwrap();
+        let events = [
+            ExecutionEvent::CheckStarted {
+                step: "create".into(),
+                index: 0,
+                description: "3 pods".into(),
+            },
+            ExecutionEvent::CheckPassed {
+                step: "create".into(),
+                index: 0,
+                seen: "3 pods Running".into(),
+                elapsed: Duration::ZERO,
+            },
+            finished("create", StepOutcome::Passed, &[]),
+        ];
+        for e in &events {
+            recorder.event_at(e, Duration::ZERO).unwrap();
+        }
+        let text = String::from_utf8(recorder.finish().unwrap()).unwrap();
+        let script = Script::read(&Cast::parse(&text).unwrap()).unwrap();
+        let played: Vec<&ExecutionEvent> = script
+            .find("rs", "create", 0)
+            .expect("recorded")
+            .events
+            .iter()
+            .map(|(_, e)| e)
+            .collect();
+        assert!(
+            matches!(played[0], ExecutionEvent::Output { line, .. } if line.contains("its checks again")),
+            "{played:?}"
+        );
+        assert_eq!(played[1..], events.iter().collect::<Vec<_>>()[..]);
+    }
+
+    #[test]
     fn a_step_cut_off_by_a_killed_run_says_so() {
         let script = round_trip(&[(
             "eks",

@@ -321,7 +321,10 @@ async fn start_execution(
     }
     let job = match request.mode {
         ExecutionMode::Full => Job::Step,
-        ExecutionMode::ChecksOnly => Job::Checks,
+        ExecutionMode::ChecksOnly => {
+            crate::record::checks_again(&step.id);
+            Job::Checks
+        }
         ExecutionMode::Interactive => {
             tracing::info!(step = %step.id, "handing the terminal to an interactive step");
             // What the recording shows of it: the command, how it ended, its checks.
