@@ -22,7 +22,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Notes) => notes_window(),
         Some(Command::Doctor) => crate::commands::doctor::run(&cli.global),
         Some(Command::Cleanup(args)) => crate::commands::cleanup::run(&args),
-        Some(Command::Replay(args)) => crate::commands::replay::run(&args),
+        Some(Command::Replay(args)) => crate::commands::replay::run(&cli.global, &args),
     }
 }
 
@@ -76,6 +76,8 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 "trinetes on {} (profile {})",
                 global.backend, global.profile
             ),
+            &global.profile,
+            &global.backend,
         )?),
         None => None,
     };
@@ -112,6 +114,7 @@ fn start_tui(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 pace,
                 state_dir: state_dir.clone(),
             },
+            replay: None,
         })
         .await;
         active.shutdown().await;

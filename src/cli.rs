@@ -108,7 +108,7 @@ const USED_GLOBALS: &[(&str, &[&str])] = &[
     ),
     ("doctor", &["backend", "namespace", "profile"]),
     ("cleanup", &["profile"]),
-    ("replay", &[]),
+    ("replay", &["lessons", "type_speed"]),
 ];
 
 /// The command line with each subcommand's help cut down to its own flags:
@@ -188,9 +188,13 @@ pub enum Command {
     /// cluster`), each checked gone afterwards. Safe to run again; exits
     /// non-zero while anything survives.
     Cleanup(CleanupArgs),
-    /// Play a recording made with --record (or any asciicast v2 file) in a
-    /// projector-style screen, one step at a time: →/Space/n goes to the
-    /// next step, ← to the previous one, PgUp/PgDn scroll, q quits.
+    /// Play a recording made with --record inside the presentation view
+    /// (as --present shows the lessons it holds): each step plays its
+    /// recorded output instead of running, and nothing runs on any backend.
+    /// With --step a step plays when the presenter runs it (Enter, or r in
+    /// `trinetes notes`); without, the presentation moves on by itself.
+    /// Space/→ and ← move as in --present, PgUp/PgDn page the output, f
+    /// plays the rest of a step 20 times faster, q quits.
     ///
     /// Example: trinetes replay demo.cast --step
     Replay(ReplayArgs),
@@ -198,14 +202,14 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// The recording, an asciicast v2 file.
+    /// The recording, made with --record.
     #[arg(value_name = "FILE.cast")]
     pub file: PathBuf,
     /// How much faster than recorded to play (2 = twice as fast).
     #[arg(long, default_value_t = 1.0, value_parser = positive_speed)]
     pub speed: f64,
-    /// Stop after each step and wait for →/Space (otherwise the steps play
-    /// one after another; → still skips ahead).
+    /// Play each step when the presenter runs it (Enter, or r in the notes
+    /// window); otherwise the presentation moves on and plays by itself.
     #[arg(long)]
     pub step: bool,
 }

@@ -108,6 +108,8 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         Some(path) => Some(crate::record::start(
             path,
             &recording_title(&lessons, args),
+            &profile.name,
+            &global.backend,
         )?),
         None => None,
     };
@@ -186,6 +188,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                     printer.lesson(
                         &builder.front.id,
                         &format!("{} (built for {})", builder.front.title, lesson.front.id),
+                        true,
                     );
                     let steps: Vec<&Step> = needs::build_steps(builder).collect();
                     let (lesson_report, stop) =
@@ -214,7 +217,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                 printer.line(&format!("built what {} needs", lesson.front.id));
             }
         }
-        printer.lesson(&lesson.front.id, &lesson.front.title);
+        printer.lesson(&lesson.front.id, &lesson.front.title, false);
         let steps: Vec<&Step> = lesson.steps.iter().collect();
         let (lesson_report, stop) = run.steps(lesson, &steps, &mut report, true).await;
         let all_ok = lesson_report.steps.len() == lesson.steps.len()

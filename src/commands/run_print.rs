@@ -59,9 +59,11 @@ impl Printer {
         emit(text);
     }
 
-    pub fn lesson(&self, id: &str, title: &str) {
+    /// A lesson's heading; `buildup` when its steps build what a later
+    /// lesson needs.
+    pub fn lesson(&self, id: &str, title: &str, buildup: bool) {
         let heading = format!("== {id}: {title}");
-        crate::record::note(&heading);
+        crate::record::lesson(id, &heading, buildup);
         self.line(&self.paint("1", &heading));
     }
 

@@ -18,7 +18,25 @@ pub struct Header {
     pub title: Option<String>,
     /// Longest pause a player keeps, in seconds.
     pub idle_time_limit: Option<f64>,
+    /// What trinetes ran, for `trinetes replay` (a key of its own in the
+    /// header, which asciinema's players ignore); `None` in a recording
+    /// made elsewhere or by a trinetes before it was written.
+    pub origin: Option<Origin>,
 }
+
+/// The `"trinetes"` object of a header: the profile and backend the run
+/// used. The lessons and steps are the markers' `LESSON/STEP` labels.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Origin {
+    /// The format of the markers and lines trinetes writes; replay reads
+    /// [`ORIGIN_FORMAT`] only.
+    pub format: u32,
+    pub profile: String,
+    pub backend: String,
+}
+
+/// What [`Origin::format`] this trinetes writes and reads.
+pub const ORIGIN_FORMAT: u32 = 1;
 
 /// What an event carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +102,9 @@ impl Header {
         if let Some(title) = &self.title {
             object.insert("title".into(), json!(title));
         }
+        if let Some(origin) = &self.origin {
+            object.insert("trinetes".into(), json!(origin));
+        }
         object.insert(
             "env".into(),
             json!({"TERM": "xterm-256color", "SHELL": "/bin/sh"}),
@@ -120,6 +141,9 @@ impl Header {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             idle_time_limit: object.get("idle_time_limit").and_then(Value::as_f64),
+            origin: object
+                .get("trinetes")
+                .and_then(|o| serde_json::from_value(o.clone()).ok()),
         })
     }
 }
@@ -203,6 +227,11 @@ mod tests {
             timestamp: Some(1_700_000_000),
             title: Some("trinetes run".into()),
             idle_time_limit: Some(2.0),
+            origin: Some(Origin {
+                format: ORIGIN_FORMAT,
+                profile: "current".into(),
+                backend: "dry-run".into(),
+            }),
         }
     }
 

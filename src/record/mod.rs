@@ -11,7 +11,7 @@
 //! execution task), so nothing between them has to carry it.
 
 pub mod asciicast;
-mod recorder;
+pub(crate) mod recorder;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,9 @@ use crate::redact::Redactor;
 /// Pauses longer than this play shorter in asciinema's players (a
 /// realistic eksctl wait); the times in the file stay the run's.
 const IDLE_TIME_LIMIT: f64 = 3.0;
+
+/// How a recording writes the state directory.
+pub const STATE_DIR: &str = "$STATE";
 
 /// The size a recording says when trinetes has no terminal.
 const DEFAULT_SIZE: (u16, u16) = (100, 30);
@@ -63,8 +66,14 @@ pub struct Recording {
     done: bool,
 }
 
-/// Starts recording into `path` (replacing it), titled `title`.
-pub fn start(path: &Path, title: &str) -> Result<Recording, RecordError> {
+/// Starts recording into `path` (replacing it), titled `title`, of a run
+/// on `backend` with `profile`.
+pub fn start(
+    path: &Path,
+    title: &str,
+    profile: &str,
+    backend: &str,
+) -> Result<Recording, RecordError> {
     let mut slot = active();
     if slot.is_some() {
         return Err(RecordError::Busy);
@@ -84,8 +93,20 @@ pub fn start(path: &Path, title: &str) -> Result<Recording, RecordError> {
             .and_then(|d| i64::try_from(d.as_secs()).ok()),
         title: Some(title.to_string()),
         idle_time_limit: Some(IDLE_TIME_LIMIT),
+        origin: Some(asciicast::Origin {
+            format: asciicast::ORIGIN_FORMAT,
+            profile: profile.to_string(),
+            backend: backend.to_string(),
+        }),
     };
-    let recorder = Recorder::new(file, &header, Redactor::from_env()).map_err(write_error)?;
+    let mut recorder = Recorder::new(file, &header, Redactor::from_env()).map_err(write_error)?;
+    // A recording is shared: the learner's paths are not in it.
+    if let Ok(dir) = crate::progress::state_dir() {
+        recorder.shorten_path(&dir, STATE_DIR);
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        recorder.shorten_path(Path::new(&home), "~");
+    }
     *slot = Some(Active {
         recorder,
         path: path.to_path_buf(),
@@ -102,10 +123,21 @@ pub fn feed(event: &ExecutionEvent) {
     with_recorder(|r| r.event(event));
 }
 
-/// Records a line of trinetes' own (a lesson's heading), when a recording
-/// is being made.
+/// Records a line of trinetes' own (a fall-back to dry-run), when a
+/// recording is being made.
 pub fn note(text: &str) {
     with_recorder(|r| r.note(text));
+}
+
+/// Step `step`'s checks run again, when a recording is being made.
+pub fn checks_again(step: &str) {
+    with_recorder(|r| r.checks_again(step));
+}
+
+/// The next steps are lesson `id`'s, headed `heading` when the lesson
+/// changes; with `buildup`, they build what a later lesson needs.
+pub fn lesson(id: &str, heading: &str, buildup: bool) {
+    with_recorder(|r| r.lesson(id, heading, buildup));
 }
 
 fn with_recorder(write: impl FnOnce(&mut Recorder<File>) -> std::io::Result<()>) {

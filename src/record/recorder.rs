@@ -2,7 +2,12 @@
 //! step, its command typed after a prompt, its output, its checks and its
 //! outcome, each as terminal text at the time it happened. Every text is
 //! redacted first, with the same rules as the live backend's output and
-//! the reports (`redact.rs`).
+//! the reports (`redact.rs`), and the learner's own paths (the state
+//! directory, the home directory) are written as `$STATE` and `~`.
+//!
+//! The marker's label is `LESSON/STEP`, and trinetes' own lines are each
+//! one output event in one colour (`\x1b[Nm…\x1b[0m\r\n`): `replay::script`
+//! reads the steps back from them.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -16,12 +21,19 @@ const TYPE_INTERVAL: f64 = 0.03;
 /// …and takes at most this long, however long the command is.
 const TYPE_LIMIT: f64 = 1.5;
 
-const PROMPT: &str = "\x1b[1;32m$\x1b[0m ";
-const DIM: &str = "2";
-const GREEN: &str = "32";
-const YELLOW: &str = "33";
-const RED: &str = "31";
-const BOLD: &str = "1";
+pub(crate) const PROMPT: &str = "\x1b[1;32m$\x1b[0m ";
+/// A line break inside a typed command.
+pub(crate) const CONTINUATION: &str = "\r\n> ";
+/// Before a build-up step's marker label: a step run to build what a later
+/// lesson needs, not given in its own lesson.
+pub(crate) const BUILDUP: &str = "build-up:";
+pub(crate) const DIM: &str = "2";
+pub(crate) const GREEN: &str = "32";
+pub(crate) const YELLOW: &str = "33";
+pub(crate) const RED: &str = "31";
+pub(crate) const BOLD: &str = "1";
+/// A lesson's heading: bold cyan, told apart from the notes in bold.
+pub(crate) const HEADING: &str = "1;36";
 
 /// Writes a recording to `out`, one whole line per event, flushed at once:
 /// a run that dies leaves every event before it readable.
@@ -34,6 +46,12 @@ pub struct Recorder<W: Write> {
     typing: f64,
     /// The time of the last event written; times never go back.
     last: f64,
+    /// The lesson whose steps are being recorded (the markers' first part).
+    lesson: Option<String>,
+    /// The next steps are a build-up's.
+    buildup: bool,
+    /// Paths written shorter, longest first: (path, what is written).
+    paths: Vec<(String, String)>,
 }
 
 impl<W: Write> Recorder<W> {
@@ -47,7 +65,58 @@ impl<W: Write> Recorder<W> {
             started: Instant::now(),
             typing: 0.0,
             last: 0.0,
+            lesson: None,
+            buildup: false,
+            paths: Vec::new(),
         })
+    }
+
+    /// Writes `path` as `short` wherever it appears (the state directory
+    /// as `$STATE`, the home directory as `~`).
+    pub fn shorten_path(&mut self, path: &std::path::Path, short: &str) {
+        let path = path.to_string_lossy().trim_end_matches('/').to_string();
+        if path.len() > 1 {
+            self.paths.push((path, short.to_string()));
+            self.paths.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        }
+    }
+
+    /// The steps from now on are lesson `id`'s (or, with `buildup`, run to
+    /// build what a later lesson needs); `heading` is written when the
+    /// lesson changes.
+    pub fn lesson(&mut self, id: &str, heading: &str, buildup: bool) -> std::io::Result<()> {
+        let changed = self.lesson.as_deref() != Some(id) || self.buildup != buildup;
+        self.lesson = Some(id.to_string());
+        self.buildup = buildup;
+        if changed && !heading.is_empty() {
+            let at = self.time(self.started.elapsed());
+            self.line(at, HEADING, heading)?;
+        }
+        Ok(())
+    }
+
+    /// Step `step`'s checks run again (`v` in the tutorial): its marker,
+    /// without a command.
+    pub fn checks_again(&mut self, step: &str) -> std::io::Result<()> {
+        let t = self.time(self.started.elapsed());
+        self.write(t, EventKind::Marker(self.marker(step)))?;
+        self.line(t, DIM, &format!("↻ {step}: its checks again"))
+    }
+
+    fn marker(&self, step: &str) -> String {
+        let prefix = if self.buildup { BUILDUP } else { "" };
+        match &self.lesson {
+            Some(lesson) => format!("{prefix}{lesson}/{step}"),
+            None => format!("{prefix}{step}"),
+        }
+    }
+
+    fn clean(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (path, short) in &self.paths {
+            text = text.replace(path.as_str(), short);
+        }
+        self.redactor.redact(&text)
     }
 
     /// Records an event now.
@@ -66,14 +135,15 @@ impl<W: Write> Recorder<W> {
         let t = self.time(at);
         match event {
             ExecutionEvent::StepStarted { step, command } => {
-                self.write(t, EventKind::Marker(step.clone()))?;
+                self.write(t, EventKind::Marker(self.marker(step)))?;
                 self.typed(t, command)?;
             }
             ExecutionEvent::StepSkipped { step, reason } => {
+                self.write(t, EventKind::Marker(self.marker(step)))?;
                 self.line(t, DIM, &format!("○ {step} skipped: {reason}"))?;
             }
             ExecutionEvent::Output { line, .. } => {
-                let text = format!("{}\r\n", self.redactor.redact(line));
+                let text = format!("{}\r\n", self.clean(line));
                 self.write(t, EventKind::Output(text))?;
             }
             ExecutionEvent::Stage { name, fraction, .. } => {
@@ -141,15 +211,17 @@ impl<W: Write> Recorder<W> {
 
     /// The prompt, then the command one character at a time.
     fn typed(&mut self, t: f64, command: &str) -> std::io::Result<()> {
-        let command = self.redactor.redact(command.trim_end());
+        let command = self.clean(command.trim_end());
         self.write(t, EventKind::Output(PROMPT.into()))?;
         let count = command.chars().count().max(1);
         let interval = TYPE_INTERVAL.min(TYPE_LIMIT / count as f64);
         let mut at = t;
         for c in command.chars() {
             at += interval;
+            // A line break inside the command shows the shell's
+            // continuation prompt: only the command's end is a bare line end.
             let text = if c == '\n' {
-                "\r\n".to_string()
+                CONTINUATION.to_string()
             } else {
                 c.to_string()
             };
@@ -161,7 +233,8 @@ impl<W: Write> Recorder<W> {
     }
 
     fn line(&mut self, t: f64, sgr: &str, text: &str) -> std::io::Result<()> {
-        let text = self.redactor.redact(text);
+        // One line each: a line break inside would split it in two.
+        let text = self.clean(text).replace(['\r', '\n'], " ");
         self.write(
             t,
             EventKind::Output(format!("\x1b[{sgr}m{text}\x1b[0m\r\n")),
@@ -188,6 +261,7 @@ mod tests {
             timestamp: None,
             title: None,
             idle_time_limit: None,
+            origin: None,
         }
     }
 
@@ -265,6 +339,65 @@ mod tests {
             .iter()
             .find(|e| matches!(&e.kind, EventKind::Output(t) if t.starts_with("NAME")));
         assert!(output_at.unwrap().time > 0.2 + 13.0 * TYPE_INTERVAL);
+    }
+
+    #[test]
+    fn the_learners_paths_are_written_short_and_markers_name_the_lesson() {
+        let mut recorder = Recorder::new(Vec::new(), &header(), Redactor::default()).unwrap();
+        recorder.shorten_path(std::path::Path::new("/home/ann"), "~");
+        recorder.shorten_path(
+            std::path::Path::new("/home/ann/.local/state/trinetes/"),
+            "$STATE",
+        );
+        recorder
+            .lesson("replicasets", "== replicasets", false)
+            .unwrap();
+        let events = [
+            ExecutionEvent::StepStarted {
+                step: "create".into(),
+                command: "cat /home/ann/notes.txt".into(),
+            },
+            ExecutionEvent::Output {
+                step: "create".into(),
+                line: "Wrote /home/ann/.local/state/trinetes/world/files/rs.yml".into(),
+            },
+        ];
+        for e in &events {
+            recorder.event_at(e, Duration::ZERO).unwrap();
+        }
+        recorder.lesson("helm", "== helm", true).unwrap();
+        recorder
+            .event_at(
+                &ExecutionEvent::StepSkipped {
+                    step: "install".into(),
+                    reason: "r".into(),
+                },
+                Duration::ZERO,
+            )
+            .unwrap();
+        let bytes = recorder.finish().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("/home/ann"), "{text}");
+        let cast = Cast::parse(&text).unwrap();
+        let printed = output(&cast);
+        assert!(
+            printed.contains("Wrote $STATE/world/files/rs.yml"),
+            "{printed:?}"
+        );
+        assert!(printed.contains("~/notes.txt"), "{printed:?}");
+        let markers: Vec<&EventKind> = cast
+            .events
+            .iter()
+            .map(|e| &e.kind)
+            .filter(|k| matches!(k, EventKind::Marker(_)))
+            .collect();
+        assert_eq!(
+            markers,
+            [
+                &EventKind::Marker("replicasets/create".into()),
+                &EventKind::Marker("build-up:helm/install".into()),
+            ]
+        );
     }
 
     #[test]

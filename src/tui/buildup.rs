@@ -59,9 +59,11 @@ pub fn follow(app: &mut App, backend: &Arc<dyn Backend>, actions: &mpsc::Sender<
     if open.is_none() {
         app.build_up.probed = None;
     }
+    // A replay builds nothing: its steps play from the recording.
     if let Some(index) = open
         && app.build_up.probed != Some(index)
         && app.build_up.running.is_none()
+        && !crate::tui::present::replay::replaying(app)
         && app
             .lessons
             .get(index)
@@ -136,9 +138,11 @@ async fn run(
             // step. Its output is kept to tell a network failure (the
             // dry-run safety net, `execution::fallback`).
             let (tx, mut rx) = mpsc::channel(256);
+            crate::record::lesson(&lesson.front.id, &lesson.front.title, true);
             let drain = tokio::spawn(async move {
                 let mut lines = Vec::new();
                 while let Some(event) = rx.recv().await {
+                    crate::record::feed(&event);
                     if let execute::ExecutionEvent::Output { line, .. } = event {
                         lines.push(line);
                     }

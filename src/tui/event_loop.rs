@@ -28,6 +28,8 @@ const WORLD_REFRESH: Duration = Duration::from_secs(1);
 const SPENDING_EVERY: Duration = Duration::from_secs(2);
 /// How often a command being typed out moves on.
 const TYPING_TICK: Duration = Duration::from_millis(33);
+/// How often a replay that moves on by itself looks whether to move.
+const REPLAY_TICK: Duration = Duration::from_millis(200);
 /// How often the presentation's clock is read.
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 /// How long a cancelled step may take to stop when the program exits.
@@ -46,6 +48,7 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
         world_origin,
         present,
         fallback,
+        replay,
     } = config;
     // What is billed stays the chosen backend's (its ledger), also after a
     // fall back to a simulated world.
@@ -69,7 +72,17 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     let mut saved = progress.clone();
     let mut app = App::new(lessons, progress, settings, (size.width, size.height));
     app.present = present.map(crate::tui::present::Present::new);
-    resume(&mut app);
+    let replaying = replay.is_some();
+    if let Some(p) = &mut app.present {
+        p.replay = replay;
+    }
+    if replaying {
+        // A recording starts at its first lesson, wherever the learner was.
+        screens::reader::update::open_lesson(&mut app, 0, 0, None);
+        app.progress_dirty = false;
+    } else {
+        resume(&mut app);
+    }
     app.warning = warning.take();
     // The presentation has no room for it; `w` still shows the lines.
     if !world_exports.is_empty() && app.present.is_none() {
@@ -97,6 +110,8 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
     typing_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut clock_ticker = tokio::time::interval(CLOCK_TICK);
     clock_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut replay_ticker = tokio::time::interval(REPLAY_TICK);
+    replay_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Held while the presenter fast-forwards the running step.
     let mut fast: Option<crate::sim::world::FastForward> = None;
     app.fallback.mode = fallback.mode;
@@ -165,6 +180,9 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 Some(present_tick())
             }
             _ = clock_ticker.tick(), if app.present.is_some() => Some(present_tick()),
+            _ = replay_ticker.tick(), if crate::tui::present::replay::moves_by_itself(&app) => {
+                Some(present_tick())
+            }
             _ = sigterm.recv() => Some(Action::ForceQuit),
             _ = sighup.recv() => Some(Action::ForceQuit),
         };
@@ -189,6 +207,10 @@ pub async fn start(config: TuiConfig) -> Result<(), TuiError> {
                 tracing::debug!(?action, "action");
                 update::update(&mut app, action);
             }
+        }
+        // A replay changes nothing of the learner's.
+        if app.progress_dirty && replaying {
+            app.progress_dirty = false;
         }
         if app.progress_dirty {
             app.progress_dirty = false;
@@ -289,11 +311,27 @@ async fn start_execution(
     let Some(cancel) = app.execution.as_ref().map(|e| e.cancel.clone()) else {
         return Ok(None);
     };
+    // A recording plays in place of the step: nothing runs.
+    if let Some(take) = crate::tui::present::replay::take(app, &request) {
+        let played = crate::tui::present::replay::play::spawn(take, cancel, actions.clone());
+        return Ok(Some(played));
+    }
+    if let Some(lesson) = app.lessons.get(request.lesson) {
+        crate::record::lesson(&lesson.front.id, &lesson.front.title, false);
+    }
     let job = match request.mode {
         ExecutionMode::Full => Job::Step,
-        ExecutionMode::ChecksOnly => Job::Checks,
+        ExecutionMode::ChecksOnly => {
+            crate::record::checks_again(&step.id);
+            Job::Checks
+        }
         ExecutionMode::Interactive => {
             tracing::info!(step = %step.id, "handing the terminal to an interactive step");
+            // What the recording shows of it: the command, how it ended, its checks.
+            crate::record::feed(&ExecutionEvent::StepStarted {
+                step: step.id.clone(),
+                command: step.command.clone(),
+            });
             // The event stream's reader would take keys meant for the child.
             // It must be gone before a new one is made: a new stream waits
             // for the reader lock the old one's thread holds while it polls.
@@ -307,29 +345,26 @@ async fn start_execution(
                 // Without checks, the exit status is all there is to judge by.
                 Ok(Ok(status)) if !status.success() && step.checks.is_empty() => {
                     let reason = strings::interactive_ended(&status.to_string());
-                    update::update(
-                        app,
-                        Action::ExecutionEvents(task::finish_failed(&step, reason)),
-                    );
+                    let events = task::finish_failed(&step, reason);
+                    events.iter().for_each(crate::record::feed);
+                    update::update(app, Action::ExecutionEvents(events));
                     return Ok(None);
                 }
                 Ok(Ok(status)) => strings::interactive_ended(&status.to_string()),
                 Ok(Err(e)) => {
-                    update::update(
-                        app,
-                        Action::ExecutionEvents(task::finish_failed(&step, e.to_string())),
-                    );
+                    let events = task::finish_failed(&step, e.to_string());
+                    events.iter().for_each(crate::record::feed);
+                    update::update(app, Action::ExecutionEvents(events));
                     return Ok(None);
                 }
                 Err(e) => strings::interactive_ended(&e.to_string()),
             };
-            update::update(
-                app,
-                Action::ExecutionEvents(vec![ExecutionEvent::Output {
-                    step: step.id.clone(),
-                    line,
-                }]),
-            );
+            let ended = ExecutionEvent::Output {
+                step: step.id.clone(),
+                line,
+            };
+            crate::record::feed(&ended);
+            update::update(app, Action::ExecutionEvents(vec![ended]));
             Job::Checks
         }
     };

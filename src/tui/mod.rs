@@ -68,6 +68,9 @@ pub struct TuiConfig {
     pub present: Option<present::PresentConfig>,
     /// `--fallback` and what a simulated world needs to start.
     pub fallback: crate::tui::execution::fallback::Setup,
+    /// `trinetes replay`: the recording played in the presentation in
+    /// place of running steps. Nothing is saved to the progress file.
+    pub replay: Option<present::replay::Replay>,
 }
 
 /// Reopens the lesson, scroll position and step the learner left.

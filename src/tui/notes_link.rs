@@ -198,7 +198,8 @@ fn snapshot(app: &App, link: &NotesLink) -> Snapshot {
         presenting: app.present.is_some(),
         fast_forward: app.fast_forward,
         simulated: link.simulated || app.fallback.active.is_some(),
-        fallback: crate::tui::execution::fallback::banner(app),
+        fallback: crate::tui::execution::fallback::banner(app)
+            .or_else(|| crate::tui::present::replay::banner(app)),
         question: question(app),
     }
 }

@@ -499,6 +499,18 @@ pub fn fallback_offer_build_up(cause: &str) -> String {
          Build it on dry-run instead and go on with the lesson there?"
     )
 }
+// `trinetes replay`: a recording in the presentation.
+/// The presentation's quiet mark that it plays a recording.
+pub const REPLAY_BADGE: &str = "RECORDING";
+/// A played step's mark in its box.
+pub const REPLAY_STEP_BADGE: &str = "RECORDED";
+/// Said on the last screen of a replay.
+pub const REPLAY_END: &str = "end of the recording";
+/// The notes window's banner during a replay.
+pub fn replay_banner(file: &str) -> String {
+    format!("REPLAYING THE RECORDING {file} — NOTHING RUNS, THE OUTPUT IS RECORDED")
+}
+
 /// The status bar's segment once the TUI went on on dry-run.
 pub const FALLBACK_STATUS: &str = "SIMULATED (live fell back)";
 pub const FALLBACK_REBUILDING: &str = "bringing the simulated world to where live stood…";

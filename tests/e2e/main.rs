@@ -10,5 +10,6 @@ mod notes_window;
 mod present;
 mod progress_shared;
 mod record_replay;
+mod replay;
 mod tmux;
 mod tmux_run;

@@ -89,7 +89,7 @@ fn big_rows(text: &str, size: PixelSize, rows: u16) -> Vec<String> {
         .collect()
 }
 
-fn shows_big(screen: &str, text: &str) -> bool {
+pub fn shows_big(screen: &str, text: &str) -> bool {
     let rows = big_rows(text, PixelSize::Quadrant, 4);
     !rows.is_empty() && rows.iter().all(|row| screen.contains(row.as_str()))
 }

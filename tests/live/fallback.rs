@@ -72,6 +72,37 @@ fn a_live_step_failing_on_dns_goes_on_on_dry_run_with_fallback_auto() {
         said.contains("SIMULATED from eks/create-cluster on"),
         "{said}"
     );
+    // Replayed, the step plays its failure with the note, then its run on
+    // dry-run.
+    let script = trinetes::replay::open_script(&cast).expect("a recording replay reads");
+    assert_eq!(script.count("eks", "create-cluster"), 2, "{script:?}");
+    let outcome = |nth| {
+        let step = script.find("eks", "create-cluster", nth).expect("recorded");
+        step.events
+            .iter()
+            .find_map(|(_, e)| match e {
+                trinetes::execute::ExecutionEvent::StepFinished { outcome, .. } => {
+                    Some(outcome.clone())
+                }
+                _ => None,
+            })
+            .expect("the step's end")
+    };
+    assert!(
+        matches!(outcome(0), trinetes::execute::StepOutcome::Failed { .. }),
+        "{:?}",
+        outcome(0)
+    );
+    assert_eq!(outcome(1), trinetes::execute::StepOutcome::Passed);
+    let failed = script.find("eks", "create-cluster", 0).expect("recorded");
+    assert!(
+        failed.events.iter().any(|(_, e)| matches!(
+            e,
+            trinetes::execute::ExecutionEvent::Output { line, .. }
+                if line.contains("SIMULATED from eks/create-cluster on")
+        )),
+        "{failed:?}"
+    );
     // The real (stub) eksctl ran once; the rest ran on the simulated world.
     assert_eq!(stubs.calls().len(), 1, "{:?}", stubs.calls());
     assert!(said.contains("✔ get-nodes passed"), "{said}");

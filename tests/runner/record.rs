@@ -99,8 +99,19 @@ fn a_headless_run_records_an_asciicast_that_asciinema_plays() {
         serde_json::from_str(recorded.lines().next().expect("a header")).expect("JSON header");
     assert_eq!(header["version"], 2, "{header}");
     assert_eq!(header["title"], "trinetes run: replicasets", "{header}");
+    // What `trinetes replay` needs: the profile and backend it ran with.
+    assert_eq!(header["trinetes"]["format"], 1, "{header}");
+    assert_eq!(header["trinetes"]["profile"], "current", "{header}");
+    assert_eq!(header["trinetes"]["backend"], "dry-run", "{header}");
+    // The learner's own paths are not in a file that is shared.
+    let state_path = state.display().to_string();
+    assert!(!recorded.contains(&state_path), "{recorded}");
+    assert!(
+        recorded.contains("Wrote $STATE/world/files/replicaset-definition.yml"),
+        "{recorded}"
+    );
 
-    // One marker per step, named by the step, in order; times never go back.
+    // One marker per step, LESSON/STEP, in order; times never go back.
     let steps = steps_of(&state, "replicasets");
     let events = events(&recorded);
     let markers: Vec<&str> = events
@@ -108,7 +119,10 @@ fn a_headless_run_records_an_asciicast_that_asciinema_plays() {
         .filter(|e| e[1] == "m")
         .map(|e| e[2].as_str().expect("a label"))
         .collect();
-    let ids: Vec<&str> = steps.iter().map(|(id, _)| id.as_str()).collect();
+    let ids: Vec<String> = steps
+        .iter()
+        .map(|(id, _)| format!("replicasets/{id}"))
+        .collect();
     assert_eq!(markers, ids);
     let times: Vec<f64> = events
         .iter()
@@ -121,8 +135,10 @@ fn a_headless_run_records_an_asciicast_that_asciinema_plays() {
     let printed = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert!(out.status.success(), "{}", text(&out));
     for (id, command) in &steps {
+        // A line break inside a command shows the shell's continuation prompt.
+        let typed = command.trim_end().replace('\n', "\n> ");
         assert!(
-            printed.contains(&format!("$\u{1b}[0m {}", command.trim_end())),
+            printed.contains(&format!("$\u{1b}[0m {typed}")),
             "the command of {id} typed after a prompt:\n{printed}"
         );
         assert!(printed.contains(&format!("✔ {id} passed")), "{printed}");
@@ -279,6 +295,22 @@ fn replay_refuses_a_missing_or_malformed_file_and_says_why() {
         "{said}"
     );
 
+    // A recording that does not name its lessons (made elsewhere, or
+    // before trinetes wrote them) cannot be presented: asciinema plays it.
+    let foreign = dir.path().join("foreign.cast");
+    std::fs::write(
+        &foreign,
+        "{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"m\",\"get-rs\"]\n[0.2,\"o\",\"x\"]\n",
+    )
+    .expect("write");
+    let said = replay(&foreign);
+    assert!(
+        said.contains("cannot be replayed in the presentation")
+            && said.contains("does not say which lessons it holds")
+            && said.contains("asciinema play"),
+        "{said}"
+    );
+
     let v3 = dir.path().join("v3.cast");
     std::fs::write(&v3, "{\"version\":3,\"term\":{\"cols\":80,\"rows\":24}}\n").expect("write");
     let said = replay(&v3);
@@ -391,7 +423,7 @@ fn a_killed_run_leaves_a_recording_that_plays_up_to_its_end() {
         serde_json::from_str::<serde_json::Value>(line)
             .unwrap_or_else(|e| panic!("{e}: {line:?} in\n{after}"));
     }
-    assert!(after.contains("\"m\",\"wait\"]"), "{after}");
+    assert!(after.contains("\"m\",\"waiting/wait\"]"), "{after}");
     let out = asciinema(&["cat", cast.to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(

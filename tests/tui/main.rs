@@ -15,6 +15,7 @@ mod markdown;
 mod notes_present;
 mod present;
 mod quit_cleanup;
+mod replay;
 mod running;
 mod step_box;
 mod world;

@@ -210,7 +210,11 @@ fn record(app: &mut App, outcome: &StepOutcome) {
     let Some(execution) = &app.execution else {
         return;
     };
-    // Marks are for what was done for real; a simulated pass says so.
+    // Marks are for what was done for real; a simulated pass says so, and
+    // a replay marks nothing.
+    if crate::tui::present::replay::replaying(app) {
+        return;
+    }
     if execution.simulated {
         execution::fallback::record_simulated(app, outcome);
         return;

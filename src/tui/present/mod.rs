@@ -11,8 +11,11 @@
 //! - `pages`: a section's prose too long for one screen, in pages.
 //! - `update`: the keys and ticks; `view`: the pure draw, `steps` its
 //!   step lines.
+//! - `replay`: a recording played in place of running steps
+//!   (`trinetes replay`).
 
 pub mod pages;
+pub mod replay;
 pub mod state;
 pub mod steps;
 pub mod typing;

@@ -41,6 +41,8 @@ pub struct Present {
     pub body_for: Option<(usize, usize, u16)>,
     /// The wall clock as the last tick read it (`HH:MM`).
     pub clock: String,
+    /// The recording played in place of running steps (`trinetes replay`).
+    pub replay: Option<crate::tui::present::replay::Replay>,
 }
 
 /// Where Space / → goes from here.

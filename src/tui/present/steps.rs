@@ -129,6 +129,12 @@ fn execution_lines(app: &App, execution: &StepExecution) -> Vec<Line<'static>> {
             theme.warning,
         ));
     }
+    if crate::tui::present::replay::replaying(app) {
+        status.push_span(Span::styled(
+            format!("  {}", strings::REPLAY_STEP_BADGE),
+            theme.dim,
+        ));
+    }
     let mut lines = vec![status];
     if app.fast_forward && execution.is_executing() {
         lines.push(Line::styled(strings::FAST_FORWARD_ON, theme.dim));
@@ -162,16 +168,25 @@ fn execution_lines(app: &App, execution: &StepExecution) -> Vec<Line<'static>> {
     lines
 }
 
-/// `text` in rows of at most `width` columns (a command wraps anywhere,
-/// as a terminal wraps it).
+/// `text` in rows of at most `width` columns, broken after a space; a word
+/// longer than a row is broken where the row ends. Every character is
+/// kept, so the rows joined are the command.
 fn split_columns(text: &str, width: usize) -> Vec<String> {
     let mut rows = vec![String::new()];
-    for c in text.chars() {
+    for word in text.split_inclusive(' ') {
         let last = rows.last_mut().expect("rows starts with one");
-        if width_of(last) + char_width(c) > width {
-            rows.push(c.to_string());
-        } else {
-            last.push(c);
+        if !last.is_empty() && width_of(last) + width_of(word.trim_end()) > width {
+            rows.push(String::new());
+        }
+        for c in word.chars() {
+            let last = rows.last_mut().expect("rows starts with one");
+            // A space that does not fit stays at the row's end.
+            let spills = c != ' ' || last.is_empty();
+            if spills && width_of(last) + char_width(c) > width {
+                rows.push(c.to_string());
+            } else {
+                last.push(c);
+            }
         }
     }
     rows
@@ -185,5 +200,16 @@ mod tests {
     fn a_long_command_wraps_at_the_width() {
         assert_eq!(split_columns("abcdefgh", 3), ["abc", "def", "gh"]);
         assert_eq!(split_columns("", 3), [""]);
+    }
+
+    #[test]
+    fn a_command_breaks_between_words_not_inside_them() {
+        let command = "kubectl get pods --selector app=hello";
+        let rows = split_columns(command, 16);
+        assert_eq!(rows, ["kubectl get pods ", "--selector ", "app=hello"]);
+        assert_eq!(rows.concat(), command, "nothing is lost");
+        assert!(rows.iter().all(|r| width_of(r.trim_end()) <= 16));
+        // A word longer than a row is broken where the row ends.
+        assert_eq!(split_columns("ab cdefghij", 4), ["ab ", "cdef", "ghij"]);
     }
 }

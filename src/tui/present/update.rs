@@ -5,6 +5,7 @@
 
 use crate::lesson::BackendKind;
 use crate::tui::action::Action;
+use crate::tui::present::replay;
 use crate::tui::present::state::{Backward, Forward};
 use crate::tui::present::view;
 use crate::tui::screens::output::PaneSize;
@@ -29,6 +30,13 @@ pub fn takes(app: &mut App, action: &Action) -> bool {
     match action {
         Action::PresentNext | Action::NextStep => next(app),
         Action::PresentBack | Action::PrevStep => back(app),
+        Action::ExecuteStep if replay::replaying(app) => {
+            if ready_to_run(app)
+                && let Some((lesson, step)) = shown(app)
+            {
+                replay::run(app, lesson, step);
+            }
+        }
         Action::ExecuteStep => return !ready_to_run(app),
         Action::PageUp => page_output(app, false),
         Action::PageDown => page_output(app, true),
@@ -84,10 +92,17 @@ fn tick(app: &mut App, time: &crate::tui::action::PresentTime) {
             typing.tick(time.instant);
         }
     }
+    replay::tick(app, time.instant);
+}
+
+/// The lesson and the last shown step.
+fn shown(app: &App) -> Option<(usize, usize)> {
+    let present = app.present.as_ref()?;
+    present.lesson.zip(present.selected())
 }
 
 /// Space / →: finish the typing, show the next step, or the next screen.
-fn next(app: &mut App) {
+pub fn next(app: &mut App) {
     if super::pages::forward(app) {
         return;
     }
@@ -116,7 +131,12 @@ fn next(app: &mut App) {
             return;
         }
         Forward::NextLesson => {
-            app.set_notice(strings::PRESENT_LAST_SCREEN, None);
+            let last = if replay::replaying(app) {
+                strings::REPLAY_END
+            } else {
+                strings::PRESENT_LAST_SCREEN
+            };
+            app.set_notice(last, None);
             return;
         }
     }
@@ -132,7 +152,13 @@ fn back(app: &mut App) {
         return;
     };
     match present.backward() {
-        Backward::Hide => present.hide_last(),
+        Backward::Hide => {
+            let hidden = present.lesson.zip(present.selected());
+            present.hide_last();
+            if let Some((lesson, step)) = hidden {
+                replay::forget(app, lesson, step);
+            }
+        }
         Backward::Section(index) => present.go_to(index, usize::MAX),
         Backward::Start => {
             app.set_notice(strings::PRESENT_FIRST_SCREEN, None);
@@ -201,6 +227,9 @@ fn scroll_output(app: &mut App, lines: i64) {
 /// `f` (here or in the notes window): runs the dry-run world fast until
 /// the running step ends. On a real backend time cannot be hurried: say so.
 pub fn fast_forward(app: &mut App) {
+    if replay::hurry(app) {
+        return;
+    }
     if app.settings.backend != BackendKind::DryRun {
         app.set_notice(strings::FAST_FORWARD_REAL, None);
         return;

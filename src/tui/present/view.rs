@@ -329,7 +329,10 @@ fn draw_bar(app: &App, frame: &mut Frame, area: Rect) {
         present.section + 1,
         present.sections.len().max(1)
     );
-    let right = format!(" {}", present.clock);
+    let right = match &present.replay {
+        Some(r) => format!(" {} ×{} {}", strings::REPLAY_BADGE, r.speed, present.clock),
+        None => format!(" {}", present.clock),
+    };
     let notice = app
         .warning
         .as_ref()
