@@ -190,7 +190,10 @@ fn a_lesson_is_presented_screen_by_screen_with_typed_commands_and_paged_output()
 
     // Space: the screen after the pause keeps the heading.
     slides.keys(&["Space"]);
-    let screen = slides.wait_text("After the pause comes the rest.");
+    // Waited for whole: a capture can catch a frame half drawn.
+    let screen = slides.wait_for("the screen after the pause", |s| {
+        s.contains("After the pause comes the rest.") && s.contains("Demo · 3/4")
+    });
     assert!(shows_big(&screen, "Deploy"), "{screen}");
     assert!(screen.contains("Demo · 3/4"), "{screen}");
     assert!(!screen.contains("Words about deploying."), "{screen}");
