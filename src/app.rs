@@ -174,3 +174,41 @@ fn remind_cleanup(state_dir: &std::path::Path) {
         );
     }
 }
+
+/// An error and its causes, each said once, joined with ": ". Many error
+/// messages already end with their cause, which anyhow's `{:#}` would
+/// repeat.
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut said: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !text.is_empty() && !said.iter().any(|s| s.contains(&text)) {
+            said.push(text);
+        }
+    }
+    said.join(": ")
+}
+
+#[cfg(test)]
+mod error_text_tests {
+    use super::error_text;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read the recording x.cast: {source}")]
+    struct Outer {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_said_once() {
+        let err = anyhow::Error::new(Outer {
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        });
+        assert_eq!(
+            error_text(&err),
+            "cannot read the recording x.cast: no such file"
+        );
+        let err = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_text(&err), "outer: inner");
+    }
+}

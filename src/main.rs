@@ -3,7 +3,7 @@ fn main() -> std::process::ExitCode {
     match trinetes::app::dispatch(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("trinetes: {err:#}");
+            eprintln!("trinetes: {}", trinetes::app::error_text(&err));
             std::process::ExitCode::FAILURE
         }
     }

@@ -271,6 +271,7 @@ fn replay_refuses_a_missing_or_malformed_file_and_says_why() {
             && said.contains("trinetes run --record"),
         "{said}"
     );
+    assert_eq!(said.matches("No such file").count(), 1, "said once: {said}");
 
     let not_json = dir.path().join("notes.cast");
     std::fs::write(&not_json, "these are my notes\n").expect("write");
