@@ -235,11 +235,16 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     }
     report.duration_secs = started.elapsed().as_secs_f64();
     printer.line(&format!(
-        "{} passed, {} failed, {} skipped in {}",
+        "{} passed, {} failed, {} skipped in {}{}",
         report.passed,
         report.failed,
         report.skipped,
-        super::run_print::human(started.elapsed())
+        super::run_print::human(started.elapsed()),
+        if cancel.is_cancelled() {
+            " (stopped: the step that was running counts as failed here, but progress.toml keeps it as it was)"
+        } else {
+            ""
+        }
     ));
     if report.failed > 0
         && matches!(
@@ -571,6 +576,8 @@ fn record(store: &ProgressStore, lesson: &str, step: &str, outcome: &StepOutcome
     let kept = match outcome {
         StepOutcome::Passed => progress::RecordedOutcome::Passed,
         StepOutcome::Skipped { .. } => progress::RecordedOutcome::Skipped,
+        // Stopped is not failed: the step keeps what it had, as in the TUI.
+        StepOutcome::Cancelled => return,
         _ => progress::RecordedOutcome::Failed,
     };
     update_progress(store, |p| p.record_step(lesson, step, kept));

@@ -72,6 +72,17 @@ fn ctrl_c_during_eksctl_create_cancels_the_step_and_stops_the_world() {
         "the run went on after the cancel:\n{all}"
     );
     assert_eq!(report_outcome(&report, "create-cluster"), "cancelled");
+    assert!(
+        all.contains("(stopped:"),
+        "the summary says it was stopped: {all}"
+    );
+    // Stopped is not failed: progress.toml does not mark the step failed.
+    let progress =
+        std::fs::read_to_string(state.path().join("trinetes/progress.toml")).unwrap_or_default();
+    assert!(
+        !progress.contains("create-cluster = \"failed\""),
+        "{progress}"
+    );
     assert_eq!(leftover_worlds(state.path()), Vec::<String>::new());
 }
 
