@@ -241,7 +241,8 @@ pub struct RunArgs {
     /// Run every lesson, in order.
     #[arg(long, conflicts_with = "lesson")]
     pub all: bool,
-    /// Stop after this step id.
+    /// Stop after this step: its id, or LESSON/STEP when several of the
+    /// chosen lessons have a step of that id (e.g. eks/get-nodes).
     #[arg(long, value_name = "STEP_ID")]
     pub until: Option<String>,
     /// Write a report: JUnit XML when the name ends in .xml, JSON otherwise.

@@ -96,9 +96,14 @@ fn check(dir: Option<&Path>) -> ExitCode {
                 .flat_map(|l| &l.steps)
                 .map(|s| s.checks.len())
                 .sum();
+            let n = |count: usize, one: &str, many: &str| {
+                format!("{count} {}", if count == 1 { one } else { many })
+            };
             println!(
-                "OK: {} lessons, {steps} steps, {checks} checks in {place}",
-                lessons.len()
+                "OK: {}, {}, {} in {place}",
+                n(lessons.len(), "lesson", "lessons"),
+                n(steps, "step", "steps"),
+                n(checks, "check", "checks")
             );
             ExitCode::SUCCESS
         }

@@ -74,10 +74,29 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
         .iter()
         .map(|l| l.expanded(&profile))
         .collect();
-    if let Some(until) = &args.until
-        && !lessons
+    if let Some(until) = &args.until {
+        let matching: Vec<String> = lessons
             .iter()
-            .any(|l| l.steps.iter().any(|s| &s.id == until))
+            .flat_map(|l| {
+                l.steps
+                    .iter()
+                    .filter(|s| until_names(until, &l.front.id, &s.id))
+                    .map(|s| format!("{}/{}", l.front.id, s.id))
+            })
+            .collect();
+        if matching.len() > 1 {
+            anyhow::bail!(
+                "--until {until:?} names a step of several of the chosen lessons; name one as LESSON/STEP: {}",
+                matching.join(", ")
+            );
+        }
+    }
+    if let Some(until) = &args.until
+        && !lessons.iter().any(|l| {
+            l.steps
+                .iter()
+                .any(|s| until_names(until, &l.front.id, &s.id))
+        })
     {
         let ids: Vec<&str> = lessons
             .iter()
@@ -414,7 +433,13 @@ impl LessonRun<'_> {
             if outcome == StepOutcome::Cancelled || (!outcome.ok() && !self.args.keep_going) {
                 stop = true;
             }
-            if asked && self.args.until.as_deref() == Some(step.id.as_str()) {
+            if asked
+                && self
+                    .args
+                    .until
+                    .as_deref()
+                    .is_some_and(|u| until_names(u, &lesson.front.id, &step.id))
+            {
                 stop = true;
             }
             if stop {
@@ -529,10 +554,23 @@ fn select<'a>(all: &'a [Lesson], args: &RunArgs) -> anyhow::Result<Vec<&'a Lesso
         .map(|id| {
             all.iter().find(|l| &l.front.id == id).ok_or_else(|| {
                 let ids: Vec<&str> = all.iter().map(|l| l.front.id.as_str()).collect();
-                anyhow::anyhow!("no lesson {id:?}; the lessons are: {}", ids.join(", "))
+                anyhow::anyhow!(
+                    "no lesson {id:?}{}; the lessons are: {}",
+                    lesson::did_you_mean(id, ids.iter().copied()),
+                    ids.join(", ")
+                )
             })
         })
         .collect()
+}
+
+/// Whether `--until` names step `step` of lesson `lesson`: as `STEP` or as
+/// `LESSON/STEP`.
+fn until_names(until: &str, lesson: &str, step: &str) -> bool {
+    match until.split_once('/') {
+        Some((l, s)) => l == lesson && s == step,
+        None => until == step,
+    }
 }
 
 /// Keep the world and its port-forwards up until Ctrl-C or SIGTERM.

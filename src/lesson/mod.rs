@@ -22,7 +22,7 @@ pub mod vars;
 
 pub use checks::{CheckKind, KINDS as CHECK_KINDS};
 pub use duration::parse_duration;
-pub use error::LessonError;
+pub use error::{LessonError, did_you_mean};
 pub use loader::{builtin, builtin_checked, load_dir};
 pub use model::*;
 pub use object_kinds::{OBJECT_KINDS, ObjectKind};

@@ -337,7 +337,7 @@ fn the_global_lessons_flag_chooses_the_folder() {
     let dir = good.path().to_str().expect("utf-8");
     let out = trinetes(&["--lessons", dir, "lessons", "check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).starts_with("OK: 1 lessons, 1 steps, 1 checks"));
+    assert!(text(&out.stdout).starts_with("OK: 1 lesson, 1 step, 1 check"));
 
     let out = trinetes(&["--lessons", dir, "lessons"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -141,6 +141,35 @@ fn an_unknown_until_lists_the_step_ids() {
 }
 
 #[test]
+fn an_until_that_several_lessons_have_asks_for_lesson_slash_step() {
+    let out = trinetes(&["run", "--all", "--until", "cleanup"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains("names a step of several of the chosen lessons; name one as LESSON/STEP")
+            && all.contains("replicasets/cleanup"),
+        "{all}"
+    );
+    let out = trinetes(&["run", "--all", "--until", "nope/cleanup"]);
+    assert!(
+        text(&out).contains("names no step of the chosen lessons"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_unknown_lesson_suggests_the_closest() {
+    let out = trinetes(&["run", "--lesson", "replicaset"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains("no lesson \"replicaset\" (did you mean `replicasets`?)"),
+        "{all}"
+    );
+}
+
+#[test]
 fn a_report_that_cannot_be_written_is_refused_before_the_run() {
     let dir = tempfile::tempdir().expect("temp dir");
     let report = dir.path().join("missing-folder").join("report.json");
