@@ -333,3 +333,33 @@ fn a_run_failing_on_a_kept_world_names_reset_world() {
     let fresh = run_all_fast(state.path(), dir.path());
     assert!(fresh.status.success(), "{}", text(&fresh));
 }
+
+/// With kubectl missing from PATH, a step whose script runs it fails with
+/// the shell's `kubectl: not found`, and the failure points at installing
+/// it and at `trinetes doctor`.
+#[test]
+fn a_missing_kubectl_in_a_script_step_points_at_installing_it() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let bin = tempfile::tempdir().expect("temp dir");
+    // A PATH with a shell and nothing else.
+    std::os::unix::fs::symlink("/bin/sh", bin.path().join("sh")).expect("link sh");
+    let script = step("nodes", "kubectl get nodes && echo listed", "");
+    let dir = lessons(&[("needs-kubectl", 1, "", &script)]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trinetes"))
+        .args(["run", "--all", "--pace", "fast", "--lessons"])
+        .arg(dir.path())
+        .env("XDG_STATE_HOME", state.path())
+        .env("NO_COLOR", "1")
+        .env("PATH", bin.path())
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("trinetes runs");
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("kubectl: not found"), "{said}");
+    assert!(
+        said.contains("`kubectl` is not installed, or not on PATH")
+            && said.contains("trinetes doctor"),
+        "{said}"
+    );
+}
