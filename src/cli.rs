@@ -81,17 +81,7 @@ pub struct GlobalArgs {
 const USED_GLOBALS: &[(&str, &[&str])] = &[
     ("lessons", &["lessons", "profile"]),
     ("sim", &["profile"]),
-    (
-        "reset-world",
-        &[
-            "lessons",
-            "backend",
-            "profile",
-            "theme",
-            "pace",
-            "pace_total",
-        ],
-    ),
+    ("reset-world", &[]),
     ("notes", &[]),
     (
         "run",
@@ -130,6 +120,13 @@ pub fn command() -> clap::Command {
 /// Parses the process's arguments (exits with clap's message on an error
 /// or after `--help`).
 pub fn parse() -> Cli {
+    if let Some(word) = std::env::args().find(|a| a == "--context" || a.starts_with("--context=")) {
+        eprintln!(
+            "trinetes: there is no {word:?} flag: an existing kubeconfig context is a backend, \
+             `--backend context=NAME` (`kubectl config get-contexts` lists the names)"
+        );
+        std::process::exit(2);
+    }
     let matches = command().get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }

@@ -69,6 +69,8 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
 
 async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let profile = Profile::builtin(&global.profile)?;
+    // An unknown backend is refused before anything starts.
+    super::doctor::target(global, &profile)?;
     let all = super::lessons::load(global.lessons.as_deref())?;
     let lessons: Vec<Lesson> = select(&all, args)?
         .iter()

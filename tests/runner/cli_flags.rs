@@ -73,8 +73,9 @@ fn each_subcommand_help_lists_only_the_flags_that_apply_to_it() {
         "type-speed",
         "fallback",
     ];
-    let cases: [(&[&str], &[&str]); 5] = [
+    let cases: [(&[&str], &[&str]); 6] = [
         (&["--help"], &globals),
+        (&["reset-world", "--help"], &[]),
         (
             &["run", "--help"],
             &[
@@ -156,6 +157,23 @@ fn an_until_that_several_lessons_have_asks_for_lesson_slash_step() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn a_context_flag_points_at_the_context_backend() {
+    let out = trinetes(&["run", "--all", "--context", "nosuch"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("`--backend context=NAME`"), "{all}");
+}
+
+#[test]
+fn an_unknown_backend_is_refused_before_anything_starts() {
+    let out = trinetes(&["run", "--all", "--backend", "nosuch"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(all.contains("unknown backend \"nosuch\""), "{all}");
+    assert!(!all.contains("starting the"), "{all}");
 }
 
 #[test]
