@@ -509,14 +509,20 @@ async fn kube_rows(target: &Target) -> Vec<Row> {
             Ok(config) => config,
             Err(e) => {
                 let status = if required { Status::Fail } else { Status::Info };
+                // kube quotes the path's Debug form: '"/x/config"'.
+                let said = e.to_string().replace("'\"", "\"").replace("\"'", "\"");
+                let no_file = said.contains("No such file");
                 let found = if required {
-                    e.to_string()
+                    said
                 } else {
                     "none yet (eksctl writes it when it creates the cluster)".to_string()
                 };
-                rows.push(Row::new("kube context", status, found, required).fix(
-                    "pick a context with --backend context=NAME (`kubectl config get-contexts`)",
-                ));
+                let fix = if no_file {
+                    "there is no kubeconfig: create a cluster (kind, minikube, eksctl), or point KUBECONFIG at its kubeconfig"
+                } else {
+                    "pick a context with --backend context=NAME (`kubectl config get-contexts`)"
+                };
+                rows.push(Row::new("kube context", status, found, required).fix(fix));
                 return rows;
             }
         };

@@ -182,3 +182,24 @@ fn an_unreachable_aws_is_a_warning_not_rejected_credentials() {
     assert!(!row.starts_with('✘'), "a warning, not a failure: {said}");
     assert!(!said.contains("were not accepted"), "{said}");
 }
+
+/// The context backend without any kubeconfig: the row names the file as
+/// it is (not kube's quoted Debug form) and says to make a cluster, not to
+/// pick one of contexts that do not exist.
+#[test]
+fn the_context_backend_without_a_kubeconfig_says_there_is_none() {
+    let state = tempfile::tempdir().unwrap();
+    let stubs = Stubs::new(state.path());
+    let out = trinetes(
+        state.path(),
+        &stubs.path(),
+        &[],
+        &["doctor", "--backend", "context"],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("✘ kube context"), "{said}");
+    assert!(!said.contains("'\""), "no doubled quotes: {said}");
+    assert!(said.contains("there is no kubeconfig: create a cluster"), "{said}");
+    assert!(!said.contains("pick a context"), "{said}");
+}
