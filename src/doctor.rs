@@ -504,28 +504,27 @@ async fn kube_rows(target: &Target) -> Vec<Row> {
         context: target.context.clone(),
         ..Default::default()
     };
-    let config =
-        match kube::Config::from_kubeconfig(&options).await {
-            Ok(config) => config,
-            Err(e) => {
-                let status = if required { Status::Fail } else { Status::Info };
-                // kube quotes the path's Debug form: '"/x/config"'.
-                let said = e.to_string().replace("'\"", "\"").replace("\"'", "\"");
-                let no_file = said.contains("No such file");
-                let found = if required {
-                    said
-                } else {
-                    "none yet (eksctl writes it when it creates the cluster)".to_string()
-                };
-                let fix = if no_file {
-                    "there is no kubeconfig: create a cluster (kind, minikube, eksctl), or point KUBECONFIG at its kubeconfig"
-                } else {
-                    "pick a context with --backend context=NAME (`kubectl config get-contexts`)"
-                };
-                rows.push(Row::new("kube context", status, found, required).fix(fix));
-                return rows;
-            }
-        };
+    let config = match kube::Config::from_kubeconfig(&options).await {
+        Ok(config) => config,
+        Err(e) => {
+            let status = if required { Status::Fail } else { Status::Info };
+            // kube quotes the path's Debug form: '"/x/config"'.
+            let said = e.to_string().replace("'\"", "\"").replace("\"'", "\"");
+            let no_file = said.contains("No such file");
+            let found = if required {
+                said
+            } else {
+                "none yet (eksctl writes it when it creates the cluster)".to_string()
+            };
+            let fix = if no_file {
+                "there is no kubeconfig: create a cluster (kind, minikube, eksctl), or point KUBECONFIG at its kubeconfig"
+            } else {
+                "pick a context with --backend context=NAME (`kubectl config get-contexts`)"
+            };
+            rows.push(Row::new("kube context", status, found, required).fix(fix));
+            return rows;
+        }
+    };
     let name = target.context.clone().unwrap_or_else(current_context_name);
     rows.push(Row::new(
         "kube context",

@@ -16,6 +16,10 @@ pub struct Printer {
     /// The last output line and how often it came again right after; a
     /// simulated wait at a fast pace prints the same line many times.
     last_output: RefCell<Option<(String, usize)>>,
+    /// The stage last printed and the quarter of the run it was in: a
+    /// stage is printed when it starts and at each quarter, not at every
+    /// percent the progress moves.
+    last_stage: RefCell<Option<(String, u8)>>,
 }
 
 impl Printer {
@@ -23,6 +27,7 @@ impl Printer {
         Printer {
             color,
             last_output: RefCell::new(None),
+            last_stage: RefCell::new(None),
         }
     }
 
@@ -44,6 +49,21 @@ impl Printer {
             }
             _ => false,
         }
+    }
+
+    /// Whether a stage is worth a line: a new stage, or the progress moved
+    /// into another quarter of the run.
+    fn stage_is_news(&self, name: &str, fraction: Option<f32>) -> bool {
+        let quarter = fraction.map_or(0, |f| (f.clamp(0.0, 1.0) * 4.0) as u8);
+        let mut last = self.last_stage.borrow_mut();
+        if last
+            .as_ref()
+            .is_some_and(|(n, q)| n == name && *q == quarter)
+        {
+            return false;
+        }
+        *last = Some((name.to_string(), quarter));
+        true
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -88,10 +108,12 @@ impl Printer {
                 }
             }
             ExecutionEvent::Stage { name, fraction, .. } => {
-                let pct = fraction
-                    .map(|f| format!(" ({:.0}%)", f * 100.0))
-                    .unwrap_or_default();
-                self.line(&self.paint("36", &format!("  … {name}{pct}")));
+                if self.stage_is_news(name, *fraction) {
+                    let pct = fraction
+                        .map(|f| format!(" ({:.0}%)", f * 100.0))
+                        .unwrap_or_default();
+                    self.line(&self.paint("36", &format!("  … {name}{pct}")));
+                }
             }
             ExecutionEvent::CheckStarted { description, .. } => {
                 self.line(&format!("  … checking: {description}"));
@@ -184,5 +206,25 @@ pub fn human(d: Duration) -> String {
         format!("{:.1}s", d.as_secs_f64())
     } else {
         format!("{}m{:02}s", d.as_secs() / 60, d.as_secs() % 60)
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::Printer;
+
+    #[test]
+    fn a_stage_is_printed_when_it_starts_and_at_each_quarter() {
+        let printer = Printer::new(false);
+        let news: Vec<bool> = [0.0, 0.01, 0.2, 0.26, 0.3, 0.5, 0.6, 0.99, 1.0]
+            .iter()
+            .map(|f| printer.stage_is_news("creating the control plane", Some(*f)))
+            .collect();
+        assert_eq!(
+            news,
+            [true, false, false, true, false, true, false, true, true]
+        );
+        assert!(printer.stage_is_news("creating the nodegroup", Some(0.99)));
+        assert!(printer.stage_is_news("creating the control plane", Some(0.99)));
     }
 }

@@ -200,6 +200,9 @@ fn the_context_backend_without_a_kubeconfig_says_there_is_none() {
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("✘ kube context"), "{said}");
     assert!(!said.contains("'\""), "no doubled quotes: {said}");
-    assert!(said.contains("there is no kubeconfig: create a cluster"), "{said}");
+    assert!(
+        said.contains("there is no kubeconfig: create a cluster"),
+        "{said}"
+    );
     assert!(!said.contains("pick a context"), "{said}");
 }
