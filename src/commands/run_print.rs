@@ -92,7 +92,9 @@ impl Printer {
         match event {
             ExecutionEvent::StepStarted { step, command } => {
                 self.line(&self.paint("1", &format!("▶ {step}: {}", report.title)));
-                self.line(&format!("  $ {command}"));
+                // A command of several lines (a here-document) keeps its
+                // lines under the first, indented like it.
+                self.line(&format!("  $ {}", command.replace('\n', "\n    ")));
             }
             ExecutionEvent::StepSkipped { step, reason } => {
                 self.line(&self.paint("2", &format!("○ {step} skipped: {reason}")));

@@ -363,3 +363,23 @@ fn a_missing_kubectl_in_a_script_step_points_at_installing_it() {
         "{said}"
     );
 }
+
+/// A step's command of several lines (a here-document) is printed with its
+/// lines indented under the first, so the body does not look like output.
+#[test]
+fn a_here_document_is_printed_indented_under_its_command() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let heredoc = step(
+        "write",
+        "cat > note.txt <<EOF\nkind: Note\nEOF\ncat note.txt",
+        "",
+    );
+    let dir = lessons(&[("writes-a-file", 1, "", &heredoc)]);
+    let out = run_all_fast(state.path(), dir.path());
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("  $ cat > note.txt <<EOF\n    kind: Note\n    EOF\n    cat note.txt"),
+        "{said}"
+    );
+}
