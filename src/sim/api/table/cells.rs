@@ -246,10 +246,13 @@ fn service_external_ip(obj: &Value) -> String {
 
 fn service_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
     let spec = &obj["spec"];
-    let cluster_ip = spec["clusterIPs"]
-        .get(0)
-        .map(|ip| s(ip).to_string())
-        .unwrap_or_else(|| "<none>".into());
+    // kubectl prints spec.clusterIP: `None` for a headless Service.
+    let cluster_ip = [&spec["clusterIP"], &spec["clusterIPs"][0]]
+        .into_iter()
+        .map(s)
+        .find(|ip| !ip.is_empty())
+        .unwrap_or("<none>")
+        .to_string();
     let ports: Vec<String> = spec["ports"]
         .as_array()
         .map(|ps| {

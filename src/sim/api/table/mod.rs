@@ -150,6 +150,9 @@ mod tests {
                 json!("app=web")
             ]
         );
+        let headless = json!({"metadata": {"name": "w", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"type": "ClusterIP", "clusterIP": "None", "ports": [{"port": 8080}]}});
+        assert_eq!(cells("Service", &headless, now())[2], "None");
         let dep = json!({"metadata": {"name": "web", "creationTimestamp": "2026-01-01T00:59:30Z"},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
                      "template": {"spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
