@@ -372,6 +372,20 @@ fn notes_panel_narrows_the_text() {
 }
 
 #[test]
+fn speaker_notes_reflow_instead_of_keeping_the_sources_line_breaks() {
+    let mut app = app(120, 40);
+    let span = app.lessons[0].notes[0].span.clone();
+    app.lessons[0].notes.push(trinetes::lesson::SpeakerNote {
+        text: "Say that it runs\non a laptop.\n\nThen pause.".into(),
+        span,
+    });
+    apply(&mut app, [Action::Open, Action::ToggleNotes]);
+    let screen = frame(&app);
+    assert!(screen.contains("Say that it runs on a laptop."), "{screen}");
+    assert!(screen.contains("Then pause."), "{screen}");
+}
+
+#[test]
 fn progress_survives_a_restart_and_resumes_the_reader() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProgressStore::new(dir.path());

@@ -47,10 +47,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 .notes
                 .iter()
                 .flat_map(|n| {
-                    n.text
-                        .lines()
-                        .map(|l| Line::from(Span::styled(l.to_string(), theme.notes)))
-                        .chain(std::iter::once(Line::default()))
+                    // Each paragraph reflows to the panel, as in the notes
+                    // window: the source's line breaks are not kept.
+                    crate::present::notes_view::reflow(&n.text)
+                        .into_iter()
+                        .flat_map(|p| [Line::from(Span::styled(p, theme.notes)), Line::default()])
                         .collect::<Vec<_>>()
                 })
                 .collect()
