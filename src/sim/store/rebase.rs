@@ -23,6 +23,7 @@ impl Store {
         let mut inner = self.lock();
         let by = self.clock.rebase(to);
         if !by.is_zero() {
+            inner.rebases += 1;
             for objects in inner.objects.values_mut() {
                 for object in objects.values_mut() {
                     shift_timestamps(object, by);
