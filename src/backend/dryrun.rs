@@ -117,9 +117,7 @@ impl DryRunBackend {
     }
 
     fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<String, kube::Client>> {
-        self.check_clients
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        self.check_clients.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The checks' client for the API server at `url`, made once.
@@ -135,7 +133,9 @@ impl DryRunBackend {
     /// Where checks look when commands go to `target`.
     fn check_context_on(&self, target: &Target) -> CheckContext {
         CheckContext {
-            kube: self.target_url(target).and_then(|url| self.check_client(url)),
+            kube: self
+                .target_url(target)
+                .and_then(|url| self.check_client(url)),
             eks: Some(EksTarget::Endpoint(self.world.eks_url())),
             moved_ports: self.forwards.moved_ports(),
             clock_speed: Some(self.world.speed().min(CHECK_LIMIT_SPEED)),

@@ -367,7 +367,8 @@ fn a_kind_version_moves_with_its_own_writes_and_with_a_rebase_only() {
     let (names, one) = s.visit("ConfigMap", |o| meta_str(o, "name").map(str::to_string));
     assert_eq!(names, vec!["one"]);
     assert_ne!(one, before, "a write of the kind moves it");
-    s.create("Deployment", deploy("web", 1)).expect("deployment");
+    s.create("Deployment", deploy("web", 1))
+        .expect("deployment");
     assert_eq!(
         s.kind_version("ConfigMap"),
         one,
@@ -392,7 +393,10 @@ fn a_kind_version_moves_with_its_own_writes_and_with_a_rebase_only() {
 fn updates_that_change_nothing_but_the_version_are_not_written() {
     let a = json!({"metadata": {"name": "x", "resourceVersion": "3", "labels": {"a": "1"}}, "data": {"k": "v"}});
     let mut b = json!({"data": {"k": "v"}, "metadata": {"labels": {"a": "1"}, "name": "x"}});
-    assert!(same_apart_from_rv(&a, &b), "order and a missing version do not count");
+    assert!(
+        same_apart_from_rv(&a, &b),
+        "order and a missing version do not count"
+    );
     b["metadata"]["resourceVersion"] = json!("9");
     assert!(same_apart_from_rv(&a, &b));
     b["metadata"]["uid"] = json!("u");
