@@ -10,9 +10,10 @@
 //! before the world's own file, and helm, port-forwards and checks go to
 //! that cluster directly.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -48,6 +49,10 @@ pub struct DryRunBackend {
     /// The EKS cluster lessons with `cluster: eks` use (the profile's
     /// `cluster_name`); None takes whichever EKS cluster runs.
     eks_cluster: Option<String>,
+    /// The checks' kube clients by API server URL: making one loads the
+    /// machine's root certificates (for https, which the simulated clusters
+    /// do not use), a few milliseconds each step would otherwise spend.
+    check_clients: Mutex<HashMap<String, kube::Client>>,
 }
 
 impl DryRunBackend {
@@ -57,6 +62,7 @@ impl DryRunBackend {
             forwards: Forwards::default(),
             path: None,
             eks_cluster: None,
+            check_clients: Mutex::default(),
         }
     }
 
@@ -71,6 +77,7 @@ impl DryRunBackend {
     /// Stop every port-forward, then start the world over.
     pub async fn reset(&self) -> Result<(), BackendError> {
         self.stop_forwards().await;
+        self.clients().clear();
         self.world
             .reset()
             .await
@@ -109,12 +116,26 @@ impl DryRunBackend {
         self.env_for(&Target::Current, "")
     }
 
+    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<String, kube::Client>> {
+        self.check_clients.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The checks' client for the API server at `url`, made once.
+    fn check_client(&self, url: String) -> Option<kube::Client> {
+        if let Some(client) = self.clients().get(&url) {
+            return Some(client.clone());
+        }
+        let client = check::client_for_url(&url).ok()?;
+        self.clients().insert(url, client.clone());
+        Some(client)
+    }
+
     /// Where checks look when commands go to `target`.
     fn check_context_on(&self, target: &Target) -> CheckContext {
         CheckContext {
             kube: self
                 .target_url(target)
-                .and_then(|url| check::client_for_url(&url).ok()),
+                .and_then(|url| self.check_client(url)),
             eks: Some(EksTarget::Endpoint(self.world.eks_url())),
             moved_ports: self.forwards.moved_ports(),
             clock_speed: Some(self.world.speed().min(CHECK_LIMIT_SPEED)),

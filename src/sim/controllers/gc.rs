@@ -27,32 +27,36 @@ pub fn collect_garbage(
 ) -> Vec<Change> {
     objects
         .iter()
-        .filter(|o| {
-            let owners = o
-                .pointer("/metadata/ownerReferences")
-                .and_then(Value::as_array);
-            owners.is_some_and(|refs| {
-                !refs.is_empty()
-                    && refs.iter().all(|r| {
-                        r.get("uid")
-                            .and_then(Value::as_str)
-                            .is_none_or(|uid| !live_uids.contains(uid))
-                    })
-            })
-        })
-        .map(|o| Change::Delete {
-            kind,
-            namespace: o
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            name: o
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-        })
+        .filter_map(|o| garbage(kind, o, live_uids))
         .collect()
+}
+
+/// The delete for one object (of `kind`, in wire form) if its owners' uids
+/// are all absent from `live_uids`.
+pub fn garbage(kind: &'static str, object: &Value, live_uids: &BTreeSet<String>) -> Option<Change> {
+    let owners = object
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array);
+    let orphaned = owners.is_some_and(|refs| {
+        !refs.is_empty()
+            && refs.iter().all(|r| {
+                r.get("uid")
+                    .and_then(Value::as_str)
+                    .is_none_or(|uid| !live_uids.contains(uid))
+            })
+    });
+    orphaned.then(|| Change::Delete {
+        kind,
+        namespace: object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        name: object
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+    })
 }
 
 #[cfg(test)]

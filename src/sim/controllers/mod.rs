@@ -144,7 +144,7 @@ impl Controllers {
 /// their defaults, Services their ClusterIP and NodePorts checked and
 /// allocated.
 pub fn admission() -> Admission {
-    Arc::new(|kind: &str, obj: &mut Value, existing: &[Value]| {
+    Arc::new(|kind: &str, obj: &mut Value, existing: &[&Value]| {
         match kind {
             "Deployment" | "ReplicaSet" => templates::default_template(obj),
             "Pod" => {
@@ -157,7 +157,7 @@ pub fn admission() -> Admission {
         if kind != "Service" {
             return Ok(());
         }
-        services::admit_service(obj, existing).map_err(|e| {
+        services::admit_service(obj, existing.iter().copied()).map_err(|e| {
             let name = obj
                 .pointer("/metadata/name")
                 .and_then(Value::as_str)

@@ -2,7 +2,9 @@
 //! apply the writes. Passes repeat until nothing changes; the driver task
 //! runs them on every store change and on the next timer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::any::Any;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -15,7 +17,7 @@ use super::events::{EventRecorder, EventWrite, repeated};
 use super::kubelet::{KubeletSettings, PodIps};
 use super::{deployment, gc, kubelet, kubelet_sources, ownership, replicaset, scheduler, services};
 use crate::sim::runtime::RuntimeRegistry;
-use crate::sim::store::{Store, StoreError};
+use crate::sim::store::{KindVersion, Store, StoreError};
 
 /// Passes before `settle` gives up; a quiet cluster settles in a handful.
 const MAX_PASSES: usize = 50;
@@ -28,6 +30,10 @@ pub struct Reconciler {
     /// Pods that were running on a node at the last pass, to report
     /// "Killing" when one disappears.
     running: BTreeMap<(String, String), (Pod, String)>,
+    /// Each kind's objects as last read in their k8s-openapi type, with the
+    /// version they were read at: a pass reads pods several times, and most
+    /// passes change few kinds, so an unchanged kind is not parsed again.
+    typed: HashMap<&'static str, (KindVersion, Arc<dyn Any + Send + Sync>)>,
 }
 
 /// What a pass did.
@@ -52,6 +58,7 @@ impl Reconciler {
             kubelet,
             recorder: EventRecorder::default(),
             running: BTreeMap::new(),
+            typed: HashMap::new(),
         }
     }
 
@@ -87,15 +94,14 @@ impl Reconciler {
         // Garbage collection first, so that controllers never act for
         // owners that are gone.
         let live_uids = self.live_uids();
-        for kind in gc::DEPENDENT_KINDS {
-            let (objects, _) = self.store.list(kind, None);
-            let changes = gc::collect_garbage(kind, &objects, &live_uids);
+        for &kind in gc::DEPENDENT_KINDS {
+            let (changes, _) = self.store.visit(kind, |o| gc::garbage(kind, o, &live_uids));
             outcome.writes += self.apply(changes, now);
         }
 
-        let deployments: Vec<Deployment> = self.typed("Deployment");
-        let rss: Vec<ReplicaSet> = self.typed("ReplicaSet");
-        for dep in &deployments {
+        let deployments = self.typed::<Deployment>("Deployment");
+        let rss = self.typed::<ReplicaSet>("ReplicaSet");
+        for dep in deployments.iter() {
             let uid = dep.metadata.uid.as_deref();
             let owned: Vec<ReplicaSet> = rss
                 .iter()
@@ -106,9 +112,9 @@ impl Reconciler {
             outcome.writes += self.apply(changes, now);
         }
 
-        let rss: Vec<ReplicaSet> = self.typed("ReplicaSet");
-        let mut pods: Vec<Pod> = self.typed("Pod");
-        for rs in &rss {
+        let rss = self.typed::<ReplicaSet>("ReplicaSet");
+        let mut pods = self.typed::<Pod>("Pod");
+        for rs in rss.iter() {
             // Claiming first: adoptions and releases decide what the
             // ReplicaSet counts. A write by the previous ReplicaSet may have
             // changed who owns what, so read the pods again after one.
@@ -129,11 +135,11 @@ impl Reconciler {
             outcome.writes += writes;
         }
 
-        let nodes: Vec<Node> = self.typed("Node");
-        let pods: Vec<Pod> = self.typed("Pod");
+        let nodes = self.typed::<Node>("Node");
+        let pods = self.typed::<Pod>("Pod");
         outcome.writes += self.apply(scheduler::schedule(&pods, &nodes, now), now);
 
-        let pods: Vec<Pod> = self.typed("Pod");
+        let pods = self.typed::<Pod>("Pod");
         let node_ips = nodes
             .iter()
             .flat_map(|n| {
@@ -143,12 +149,12 @@ impl Reconciler {
                     .unwrap_or_default()
             })
             .filter_map(|a| a.address.parse().ok());
-        let mut ips = PodIps::from_pods(&pods, node_ips);
+        let mut ips = PodIps::from_pods(pods.iter(), node_ips);
         let nodes_by_name: BTreeMap<&str, &Node> = nodes
             .iter()
             .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
             .collect();
-        for pod in &pods {
+        for pod in pods.iter() {
             let Some(node) = super::pods::node_name(pod).and_then(|n| nodes_by_name.get(n)) else {
                 continue;
             };
@@ -158,15 +164,15 @@ impl Reconciler {
             outcome.writes += self.apply(changes, now);
         }
         outcome.writes += self.note_stopped_pods(&pods, now);
-        let pods: Vec<Pod> = self.typed("Pod");
+        let pods = self.typed::<Pod>("Pod");
         wake(
             kubelet_sources::sync_all(&self.store, &pods, now),
             &mut outcome,
         );
 
-        let services_list: Vec<Service> = self.typed("Service");
-        let endpoints: Vec<Endpoints> = self.typed("Endpoints");
-        let pods: Vec<Pod> = self.typed("Pod");
+        let services_list = self.typed::<Service>("Service");
+        let endpoints = self.typed::<Endpoints>("Endpoints");
+        let pods = self.typed::<Pod>("Pod");
         outcome.writes += self.apply(
             services::reconcile_services(&services_list, &endpoints, &pods),
             now,
@@ -181,30 +187,38 @@ impl Reconciler {
     fn live_uids(&self) -> BTreeSet<String> {
         let mut uids = BTreeSet::new();
         for kind in crate::sim::kinds::KINDS {
-            let (objects, _) = self.store.list(kind.kind, None);
-            uids.extend(
-                objects
-                    .iter()
-                    .filter_map(|o| o.pointer("/metadata/uid")?.as_str().map(str::to_string)),
-            );
+            let (found, _) = self.store.visit(kind.kind, |o| {
+                o.pointer("/metadata/uid")?.as_str().map(str::to_string)
+            });
+            uids.extend(found);
         }
         uids
     }
 
     /// Objects of a kind that parse as their k8s-openapi type; one that does
     /// not (a hand-written oddity) is skipped rather than stopping the pass.
-    fn typed<T: DeserializeOwned>(&self, kind: &str) -> Vec<T> {
-        let (objects, _) = self.store.list(kind, None);
+    /// Parsed again only when the kind changed since the last reading.
+    fn typed<T: DeserializeOwned + Send + Sync + 'static>(
+        &mut self,
+        kind: &'static str,
+    ) -> Arc<Vec<T>> {
+        let now = self.store.kind_version(kind);
+        if let Some((read, objects)) = self.typed.get(kind)
+            && *read == now
+            && let Ok(objects) = Arc::clone(objects).downcast::<Vec<T>>()
+        {
+            return objects;
+        }
+        let (objects, read) = self.store.visit(kind, |o| match T::deserialize(o) {
+            Ok(t) => Some(t),
+            Err(err) => {
+                tracing::warn!(kind, %err, "skipping an object that does not parse");
+                None
+            }
+        });
+        let objects = Arc::new(objects);
+        self.typed.insert(kind, (read, objects.clone()));
         objects
-            .into_iter()
-            .filter_map(|o| match serde_json::from_value(o) {
-                Ok(t) => Some(t),
-                Err(err) => {
-                    tracing::warn!(kind, %err, "skipping an object that does not parse");
-                    None
-                }
-            })
-            .collect()
     }
 
     /// Containers of pods that were running and are now gone are killed.

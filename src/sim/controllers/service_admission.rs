@@ -28,12 +28,16 @@ pub struct FieldError {
 /// What the API server does to a Service on create: check requested
 /// addresses and ports against those allocated, then allocate the missing
 /// ones. `existing` are the Services already stored (any namespace).
-pub fn admit_service(service: &mut Value, existing: &[Value]) -> Result<(), FieldError> {
+pub fn admit_service<'a>(
+    service: &mut Value,
+    existing: impl IntoIterator<Item = &'a Value>,
+) -> Result<(), FieldError> {
+    let existing: Vec<&Value> = existing.into_iter().collect();
     let used_ips: BTreeSet<String> = existing
         .iter()
         .filter_map(|s| s.pointer("/spec/clusterIP")?.as_str().map(str::to_string))
         .collect();
-    let mut used_ports: BTreeSet<u16> = existing.iter().flat_map(node_ports).collect();
+    let mut used_ports: BTreeSet<u16> = existing.iter().flat_map(|s| node_ports(s)).collect();
     let spec = service
         .as_object_mut()
         .map(|o| o.entry("spec").or_insert_with(|| json!({})))

@@ -60,6 +60,20 @@ struct Inner {
     ip_counter: u32,
     node_port_counter: u16,
     admission: Option<Admission>,
+    /// The resourceVersion of each kind's last write, for [`KindVersion`].
+    kind_writes: HashMap<&'static str, u64>,
+    /// How many rebases moved the stored times in place.
+    rebases: u64,
+}
+
+/// Where the objects of one kind stand: it changes with every write of one
+/// of them and with every rebase (which moves their times in place), so two
+/// equal versions read from the same store mean the same objects. A
+/// controller keeps what it made of a kind's objects until it changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindVersion {
+    last_write: u64,
+    rebases: u64,
 }
 
 /// A check-and-fill step run on every create before defaulting, as the API
@@ -67,7 +81,7 @@ struct Inner {
 /// the stored objects of the same kind (all namespaces) and runs under the
 /// store lock, so it must not call the store.
 pub type Admission =
-    Arc<dyn Fn(&str, &mut Value, &[Value]) -> Result<(), StoreError> + Send + Sync>;
+    Arc<dyn Fn(&str, &mut Value, &[&Value]) -> Result<(), StoreError> + Send + Sync>;
 
 impl Store {
     pub fn new(clock: Clock) -> Store {
@@ -90,6 +104,8 @@ impl Store {
                 ip_counter: 0,
                 node_port_counter: 0,
                 admission: None,
+                kind_writes: HashMap::new(),
+                rebases: 0,
             })),
             clock,
             network: PodNetwork::default(),
@@ -222,10 +238,10 @@ impl Store {
             meta.remove("generation");
         }
         if let Some(admit) = inner.admission.clone() {
-            let existing: Vec<Value> = inner
+            let existing: Vec<&Value> = inner
                 .objects
                 .get(rk.kind)
-                .map(|m| m.values().cloned().collect())
+                .map(|m| m.values().collect())
                 .unwrap_or_default();
             admit(rk.kind, &mut obj, &existing)?;
         }
@@ -270,6 +286,33 @@ impl Store {
             },
         };
         (items, inner.rv)
+    }
+
+    /// What `f` makes of each object of a kind (all namespaces, in
+    /// namespace and name order; None leaves one out), read in place under
+    /// the store's lock, so nothing is cloned that `f` does not take. With
+    /// the kind's version as of that reading. `f` must not call the store.
+    pub fn visit<R>(
+        &self,
+        kind: &str,
+        mut f: impl FnMut(&Value) -> Option<R>,
+    ) -> (Vec<R>, KindVersion) {
+        let inner = self.lock();
+        let Some(rk) = kinds::by_kind(kind) else {
+            return (Vec::new(), KindVersion::default());
+        };
+        let items = inner
+            .objects
+            .get(rk.kind)
+            .map(|map| map.values().filter_map(&mut f).collect())
+            .unwrap_or_default();
+        (items, inner.kind_version(rk.kind))
+    }
+
+    /// The version of a kind's objects now (see [`KindVersion`]).
+    pub fn kind_version(&self, kind: &str) -> KindVersion {
+        let inner = self.lock();
+        kinds::by_kind(kind).map_or_else(KindVersion::default, |rk| inner.kind_version(rk.kind))
     }
 
     /// Replaces an object. Fails with Conflict when `metadata.resourceVersion`
@@ -531,6 +574,13 @@ struct ContainerLogs {
 }
 
 impl Inner {
+    fn kind_version(&self, kind: &str) -> KindVersion {
+        KindVersion {
+            last_write: self.kind_writes.get(kind).copied().unwrap_or(0),
+            rebases: self.rebases,
+        }
+    }
+
     /// Stores (or removes, when `obj` is None) one object under a new
     /// resourceVersion, records the event and hands it to the watchers.
     fn commit(
@@ -542,6 +592,7 @@ impl Inner {
     ) -> Value {
         self.rv += 1;
         let rv = self.rv;
+        self.kind_writes.insert(rk.kind, rv);
         let map = self.objects.entry(rk.kind).or_default();
         let mut object = match obj {
             Some(o) => o,
@@ -604,12 +655,41 @@ fn ensure_object<'a>(obj: &'a mut Value, field: &str) -> &'a mut serde_json::Map
     obj[field].as_object_mut().expect("just made an object")
 }
 
+/// Whether `a` and `b` are equal once their `metadata.resourceVersion` is
+/// left out, read in place (a controller's update that changes nothing is
+/// the common case, and it needs no copy).
 fn same_apart_from_rv(a: &Value, b: &Value) -> bool {
-    let mut a = a.clone();
-    let mut b = b.clone();
-    a["metadata"]["resourceVersion"] = Value::Null;
-    b["metadata"]["resourceVersion"] = Value::Null;
-    a == b
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    fn metadata<'a>(
+        o: &'a serde_json::Map<String, Value>,
+        empty: &'a serde_json::Map<String, Value>,
+    ) -> Option<&'a serde_json::Map<String, Value>> {
+        match o.get("metadata") {
+            None => Some(empty),
+            Some(m) => m.as_object(),
+        }
+    }
+    let empty = serde_json::Map::new();
+    let metadata_same = match (metadata(a, &empty), metadata(b, &empty)) {
+        (Some(ma), Some(mb)) => same_apart_from(ma, mb, "resourceVersion"),
+        _ => a.get("metadata") == b.get("metadata"),
+    };
+    metadata_same && same_apart_from(a, b, "metadata")
+}
+
+/// Map equality (in any order, as `Map`'s own) with one key left out.
+fn same_apart_from(
+    a: &serde_json::Map<String, Value>,
+    b: &serde_json::Map<String, Value>,
+    left_out: &str,
+) -> bool {
+    let len = |m: &serde_json::Map<String, Value>| m.len() - usize::from(m.contains_key(left_out));
+    len(a) == len(b)
+        && a.iter()
+            .filter(|(k, _)| k.as_str() != left_out)
+            .all(|(k, v)| b.get(k) == Some(v))
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ impl Store {
         let mut inner = self.lock();
         let by = self.clock.rebase(to);
         if !by.is_zero() {
+            inner.rebases += 1;
             for objects in inner.objects.values_mut() {
                 for object in objects.values_mut() {
                     shift_timestamps(object, by);
@@ -83,16 +84,20 @@ fn visit_times(value: &mut Value, change: &mut impl FnMut(&str) -> Option<String
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                if USER_DATA.contains(&key.as_str()) {
-                    continue;
-                }
+                // No key of USER_DATA names a time, so a string needs only
+                // the one test.
                 match child {
-                    Value::String(text) if names_a_time(key) => {
-                        if let Some(changed) = change(text) {
+                    Value::String(text) => {
+                        if names_a_time(key)
+                            && let Some(changed) = change(text)
+                        {
                             *text = changed;
                         }
                     }
-                    _ => visit_times(child, change),
+                    Value::Object(_) | Value::Array(_) if !USER_DATA.contains(&key.as_str()) => {
+                        visit_times(child, change);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -132,6 +137,12 @@ mod tests {
 
     use super::*;
     use crate::sim::clock::Clock;
+
+    #[test]
+    fn no_user_data_key_names_a_time() {
+        // `visit_times` tests a string's key only for naming a time.
+        assert!(USER_DATA.iter().all(|key| !names_a_time(key)));
+    }
 
     #[test]
     fn server_times_move_and_user_data_does_not() {

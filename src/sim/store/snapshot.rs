@@ -112,6 +112,8 @@ impl Store {
                 ip_counter: snapshot.ip_counter,
                 node_port_counter: snapshot.node_port_counter,
                 admission: None,
+                kind_writes: HashMap::new(),
+                rebases: 0,
             };
             *inner = fresh;
         }

@@ -357,3 +357,58 @@ fn a_replace_stale_only_by_status_writes_goes_through_and_a_spec_change_conflict
         Err(StoreError::Conflict { .. })
     ));
 }
+
+#[test]
+fn a_kind_version_moves_with_its_own_writes_and_with_a_rebase_only() {
+    let s = store();
+    let (names, before) = s.visit("ConfigMap", |o| meta_str(o, "name").map(str::to_string));
+    assert!(names.is_empty());
+    s.create("ConfigMap", cm("one", "default")).expect("cm");
+    let (names, one) = s.visit("ConfigMap", |o| meta_str(o, "name").map(str::to_string));
+    assert_eq!(names, vec!["one"]);
+    assert_ne!(one, before, "a write of the kind moves it");
+    s.create("Deployment", deploy("web", 1))
+        .expect("deployment");
+    assert_eq!(
+        s.kind_version("ConfigMap"),
+        one,
+        "another kind's write does not"
+    );
+    let unchanged = s.get("ConfigMap", Some("default"), "one").expect("stored");
+    s.update("ConfigMap", unchanged).expect("update");
+    assert_eq!(
+        s.kind_version("ConfigMap"),
+        one,
+        "an update that changes nothing writes nothing"
+    );
+    s.rebase("2026-01-01T01:00:00Z".parse().expect("valid"));
+    assert_ne!(
+        s.kind_version("ConfigMap"),
+        one,
+        "a rebase moves the stored times in place"
+    );
+}
+
+#[test]
+fn updates_that_change_nothing_but_the_version_are_not_written() {
+    let a = json!({"metadata": {"name": "x", "resourceVersion": "3", "labels": {"a": "1"}}, "data": {"k": "v"}});
+    let mut b = json!({"data": {"k": "v"}, "metadata": {"labels": {"a": "1"}, "name": "x"}});
+    assert!(
+        same_apart_from_rv(&a, &b),
+        "order and a missing version do not count"
+    );
+    b["metadata"]["resourceVersion"] = json!("9");
+    assert!(same_apart_from_rv(&a, &b));
+    b["metadata"]["uid"] = json!("u");
+    assert!(!same_apart_from_rv(&a, &b), "another metadata field counts");
+    let mut c = a.clone();
+    c["data"]["k"] = json!("w");
+    assert!(!same_apart_from_rv(&a, &c), "the rest counts");
+    let mut d = a.clone();
+    d["status"] = json!({});
+    assert!(!same_apart_from_rv(&a, &d), "a field more counts");
+    assert!(same_apart_from_rv(
+        &json!({"metadata": {"resourceVersion": "1"}}),
+        &json!({})
+    ));
+}
