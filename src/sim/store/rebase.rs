@@ -44,6 +44,16 @@ impl Store {
                     *at = at.checked_add(by).unwrap_or(*at);
                 }
             }
+            // Log lines that start with their time (Trino's) move too, so a
+            // log never goes back in time after a rebase.
+            for logs in inner.logs.values_mut() {
+                let runs = std::iter::once(&mut logs.current).chain(logs.previous.as_mut());
+                for line in runs.flat_map(|run| run.iter_mut()) {
+                    if let Some(moved) = shift_line_time(line, by) {
+                        *line = moved;
+                    }
+                }
+            }
         }
         by
     }
@@ -116,6 +126,17 @@ fn names_a_time(key: &str) -> bool {
 
 /// `text` moved by `by`, in the same form: whole seconds (`metav1.Time`)
 /// or with as many fractional digits as it had (`MicroTime`).
+/// `line` with its leading time (`2026-11-30T22:48:31.123Z  INFO …`)
+/// moved by `by`; None when it does not start with one.
+fn shift_line_time(line: &str, by: SignedDuration) -> Option<String> {
+    let end = line.find(char::is_whitespace).unwrap_or(line.len());
+    let (time, rest) = line.split_at(end);
+    if !time.ends_with('Z') || !time.contains('T') {
+        return None;
+    }
+    Some(format!("{}{rest}", shift_text(time, by)?))
+}
+
 fn shift_text(text: &str, by: SignedDuration) -> Option<String> {
     let at: Timestamp = text.parse().ok()?;
     let moved = at.checked_add(by).ok()?;
@@ -137,6 +158,18 @@ mod tests {
 
     use super::*;
     use crate::sim::clock::Clock;
+
+    #[test]
+    fn a_log_lines_leading_time_moves_and_other_lines_stay() {
+        let back = SignedDuration::from_mins(-10);
+        assert_eq!(
+            shift_line_time("2026-11-30T22:48:31.123Z\tINFO\tmain\tstarted", back).as_deref(),
+            Some("2026-11-30T22:38:31.123Z\tINFO\tmain\tstarted")
+        );
+        assert_eq!(shift_line_time("Starting nginx 1.27", back), None);
+        assert_eq!(shift_line_time("", back), None);
+        assert_eq!(shift_line_time("Tomorrow Z", back), None);
+    }
 
     #[test]
     fn no_user_data_key_names_a_time() {
@@ -236,6 +269,24 @@ mod tests {
         assert_eq!(age(&store), SignedDuration::from_secs(540), "ages stay");
         let cm = store.get("ConfigMap", Some("default"), "a").expect("a");
         assert_eq!(cm["metadata"]["creationTimestamp"], "2025-12-31T23:54:00Z");
+    }
+
+    #[test]
+    fn a_rebase_moves_the_times_a_log_already_holds() {
+        let start: Timestamp = "2026-01-01T00:10:00Z".parse().expect("valid");
+        let store = Store::new(Clock::manual(start));
+        store.append_log(
+            "default",
+            "p",
+            "c",
+            "2026-01-01T00:10:00.000Z\tINFO\tfirst".into(),
+        );
+        store.append_log("default", "p", "c", "no time here".into());
+        store.rebase("2026-01-01T00:00:00Z".parse().expect("valid"));
+        assert_eq!(
+            store.logs("default", "p", "c"),
+            ["2026-01-01T00:00:00.000Z\tINFO\tfirst", "no time here"]
+        );
     }
 
     #[test]
