@@ -374,7 +374,7 @@ fn notes_panel_narrows_the_text() {
 #[test]
 fn speaker_notes_reflow_instead_of_keeping_the_sources_line_breaks() {
     let mut app = app(120, 40);
-    let span = app.lessons[0].notes[0].span.clone();
+    let span = app.lessons[0].notes[0].span;
     app.lessons[0].notes.push(trinetes::lesson::SpeakerNote {
         text: "Say that it runs\non a laptop.\n\nThen pause.".into(),
         span,
