@@ -173,3 +173,43 @@ fn without_step_the_presentation_reveals_and_plays_each_step_by_itself() {
     tick(&mut app, later(80));
     assert_eq!(app.present.as_ref().unwrap().shown_steps(), [0, 1]);
 }
+
+/// Without `--step`, a section too long for one screen turns its pages by
+/// itself and the replay goes on to the step after them (it used to stop
+/// for good at the first page turned).
+#[test]
+fn without_step_a_section_in_pages_turns_them_and_goes_on() {
+    let long: String = (1..=60)
+        .map(|n| format!("Paragraph {n} of a long section, with a few words to fill a line.\n\n"))
+        .collect();
+    let create = step(
+        "create-cluster",
+        "Create the EKS cluster",
+        "eksctl create cluster --name tcb-cluster",
+    );
+    let eks = lesson("eks", "EKS and eksctl")
+        .markdown(&format!("## Create the cluster\n\n{long}"))
+        .step(create)
+        .build();
+    let mut s = settings();
+    s.backend = BackendKind::Live;
+    let mut app = App::new(vec![eks], Progress::default(), s, (100, 30));
+    let mut present = Present::new(PresentConfig { type_speed: 0 });
+    present.replay = Some(Replay::new(script(), "eks.cast".into(), 1.0, true));
+    app.present = Some(present);
+    press(&mut app, KeyCode::Enter);
+    let start = Instant::now();
+    let mut pages_seen = 0;
+    for k in 0..60 {
+        tick(&mut app, start + Duration::from_secs(20 * k));
+        let p = app.present.as_ref().unwrap();
+        pages_seen = pages_seen.max(p.page);
+        if !p.shown_steps().is_empty() {
+            break;
+        }
+    }
+    let p = app.present.as_ref().unwrap();
+    assert!(pages_seen >= 1, "the section had pages to turn");
+    assert_eq!(p.shown_steps(), [0], "the step after the pages shows");
+    assert!(!p.replay.as_ref().unwrap().ended, "the replay goes on");
+}

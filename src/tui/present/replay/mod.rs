@@ -195,8 +195,15 @@ pub fn tick(app: &mut App, now: Instant) {
     }
 }
 
-/// Where the presentation is: lesson, section, steps shown.
-fn position(app: &App) -> Option<(Option<usize>, usize, usize)> {
+/// Where the presentation is: lesson, section, page of a long section,
+/// steps shown. A page turned counts as a move, so a replay goes on past a
+/// section in pages.
+fn position(app: &App) -> Option<(Option<usize>, usize, usize, usize)> {
     let p = app.present.as_ref()?;
-    Some((app.reader.as_ref().map(|r| r.lesson), p.section, p.revealed))
+    Some((
+        app.reader.as_ref().map(|r| r.lesson),
+        p.section,
+        p.page,
+        p.revealed,
+    ))
 }
