@@ -174,7 +174,8 @@ pub enum Command {
     /// window names ("r runs: …"; in --present, one not shown yet is shown
     /// and run at once), f fast-forwards the running step on dry-run, y
     /// answers the question the tutorial asks (run a billable step, build a
-    /// lesson's needs, go on on dry-run), q quits.
+    /// lesson's needs, go on on dry-run) and n, while it asks, says no;
+    /// q or Ctrl-C quits (Esc does not, so a stray Esc keeps the window).
     ///
     /// Several may follow one trinetes; one started first waits for it. It
     /// needs a terminal of 48×18 at least.

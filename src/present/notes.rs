@@ -53,10 +53,10 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
         (Command::Yes, None) => {
             return Some("y answers the presentation's question; there is none now.".to_string());
         }
-        (Command::Yes, Some(_)) => return None,
+        (Command::Yes | Command::Next, Some(_)) => return None,
         (_, Some(_)) => {
             return Some(
-                "The presentation is asking a question: y answers it, or answer it there."
+                "The presentation is asking a question: y says yes, n says no (or answer it there)."
                     .to_string(),
             );
         }
@@ -151,7 +151,9 @@ async fn serve(terminal: &mut ratatui::DefaultTerminal, socket: &Path) -> std::i
                         continue;
                     }
                     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-                    if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
+                    // Esc does not quit: a stray one would close the
+                    // presenter's window in the middle of a talk.
+                    if key.code == KeyCode::Char('q') || ctrl_c {
                         return Ok(());
                     }
                     let command = command_for(key.code);

@@ -188,9 +188,9 @@ fn key_line(state: &NotesState, snapshot: &Snapshot) -> Line<'static> {
         .filter(|_| snapshot.fallback.is_none())
     {
         let how = if q.yes_here {
-            "y here answers"
+            "y yes · n no"
         } else {
-            "answer it on the presentation"
+            "answer it on the presentation (n says no)"
         };
         keys.insert(
             0,
@@ -605,10 +605,7 @@ pub(crate) mod tests {
             ..NotesState::default()
         };
         let text = screen(&state(&snapshot), now, 100, 24);
-        assert!(
-            text.contains("? run this command?: y here answers"),
-            "{text}"
-        );
+        assert!(text.contains("? run this command?: y yes · n no"), "{text}");
         assert_eq!(remark(Command::Yes, Some(&snapshot)), None);
         snapshot.question = Some(crate::present::protocol::Question {
             text: "type the cluster's name to create it".into(),

@@ -101,12 +101,16 @@ impl NotesLink {
 }
 
 /// What a key of the notes window does now. While the presentation asks
-/// a question, moving on would act behind it: only `y` counts, and only
-/// for a question that needs no typed name.
+/// a question, moving on would act behind it: `y` says yes (only to a
+/// question that needs no typed name), `n` says no, and nothing else counts.
 pub fn action_for(app: &App, command: Command) -> Option<Action> {
     if app.overlay.is_some() {
-        let yes = command == Command::Yes && question(app).is_some_and(|q| q.yes_here);
-        return yes.then_some(Action::ConfirmYes);
+        let asked = question(app);
+        return match command {
+            Command::Yes if asked.as_ref().is_some_and(|q| q.yes_here) => Some(Action::ConfirmYes),
+            Command::Next if asked.is_some() => Some(Action::ConfirmNo),
+            _ => None,
+        };
     }
     // On the lesson list, n and r open the selected lesson, so that a
     // talk can start from the notes window too.

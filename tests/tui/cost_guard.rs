@@ -272,7 +272,7 @@ fn building_a_lessons_needs_on_live_asks_for_the_clusters_name_too() {
 /// when no name must be typed, and its other keys wait until it is
 /// answered: they would act behind the question.
 #[test]
-fn y_in_the_notes_window_answers_a_plain_question_and_other_keys_wait() {
+fn y_and_n_in_the_notes_window_answer_a_plain_question_and_other_keys_wait() {
     use trinetes::present::Command;
     use trinetes::tui::action::Action;
 
@@ -284,9 +284,18 @@ fn y_in_the_notes_window_answers_a_plain_question_and_other_keys_wait() {
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_some(), "asked: {}", frame(&app));
     let selected = app.reader.as_ref().and_then(|r| r.step);
-    update(&mut app, Action::FromNotes(Command::Next));
-    assert!(app.overlay.is_some(), "n waits for the answer");
+    update(&mut app, Action::FromNotes(Command::Previous));
+    assert!(app.overlay.is_some(), "p waits for the answer");
     assert_eq!(app.reader.as_ref().and_then(|r| r.step), selected);
+    update(&mut app, Action::FromNotes(Command::Run));
+    assert!(app.pending_execution.is_none(), "r waits for the answer");
+    // n says no: the question goes and nothing runs or moves.
+    update(&mut app, Action::FromNotes(Command::Next));
+    assert!(app.overlay.is_none(), "n said no");
+    assert!(app.pending_execution.is_none());
+    assert_eq!(app.reader.as_ref().and_then(|r| r.step), selected);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_some(), "asked again");
     update(&mut app, Action::FromNotes(Command::Yes));
     assert!(app.overlay.is_none(), "y answered it");
     assert!(app.pending_execution.is_some(), "the step starts");

@@ -188,6 +188,14 @@ fn r_in_the_notes_window_shows_and_runs_the_step_in_one_press() {
         ))
     );
     assert!(app.pending_execution.is_none());
+    // n from notes says no: the question goes, nothing runs, nothing moves.
+    let revealed = app.present.as_ref().map(|p| p.revealed);
+    update(&mut app, Action::FromNotes(Command::Next));
+    assert_eq!(app.overlay, None);
+    assert!(app.pending_execution.is_none());
+    assert_eq!(app.present.as_ref().map(|p| p.revealed), revealed);
+    // Asked again, y from notes answers yes.
+    update(&mut app, Action::FromNotes(Command::Run));
     update(&mut app, Action::FromNotes(Command::Yes));
     assert_eq!(app.pending_execution.map(|r| r.step), Some(0));
 }
