@@ -137,8 +137,10 @@ pub fn actions_for(app: &App, command: Command) -> Vec<Action> {
         return Vec::new();
     };
     let reveal = matches!(action, Action::ExecuteStep)
-        && presented(app)
-            .is_some_and(|p| p.selected().is_none() && matches!(p.forward(), Forward::Reveal(_)));
+        && presented(app).is_some_and(|p| {
+            (p.selected().is_none() || selected_passed(app, p))
+                && matches!(p.forward(), Forward::Reveal(_))
+        });
     if !reveal {
         return vec![action];
     }
@@ -146,6 +148,26 @@ pub fn actions_for(app: &App, command: Command) -> Vec<Action> {
         vec![Action::PresentNext; crate::tui::present::pages::presses_to_next_step(app)];
     actions.push(Action::ExecuteStep);
     actions
+}
+
+/// Whether the last shown step of the presentation has passed (this
+/// session, or as recorded): then `r` goes on to the next step on the
+/// screen rather than asking to run it again.
+fn selected_passed(app: &App, p: &crate::tui::present::Present) -> bool {
+    use crate::progress::RecordedOutcome::{Passed, SimulatedPass};
+    let (Some(lesson), Some(step)) = (p.lesson, p.selected()) else {
+        return false;
+    };
+    let ran_now = app.execution.as_ref().is_some_and(|e| {
+        e.lesson == lesson
+            && e.step == step
+            && matches!(e.outcome, Some(crate::execute::StepOutcome::Passed))
+    });
+    let recorded = app.lessons.get(lesson).and_then(|l| {
+        let s = l.steps.get(step)?;
+        app.progress.step_outcome(&l.front.id, &s.id)
+    });
+    ran_now || matches!(recorded, Some(Passed | SimulatedPass))
 }
 
 /// The presentation of the lesson the reader has open, when it is on
@@ -251,10 +273,18 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
             .and_then(|i| lesson.steps.get(*i)),
     };
     let run_step = match presenting {
-        Some(p) => p.selected().or(match p.forward() {
-            Forward::Reveal(i) => Some(i),
-            _ => None,
-        }),
+        Some(p) => {
+            let reveal = match p.forward() {
+                Forward::Reveal(i) => Some(i),
+                _ => None,
+            };
+            match p.selected() {
+                // A step that passed: r goes on to the next one on screen.
+                Some(_) if reveal.is_some() && selected_passed(app, p) => reveal,
+                Some(i) => Some(i),
+                None => reveal,
+            }
+        }
         None => reader.step,
     };
     let step = app

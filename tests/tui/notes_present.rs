@@ -254,3 +254,37 @@ fn the_built_in_lessons_prose_is_never_cut_off() {
         }
     }
 }
+
+/// Once a step passed, `r` in the notes window goes on to the next step on
+/// the screen (and the window names that one), instead of asking to run
+/// the passed one again.
+#[test]
+fn after_a_pass_r_in_notes_runs_the_next_step_on_the_screen() {
+    let text = "---\nid: two\ntitle: Two steps\nsummary: s\nminutes: 5\norder: 1\n---\n\n\
+         ## Both here\n\nFirst one, then the other.\n\n\
+         ```sh step id=one\necho one\n```\n\n```toml step-config\ntitle = \"The first\"\ntimeout = \"10s\"\n```\n\n\
+         ```sh step id=two\necho two\n```\n\n```toml step-config\ntitle = \"The second\"\ntimeout = \"10s\"\n```\n";
+    let lesson =
+        trinetes::lesson::parse(std::path::Path::new("two.md"), text, &|_| None).expect("parses");
+    let mut app = presenting(lesson, (100, 30));
+    update(&mut app, Action::FromNotes(Command::Run));
+    let request = app.pending_execution.take().expect("the first runs");
+    assert_eq!(request.step, 0);
+    update(
+        &mut app,
+        Action::ExecutionEvents(vec![ExecutionEvent::StepFinished {
+            step: "one".into(),
+            outcome: StepOutcome::Passed,
+            duration: std::time::Duration::from_millis(5),
+            hints: vec![],
+        }]),
+    );
+    update(&mut app, Action::FromNotes(Command::Run));
+    assert_eq!(app.overlay, None, "no question about the passed step");
+    let request = app.pending_execution.take().expect("the second runs");
+    assert_eq!(request.step, 1);
+    assert_eq!(
+        app.present.as_ref().map(|p| p.shown_steps().to_vec()),
+        Some(vec![0, 1])
+    );
+}
