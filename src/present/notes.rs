@@ -63,6 +63,13 @@ pub fn remark(command: Command, snapshot: Option<&Snapshot>) -> Option<String> {
         (_, None) => {}
     }
     let lesson = snapshot.lesson.as_ref()?;
+    let running = lesson.step.as_ref().filter(|s| s.status == "running");
+    if let (Command::Run, Some(step)) = (command, running) {
+        return Some(format!(
+            "{} is still running: it ends by itself, or Ctrl-C on the presentation stops it.",
+            step.title
+        ));
+    }
     match command {
         Command::Next if lesson.next_step.is_none() && lesson.next_section.is_none() => {
             Some(if snapshot.presenting {
@@ -237,6 +244,29 @@ mod tests {
             text.contains("That is the last step of this lesson."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn r_while_a_step_runs_says_so_and_how_it_stops() {
+        let snapshot = Snapshot {
+            simulated: true,
+            lesson: Some(LessonView {
+                step: Some(crate::present::protocol::StepState {
+                    title: "Create the EKS cluster".into(),
+                    status: "running".into(),
+                    ..Default::default()
+                }),
+                ..LessonView::default()
+            }),
+            ..Snapshot::default()
+        };
+        let said = remark(Command::Run, Some(&snapshot)).unwrap_or_default();
+        assert!(
+            said.starts_with("Create the EKS cluster is still running"),
+            "{said}"
+        );
+        assert!(said.contains("Ctrl-C on the presentation"), "{said}");
+        assert_eq!(remark(Command::FastForward, Some(&snapshot)), None);
     }
 
     #[test]
