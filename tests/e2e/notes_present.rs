@@ -112,7 +112,8 @@ fn notes_help_lists_every_key_of_the_window() {
         "r runs",
         "f fast-forwards",
         "y\nanswers",
-        "q quits",
+        "n, while it asks, says no",
+        "q or Ctrl-C quits",
     ] {
         let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat(&help).contains(&flat(key)), "{key}: {help}");

@@ -288,3 +288,14 @@ fn after_a_pass_r_in_notes_runs_the_next_step_on_the_screen() {
         Some(vec![0, 1])
     );
 }
+
+/// A notice on the presentation's progress line goes when the slides move
+/// on, so a projector does not keep "Marked as completed" for the rest of
+/// the talk.
+#[test]
+fn a_notice_on_the_slides_goes_when_they_move_on() {
+    let mut app = presenting(long_lesson(3), (100, 30));
+    app.set_notice("Marked as completed: A long lesson", None);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.notice, None);
+}

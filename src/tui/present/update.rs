@@ -103,6 +103,7 @@ fn shown(app: &App) -> Option<(usize, usize)> {
 
 /// Space / →: finish the typing, show the next step, or the next screen.
 pub fn next(app: &mut App) {
+    forget_notice(app);
     if super::pages::forward(app) {
         return;
     }
@@ -143,8 +144,20 @@ pub fn next(app: &mut App) {
     select_shown(app);
 }
 
+/// A move on the slides ends the notice on the progress line ("Marked as
+/// completed", "Built what … needs"): on a projector it would otherwise
+/// stay on screen through the next sections. A notice a running step or
+/// build-up keeps (it names what runs) stays.
+fn forget_notice(app: &mut App) {
+    if !app.is_busy() {
+        app.notice = None;
+        app.notice_expires = None;
+    }
+}
+
 /// ←: hide the last shown step, or the previous screen whole.
 fn back(app: &mut App) {
+    forget_notice(app);
     if super::pages::back(app) {
         return;
     }
