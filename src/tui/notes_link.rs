@@ -180,15 +180,21 @@ fn presented(app: &App) -> Option<&crate::tui::present::Present> {
 }
 
 /// The question the TUI's screen asks, as the notes window shows it.
-fn question(app: &App) -> Option<crate::present::protocol::Question> {
+pub fn question(app: &App) -> Option<crate::present::protocol::Question> {
     use crate::tui::screens::overlay::{Confirm, Overlay};
     let Some(Overlay::Confirm(what)) = app.overlay else {
         return None;
     };
     let typed = crate::tui::execution::billable::typed_confirmation(app).is_some();
+    let title = |lesson: usize, step: usize| {
+        app.lessons
+            .get(lesson)
+            .and_then(|l| l.steps.get(step))
+            .map_or(String::new(), |s| s.title.clone())
+    };
     let text = match what {
         Confirm::ExecuteStep(..) if typed => "type the cluster's name to create it",
-        Confirm::ExecuteStep(..) => "run this command?",
+        Confirm::ExecuteStep(l, s) => &format!("run the billable step \"{}\"?", title(l, s)),
         Confirm::BuildUp(_) if typed => "type the cluster's name to build what this lesson needs",
         Confirm::BuildUp(_) => "build what this lesson needs first?",
         Confirm::Doctor(..) => "the checks before the first real step",

@@ -283,6 +283,12 @@ fn y_and_n_in_the_notes_window_answer_a_plain_question_and_other_keys_wait() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_some(), "asked: {}", frame(&app));
+    // The notes window names the step and says it is billable.
+    let asked = trinetes::tui::notes_link::question(&app).expect("a question");
+    assert!(
+        asked.text.starts_with("run the billable step \"") && asked.yes_here,
+        "{asked:?}"
+    );
     let selected = app.reader.as_ref().and_then(|r| r.step);
     update(&mut app, Action::FromNotes(Command::Previous));
     assert!(app.overlay.is_some(), "p waits for the answer");
