@@ -15,7 +15,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod markdown;
-pub(crate) mod notes_link;
+pub mod notes_link;
 pub mod present;
 pub mod quit_cleanup;
 pub mod screens;
