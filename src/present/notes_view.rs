@@ -26,6 +26,20 @@ pub fn clock(secs: i64) -> String {
     }
 }
 
+/// `spent / planned`, both in the same form: `h:mm:ss` for both when
+/// either reaches an hour, so `01:28 / 1:15:00` does not read as overrun.
+pub fn against(spent: i64, planned: i64) -> String {
+    if spent.max(planned) >= 3600 {
+        let long = |secs: i64| {
+            let secs = secs.max(0);
+            format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+        };
+        format!("{} / {}", long(spent), long(planned))
+    } else {
+        format!("{} / {}", clock(spent), clock(planned))
+    }
+}
+
 /// Green while on plan, yellow past 90 % of it, red past it.
 pub fn pace_style(spent_secs: i64, planned_minutes: u32) -> Style {
     let planned = i64::from(planned_minutes) * 60;
@@ -238,11 +252,7 @@ fn talk_spans(s: &Snapshot, now: Timestamp) -> Vec<Span<'static>> {
     vec![
         Span::raw("talk "),
         Span::styled(
-            format!(
-                "{} / {}",
-                clock(talk),
-                clock(i64::from(s.talk_minutes) * 60)
-            ),
+            against(talk, i64::from(s.talk_minutes) * 60),
             pace_style(talk, s.talk_minutes),
         ),
     ]
@@ -266,7 +276,7 @@ fn header_lines(s: &Snapshot, now: Timestamp) -> Vec<Line<'static>> {
             let mut timers = vec![
                 Span::raw("lesson "),
                 Span::styled(
-                    format!("{} / {}", clock(spent), clock(i64::from(l.minutes) * 60)),
+                    against(spent, i64::from(l.minutes) * 60),
                     pace_style(spent, l.minutes),
                 ),
                 Span::raw("   "),
@@ -465,7 +475,7 @@ pub(crate) mod tests {
             "{text}"
         );
         assert!(text.contains("lesson 11:30 / 10:00"), "{text}");
-        assert!(text.contains("talk 20:00 / 1:30:00"), "{text}");
+        assert!(text.contains("talk 0:20:00 / 1:30:00"), "{text}");
         assert!(
             text.contains("Say that it takes fifteen minutes."),
             "{text}"
