@@ -363,14 +363,13 @@ fn next_lines(s: &Snapshot) -> Vec<Line<'static>> {
         &l.next_step.clone().unwrap_or_else(dash),
         Style::default(),
     ));
-    vec![
-        run,
-        Line::from(next),
-        Line::from(format!(
-            "section: {}",
-            l.next_section.clone().unwrap_or_else(dash)
-        )),
-    ]
+    let section = match (&l.next_section, &l.next_lesson) {
+        (Some(title), _) => format!("section: {title}"),
+        // The lesson's last screen: n opens the next lesson.
+        (None, Some(lesson)) if s.presenting => format!("then the lesson: {lesson}"),
+        (None, _) => format!("section: {}", dash()),
+    };
+    vec![run, Line::from(next), Line::from(section)]
 }
 
 fn step_lines(s: &Snapshot) -> Vec<Line<'static>> {
@@ -494,6 +493,20 @@ pub(crate) mod tests {
         assert!(text.contains("SIMULATED (dry-run)"), "{text}");
         assert!(text.contains("f fast-forward"), "{text}");
         assert!(text.contains("r runs: Create the EKS cluster"), "{text}");
+
+        // On a presented lesson's last screen, it names the lesson n opens.
+        let mut last = state.clone();
+        if let Some(snap) = last.snapshot.as_mut() {
+            snap.presenting = true;
+            if let Some(l) = snap.lesson.as_mut() {
+                l.next_section = None;
+            }
+        }
+        let text = screen(&last, now, 80, 24);
+        assert!(
+            text.contains("then the lesson: Deploy Trino with Helm"),
+            "{text}"
+        );
     }
 
     /// Every row of the screen, each trimmed, joined with spaces: what a
