@@ -190,6 +190,16 @@ fn two_learners_in_two_namespaces_run_the_same_lesson_without_touching_each_othe
         "{}",
         text(&can_i)
     );
+    // `--list` asks for the rules: everything, on every resource.
+    let list = kubectl(&kubeconfig, &["auth", "can-i", "--list", "-n", "learner-a"]);
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.status.success(), "{}", text(&list));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["*.*", "[]", "[]", "[*]"]),
+        "{listed}"
+    );
 
     sim.signal(libc::SIGTERM);
     sim.finish(30);

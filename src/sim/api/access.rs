@@ -1,6 +1,8 @@
-//! SelfSubjectAccessReview: "may I do this?" The simulated cluster has no
-//! access control, so every question is answered yes, with the reason said.
-//! `kubectl auth can-i` and `trinetes doctor` ask it.
+//! SelfSubjectAccessReview: "may I do this?", and SelfSubjectRulesReview:
+//! "what may I do here?". The simulated cluster has no access control, so
+//! every question is answered yes, with the reason said, and the rules are
+//! everything. `kubectl auth can-i` (and `--list`) and `trinetes doctor`
+//! ask them.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,28 +14,58 @@ use super::json_response;
 /// The path kubectl and kube-rs post reviews to.
 pub const PATH: &str = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
+/// The path `kubectl auth can-i --list` posts its rules review to.
+pub const RULES_PATH: &str = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
 /// Takes JSON, or protobuf as `kubectl auth can-i` sends it.
 pub async fn handle(headers: HeaderMap, body: Bytes) -> Response {
+    match read(&headers, &body) {
+        Ok(review) => json_response(StatusCode::CREATED, &answer(&review)),
+        Err(response) => response,
+    }
+}
+
+/// A rules review: everything, everywhere.
+pub async fn handle_rules(headers: HeaderMap, body: Bytes) -> Response {
+    match read(&headers, &body) {
+        Ok(review) => json_response(StatusCode::CREATED, &rules(&review)),
+        Err(response) => response,
+    }
+}
+
+/// The posted review, from JSON or from protobuf.
+fn read(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
     let protobuf = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("application/vnd.kubernetes.protobuf"));
     let parsed = if protobuf {
-        super::protobuf::decode(&body).map_err(|e| e.to_string())
+        super::protobuf::decode(body).map_err(|e| e.to_string())
     } else {
-        serde_json::from_slice(&body).map_err(|e| e.to_string())
+        serde_json::from_slice(body).map_err(|e| e.to_string())
     };
-    let review: Value = match parsed {
-        Ok(v) => v,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                format!("the SelfSubjectAccessReview cannot be read: {e}"),
-            )
-                .into_response();
+    parsed.map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("the review cannot be read: {e}"),
+        )
+            .into_response()
+    })
+}
+
+/// The rules review with its status: every verb on every resource and URL.
+pub fn rules(review: &Value) -> Value {
+    json!({
+        "kind": "SelfSubjectRulesReview",
+        "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {"creationTimestamp": null},
+        "spec": review.get("spec").cloned().unwrap_or_else(|| json!({})),
+        "status": {
+            "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+            "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+            "incomplete": false
         }
-    };
-    json_response(StatusCode::CREATED, &answer(&review))
+    })
 }
 
 /// The review with its status filled in: allowed.
@@ -53,6 +85,16 @@ pub fn answer(review: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rules_are_everything_in_the_namespace_asked() {
+        let asked = json!({"spec": {"namespace": "learner-1"}});
+        let r = rules(&asked);
+        assert_eq!(r["kind"], "SelfSubjectRulesReview");
+        assert_eq!(r["spec"]["namespace"], "learner-1");
+        assert_eq!(r["status"]["resourceRules"][0]["verbs"], json!(["*"]));
+        assert_eq!(r["status"]["incomplete"], false);
+    }
 
     #[test]
     fn every_question_is_allowed_and_the_spec_is_kept() {

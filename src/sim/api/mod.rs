@@ -48,6 +48,10 @@ pub fn router(state: ApiState) -> Router {
         )
         .route(access::PATH, axum::routing::post(access::handle))
         .route(
+            access::RULES_PATH,
+            axum::routing::post(access::handle_rules),
+        )
+        .route(
             "/api/v1/namespaces/{namespace}/pods/{name}/exec",
             axum::routing::any(exec::handle),
         )

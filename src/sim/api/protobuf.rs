@@ -88,6 +88,11 @@ fn schema(message: &str) -> Option<&'static [Field]> {
             (7, "name", Str, false),
         ],
         "NonResourceAttributes" => &[(1, "path", Str, false), (2, "verb", Str, false)],
+        "SelfSubjectRulesReview" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("SelfSubjectRulesReviewSpec"), false),
+        ],
+        "SelfSubjectRulesReviewSpec" => &[(1, "namespace", Str, false)],
         "ConfigMap" => &[
             (1, "metadata", Msg("ObjectMeta"), false),
             (2, "data", MapStr, false),
