@@ -32,6 +32,8 @@ pub struct BuildUp {
     pub running: Option<CancellationToken>,
     /// The steps that ran, in order: (lesson title, step id, outcome).
     pub ran: Vec<(String, String, StepOutcome)>,
+    /// The step running now: (lesson title, step id).
+    pub current: Option<(String, String)>,
 }
 
 /// One thing the build-up task reports.
@@ -225,9 +227,10 @@ pub fn event(app: &mut App, event: BuildUpEvent) {
             let from = app
                 .lessons
                 .get(lesson)
-                .map_or("", |l| l.front.title.as_str());
-            let text = strings::build_up_step(&target, from, &step);
+                .map_or(String::new(), |l| l.front.title.clone());
+            let text = strings::build_up_step(&target, &from, &step);
             app.set_notice(text, None);
+            app.build_up.current = Some((from, step));
         }
         BuildUpEvent::Finished {
             lesson,
@@ -246,6 +249,7 @@ pub fn event(app: &mut App, event: BuildUpEvent) {
         }
         BuildUpEvent::Done(all_passed) => {
             app.build_up.running = None;
+            app.build_up.current = None;
             let ran = strings::build_up_ran(&app.build_up.ran);
             if all_passed {
                 app.set_notice(strings::build_up_done(&target, &ran), None);

@@ -335,6 +335,16 @@ fn lesson_view(app: &App, link: &NotesLink) -> Option<LessonView> {
                     .chain(e.hints.iter().cloned())
                     .collect(),
             })
+        })
+        // While a lesson's needs are built, the step the build-up runs.
+        .or_else(|| {
+            let (from, step) = app.build_up.current.as_ref()?;
+            app.build_up.running.as_ref()?;
+            Some(StepState {
+                title: format!("building what this lesson needs: {from}, {step}"),
+                status: "running".to_string(),
+                ..StepState::default()
+            })
         });
     Some(LessonView {
         id: lesson.front.id.clone(),

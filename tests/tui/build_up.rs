@@ -99,8 +99,14 @@ async fn the_helm_lesson_offers_to_build_the_eks_cluster_and_says_what_ran() {
     loop {
         let action = next(&mut rx).await;
         if let Action::BuildUp(BuildUpEvent::Started { step, .. }) = &action {
+            let step = step.clone();
             started.push(step.clone());
             apply(&mut app, [action]);
+            // What the notes window shows as the running step.
+            assert_eq!(
+                app.build_up.current,
+                Some(("EKS and eksctl".to_string(), step))
+            );
             assert!(
                 app.banner()
                     .is_some_and(|b| b.contains("Building what Deploy Trino with Helm needs")),
@@ -116,6 +122,10 @@ async fn the_helm_lesson_offers_to_build_the_eks_cluster_and_says_what_ran() {
         }
     }
     assert_eq!(started, ["create-cluster", "current-context", "get-nodes"]);
+    assert_eq!(
+        app.build_up.current, None,
+        "nothing is being built any more"
+    );
     assert!(!app.is_busy());
     assert_eq!(app.warning, None);
     let banner = app.banner().expect("what ran is said");
