@@ -21,7 +21,7 @@ pub const RULES_PATH: &str = "/apis/authorization.k8s.io/v1/selfsubjectrulesrevi
 pub async fn handle(headers: HeaderMap, body: Bytes) -> Response {
     match read(&headers, &body) {
         Ok(review) => json_response(StatusCode::CREATED, &answer(&review)),
-        Err(response) => response,
+        Err(why) => (StatusCode::BAD_REQUEST, why).into_response(),
     }
 }
 
@@ -29,12 +29,13 @@ pub async fn handle(headers: HeaderMap, body: Bytes) -> Response {
 pub async fn handle_rules(headers: HeaderMap, body: Bytes) -> Response {
     match read(&headers, &body) {
         Ok(review) => json_response(StatusCode::CREATED, &rules(&review)),
-        Err(response) => response,
+        Err(why) => (StatusCode::BAD_REQUEST, why).into_response(),
     }
 }
 
-/// The posted review, from JSON or from protobuf.
-fn read(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+/// The posted review, from JSON or from protobuf; why not, when it cannot
+/// be read.
+fn read(headers: &HeaderMap, body: &Bytes) -> Result<Value, String> {
     let protobuf = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -44,13 +45,7 @@ fn read(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
     } else {
         serde_json::from_slice(body).map_err(|e| e.to_string())
     };
-    parsed.map_err(|e| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("the review cannot be read: {e}"),
-        )
-            .into_response()
-    })
+    parsed.map_err(|e| format!("the review cannot be read: {e}"))
 }
 
 /// The rules review with its status: every verb on every resource and URL.
