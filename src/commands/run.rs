@@ -29,17 +29,16 @@ pub const RESTORED_WORLD_FAILED: &str = "note: this run used the simulated world
 /// ledger entry and possibly a billed cluster). Only what the chosen
 /// lessons and the lessons they need run is asked for.
 async fn preflight(
-    global: &GlobalArgs,
+    target: &crate::doctor::Target,
+    state_dir: &std::path::Path,
     profile: &Profile,
     all: &[Lesson],
     lessons: &[Lesson],
-) -> anyhow::Result<Option<ExitCode>> {
-    if global.backend.starts_with("dry-run") {
-        return Ok(None);
+) -> Option<ExitCode> {
+    if target.backend == "dry-run" {
+        return None;
     }
-    let target = super::doctor::target(global, profile)?;
-    let state_dir = progress::state_dir()?;
-    let report = crate::doctor::diagnose(&target, &[], &state_dir).await;
+    let report = crate::doctor::diagnose(target, &[], state_dir).await;
     let everything: Vec<&Lesson> = all.iter().collect();
     let mut commands: Vec<String> = Vec::new();
     for lesson in lessons {
@@ -51,15 +50,18 @@ async fn preflight(
     }
     let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
     if report.ready_for(&commands) {
-        return Ok(None);
+        return None;
     }
+    let on = match &target.context {
+        Some(ctx) => format!("{}={ctx}", target.backend),
+        None => target.backend.clone(),
+    };
     eprintln!(
-        "not run: the {} backend is missing something these lessons need (the same checks as `trinetes doctor`):\n",
-        global.backend
+        "not run: the {on} backend is missing something these lessons need (the same checks as `trinetes doctor`):\n"
     );
     eprint!("{}", report.render());
     eprintln!("\nFix the rows marked ✘ above, then run again. Nothing was run or created.");
-    Ok(Some(ExitCode::FAILURE))
+    Some(ExitCode::FAILURE)
 }
 
 pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -70,7 +72,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
 async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let profile = Profile::builtin(&global.profile)?;
     // An unknown backend is refused before anything starts.
-    super::doctor::target(global, &profile)?;
+    let target = super::doctor::target(global, &profile)?;
     let all = super::lessons::load(global.lessons.as_deref())?;
     let lessons: Vec<Lesson> = select(&all, args)?
         .iter()
@@ -86,28 +88,22 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
                     .map(|s| format!("{}/{}", l.front.id, s.id))
             })
             .collect();
+        if matching.is_empty() {
+            let ids: Vec<&str> = lessons
+                .iter()
+                .flat_map(|l| l.steps.iter().map(|s| s.id.as_str()))
+                .collect();
+            anyhow::bail!(
+                "--until {until:?} names no step of the chosen lessons; their steps are: {}",
+                ids.join(", ")
+            );
+        }
         if matching.len() > 1 {
             anyhow::bail!(
                 "--until {until:?} names a step of several of the chosen lessons; name one as LESSON/STEP: {}",
                 matching.join(", ")
             );
         }
-    }
-    if let Some(until) = &args.until
-        && !lessons.iter().any(|l| {
-            l.steps
-                .iter()
-                .any(|s| until_names(until, &l.front.id, &s.id))
-        })
-    {
-        let ids: Vec<&str> = lessons
-            .iter()
-            .flat_map(|l| l.steps.iter().map(|s| s.id.as_str()))
-            .collect();
-        anyhow::bail!(
-            "--until {until:?} names no step of the chosen lessons; their steps are: {}",
-            ids.join(", ")
-        );
     }
     if let Some(path) = &args.report {
         super::report::check_writable(path)
@@ -155,7 +151,7 @@ async fn run_lessons(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Exit
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(code) = preflight(global, &profile, &all, &lessons).await? {
+    if let Some(code) = preflight(&target, &state_dir, &profile, &all, &lessons).await {
         return Ok(code);
     }
     if let Some(warning) = active.world_warning() {
